@@ -1,0 +1,14 @@
+//! Database schema of Hromada, one migration per step. Migrations run at start-up and by `hromada migrate`;
+//! they are written with sea-query so the same schema is created on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_accounts_and_outbox;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_accounts_and_outbox::Migration)]
+    }
+}

@@ -1,0 +1,90 @@
+//! HTTP: poem-openapi handlers that translate requests into domain calls and storage operations.
+//! Same module names as `domain` and `storage`.
+pub mod accounts;
+pub mod health;
+pub mod rate_limit;
+
+use std::{net::IpAddr, sync::Arc};
+
+use chrono::Utc;
+use poem::Request;
+use poem_openapi::{OpenApiService, SecurityScheme, Tags, auth::Bearer};
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+
+use crate::{
+    config::Settings,
+    domain::{
+        accounts::{Role, token_digest},
+        authorization::Principal,
+    },
+    error::AppError,
+    storage,
+};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    /// Poked after a transaction that queued mail commits, so the worker delivers at once.
+    pub mail_wake: Arc<Notify>,
+    pub limits: Arc<rate_limit::RateLimits>,
+}
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Registration, e-mail verification, login, password reset, roles.
+    Accounts,
+}
+
+/// A login token from `POST /api/v1/sessions`.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer")]
+pub struct BearerAuth(pub Bearer);
+
+pub const API_PREFIX: &str = "/api/v1";
+
+/// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
+pub fn service() -> OpenApiService<accounts::AccountsApi, ()> {
+    OpenApiService::new(accounts::AccountsApi, "Hromada", env!("CARGO_PKG_VERSION"))
+        .description(
+            "E-petitions and citizens' appeals for Ukrainian city councils and municipal enterprises. \
+             Every error is an RFC 7807 problem document (`application/problem+json`).",
+        )
+        .server(API_PREFIX)
+}
+
+impl AppState {
+    /// The caller behind a bearer token, with their roles.
+    pub async fn authenticate(&self, auth: &BearerAuth) -> Result<(Principal, entity::accounts::Model), AppError> {
+        let digest = token_digest(&auth.0.token);
+        let account =
+            storage::accounts::account_for_session(&self.db, &digest, Utc::now()).await?.ok_or_else(|| {
+                AppError::Unauthorized(
+                    "the token is unknown, expired or logged out; log in again at POST /api/v1/sessions".into(),
+                )
+            })?;
+        let principal = Principal {
+            account_id: account.id,
+            role: Role::parse(&account.role).map_err(|_| anyhow::anyhow!("account {} has a bad role", account.id))?,
+            memberships: vec![],
+        };
+        Ok((principal, account))
+    }
+
+    /// The client's address for rate limiting: the socket peer, or the first `X-Forwarded-For` entry
+    /// when the operator says a trusted proxy sits in front.
+    pub fn client_ip(&self, req: &Request) -> IpAddr {
+        if self.settings.trust_forwarded_for {
+            let forwarded = req
+                .header("x-forwarded-for")
+                .and_then(|v| v.split(',').next())
+                .and_then(|first| first.trim().parse().ok());
+            if let Some(ip) = forwarded {
+                return ip;
+            }
+        }
+        req.remote_addr().as_socket_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+}

@@ -1,0 +1,223 @@
+//! Configuration: defaults < optional TOML file < environment. Every key is documented in the README.
+//!
+//! Environment variables use the `HROMADA_` prefix with `__` between nested keys
+//! (`HROMADA_RATE_LIMITS__LOGIN_PER_MINUTE=5`); `DATABASE_URL` and `SMTP_URL` are also read unprefixed
+//! because that is how every deployment tool names them.
+use std::{net::SocketAddr, path::PathBuf};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address the HTTP server binds to.
+    pub bind: SocketAddr,
+    /// `sqlite://path?mode=rwc` (embedded default) or `postgres://user@host/db`.
+    pub database_url: String,
+    /// The address citizens reach the service at; used to build links in mails.
+    pub public_url: String,
+    /// `smtp://host:port`, `smtps://user:pass@host` or `smtp://host:587?tls=required`; unset: mails go to `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// Sender of every mail.
+    pub mail_from: String,
+    /// Folder where mails are written when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    /// `text` or `json`.
+    pub log_format: LogFormat,
+    /// A tracing filter, e.g. `info` or `hromada=debug,sea_orm=warn`.
+    pub log_level: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long a login token stays valid.
+    pub session_ttl_hours: u32,
+    /// How long an e-mail verification link stays valid.
+    pub verification_ttl_hours: u32,
+    /// How long a password reset link stays valid.
+    pub password_reset_ttl_minutes: u32,
+    /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
+    pub shutdown_grace_seconds: u64,
+    /// Trust the first address of `X-Forwarded-For` as the client (only behind your own reverse proxy).
+    pub trust_forwarded_for: bool,
+    pub rate_limits: RateLimitSettings,
+    pub outbox: OutboxSettings,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Requests allowed per client address; each is a bucket that refills evenly over its period.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    pub register_per_hour: u32,
+    pub login_per_minute: u32,
+    pub password_reset_per_hour: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// How often the worker looks for due mail when nothing wakes it.
+    pub poll_interval_ms: u64,
+    /// First retry delay; doubled per failed attempt up to `retry_max_seconds`.
+    pub retry_base_ms: u64,
+    pub retry_max_seconds: u64,
+    /// After this many failed attempts a mail is marked failed and left for an operator.
+    pub max_attempts: u32,
+    /// How long a claimed mail stays reserved for one worker before another may take it over.
+    pub lease_seconds: u64,
+    pub batch_size: u64,
+    /// SMTP connection and command timeout.
+    pub smtp_timeout_seconds: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".parse().expect("valid default address"),
+            database_url: "sqlite://hromada.db?mode=rwc".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            smtp_url: None,
+            mail_from: "Hromada <no-reply@hromada.localhost>".into(),
+            mail_dir: PathBuf::from("mail-outbox"),
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            max_body_bytes: 1024 * 1024,
+            session_ttl_hours: 24 * 30,
+            verification_ttl_hours: 48,
+            password_reset_ttl_minutes: 60,
+            shutdown_grace_seconds: 20,
+            trust_forwarded_for: false,
+            rate_limits: RateLimitSettings { register_per_hour: 20, login_per_minute: 10, password_reset_per_hour: 5 },
+            outbox: OutboxSettings {
+                poll_interval_ms: 2000,
+                retry_base_ms: 5000,
+                retry_max_seconds: 3600,
+                max_attempts: 12,
+                lease_seconds: 120,
+                batch_size: 20,
+                smtp_timeout_seconds: 20,
+            },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(Box<figment::Error>),
+    #[error("configuration key `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+impl Settings {
+    /// Loads the configuration; `file` is the optional TOML file (`--config` or `HROMADA_CONFIG`).
+    pub fn load(file: Option<&std::path::Path>) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError::Invalid {
+                    key: "config",
+                    message: format!("the file {} does not exist", path.display()),
+                });
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment
+            .merge(Env::raw().only(&["DATABASE_URL", "SMTP_URL"]))
+            .merge(Env::prefixed("HROMADA_").split("__").ignore(&["CONFIG", "ADMIN_PASSWORD"]));
+        let settings: Settings = figment.extract().map_err(|e| ConfigError::Load(Box::new(e)))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what serde cannot: that URLs parse and numbers are usable.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: String| Err(ConfigError::Invalid { key, message });
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return invalid(
+                "database_url",
+                format!("`{}` is neither a sqlite: nor a postgres:// URL", self.database_url),
+            );
+        }
+        if let Err(e) = url::Url::parse(&self.public_url) {
+            return invalid("public_url", format!("`{}` is not a URL: {e}", self.public_url));
+        }
+        if let Some(smtp) = &self.smtp_url {
+            match url::Url::parse(smtp) {
+                Ok(u) if u.scheme() == "smtp" || u.scheme() == "smtps" => {}
+                Ok(u) => return invalid("smtp_url", format!("scheme `{}` is not smtp or smtps", u.scheme())),
+                Err(e) => return invalid("smtp_url", format!("`{smtp}` is not a URL: {e}")),
+            }
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid(
+                "mail_from",
+                format!("`{}` is not a mailbox like `Name <address@example.org>`", self.mail_from),
+            );
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
+            return invalid("log_level", format!("`{}` is not a tracing filter", self.log_level));
+        }
+        let positive = [
+            ("max_body_bytes", self.max_body_bytes as u64),
+            ("session_ttl_hours", self.session_ttl_hours.into()),
+            ("verification_ttl_hours", self.verification_ttl_hours.into()),
+            ("password_reset_ttl_minutes", self.password_reset_ttl_minutes.into()),
+            ("rate_limits.register_per_hour", self.rate_limits.register_per_hour.into()),
+            ("rate_limits.login_per_minute", self.rate_limits.login_per_minute.into()),
+            ("rate_limits.password_reset_per_hour", self.rate_limits.password_reset_per_hour.into()),
+            ("outbox.poll_interval_ms", self.outbox.poll_interval_ms),
+            ("outbox.max_attempts", self.outbox.max_attempts.into()),
+            ("outbox.lease_seconds", self.outbox.lease_seconds),
+            ("outbox.batch_size", self.outbox.batch_size),
+            ("outbox.smtp_timeout_seconds", self.outbox.smtp_timeout_seconds),
+        ];
+        for (key, value) in positive {
+            if value == 0 {
+                return invalid(key, "must be greater than zero".into());
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid() {
+        Settings::default().validate().unwrap();
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_named_in_the_error() {
+        let settings = Settings { database_url: "mysql://x".into(), ..Settings::default() };
+        let error = settings.validate().unwrap_err().to_string();
+        assert!(error.contains("database_url"), "{error}");
+    }
+
+    #[test]
+    fn a_zero_rate_limit_is_refused() {
+        let mut settings = Settings::default();
+        settings.rate_limits.login_per_minute = 0;
+        let error = settings.validate().unwrap_err().to_string();
+        assert!(error.contains("rate_limits.login_per_minute"), "{error}");
+    }
+}

@@ -1,0 +1,292 @@
+//! Accounts: the values a person gives when registering (parsed once, at the edge, into types that
+//! cannot hold bad data), their roles, and the secrets we hand out (login and mail tokens).
+use std::{fmt, str::FromStr};
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// An e-mail address, trimmed and lower-cased so that one person has one account (and, later, one
+/// signature per petition) whatever capitalisation they type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, AppError> {
+        let normalised = raw.trim().to_lowercase();
+        if normalised.is_empty() {
+            return Err(AppError::validation("email", "the e-mail address is empty"));
+        }
+        if normalised.len() > 254 {
+            return Err(AppError::validation("email", "the e-mail address is longer than 254 characters"));
+        }
+        match email_address::EmailAddress::from_str(&normalised) {
+            Ok(_) if normalised.contains('.') => Ok(Email(normalised)),
+            _ => Err(AppError::validation(
+                "email",
+                format!("`{}` is not an e-mail address like name@example.org", raw.trim()),
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A person's full name as the Law "On Citizens' Appeals" art. 5 requires it: at least two words
+/// (surname and given name), no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FullName(String);
+
+impl FullName {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<FullName, AppError> {
+        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed.chars().any(char::is_control) {
+            return Err(AppError::validation("full_name", "the name contains control characters"));
+        }
+        if collapsed.chars().count() > Self::MAX_CHARS {
+            return Err(AppError::validation(
+                "full_name",
+                format!("the name is longer than {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if collapsed.split(' ').filter(|w| w.chars().any(char::is_alphabetic)).count() < 2 {
+            return Err(AppError::validation(
+                "full_name",
+                "give your full name — at least surname and given name (the law does not consider anonymous appeals)",
+            ));
+        }
+        Ok(FullName(collapsed))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password as typed, checked for length only (NIST SP 800-63B: length beats composition rules).
+pub struct Password(String);
+
+/// Never print a password, not even in a debug log.
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl Password {
+    pub const MIN_CHARS: usize = 10;
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str, field: &str) -> Result<Password, AppError> {
+        let chars = raw.chars().count();
+        if chars < Self::MIN_CHARS {
+            return Err(AppError::validation(
+                field,
+                format!("the password must have at least {} characters", Self::MIN_CHARS),
+            ));
+        }
+        if chars > Self::MAX_CHARS {
+            return Err(AppError::validation(
+                field,
+                format!("the password must have at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        Ok(Password(raw.to_owned()))
+    }
+
+    /// Argon2id with the crate's defaults (19 MiB, 2 passes). CPU-heavy: call from a blocking task.
+    pub fn hash(&self) -> Result<String, AppError> {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(self.0.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
+    }
+}
+
+/// Checks a typed password against a stored Argon2 hash. CPU-heavy: call from a blocking task.
+pub fn verify_password(typed: &str, stored_hash: &str) -> bool {
+    match PasswordHash::new(stored_hash) {
+        Ok(parsed) => Argon2::default().verify_password(typed.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash to verify against when the account does not exist, so that a login for an unknown address
+/// takes as long as one for a known address (no account enumeration by timing).
+pub fn dummy_password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| Password("not a real password".into()).hash().expect("argon2 with default parameters"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Uk,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Uk => "uk",
+            Language::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Language, AppError> {
+        match code.trim().to_lowercase().as_str() {
+            "uk" => Ok(Language::Uk),
+            "en" => Ok(Language::En),
+            other => Err(AppError::validation("language", format!("`{other}` is not supported; use `uk` or `en`"))),
+        }
+    }
+}
+
+/// A person's role across the whole service. Officers and heads are not global roles: they are
+/// memberships of one organisation (see [`crate::domain::authorization::Membership`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Citizen,
+    Moderator,
+    Administrator,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::Moderator => "moderator",
+            Role::Administrator => "administrator",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Role, AppError> {
+        match code {
+            "citizen" => Ok(Role::Citizen),
+            "moderator" => Ok(Role::Moderator),
+            "administrator" => Ok(Role::Administrator),
+            other => Err(AppError::validation(
+                "role",
+                format!("`{other}` is not a role; use citizen, moderator or administrator"),
+            )),
+        }
+    }
+}
+
+/// What a mailed one-time token may be used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// A secret handed to a person (login token, mailed link). Only its SHA-256 is stored, so a copy of the
+/// database cannot be used to log in or to follow someone's links.
+pub struct SecretToken(String);
+
+impl SecretToken {
+    /// 256 random bits, hex-encoded.
+    pub fn generate() -> SecretToken {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        SecretToken(hex::encode(bytes))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn digest(&self) -> String {
+        token_digest(&self.0)
+    }
+}
+
+/// The stored form of a token as presented by a client.
+pub fn token_digest(presented: &str) -> String {
+    hex::encode(Sha256::digest(presented.trim().as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_is_trimmed_and_lower_cased() {
+        assert_eq!(Email::parse("  Olena.Petrenko@Example.ORG ").unwrap().as_str(), "olena.petrenko@example.org");
+    }
+
+    #[test]
+    fn a_string_without_at_sign_is_not_an_email() {
+        let err = Email::parse("olena.example.org").unwrap_err();
+        assert!(matches!(err, AppError::Validation { field: Some(f), .. } if f == "email"));
+    }
+
+    #[test]
+    fn a_full_name_needs_two_words_and_spaces_are_collapsed() {
+        assert!(FullName::parse("Olena").is_err());
+        assert_eq!(FullName::parse("  Petrenko   Olena  ").unwrap().as_str(), "Petrenko Olena");
+        assert_eq!(FullName::parse("Петренко Олена Іванівна").unwrap().as_str(), "Петренко Олена Іванівна");
+    }
+
+    #[test]
+    fn a_short_password_is_refused_with_the_minimum_named() {
+        let err = Password::parse("short", "password").unwrap_err().to_string();
+        assert!(err.contains("10"), "{err}");
+    }
+
+    #[test]
+    fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
+        let hash = Password::parse("correct horse battery", "password").unwrap().hash().unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_only_as_digests() {
+        let a = SecretToken::generate();
+        let b = SecretToken::generate();
+        assert_ne!(a.as_str(), b.as_str());
+        assert_eq!(a.as_str().len(), 64);
+        assert_eq!(a.digest(), token_digest(a.as_str()));
+        assert_ne!(a.digest(), a.as_str());
+    }
+
+    #[test]
+    fn roles_and_languages_round_trip_through_their_codes() {
+        for role in [Role::Citizen, Role::Moderator, Role::Administrator] {
+            assert_eq!(Role::parse(role.code()).unwrap(), role);
+        }
+        assert_eq!(Language::parse("EN").unwrap(), Language::En);
+        assert!(Language::parse("ru").is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! Every authorization decision of the service, in one place, so it can be read and tested as a whole.
+//!
+//! Handlers first establish *who* is calling (a [`Principal`], from the bearer token), then ask
+//! [`authorize`] whether that principal may perform an [`Action`]. Nothing else decides access.
+use serde::{Deserialize, Serialize};
+
+use super::accounts::Role;
+use crate::error::AppError;
+
+/// A role inside one organisation (department, municipal enterprise…), as opposed to a global [`Role`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrganisationRole {
+    /// Handles what is routed to the organisation: acknowledge, assign, forward, answer.
+    Officer,
+    /// Everything an officer does, plus extensions and reassignment.
+    Head,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub organisation_id: i32,
+    pub role: OrganisationRole,
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub account_id: i32,
+    pub role: Role,
+    pub memberships: Vec<Membership>,
+}
+
+impl Principal {
+    fn is_admin(&self) -> bool {
+        self.role == Role::Administrator
+    }
+
+    fn membership(&self, organisation_id: i32) -> Option<OrganisationRole> {
+        self.memberships.iter().find(|m| m.organisation_id == organisation_id).map(|m| m.role)
+    }
+}
+
+/// What a caller may want to do. Add a variant here (and a rule below) for every new protected action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read or change one's own profile.
+    ManageOwnAccount,
+    /// See the list of accounts and their roles.
+    ListAccounts,
+    /// Grant or take away the moderator or administrator role.
+    ChangeAccountRole { target_account_id: i32 },
+    /// Handle items routed to an organisation (acknowledge, assign, forward, answer).
+    HandleForOrganisation { organisation_id: i32 },
+    /// Extend a deadline or reassign inside an organisation.
+    HeadOfOrganisation { organisation_id: i32 },
+    /// Publish or refuse petitions, triage reports.
+    Moderate,
+    /// Edit the directory, calendar, statute parameters.
+    Administer,
+}
+
+/// Decides whether `principal` may perform `action`. Denials carry a message a person can act on.
+pub fn authorize(principal: &Principal, action: Action) -> Result<(), AppError> {
+    let allowed = match action {
+        Action::ManageOwnAccount => true,
+        Action::ListAccounts | Action::Administer => principal.is_admin(),
+        // An administrator cannot demote themself: there must always be someone who can fix the directory.
+        Action::ChangeAccountRole { target_account_id } => {
+            principal.is_admin() && target_account_id != principal.account_id
+        }
+        Action::HandleForOrganisation { organisation_id } => principal.membership(organisation_id).is_some(),
+        Action::HeadOfOrganisation { organisation_id } => {
+            principal.membership(organisation_id) == Some(OrganisationRole::Head)
+        }
+        Action::Moderate => matches!(principal.role, Role::Moderator | Role::Administrator),
+    };
+    if allowed { Ok(()) } else { Err(AppError::Forbidden(denial_message(principal, action))) }
+}
+
+fn denial_message(principal: &Principal, action: Action) -> String {
+    match action {
+        Action::ChangeAccountRole { target_account_id }
+            if target_account_id == principal.account_id && principal.is_admin() =>
+        {
+            "administrators cannot change their own role; ask another administrator".into()
+        }
+        Action::ListAccounts | Action::ChangeAccountRole { .. } | Action::Administer => {
+            "only an administrator may do this".into()
+        }
+        Action::HandleForOrganisation { organisation_id } => {
+            format!("only officers of organisation {organisation_id} may handle its items")
+        }
+        Action::HeadOfOrganisation { organisation_id } => {
+            format!("only the head of organisation {organisation_id} may do this")
+        }
+        Action::Moderate => "only a moderator may do this".into(),
+        Action::ManageOwnAccount => "not allowed".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(role: Role) -> Principal {
+        Principal { account_id: 1, role, memberships: vec![] }
+    }
+
+    #[test]
+    fn a_citizen_manages_only_their_own_account() {
+        let citizen = person(Role::Citizen);
+        assert!(authorize(&citizen, Action::ManageOwnAccount).is_ok());
+        assert!(authorize(&citizen, Action::ListAccounts).is_err());
+        assert!(authorize(&citizen, Action::Moderate).is_err());
+        assert!(authorize(&citizen, Action::Administer).is_err());
+    }
+
+    #[test]
+    fn an_administrator_changes_others_roles_but_not_their_own() {
+        let admin = person(Role::Administrator);
+        assert!(authorize(&admin, Action::ChangeAccountRole { target_account_id: 2 }).is_ok());
+        let err = authorize(&admin, Action::ChangeAccountRole { target_account_id: 1 }).unwrap_err();
+        assert!(err.to_string().contains("own role"));
+    }
+
+    #[test]
+    fn moderation_is_for_moderators_and_administrators() {
+        assert!(authorize(&person(Role::Moderator), Action::Moderate).is_ok());
+        assert!(authorize(&person(Role::Administrator), Action::Moderate).is_ok());
+        assert!(authorize(&person(Role::Moderator), Action::Administer).is_err());
+    }
+
+    #[test]
+    fn officers_act_for_their_organisation_only_and_heads_also_extend() {
+        let officer = Principal {
+            account_id: 5,
+            role: Role::Citizen,
+            memberships: vec![Membership { organisation_id: 7, role: OrganisationRole::Officer }],
+        };
+        assert!(authorize(&officer, Action::HandleForOrganisation { organisation_id: 7 }).is_ok());
+        assert!(authorize(&officer, Action::HandleForOrganisation { organisation_id: 8 }).is_err());
+        assert!(authorize(&officer, Action::HeadOfOrganisation { organisation_id: 7 }).is_err());
+
+        let head =
+            Principal { memberships: vec![Membership { organisation_id: 7, role: OrganisationRole::Head }], ..officer };
+        assert!(authorize(&head, Action::HandleForOrganisation { organisation_id: 7 }).is_ok());
+        assert!(authorize(&head, Action::HeadOfOrganisation { organisation_id: 7 }).is_ok());
+    }
+}

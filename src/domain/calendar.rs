@@ -1,0 +1,656 @@
+//! Working-day calendar of Ukraine, evaluated in the Europe/Kyiv time zone.
+//!
+//! Legal terms are counted in calendar dates where the council sits, so every
+//! instant is first turned into its Kyiv date. Whether a date is a working day
+//! depends on the public holidays (Labour Code art. 73), the peacetime transfer
+//! of days off (Labour Code art. 67), martial law (Law 2136-IX art. 6, which
+//! suspends both) and dated decisions recorded by an administrator.
+//!
+//! Everything here is pure: no clock reads, no I/O, no global state.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// Terms are counted "at the place where the action is performed" (Civil Code
+/// art. 254 part 5); every council served by Hromada is in this zone.
+pub const KYIV: Tz = chrono_tz::Europe::Kyiv;
+
+/// The Kyiv calendar date of an instant: an appeal received at 00:30 Kyiv time
+/// belongs to that Kyiv day even though it is still the previous day in UTC.
+pub fn kyiv_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&KYIV).date_naive()
+}
+
+/// The instant at which the Kyiv day `date` begins, in UTC.
+///
+/// Kyiv switches clocks at 03:00/04:00, so midnight always exists, but a tz
+/// database change could move that; on a gap we take the first valid instant
+/// after midnight, on an overlap the earlier one, and never panic.
+pub fn kyiv_start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    for minutes in 0..=24 * 60 {
+        let candidate = midnight + chrono::Duration::minutes(minutes);
+        match KYIV.from_local_datetime(&candidate) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => return t.with_timezone(&Utc),
+            LocalResult::None => continue,
+        }
+    }
+    // Unreachable with any real tz data; fall back to treating it as UTC.
+    NaiveDateTime::and_utc(&midnight)
+}
+
+/// The exclusive end of the Kyiv day `date` (= start of the next day), in UTC.
+/// Something "due on D" is due before this instant.
+pub fn kyiv_end_of_day(date: NaiveDate) -> DateTime<Utc> {
+    kyiv_start_of_day(next_day(date))
+}
+
+/// The following date, saturating at the end of chrono's range instead of panicking.
+pub(crate) fn next_day(date: NaiveDate) -> NaiveDate {
+    date.succ_opt().unwrap_or(date)
+}
+
+/// `date + n` days, saturating at the end of chrono's range.
+pub(crate) fn plus_days(date: NaiveDate, n: u64) -> NaiveDate {
+    date.checked_add_days(Days::new(n)).unwrap_or(NaiveDate::MAX)
+}
+
+/// Orthodox Easter Sunday for `year`, as a Gregorian date.
+///
+/// The Ukrainian holiday follows the Julian computus (Meeus' algorithm); the
+/// Julian date is shifted by the calendar difference of the century, which is
+/// 13 days for 1900–2099 and grows by one in every century year not divisible
+/// by 400 (so 14 days for 2100–2199).
+///
+/// # Panics
+/// Only for years outside chrono's representable range (beyond ±262 000).
+pub fn orthodox_easter(year: i32) -> NaiveDate {
+    try_orthodox_easter(year).expect("year within chrono's representable range")
+}
+
+fn try_orthodox_easter(year: i32) -> Option<NaiveDate> {
+    let a = year.rem_euclid(4);
+    let b = year.rem_euclid(7);
+    let c = year.rem_euclid(19);
+    let d = (19 * c + 15) % 30;
+    let e = (2 * a + 4 * b - d + 34).rem_euclid(7);
+    let month = (d + e + 114) / 31;
+    let day = (d + e + 114) % 31 + 1;
+    // March/April have the same lengths in both calendars, so the Julian
+    // month/day can be built as a Gregorian date and then shifted.
+    let julian = NaiveDate::from_ymd_opt(year, month as u32, day as u32)?;
+    let shift = year.div_euclid(100) - year.div_euclid(400) - 2;
+    julian.checked_add_days(Days::new(u64::try_from(shift).ok()?))
+}
+
+/// A public holiday of Labour Code art. 73 (as amended by Law 3248-IX, 2023).
+///
+/// Serialized as its stable snake_case code, e.g. `"independence_day"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolidayKind {
+    NewYear,
+    WomensDay,
+    Easter,
+    Trinity,
+    LabourDay,
+    RemembranceAndVictoryDay,
+    ConstitutionDay,
+    StatehoodDay,
+    IndependenceDay,
+    DefendersDay,
+    Christmas,
+}
+
+impl HolidayKind {
+    /// Stable machine code (the same string serde uses).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NewYear => "new_year",
+            Self::WomensDay => "womens_day",
+            Self::Easter => "easter",
+            Self::Trinity => "trinity",
+            Self::LabourDay => "labour_day",
+            Self::RemembranceAndVictoryDay => "remembrance_and_victory_day",
+            Self::ConstitutionDay => "constitution_day",
+            Self::StatehoodDay => "statehood_day",
+            Self::IndependenceDay => "independence_day",
+            Self::DefendersDay => "defenders_day",
+            Self::Christmas => "christmas",
+        }
+    }
+
+    /// Name as written in Labour Code art. 73.
+    pub fn name_uk(self) -> &'static str {
+        match self {
+            Self::NewYear => "Новий рік",
+            Self::WomensDay => "Міжнародний жіночий день",
+            Self::Easter => "Пасха (Великдень)",
+            Self::Trinity => "Трійця",
+            Self::LabourDay => "День праці",
+            Self::RemembranceAndVictoryDay => {
+                "День пам'яті та перемоги над нацизмом у Другій світовій війні 1939–1945 років"
+            }
+            Self::ConstitutionDay => "День Конституції України",
+            Self::StatehoodDay => "День Української Державності",
+            Self::IndependenceDay => "День Незалежності України",
+            Self::DefendersDay => "День захисників і захисниць України",
+            Self::Christmas => "Різдво Христове",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::NewYear => "New Year",
+            Self::WomensDay => "International Women's Day",
+            Self::Easter => "Easter",
+            Self::Trinity => "Trinity",
+            Self::LabourDay => "Labour Day",
+            Self::RemembranceAndVictoryDay => "Day of Remembrance and Victory over Nazism",
+            Self::ConstitutionDay => "Constitution Day",
+            Self::StatehoodDay => "Ukrainian Statehood Day",
+            Self::IndependenceDay => "Independence Day",
+            Self::DefendersDay => "Defenders Day",
+            Self::Christmas => "Christmas",
+        }
+    }
+
+    /// Every holiday, in the order of Labour Code art. 73.
+    pub const ALL: [HolidayKind; 11] = [
+        Self::NewYear,
+        Self::WomensDay,
+        Self::Easter,
+        Self::Trinity,
+        Self::LabourDay,
+        Self::RemembranceAndVictoryDay,
+        Self::ConstitutionDay,
+        Self::StatehoodDay,
+        Self::IndependenceDay,
+        Self::DefendersDay,
+        Self::Christmas,
+    ];
+
+    /// The date of this holiday in `year`, if representable.
+    fn date_in(self, year: i32) -> Option<NaiveDate> {
+        let fixed = |m, d| NaiveDate::from_ymd_opt(year, m, d);
+        match self {
+            Self::NewYear => fixed(1, 1),
+            Self::WomensDay => fixed(3, 8),
+            Self::Easter => try_orthodox_easter(year),
+            // Trinity (Pentecost) is the seventh Sunday after Easter.
+            Self::Trinity => try_orthodox_easter(year)?.checked_add_days(Days::new(49)),
+            Self::LabourDay => fixed(5, 1),
+            Self::RemembranceAndVictoryDay => fixed(5, 8),
+            Self::ConstitutionDay => fixed(6, 28),
+            Self::StatehoodDay => fixed(7, 15),
+            Self::IndependenceDay => fixed(8, 24),
+            Self::DefendersDay => fixed(10, 1),
+            Self::Christmas => fixed(12, 25),
+        }
+    }
+}
+
+/// One occurrence of a public holiday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub date: NaiveDate,
+    pub kind: HolidayKind,
+}
+
+/// The public holidays of `year` (Labour Code art. 73), sorted by date.
+///
+/// The current (2023) list is applied to every year; historical lists
+/// (7 January, 9 May, 14 October before 2023) are not modelled.
+pub fn public_holidays(year: i32) -> Vec<Holiday> {
+    let mut out: Vec<Holiday> =
+        HolidayKind::ALL.iter().filter_map(|&kind| kind.date_in(year).map(|date| Holiday { date, kind })).collect();
+    out.sort_by_key(|h| (h.date, h.kind));
+    out
+}
+
+fn holidays_on(date: NaiveDate) -> Option<HolidayKind> {
+    public_holidays(date.year()).into_iter().find(|h| h.date == date).map(|h| h.kind)
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// A dated decision recorded by an administrator (e.g. a Cabinet resolution
+/// declaring a day off, or a working Saturday). It beats every other rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayOverride {
+    pub working: bool,
+    pub note: String,
+}
+
+/// Why a date is (or is not) a working day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DayReason {
+    /// Monday–Friday with nothing special.
+    Weekday,
+    /// Saturday or Sunday (also when a holiday falls on it under martial law).
+    Weekend,
+    /// A public holiday in peacetime (Labour Code art. 73).
+    Holiday { holiday: HolidayKind },
+    /// A public holiday on a weekday that is worked because martial law
+    /// suspends art. 73 (Law 2136-IX art. 6).
+    HolidayWorkedUnderMartialLaw { holiday: HolidayKind },
+    /// The day off moved here because `holiday` fell on a weekend
+    /// (Labour Code art. 67), peacetime only.
+    TransferredDayOff { holiday: HolidayKind, holiday_date: NaiveDate },
+    /// An administrator's dated override.
+    Override { working: bool, note: String },
+}
+
+/// The verdict for one date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayInfo {
+    pub date: NaiveDate,
+    pub working: bool,
+    pub reason: DayReason,
+}
+
+impl DayInfo {
+    /// One English sentence a citizen can read, e.g. "Working day: 24 August
+    /// (Independence Day) is a public holiday, but under martial law …".
+    pub fn explain(&self) -> String {
+        let prefix = if self.working { "Working day" } else { "Non-working day" };
+        let date = self.date.format("%A %-d %B %Y");
+        match &self.reason {
+            DayReason::Weekday => format!("{prefix}: {date} is an ordinary weekday."),
+            DayReason::Weekend => format!("{prefix}: {date} is a weekend day."),
+            DayReason::Holiday { holiday } => format!(
+                "{prefix}: {} ({}) is a public holiday (Labour Code art. 73).",
+                self.date.format("%-d %B"),
+                holiday.name_en()
+            ),
+            DayReason::HolidayWorkedUnderMartialLaw { holiday } => format!(
+                "{prefix}: {} ({}) is a public holiday, but under martial law \
+                 (Law 2136-IX art. 6) holidays are working days.",
+                self.date.format("%-d %B"),
+                holiday.name_en()
+            ),
+            DayReason::TransferredDayOff { holiday, holiday_date } => format!(
+                "{prefix}: {date} is the day off transferred from {} ({}), which fell on a {} \
+                 (Labour Code art. 67).",
+                holiday_date.format("%-d %B"),
+                holiday.name_en(),
+                holiday_date.format("%A")
+            ),
+            DayReason::Override { working, note } => {
+                let what = if *working { "a working day" } else { "a day off" };
+                if note.is_empty() {
+                    format!("{prefix}: {date} was declared {what} by an official decision.")
+                } else {
+                    format!("{prefix}: {date} was declared {what} by an official decision ({note}).")
+                }
+            }
+        }
+    }
+
+    /// A few words for lists of skipped days, e.g. "weekend" or "Easter".
+    pub fn short_reason(&self) -> String {
+        match &self.reason {
+            DayReason::Weekday => "weekday".to_owned(),
+            DayReason::Weekend => "weekend".to_owned(),
+            DayReason::Holiday { holiday } | DayReason::HolidayWorkedUnderMartialLaw { holiday } => {
+                holiday.name_en().to_owned()
+            }
+            DayReason::TransferredDayOff { holiday, .. } => {
+                format!("day off transferred from {}", holiday.name_en())
+            }
+            DayReason::Override { working: true, .. } => "declared a working day".to_owned(),
+            DayReason::Override { working: false, .. } => "declared a day off".to_owned(),
+        }
+    }
+}
+
+/// Decides which Kyiv dates are working days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    martial_law: bool,
+    overrides: BTreeMap<NaiveDate, DayOverride>,
+}
+
+impl Calendar {
+    /// `martial_law` should be `true` while the 24 February 2022 decree stands.
+    pub fn new(martial_law: bool, overrides: BTreeMap<NaiveDate, DayOverride>) -> Self {
+        Self { martial_law, overrides }
+    }
+
+    pub fn martial_law(&self) -> bool {
+        self.martial_law
+    }
+
+    pub fn overrides(&self) -> &BTreeMap<NaiveDate, DayOverride> {
+        &self.overrides
+    }
+
+    /// The verdict for `date`, with its reason.
+    pub fn day(&self, date: NaiveDate) -> DayInfo {
+        let transfers = if self.martial_law { BTreeMap::new() } else { transferred_days_off(date.year()) };
+        self.day_with(date, &transfers)
+    }
+
+    fn day_with(&self, date: NaiveDate, transfers: &BTreeMap<NaiveDate, Holiday>) -> DayInfo {
+        let (working, reason) = if let Some(o) = self.overrides.get(&date) {
+            (o.working, DayReason::Override { working: o.working, note: o.note.clone() })
+        } else if is_weekend(date) {
+            // A weekend stays a day off in both modes; in peacetime a holiday on
+            // it is reported as the holiday (its day off moves, art. 67).
+            match holidays_on(date) {
+                Some(holiday) if !self.martial_law => (false, DayReason::Holiday { holiday }),
+                _ => (false, DayReason::Weekend),
+            }
+        } else if let Some(holiday) = holidays_on(date) {
+            if self.martial_law {
+                (true, DayReason::HolidayWorkedUnderMartialLaw { holiday })
+            } else {
+                (false, DayReason::Holiday { holiday })
+            }
+        } else if let Some(h) = transfers.get(&date) {
+            (false, DayReason::TransferredDayOff { holiday: h.kind, holiday_date: h.date })
+        } else {
+            (true, DayReason::Weekday)
+        };
+        DayInfo { date, working, reason }
+    }
+
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        self.day(date).working
+    }
+
+    /// Every non-working date of `year` in order (weekends included), with reasons.
+    pub fn non_working_days(&self, year: i32) -> Vec<DayInfo> {
+        let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+            return Vec::new();
+        };
+        let transfers = if self.martial_law { BTreeMap::new() } else { transferred_days_off(year) };
+        first
+            .iter_days()
+            .take_while(|d| d.year() == year)
+            .map(|d| self.day_with(d, &transfers))
+            .filter(|info| !info.working)
+            .collect()
+    }
+
+    /// `date` itself if it is a working day, otherwise the first working day
+    /// after it — the rollover of Civil Code art. 254 part 5.
+    pub fn next_working_day_on_or_after(&self, date: NaiveDate) -> NaiveDate {
+        let mut d = date;
+        while !self.is_working_day(d) {
+            let next = next_day(d);
+            if next == d {
+                break;
+            }
+            d = next;
+        }
+        d
+    }
+
+    /// The `n`-th working day after `date`, counting from the next day (the
+    /// event day itself never counts, Civil Code art. 253). `n == 0` returns `date`.
+    pub fn add_working_days(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        self.working_days_after(date, n).0
+    }
+
+    /// Like [`Calendar::add_working_days`], also returning every non-working day
+    /// skipped on the way so the count can be explained.
+    pub fn working_days_after(&self, date: NaiveDate, n: u32) -> (NaiveDate, Vec<DayInfo>) {
+        let mut skipped = Vec::new();
+        let mut d = date;
+        let mut counted = 0;
+        while counted < n {
+            let next = next_day(d);
+            if next == d {
+                break;
+            }
+            d = next;
+            let info = self.day(d);
+            if info.working {
+                counted += 1;
+            } else {
+                skipped.push(info);
+            }
+        }
+        (d, skipped)
+    }
+}
+
+/// Peacetime transfers of days off for holidays that fall on a weekend
+/// (Labour Code art. 67 part 3): each such holiday date moves one day off to
+/// the next weekday that is neither a holiday nor already a transferred day.
+/// Holidays are processed in date order, so 1 May (Sat) and Easter 2 May (Sun)
+/// 2021 yield Monday 3 and Tuesday 4 May. The previous year is included so a
+/// late-December holiday may carry over into January.
+fn transferred_days_off(year: i32) -> BTreeMap<NaiveDate, Holiday> {
+    let mut holiday_dates: BTreeSet<NaiveDate> = BTreeSet::new();
+    let mut causes: Vec<Holiday> = Vec::new();
+    for y in year.saturating_sub(1)..=year.saturating_add(1) {
+        for h in public_holidays(y) {
+            // Two holidays on one date (Easter on 1 May) give one day off.
+            if holiday_dates.insert(h.date) && y <= year && is_weekend(h.date) {
+                causes.push(h);
+            }
+        }
+    }
+    let mut transfers = BTreeMap::new();
+    for h in causes {
+        let mut d = next_day(h.date);
+        while is_weekend(d) || holiday_dates.contains(&d) || transfers.contains_key(&d) {
+            let next = next_day(d);
+            if next == d {
+                break;
+            }
+            d = next;
+        }
+        transfers.insert(d, h);
+    }
+    transfers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn peacetime() -> Calendar {
+        Calendar::new(false, BTreeMap::new())
+    }
+
+    fn martial() -> Calendar {
+        Calendar::new(true, BTreeMap::new())
+    }
+
+    fn with_override(martial_law: bool, on: NaiveDate, working: bool) -> Calendar {
+        let mut overrides = BTreeMap::new();
+        overrides.insert(on, DayOverride { working, note: "Cabinet resolution".to_owned() });
+        Calendar::new(martial_law, overrides)
+    }
+
+    #[test]
+    fn orthodox_easter_matches_the_published_dates() {
+        let known = [
+            (2021, date(2021, 5, 2)),
+            (2022, date(2022, 4, 24)),
+            (2023, date(2023, 4, 16)),
+            (2024, date(2024, 5, 5)),
+            (2025, date(2025, 4, 20)),
+            (2026, date(2026, 4, 12)),
+            (2027, date(2027, 5, 2)),
+        ];
+        for (year, expected) in known {
+            assert_eq!(orthodox_easter(year), expected, "Easter {year}");
+            assert_eq!(orthodox_easter(year).weekday(), Weekday::Sun);
+        }
+    }
+
+    #[test]
+    fn orthodox_easter_uses_a_fourteen_day_shift_after_2100() {
+        // Julian 10 April 2101 + 14 days; with the 20th-century shift of 13 the
+        // result would be a Saturday.
+        assert_eq!(orthodox_easter(2101), date(2101, 4, 24));
+        assert_eq!(orthodox_easter(2101).weekday(), Weekday::Sun);
+    }
+
+    #[test]
+    fn trinity_is_the_seventh_sunday_after_easter() {
+        let trinity = |y| public_holidays(y).into_iter().find(|h| h.kind == HolidayKind::Trinity).unwrap().date;
+        assert_eq!(trinity(2025), date(2025, 6, 8));
+        assert_eq!(trinity(2026), date(2026, 5, 31));
+        assert_eq!(trinity(2024), date(2024, 6, 23));
+        assert_eq!(trinity(2026).weekday(), Weekday::Sun);
+    }
+
+    #[test]
+    fn a_year_has_eleven_public_holidays_in_date_order() {
+        let list = public_holidays(2026);
+        assert_eq!(list.len(), 11);
+        assert!(list.windows(2).all(|w| w[0].date <= w[1].date));
+        assert_eq!(list[0].kind.code(), "new_year");
+        assert_eq!(list[10].date, date(2026, 12, 25));
+        assert_eq!(list[10].kind.name_uk(), "Різдво Христове");
+    }
+
+    #[test]
+    fn in_peacetime_1_may_and_easter_on_a_weekend_move_days_off_to_monday_and_tuesday() {
+        let cal = peacetime();
+        let mon = cal.day(date(2021, 5, 3));
+        let tue = cal.day(date(2021, 5, 4));
+        assert!(!mon.working);
+        assert!(!tue.working);
+        assert_eq!(
+            mon.reason,
+            DayReason::TransferredDayOff { holiday: HolidayKind::LabourDay, holiday_date: date(2021, 5, 1) }
+        );
+        assert_eq!(
+            tue.reason,
+            DayReason::TransferredDayOff { holiday: HolidayKind::Easter, holiday_date: date(2021, 5, 2) }
+        );
+        assert!(cal.is_working_day(date(2021, 5, 5)));
+    }
+
+    #[test]
+    fn under_martial_law_nothing_is_transferred_after_a_weekend_holiday() {
+        let cal = martial();
+        assert!(cal.is_working_day(date(2021, 5, 3)));
+        assert_eq!(cal.day(date(2021, 5, 3)).reason, DayReason::Weekday);
+        assert_eq!(cal.day(date(2021, 5, 1)).reason, DayReason::Weekend);
+    }
+
+    #[test]
+    fn under_martial_law_independence_day_2026_is_a_working_monday() {
+        let info = martial().day(date(2026, 8, 24));
+        assert_eq!(info.date.weekday(), Weekday::Mon);
+        assert!(info.working);
+        assert_eq!(info.reason, DayReason::HolidayWorkedUnderMartialLaw { holiday: HolidayKind::IndependenceDay });
+        assert_eq!(
+            info.explain(),
+            "Working day: 24 August (Independence Day) is a public holiday, but under martial law \
+             (Law 2136-IX art. 6) holidays are working days."
+        );
+    }
+
+    #[test]
+    fn in_peacetime_independence_day_2026_is_a_day_off() {
+        let info = peacetime().day(date(2026, 8, 24));
+        assert!(!info.working);
+        assert_eq!(info.reason, DayReason::Holiday { holiday: HolidayKind::IndependenceDay });
+    }
+
+    #[test]
+    fn a_christmas_on_saturday_gives_monday_off_and_new_year_on_saturday_gives_the_next_monday_off() {
+        let cal = peacetime();
+        assert_eq!(date(2027, 12, 25).weekday(), Weekday::Sat);
+        assert!(!cal.is_working_day(date(2027, 12, 27)));
+        assert!(cal.is_working_day(date(2027, 12, 28)));
+        assert_eq!(date(2028, 1, 1).weekday(), Weekday::Sat);
+        assert!(!cal.is_working_day(date(2028, 1, 3)));
+        assert!(cal.is_working_day(date(2028, 1, 4)));
+    }
+
+    #[test]
+    fn an_override_declaring_a_weekday_off_wins_in_both_modes() {
+        let wednesday = date(2025, 3, 12);
+        for martial_law in [true, false] {
+            let cal = with_override(martial_law, wednesday, false);
+            let info = cal.day(wednesday);
+            assert!(!info.working);
+            assert!(matches!(info.reason, DayReason::Override { working: false, .. }));
+            assert!(info.explain().contains("Cabinet resolution"));
+        }
+    }
+
+    #[test]
+    fn an_override_declaring_a_saturday_or_a_peacetime_holiday_working_wins() {
+        let saturday = date(2025, 3, 15);
+        assert!(with_override(true, saturday, true).is_working_day(saturday));
+        let independence = date(2026, 8, 24);
+        assert!(with_override(false, independence, true).is_working_day(independence));
+        assert!(!peacetime().is_working_day(independence));
+    }
+
+    #[test]
+    fn under_martial_law_2025_has_only_its_104_weekend_days_off() {
+        let days = martial().non_working_days(2025);
+        assert_eq!(days.len(), 104);
+        assert!(days.iter().all(|d| d.reason == DayReason::Weekend));
+        assert!(days.windows(2).all(|w| w[0].date < w[1].date));
+    }
+
+    #[test]
+    fn in_peacetime_2025_has_115_days_off_with_five_transfers() {
+        let days = peacetime().non_working_days(2025);
+        // 104 weekend days + 6 weekday holidays + 5 transfers (8 Mar, Easter,
+        // Trinity, 28 Jun and 24 Aug fell on weekends).
+        assert_eq!(days.len(), 115);
+        let transfers: Vec<NaiveDate> =
+            days.iter().filter(|d| matches!(d.reason, DayReason::TransferredDayOff { .. })).map(|d| d.date).collect();
+        assert_eq!(
+            transfers,
+            vec![date(2025, 3, 10), date(2025, 4, 21), date(2025, 6, 9), date(2025, 6, 30), date(2025, 8, 25)]
+        );
+    }
+
+    #[test]
+    fn an_override_adds_to_the_yearly_count_of_days_off() {
+        let cal = with_override(true, date(2025, 12, 31), false);
+        assert_eq!(cal.non_working_days(2025).len(), 105);
+    }
+
+    #[test]
+    fn two_working_days_after_a_friday_is_the_tuesday() {
+        let friday = date(2025, 2, 28);
+        assert_eq!(martial().add_working_days(friday, 2), date(2025, 3, 4));
+        assert_eq!(martial().add_working_days(friday, 0), friday);
+    }
+
+    #[test]
+    fn the_next_working_day_after_a_peacetime_easter_weekend_is_wednesday() {
+        assert_eq!(peacetime().next_working_day_on_or_after(date(2021, 5, 1)), date(2021, 5, 5));
+        assert_eq!(martial().next_working_day_on_or_after(date(2021, 5, 1)), date(2021, 5, 3));
+    }
+
+    #[test]
+    fn an_instant_late_in_the_utc_evening_is_already_the_next_day_in_kyiv() {
+        let instant = Utc.with_ymd_and_hms(2026, 6, 30, 22, 30, 0).unwrap();
+        assert_eq!(kyiv_date(instant), date(2026, 7, 1));
+    }
+
+    #[test]
+    fn kyiv_midnight_is_22_00_utc_in_winter_and_21_00_utc_in_summer() {
+        assert_eq!(kyiv_start_of_day(date(2026, 1, 15)), Utc.with_ymd_and_hms(2026, 1, 14, 22, 0, 0).unwrap());
+        assert_eq!(kyiv_start_of_day(date(2026, 7, 15)), Utc.with_ymd_and_hms(2026, 7, 14, 21, 0, 0).unwrap());
+        // The spring-forward Sunday starts at winter time, the fall-back one at summer time.
+        assert_eq!(kyiv_end_of_day(date(2026, 3, 28)), Utc.with_ymd_and_hms(2026, 3, 28, 22, 0, 0).unwrap());
+        assert_eq!(kyiv_end_of_day(date(2026, 10, 24)), Utc.with_ymd_and_hms(2026, 10, 24, 21, 0, 0).unwrap());
+    }
+}

@@ -1,0 +1,216 @@
+//! The one error type of the service and its single HTTP shape, problem+json (RFC 7807).
+//!
+//! Domain and storage code return [`AppError`]; handlers return [`ApiError`], which is the same error
+//! rendered as a problem document. Errors raised by the HTTP framework itself (malformed JSON, unknown
+//! route, missing token…) are converted to the same shape by [`problem_from_poem_error`].
+use poem::http::StatusCode;
+use poem_openapi::{ApiResponse, Object, payload::Json};
+use sea_orm::{DbErr, SqlErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request cannot be read (malformed body, bad parameter).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request was read but its content is not acceptable; `field` names the culprit.
+    #[error("{message}")]
+    Validation { field: Option<String>, message: String },
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_seconds: u64 },
+    #[error("{0}")]
+    Unavailable(String),
+    /// A fault of ours. The detail is logged, never shown: the client gets a generic message.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation { field: Some(field.to_owned()), message: message.into() }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        AppError::NotFound(what.into())
+    }
+}
+
+impl From<DbErr> for AppError {
+    /// A unique-constraint violation means the client tried to create something that exists: 409.
+    /// Everything else from the database is our fault.
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => {
+                tracing::debug!(%detail, "unique constraint violated");
+                AppError::Conflict("a record with the same unique value already exists".into())
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(detail)) => {
+                tracing::debug!(%detail, "foreign key violated");
+                AppError::Validation {
+                    field: None,
+                    message: "the request refers to a record that does not exist".into(),
+                }
+            }
+            _ => AppError::Internal(anyhow::Error::new(err)),
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, Object)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem, e.g. `/problems/validation`; stable for programs.
+    #[oai(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What happened and what to do about it, for a person.
+    pub detail: String,
+    /// The request field at fault, when there is one.
+    #[oai(skip_serializing_if_is_none)]
+    pub field: Option<String>,
+}
+
+impl Problem {
+    /// The problem as a complete HTTP response, for code outside poem-openapi handlers.
+    pub fn into_response(self) -> poem::Response {
+        use poem_openapi::types::ToJSON;
+        poem::Response::builder()
+            .status(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+            .content_type("application/problem+json")
+            .body(self.to_json_string())
+    }
+
+    pub fn new(status: StatusCode, slug: &str, detail: impl Into<String>) -> Self {
+        Problem {
+            problem_type: format!("/problems/{slug}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            field: None,
+        }
+    }
+}
+
+/// [`AppError`] as an HTTP response; every variant carries the same problem+json body.
+#[derive(Debug, ApiResponse)]
+pub enum ApiError {
+    /// The request could not be read: malformed JSON, a missing field, a bad parameter.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// No valid bearer token was given.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The caller is known but may not do this.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// Nothing with that id (or nothing the caller may see).
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// The request conflicts with the current state, e.g. the e-mail address is taken.
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// The request was read but a value is not acceptable; `field` names it.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// Too many requests from this address; retry after the given number of seconds.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// Something failed on our side; the request id in `x-request-id` helps us find it.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+    /// A dependency (the database) is not available right now.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::BadRequest(detail) => {
+                ApiError::BadRequest(Json(Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail)))
+            }
+            AppError::Validation { field, message } => {
+                let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", message);
+                problem.field = field;
+                ApiError::Unprocessable(Json(problem))
+            }
+            AppError::Unauthorized(detail) => {
+                ApiError::Unauthorized(Json(Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)))
+            }
+            AppError::Forbidden(detail) => {
+                ApiError::Forbidden(Json(Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)))
+            }
+            AppError::NotFound(detail) => {
+                ApiError::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", detail)))
+            }
+            AppError::Conflict(detail) => {
+                ApiError::Conflict(Json(Problem::new(StatusCode::CONFLICT, "conflict", detail)))
+            }
+            AppError::TooManyRequests { message, retry_after_seconds } => ApiError::TooManyRequests(
+                Json(Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", message)),
+                retry_after_seconds,
+            ),
+            AppError::Unavailable(detail) => {
+                ApiError::Unavailable(Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)))
+            }
+            AppError::Internal(source) => {
+                tracing::error!(error = ?source, "internal error");
+                ApiError::Internal(Json(Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; please try again, and report the x-request-id header if it persists",
+                )))
+            }
+        }
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        AppError::from(err).into()
+    }
+}
+
+/// Renders any error that reached the top of the stack as problem+json.
+///
+/// Our own [`ApiError`]s arrive already rendered; the framework's errors (body parse failures,
+/// unknown routes, wrong methods, missing bearer tokens) are given a message a person can act on.
+pub fn problem_from_poem_error(err: poem::Error) -> poem::Response {
+    if err.is_from_response() {
+        return err.into_response();
+    }
+    let status = err.status();
+    let (slug, detail) = match status {
+        StatusCode::NOT_FOUND => ("not-found", "there is no such resource; see /docs for the API".to_owned()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method-not-allowed", "this resource does not support that HTTP method".to_owned())
+        }
+        StatusCode::UNAUTHORIZED => (
+            "unauthorized",
+            "this needs a login: send `Authorization: Bearer <token>` with a token from POST /api/v1/sessions"
+                .to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", err.to_string()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported-media-type", format!("{err}; send the body as `Content-Type: application/json`"))
+        }
+        s if s.is_server_error() => {
+            tracing::error!(error = %err, "unhandled server error");
+            ("internal", "something went wrong on our side; please try again".to_owned())
+        }
+        _ => ("bad-request", err.to_string()),
+    };
+    Problem::new(status, slug, detail).into_response()
+}

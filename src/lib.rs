@@ -1,0 +1,17 @@
+//! Hromada: e-petitions and citizens' appeals for Ukrainian city councils and municipal enterprises.
+//!
+//! Layout — the same domain area names in each layer, so anyone knows where a thing lives:
+//! - `domain::…` pure types and rules (no I/O): accounts, authorization, notify, calendar, deadlines…
+//! - `storage::…` sea-orm code that loads and saves those areas;
+//! - `api::…` poem-openapi handlers that translate HTTP into domain calls;
+//! - `mail` the delivery backends and the outbox worker; `startup` wires everything together.
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;
+
+pub use error::AppError;

@@ -1,0 +1,120 @@
+//! The `hromada` command: serve (default), migrate, admin create, openapi.
+use std::{path::PathBuf, process::ExitCode};
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use hromada::{
+    config::Settings,
+    domain::accounts::{Email, FullName, Language, Password, Role},
+    startup::{Application, shutdown_signal},
+    storage::{self, accounts::NewAccount},
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(name = "hromada", version, about = "E-petitions and citizens' appeals for city councils")]
+struct Cli {
+    /// Optional TOML configuration file (environment variables override it).
+    #[arg(long, env = "HROMADA_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the OpenAPI specification (YAML) to standard output.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a verified administrator account.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        full_name: String,
+        /// The password; read from HROMADA_ADMIN_PASSWORD when not given, so it stays out of shell history.
+        #[arg(long, env = "HROMADA_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, default_value = "uk")]
+        language: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", hromada::api::service().spec_yaml());
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("hromada: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format, &settings.log_level);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hromada: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => Application::build(settings).await?.run_until(shutdown_signal()).await,
+            Command::Migrate => {
+                let db = storage::connect(&settings.database_url).await?;
+                storage::migrate(&db).await?;
+                println!("migrations applied");
+                Ok(())
+            }
+            Command::Admin { command: AdminCommand::Create { email, full_name, password, language } } => {
+                create_admin(&settings, &email, &full_name, &password, &language).await
+            }
+            Command::Openapi => unreachable!("handled before configuration is loaded"),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hromada: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn create_admin(
+    settings: &Settings,
+    email: &str,
+    full_name: &str,
+    password: &str,
+    language: &str,
+) -> anyhow::Result<()> {
+    let new = NewAccount {
+        email: Email::parse(email)?,
+        full_name: FullName::parse(full_name)?,
+        password_hash: Password::parse(password, "password")?.hash()?,
+        language: Language::parse(language)?,
+        role: Role::Administrator,
+        verified: true,
+    };
+    let db = storage::connect(&settings.database_url).await?;
+    storage::migrate(&db).await?;
+    let account = storage::accounts::register(&db, new, None, None, Utc::now()).await?;
+    println!("administrator {} created with id {}", account.email, account.id);
+    Ok(())
+}

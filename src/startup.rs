@@ -1,0 +1,163 @@
+//! Wiring: database, migrations, routes, middleware, the mail worker, and graceful shutdown.
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use poem::{
+    Endpoint, EndpointExt, Request, Route, Server,
+    listener::{Acceptor, AcceptorExt, Listener, TcpListener},
+    middleware::{RequestId, ReuseId, Tracing},
+    web::headers::{ContentLength, HeaderMapExt},
+};
+use tokio::sync::{Notify, watch};
+
+use crate::{
+    api::{self, AppState, rate_limit::RateLimits},
+    config::Settings,
+    error::{Problem, problem_from_poem_error},
+    mail::{OutboxWorker, Transport},
+    storage,
+};
+
+/// A built application: database ready, port bound, not yet serving.
+pub struct Application {
+    state: AppState,
+    acceptor: poem::listener::BoxAcceptor,
+    local_addr: SocketAddr,
+    worker: OutboxWorker,
+}
+
+impl Application {
+    /// Connects and migrates the database, prepares mail, and binds the port. Fails before binding
+    /// if anything is misconfigured.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = storage::connect(&settings.database_url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&settings.database_url)))?;
+        storage::migrate(&db).await.map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+        let transport = Transport::from_settings(&settings)?;
+        let mail_wake = Arc::new(Notify::new());
+        let worker = OutboxWorker::new(db.clone(), transport, &settings, mail_wake.clone())?;
+        let acceptor = TcpListener::bind(settings.bind)
+            .into_acceptor()
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let local_addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| anyhow::anyhow!("the listener has no address"))?;
+        let state = AppState {
+            db,
+            limits: Arc::new(RateLimits::new(&settings.rate_limits)),
+            settings: Arc::new(settings),
+            mail_wake,
+        };
+        Ok(Application { state, acceptor: acceptor.boxed(), local_addr, worker })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (up to the grace period)
+    /// and stops the mail worker after the mail it is sending.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+        let Application { state, acceptor, local_addr, worker } = self;
+        let (stop_worker, worker_stopped) = watch::channel(false);
+        let worker_task = tokio::spawn(worker.run(worker_stopped));
+        let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
+        tracing::info!(address = %local_addr, docs = %format!("http://{local_addr}/docs"), "Hromada is listening");
+        let result =
+            Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes(state), shutdown, Some(grace)).await;
+        let _ = stop_worker.send(true);
+        let _ = worker_task.await;
+        tracing::info!("stopped");
+        result.map_err(Into::into)
+    }
+}
+
+/// All routes with their middleware.
+pub fn routes(state: AppState) -> impl Endpoint {
+    let api = api::service();
+    let spec_json = api.spec();
+    let spec_yaml = api.spec_yaml();
+    let docs = api.swagger_ui();
+    let max_body = state.settings.max_body_bytes;
+    Route::new()
+        .nest(api::API_PREFIX, api)
+        .at("/healthz", api::health::healthz)
+        .at("/readyz", api::health::readyz)
+        .at("/openapi.json", static_text(spec_json, "application/json"))
+        .at("/openapi.yaml", static_text(spec_yaml, "application/yaml"))
+        .nest("/docs", docs)
+        .around(move |ep, req| limit_body(ep, req, max_body))
+        .catch_all_error(|err| async move { problem_from_poem_error(err) })
+        .with(Tracing)
+        .with(RequestId::default().reuse_id(ReuseId::Use))
+        .data(state)
+}
+
+fn static_text(body: String, content_type: &'static str) -> impl Endpoint {
+    poem::endpoint::make_sync(move |_| poem::Response::builder().content_type(content_type).body(body.clone()))
+}
+
+/// Refuses bodies larger than `max` with 413 before reading them; a chunked body without a length
+/// is read up to the limit.
+async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request, max: usize) -> poem::Result<poem::Response> {
+    let too_large = || {
+        poem::Error::from_response(
+            Problem::new(
+                poem::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                format!("the request body is larger than the limit of {max} bytes"),
+            )
+            .into_response(),
+        )
+    };
+    match req.headers().typed_get::<ContentLength>() {
+        Some(ContentLength(len)) if len > max as u64 => return Err(too_large()),
+        Some(_) => {}
+        None => {
+            let body = req.take_body().into_bytes_limit(max).await.map_err(|_| too_large())?;
+            req.set_body(body);
+        }
+    }
+    use poem::IntoResponse;
+    ep.call(req).await.map(IntoResponse::into_response)
+}
+
+/// Hides the password in a database URL before it is logged.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("SIGINT received, shutting down"),
+        _ = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

@@ -1,0 +1,345 @@
+//! Accounts, their mailed tokens and login sessions. Each state change (registered → verified,
+//! password changed, role changed) is one function that also appends the event in the same transaction.
+use chrono::{DateTime, Utc};
+use entity::{account_tokens, accounts, sessions};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set, TransactionTrait, sea_query::Expr,
+};
+use serde_json::json;
+
+use super::events::{self, NewEvent};
+use crate::{
+    domain::{
+        accounts::{Email, FullName, Language, Role, TokenPurpose},
+        notify::Mail,
+    },
+    error::AppError,
+};
+
+const SUBJECT: &str = "account";
+pub const UNVERIFIED: &str = "unverified";
+pub const ACTIVE: &str = "active";
+
+pub fn state_of(account: &accounts::Model) -> &'static str {
+    if account.email_verified_at.is_some() { ACTIVE } else { UNVERIFIED }
+}
+
+pub struct NewAccount {
+    pub email: Email,
+    pub full_name: FullName,
+    pub password_hash: String,
+    pub language: Language,
+    pub role: Role,
+    /// Set for accounts created by an operator (the first administrator), who vouches for the address.
+    pub verified: bool,
+}
+
+/// A one-time token to store with the mail that carries it.
+pub struct MailedToken {
+    pub digest: String,
+    pub expires_at: DateTime<Utc>,
+    pub mail: Mail,
+}
+
+/// Creates the account; with `verification`, also its verification token and mail, all in one transaction.
+pub async fn register(
+    db: &DatabaseConnection,
+    new: NewAccount,
+    verification: Option<MailedToken>,
+    actor_account_id: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<accounts::Model, AppError> {
+    let txn = db.begin().await?;
+    let exists = accounts::Entity::find().filter(accounts::Column::Email.eq(new.email.as_str())).one(&txn).await?;
+    if exists.is_some() {
+        return Err(email_taken());
+    }
+    let account = accounts::ActiveModel {
+        email: Set(new.email.as_str().to_owned()),
+        full_name: Set(new.full_name.as_str().to_owned()),
+        password_hash: Set(new.password_hash),
+        language: Set(new.language.code().to_owned()),
+        role: Set(new.role.code().to_owned()),
+        email_verified_at: Set(new.verified.then_some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        // Two registrations racing past the check above: the unique index decides.
+        AppError::Conflict(_) => email_taken(),
+        other => other,
+    })?;
+    if let Some(token) = verification {
+        store_token(&txn, account.id, TokenPurpose::VerifyEmail, &token, now).await?;
+    }
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: actor_account_id.or(Some(account.id)),
+            subject_type: SUBJECT,
+            subject_id: account.id.to_string(),
+            action: "registered",
+            from_state: None,
+            to_state: Some(state_of(&account)),
+            details: json!({ "role": new.role.code() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+fn email_taken() -> AppError {
+    AppError::Conflict("an account with this e-mail address already exists; log in or reset the password".into())
+}
+
+async fn store_token(
+    conn: &impl ConnectionTrait,
+    account_id: i32,
+    purpose: TokenPurpose,
+    token: &MailedToken,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    account_tokens::ActiveModel {
+        account_id: Set(account_id),
+        purpose: Set(purpose.code().to_owned()),
+        token_hash: Set(token.digest.clone()),
+        created_at: Set(now),
+        expires_at: Set(token.expires_at),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    super::notify::enqueue(conn, &token.mail, now).await?;
+    Ok(())
+}
+
+/// Stores a fresh one-time token (a new verification link, a password reset code) and queues its mail.
+pub async fn issue_token(
+    db: &DatabaseConnection,
+    account_id: i32,
+    purpose: TokenPurpose,
+    token: MailedToken,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    store_token(&txn, account_id, purpose, &token, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Marks a valid, unused token of `purpose` as used and returns its account, inside `txn`.
+async fn consume_token(
+    conn: &impl ConnectionTrait,
+    digest: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<accounts::Model, AppError> {
+    let invalid = || {
+        match purpose {
+        TokenPurpose::VerifyEmail => AppError::NotFound(
+            "this verification link is unknown, already used or expired; ask for a new one at POST /api/v1/accounts/verification-mail".into(),
+        ),
+        TokenPurpose::ResetPassword => AppError::NotFound(
+            "this reset code is unknown, already used or expired; ask for a new one at POST /api/v1/password-reset".into(),
+        ),
+    }
+    };
+    // The conditional update makes the token single-use even when two requests race.
+    let used = account_tokens::Entity::update_many()
+        .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
+        .filter(account_tokens::Column::TokenHash.eq(digest))
+        .filter(account_tokens::Column::Purpose.eq(purpose.code()))
+        .filter(account_tokens::Column::UsedAt.is_null())
+        .filter(account_tokens::Column::ExpiresAt.gt(now))
+        .exec(conn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(invalid());
+    }
+    let token = account_tokens::Entity::find()
+        .filter(account_tokens::Column::TokenHash.eq(digest))
+        .one(conn)
+        .await?
+        .ok_or_else(invalid)?;
+    accounts::Entity::find_by_id(token.account_id).one(conn).await?.ok_or_else(invalid)
+}
+
+/// Follows a verification link: unverified → active.
+pub async fn verify_email(
+    db: &DatabaseConnection,
+    digest: &str,
+    now: DateTime<Utc>,
+) -> Result<accounts::Model, AppError> {
+    let txn = db.begin().await?;
+    let account = consume_token(&txn, digest, TokenPurpose::VerifyEmail, now).await?;
+    if account.email_verified_at.is_some() {
+        txn.commit().await?;
+        return Ok(account);
+    }
+    let mut active = account.into_active_model();
+    active.email_verified_at = Set(Some(now));
+    active.updated_at = Set(now);
+    let account = active.update(&txn).await?;
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: Some(account.id),
+            subject_type: SUBJECT,
+            subject_id: account.id.to_string(),
+            action: "email_verified",
+            from_state: Some(UNVERIFIED),
+            to_state: Some(ACTIVE),
+            details: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+/// Uses a reset code: sets the new password and logs out every session of the account.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    digest: &str,
+    new_password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<accounts::Model, AppError> {
+    let txn = db.begin().await?;
+    let account = consume_token(&txn, digest, TokenPurpose::ResetPassword, now).await?;
+    let state = state_of(&account);
+    let mut active = account.into_active_model();
+    active.password_hash = Set(new_password_hash);
+    // Receiving the code proves the address, so a reset also completes verification.
+    if active.email_verified_at.as_ref().is_none() {
+        active.email_verified_at = Set(Some(now));
+    }
+    active.updated_at = Set(now);
+    let account = active.update(&txn).await?;
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+        .filter(sessions::Column::AccountId.eq(account.id))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: Some(account.id),
+            subject_type: SUBJECT,
+            subject_id: account.id.to_string(),
+            action: "password_reset",
+            from_state: Some(state),
+            to_state: Some(state_of(&account)),
+            details: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+/// Grants or removes a global role.
+pub async fn change_role(
+    db: &DatabaseConnection,
+    actor_account_id: i32,
+    target_account_id: i32,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<accounts::Model, AppError> {
+    let txn = db.begin().await?;
+    let account = accounts::Entity::find_by_id(target_account_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("there is no account {target_account_id}")))?;
+    let previous = account.role.clone();
+    if previous == role.code() {
+        txn.commit().await?;
+        return Ok(account);
+    }
+    let mut active = account.into_active_model();
+    active.role = Set(role.code().to_owned());
+    active.updated_at = Set(now);
+    let account = active.update(&txn).await?;
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: Some(actor_account_id),
+            subject_type: SUBJECT,
+            subject_id: account.id.to_string(),
+            action: "role_changed",
+            from_state: None,
+            to_state: None,
+            details: json!({ "from": previous, "to": role.code() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+pub async fn find_by_email(db: &DatabaseConnection, email: &Email) -> Result<Option<accounts::Model>, AppError> {
+    Ok(accounts::Entity::find().filter(accounts::Column::Email.eq(email.as_str())).one(db).await?)
+}
+
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<accounts::Model>, AppError> {
+    Ok(accounts::Entity::find().order_by_asc(accounts::Column::Id).all(db).await?)
+}
+
+pub async fn create_session(
+    db: &DatabaseConnection,
+    account_id: i32,
+    digest: String,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sessions::ActiveModel {
+        account_id: Set(account_id),
+        token_hash: Set(digest),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The account behind a live (unrevoked, unexpired) session token.
+pub async fn account_for_session(
+    db: &DatabaseConnection,
+    digest: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<accounts::Model>, AppError> {
+    let session = sessions::Entity::find()
+        .filter(sessions::Column::TokenHash.eq(digest))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .filter(sessions::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?;
+    match session {
+        Some(session) => Ok(accounts::Entity::find_by_id(session.account_id).one(db).await?),
+        None => Ok(None),
+    }
+}
+
+/// Logs a session out. Revoked sessions stay stored (no hard deletes); they just stop working.
+pub async fn revoke_session(db: &DatabaseConnection, digest: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(now))
+        .filter(sessions::Column::TokenHash.eq(digest))
+        .filter(sessions::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! The append-only event log: every state change of every item, written in the same transaction as the
+//! change itself (callers pass their transaction), so history can never disagree with state.
+use chrono::{DateTime, Utc};
+use entity::events;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+/// One transition to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub actor_account_id: Option<i32>,
+    pub subject_type: &'a str,
+    pub subject_id: String,
+    pub action: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: Option<&'a str>,
+    /// Non-personal details (reasons, ids); never e-mails, addresses or phones.
+    pub details: serde_json::Value,
+}
+
+pub async fn append(
+    conn: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    event: NewEvent<'_>,
+) -> Result<events::Model, sea_orm::DbErr> {
+    events::ActiveModel {
+        occurred_at: Set(at),
+        actor_account_id: Set(event.actor_account_id),
+        subject_type: Set(event.subject_type.to_owned()),
+        subject_id: Set(event.subject_id),
+        action: Set(event.action.to_owned()),
+        from_state: Set(event.from_state.map(str::to_owned)),
+        to_state: Set(event.to_state.map(str::to_owned)),
+        details: Set(event.details.to_string()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// The history of one subject, oldest first.
+pub async fn history(
+    conn: &impl ConnectionTrait,
+    subject_type: &str,
+    subject_id: &str,
+) -> Result<Vec<events::Model>, sea_orm::DbErr> {
+    events::Entity::find()
+        .filter(events::Column::SubjectType.eq(subject_type))
+        .filter(events::Column::SubjectId.eq(subject_id))
+        .order_by_asc(events::Column::Id)
+        .all(conn)
+        .await
+}

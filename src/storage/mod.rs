@@ -1,0 +1,57 @@
+//! Storage: sea-orm code that loads and saves each domain area. Same module names as `domain` and `api`.
+pub mod accounts;
+pub mod events;
+pub mod notify;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+
+/// Opens the database named by `url`.
+///
+/// SQLite gets WAL (readers never wait for the writer), foreign keys on and a busy timeout so that
+/// concurrent writers queue instead of failing. An in-memory SQLite database lives as long as its
+/// pool keeps a connection open, so the pool is told never to drop its last one.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(15));
+    if url.starts_with("sqlite:") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+        if in_memory {
+            options.min_connections(1).max_connections(4).idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
+        } else {
+            options.max_connections(8);
+        }
+    } else {
+        options.max_connections(32).min_connections(2);
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// What `/readyz` reports: the database answers and no migration is pending.
+pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
+    db.execute_unprepared("SELECT 1").await.map_err(|e| format!("database unreachable: {e}"))?;
+    let pending = Migrator::get_pending_migrations(db).await.map_err(|e| format!("cannot read migrations: {e}"))?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} database migration(s) not applied; run `hromada migrate`", pending.len()))
+    }
+}
+
+/// True for SQLite, where `SELECT … FOR UPDATE SKIP LOCKED` does not exist (writers are serialised anyway).
+pub fn is_sqlite(db: &impl ConnectionTrait) -> bool {
+    db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite
+}

@@ -1,0 +1,9 @@
+//! Black-box tests: the real application on a random port, a fresh database per test (in-memory SQLite,
+//! or a new PostgreSQL database when TEST_DATABASE_URL is set), and a real SMTP server for mail.
+mod helpers;
+
+mod accounts;
+mod errors;
+mod health;
+mod mail_outbox;
+mod operations;
