@@ -42,8 +42,19 @@ pub struct Settings {
     pub shutdown_grace_seconds: u64,
     /// Trust the first address of `X-Forwarded-For` as the client (only behind your own reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Load the example city directory into an empty database at start-up.
+    pub example_directory: bool,
     pub rate_limits: RateLimitSettings,
     pub outbox: OutboxSettings,
+    pub calendar: CalendarSettings,
+}
+
+/// The working-day calendar (domain.md §4).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSettings {
+    /// Martial law (Law 2136-IX art. 6): public holidays are working days and nothing is transferred.
+    pub martial_law: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -96,6 +107,7 @@ impl Default for Settings {
             password_reset_ttl_minutes: 60,
             shutdown_grace_seconds: 20,
             trust_forwarded_for: false,
+            example_directory: true,
             rate_limits: RateLimitSettings { register_per_hour: 20, login_per_minute: 10, password_reset_per_hour: 5 },
             outbox: OutboxSettings {
                 poll_interval_ms: 2000,
@@ -106,6 +118,7 @@ impl Default for Settings {
                 batch_size: 20,
                 smtp_timeout_seconds: 20,
             },
+            calendar: CalendarSettings { martial_law: true },
         }
     }
 }

@@ -33,6 +33,15 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&settings.database_url)))?;
         storage::migrate(&db).await.map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+        if settings.example_directory {
+            match storage::directory::load_example_city(&db, chrono::Utc::now()).await {
+                Ok(true) => tracing::info!("the example city directory was loaded into the empty database"),
+                Ok(false) => {}
+                // Another instance loaded it at the same moment: its unique names stopped ours.
+                Err(crate::AppError::Conflict(_)) => {}
+                Err(e) => return Err(anyhow::anyhow!("loading the example city directory: {e}")),
+            }
+        }
         let transport = Transport::from_settings(&settings)?;
         let mail_wake = Arc::new(Notify::new());
         let worker = OutboxWorker::new(db.clone(), transport, &settings, mail_wake.clone())?;

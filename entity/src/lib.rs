@@ -2,6 +2,12 @@
 //! the storage boundary, so string columns holding enums are parsed there, not here.
 pub mod account_tokens;
 pub mod accounts;
+pub mod calendar_overrides;
+pub mod categories;
+pub mod category_district_executors;
+pub mod districts;
 pub mod events;
+pub mod organisation_members;
+pub mod organisations;
 pub mod outbox_mails;
 pub mod sessions;

@@ -3,12 +3,18 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m0001_accounts_and_outbox;
+mod m0002_calendar;
+mod m0003_directory;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_accounts_and_outbox::Migration)]
+        vec![
+            Box::new(m0001_accounts_and_outbox::Migration),
+            Box::new(m0002_calendar::Migration),
+            Box::new(m0003_directory::Migration),
+        ]
     }
 }

@@ -1,6 +1,8 @@
 //! HTTP: poem-openapi handlers that translate requests into domain calls and storage operations.
 //! Same module names as `domain` and `storage`.
 pub mod accounts;
+pub mod calendar;
+pub mod directory;
 pub mod health;
 pub mod rate_limit;
 
@@ -36,6 +38,10 @@ pub struct AppState {
 pub enum ApiTags {
     /// Registration, e-mail verification, login, password reset, roles.
     Accounts,
+    /// Working days in Ukraine and the legal deadlines computed from them.
+    Calendar,
+    /// Organisations, districts, categories and how items are routed to their executor.
+    Directory,
 }
 
 /// A login token from `POST /api/v1/sessions`.
@@ -46,13 +52,17 @@ pub struct BearerAuth(pub Bearer);
 pub const API_PREFIX: &str = "/api/v1";
 
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
-pub fn service() -> OpenApiService<accounts::AccountsApi, ()> {
-    OpenApiService::new(accounts::AccountsApi, "Hromada", env!("CARGO_PKG_VERSION"))
-        .description(
-            "E-petitions and citizens' appeals for Ukrainian city councils and municipal enterprises. \
+pub fn service() -> OpenApiService<(accounts::AccountsApi, calendar::CalendarApi, directory::DirectoryApi), ()> {
+    OpenApiService::new(
+        (accounts::AccountsApi, calendar::CalendarApi, directory::DirectoryApi),
+        "Hromada",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "E-petitions and citizens' appeals for Ukrainian city councils and municipal enterprises. \
              Every error is an RFC 7807 problem document (`application/problem+json`).",
-        )
-        .server(API_PREFIX)
+    )
+    .server(API_PREFIX)
 }
 
 impl AppState {
@@ -68,7 +78,7 @@ impl AppState {
         let principal = Principal {
             account_id: account.id,
             role: Role::parse(&account.role).map_err(|_| anyhow::anyhow!("account {} has a bad role", account.id))?,
-            memberships: vec![],
+            memberships: storage::directory::memberships_of(&self.db, account.id).await?,
         };
         Ok((principal, account))
     }

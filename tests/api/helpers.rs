@@ -181,6 +181,8 @@ pub fn test_settings(database_url: String) -> Settings {
         database_url,
         mail_dir: std::env::temp_dir().join(format!("hromada-mail-{}", uuid::Uuid::new_v4().simple())),
         shutdown_grace_seconds: 5,
+        // Stories start from an empty directory; the example city has its own test.
+        example_directory: false,
         ..Settings::default()
     };
     settings.rate_limits.register_per_hour = 10_000;

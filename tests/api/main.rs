@@ -3,6 +3,8 @@
 mod helpers;
 
 mod accounts;
+mod calendar;
+mod directory;
 mod errors;
 mod health;
 mod mail_outbox;

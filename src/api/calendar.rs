@@ -1,0 +1,588 @@
+//! The working-day calendar and the deadline calculator over HTTP, and the administrators' dated overrides.
+//!
+//! Every request builds its [`Calendar`] from `calendar.martial_law` and the overrides in force, so an
+//! override takes effect for the next request, and the calculator gives exactly the deadlines the service
+//! itself applies.
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
+
+use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
+use crate::{
+    domain::{
+        authorization::{Action, authorize},
+        calendar::{Calendar, DayInfo, DayOverride, DayReason, HolidayKind, KYIV, kyiv_date, public_holidays},
+        deadlines::{Deadline, DeadlineRule, Term, compute},
+    },
+    error::{ApiResult, AppError},
+    storage,
+};
+
+/// Years the calendar answers for; the holiday list of 2023 is applied to all of them.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+const NOTE_MAX_CHARS: usize = 500;
+
+/// A public holiday (Labour Code art. 73).
+#[derive(Debug, Object)]
+pub struct HolidayView {
+    /// Stable code, e.g. `independence_day`.
+    pub code: String,
+    pub name_uk: String,
+    pub name_en: String,
+    /// The date of the holiday (for a transferred day off, the date it was moved from).
+    pub date: NaiveDate,
+}
+
+impl HolidayView {
+    fn new(kind: HolidayKind, date: NaiveDate) -> Self {
+        HolidayView {
+            code: kind.code().to_owned(),
+            name_uk: kind.name_uk().to_owned(),
+            name_en: kind.name_en().to_owned(),
+            date,
+        }
+    }
+}
+
+/// Whether a date is a working day in Ukraine (Europe/Kyiv), and why.
+#[derive(Debug, Object)]
+pub struct DayView {
+    pub date: NaiveDate,
+    pub working: bool,
+    /// `weekday`, `weekend`, `holiday`, `holiday_worked_under_martial_law`, `transferred_day_off` or `override`.
+    pub reason: String,
+    /// The public holiday on this date, or, for a transferred day off, the holiday whose day off moved here.
+    pub holiday: Option<HolidayView>,
+    /// For `override`: the official decision it records.
+    pub note: Option<String>,
+    /// One sentence a person can check, naming the law.
+    pub explanation: String,
+    /// Whether martial law (Law 2136-IX art. 6) is applied: holidays are worked, nothing is transferred.
+    pub martial_law: bool,
+}
+
+impl DayView {
+    fn new(info: DayInfo, martial_law: bool) -> Self {
+        let explanation = info.explain();
+        let holiday_on_date = || {
+            public_holidays(info.date.year())
+                .into_iter()
+                .find(|h| h.date == info.date)
+                .map(|h| HolidayView::new(h.kind, h.date))
+        };
+        let (reason, holiday, note) = match info.reason {
+            DayReason::Weekday => ("weekday", None, None),
+            DayReason::Weekend => ("weekend", holiday_on_date(), None),
+            DayReason::Holiday { holiday } => ("holiday", Some(HolidayView::new(holiday, info.date)), None),
+            DayReason::HolidayWorkedUnderMartialLaw { holiday } => {
+                ("holiday_worked_under_martial_law", Some(HolidayView::new(holiday, info.date)), None)
+            }
+            DayReason::TransferredDayOff { holiday, holiday_date } => {
+                ("transferred_day_off", Some(HolidayView::new(holiday, holiday_date)), None)
+            }
+            DayReason::Override { note, .. } => ("override", holiday_on_date(), Some(note)),
+        };
+        DayView {
+            date: info.date,
+            working: info.working,
+            reason: reason.to_owned(),
+            holiday,
+            note,
+            explanation,
+            martial_law,
+        }
+    }
+}
+
+/// The non-working days of one year.
+#[derive(Debug, Object)]
+pub struct NonWorkingDaysView {
+    pub year: i32,
+    pub martial_law: bool,
+    /// How many days are listed.
+    pub count: u32,
+    /// In date order, weekends included.
+    pub days: Vec<DayView>,
+}
+
+/// An administrator's dated decision about one day; it beats every statutory rule.
+#[derive(Debug, Object)]
+pub struct OverrideView {
+    pub date: NaiveDate,
+    /// `true`: declared a working day; `false`: declared a day off.
+    pub working: bool,
+    /// The decision it records, e.g. "Cabinet resolution No. 123 of 1 March 2026".
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    /// The administrator who recorded it.
+    pub created_by_account_id: i32,
+}
+
+impl From<entity::calendar_overrides::Model> for OverrideView {
+    fn from(o: entity::calendar_overrides::Model) -> Self {
+        OverrideView {
+            date: o.date,
+            working: o.working,
+            note: o.note,
+            created_at: o.created_at,
+            created_by_account_id: o.created_by_account_id,
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct OverrideRequest {
+    /// `true` to declare the date a working day, `false` to declare it a day off.
+    pub working: bool,
+    /// The official decision, 1–500 characters, e.g. "Cabinet resolution No. 123 of 1 March 2026".
+    pub note: String,
+}
+
+/// A legal term as the law states it.
+#[derive(Debug, Object)]
+pub struct TermView {
+    /// `hours`, `days`, `months` or `working_days`.
+    pub unit: String,
+    pub count: u32,
+    /// E.g. "1 month", "2 working days".
+    pub text: String,
+}
+
+impl From<Term> for TermView {
+    fn from(term: Term) -> Self {
+        let count = match term {
+            Term::Hours(n) | Term::Days(n) | Term::Months(n) | Term::WorkingDays(n) => n,
+        };
+        TermView { unit: term_unit(term).to_owned(), count, text: term.to_string() }
+    }
+}
+
+fn term_unit(term: Term) -> &'static str {
+    match term {
+        Term::Hours(_) => "hours",
+        Term::Days(_) => "days",
+        Term::Months(_) => "months",
+        Term::WorkingDays(_) => "working_days",
+    }
+}
+
+/// A computed deadline and the reasoning behind it.
+#[derive(Debug, Object)]
+pub struct DeadlineView {
+    /// The rule code, e.g. `appeal_standard`.
+    pub rule: String,
+    /// The term applied, after any legal ceiling.
+    pub term: TermView,
+    pub legal_basis: String,
+    /// The event the term runs from (receipt, submission…).
+    pub event_at: DateTime<Utc>,
+    /// Kyiv date the term starts: the day after the event (Civil Code art. 253); for hours, the event's date.
+    pub start_date: NaiveDate,
+    /// The last day of the term before a non-working day moves it.
+    pub nominal_last_day: NaiveDate,
+    /// The Kyiv date by whose end the action is due.
+    pub due_date: NaiveDate,
+    /// Exclusive due instant: Kyiv midnight ending `due_date` (for hours, the exact instant).
+    pub due_at: DateTime<Utc>,
+    /// Whether a legal ceiling shortened what was asked for.
+    pub capped: bool,
+    /// The reasoning, one sentence per step, so a citizen can check the count.
+    pub steps: Vec<String>,
+    pub martial_law: bool,
+}
+
+impl DeadlineView {
+    fn new(code: &str, deadline: Deadline, martial_law: bool) -> Self {
+        DeadlineView {
+            rule: code.to_owned(),
+            term: deadline.term.into(),
+            legal_basis: deadline.legal_basis,
+            event_at: deadline.event_at,
+            start_date: deadline.start_date,
+            nominal_last_day: deadline.nominal_last_day,
+            due_date: deadline.due_date,
+            due_at: deadline.due_at,
+            capped: deadline.capped,
+            steps: deadline.steps,
+            martial_law,
+        }
+    }
+}
+
+/// One rule of the deadline calculator.
+#[derive(Debug, Object)]
+pub struct RuleView {
+    /// The value of `rule` in `GET /deadlines/calculate`.
+    pub code: String,
+    /// The extra query parameter the rule needs (`hours`, `days` or `total_days`), if any.
+    pub parameter: Option<String>,
+    /// `hours`, `days`, `months` or `working_days`.
+    pub unit: String,
+    /// The fixed length of the term; absent when `parameter` gives it.
+    pub count: Option<u32>,
+    /// The term in words.
+    pub term: String,
+    pub legal_basis: String,
+    pub description: String,
+}
+
+/// A rule code, the parameter it takes, and how to build the domain rule from that parameter.
+struct RuleSpec {
+    code: &'static str,
+    parameter: Option<&'static str>,
+    term: Option<&'static str>,
+    description: &'static str,
+    build: fn(u32) -> DeadlineRule,
+}
+
+const RULES: [RuleSpec; 9] = [
+    RuleSpec {
+        code: "appeal_no_study",
+        parameter: None,
+        term: None,
+        description: "An appeal that needs no additional study: without delay, at most 15 days from receipt.",
+        build: |_| DeadlineRule::AppealNoStudy,
+    },
+    RuleSpec {
+        code: "appeal_standard",
+        parameter: None,
+        term: None,
+        description: "An ordinary appeal: answered within one month of receipt.",
+        build: |_| DeadlineRule::AppealStandard,
+    },
+    RuleSpec {
+        code: "appeal_extension",
+        parameter: Some("total_days"),
+        term: Some("total_days days from receipt, at most 45"),
+        description: "An appeal whose term the head of the body extended: `total_days` days in total from \
+                      receipt, capped at 45.",
+        build: |total_days| DeadlineRule::AppealExtension { total_days },
+    },
+    RuleSpec {
+        code: "forwarding",
+        parameter: None,
+        term: None,
+        description: "An appeal outside the body's competence: forwarded to the competent body within 5 days.",
+        build: |_| DeadlineRule::Forwarding,
+    },
+    RuleSpec {
+        code: "return_non_conforming",
+        parameter: None,
+        term: None,
+        description: "An appeal without the content the law requires: returned with explanations within 10 days.",
+        build: |_| DeadlineRule::ReturnNonConforming,
+    },
+    RuleSpec {
+        code: "petition_publication",
+        parameter: None,
+        term: None,
+        description: "An electronic petition: published within 2 working days of submission.",
+        build: |_| DeadlineRule::PetitionPublication,
+    },
+    RuleSpec {
+        code: "petition_consideration",
+        parameter: None,
+        term: None,
+        description: "A petition: answered within 10 working days of the announcement that consideration started.",
+        build: |_| DeadlineRule::PetitionConsideration,
+    },
+    RuleSpec {
+        code: "urgency_hours",
+        parameter: Some("hours"),
+        term: Some("hours elapsed clock hours, never longer than the 1-month term"),
+        description: "A council's emergency category: `hours` elapsed clock hours from the instant of receipt, \
+                      never longer than the standard 1-month term.",
+        build: DeadlineRule::UrgencyHours,
+    },
+    RuleSpec {
+        code: "urgency_days",
+        parameter: Some("days"),
+        term: Some("days calendar days, at most 30 and never longer than the 1-month term"),
+        description: "A council's urgent category: `days` calendar days (at most 30) with the usual rollover, \
+                      never longer than the standard 1-month term.",
+        build: DeadlineRule::UrgencyDays,
+    },
+];
+
+fn rule_codes() -> String {
+    RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", ")
+}
+
+/// The rule named by `code`, with its parameter from `hours`, `days` or `total_days`.
+fn parse_rule(
+    code: Option<&str>,
+    hours: Option<u32>,
+    days: Option<u32>,
+    total_days: Option<u32>,
+) -> Result<(&'static RuleSpec, DeadlineRule), AppError> {
+    let code = code.map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| {
+        AppError::validation("rule", format!("the query parameter `rule` is required; use one of: {}", rule_codes()))
+    })?;
+    let spec = RULES.iter().find(|r| r.code == code).ok_or_else(|| {
+        AppError::validation("rule", format!("there is no rule `{code}`; use one of: {}", rule_codes()))
+    })?;
+    let given = [("hours", hours), ("days", days), ("total_days", total_days)];
+    for (name, value) in given {
+        if value.is_some() && spec.parameter != Some(name) {
+            let users: Vec<&str> = RULES.iter().filter(|r| r.parameter == Some(name)).map(|r| r.code).collect();
+            return Err(AppError::validation(
+                name,
+                format!("`{name}` applies only to the rule {}, not to `{code}`; leave it out", users.join(", ")),
+            ));
+        }
+    }
+    let value = match spec.parameter {
+        None => 0,
+        Some(name) => {
+            let value = given.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v);
+            match value {
+                None => {
+                    return Err(AppError::validation(
+                        name,
+                        format!("the rule `{code}` needs the query parameter `{name}`, a whole number of at least 1"),
+                    ));
+                }
+                Some(0) => return Err(AppError::validation(name, format!("`{name}` must be at least 1"))),
+                Some(n) => n,
+            }
+        }
+    };
+    Ok((spec, (spec.build)(value)))
+}
+
+/// `from` of the calculator: an RFC 3339 instant, or a plain date meaning noon Kyiv time that day.
+fn parse_event_instant(from: Option<&str>) -> Result<DateTime<Utc>, AppError> {
+    let raw = from.map(str::trim).filter(|f| !f.is_empty()).ok_or_else(|| {
+        AppError::validation(
+            "from",
+            "the query parameter `from` is required: the date (YYYY-MM-DD) or the instant (RFC 3339) of the event",
+        )
+    })?;
+    let instant = if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        noon_in_kyiv(date)
+    } else {
+        // An unencoded `+` in a query string arrives as a space: "2026-03-06T15:30:00 02:00".
+        DateTime::parse_from_rfc3339(raw)
+            .or_else(|e| if raw.contains(' ') { DateTime::parse_from_rfc3339(&raw.replace(' ', "+")) } else { Err(e) })
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| {
+                AppError::validation(
+                    "from",
+                    format!(
+                        "`{raw}` is neither a date (YYYY-MM-DD, taken as noon Kyiv time) nor an RFC 3339 instant \
+                         (e.g. 2026-03-06T13:30:00Z, or 2026-03-06T15:30:00%2B02:00 with the `+` URL-encoded)"
+                    ),
+                )
+            })?
+    };
+    if !YEARS.contains(&kyiv_date(instant).year()) {
+        return Err(AppError::validation("from", out_of_range()));
+    }
+    Ok(instant)
+}
+
+fn noon_in_kyiv(date: NaiveDate) -> DateTime<Utc> {
+    let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN));
+    KYIV.from_local_datetime(&noon).earliest().map_or_else(|| noon.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+fn out_of_range() -> String {
+    format!("the calendar covers the years {} to {}", YEARS.start(), YEARS.end())
+}
+
+/// A date in the path: malformed is 400, outside the covered years is 422.
+fn parse_path_date(raw: &str) -> Result<NaiveDate, AppError> {
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::BadRequest(format!("`{raw}` is not a date; write it as YYYY-MM-DD, e.g. 2026-08-24")))?;
+    if !YEARS.contains(&date.year()) {
+        return Err(AppError::validation("date", out_of_range()));
+    }
+    Ok(date)
+}
+
+impl AppState {
+    /// The calendar in force: `calendar.martial_law` plus the live overrides.
+    async fn working_calendar(&self) -> Result<Calendar, AppError> {
+        Ok(storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?)
+    }
+}
+
+pub struct CalendarApi;
+
+#[OpenApi(tag = "ApiTags::Calendar")]
+impl CalendarApi {
+    /// Is a date a working day?
+    ///
+    /// The verdict for one Kyiv date with its reason: weekend, public holiday (Labour Code art. 73), a holiday
+    /// worked under martial law (Law 2136-IX art. 6), a peacetime transferred day off (art. 67), or an
+    /// administrator's override.
+    #[oai(path = "/calendar/days/:date", method = "get")]
+    async fn day(
+        &self,
+        state: Data<&AppState>,
+        /// The date as YYYY-MM-DD, e.g. 2026-08-24 (years 1900–2100).
+        date: Path<String>,
+    ) -> ApiResult<Json<DayView>> {
+        let date = parse_path_date(&date.0)?;
+        let calendar = state.working_calendar().await?;
+        Ok(Json(DayView::new(calendar.day(date), calendar.martial_law())))
+    }
+
+    /// The non-working days of a year
+    ///
+    /// Every date of the year that is not a working day, weekends included, with the reason for each.
+    #[oai(path = "/calendar/years/:year/non-working-days", method = "get")]
+    async fn non_working_days(
+        &self,
+        state: Data<&AppState>,
+        /// A year from 1900 to 2100.
+        year: Path<i32>,
+    ) -> ApiResult<Json<NonWorkingDaysView>> {
+        if !YEARS.contains(&year.0) {
+            return Err(AppError::validation("year", out_of_range()).into());
+        }
+        let calendar = state.working_calendar().await?;
+        let martial_law = calendar.martial_law();
+        let days: Vec<DayView> =
+            calendar.non_working_days(year.0).into_iter().map(|d| DayView::new(d, martial_law)).collect();
+        Ok(Json(NonWorkingDaysView { year: year.0, martial_law, count: days.len() as u32, days }))
+    }
+
+    /// The overrides in force
+    ///
+    /// Every date an administrator declared a working day or a day off, with the decision it records, by date.
+    #[oai(path = "/calendar/overrides", method = "get")]
+    async fn overrides(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<OverrideView>>> {
+        let overrides = storage::calendar::list_overrides(&state.db).await?;
+        Ok(Json(overrides.into_iter().map(OverrideView::from).collect()))
+    }
+
+    /// Declare a date a working day or a day off (administrators)
+    ///
+    /// Replaces the override of that date, if any. The override beats every statutory rule and applies to
+    /// every deadline computed afterwards; deadlines already set are not recomputed.
+    #[oai(path = "/calendar/overrides/:date", method = "put")]
+    async fn set_override(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// The date as YYYY-MM-DD.
+        date: Path<String>,
+        body: Json<OverrideRequest>,
+    ) -> ApiResult<Json<OverrideView>> {
+        let (principal, _) = state.authenticate(&auth).await?;
+        authorize(&principal, Action::Administer)?;
+        let date = parse_path_date(&date.0)?;
+        let note = body.note.trim();
+        if note.is_empty() {
+            return Err(AppError::validation(
+                "note",
+                "name the decision this records, e.g. \"Cabinet resolution No. 123 of 1 March 2026\"",
+            )
+            .into());
+        }
+        if note.chars().count() > NOTE_MAX_CHARS {
+            return Err(AppError::validation("note", format!("at most {NOTE_MAX_CHARS} characters")).into());
+        }
+        let decision = DayOverride { working: body.working, note: note.to_owned() };
+        let saved =
+            storage::calendar::set_override(&state.db, principal.account_id, date, decision, Utc::now()).await?;
+        Ok(Json(saved.into()))
+    }
+
+    /// Remove the override of a date (administrators)
+    ///
+    /// The statutory rules apply to the date again. The override stays in the history.
+    #[oai(path = "/calendar/overrides/:date", method = "delete")]
+    async fn remove_override(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// The date as YYYY-MM-DD.
+        date: Path<String>,
+    ) -> ApiResult<NoContent> {
+        let (principal, _) = state.authenticate(&auth).await?;
+        authorize(&principal, Action::Administer)?;
+        let date = parse_path_date(&date.0)?;
+        storage::calendar::remove_override(&state.db, principal.account_id, date, Utc::now()).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Compute a legal deadline
+    ///
+    /// The deadline of `rule` for an event at `from`, counted as the service counts it (Civil Code arts.
+    /// 252–254, the Law "On Citizens' Appeals"), with the steps of the count. `from` is an RFC 3339 instant
+    /// (URL-encode a `+` as `%2B`) or a plain date YYYY-MM-DD, which means noon Kyiv time that day.
+    /// `urgency_hours` needs `hours`, `urgency_days` needs `days`, `appeal_extension` needs `total_days`.
+    #[oai(path = "/deadlines/calculate", method = "get")]
+    async fn calculate(
+        &self,
+        state: Data<&AppState>,
+        /// Required. One of appeal_no_study, appeal_standard, appeal_extension, forwarding,
+        /// return_non_conforming, petition_publication, petition_consideration, urgency_hours, urgency_days.
+        rule: Query<Option<String>>,
+        /// Required. The event: an RFC 3339 instant, or YYYY-MM-DD for noon Kyiv time that day.
+        from: Query<Option<String>>,
+        /// For `urgency_hours`: elapsed clock hours.
+        hours: Query<Option<u32>>,
+        /// For `urgency_days`: calendar days (at most 30).
+        days: Query<Option<u32>>,
+        /// For `appeal_extension`: the total term in days from receipt (at most 45).
+        total_days: Query<Option<u32>>,
+    ) -> ApiResult<Json<DeadlineView>> {
+        let (spec, rule) = parse_rule(rule.0.as_deref(), hours.0, days.0, total_days.0)?;
+        let event_at = parse_event_instant(from.0.as_deref())?;
+        let calendar = state.working_calendar().await?;
+        let deadline = compute(&rule, event_at, &calendar);
+        Ok(Json(DeadlineView::new(spec.code, deadline, calendar.martial_law())))
+    }
+
+    /// The rules of the deadline calculator
+    ///
+    /// Every rule code accepted by `GET /deadlines/calculate`, with its term and legal basis.
+    #[oai(path = "/deadlines/rules", method = "get")]
+    async fn rules(&self) -> Json<Vec<RuleView>> {
+        Json(
+            RULES
+                .iter()
+                .map(|spec| {
+                    let rule = (spec.build)(1);
+                    let term = rule.term();
+                    RuleView {
+                        code: spec.code.to_owned(),
+                        parameter: spec.parameter.map(str::to_owned),
+                        unit: term_unit(term).to_owned(),
+                        count: spec.parameter.is_none().then(|| TermView::from(term).count),
+                        term: spec.term.map_or_else(|| term.to_string(), str::to_owned),
+                        legal_basis: rule.legal_basis(),
+                        description: spec.description.to_owned(),
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_code_is_the_serde_name_of_its_rule() {
+        for spec in &RULES {
+            let json = serde_json::to_value((spec.build)(3)).unwrap();
+            let name = json.as_str().map(str::to_owned).or_else(|| json.as_object()?.keys().next().cloned());
+            assert_eq!(name.as_deref(), Some(spec.code));
+        }
+    }
+
+    #[test]
+    fn a_plain_date_means_noon_in_kyiv() {
+        let at = parse_event_instant(Some("2026-07-01")).unwrap();
+        assert_eq!(at, Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap());
+        let winter = parse_event_instant(Some("2026-01-15")).unwrap();
+        assert_eq!(winter, Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap());
+        let plus_as_space = parse_event_instant(Some("2026-03-06T15:30:00 02:00")).unwrap();
+        assert_eq!(plus_as_space, Utc.with_ymd_and_hms(2026, 3, 6, 13, 30, 0).unwrap());
+    }
+}
