@@ -174,6 +174,19 @@ pub async fn fresh_database_url() -> String {
     }
 }
 
+/// A fresh database that outlives one app instance (for restart stories): a temporary SQLite file,
+/// or a new PostgreSQL database when TEST_DATABASE_URL is set.
+pub async fn fresh_persistent_database_url() -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if base.starts_with("postgres") => fresh_database_url().await,
+        _ => {
+            let dir = std::env::temp_dir().join(format!("hromada-db-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}?mode=rwc", dir.join("hromada.db").display())
+        }
+    }
+}
+
 /// Settings for tests: random port, quick mail retries, generous rate limits.
 pub fn test_settings(database_url: String) -> Settings {
     let mut settings = Settings {

@@ -11,7 +11,9 @@ use hromada::{
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
 
-use crate::helpers::{SmtpSink, TestAppBuilder, free_port, fresh_database_url, test_settings};
+use crate::helpers::{
+    SmtpSink, TestAppBuilder, free_port, fresh_database_url, fresh_persistent_database_url, test_settings,
+};
 
 #[tokio::test]
 async fn a_mail_queued_while_smtp_is_down_is_delivered_exactly_once_when_it_comes_up() {
@@ -132,4 +134,33 @@ async fn without_smtp_mail_is_written_to_the_mail_folder() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("no mail file appeared in {}", dir.display());
+}
+
+#[tokio::test]
+async fn a_delivered_mail_is_not_sent_again_after_the_server_restarts() {
+    let smtp = SmtpSink::start();
+    let database_url = fresh_persistent_database_url().await;
+    let configure = |s: &mut hromada::config::Settings| {
+        s.database_url = database_url.clone();
+        s.smtp_url = Some(smtp.url());
+    };
+
+    let first = TestAppBuilder::new().await.configure(configure).spawn().await;
+    first
+        .post(
+            "/api/v1/accounts",
+            None,
+            json!({"full_name": "Olena Petrenko", "email": "olena@example.org", "password": "kyiv-spring-2026"}),
+        )
+        .await;
+    smtp.nth_mail_to("olena@example.org", 1).await;
+    first.stop().await;
+
+    // The server comes back on the same database; its worker sweeps the outbox several times.
+    let second = TestAppBuilder::new().await.configure(configure).spawn().await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(smtp.received().len(), 1, "the mail was not sent again");
+    let stored = outbox_mails::Entity::find().all(&second.db).await.unwrap();
+    assert_eq!((stored.len(), stored[0].status.as_str(), stored[0].attempts), (1, "sent", 1));
+    second.stop().await;
 }
