@@ -10,7 +10,6 @@ use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
 use crate::{
     domain::{
-        authorization::{Action, authorize},
         calendar::{Calendar, DayInfo, DayOverride, DayReason, HolidayKind, KYIV, kyiv_date, public_holidays},
         deadlines::{Deadline, DeadlineRule, Term, compute},
     },
@@ -470,8 +469,7 @@ impl CalendarApi {
         date: Path<String>,
         body: Json<OverrideRequest>,
     ) -> ApiResult<Json<OverrideView>> {
-        let (principal, _) = state.authenticate(&auth).await?;
-        authorize(&principal, Action::Administer)?;
+        let actor = state.administrator(&auth).await?;
         let date = parse_path_date(&date.0)?;
         let note = body.note.trim();
         if note.is_empty() {
@@ -485,8 +483,7 @@ impl CalendarApi {
             return Err(AppError::validation("note", format!("at most {NOTE_MAX_CHARS} characters")).into());
         }
         let decision = DayOverride { working: body.working, note: note.to_owned() };
-        let saved =
-            storage::calendar::set_override(&state.db, principal.account_id, date, decision, Utc::now()).await?;
+        let saved = storage::calendar::set_override(&state.db, actor, date, decision, Utc::now()).await?;
         Ok(Json(saved.into()))
     }
 
@@ -501,10 +498,9 @@ impl CalendarApi {
         /// The date as YYYY-MM-DD.
         date: Path<String>,
     ) -> ApiResult<NoContent> {
-        let (principal, _) = state.authenticate(&auth).await?;
-        authorize(&principal, Action::Administer)?;
+        let actor = state.administrator(&auth).await?;
         let date = parse_path_date(&date.0)?;
-        storage::calendar::remove_override(&state.db, principal.account_id, date, Utc::now()).await?;
+        storage::calendar::remove_override(&state.db, actor, date, Utc::now()).await?;
         Ok(NoContent::Done)
     }
 

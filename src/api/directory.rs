@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth};
+use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
 use crate::{
     domain::{
         authorization::{Action, authorize},
@@ -255,22 +255,7 @@ pub enum Created<T: poem_openapi::types::ToJSON + Send + Sync> {
     Created(Json<T>),
 }
 
-#[derive(ApiResponse)]
-pub enum NoContent {
-    /// Done.
-    #[oai(status = 204)]
-    Done,
-}
-
 pub struct DirectoryApi;
-
-impl AppState {
-    async fn administrator(&self, auth: &BearerAuth) -> Result<i32, AppError> {
-        let (principal, _) = self.authenticate(auth).await?;
-        authorize(&principal, Action::Administer)?;
-        Ok(principal.account_id)
-    }
-}
 
 fn parse_area(area: Option<&serde_json::Value>) -> Result<Option<Area>, AppError> {
     area.filter(|v| !v.is_null())

@@ -18,7 +18,7 @@ use crate::{
     config::Settings,
     domain::{
         accounts::{Role, token_digest},
-        authorization::Principal,
+        authorization::{Action, Principal, authorize},
     },
     error::AppError,
     storage,
@@ -81,6 +81,13 @@ impl AppState {
             memberships: storage::directory::memberships_of(&self.db, account.id).await?,
         };
         Ok((principal, account))
+    }
+
+    /// The account id of the caller, who must be an administrator.
+    pub async fn administrator(&self, auth: &BearerAuth) -> Result<i32, AppError> {
+        let (principal, _) = self.authenticate(auth).await?;
+        authorize(&principal, Action::Administer)?;
+        Ok(principal.account_id)
     }
 
     /// The client's address for rate limiting: the socket peer, or the first `X-Forwarded-For` entry

@@ -163,17 +163,23 @@ pub async fn list_members(db: &DatabaseConnection, organisation_id: i32) -> Resu
         .order_by_asc(organisation_members::Column::Id)
         .all(db)
         .await?;
-    let mut rows = Vec::with_capacity(members.len());
-    for member in members {
-        let account = entity::accounts::Entity::find_by_id(member.account_id).one(db).await?;
-        rows.push(MemberRow {
+    // One query for all the members' names, not one per member.
+    let names: BTreeMap<i32, String> = entity::accounts::Entity::find()
+        .filter(entity::accounts::Column::Id.is_in(members.iter().map(|m| m.account_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.full_name))
+        .collect();
+    Ok(members
+        .into_iter()
+        .map(|member| MemberRow {
+            full_name: names.get(&member.account_id).cloned().unwrap_or_default(),
             account_id: member.account_id,
-            full_name: account.map(|a| a.full_name).unwrap_or_default(),
             role: member.role,
             since: member.created_at,
-        });
-    }
-    Ok(rows)
+        })
+        .collect())
 }
 
 fn role_code(role: OrganisationRole) -> &'static str {
