@@ -47,6 +47,30 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     pub outbox: OutboxSettings,
     pub calendar: CalendarSettings,
+    pub photos: PhotoSettings,
+    pub watcher: WatcherSettings,
+}
+
+/// Photos attached to issue reports: kept as files, outside the database.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoSettings {
+    pub dir: PathBuf,
+    /// Largest photo accepted, in bytes.
+    pub max_bytes: usize,
+    /// Most photos one report may carry.
+    pub max_per_appeal: u32,
+}
+
+/// The deadline watcher: overdue marking, reminders before the deadline, escalation after it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatcherSettings {
+    pub enabled: bool,
+    /// Seconds between sweeps.
+    pub interval_seconds: u64,
+    /// Remind the executor this many working days before the due date (one mail per entry).
+    pub reminder_working_days: Vec<u32>,
 }
 
 /// The working-day calendar (domain.md §4).
@@ -119,6 +143,8 @@ impl Default for Settings {
                 smtp_timeout_seconds: 20,
             },
             calendar: CalendarSettings { martial_law: true },
+            photos: PhotoSettings { dir: PathBuf::from("photos"), max_bytes: 5 * 1024 * 1024, max_per_appeal: 5 },
+            watcher: WatcherSettings { enabled: true, interval_seconds: 60, reminder_working_days: vec![3, 1] },
         }
     }
 }
@@ -196,11 +222,17 @@ impl Settings {
             ("outbox.lease_seconds", self.outbox.lease_seconds),
             ("outbox.batch_size", self.outbox.batch_size),
             ("outbox.smtp_timeout_seconds", self.outbox.smtp_timeout_seconds),
+            ("photos.max_bytes", self.photos.max_bytes as u64),
+            ("photos.max_per_appeal", self.photos.max_per_appeal.into()),
+            ("watcher.interval_seconds", self.watcher.interval_seconds),
         ];
         for (key, value) in positive {
             if value == 0 {
                 return invalid(key, "must be greater than zero".into());
             }
+        }
+        if self.watcher.reminder_working_days.iter().any(|&d| d == 0 || d > 20) {
+            return invalid("watcher.reminder_working_days", "each entry must be 1 to 20 working days".into());
         }
         Ok(())
     }

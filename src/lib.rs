@@ -13,5 +13,6 @@ pub mod mail;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;
+pub mod watcher;
 
 pub use error::AppError;

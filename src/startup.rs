@@ -15,6 +15,7 @@ use crate::{
     error::{Problem, problem_from_poem_error},
     mail::{OutboxWorker, Transport},
     storage,
+    watcher::DeadlineWatcher,
 };
 
 /// A built application: database ready, port bound, not yet serving.
@@ -76,12 +77,15 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let Application { state, acceptor, local_addr, worker } = self;
         let (stop_worker, worker_stopped) = watch::channel(false);
+        let watcher = DeadlineWatcher::new(state.db.clone(), state.settings.clone(), state.mail_wake.clone());
+        let watcher_task = tokio::spawn(watcher.run(worker_stopped.clone()));
         let worker_task = tokio::spawn(worker.run(worker_stopped));
         let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
         tracing::info!(address = %local_addr, docs = %format!("http://{local_addr}/docs"), "Hromada is listening");
         let result =
             Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes(state), shutdown, Some(grace)).await;
         let _ = stop_worker.send(true);
+        let _ = watcher_task.await;
         let _ = worker_task.await;
         tracing::info!("stopped");
         result.map_err(Into::into)
@@ -95,6 +99,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let spec_yaml = api.spec_yaml();
     let docs = api.swagger_ui();
     let max_body = state.settings.max_body_bytes;
+    let max_photo = state.settings.photos.max_bytes.max(max_body);
     Route::new()
         .nest(api::API_PREFIX, api)
         .at("/healthz", api::health::healthz)
@@ -102,7 +107,11 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/openapi.json", static_text(spec_json, "application/json"))
         .at("/openapi.yaml", static_text(spec_yaml, "application/yaml"))
         .nest("/docs", docs)
-        .around(move |ep, req| limit_body(ep, req, max_body))
+        .around(move |ep, req| {
+            // Photos are the only large uploads; everything else keeps the small JSON limit.
+            let max = if req.uri().path().ends_with("/photos") { max_photo } else { max_body };
+            limit_body(ep, req, max)
+        })
         .catch_all_error(|err| async move { problem_from_poem_error(err) })
         .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Use))

@@ -2,6 +2,10 @@
 //! the storage boundary, so string columns holding enums are parsed there, not here.
 pub mod account_tokens;
 pub mod accounts;
+pub mod api_keys;
+pub mod appeal_cosigners;
+pub mod appeal_photos;
+pub mod appeals;
 pub mod calendar_overrides;
 pub mod categories;
 pub mod category_district_executors;

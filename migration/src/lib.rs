@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_accounts_and_outbox;
 mod m0002_calendar;
 mod m0003_directory;
+mod m0004_appeals;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_accounts_and_outbox::Migration),
             Box::new(m0002_calendar::Migration),
             Box::new(m0003_directory::Migration),
+            Box::new(m0004_appeals::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP: poem-openapi handlers that translate requests into domain calls and storage operations.
 //! Same module names as `domain` and `storage`.
 pub mod accounts;
+pub mod appeals;
 pub mod calendar;
 pub mod directory;
 pub mod health;
@@ -38,6 +39,8 @@ pub struct AppState {
 pub enum ApiTags {
     /// Registration, e-mail verification, login, password reset, roles.
     Accounts,
+    /// Citizens' appeals and "Open City" issue reports: intake, handling, the citizen's loop, map data.
+    Appeals,
     /// Working days in Ukraine and the legal deadlines computed from them.
     Calendar,
     /// Organisations, districts, categories and how items are routed to their executor.
@@ -51,10 +54,12 @@ pub struct BearerAuth(pub Bearer);
 
 pub const API_PREFIX: &str = "/api/v1";
 
+pub type Apis = (accounts::AccountsApi, appeals::AppealsApi, calendar::CalendarApi, directory::DirectoryApi);
+
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
-pub fn service() -> OpenApiService<(accounts::AccountsApi, calendar::CalendarApi, directory::DirectoryApi), ()> {
+pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (accounts::AccountsApi, calendar::CalendarApi, directory::DirectoryApi),
+        (accounts::AccountsApi, appeals::AppealsApi, calendar::CalendarApi, directory::DirectoryApi),
         "Hromada",
         env!("CARGO_PKG_VERSION"),
     )
@@ -68,7 +73,22 @@ pub fn service() -> OpenApiService<(accounts::AccountsApi, calendar::CalendarApi
 impl AppState {
     /// The caller behind a bearer token, with their roles.
     pub async fn authenticate(&self, auth: &BearerAuth) -> Result<(Principal, entity::accounts::Model), AppError> {
-        let digest = token_digest(&auth.0.token);
+        self.authenticate_token(&auth.0.token).await
+    }
+
+    /// The caller, when the request carries a bearer token (for endpoints that are public but show
+    /// more to the people involved). A token that is sent must be valid.
+    pub async fn optional_principal(&self, req: &Request) -> Result<Option<Principal>, AppError> {
+        let Some(header) = req.header("authorization") else { return Ok(None) };
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| AppError::Unauthorized("send `Authorization: Bearer <token>`".into()))?;
+        Ok(Some(self.authenticate_token(token.trim()).await?.0))
+    }
+
+    async fn authenticate_token(&self, token: &str) -> Result<(Principal, entity::accounts::Model), AppError> {
+        let digest = token_digest(token);
         let account =
             storage::accounts::account_for_session(&self.db, &digest, Utc::now()).await?.ok_or_else(|| {
                 AppError::Unauthorized(

@@ -1,5 +1,6 @@
 //! The domain: plain types and rules with unit tests, no I/O. One module per area.
 pub mod accounts;
+pub mod appeals;
 pub mod authorization;
 pub mod calendar;
 pub mod deadlines;

@@ -25,8 +25,54 @@ pub struct Mail {
 /// The reasons we write to a person.
 #[derive(Debug, Clone)]
 pub enum Notification {
-    VerifyEmail { link: String, code: String, valid_hours: u32 },
-    PasswordReset { code: String, reset_endpoint: String, valid_minutes: u32 },
+    VerifyEmail {
+        link: String,
+        code: String,
+        valid_hours: u32,
+    },
+    PasswordReset {
+        code: String,
+        reset_endpoint: String,
+        valid_minutes: u32,
+    },
+    /// To the author of an appeal: it was received or changed.
+    AppealUpdate(AppealMail),
+    /// To the organisation handling an appeal: something arrived or the citizen acted.
+    AppealForExecutor(AppealMail),
+    /// To the executor before the deadline.
+    DeadlineReminder(AppealMail),
+    /// To the head of the executor and the administrators after the deadline.
+    DeadlineEscalation(AppealMail),
+}
+
+/// What the appeal mails say; fields a mail does not use stay empty. No personal data of the author
+/// goes to executors beyond what the appeal itself is about.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct AppealMail {
+    pub appeal_id: i32,
+    /// The transition: `received`, `forwarded`, `answered`…
+    pub action: String,
+    pub subject: String,
+    pub kind: String,
+    pub privileged: bool,
+    pub executor: String,
+    pub previous_executor: Option<String>,
+    pub reason: Option<String>,
+    pub received_date: String,
+    pub due_date: String,
+    /// The executor still owes an answer.
+    pub open: bool,
+    pub resolution: Option<String>,
+    pub answer: Option<String>,
+    pub competent_body: Option<String>,
+    pub legal_basis: Option<String>,
+    pub how_to_challenge: Option<String>,
+    pub duplicate_of: Option<i32>,
+    pub routing: Option<String>,
+    pub score: Option<i32>,
+    /// Working days left (reminders).
+    pub days: Option<i32>,
+    pub link: String,
 }
 
 impl Notification {
@@ -34,6 +80,10 @@ impl Notification {
         match self {
             Notification::VerifyEmail { .. } => "verify_email",
             Notification::PasswordReset { .. } => "password_reset",
+            Notification::AppealUpdate(_) => "appeal_update",
+            Notification::AppealForExecutor(_) => "appeal_for_executor",
+            Notification::DeadlineReminder(_) => "deadline_reminder",
+            Notification::DeadlineEscalation(_) => "deadline_escalation",
         }
     }
 }
@@ -47,6 +97,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("en/verify_email", include_str!("../../templates/mail/en/verify_email.txt")),
         ("uk/password_reset", include_str!("../../templates/mail/uk/password_reset.txt")),
         ("en/password_reset", include_str!("../../templates/mail/en/password_reset.txt")),
+        ("uk/appeal_update", include_str!("../../templates/mail/uk/appeal_update.txt")),
+        ("en/appeal_update", include_str!("../../templates/mail/en/appeal_update.txt")),
+        ("uk/appeal_for_executor", include_str!("../../templates/mail/uk/appeal_for_executor.txt")),
+        ("en/appeal_for_executor", include_str!("../../templates/mail/en/appeal_for_executor.txt")),
+        ("uk/deadline_reminder", include_str!("../../templates/mail/uk/deadline_reminder.txt")),
+        ("en/deadline_reminder", include_str!("../../templates/mail/en/deadline_reminder.txt")),
+        ("uk/deadline_escalation", include_str!("../../templates/mail/uk/deadline_escalation.txt")),
+        ("en/deadline_escalation", include_str!("../../templates/mail/en/deadline_escalation.txt")),
     ] {
         env.add_template(name, source).expect("mail templates are valid");
     }
@@ -64,6 +122,12 @@ pub fn render(notification: &Notification, language: Language, full_name: &str, 
         }
         Notification::PasswordReset { code, reset_endpoint, valid_minutes } => {
             context! { full_name, code, reset_endpoint, valid_minutes }
+        }
+        Notification::AppealUpdate(mail)
+        | Notification::AppealForExecutor(mail)
+        | Notification::DeadlineReminder(mail)
+        | Notification::DeadlineEscalation(mail) => {
+            context! { full_name, ..minijinja::Value::from_serialize(mail) }
         }
     };
     let text =
@@ -104,6 +168,34 @@ mod tests {
         assert_eq!(en.subject, "Confirm your e-mail address for Hromada");
         assert!(en.body.contains("valid for 48 hours"));
         assert_eq!(en.recipient, "\"Olena Petrenko\" <olena@example.org>");
+    }
+
+    #[test]
+    fn an_answer_mail_carries_the_answer_and_a_refusal_says_how_to_challenge_it() {
+        let answered = AppealMail {
+            appeal_id: 12,
+            action: "answered".into(),
+            subject: "Pothole".into(),
+            executor: "Roads department".into(),
+            resolution: Some("resolved".into()),
+            answer: Some("Filled on 3 Nov.".into()),
+            link: "http://x/appeals/12".into(),
+            ..Default::default()
+        };
+        let mail = render(&Notification::AppealUpdate(answered.clone()), Language::En, "Olena", &olena()).unwrap();
+        assert_eq!(mail.subject, "Your appeal No. 12: answered");
+        assert!(mail.body.contains("Filled on 3 Nov."), "{}", mail.body);
+        assert!(!mail.body.contains("competent body"));
+        let refused = AppealMail {
+            action: "refused".into(),
+            reason: Some("Anonymous".into()),
+            legal_basis: Some("art. 8".into()),
+            how_to_challenge: Some("Complain to the higher body.".into()),
+            ..answered
+        };
+        let mail = render(&Notification::AppealUpdate(refused), Language::Uk, "Олена", &olena()).unwrap();
+        assert!(mail.subject.ends_with("не розглядатиметься"), "{}", mail.subject);
+        assert!(mail.body.contains("Complain to the higher body."));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Storage: sea-orm code that loads and saves each domain area. Same module names as `domain` and `api`.
 pub mod accounts;
+pub mod appeals;
 pub mod calendar;
 pub mod directory;
 pub mod events;

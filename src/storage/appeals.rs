@@ -1,0 +1,874 @@
+//! Appeals and issue reports as stored: intake (routing, deadline, history and mail in one transaction),
+//! the persistence of [`crate::domain::appeals::apply`], the deadline watcher's sweep, photos, and the
+//! queries citizens, officers and the public read.
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entity::{accounts, appeal_cosigners, appeal_photos, appeals, organisation_members, organisations};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::json;
+
+use super::events::{self, NewEvent};
+use crate::{
+    domain::{
+        accounts::{Email, Language, Role},
+        appeals::{
+            self as rules, Actor, Appeal, AppealKind, Channel, Command, HOW_TO_CHALLENGE, RefusalCode, Resolution,
+            Status, Transition, TransitionError,
+        },
+        authorization::Principal,
+        calendar::{Calendar, kyiv_date},
+        deadlines::{self, Deadline, DeadlineRule},
+        directory::{DistrictId, GeoPoint, Location},
+        notify::{AppealMail, Mail, Notification, render},
+    },
+    error::AppError,
+};
+
+pub const SUBJECT: &str = "appeal";
+
+/// The author of an appeal: personal data, kept with the appeal and never shown publicly.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub account_id: Option<i32>,
+    pub name: String,
+    pub address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: Language,
+}
+
+/// An appeal as it arrives, before routing.
+#[derive(Debug, Clone)]
+pub struct NewAppeal {
+    pub kind: AppealKind,
+    pub channel: Channel,
+    pub subject: String,
+    pub text: String,
+    pub category_id: Option<i32>,
+    /// The organisation the author addressed, when no category applies.
+    pub addressee_id: Option<i32>,
+    pub point: Option<GeoPoint>,
+    pub place_address: Option<String>,
+    pub district_id: Option<i32>,
+    pub author: Author,
+    pub show_author_name: bool,
+    pub privileged: bool,
+    /// Co-signers of a collective appeal: (full name, address).
+    pub cosigners: Vec<(String, String)>,
+    /// When it was actually received (the registration date for paper, phone and e-mail appeals).
+    pub received_at: DateTime<Utc>,
+    pub registered_by: Option<i32>,
+    pub open311_token: Option<String>,
+}
+
+/// What mails and history need beyond the row: names of the organisations and where links point.
+pub struct Context<'a> {
+    pub public_url: &'a str,
+    pub calendar: &'a Calendar,
+}
+
+fn link(ctx: &Context<'_>, id: i32) -> String {
+    format!("{}/api/v1/appeals/{id}", ctx.public_url.trim_end_matches('/'))
+}
+
+/// Files an appeal: routes it, computes its deadline, and stores it with its history entry and mails.
+pub async fn file(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    new: NewAppeal,
+    now: DateTime<Utc>,
+) -> Result<(appeals::Model, Deadline), AppError> {
+    let (executor_id, urgency, routing) = route(db, &new).await?;
+    let rule = rules::intake_rule(urgency);
+    let deadline = deadlines::compute(&rule, new.received_at, ctx.calendar);
+    let forward_due = deadlines::compute(&DeadlineRule::Forwarding, new.received_at, ctx.calendar);
+    let txn = db.begin().await?;
+    let row = appeals::ActiveModel {
+        kind: Set(new.kind.code().to_owned()),
+        channel: Set(new.channel.code().to_owned()),
+        status: Set(Status::Received.code().to_owned()),
+        subject: Set(new.subject.trim().to_owned()),
+        text: Set(new.text.trim().to_owned()),
+        category_id: Set(new.category_id),
+        latitude: Set(new.point.map(|p| p.lat)),
+        longitude: Set(new.point.map(|p| p.lon)),
+        place_address: Set(new.place_address.clone()),
+        district_id: Set(routing["district"].as_i64().map(|d| d as i32).or(new.district_id)),
+        author_account_id: Set(new.author.account_id),
+        author_name: Set(new.author.name.trim().to_owned()),
+        author_address: Set(new.author.address.clone()),
+        author_email: Set(new.author.email.clone()),
+        author_phone: Set(new.author.phone.clone()),
+        author_language: Set(new.author.language.code().to_owned()),
+        show_author_name: Set(new.show_author_name),
+        privileged: Set(new.privileged),
+        executor_id: Set(executor_id),
+        routing: Set(routing.to_string()),
+        assignee_account_id: Set(None),
+        deadline_rule: Set(serde_json::to_string(&rule).map_err(|e| AppError::Internal(e.into()))?),
+        received_at: Set(new.received_at),
+        registered_at: Set(now),
+        registered_by: Set(new.registered_by),
+        executor_received_at: Set(new.received_at),
+        original_due_at: Set(deadline.due_at),
+        due_at: Set(deadline.due_at),
+        forward_due_at: Set(forward_due.due_at),
+        forwarded_count: Set(0),
+        rework_count: Set(0),
+        open311_token: Set(new.open311_token.clone()),
+        version: Set(0),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for (full_name, address) in &new.cosigners {
+        appeal_cosigners::ActiveModel {
+            appeal_id: Set(row.id),
+            full_name: Set(full_name.trim().to_owned()),
+            address: Set(address.trim().to_owned()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: new.author.account_id.or(new.registered_by),
+            subject_type: SUBJECT,
+            subject_id: row.id.to_string(),
+            action: "received",
+            from_state: None,
+            to_state: Some(Status::Received.code()),
+            details: json!({
+                "kind": row.kind,
+                "channel": row.channel,
+                "category_id": row.category_id,
+                "received_at": row.received_at,
+                "executor_id": executor_id,
+                "routing": routing,
+                "deadline_rule": rule,
+                "due_at": deadline.due_at,
+                "cosigners": new.cosigners.len(),
+            }),
+        },
+    )
+    .await?;
+    let mut mail = mail_facts(&txn, ctx, &row, "received").await?;
+    mail.received_date = kyiv_date(row.received_at).format("%d.%m.%Y").to_string();
+    mail.routing = routing["explanation"].as_str().map(str::to_owned);
+    queue_mails(&txn, &row, &mail, Audience { author: true, executor: true, escalation: false }, now).await?;
+    txn.commit().await?;
+    Ok((row, deadline))
+}
+
+/// The executor, the urgency class and the recorded routing decision for a new appeal.
+async fn route(
+    db: &DatabaseConnection,
+    new: &NewAppeal,
+) -> Result<(i32, Option<crate::domain::directory::UrgencyClass>, serde_json::Value), AppError> {
+    if let Some(category_id) = new.category_id {
+        let location = Location { district: new.district_id.map(|d| DistrictId(d.into())), point: new.point };
+        let (category, decision) = super::directory::route_item(db, category_id, &location).await?;
+        let usable = if new.kind == AppealKind::IssueReport {
+            category.category.for_reports
+        } else {
+            category.category.for_appeals
+        };
+        if !usable {
+            return Err(AppError::validation(
+                "category_id",
+                format!(
+                    "category {category_id} is not used for this kind of appeal; see GET /api/v1/directory/categories"
+                ),
+            ));
+        }
+        let mut recorded = serde_json::to_value(decision).map_err(|e| AppError::Internal(e.into()))?;
+        recorded["explanation"] = json!(decision.explain());
+        recorded["category_id"] = json!(category_id);
+        return Ok((decision.executor.0 as i32, Some(category.urgency), recorded));
+    }
+    if let Some(addressee) = new.addressee_id {
+        let organisation = super::directory::get_organisation(db, addressee)
+            .await
+            .map_err(|_| AppError::validation("organisation_id", format!("there is no organisation {addressee}")))?;
+        if !organisation.active {
+            return Err(AppError::validation(
+                "organisation_id",
+                format!("{} no longer receives appeals", organisation.name),
+            ));
+        }
+        let recorded = json!({
+            "executor": addressee,
+            "rule": { "rule": "addressed_by_author" },
+            "district": new.district_id,
+            "explanation": format!("Addressed by the author to organisation {addressee}."),
+        });
+        return Ok((addressee, None, recorded));
+    }
+    Err(AppError::validation(
+        "category_id",
+        "choose a category (GET /api/v1/directory/categories) or the organisation the appeal is addressed to",
+    ))
+}
+
+pub async fn get(conn: &impl ConnectionTrait, id: i32) -> Result<appeals::Model, AppError> {
+    appeals::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("there is no appeal {id}")))
+}
+
+/// The handling state of a stored appeal.
+pub fn domain_appeal(row: &appeals::Model) -> Result<Appeal, AppError> {
+    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("appeal {} has a bad {what}", row.id));
+    Ok(Appeal {
+        id: row.id,
+        kind: AppealKind::parse(&row.kind).ok_or_else(|| bad("kind"))?,
+        status: Status::parse(&row.status).ok_or_else(|| bad("status"))?,
+        author_account_id: row.author_account_id,
+        executor_id: row.executor_id,
+        assignee_account_id: row.assignee_account_id,
+        deadline_rule: serde_json::from_str(&row.deadline_rule).map_err(|_| bad("deadline rule"))?,
+        received_at: row.received_at,
+        executor_received_at: row.executor_received_at,
+        original_due_at: row.original_due_at,
+        due_at: row.due_at,
+        extended_due_at: row.extended_due_at,
+        forward_due_at: row.forward_due_at,
+        forwarded_count: row.forwarded_count,
+        overdue_at: row.overdue_at,
+        reminder_level: row.reminder_level,
+        answered_at: row.answered_at,
+        resolution: row
+            .resolution
+            .as_deref()
+            .map(|r| Resolution::parse(r).ok_or_else(|| bad("resolution")))
+            .transpose()?,
+        answer_text: row.answer_text.clone(),
+        competent_body: row.competent_body.clone(),
+        refusal_code: row
+            .refusal_code
+            .as_deref()
+            .map(|c| RefusalCode::parse(c).ok_or_else(|| bad("refusal code")))
+            .transpose()?,
+        refusal_reason: row.refusal_reason.clone(),
+        confirmed_at: row.confirmed_at,
+        rework_count: row.rework_count,
+        rating: row.rating,
+        rating_comment: row.rating_comment.clone(),
+        duplicate_of_id: row.duplicate_of_id,
+    })
+}
+
+/// Who the caller is with respect to this appeal.
+pub fn actor_for(principal: &Principal, row: &appeals::Model) -> Actor {
+    Actor {
+        account_id: Some(principal.account_id),
+        is_author: row.author_account_id == Some(principal.account_id),
+        executor_role: principal.memberships.iter().find(|m| m.organisation_id == row.executor_id).map(|m| m.role),
+        administrator: principal.role == Role::Administrator,
+        system: false,
+    }
+}
+
+/// May this caller read the whole appeal (author, executor's staff, administrators)?
+pub fn may_read_private(principal: Option<&Principal>, row: &appeals::Model) -> bool {
+    principal.is_some_and(|p| {
+        let actor = actor_for(p, row);
+        actor.is_author || actor.executor_role.is_some() || actor.administrator
+    })
+}
+
+/// Who is asking for a transition.
+pub enum Requester<'a> {
+    Person(&'a Principal),
+    Watcher,
+}
+
+/// Applies `command` to appeal `id` and saves the new state, its history entry and its mails in one
+/// transaction. A concurrent change to the same appeal makes this fail with 409 rather than overwrite it.
+pub async fn transition(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    id: i32,
+    requester: Requester<'_>,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<(appeals::Model, Transition), AppError> {
+    let txn = db.begin().await?;
+    let row = get(&txn, id).await?;
+    let actor = match requester {
+        Requester::Person(principal) => {
+            if !may_read_private(Some(principal), &row) && row.kind != AppealKind::IssueReport.code() {
+                return Err(AppError::not_found(format!("there is no appeal {id}")));
+            }
+            actor_for(principal, &row)
+        }
+        Requester::Watcher => Actor::system(),
+    };
+    let before = domain_appeal(&row)?;
+    let transition = rules::apply(&before, actor, command, now, ctx.calendar).map_err(|e| match e {
+        TransitionError::Forbidden(m) => AppError::Forbidden(m),
+        TransitionError::Conflict(m) => AppError::Conflict(m),
+        TransitionError::Invalid { field, message } => AppError::validation(field, message),
+    })?;
+    let after = &transition.appeal;
+    let saved = appeals::Entity::update_many()
+        .set(appeals::ActiveModel {
+            status: Set(after.status.code().to_owned()),
+            executor_id: Set(after.executor_id),
+            assignee_account_id: Set(after.assignee_account_id),
+            executor_received_at: Set(after.executor_received_at),
+            due_at: Set(after.due_at),
+            extended_due_at: Set(after.extended_due_at),
+            forward_due_at: Set(after.forward_due_at),
+            forwarded_count: Set(after.forwarded_count),
+            overdue_at: Set(after.overdue_at),
+            reminder_level: Set(after.reminder_level),
+            answered_at: Set(after.answered_at),
+            resolution: Set(after.resolution.map(|r| r.code().to_owned())),
+            answer_text: Set(after.answer_text.clone()),
+            competent_body: Set(after.competent_body.clone()),
+            refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
+            refusal_reason: Set(after.refusal_reason.clone()),
+            confirmed_at: Set(after.confirmed_at),
+            rework_count: Set(after.rework_count),
+            rating: Set(after.rating),
+            rating_comment: Set(after.rating_comment.clone()),
+            duplicate_of_id: Set(after.duplicate_of_id),
+            version: Set(row.version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(appeals::Column::Id.eq(id))
+        .filter(appeals::Column::Version.eq(row.version))
+        .exec(&txn)
+        .await?;
+    if saved.rows_affected != 1 {
+        return Err(AppError::Conflict(format!(
+            "appeal {id} was changed by someone else just now; reload it and retry"
+        )));
+    }
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: actor.account_id,
+            subject_type: SUBJECT,
+            subject_id: id.to_string(),
+            action: transition.action,
+            from_state: Some(transition.from.code()),
+            to_state: Some(transition.to.code()),
+            details: transition.details.clone(),
+        },
+    )
+    .await?;
+    let updated = get(&txn, id).await?;
+    let mut mail = mail_facts(&txn, ctx, &updated, transition.action).await?;
+    let detail = |key: &str| transition.details[key].as_str().map(str::to_owned);
+    mail.reason = detail("reason");
+    mail.legal_basis = detail("legal_basis");
+    mail.score = transition.details["score"].as_i64().map(|s| s as i32);
+    mail.days = transition.details["working_days_before"].as_i64().map(|s| s as i32);
+    if transition.action == "forwarded" {
+        mail.previous_executor = Some(organisation_name(&txn, before.executor_id).await?);
+    }
+    if transition.action == "refused" {
+        mail.how_to_challenge = Some(HOW_TO_CHALLENGE.to_owned());
+    }
+    if matches!(transition.action, "overdue" | "reminded") {
+        // The reminder and escalation are about the deadline that was in force when they were decided.
+        mail.due_date = due_date_text(before.due_at);
+    }
+    let audience = Audience {
+        author: transition.notify.author,
+        executor: transition.notify.executor,
+        escalation: transition.notify.escalation,
+    };
+    queue_mails(&txn, &updated, &mail, audience, now).await?;
+    txn.commit().await?;
+    Ok((updated, transition))
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Audience {
+    author: bool,
+    executor: bool,
+    escalation: bool,
+}
+
+fn due_date_text(due_at: DateTime<Utc>) -> String {
+    // `due_at` is the exclusive instant (Kyiv midnight after the due date).
+    kyiv_date(due_at - chrono::Duration::seconds(1)).format("%d.%m.%Y").to_string()
+}
+
+async fn organisation_name(conn: &impl ConnectionTrait, id: i32) -> Result<String, AppError> {
+    Ok(organisations::Entity::find_by_id(id).one(conn).await?.map(|o| o.name).unwrap_or_else(|| format!("#{id}")))
+}
+
+/// The facts every appeal mail states.
+async fn mail_facts(
+    conn: &impl ConnectionTrait,
+    ctx: &Context<'_>,
+    row: &appeals::Model,
+    action: &str,
+) -> Result<AppealMail, AppError> {
+    let status = Status::parse(&row.status).unwrap_or(Status::Received);
+    Ok(AppealMail {
+        appeal_id: row.id,
+        action: action.to_owned(),
+        subject: row.subject.clone(),
+        kind: row.kind.replace('_', " "),
+        privileged: row.privileged,
+        executor: organisation_name(conn, row.executor_id).await?,
+        received_date: kyiv_date(row.received_at).format("%d.%m.%Y").to_string(),
+        due_date: due_date_text(row.due_at),
+        open: status.awaits_answer(),
+        resolution: row.resolution.as_deref().map(|r| r.replace('_', " ")),
+        answer: row.answer_text.clone(),
+        competent_body: row.competent_body.clone(),
+        duplicate_of: row.duplicate_of_id,
+        link: link(ctx, row.id),
+        ..Default::default()
+    })
+}
+
+/// A person or mailbox to write to.
+struct Recipient {
+    name: String,
+    email: String,
+    language: Language,
+}
+
+/// Staff of `organisation_id` (all, or only heads), plus the organisation's own mailbox for the staff list.
+async fn staff(
+    conn: &impl ConnectionTrait,
+    organisation_id: i32,
+    heads_only: bool,
+) -> Result<Vec<Recipient>, AppError> {
+    let mut members = organisation_members::Entity::find()
+        .filter(organisation_members::Column::OrganisationId.eq(organisation_id))
+        .filter(organisation_members::Column::RemovedAt.is_null());
+    if heads_only {
+        members = members.filter(organisation_members::Column::Role.eq("head"));
+    }
+    let ids: Vec<i32> = members.all(conn).await?.into_iter().map(|m| m.account_id).collect();
+    let mut out = people(conn, Condition::all().add(accounts::Column::Id.is_in(ids))).await?;
+    if !heads_only && let Some(org) = organisations::Entity::find_by_id(organisation_id).one(conn).await? {
+        if let Some(email) = org.email {
+            out.push(Recipient { name: org.name, email, language: Language::Uk });
+        }
+    }
+    Ok(out)
+}
+
+async fn people(conn: &impl ConnectionTrait, condition: Condition) -> Result<Vec<Recipient>, AppError> {
+    Ok(accounts::Entity::find()
+        .filter(condition)
+        .filter(accounts::Column::EmailVerifiedAt.is_not_null())
+        .order_by_asc(accounts::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| Recipient {
+            name: a.full_name,
+            email: a.email,
+            language: Language::parse(&a.language).unwrap_or_default(),
+        })
+        .collect())
+}
+
+async fn queue_mails(
+    conn: &impl ConnectionTrait,
+    row: &appeals::Model,
+    facts: &AppealMail,
+    audience: Audience,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut outgoing: Vec<(Notification, Recipient, Option<String>)> = Vec::new();
+    if audience.author
+        && let Some(email) = &row.author_email
+    {
+        let language = Language::parse(&row.author_language).unwrap_or_default();
+        let recipient = Recipient { name: row.author_name.clone(), email: email.clone(), language };
+        outgoing.push((Notification::AppealUpdate(facts.clone()), recipient, None));
+    }
+    let deadline_key = row.due_at.timestamp();
+    if audience.executor {
+        let recipients = match (facts.action.as_str(), row.assignee_account_id) {
+            // A reminder goes to whoever has the appeal on their desk, else to the whole organisation.
+            ("reminded", Some(assignee)) => {
+                people(conn, Condition::all().add(accounts::Column::Id.eq(assignee))).await?
+            }
+            _ => staff(conn, row.executor_id, false).await?,
+        };
+        for recipient in recipients {
+            let (notification, key) = if facts.action == "reminded" {
+                let level = facts.days.unwrap_or_default();
+                let key = format!("reminder:{}:{deadline_key}:{level}:{}", row.id, recipient.email.to_lowercase());
+                (Notification::DeadlineReminder(facts.clone()), Some(key))
+            } else {
+                (Notification::AppealForExecutor(facts.clone()), None)
+            };
+            outgoing.push((notification, recipient, key));
+        }
+    }
+    if audience.escalation {
+        let mut recipients = staff(conn, row.executor_id, true).await?;
+        recipients
+            .extend(people(conn, Condition::all().add(accounts::Column::Role.eq(Role::Administrator.code()))).await?);
+        let overdue_key = row.overdue_at.map(|t| t.timestamp()).unwrap_or(deadline_key);
+        for recipient in recipients {
+            let key = format!("overdue:{}:{overdue_key}:{}", row.id, recipient.email.to_lowercase());
+            outgoing.push((Notification::DeadlineEscalation(facts.clone()), recipient, Some(key)));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (notification, recipient, dedupe_key) in outgoing {
+        let Ok(email) = Email::parse(&recipient.email) else {
+            tracing::warn!(appeal = row.id, "skipping a mail to an unusable address");
+            continue;
+        };
+        if !seen.insert((notification_kind(&notification), email.to_string())) {
+            continue;
+        }
+        let mut mail: Mail = render(&notification, recipient.language, &recipient.name, &email)?;
+        mail.dedupe_key = dedupe_key;
+        super::notify::enqueue(conn, &mail, now).await?;
+    }
+    Ok(())
+}
+
+fn notification_kind(n: &Notification) -> std::mem::Discriminant<Notification> {
+    std::mem::discriminant(n)
+}
+
+// ---------------------------------------------------------------------------
+// The deadline watcher
+// ---------------------------------------------------------------------------
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    pub marked_overdue: u32,
+    pub reminded: u32,
+}
+
+/// Marks appeals whose deadline passed as overdue (escalating them) and reminds executors of deadlines
+/// coming up. Safe to run from several instances at once: every change is a versioned transition, so
+/// exactly one instance wins each, and its mails carry dedupe keys.
+pub async fn sweep(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    reminder_working_days: &[u32],
+    now: DateTime<Utc>,
+) -> Result<SweepReport, AppError> {
+    let open: Vec<String> = Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code().to_owned()).collect();
+    let mut report = SweepReport::default();
+    let overdue: Vec<i32> = appeals::Entity::find()
+        .select_only()
+        .column(appeals::Column::Id)
+        .filter(appeals::Column::Status.is_in(open.clone()))
+        .filter(appeals::Column::OverdueAt.is_null())
+        .filter(appeals::Column::DueAt.lte(now))
+        .order_by_asc(appeals::Column::DueAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in overdue {
+        if apply_quietly(db, ctx, id, Command::MarkOverdue, now).await? {
+            report.marked_overdue += 1;
+        }
+    }
+    // Look ahead far enough to cover the largest offset across weekends and a run of days off.
+    let horizon_days = i64::from(reminder_working_days.iter().copied().max().unwrap_or(0)) * 2 + 14;
+    let upcoming: Vec<(i32, DateTime<Utc>, Option<i32>)> = appeals::Entity::find()
+        .select_only()
+        .columns([appeals::Column::Id, appeals::Column::DueAt, appeals::Column::ReminderLevel])
+        .filter(appeals::Column::Status.is_in(open))
+        .filter(appeals::Column::DueAt.gt(now))
+        .filter(appeals::Column::DueAt.lte(now + chrono::Duration::days(horizon_days)))
+        .order_by_asc(appeals::Column::DueAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, due_at, level) in upcoming {
+        if let Some(n) = rules::reminder_due(due_at, level, reminder_working_days, now, ctx.calendar) {
+            if apply_quietly(db, ctx, id, Command::Remind { working_days_before: n }, now).await? {
+                report.reminded += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// A watcher transition; losing a race to another instance (or a person) is not an error.
+async fn apply_quietly(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    id: i32,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    match transition(db, ctx, id, Requester::Watcher, command, now).await {
+        Ok(_) => Ok(true),
+        Err(AppError::Conflict(_)) => Ok(false),
+        Err(AppError::Internal(e)) if is_serialization_failure(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+fn is_serialization_failure(e: &anyhow::Error) -> bool {
+    let text = e.to_string();
+    text.contains("could not serialize") || text.contains("database is locked")
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------
+
+/// Filters of the appeal list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub author_account_id: Option<i32>,
+    pub executor_ids: Option<Vec<i32>>,
+    pub kind: Option<AppealKind>,
+    pub status: Option<Status>,
+    pub overdue: Option<bool>,
+    pub category_id: Option<i32>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<appeals::Model>, u64), AppError> {
+    let mut query = appeals::Entity::find();
+    if let Some(author) = filter.author_account_id {
+        query = query.filter(appeals::Column::AuthorAccountId.eq(author));
+    }
+    if let Some(executors) = &filter.executor_ids {
+        query = query.filter(appeals::Column::ExecutorId.is_in(executors.clone()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(appeals::Column::Kind.eq(kind.code()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(appeals::Column::Status.eq(status.code()));
+    }
+    if let Some(category) = filter.category_id {
+        query = query.filter(appeals::Column::CategoryId.eq(category));
+    }
+    match filter.overdue {
+        Some(true) => query = query.filter(appeals::Column::OverdueAt.is_not_null()),
+        Some(false) => query = query.filter(appeals::Column::OverdueAt.is_null()),
+        None => {}
+    }
+    // Privileged authors first (art. 20), then the nearest deadline.
+    let paginator = query
+        .order_by_desc(appeals::Column::Privileged)
+        .order_by_asc(appeals::Column::DueAt)
+        .order_by_asc(appeals::Column::Id)
+        .paginate(db, filter.per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(filter.page.saturating_sub(1)).await?;
+    Ok((rows, total))
+}
+
+/// A bounding box in degrees: west, south, east, north.
+#[derive(Debug, Clone, Copy)]
+pub struct BoundingBox {
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+}
+
+/// Public issue reports (never private appeals) with a point, inside `bbox` if given.
+pub async fn public_reports(
+    db: &DatabaseConnection,
+    bbox: Option<BoundingBox>,
+    category_id: Option<i32>,
+    status: Option<Status>,
+    limit: u64,
+) -> Result<Vec<appeals::Model>, AppError> {
+    let mut query = appeals::Entity::find()
+        .filter(appeals::Column::Kind.eq(AppealKind::IssueReport.code()))
+        .filter(appeals::Column::Latitude.is_not_null())
+        .filter(appeals::Column::Longitude.is_not_null());
+    if let Some(b) = bbox {
+        query = query
+            .filter(appeals::Column::Longitude.between(b.west, b.east))
+            .filter(appeals::Column::Latitude.between(b.south, b.north));
+    }
+    if let Some(category) = category_id {
+        query = query.filter(appeals::Column::CategoryId.eq(category));
+    }
+    if let Some(status) = status {
+        query = query.filter(appeals::Column::Status.eq(status.code()));
+    }
+    Ok(query.order_by_desc(appeals::Column::Id).limit(limit).all(db).await?)
+}
+
+/// Open reports of `category_id` within `radius_m` of `point`, nearest first, with their distance.
+pub async fn nearby_open_reports(
+    db: &DatabaseConnection,
+    category_id: i32,
+    point: GeoPoint,
+    radius_m: f64,
+) -> Result<Vec<(appeals::Model, f64)>, AppError> {
+    // A box around the circle narrows the rows by index; the exact distance is computed here.
+    let dlat = radius_m / 111_320.0;
+    let dlon = radius_m / (111_320.0 * point.lat.to_radians().cos().max(0.01));
+    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code()).collect();
+    let rows = appeals::Entity::find()
+        .filter(appeals::Column::Kind.eq(AppealKind::IssueReport.code()))
+        .filter(appeals::Column::CategoryId.eq(category_id))
+        .filter(appeals::Column::Status.is_in(open))
+        .filter(appeals::Column::Latitude.between(point.lat - dlat, point.lat + dlat))
+        .filter(appeals::Column::Longitude.between(point.lon - dlon, point.lon + dlon))
+        .all(db)
+        .await?;
+    let mut near: Vec<(appeals::Model, f64)> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let here = GeoPoint { lat: row.latitude?, lon: row.longitude? };
+            let d = distance_m(point, here);
+            (d <= radius_m).then_some((row, d))
+        })
+        .collect();
+    near.sort_by(|a, b| a.1.total_cmp(&b.1));
+    Ok(near)
+}
+
+/// Great-circle distance in metres (haversine; exact enough within a city).
+pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dlat = lat2 - lat1;
+    let dlon = (b.lon - a.lon).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6_371_000.0 * h.sqrt().asin()
+}
+
+/// The statuses of the reports that `rows` duplicate, so duplicates can show the status they follow.
+pub async fn followed_statuses(
+    db: &DatabaseConnection,
+    rows: &[appeals::Model],
+) -> Result<BTreeMap<i32, Status>, AppError> {
+    let ids: Vec<i32> = rows.iter().filter_map(|r| r.duplicate_of_id).collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let found: Vec<(i32, String)> = appeals::Entity::find()
+        .select_only()
+        .columns([appeals::Column::Id, appeals::Column::Status])
+        .filter(appeals::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(found.into_iter().filter_map(|(id, s)| Status::parse(&s).map(|s| (id, s))).collect())
+}
+
+pub async fn organisation_names(db: &DatabaseConnection) -> Result<BTreeMap<i32, String>, AppError> {
+    Ok(organisations::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.name)).collect())
+}
+
+pub async fn cosigners(db: &DatabaseConnection, id: i32) -> Result<Vec<appeal_cosigners::Model>, AppError> {
+    Ok(appeal_cosigners::Entity::find()
+        .filter(appeal_cosigners::Column::AppealId.eq(id))
+        .order_by_asc(appeal_cosigners::Column::Id)
+        .all(db)
+        .await?)
+}
+
+// ---------------------------------------------------------------------------
+// Photos
+// ---------------------------------------------------------------------------
+
+pub async fn photos(db: &DatabaseConnection, appeal_id: i32) -> Result<Vec<appeal_photos::Model>, AppError> {
+    Ok(appeal_photos::Entity::find()
+        .filter(appeal_photos::Column::AppealId.eq(appeal_id))
+        .order_by_asc(appeal_photos::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Stores a photo of an appeal: the file first (written whole, then renamed into place), then its row
+/// and a history entry. A file whose row was never written is harmless; a row never lacks its file.
+pub async fn add_photo(
+    db: &DatabaseConnection,
+    dir: &std::path::Path,
+    appeal_id: i32,
+    actor_account_id: i32,
+    bytes: &[u8],
+    content_type: &str,
+    extension: &str,
+    max_per_appeal: u32,
+    now: DateTime<Utc>,
+) -> Result<appeal_photos::Model, AppError> {
+    use sha2::{Digest, Sha256};
+    let existing =
+        appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(db).await?;
+    if existing >= u64::from(max_per_appeal) {
+        return Err(AppError::Conflict(format!("a report may carry at most {max_per_appeal} photos")));
+    }
+    let file_name = format!("{}.{extension}", uuid::Uuid::new_v4());
+    tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(anyhow::anyhow!("photo folder: {e}")))?;
+    let temp = dir.join(format!(".{file_name}.part"));
+    tokio::fs::write(&temp, bytes).await.map_err(|e| AppError::Internal(anyhow::anyhow!("writing a photo: {e}")))?;
+    tokio::fs::rename(&temp, dir.join(&file_name))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("moving a photo into place: {e}")))?;
+    let txn = db.begin().await?;
+    let row = appeal_photos::ActiveModel {
+        appeal_id: Set(appeal_id),
+        file_name: Set(file_name),
+        content_type: Set(content_type.to_owned()),
+        size_bytes: Set(bytes.len() as i64),
+        sha256: Set(hex::encode(Sha256::digest(bytes))),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: Some(actor_account_id),
+            subject_type: SUBJECT,
+            subject_id: appeal_id.to_string(),
+            action: "photo_added",
+            from_state: None,
+            to_state: None,
+            details: json!({ "photo_id": row.id, "content_type": row.content_type, "size_bytes": row.size_bytes, "sha256": row.sha256 }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn photo(db: &DatabaseConnection, appeal_id: i32, photo_id: i32) -> Result<appeal_photos::Model, AppError> {
+    appeal_photos::Entity::find_by_id(photo_id)
+        .filter(appeal_photos::Column::AppealId.eq(appeal_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("appeal {appeal_id} has no photo {photo_id}")))
+}
+
+/// Whether `account_id` is an active member (officer or head) of `organisation_id`.
+pub async fn is_member(db: &DatabaseConnection, organisation_id: i32, account_id: i32) -> Result<bool, AppError> {
+    Ok(organisation_members::Entity::find()
+        .filter(organisation_members::Column::OrganisationId.eq(organisation_id))
+        .filter(organisation_members::Column::AccountId.eq(account_id))
+        .filter(organisation_members::Column::RemovedAt.is_null())
+        .count(db)
+        .await?
+        > 0)
+}

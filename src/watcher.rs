@@ -1,0 +1,67 @@
+//! The deadline watcher: a background job that, every `watcher.interval_seconds`, marks appeals whose
+//! deadline passed as overdue (escalating to the organisation's head and the administrators) and reminds
+//! executors of deadlines coming up (`watcher.reminder_working_days`).
+//!
+//! Several instances may run it against one database: each change is a versioned transition, so only
+//! one instance wins it, and reminder and escalation mails carry dedupe keys in the outbox.
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+use tokio::sync::{Notify, watch};
+
+use crate::{
+    config::Settings,
+    error::AppError,
+    storage::{
+        self,
+        appeals::{Context, SweepReport},
+    },
+};
+
+pub struct DeadlineWatcher {
+    db: DatabaseConnection,
+    settings: Arc<Settings>,
+    mail_wake: Arc<Notify>,
+}
+
+impl DeadlineWatcher {
+    pub fn new(db: DatabaseConnection, settings: Arc<Settings>, mail_wake: Arc<Notify>) -> DeadlineWatcher {
+        DeadlineWatcher { db, settings, mail_wake }
+    }
+
+    /// One sweep at the current time.
+    pub async fn sweep(&self) -> Result<SweepReport, AppError> {
+        let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?;
+        let ctx = Context { public_url: &self.settings.public_url, calendar: &calendar };
+        let report =
+            storage::appeals::sweep(&self.db, &ctx, &self.settings.watcher.reminder_working_days, Utc::now()).await?;
+        if report != SweepReport::default() {
+            tracing::info!(overdue = report.marked_overdue, reminded = report.reminded, "deadline sweep");
+            self.mail_wake.notify_one();
+        }
+        Ok(report)
+    }
+
+    /// Sweeps until `shutdown` turns true; a failed sweep is logged and retried at the next tick.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        if !self.settings.watcher.enabled {
+            return;
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(self.settings.watcher.interval_seconds));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Err(e) = self.sweep().await {
+                        tracing::error!(error = %e, "deadline sweep failed");
+                    }
+                }
+                _ = shutdown.changed() => break,
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    }
+}
