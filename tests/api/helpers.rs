@@ -236,6 +236,13 @@ impl TestAppBuilder {
         self
     }
 
+    /// Mail goes to an SMTP server that outlives this app (for restart stories).
+    pub fn with_smtp_sink(mut self, sink: SmtpSink) -> Self {
+        self.settings.smtp_url = Some(sink.url());
+        self.smtp = Some(sink);
+        self
+    }
+
     pub fn configure(mut self, change: impl FnOnce(&mut Settings)) -> Self {
         change(&mut self.settings);
         self

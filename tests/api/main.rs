@@ -3,6 +3,9 @@
 mod helpers;
 
 mod accounts;
+mod appeals;
+mod city;
+mod deadline_watcher;
 mod calendar;
 mod directory;
 mod errors;
