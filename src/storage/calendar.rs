@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::calendar_overrides;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -63,12 +63,7 @@ async fn live_override(
 /// or deadlocking: `BEGIN IMMEDIATE` on SQLite; on PostgreSQL a table lock that conflicts only with itself,
 /// so readers never wait.
 async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, sea_orm::DbErr> {
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = super::begin_write(db).await?;
     if !super::is_sqlite(&txn) {
         txn.execute_unprepared("LOCK TABLE calendar_overrides IN SHARE ROW EXCLUSIVE MODE").await?;
     }
