@@ -95,6 +95,8 @@ pub struct RateLimitSettings {
     pub register_per_hour: u32,
     pub login_per_minute: u32,
     pub password_reset_per_hour: u32,
+    /// Petition signatures per client address.
+    pub sign_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -132,7 +134,12 @@ impl Default for Settings {
             shutdown_grace_seconds: 20,
             trust_forwarded_for: false,
             example_directory: true,
-            rate_limits: RateLimitSettings { register_per_hour: 20, login_per_minute: 10, password_reset_per_hour: 5 },
+            rate_limits: RateLimitSettings {
+                register_per_hour: 20,
+                login_per_minute: 10,
+                password_reset_per_hour: 5,
+                sign_per_minute: 30,
+            },
             outbox: OutboxSettings {
                 poll_interval_ms: 2000,
                 retry_base_ms: 5000,
@@ -217,6 +224,7 @@ impl Settings {
             ("rate_limits.register_per_hour", self.rate_limits.register_per_hour.into()),
             ("rate_limits.login_per_minute", self.rate_limits.login_per_minute.into()),
             ("rate_limits.password_reset_per_hour", self.rate_limits.password_reset_per_hour.into()),
+            ("rate_limits.sign_per_minute", self.rate_limits.sign_per_minute.into()),
             ("outbox.poll_interval_ms", self.outbox.poll_interval_ms),
             ("outbox.max_attempts", self.outbox.max_attempts.into()),
             ("outbox.lease_seconds", self.outbox.lease_seconds),

@@ -36,7 +36,12 @@ impl Application {
         storage::migrate(&db).await.map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
         if settings.example_directory {
             match storage::directory::load_example_city(&db, chrono::Utc::now()).await {
-                Ok(true) => tracing::info!("the example city directory was loaded into the empty database"),
+                Ok(true) => {
+                    tracing::info!("the example city directory was loaded into the empty database");
+                    storage::petitions::adopt_example_statute(&db, chrono::Utc::now())
+                        .await
+                        .map_err(|e| anyhow::anyhow!("adopting the example petition statute: {e}"))?;
+                }
                 Ok(false) => {}
                 // Another instance loaded it at the same moment: its unique names stopped ours.
                 Err(crate::AppError::Conflict(_)) => {}
@@ -55,8 +60,15 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| anyhow::anyhow!("the listener has no address"))?;
+        let signatures = storage::petitions::SignatureWriter::start(storage::petitions::WriterContext {
+            db: db.clone(),
+            public_url: settings.public_url.clone(),
+            martial_law: settings.calendar.martial_law,
+            mail_wake: mail_wake.clone(),
+        });
         let state = AppState {
             db,
+            signatures,
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             settings: Arc::new(settings),
             mail_wake,
@@ -104,6 +116,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .nest(api::API_PREFIX, api)
         .at("/healthz", api::health::healthz)
         .at("/readyz", api::health::readyz)
+        .nest("/open311/v2", api::open311::routes())
         .at("/openapi.json", static_text(spec_json, "application/json"))
         .at("/openapi.yaml", static_text(spec_yaml, "application/yaml"))
         .nest("/docs", docs)

@@ -34,13 +34,50 @@ impl DeadlineWatcher {
     pub async fn sweep(&self) -> Result<SweepReport, AppError> {
         let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?;
         let ctx = Context { public_url: &self.settings.public_url, calendar: &calendar };
-        let report =
-            storage::appeals::sweep(&self.db, &ctx, &self.settings.watcher.reminder_working_days, Utc::now()).await?;
+        let now = Utc::now();
+        let mut report =
+            storage::appeals::sweep(&self.db, &ctx, &self.settings.watcher.reminder_working_days, now).await?;
+        report.petitions_closed = self.close_ended_petitions(&calendar, now).await?;
         if report != SweepReport::default() {
-            tracing::info!(overdue = report.marked_overdue, reminded = report.reminded, "deadline sweep");
+            tracing::info!(
+                overdue = report.marked_overdue,
+                reminded = report.reminded,
+                petitions_closed = report.petitions_closed,
+                "deadline sweep"
+            );
             self.mail_wake.notify_one();
         }
         Ok(report)
+    }
+
+    /// Closes the petitions whose collection period ended short of the threshold.
+    async fn close_ended_petitions(
+        &self,
+        calendar: &crate::domain::calendar::Calendar,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<u32, AppError> {
+        let mut closed = 0;
+        for id in storage::petitions::collection_ended(&self.db, now).await? {
+            let system = crate::domain::petitions::Actor { system: true, ..Default::default() };
+            let command = crate::domain::petitions::Command::Close;
+            match storage::petitions::transition(
+                &self.db,
+                calendar,
+                &self.settings.public_url,
+                id,
+                system,
+                command,
+                now,
+            )
+            .await
+            {
+                Ok(_) => closed += 1,
+                // Another instance (or the last signature reaching the threshold) got there first.
+                Err(AppError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(closed)
     }
 
     /// Sweeps until `shutdown` turns true; a failed sweep is logged and retried at the next tick.

@@ -14,4 +14,7 @@ pub mod events;
 pub mod organisation_members;
 pub mod organisations;
 pub mod outbox_mails;
+pub mod petition_statutes;
+pub mod petitions;
 pub mod sessions;
+pub mod signatures;

@@ -6,6 +6,7 @@ mod m0001_accounts_and_outbox;
 mod m0002_calendar;
 mod m0003_directory;
 mod m0004_appeals;
+mod m0005_petitions;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_calendar::Migration),
             Box::new(m0003_directory::Migration),
             Box::new(m0004_appeals::Migration),
+            Box::new(m0005_petitions::Migration),
         ]
     }
 }

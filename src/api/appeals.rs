@@ -936,18 +936,9 @@ impl AppealsApi {
         let Some((content_type, extension)) = sniff_photo(&body.0) else {
             return Err(AppError::validation("photo", "the file is not a JPEG, PNG or WebP image").into());
         };
-        let photo = storage::appeals::add_photo(
-            &state.db,
-            &limits.dir,
-            row.id,
-            principal.account_id,
-            &body.0,
-            content_type,
-            extension,
-            limits.max_per_appeal,
-            Utc::now(),
-        )
-        .await?;
+        let new = storage::appeals::NewPhoto { bytes: &body.0, content_type, extension };
+        let photo =
+            storage::appeals::add_photo(&state.db, limits, row.id, principal.account_id, new, Utc::now()).await?;
         Ok(Created::Created(Json(PhotoView {
             id: photo.id,
             content_type: photo.content_type,

@@ -1,10 +1,13 @@
 //! HTTP: poem-openapi handlers that translate requests into domain calls and storage operations.
 //! Same module names as `domain` and `storage`.
 pub mod accounts;
+pub mod api_keys;
 pub mod appeals;
 pub mod calendar;
 pub mod directory;
 pub mod health;
+pub mod open311;
+pub mod petitions;
 pub mod rate_limit;
 
 use std::{net::IpAddr, sync::Arc};
@@ -33,6 +36,8 @@ pub struct AppState {
     /// Poked after a transaction that queued mail commits, so the worker delivers at once.
     pub mail_wake: Arc<Notify>,
     pub limits: Arc<rate_limit::RateLimits>,
+    /// Batches every signature operation of this instance (see `storage::petitions`).
+    pub signatures: storage::petitions::SignatureWriter,
 }
 
 #[derive(Tags)]
@@ -45,6 +50,10 @@ pub enum ApiTags {
     Calendar,
     /// Organisations, districts, categories and how items are routed to their executor.
     Directory,
+    /// E-petitions: statute terms, submission, moderation, signatures, the council's answer.
+    Petitions,
+    /// Keys for machine clients such as Open311 apps.
+    ApiKeys,
 }
 
 /// A login token from `POST /api/v1/sessions`.
@@ -54,12 +63,26 @@ pub struct BearerAuth(pub Bearer);
 
 pub const API_PREFIX: &str = "/api/v1";
 
-pub type Apis = (accounts::AccountsApi, appeals::AppealsApi, calendar::CalendarApi, directory::DirectoryApi);
+pub type Apis = (
+    accounts::AccountsApi,
+    appeals::AppealsApi,
+    calendar::CalendarApi,
+    directory::DirectoryApi,
+    api_keys::ApiKeysApi,
+    petitions::PetitionsApi,
+);
 
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
 pub fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (accounts::AccountsApi, appeals::AppealsApi, calendar::CalendarApi, directory::DirectoryApi),
+        (
+            accounts::AccountsApi,
+            appeals::AppealsApi,
+            calendar::CalendarApi,
+            directory::DirectoryApi,
+            api_keys::ApiKeysApi,
+            petitions::PetitionsApi,
+        ),
         "Hromada",
         env!("CARGO_PKG_VERSION"),
     )
@@ -85,6 +108,24 @@ impl AppState {
             .or_else(|| header.strip_prefix("bearer "))
             .ok_or_else(|| AppError::Unauthorized("send `Authorization: Bearer <token>`".into()))?;
         Ok(Some(self.authenticate_token(token.trim()).await?.0))
+    }
+
+    /// The caller's account, when the request carries a bearer token.
+    pub async fn optional_principal_with_account(
+        &self,
+        req: &Request,
+    ) -> Result<Option<entity::accounts::Model>, AppError> {
+        let Some(header) = req.header("authorization") else { return Ok(None) };
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| AppError::Unauthorized("send `Authorization: Bearer <token>`".into()))?;
+        let account = storage::accounts::account_for_session(&self.db, &token_digest(token.trim()), Utc::now())
+            .await?
+            .ok_or_else(|| {
+                AppError::Unauthorized("the token is unknown, expired or logged out; log in again".into())
+            })?;
+        Ok(Some(account))
     }
 
     async fn authenticate_token(&self, token: &str) -> Result<(Principal, entity::accounts::Model), AppError> {

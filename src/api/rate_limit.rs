@@ -11,12 +11,15 @@ pub enum Limit {
     Register,
     Login,
     PasswordReset,
+    /// Petition signatures (bot floods).
+    Sign,
 }
 
 pub struct RateLimits {
     register: DefaultKeyedRateLimiter<IpAddr>,
     login: DefaultKeyedRateLimiter<IpAddr>,
     password_reset: DefaultKeyedRateLimiter<IpAddr>,
+    sign: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn nonzero(n: u32) -> NonZeroU32 {
@@ -29,6 +32,7 @@ impl RateLimits {
             register: RateLimiter::keyed(Quota::per_hour(nonzero(settings.register_per_hour))),
             login: RateLimiter::keyed(Quota::per_minute(nonzero(settings.login_per_minute))),
             password_reset: RateLimiter::keyed(Quota::per_hour(nonzero(settings.password_reset_per_hour))),
+            sign: RateLimiter::keyed(Quota::per_minute(nonzero(settings.sign_per_minute))),
         }
     }
 
@@ -37,6 +41,7 @@ impl RateLimits {
             Limit::Register => &self.register,
             Limit::Login => &self.login,
             Limit::PasswordReset => &self.password_reset,
+            Limit::Sign => &self.sign,
         };
         // Forget idle addresses now and then so the table cannot grow without bound.
         if limiter.len() > 10_000 {
@@ -63,6 +68,7 @@ mod tests {
             register_per_hour: 2,
             login_per_minute: 1,
             password_reset_per_hour: 1,
+            sign_per_minute: 1,
         });
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();

@@ -200,7 +200,7 @@ pub fn check_intake(draft: &IntakeDraft<'_>) -> Result<(), IntakeRefusal> {
         );
     }
     let text = draft.text.trim().chars().count();
-    if text < 10 || text > TEXT_MAX_CHARS {
+    if !(10..=TEXT_MAX_CHARS).contains(&text) {
         return refuse(
             "text",
             RefusalCode::NonConforming,
@@ -438,7 +438,7 @@ pub fn apply(
                 return Err(conflict("assigned"));
             }
             let taking_it_oneself = actor.account_id == Some(officer_account_id);
-            if !actor.heads() && !(taking_it_oneself && appeal.assignee_account_id.is_none()) {
+            if !(actor.heads() || (taking_it_oneself && appeal.assignee_account_id.is_none())) {
                 return Err(forbidden(
                     "an officer may only take an unassigned appeal themself; reassignment is for the head",
                 ));

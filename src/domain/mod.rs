@@ -6,3 +6,4 @@ pub mod calendar;
 pub mod deadlines;
 pub mod directory;
 pub mod notify;
+pub mod petitions;

@@ -43,6 +43,27 @@ pub enum Notification {
     DeadlineReminder(AppealMail),
     /// To the head of the executor and the administrators after the deadline.
     DeadlineEscalation(AppealMail),
+    /// To a petition's author or signers; also the signature confirmation link.
+    PetitionUpdate(PetitionMail),
+}
+
+/// What petition mails say.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct PetitionMail {
+    pub petition_id: i32,
+    /// `published`, `refused`, `threshold_reached`, `consideration_started`, `answered`, `closed`,
+    /// or `confirm_signature`.
+    pub action: String,
+    pub title: String,
+    pub to_signer: bool,
+    pub signatures: i64,
+    pub threshold: Option<i64>,
+    pub reason: Option<String>,
+    pub decision: Option<String>,
+    pub answer: Option<String>,
+    pub due_date: Option<String>,
+    pub code: Option<String>,
+    pub link: String,
 }
 
 /// What the appeal mails say; fields a mail does not use stay empty. No personal data of the author
@@ -84,6 +105,7 @@ impl Notification {
             Notification::AppealForExecutor(_) => "appeal_for_executor",
             Notification::DeadlineReminder(_) => "deadline_reminder",
             Notification::DeadlineEscalation(_) => "deadline_escalation",
+            Notification::PetitionUpdate(_) => "petition_update",
         }
     }
 }
@@ -105,6 +127,8 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("en/deadline_reminder", include_str!("../../templates/mail/en/deadline_reminder.txt")),
         ("uk/deadline_escalation", include_str!("../../templates/mail/uk/deadline_escalation.txt")),
         ("en/deadline_escalation", include_str!("../../templates/mail/en/deadline_escalation.txt")),
+        ("uk/petition_update", include_str!("../../templates/mail/uk/petition_update.txt")),
+        ("en/petition_update", include_str!("../../templates/mail/en/petition_update.txt")),
     ] {
         env.add_template(name, source).expect("mail templates are valid");
     }
@@ -129,6 +153,7 @@ pub fn render(notification: &Notification, language: Language, full_name: &str, 
         | Notification::DeadlineEscalation(mail) => {
             context! { full_name, ..minijinja::Value::from_serialize(mail) }
         }
+        Notification::PetitionUpdate(mail) => context! { full_name, ..minijinja::Value::from_serialize(mail) },
     };
     let text =
         template.render(ctx).map_err(|e| AppError::Internal(anyhow::anyhow!("rendering mail template {name}: {e}")))?;

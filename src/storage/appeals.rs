@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::{accounts, appeal_cosigners, appeal_photos, appeals, organisation_members, organisations};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -86,7 +86,7 @@ pub async fn file(
     let rule = rules::intake_rule(urgency);
     let deadline = deadlines::compute(&rule, new.received_at, ctx.calendar);
     let forward_due = deadlines::compute(&DeadlineRule::Forwarding, new.received_at, ctx.calendar);
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let row = appeals::ActiveModel {
         kind: Set(new.kind.code().to_owned()),
         channel: Set(new.channel.code().to_owned()),
@@ -302,7 +302,7 @@ pub async fn transition(
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<(appeals::Model, Transition), AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let row = get(&txn, id).await?;
     let actor = match requester {
         Requester::Person(principal) => {
@@ -461,10 +461,11 @@ async fn staff(
     }
     let ids: Vec<i32> = members.all(conn).await?.into_iter().map(|m| m.account_id).collect();
     let mut out = people(conn, Condition::all().add(accounts::Column::Id.is_in(ids))).await?;
-    if !heads_only && let Some(org) = organisations::Entity::find_by_id(organisation_id).one(conn).await? {
-        if let Some(email) = org.email {
-            out.push(Recipient { name: org.name, email, language: Language::Uk });
-        }
+    if !heads_only
+        && let Some(org) = organisations::Entity::find_by_id(organisation_id).one(conn).await?
+        && let Some(email) = org.email
+    {
+        out.push(Recipient { name: org.name, email, language: Language::Uk });
     }
     Ok(out)
 }
@@ -559,6 +560,7 @@ fn notification_kind(n: &Notification) -> std::mem::Discriminant<Notification> {
 pub struct SweepReport {
     pub marked_overdue: u32,
     pub reminded: u32,
+    pub petitions_closed: u32,
 }
 
 /// Marks appeals whose deadline passed as overdue (escalating them) and reminds executors of deadlines
@@ -600,10 +602,10 @@ pub async fn sweep(
         .all(db)
         .await?;
     for (id, due_at, level) in upcoming {
-        if let Some(n) = rules::reminder_due(due_at, level, reminder_working_days, now, ctx.calendar) {
-            if apply_quietly(db, ctx, id, Command::Remind { working_days_before: n }, now).await? {
-                report.reminded += 1;
-            }
+        if let Some(n) = rules::reminder_due(due_at, level, reminder_working_days, now, ctx.calendar)
+            && apply_quietly(db, ctx, id, Command::Remind { working_days_before: n }, now).await?
+        {
+            report.reminded += 1;
         }
     }
     Ok(report)
@@ -798,19 +800,26 @@ pub async fn photos(db: &DatabaseConnection, appeal_id: i32) -> Result<Vec<appea
         .await?)
 }
 
+/// A photo as received, its type already read from the bytes.
+pub struct NewPhoto<'a> {
+    pub bytes: &'a [u8],
+    pub content_type: &'a str,
+    /// File extension matching the content type.
+    pub extension: &'a str,
+}
+
 /// Stores a photo of an appeal: the file first (written whole, then renamed into place), then its row
 /// and a history entry. A file whose row was never written is harmless; a row never lacks its file.
 pub async fn add_photo(
     db: &DatabaseConnection,
-    dir: &std::path::Path,
+    limits: &crate::config::PhotoSettings,
     appeal_id: i32,
     actor_account_id: i32,
-    bytes: &[u8],
-    content_type: &str,
-    extension: &str,
-    max_per_appeal: u32,
+    photo: NewPhoto<'_>,
     now: DateTime<Utc>,
 ) -> Result<appeal_photos::Model, AppError> {
+    let NewPhoto { bytes, content_type, extension } = photo;
+    let (dir, max_per_appeal) = (&limits.dir, limits.max_per_appeal);
     use sha2::{Digest, Sha256};
     let existing =
         appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(db).await?;
@@ -824,7 +833,7 @@ pub async fn add_photo(
     tokio::fs::rename(&temp, dir.join(&file_name))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("moving a photo into place: {e}")))?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let row = appeal_photos::ActiveModel {
         appeal_id: Set(appeal_id),
         file_name: Set(file_name),

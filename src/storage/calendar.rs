@@ -1,7 +1,14 @@
 //! Calendar overrides: an administrator's dated decisions that beat the statutory rules (a Cabinet resolution
 //! declaring a day off, a working Saturday). Rows are never deleted; at most one per date is live
 //! (`revoked_at` unset). Every change appends a `calendar_day` event in the same transaction.
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    sync::{
+        LazyLock,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::calendar_overrides;
@@ -45,6 +52,28 @@ pub async fn load_overrides(conn: &impl ConnectionTrait) -> Result<BTreeMap<Naiv
 /// The working-day calendar in force: the statutory rules (with or without martial law) plus the live overrides.
 pub async fn calendar(conn: &impl ConnectionTrait, martial_law: bool) -> Result<Calendar, sea_orm::DbErr> {
     Ok(Calendar::new(martial_law, load_overrides(conn).await?))
+}
+
+/// How long the overrides read for [`current_calendar`] are reused. A change made through this process
+/// takes effect at once ([`set_override`] and [`remove_override`] call [`overrides_changed`] once they
+/// have committed); a change made by another instance sharing the database takes effect here within
+/// this time.
+pub const OVERRIDES_MAX_AGE: Duration = Duration::from_secs(1);
+
+static OVERRIDES_GENERATION: AtomicU64 = AtomicU64::new(0);
+static OVERRIDES: LazyLock<super::directory::SharedCache<BTreeMap<NaiveDate, DayOverride>>> =
+    LazyLock::new(|| super::directory::SharedCache::new(&OVERRIDES_GENERATION, OVERRIDES_MAX_AGE));
+
+/// Marks the overrides this process keeps in memory as out of date.
+pub fn overrides_changed() {
+    OVERRIDES_GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// [`calendar`] for request handlers: the same calendar, from overrides kept in memory (see
+/// [`OVERRIDES_MAX_AGE`]) instead of a query per request.
+pub async fn current_calendar(db: &DatabaseConnection, martial_law: bool) -> Result<Calendar, sea_orm::DbErr> {
+    let overrides = OVERRIDES.get(db, || load_overrides(db)).await?;
+    Ok(Calendar::new(martial_law, (*overrides).clone()))
 }
 
 async fn live_override(
@@ -122,6 +151,7 @@ pub async fn set_override(
     )
     .await?;
     txn.commit().await?;
+    overrides_changed();
     Ok(created)
 }
 
@@ -154,5 +184,6 @@ pub async fn remove_override(
     )
     .await?;
     txn.commit().await?;
+    overrides_changed();
     Ok(revoked)
 }

@@ -1,13 +1,21 @@
 //! The directory as stored: organisations, members, districts, categories and their district overrides.
 //! Every change appends an event in the same transaction. Items routed earlier keep the executor and
 //! the rule recorded at routing time, so editing the directory never rewrites where they went.
-use std::collections::{BTreeMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::{
+        Arc, LazyLock, Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 use entity::{categories, category_district_executors, districts, organisation_members, organisations};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseConnectionType, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    sea_query::Expr,
 };
 use serde_json::json;
 
@@ -137,6 +145,7 @@ pub async fn save_organisation<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     txn.commit().await?;
+    directory_changed();
     Ok(saved)
 }
 
@@ -238,6 +247,7 @@ pub async fn set_member(
     )
     .await?;
     txn.commit().await?;
+    directory_changed();
     Ok(())
 }
 
@@ -289,6 +299,7 @@ pub async fn remove_member(
     )
     .await?;
     txn.commit().await?;
+    directory_changed();
     Ok(())
 }
 
@@ -349,6 +360,7 @@ pub async fn save_district<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     txn.commit().await?;
+    directory_changed();
     Ok(saved)
 }
 
@@ -510,46 +522,190 @@ pub async fn save_category<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     txn.commit().await?;
+    directory_changed();
     Ok(CategoryRecord { category: saved, urgency: fields.urgency, district_executors: fields.district_executors })
 }
 
-/// Routes an item of `category_id` at `location` by the directory as it stands now.
+/// Routes an item of `category_id` at `location` by the directory as it stands now: as this process
+/// last changed it, or as another instance sharing the database changed it at most
+/// [`DIRECTORY_MAX_AGE`] ago (see [`RoutingDirectory`]).
 pub async fn route_item(
     db: &DatabaseConnection,
     category_id: i32,
     location: &Location,
 ) -> Result<(CategoryRecord, RoutingDecision), AppError> {
-    let category = get_category(db, category_id).await?;
+    let directory = ROUTING_DIRECTORY.get(db, || RoutingDirectory::load(db)).await?;
+    let category = directory
+        .categories
+        .get(&category_id)
+        .cloned()
+        .ok_or_else(|| AppError::not_found(format!("there is no category {category_id}")))?;
     if !category.category.active {
         return Err(AppError::validation("category_id", format!("category {category_id} is no longer in use")));
     }
-    if let Some(district) = location.district {
-        let exists = districts::Entity::find_by_id(district.0 as i32).one(db).await?.is_some();
-        if !exists {
-            return Err(AppError::validation("district_id", format!("there is no district {district}")));
-        }
+    if let Some(district) = location.district
+        && !directory.district_ids.contains(&(district.0 as i32))
+    {
+        return Err(AppError::validation("district_id", format!("there is no district {district}")));
     }
-    let district_rows = list_districts(db).await?;
-    let mut areas = Vec::new();
-    for d in &district_rows {
-        if let Some(text) = &d.area_geojson {
-            let value: serde_json::Value = serde_json::from_str(text).map_err(|e| AppError::Internal(e.into()))?;
-            let area = Area::from_geojson(&value)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("district {}: {e}", d.id)))?;
-            areas.push((DistrictId(d.id.into()), area));
-        }
-    }
-    let area_refs: Vec<(DistrictId, &Area)> = areas.iter().map(|(id, a)| (*id, a)).collect();
-    let active: HashSet<i64> = organisations::Entity::find()
-        .filter(organisations::Column::Active.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| i64::from(o.id))
-        .collect();
-    let decision = route(&category.routing_rules(), location, &area_refs, |id| active.contains(&id.0))
+    let area_refs: Vec<(DistrictId, &Area)> = directory.areas.iter().map(|(id, a)| (*id, a)).collect();
+    let decision = route(&category.routing_rules(), location, &area_refs, |id| directory.active.contains(&id.0))
         .map_err(|e| AppError::validation("category_id", e.to_string()))?;
     Ok((category, decision))
+}
+
+// ---------------------------------------------------------------------------
+// The directory as routing reads it, kept in memory
+// ---------------------------------------------------------------------------
+
+/// How long a directory read for routing is reused. A change made through this process takes effect
+/// for the very next item (every directory write calls [`directory_changed`] once it has committed);
+/// a change made by another instance sharing the database takes effect here within this time, when
+/// the copy is read again. A second is far shorter than any edit of the directory by a person, and
+/// it keeps routing from costing four queries (and parsing every district's GeoJSON) per item.
+pub const DIRECTORY_MAX_AGE: Duration = Duration::from_secs(1);
+
+static DIRECTORY_GENERATION: AtomicU64 = AtomicU64::new(0);
+static ROUTING_DIRECTORY: LazyLock<SharedCache<RoutingDirectory>> =
+    LazyLock::new(|| SharedCache::new(&DIRECTORY_GENERATION, DIRECTORY_MAX_AGE));
+
+/// Marks every copy of the directory this process keeps as out of date, so the next item is routed
+/// by the directory as it is now. Every directory write calls it after its transaction commits.
+pub fn directory_changed() {
+    DIRECTORY_GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Everything routing reads: each category with its district overrides, the districts (their areas
+/// parsed once) and which organisations are active.
+pub struct RoutingDirectory {
+    categories: HashMap<i32, CategoryRecord>,
+    district_ids: HashSet<i32>,
+    areas: Vec<(DistrictId, Area)>,
+    active: HashSet<i64>,
+}
+
+impl RoutingDirectory {
+    async fn load(db: &DatabaseConnection) -> Result<RoutingDirectory, AppError> {
+        let categories = list_categories(db).await?.into_iter().map(|c| (c.category.id, c)).collect();
+        let district_rows = list_districts(db).await?;
+        let mut areas = Vec::new();
+        for d in &district_rows {
+            if let Some(text) = &d.area_geojson {
+                let value: serde_json::Value = serde_json::from_str(text).map_err(|e| AppError::Internal(e.into()))?;
+                let area = Area::from_geojson(&value)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("district {}: {e}", d.id)))?;
+                areas.push((DistrictId(d.id.into()), area));
+            }
+        }
+        let active = organisations::Entity::find()
+            .filter(organisations::Column::Active.eq(true))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| i64::from(o.id))
+            .collect();
+        Ok(RoutingDirectory { categories, district_ids: district_rows.iter().map(|d| d.id).collect(), areas, active })
+    }
+}
+
+/// A value read from the database and shared by every request of this process that uses the same
+/// database (an in-memory SQLite database, a SQLite file, or one PostgreSQL database), until it is
+/// older than `max_age` or this process changed what it was read from (its `generation` moved on).
+/// Only one request per database reads it again; the others wait for that read.
+pub(crate) struct SharedCache<T> {
+    generation: &'static AtomicU64,
+    max_age: Duration,
+    slots: Mutex<HashMap<String, Slot<T>>>,
+}
+
+struct Slot<T> {
+    loaded: Option<Loaded<T>>,
+    loading: Arc<tokio::sync::Mutex<()>>,
+}
+
+struct Loaded<T> {
+    value: Arc<T>,
+    generation: u64,
+    at: Instant,
+}
+
+/// More databases than one process serves (tests open hundreds); past this, expired copies are dropped.
+const MAX_CACHED_DATABASES: usize = 64;
+
+impl<T> SharedCache<T> {
+    pub(crate) fn new(generation: &'static AtomicU64, max_age: Duration) -> SharedCache<T> {
+        SharedCache { generation, max_age, slots: Mutex::new(HashMap::new()) }
+    }
+
+    /// The copy for `db`, read with `load` when there is none or it is out of date.
+    pub(crate) async fn get<E, F, Fut>(&self, db: &DatabaseConnection, load: F) -> Result<Arc<T>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let Some(key) = database_identity(db) else { return load().await.map(Arc::new) };
+        let loading = match self.fresh(&key) {
+            Ok(value) => return Ok(value),
+            Err(loading) => loading,
+        };
+        let _only_reader = loading.lock().await;
+        if let Ok(value) = self.fresh(&key) {
+            return Ok(value);
+        }
+        // Read the generation before the database: a change committed after this point moves the
+        // generation on, so a copy that missed it is never taken for current.
+        let generation = self.generation.load(Ordering::SeqCst);
+        let at = Instant::now();
+        let value = Arc::new(load().await?);
+        if let Some(slot) = self.lock().get_mut(&key) {
+            slot.loaded = Some(Loaded { value: value.clone(), generation, at });
+        }
+        Ok(value)
+    }
+
+    /// The current copy, or the lock to take before reading a new one.
+    fn fresh(&self, key: &str) -> Result<Arc<T>, Arc<tokio::sync::Mutex<()>>> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let mut slots = self.lock();
+        if !slots.contains_key(key) {
+            if slots.len() >= MAX_CACHED_DATABASES {
+                slots.retain(|_, slot| slot.loaded.as_ref().is_some_and(|l| l.at.elapsed() < self.max_age));
+            }
+            slots.insert(key.to_owned(), Slot { loaded: None, loading: Arc::default() });
+        }
+        let slot = slots.get(key).expect("inserted above");
+        match &slot.loaded {
+            Some(l) if l.generation == generation && l.at.elapsed() < self.max_age => Ok(l.value.clone()),
+            _ => Err(slot.loading.clone()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot<T>>> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Which database `db` reads: two connections with the same identity see the same data. Every
+/// in-memory SQLite pool is its own database (sqlx names each one uniquely). `None` for anything else.
+fn database_identity(db: &DatabaseConnection) -> Option<String> {
+    match &db.inner {
+        DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+            let o = db.get_postgres_connection_pool().connect_options();
+            Some(format!(
+                "postgres://{}@{}:{}/{}?socket={:?}",
+                o.get_username(),
+                o.get_host(),
+                o.get_port(),
+                o.get_database().unwrap_or_default(),
+                o.get_socket(),
+            ))
+        }
+        DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+            Some(format!("sqlite:{}", db.get_sqlite_connection_pool().connect_options().get_filename().display()))
+        }
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
 }
 
 /// True when the directory has nothing in it yet (so the example city may be loaded).
@@ -656,5 +812,6 @@ pub async fn load_example_city(db: &DatabaseConnection, now: DateTime<Utc>) -> R
         save_category(&txn, None, None, fields, now).await?;
     }
     txn.commit().await?;
+    directory_changed();
     Ok(true)
 }

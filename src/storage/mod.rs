@@ -1,10 +1,13 @@
 //! Storage: sea-orm code that loads and saves each domain area. Same module names as `domain` and `api`.
 pub mod accounts;
+pub mod api_keys;
 pub mod appeals;
 pub mod calendar;
 pub mod directory;
 pub mod events;
 pub mod notify;
+pub mod open311;
+pub mod petitions;
 
 use std::time::Duration;
 
@@ -57,4 +60,16 @@ pub async fn readiness(db: &DatabaseConnection) -> Result<(), String> {
 /// True for SQLite, where `SELECT … FOR UPDATE SKIP LOCKED` does not exist (writers are serialised anyway).
 pub fn is_sqlite(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite
+}
+
+/// A transaction that reads and then writes. On SQLite it takes the write lock at `BEGIN IMMEDIATE`, so
+/// two such transactions queue on the busy timeout instead of one failing when it upgrades its read lock.
+/// PostgreSQL ignores the option.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

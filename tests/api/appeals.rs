@@ -94,15 +94,20 @@ async fn an_appeal_is_routed_forwarded_extended_answered_returned_answered_confi
     let answer_mail = mail_about(&app, CITIZEN, &format!("No. {id}: answered")).await;
     assert!(answer_mail.body().contains("The motor was replaced"));
 
-    let returned =
-        act(&app, &city.citizen, id, "return", json!({"reason": "It stopped again the next day."})).await;
+    let returned = act(&app, &city.citizen, id, "return", json!({"reason": "It stopped again the next day."})).await;
     assert_eq!(returned["status"], "rework");
     assert_eq!(returned["rework_count"], 1);
     let rework_mail = mail_about(&app, HOUSING_OFFICER, &format!("Appeal No. {id}: returned for rework")).await;
     assert!(rework_mail.body().contains("stopped again"));
 
-    act(&app, &city.housing_officer, id, "answer", json!({"resolution": "resolved", "text": "The controller board was replaced too."}))
-        .await;
+    act(
+        &app,
+        &city.housing_officer,
+        id,
+        "answer",
+        json!({"resolution": "resolved", "text": "The controller board was replaced too."}),
+    )
+    .await;
     let confirmed = act(&app, &city.citizen, id, "confirm", json!({})).await;
     assert_eq!(confirmed["status"], "confirmed");
     assert!(!confirmed["confirmed_at"].is_null());
@@ -206,12 +211,20 @@ async fn an_anonymous_like_appeal_is_refused_with_the_reason_and_how_to_challeng
     // Filed, then refused by the officer as a repeated appeal: a written refusal with reasons.
     let filed = app.post("/api/v1/appeals", Some(&city.citizen), lift_appeal(&city)).await;
     let id = filed.body["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/appeals/{id}/refuse"), Some(&city.roads_officer), json!({"code": "repeated", "reason": "no"}))
-        .await
-        .assert_problem(422);
-    app.post(&format!("/api/v1/appeals/{id}/refuse"), Some(&city.roads_officer), json!({"code": "bored", "reason": "no reason"}))
-        .await
-        .assert_problem(422);
+    app.post(
+        &format!("/api/v1/appeals/{id}/refuse"),
+        Some(&city.roads_officer),
+        json!({"code": "repeated", "reason": "no"}),
+    )
+    .await
+    .assert_problem(422);
+    app.post(
+        &format!("/api/v1/appeals/{id}/refuse"),
+        Some(&city.roads_officer),
+        json!({"code": "bored", "reason": "no reason"}),
+    )
+    .await
+    .assert_problem(422);
     let refused = act(
         &app,
         &city.roads_officer,
@@ -226,9 +239,13 @@ async fn an_anonymous_like_appeal_is_refused_with_the_reason_and_how_to_challeng
     assert!(mail.body().contains("letter No. 12"));
     assert!(mail.body().contains("court"), "the refusal says how to challenge it: {}", mail.body());
     // Nothing more happens to a refused appeal.
-    app.post(&format!("/api/v1/appeals/{id}/answer"), Some(&city.roads_officer), json!({"resolution": "resolved", "text": "Answered anyway"}))
-        .await
-        .assert_problem(409);
+    app.post(
+        &format!("/api/v1/appeals/{id}/answer"),
+        Some(&city.roads_officer),
+        json!({"resolution": "resolved", "text": "Answered anyway"}),
+    )
+    .await
+    .assert_problem(409);
 }
 
 #[tokio::test]
@@ -332,16 +349,21 @@ async fn nearby_reports_are_offered_and_a_duplicate_follows_the_original() {
 
     // The neighbour files anyway; the officer links it as a duplicate.
     let second = app.post("/api/v1/appeals", Some(&neighbour), report(48.7305)).await.body["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/appeals/{second}/duplicate-of"), Some(&city.roads_officer), json!({"duplicate_of": second}))
-        .await
-        .assert_problem(422);
+    app.post(
+        &format!("/api/v1/appeals/{second}/duplicate-of"),
+        Some(&city.roads_officer),
+        json!({"duplicate_of": second}),
+    )
+    .await
+    .assert_problem(422);
     let linked = act(&app, &city.roads_officer, second, "duplicate-of", json!({"duplicate_of": first})).await;
     assert_eq!(linked["status"], "duplicate");
     assert_eq!(linked["public_status"], "received");
     mail_about(&app, "petro@example.org", &format!("No. {second}: linked to an earlier report")).await;
 
     // When the original is answered, the duplicate shows it too.
-    act(&app, &city.roads_officer, first, "answer", json!({"resolution": "resolved", "text": "Patched on Monday."})).await;
+    act(&app, &city.roads_officer, first, "answer", json!({"resolution": "resolved", "text": "Patched on Monday."}))
+        .await;
     let followed = app.get(&format!("/api/v1/appeals/{second}"), None).await.body;
     assert_eq!(followed["status"], "duplicate");
     assert_eq!(followed["public_status"], "answered");

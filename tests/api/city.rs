@@ -34,7 +34,11 @@ async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
 async fn member(app: &TestApp, admin: &str, organisation: i64, token: &str, role: &str) -> i64 {
     let id = app.get("/api/v1/accounts/me", Some(token)).await.body["id"].as_i64().unwrap();
     let set = app
-        .put(&format!("/api/v1/directory/organisations/{organisation}/members/{id}"), Some(admin), json!({"role": role}))
+        .put(
+            &format!("/api/v1/directory/organisations/{organisation}/members/{id}"),
+            Some(admin),
+            json!({"role": role}),
+        )
         .await;
     assert_eq!(set.status, 204, "{}", set.body);
     id
@@ -82,17 +86,7 @@ pub async fn build(app: &TestApp) -> City {
     member(app, &admin, roads, &roads_head, "head").await;
     member(app, &admin, housing, &housing_officer, "officer").await;
     member(app, &admin, housing, &housing_head, "head").await;
-    City {
-        roads,
-        housing,
-        pothole,
-        lift,
-        no_heating,
-        roads_officer,
-        housing_officer,
-        housing_head,
-        citizen,
-    }
+    City { roads, housing, pothole, lift, no_heating, roads_officer, housing_officer, housing_head, citizen }
 }
 
 /// Waits until `address` has received a mail whose subject contains `needle`, and returns it.

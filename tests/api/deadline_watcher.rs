@@ -70,8 +70,9 @@ async fn reminders_and_escalations_arrive_exactly_once_across_restarts_and_insta
     let seen = first.get(&format!("/api/v1/appeals/{overdue}"), Some(&city.housing_officer)).await.body;
     assert!(!seen["deadline"]["overdue_at"].is_null(), "{seen}");
     assert_eq!(seen["deadline"]["original_due_at"], seen["deadline"]["due_at"]);
-    let overdue_list =
-        first.get(&format!("/api/v1/appeals?organisation_id={}&overdue=true", city.housing), Some(&city.housing_head)).await;
+    let overdue_list = first
+        .get(&format!("/api/v1/appeals?organisation_id={}&overdue=true", city.housing), Some(&city.housing_head))
+        .await;
     assert_eq!(overdue_list.body["total"], 1, "{}", overdue_list.body);
 
     // Restart: two instances on the same database, sweeping every second for a while.

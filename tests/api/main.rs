@@ -4,11 +4,13 @@ mod helpers;
 
 mod accounts;
 mod appeals;
+mod calendar;
 mod city;
 mod deadline_watcher;
-mod calendar;
 mod directory;
 mod errors;
 mod health;
 mod mail_outbox;
+mod open311;
 mod operations;
+mod petitions;

@@ -1,0 +1,593 @@
+//! Local e-petitions (art. 23-1 of the Law "On Citizens' Appeals" and the community statute): the
+//! statute terms in force on a date, what a submission must satisfy, the collection window, and the one
+//! transition function every state change of a petition goes through.
+//!
+//! Pure: storage loads a [`Petition`], [`apply`] decides, storage saves it with its history record.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{
+    appeals::TransitionError,
+    calendar::{Calendar, kyiv_date, kyiv_end_of_day},
+    deadlines::{self, DeadlineRule},
+};
+
+/// How a person may sign under the statute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningMode {
+    /// Only with a verified account.
+    VerifiedAccount,
+    /// With a verified account, or with name and e-mail confirmed through a mailed link.
+    AccountOrEmail,
+}
+
+/// The petition terms of a council's statute from `effective_from` on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statute {
+    pub id: i32,
+    pub council_id: i32,
+    pub effective_from: NaiveDate,
+    pub signature_threshold: u32,
+    pub collection_days: u32,
+    pub title_max_chars: u32,
+    pub text_max_chars: u32,
+    pub signing_mode: SigningMode,
+}
+
+impl Statute {
+    /// Checks values a council could plausibly adopt.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if !(1..=1_000_000).contains(&self.signature_threshold) {
+            return Err(("signature_threshold", "the threshold is 1 to 1,000,000 signatures".into()));
+        }
+        if !(1..=365).contains(&self.collection_days) {
+            return Err(("collection_days", "the collection period is 1 to 365 days".into()));
+        }
+        if !(10..=500).contains(&self.title_max_chars) {
+            return Err(("title_max_chars", "the title limit is 10 to 500 characters".into()));
+        }
+        if !(100..=100_000).contains(&self.text_max_chars) {
+            return Err(("text_max_chars", "the text limit is 100 to 100,000 characters".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The statute terms of `council_id` in force on `date`: the one with the latest `effective_from` not after it.
+pub fn statute_in_force(statutes: &[Statute], council_id: i32, date: NaiveDate) -> Option<&Statute> {
+    statutes
+        .iter()
+        .filter(|s| s.council_id == council_id && s.effective_from <= date)
+        .max_by_key(|s| (s.effective_from, s.id))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Submitted, waiting for a moderator (publication due within 2 working days).
+    Moderation,
+    /// Not published, with a coded reason.
+    Refused,
+    /// Published, collecting signatures.
+    Collecting,
+    /// Reached the threshold; the council owes a notice of the start of consideration.
+    AwaitingConsideration,
+    /// The notice is published; the answer is due within 10 working days.
+    UnderConsideration,
+    /// The council's answer is published.
+    Answered,
+    /// Collection ended without the threshold.
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Supported,
+    PartlySupported,
+    NotSupported,
+}
+
+/// Why a moderator did not publish a petition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// Calls to overthrow the constitutional order, to violate territorial integrity, war propaganda,
+    /// incitement to hatred… (art. 23-1).
+    BannedContent,
+    /// Outside the competence of the council.
+    NotCouncilCompetence,
+    /// The same demand as a petition already collecting.
+    Duplicate,
+    /// No discernible demand (the essence is missing).
+    NoEssence,
+    /// Insults, obscenity or personal data of others.
+    Abusive,
+}
+
+macro_rules! codes {
+    ($ty:ty { $($variant:ident => $code:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),+];
+            pub fn code(self) -> &'static str {
+                match self { $(<$ty>::$variant => $code),+ }
+            }
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some(<$ty>::$variant),)+ _ => None }
+            }
+            pub fn listing() -> String {
+                [$($code),+].join(", ")
+            }
+        }
+    };
+}
+
+codes!(SigningMode { VerifiedAccount => "verified_account", AccountOrEmail => "account_or_email" });
+codes!(Status {
+    Moderation => "moderation", Refused => "refused", Collecting => "collecting",
+    AwaitingConsideration => "awaiting_consideration", UnderConsideration => "under_consideration",
+    Answered => "answered", Closed => "closed",
+});
+codes!(Decision { Supported => "supported", PartlySupported => "partly_supported", NotSupported => "not_supported" });
+codes!(RefusalCode {
+    BannedContent => "banned_content", NotCouncilCompetence => "not_council_competence", Duplicate => "duplicate",
+    NoEssence => "no_essence", Abusive => "abusive",
+});
+
+/// Checks a submission against the statute in force.
+pub fn check_submission(title: &str, text: &str, statute: &Statute) -> Result<(), (&'static str, String)> {
+    let title_chars = title.trim().chars().count();
+    if title_chars < 5 || title_chars > statute.title_max_chars as usize {
+        return Err(("title", format!("the title must be 5 to {} characters", statute.title_max_chars)));
+    }
+    let text_chars = text.trim().chars().count();
+    if text_chars < 50 || text_chars > statute.text_max_chars as usize {
+        return Err((
+            "text",
+            format!(
+                "the text must state the demand in 50 to {} characters (the council's statute)",
+                statute.text_max_chars
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The end of collection: `collection_days` days counted from the day after publication (Civil Code
+/// art. 253), ending at Kyiv midnight after the last day. A term of collection does not roll over.
+pub fn collection_ends_at(published_at: DateTime<Utc>, collection_days: u32) -> DateTime<Utc> {
+    let last_day = kyiv_date(published_at) + chrono::Duration::days(i64::from(collection_days));
+    kyiv_end_of_day(last_day)
+}
+
+/// The handling state of one petition (no personal data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Petition {
+    pub id: i32,
+    pub status: Status,
+    pub council_id: i32,
+    pub author_account_id: i32,
+    pub submitted_at: DateTime<Utc>,
+    pub publication_due_at: DateTime<Utc>,
+    pub moderated_at: Option<DateTime<Utc>>,
+    pub refusal_code: Option<RefusalCode>,
+    pub refusal_reason: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub statute_id: Option<i32>,
+    pub signature_threshold: Option<i32>,
+    pub collection_ends_at: Option<DateTime<Utc>>,
+    pub signature_count: i64,
+    pub threshold_reached_at: Option<DateTime<Utc>>,
+    pub notice_at: Option<DateTime<Utc>>,
+    pub consideration_due_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub decision: Option<Decision>,
+    pub answer_text: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub appeal_id: Option<i32>,
+}
+
+/// Who asks, as far as this petition is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Actor {
+    pub account_id: Option<i32>,
+    pub is_author: bool,
+    pub moderator: bool,
+    /// Officer or head of the council the petition is addressed to.
+    pub council_officer: bool,
+    pub system: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Publish {
+        statute: Statute,
+    },
+    Refuse {
+        code: RefusalCode,
+        reason: String,
+    },
+    /// The counter reached the threshold (checked by the signature writer).
+    ReachThreshold {
+        count: i64,
+    },
+    PublishNotice,
+    Answer {
+        decision: Decision,
+        text: String,
+    },
+    /// Collection ended short of the threshold (the watcher).
+    Close,
+    /// The author asked for the closed petition to be considered as an appeal; `appeal_id` was just filed.
+    ConvertToAppeal {
+        appeal_id: i32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub petition: Petition,
+    pub action: &'static str,
+    pub from: Status,
+    pub to: Status,
+    pub details: serde_json::Value,
+    /// Tell the author by mail.
+    pub notify_author: bool,
+    /// Tell the signers who opted in.
+    pub notify_signers: bool,
+}
+
+fn forbidden(message: &str) -> TransitionError {
+    TransitionError::Forbidden(message.to_owned())
+}
+
+/// Applies `command` by `actor` at `now`: the only place where a petition changes state.
+pub fn apply(
+    petition: &Petition,
+    actor: Actor,
+    command: Command,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+) -> Result<Transition, TransitionError> {
+    let from = petition.status;
+    let mut next = petition.clone();
+    let conflict = |what: &str| {
+        TransitionError::Conflict(format!("the petition is {} and cannot be {what}", from.code().replace('_', " ")))
+    };
+    let (mut notify_author, mut notify_signers) = (false, false);
+    let (action, details) = match command {
+        Command::Publish { statute } => {
+            if !actor.moderator {
+                return Err(forbidden("only a moderator publishes petitions"));
+            }
+            if from != Status::Moderation {
+                return Err(conflict("published"));
+            }
+            next.status = Status::Collecting;
+            next.moderated_at = Some(now);
+            next.published_at = Some(now);
+            next.statute_id = Some(statute.id);
+            next.signature_threshold = Some(statute.signature_threshold as i32);
+            next.collection_ends_at = Some(collection_ends_at(now, statute.collection_days));
+            notify_author = true;
+            (
+                "published",
+                json!({
+                    "statute_id": statute.id,
+                    "signature_threshold": statute.signature_threshold,
+                    "collection_ends_at": next.collection_ends_at,
+                    "published_within_term": now < petition.publication_due_at,
+                }),
+            )
+        }
+        Command::Refuse { code, reason } => {
+            if !actor.moderator {
+                return Err(forbidden("only a moderator refuses petitions"));
+            }
+            if from != Status::Moderation {
+                return Err(conflict("refused"));
+            }
+            if reason.trim().chars().count() < 10 {
+                return Err(TransitionError::Invalid {
+                    field: "reason",
+                    message: "explain the refusal to the author (at least 10 characters)".into(),
+                });
+            }
+            next.status = Status::Refused;
+            next.moderated_at = Some(now);
+            next.refusal_code = Some(code);
+            next.refusal_reason = Some(reason.trim().to_owned());
+            notify_author = true;
+            (
+                "refused",
+                json!({ "code": code.code(), "reason": reason.trim(), "moderated_within_term": now < petition.publication_due_at }),
+            )
+        }
+        Command::ReachThreshold { count } => {
+            if !actor.system {
+                return Err(forbidden("the threshold is reached by signatures, not by hand"));
+            }
+            let threshold = i64::from(petition.signature_threshold.unwrap_or(i32::MAX));
+            if from != Status::Collecting || count < threshold {
+                return Err(conflict("moved to consideration"));
+            }
+            next.status = Status::AwaitingConsideration;
+            next.threshold_reached_at = Some(now);
+            next.signature_count = count;
+            notify_author = true;
+            ("threshold_reached", json!({ "signatures": count, "threshold": threshold }))
+        }
+        Command::PublishNotice => {
+            if !actor.council_officer {
+                return Err(forbidden("only an officer of the council publishes the notice of consideration"));
+            }
+            if from != Status::AwaitingConsideration {
+                return Err(conflict("announced for consideration"));
+            }
+            let due = deadlines::compute(&DeadlineRule::PetitionConsideration, now, calendar);
+            next.status = Status::UnderConsideration;
+            next.notice_at = Some(now);
+            next.consideration_due_at = Some(due.due_at);
+            notify_author = true;
+            notify_signers = true;
+            let days_since_threshold = petition.threshold_reached_at.map(|t| (now - t).num_days());
+            (
+                "consideration_started",
+                json!({ "consideration_due_at": due.due_at, "due_date": due.due_date, "days_since_threshold": days_since_threshold }),
+            )
+        }
+        Command::Answer { decision, text } => {
+            if !actor.council_officer {
+                return Err(forbidden("only an officer of the council publishes the answer"));
+            }
+            if from != Status::UnderConsideration {
+                return Err(conflict("answered: publish the notice of consideration first"));
+            }
+            if text.trim().chars().count() < 20 {
+                return Err(TransitionError::Invalid {
+                    field: "text",
+                    message: "the answer must give the reasons (at least 20 characters)".into(),
+                });
+            }
+            next.status = Status::Answered;
+            next.answered_at = Some(now);
+            next.decision = Some(decision);
+            next.answer_text = Some(text.trim().to_owned());
+            notify_author = true;
+            notify_signers = true;
+            let on_time = petition.consideration_due_at.is_some_and(|due| now < due);
+            ("answered", json!({ "decision": decision.code(), "considered_within_term": on_time }))
+        }
+        Command::Close => {
+            if !actor.system {
+                return Err(forbidden("petitions close when their collection period ends"));
+            }
+            let ended = petition.collection_ends_at.is_some_and(|end| now >= end);
+            if from != Status::Collecting || !ended {
+                return Err(conflict("closed"));
+            }
+            next.status = Status::Closed;
+            next.closed_at = Some(now);
+            notify_author = true;
+            ("closed", json!({ "signatures": petition.signature_count, "threshold": petition.signature_threshold }))
+        }
+        Command::ConvertToAppeal { appeal_id } => {
+            if !actor.is_author {
+                return Err(forbidden("only the author may ask for the petition to be considered as an appeal"));
+            }
+            if from != Status::Closed {
+                return Err(conflict("turned into an appeal: only a petition closed short of the threshold can"));
+            }
+            if petition.appeal_id.is_some() {
+                return Err(TransitionError::Conflict("the petition was already turned into an appeal".into()));
+            }
+            next.appeal_id = Some(appeal_id);
+            ("converted_to_appeal", json!({ "appeal_id": appeal_id }))
+        }
+    };
+    Ok(Transition { to: next.status, petition: next, action, from, details, notify_author, notify_signers })
+}
+
+/// Whether a signature may be given (or withdrawn) now.
+pub fn check_collecting(petition: &Petition, now: DateTime<Utc>) -> Result<(), String> {
+    match (petition.status, petition.collection_ends_at) {
+        (Status::Collecting, Some(end)) if now < end => Ok(()),
+        (Status::Collecting, _) => Err("the collection period of this petition has ended".into()),
+        (Status::Moderation, _) => Err("the petition is not published yet".into()),
+        (status, _) => {
+            Err(format!("the petition is {} and no longer collects signatures", status.code().replace('_', " ")))
+        }
+    }
+}
+
+/// The 2-working-day publication deadline from submission.
+pub fn publication_due(submitted_at: DateTime<Utc>, calendar: &Calendar) -> DateTime<Utc> {
+    deadlines::compute(&DeadlineRule::PetitionPublication, submitted_at, calendar).due_at
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn cal() -> Calendar {
+        Calendar::new(true, BTreeMap::new())
+    }
+
+    fn statute(id: i32, from: (i32, u32, u32), threshold: u32) -> Statute {
+        Statute {
+            id,
+            council_id: 1,
+            effective_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
+            signature_threshold: threshold,
+            collection_days: 60,
+            title_max_chars: 200,
+            text_max_chars: 5000,
+            signing_mode: SigningMode::AccountOrEmail,
+        }
+    }
+
+    fn submitted() -> Petition {
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(); // a Friday
+        Petition {
+            id: 1,
+            status: Status::Moderation,
+            council_id: 1,
+            author_account_id: 10,
+            submitted_at: at,
+            publication_due_at: publication_due(at, &cal()),
+            moderated_at: None,
+            refusal_code: None,
+            refusal_reason: None,
+            published_at: None,
+            statute_id: None,
+            signature_threshold: None,
+            collection_ends_at: None,
+            signature_count: 0,
+            threshold_reached_at: None,
+            notice_at: None,
+            consideration_due_at: None,
+            answered_at: None,
+            decision: None,
+            answer_text: None,
+            closed_at: None,
+            appeal_id: None,
+        }
+    }
+
+    fn moderator() -> Actor {
+        Actor { account_id: Some(2), moderator: true, ..Default::default() }
+    }
+
+    fn officer() -> Actor {
+        Actor { account_id: Some(3), council_officer: true, ..Default::default() }
+    }
+
+    fn system() -> Actor {
+        Actor { system: true, ..Default::default() }
+    }
+
+    fn at(d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_statute_in_force_is_the_latest_that_took_effect() {
+        let statutes = [statute(1, (2024, 1, 1), 250), statute(2, (2026, 12, 1), 500), statute(3, (2025, 6, 1), 300)];
+        let on = |y, m, d| statute_in_force(&statutes, 1, NaiveDate::from_ymd_opt(y, m, d).unwrap()).map(|s| s.id);
+        assert_eq!(on(2023, 12, 31), None);
+        assert_eq!(on(2025, 5, 31), Some(1));
+        assert_eq!(on(2026, 11, 22), Some(3));
+        assert_eq!(on(2026, 12, 1), Some(2));
+        assert_eq!(statute_in_force(&statutes, 2, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), None);
+    }
+
+    #[test]
+    fn publication_is_due_within_two_working_days() {
+        // Submitted on Friday 20 Nov: Monday 23 and Tuesday 24 are the two working days.
+        let p = submitted();
+        assert_eq!(
+            kyiv_date(p.publication_due_at - chrono::Duration::seconds(1)),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        );
+        let t = apply(&p, moderator(), Command::Publish { statute: statute(1, (2024, 1, 1), 3) }, at(25, 9), &cal())
+            .unwrap();
+        assert_eq!(t.details["published_within_term"], false, "late moderation is visible");
+    }
+
+    #[test]
+    fn the_lifecycle_publish_threshold_notice_answer() {
+        let p = submitted();
+        let t = apply(&p, moderator(), Command::Publish { statute: statute(1, (2024, 1, 1), 3) }, at(23, 9), &cal())
+            .unwrap();
+        assert_eq!(t.to, Status::Collecting);
+        assert_eq!(t.petition.signature_threshold, Some(3));
+        // 60 days from the day after 23 Nov: the last day is 22 Jan 2027.
+        assert_eq!(
+            kyiv_date(t.petition.collection_ends_at.unwrap() - chrono::Duration::seconds(1)),
+            NaiveDate::from_ymd_opt(2027, 1, 22).unwrap()
+        );
+        assert!(apply(&t.petition, system(), Command::ReachThreshold { count: 2 }, at(24, 9), &cal()).is_err());
+        let t = apply(&t.petition, system(), Command::ReachThreshold { count: 3 }, at(24, 9), &cal()).unwrap();
+        assert_eq!(t.to, Status::AwaitingConsideration);
+        assert!(matches!(
+            apply(&t.petition, moderator(), Command::PublishNotice, at(25, 9), &cal()),
+            Err(TransitionError::Forbidden(_))
+        ));
+        let answer = Command::Answer {
+            decision: Decision::Supported,
+            text: "The council will repair the park in spring.".into(),
+        };
+        assert!(apply(&t.petition, officer(), answer.clone(), at(25, 9), &cal()).is_err(), "notice first");
+        let t = apply(&t.petition, officer(), Command::PublishNotice, at(26, 9), &cal()).unwrap();
+        assert_eq!(t.details["days_since_threshold"], 2);
+        assert!(t.notify_signers);
+        // 10 working days after Thursday 26 Nov: 27, 30 Nov, 1–4, 7–10 Dec.
+        assert_eq!(
+            kyiv_date(t.petition.consideration_due_at.unwrap() - chrono::Duration::seconds(1)),
+            NaiveDate::from_ymd_opt(2026, 12, 10).unwrap()
+        );
+        let short = Command::Answer { decision: Decision::Supported, text: "Yes".into() };
+        assert!(matches!(
+            apply(&t.petition, officer(), short, at(27, 9), &cal()),
+            Err(TransitionError::Invalid { .. })
+        ));
+        let t = apply(&t.petition, officer(), answer, at(27, 9), &cal()).unwrap();
+        assert_eq!(t.to, Status::Answered);
+        assert_eq!(t.details["considered_within_term"], true);
+    }
+
+    #[test]
+    fn a_petition_closes_short_only_after_collection_and_becomes_an_appeal_at_the_authors_wish() {
+        let p = submitted();
+        let t = apply(&p, moderator(), Command::Publish { statute: statute(1, (2024, 1, 1), 3) }, at(23, 9), &cal())
+            .unwrap();
+        let end = t.petition.collection_ends_at.unwrap();
+        assert!(apply(&t.petition, system(), Command::Close, end - chrono::Duration::seconds(1), &cal()).is_err());
+        assert!(check_collecting(&t.petition, end - chrono::Duration::seconds(1)).is_ok());
+        assert!(check_collecting(&t.petition, end).is_err());
+        let closed = apply(&t.petition, system(), Command::Close, end, &cal()).unwrap();
+        assert_eq!(closed.to, Status::Closed);
+        let author = Actor { account_id: Some(10), is_author: true, ..Default::default() };
+        assert!(apply(&closed.petition, officer(), Command::ConvertToAppeal { appeal_id: 5 }, end, &cal()).is_err());
+        let converted =
+            apply(&closed.petition, author, Command::ConvertToAppeal { appeal_id: 5 }, end, &cal()).unwrap();
+        assert_eq!(converted.petition.appeal_id, Some(5));
+        assert!(apply(&converted.petition, author, Command::ConvertToAppeal { appeal_id: 6 }, end, &cal()).is_err());
+    }
+
+    #[test]
+    fn a_refusal_needs_an_explanation_and_only_moderators_decide() {
+        let p = submitted();
+        let refuse = |reason: &str| Command::Refuse { code: RefusalCode::BannedContent, reason: reason.into() };
+        assert!(matches!(
+            apply(&p, officer(), refuse("War propaganda."), at(21, 9), &cal()),
+            Err(TransitionError::Forbidden(_))
+        ));
+        assert!(matches!(
+            apply(&p, moderator(), refuse("no"), at(21, 9), &cal()),
+            Err(TransitionError::Invalid { .. })
+        ));
+        let t =
+            apply(&p, moderator(), refuse("The text calls for violence against a group."), at(21, 9), &cal()).unwrap();
+        assert_eq!(t.to, Status::Refused);
+        assert_eq!(t.details["moderated_within_term"], true);
+    }
+
+    #[test]
+    fn submissions_follow_the_statute_limits() {
+        let s = statute(1, (2024, 1, 1), 3);
+        assert!(check_submission("Park", &"x".repeat(60), &s).is_err());
+        assert!(check_submission("Repair the park", "too short", &s).is_err());
+        assert!(check_submission("Repair the park", &"x".repeat(5001), &s).is_err());
+        assert!(check_submission("Repair the park", &"x".repeat(60), &s).is_ok());
+        let mut bad = s.clone();
+        bad.signature_threshold = 0;
+        assert_eq!(bad.validate().unwrap_err().0, "signature_threshold");
+    }
+}

@@ -1,0 +1,801 @@
+//! Petitions as stored: statute terms, submission, the persistence of
+//! [`crate::domain::petitions::apply`], public reading, and the signature writer.
+//!
+//! Signatures never update the petition's counter one by one (the hot row that took the UK Parliament's
+//! site down). Every signature operation goes to one [`SignatureWriter`] per instance, which gathers what
+//! arrives while it writes and commits the whole batch in one transaction: one multi-row insert, one
+//! counter update per petition per batch, the threshold transition if it was crossed. The caller is
+//! answered only after that commit, so an acknowledged signature is stored and counted; the count shown
+//! is exact as of the last committed batch.
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{accounts, organisation_members, petition_statutes, petitions, signatures};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, Func},
+};
+use serde_json::json;
+use tokio::sync::{mpsc, oneshot};
+
+use super::events::{self, NewEvent};
+use crate::{
+    domain::{
+        accounts::{Email, Language, SecretToken, token_digest},
+        appeals::TransitionError,
+        calendar::Calendar,
+        notify::{Notification, PetitionMail, render},
+        petitions::{
+            self as rules, Actor, Command, Decision, Petition, RefusalCode, SigningMode, Status, Statute, Transition,
+        },
+    },
+    error::AppError,
+};
+
+pub const SUBJECT: &str = "petition";
+const CONFIRMED: &str = "confirmed";
+const PENDING: &str = "pending";
+const WITHDRAWN: &str = "withdrawn";
+
+// ---------------------------------------------------------------------------
+// Statutes
+// ---------------------------------------------------------------------------
+
+pub fn domain_statute(row: &petition_statutes::Model) -> Statute {
+    Statute {
+        id: row.id,
+        council_id: row.council_id,
+        effective_from: row.effective_from,
+        signature_threshold: u32::try_from(row.signature_threshold).unwrap_or(0),
+        collection_days: u32::try_from(row.collection_days).unwrap_or(0),
+        title_max_chars: u32::try_from(row.title_max_chars).unwrap_or(0),
+        text_max_chars: u32::try_from(row.text_max_chars).unwrap_or(0),
+        signing_mode: SigningMode::parse(&row.signing_mode).unwrap_or(SigningMode::VerifiedAccount),
+    }
+}
+
+pub async fn statutes(conn: &impl ConnectionTrait) -> Result<Vec<petition_statutes::Model>, AppError> {
+    Ok(petition_statutes::Entity::find()
+        .order_by_asc(petition_statutes::Column::CouncilId)
+        .order_by_asc(petition_statutes::Column::EffectiveFrom)
+        .all(conn)
+        .await?)
+}
+
+/// The statute of `council_id` in force on `date`.
+pub async fn statute_in_force(
+    conn: &impl ConnectionTrait,
+    council_id: i32,
+    date: NaiveDate,
+) -> Result<Option<Statute>, AppError> {
+    let all: Vec<Statute> = statutes(conn).await?.iter().map(domain_statute).collect();
+    Ok(rules::statute_in_force(&all, council_id, date).cloned())
+}
+
+/// Records new statute terms (a change is a new row with a later date; rows are never edited).
+pub async fn add_statute(
+    db: &DatabaseConnection,
+    actor: Option<i32>,
+    statute: &Statute,
+    now: DateTime<Utc>,
+) -> Result<petition_statutes::Model, AppError> {
+    statute.validate().map_err(|(field, message)| AppError::validation(field, message))?;
+    let council = super::directory::get_organisation(db, statute.council_id)
+        .await
+        .map_err(|_| AppError::validation("council_id", format!("there is no organisation {}", statute.council_id)))?;
+    if council.kind != "council" {
+        return Err(AppError::validation("council_id", format!("{} is not a council", council.name)));
+    }
+    let txn = super::begin_write(db).await?;
+    let row = petition_statutes::ActiveModel {
+        council_id: Set(statute.council_id),
+        effective_from: Set(statute.effective_from),
+        signature_threshold: Set(statute.signature_threshold as i32),
+        collection_days: Set(statute.collection_days as i32),
+        title_max_chars: Set(statute.title_max_chars as i32),
+        text_max_chars: Set(statute.text_max_chars as i32),
+        signing_mode: Set(statute.signing_mode.code().to_owned()),
+        created_by: Set(actor),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::Conflict(
+            "this council already has statute terms from that date; add terms with another date".into(),
+        ),
+        other => other,
+    })?;
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: actor,
+            subject_type: "petition_statute",
+            subject_id: row.id.to_string(),
+            action: "adopted",
+            from_state: None,
+            to_state: None,
+            details: json!(domain_statute(&row)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Gives the example city's council petition terms (250 signatures in 60 days, signing with an account
+/// or a confirmed e-mail), so a fresh installation can take petitions at once.
+pub async fn adopt_example_statute(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    let council = super::directory::list_organisations(db).await?.into_iter().find(|o| o.kind == "council");
+    let Some(council) = council else { return Ok(()) };
+    let statute = Statute {
+        id: 0,
+        council_id: council.id,
+        effective_from: NaiveDate::from_ymd_opt(2024, 1, 1).expect("a valid date"),
+        signature_threshold: 250,
+        collection_days: 60,
+        title_max_chars: 200,
+        text_max_chars: 10_000,
+        signing_mode: SigningMode::AccountOrEmail,
+    };
+    add_statute(db, None, &statute, now).await.map(|_| ())
+}
+
+// ---------------------------------------------------------------------------
+// Petitions
+// ---------------------------------------------------------------------------
+
+pub struct Submission {
+    pub council_id: i32,
+    pub author_account_id: i32,
+    pub author_name: String,
+    pub title: String,
+    pub text: String,
+    pub category_id: Option<i32>,
+}
+
+pub async fn submit(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    submission: Submission,
+    now: DateTime<Utc>,
+) -> Result<petitions::Model, AppError> {
+    let statute = statute_in_force(db, submission.council_id, crate::domain::calendar::kyiv_date(now))
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict(format!(
+                "council {} has no petition statute in force; an administrator adds it at POST /api/v1/petitions/statutes",
+                submission.council_id
+            ))
+        })?;
+    rules::check_submission(&submission.title, &submission.text, &statute)
+        .map_err(|(field, message)| AppError::validation(field, message))?;
+    let txn = super::begin_write(db).await?;
+    let row = petitions::ActiveModel {
+        council_id: Set(submission.council_id),
+        author_account_id: Set(submission.author_account_id),
+        author_name: Set(submission.author_name),
+        title: Set(submission.title.trim().to_owned()),
+        text: Set(submission.text.trim().to_owned()),
+        category_id: Set(submission.category_id),
+        status: Set(Status::Moderation.code().to_owned()),
+        submitted_at: Set(now),
+        publication_due_at: Set(rules::publication_due(now, calendar)),
+        signature_count: Set(0),
+        version: Set(0),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: Some(submission.author_account_id),
+            subject_type: SUBJECT,
+            subject_id: row.id.to_string(),
+            action: "submitted",
+            from_state: None,
+            to_state: Some(Status::Moderation.code()),
+            details: json!({ "council_id": row.council_id, "publication_due_at": row.publication_due_at }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn get(conn: &impl ConnectionTrait, id: i32) -> Result<petitions::Model, AppError> {
+    petitions::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("there is no petition {id}")))
+}
+
+pub fn domain_petition(row: &petitions::Model) -> Result<Petition, AppError> {
+    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("petition {} has a bad {what}", row.id));
+    Ok(Petition {
+        id: row.id,
+        status: Status::parse(&row.status).ok_or_else(|| bad("status"))?,
+        council_id: row.council_id,
+        author_account_id: row.author_account_id,
+        submitted_at: row.submitted_at,
+        publication_due_at: row.publication_due_at,
+        moderated_at: row.moderated_at,
+        refusal_code: row.refusal_code.as_deref().and_then(RefusalCode::parse),
+        refusal_reason: row.refusal_reason.clone(),
+        published_at: row.published_at,
+        statute_id: row.statute_id,
+        signature_threshold: row.signature_threshold,
+        collection_ends_at: row.collection_ends_at,
+        signature_count: row.signature_count,
+        threshold_reached_at: row.threshold_reached_at,
+        notice_at: row.notice_at,
+        consideration_due_at: row.consideration_due_at,
+        answered_at: row.answered_at,
+        decision: row.decision.as_deref().and_then(Decision::parse),
+        answer_text: row.answer_text.clone(),
+        closed_at: row.closed_at,
+        appeal_id: row.appeal_id,
+    })
+}
+
+/// Is `account_id` an officer or head of `council_id`?
+pub async fn is_council_officer(
+    conn: &impl ConnectionTrait,
+    council_id: i32,
+    account_id: i32,
+) -> Result<bool, AppError> {
+    Ok(organisation_members::Entity::find()
+        .filter(organisation_members::Column::OrganisationId.eq(council_id))
+        .filter(organisation_members::Column::AccountId.eq(account_id))
+        .filter(organisation_members::Column::RemovedAt.is_null())
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// Applies `command` to petition `id` and saves it with its history entry and mails, in one transaction.
+pub async fn transition(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    public_url: &str,
+    id: i32,
+    actor: Actor,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<(petitions::Model, Transition), AppError> {
+    let txn = super::begin_write(db).await?;
+    let row = get(&txn, id).await?;
+    let result = transition_in(&txn, calendar, public_url, &row, actor, command, now).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+async fn transition_in(
+    txn: &DatabaseTransaction,
+    calendar: &Calendar,
+    public_url: &str,
+    row: &petitions::Model,
+    actor: Actor,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<(petitions::Model, Transition), AppError> {
+    let before = domain_petition(row)?;
+    let transition = rules::apply(&before, actor, command, now, calendar).map_err(|e| match e {
+        TransitionError::Forbidden(m) => AppError::Forbidden(m),
+        TransitionError::Conflict(m) => AppError::Conflict(m),
+        TransitionError::Invalid { field, message } => AppError::validation(field, message),
+    })?;
+    let after = &transition.petition;
+    // The signature count is the signature writer's; a transition never writes it.
+    let saved = petitions::Entity::update_many()
+        .set(petitions::ActiveModel {
+            status: Set(after.status.code().to_owned()),
+            moderated_at: Set(after.moderated_at),
+            moderator_id: Set(if matches!(transition.action, "published" | "refused") {
+                actor.account_id
+            } else {
+                row.moderator_id
+            }),
+            refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
+            refusal_reason: Set(after.refusal_reason.clone()),
+            published_at: Set(after.published_at),
+            statute_id: Set(after.statute_id),
+            signature_threshold: Set(after.signature_threshold),
+            collection_ends_at: Set(after.collection_ends_at),
+            threshold_reached_at: Set(after.threshold_reached_at),
+            notice_at: Set(after.notice_at),
+            consideration_due_at: Set(after.consideration_due_at),
+            answered_at: Set(after.answered_at),
+            decision: Set(after.decision.map(|d| d.code().to_owned())),
+            answer_text: Set(after.answer_text.clone()),
+            closed_at: Set(after.closed_at),
+            appeal_id: Set(after.appeal_id),
+            version: Set(row.version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(petitions::Column::Id.eq(row.id))
+        .filter(petitions::Column::Version.eq(row.version))
+        .exec(txn)
+        .await?;
+    if saved.rows_affected != 1 {
+        return Err(AppError::Conflict(format!("petition {} was changed by someone else just now; retry", row.id)));
+    }
+    events::append(
+        txn,
+        now,
+        NewEvent {
+            actor_account_id: actor.account_id,
+            subject_type: SUBJECT,
+            subject_id: row.id.to_string(),
+            action: transition.action,
+            from_state: Some(transition.from.code()),
+            to_state: Some(transition.to.code()),
+            details: transition.details.clone(),
+        },
+    )
+    .await?;
+    let updated = get(txn, row.id).await?;
+    let facts = PetitionMail {
+        petition_id: updated.id,
+        action: transition.action.to_owned(),
+        title: updated.title.clone(),
+        signatures: updated.signature_count,
+        threshold: updated.signature_threshold.map(i64::from),
+        reason: updated.refusal_reason.clone(),
+        decision: updated.decision.as_deref().map(|d| d.replace('_', " ")),
+        answer: updated.answer_text.clone(),
+        due_date: updated.consideration_due_at.map(|d| {
+            crate::domain::calendar::kyiv_date(d - chrono::Duration::seconds(1)).format("%d.%m.%Y").to_string()
+        }),
+        link: format!("{}/api/v1/petitions/{}", public_url.trim_end_matches('/'), updated.id),
+        ..Default::default()
+    };
+    if transition.notify_author
+        && let Some(author) = accounts::Entity::find_by_id(updated.author_account_id).one(txn).await?
+    {
+        queue(
+            txn,
+            &facts,
+            &author.full_name,
+            &author.email,
+            Language::parse(&author.language).unwrap_or_default(),
+            now,
+        )
+        .await?;
+    }
+    if transition.notify_signers {
+        // Signers who asked to be told, confirmed and not withdrawn; read in pages so memory stays flat.
+        let mut last_id = 0;
+        loop {
+            let page = signatures::Entity::find()
+                .filter(signatures::Column::PetitionId.eq(updated.id))
+                .filter(signatures::Column::Status.eq(CONFIRMED))
+                .filter(signatures::Column::Notify.eq(true))
+                .filter(signatures::Column::Id.gt(last_id))
+                .order_by_asc(signatures::Column::Id)
+                .limit(1000)
+                .all(txn)
+                .await?;
+            let Some(last) = page.last() else { break };
+            last_id = last.id;
+            // Signers with an account get mail in their language; the others in Ukrainian.
+            let languages: HashMap<i32, Language> = accounts::Entity::find()
+                .filter(accounts::Column::Id.is_in(page.iter().filter_map(|s| s.account_id)))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, Language::parse(&a.language).unwrap_or_default()))
+                .collect();
+            for signer in page {
+                let mut mail = facts.clone();
+                mail.to_signer = true;
+                let language = signer.account_id.and_then(|id| languages.get(&id).copied()).unwrap_or_default();
+                queue(txn, &mail, &signer.full_name, &signer.email, language, now).await?;
+            }
+        }
+    }
+    Ok((updated, transition))
+}
+
+async fn queue(
+    conn: &impl ConnectionTrait,
+    facts: &PetitionMail,
+    name: &str,
+    email: &str,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Ok(email) = Email::parse(email) else { return Ok(()) };
+    let mail = render(&Notification::PetitionUpdate(facts.clone()), language, name, &email)?;
+    super::notify::enqueue(conn, &mail, now).await?;
+    Ok(())
+}
+
+/// How the public list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Newest,
+    MostSigned,
+    ClosingSoon,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListFilter {
+    pub statuses: Vec<Status>,
+    pub query: Option<String>,
+    pub category_id: Option<i32>,
+    pub submitted_from: Option<DateTime<Utc>>,
+    pub submitted_to: Option<DateTime<Utc>>,
+    pub sort: Sort,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<petitions::Model>, u64), AppError> {
+    let mut query = petitions::Entity::find()
+        .filter(petitions::Column::Status.is_in(filter.statuses.iter().map(|s| s.code()).collect::<Vec<_>>()));
+    if let Some(text) = &filter.query {
+        // Every word must appear in the title or the text, case-insensitively (portable across both databases).
+        for word in text.split_whitespace().take(8) {
+            let pattern = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
+            query = query.filter(
+                Expr::expr(Func::lower(Expr::col(petitions::Column::Title)))
+                    .like(pattern.clone())
+                    .or(Expr::expr(Func::lower(Expr::col(petitions::Column::Text))).like(pattern)),
+            );
+        }
+    }
+    if let Some(category) = filter.category_id {
+        query = query.filter(petitions::Column::CategoryId.eq(category));
+    }
+    if let Some(from) = filter.submitted_from {
+        query = query.filter(petitions::Column::SubmittedAt.gte(from));
+    }
+    if let Some(to) = filter.submitted_to {
+        query = query.filter(petitions::Column::SubmittedAt.lt(to));
+    }
+    query = match filter.sort {
+        Sort::Newest => query.order_by_desc(petitions::Column::SubmittedAt),
+        Sort::MostSigned => query.order_by_desc(petitions::Column::SignatureCount),
+        Sort::ClosingSoon => query
+            .filter(petitions::Column::Status.eq(Status::Collecting.code()))
+            .order_by_asc(petitions::Column::CollectionEndsAt),
+    };
+    let paginator = query.order_by_desc(petitions::Column::Id).paginate(db, filter.per_page);
+    let total = paginator.num_items().await?;
+    Ok((paginator.fetch_page(filter.page.saturating_sub(1)).await?, total))
+}
+
+/// Names of confirmed signers, oldest first, a page at a time.
+pub async fn signer_names(
+    db: &DatabaseConnection,
+    petition_id: i32,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<(String, DateTime<Utc>)>, u64), AppError> {
+    let paginator = signatures::Entity::find()
+        .filter(signatures::Column::PetitionId.eq(petition_id))
+        .filter(signatures::Column::Status.eq(CONFIRMED))
+        .order_by_asc(signatures::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page.saturating_sub(1)).await?;
+    Ok((rows.into_iter().map(|s| (s.full_name, s.confirmed_at.unwrap_or(s.created_at))).collect(), total))
+}
+
+/// The caller's own signature on a petition, if any.
+pub async fn signature_of(
+    db: &DatabaseConnection,
+    petition_id: i32,
+    email: &str,
+) -> Result<Option<signatures::Model>, AppError> {
+    Ok(signatures::Entity::find()
+        .filter(signatures::Column::PetitionId.eq(petition_id))
+        .filter(signatures::Column::Email.eq(email))
+        .one(db)
+        .await?)
+}
+
+/// Petitions still collecting whose period has ended (for the watcher).
+pub async fn collection_ended(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<i32>, AppError> {
+    Ok(petitions::Entity::find()
+        .select_only()
+        .column(petitions::Column::Id)
+        .filter(petitions::Column::Status.eq(Status::Collecting.code()))
+        .filter(petitions::Column::CollectionEndsAt.lte(now))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+// ---------------------------------------------------------------------------
+// The signature writer
+// ---------------------------------------------------------------------------
+
+/// One signature operation.
+#[derive(Debug, Clone)]
+pub enum SignatureOp {
+    /// Sign. A signature without an account is `pending` until its e-mail is confirmed.
+    Sign { petition_id: i32, account_id: Option<i32>, full_name: String, email: Email, notify: bool },
+    /// Confirm an e-mail signature with the token from the mail.
+    Confirm { token: String },
+    /// Withdraw a confirmed signature while collection runs.
+    Withdraw { petition_id: i32, email: Email },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureOutcome {
+    /// Stored; `counted` is false while an e-mail signature awaits confirmation.
+    Signed {
+        counted: bool,
+    },
+    Confirmed {
+        petition_id: i32,
+    },
+    Withdrawn,
+}
+
+type Reply = oneshot::Sender<Result<SignatureOutcome, AppError>>;
+
+/// Sends signature operations to this instance's writer task.
+#[derive(Clone)]
+pub struct SignatureWriter {
+    sender: mpsc::Sender<(SignatureOp, Reply)>,
+}
+
+/// What the writer needs to do its work.
+#[derive(Clone)]
+pub struct WriterContext {
+    pub db: DatabaseConnection,
+    pub public_url: String,
+    pub martial_law: bool,
+    pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
+}
+
+/// Most operations one transaction takes.
+const MAX_BATCH: usize = 512;
+
+impl SignatureWriter {
+    /// Starts the writer task; it stops when every sender is dropped.
+    pub fn start(ctx: WriterContext) -> SignatureWriter {
+        let (sender, receiver) = mpsc::channel(8 * MAX_BATCH);
+        tokio::spawn(run_writer(ctx, receiver));
+        SignatureWriter { sender }
+    }
+
+    pub async fn submit(&self, op: SignatureOp) -> Result<SignatureOutcome, AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .send((op, reply))
+            .await
+            .map_err(|_| AppError::Unavailable("the service is shutting down; sign again in a moment".into()))?;
+        answer.await.map_err(|_| AppError::Internal(anyhow::anyhow!("the signature writer stopped")))?
+    }
+}
+
+async fn run_writer(ctx: WriterContext, mut receiver: mpsc::Receiver<(SignatureOp, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let ops: Vec<SignatureOp> = batch.iter().map(|(op, _)| op.clone()).collect();
+        match write_batch(&ctx, &ops).await {
+            Ok(outcomes) => {
+                for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = reply.send(outcome);
+                }
+            }
+            // A batch fails as a whole (e.g. another instance inserted the same signature meanwhile):
+            // redo its operations one by one, so each caller gets its own answer.
+            Err(error) => {
+                tracing::debug!(%error, size = batch.len(), "signature batch failed; retrying one by one");
+                for (op, reply) in batch.drain(..) {
+                    let outcome = match write_batch(&ctx, std::slice::from_ref(&op)).await {
+                        Ok(mut outcomes) => {
+                            outcomes.pop().unwrap_or_else(|| Err(AppError::Internal(anyhow::anyhow!("no outcome"))))
+                        }
+                        Err(e) => Err(e),
+                    };
+                    let _ = reply.send(outcome);
+                }
+            }
+        }
+        ctx.mail_wake.notify_one();
+    }
+}
+
+/// Writes one batch in one transaction; returns one outcome per operation, in order.
+async fn write_batch(
+    ctx: &WriterContext,
+    ops: &[SignatureOp],
+) -> Result<Vec<Result<SignatureOutcome, AppError>>, AppError> {
+    let now = Utc::now();
+    let txn = super::begin_write(&ctx.db).await?;
+    let petition_ids: HashSet<i32> = ops
+        .iter()
+        .filter_map(|op| match op {
+            SignatureOp::Sign { petition_id, .. } | SignatureOp::Withdraw { petition_id, .. } => Some(*petition_id),
+            SignatureOp::Confirm { .. } => None,
+        })
+        .collect();
+    let mut petitions_by_id: HashMap<i32, petitions::Model> = petitions::Entity::find()
+        .filter(petitions::Column::Id.is_in(petition_ids.iter().copied()))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let signed_emails: Vec<String> = ops
+        .iter()
+        .filter_map(|op| match op {
+            SignatureOp::Sign { email, .. } => Some(email.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut existing: HashSet<(i32, String)> = if signed_emails.is_empty() {
+        HashSet::new()
+    } else {
+        signatures::Entity::find()
+            .select_only()
+            .columns([signatures::Column::PetitionId, signatures::Column::Email])
+            .filter(signatures::Column::PetitionId.is_in(petition_ids.iter().copied()))
+            .filter(signatures::Column::Email.is_in(signed_emails))
+            .into_tuple::<(i32, String)>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut outcomes = Vec::with_capacity(ops.len());
+    let mut inserts = Vec::new();
+    let mut confirm_mails = Vec::new();
+    let mut delta: BTreeMap<i32, i64> = BTreeMap::new();
+    for op in ops {
+        let outcome = match op {
+            SignatureOp::Sign { petition_id, account_id, full_name, email, notify } => {
+                match collecting(petitions_by_id.get(petition_id), *petition_id, now) {
+                    Err(e) => Err(e),
+                    Ok(()) if !existing.insert((*petition_id, email.to_string())) => Err(AppError::Conflict(
+                        "this e-mail address has already signed this petition (one signature per person)".into(),
+                    )),
+                    Ok(()) => {
+                        let counted = account_id.is_some();
+                        let token = (!counted).then(SecretToken::generate);
+                        inserts.push(signatures::ActiveModel {
+                            petition_id: Set(*petition_id),
+                            account_id: Set(*account_id),
+                            full_name: Set(full_name.clone()),
+                            email: Set(email.to_string()),
+                            notify: Set(*notify),
+                            status: Set(if counted { CONFIRMED } else { PENDING }.to_owned()),
+                            confirm_digest: Set(token.as_ref().map(SecretToken::digest)),
+                            created_at: Set(now),
+                            confirmed_at: Set(counted.then_some(now)),
+                            ..Default::default()
+                        });
+                        if counted {
+                            *delta.entry(*petition_id).or_default() += 1;
+                        }
+                        if let Some(token) = token {
+                            confirm_mails.push((*petition_id, full_name.clone(), email.clone(), token));
+                        }
+                        Ok(SignatureOutcome::Signed { counted })
+                    }
+                }
+            }
+            SignatureOp::Confirm { token } => confirm(&txn, token, now, &mut petitions_by_id, &mut delta).await?,
+            SignatureOp::Withdraw { petition_id, email } => {
+                match collecting(petitions_by_id.get(petition_id), *petition_id, now) {
+                    Err(e) => Err(e),
+                    Ok(()) => {
+                        let changed = signatures::Entity::update_many()
+                            .col_expr(signatures::Column::Status, Expr::value(WITHDRAWN))
+                            .col_expr(signatures::Column::WithdrawnAt, Expr::value(now))
+                            .filter(signatures::Column::PetitionId.eq(*petition_id))
+                            .filter(signatures::Column::Email.eq(email.as_str()))
+                            .filter(signatures::Column::Status.eq(CONFIRMED))
+                            .exec(&txn)
+                            .await?;
+                        if changed.rows_affected == 1 {
+                            *delta.entry(*petition_id).or_default() -= 1;
+                            Ok(SignatureOutcome::Withdrawn)
+                        } else {
+                            Err(AppError::not_found("you have no counted signature on this petition to withdraw"))
+                        }
+                    }
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+    if !inserts.is_empty() {
+        signatures::Entity::insert_many(inserts).exec(&txn).await?;
+    }
+    let calendar = super::calendar::calendar(&txn, ctx.martial_law).await?;
+    for (petition_id, change) in delta {
+        if change == 0 {
+            continue;
+        }
+        // One counter update per petition per batch, not per signature.
+        petitions::Entity::update_many()
+            .col_expr(petitions::Column::SignatureCount, Expr::col(petitions::Column::SignatureCount).add(change))
+            .filter(petitions::Column::Id.eq(petition_id))
+            .exec(&txn)
+            .await?;
+        let row = get(&txn, petition_id).await?;
+        let reached = row.signature_threshold.is_some_and(|t| row.signature_count >= i64::from(t));
+        if row.status == Status::Collecting.code() && reached {
+            let command = Command::ReachThreshold { count: row.signature_count };
+            let system = Actor { system: true, ..Default::default() };
+            transition_in(&txn, &calendar, &ctx.public_url, &row, system, command, now).await?;
+        }
+    }
+    for (petition_id, full_name, email, token) in confirm_mails {
+        let title = petitions_by_id.get(&petition_id).map(|p| p.title.clone()).unwrap_or_default();
+        let facts = PetitionMail {
+            petition_id,
+            action: "confirm_signature".into(),
+            title,
+            link: format!(
+                "{}/api/v1/petitions/signatures/confirm?token={}",
+                ctx.public_url.trim_end_matches('/'),
+                token.as_str()
+            ),
+            code: Some(token.as_str().to_owned()),
+            ..Default::default()
+        };
+        let mut mail = render(&Notification::PetitionUpdate(facts), Language::Uk, &full_name, &email)?;
+        mail.kind = "signature_confirmation";
+        super::notify::enqueue(&txn, &mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(outcomes)
+}
+
+fn collecting(petition: Option<&petitions::Model>, id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
+    let petition = petition.ok_or_else(|| AppError::not_found(format!("there is no petition {id}")))?;
+    let domain = domain_petition(petition)?;
+    rules::check_collecting(&domain, now).map_err(AppError::Conflict)
+}
+
+async fn confirm(
+    txn: &DatabaseTransaction,
+    token: &str,
+    now: DateTime<Utc>,
+    petitions_by_id: &mut HashMap<i32, petitions::Model>,
+    delta: &mut BTreeMap<i32, i64>,
+) -> Result<Result<SignatureOutcome, AppError>, AppError> {
+    let digest = token_digest(token);
+    let Some(signature) =
+        signatures::Entity::find().filter(signatures::Column::ConfirmDigest.eq(digest)).one(txn).await?
+    else {
+        return Ok(Err(AppError::not_found("the confirmation link is unknown; sign again to get a new one")));
+    };
+    if signature.status != PENDING {
+        return Ok(Err(AppError::Conflict("this signature is already confirmed".into())));
+    }
+    if !petitions_by_id.contains_key(&signature.petition_id) {
+        let row = get(txn, signature.petition_id).await?;
+        petitions_by_id.insert(row.id, row);
+    }
+    if let Err(e) = collecting(petitions_by_id.get(&signature.petition_id), signature.petition_id, now) {
+        return Ok(Err(e));
+    }
+    let changed = signatures::Entity::update_many()
+        .col_expr(signatures::Column::Status, Expr::value(CONFIRMED))
+        .col_expr(signatures::Column::ConfirmedAt, Expr::value(now))
+        .filter(signatures::Column::Id.eq(signature.id))
+        .filter(signatures::Column::Status.eq(PENDING))
+        .exec(txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Ok(Err(AppError::Conflict("this signature is already confirmed".into())));
+    }
+    *delta.entry(signature.petition_id).or_default() += 1;
+    Ok(Ok(SignatureOutcome::Confirmed { petition_id: signature.petition_id }))
+}
