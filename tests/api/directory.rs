@@ -69,6 +69,11 @@ async fn a_fresh_installation_has_an_example_city_that_routes_by_district() {
     assert_eq!(nowhere.body["rule"]["reason"], "no_location");
     assert!(!nowhere.body["explanation"].as_str().unwrap().is_empty());
 
+    // The council can take petitions at once: its statute terms are adopted with the example city.
+    let statutes = app.get("/api/v1/petitions/statutes", None).await.body;
+    assert_eq!(statutes[0]["signature_threshold"], 250, "{statutes}");
+    assert_eq!(statutes[0]["council_id"], by_name_prefix(&organisations, "Міська рада")["id"]);
+
     // It is never loaded twice.
     let again = hromada::storage::directory::load_example_city(&app.db, chrono::Utc::now()).await.unwrap();
     assert!(!again);

@@ -637,7 +637,8 @@ async fn an_external_open311_client_library_works_against_the_server() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/open311_client/run.py");
     let address = app.address.clone();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("python3").arg(script).arg(&address).arg(&key).output()
+        let deps = client_dependencies();
+        std::process::Command::new("python3").arg(script).arg(&address).arg(&key).env("PYTHONPATH", deps).output()
     })
     .await
     .unwrap()
@@ -647,4 +648,28 @@ async fn an_external_open311_client_library_works_against_the_server() {
     println!("{stdout}");
     assert!(output.status.success(), "the Python client failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("0 failed"), "{stdout}");
+}
+
+/// Where the pinned Python client lives: installed by CI system-wide, or else (a newcomer's machine)
+/// installed once by this test into the target folder, so `cargo test` alone is enough.
+fn client_dependencies() -> std::path::PathBuf {
+    let deps = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("open311-client");
+    let importable = |path: &std::path::Path| {
+        std::process::Command::new("python3")
+            .args(["-c", "import georeport, xmltodict, requests"])
+            .env("PYTHONPATH", path)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !importable(&deps) {
+        let requirements = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/open311_client/requirements.txt");
+        let installed = std::process::Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(&deps)
+            .args(["-r", requirements])
+            .status()
+            .expect("python3 with pip is installed");
+        assert!(installed.success(), "pip could not install {requirements}");
+    }
+    deps
 }
