@@ -34,6 +34,17 @@ enum Command {
     },
     /// Print the OpenAPI specification (YAML) to standard output.
     Openapi,
+    /// The audit chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Link new events, then recompute the whole chain from the event log; exit 1 if it is broken.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -85,6 +96,7 @@ fn main() -> ExitCode {
             Command::Admin { command: AdminCommand::Create { email, full_name, password, language } } => {
                 create_admin(&settings, &email, &full_name, &password, &language).await
             }
+            Command::Audit { command: AuditCommand::Verify } => verify_audit_chain(&settings).await,
             Command::Openapi => unreachable!("handled before configuration is loaded"),
         }
     });
@@ -116,5 +128,26 @@ async fn create_admin(
     storage::migrate(&db).await?;
     let account = storage::accounts::register(&db, new, None, None, Utc::now()).await?;
     println!("administrator {} created with id {}", account.email, account.id);
+    Ok(())
+}
+
+async fn verify_audit_chain(settings: &Settings) -> anyhow::Result<()> {
+    let db = storage::connect(&settings.database_url).await?;
+    storage::migrate(&db).await?;
+    storage::audit::link_new_events(&db, Utc::now()).await?;
+    let verification = storage::audit::verify(&db).await?;
+    match (&verification.broken, &verification.head) {
+        (Some(broken), _) => {
+            anyhow::bail!(
+                "the audit chain is broken at link {} (event {}): {}; {} links before it are intact",
+                broken.seq,
+                broken.event_id,
+                broken.reason,
+                verification.checked
+            )
+        }
+        (None, Some((seq, hash))) => println!("the audit chain is intact: {seq} links, head {hash}"),
+        (None, None) => println!("the audit chain is empty"),
+    }
     Ok(())
 }

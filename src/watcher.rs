@@ -38,6 +38,8 @@ impl DeadlineWatcher {
         let mut report =
             storage::appeals::sweep(&self.db, &ctx, &self.settings.watcher.reminder_working_days, now).await?;
         report.petitions_closed = self.close_ended_petitions(&calendar, now).await?;
+        // Keep the public audit chain current even when nobody reads it.
+        storage::audit::link_new_events(&self.db, now).await?;
         if report != SweepReport::default() {
             tracing::info!(
                 overdue = report.marked_overdue,

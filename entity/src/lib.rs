@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod appeal_cosigners;
 pub mod appeal_photos;
 pub mod appeals;
+pub mod audit_chain;
 pub mod calendar_overrides;
 pub mod categories;
 pub mod category_district_executors;

@@ -7,6 +7,7 @@ mod m0002_calendar;
 mod m0003_directory;
 mod m0004_appeals;
 mod m0005_petitions;
+mod m0006_audit_chain;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_directory::Migration),
             Box::new(m0004_appeals::Migration),
             Box::new(m0005_petitions::Migration),
+            Box::new(m0006_audit_chain::Migration),
         ]
     }
 }

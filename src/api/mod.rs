@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod appeals;
+pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod health;
@@ -52,6 +53,8 @@ pub enum ApiTags {
     Directory,
     /// E-petitions: statute terms, submission, moderation, signatures, the council's answer.
     Petitions,
+    /// The hash-chained log of every transition, for anyone to verify.
+    Audit,
     /// Keys for machine clients such as Open311 apps.
     ApiKeys,
 }
@@ -70,6 +73,7 @@ pub type Apis = (
     directory::DirectoryApi,
     api_keys::ApiKeysApi,
     petitions::PetitionsApi,
+    audit::AuditApi,
 );
 
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
@@ -82,6 +86,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             directory::DirectoryApi,
             api_keys::ApiKeysApi,
             petitions::PetitionsApi,
+            audit::AuditApi,
         ),
         "Hromada",
         env!("CARGO_PKG_VERSION"),

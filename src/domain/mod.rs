@@ -1,6 +1,7 @@
 //! The domain: plain types and rules with unit tests, no I/O. One module per area.
 pub mod accounts;
 pub mod appeals;
+pub mod audit;
 pub mod authorization;
 pub mod calendar;
 pub mod deadlines;

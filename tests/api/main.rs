@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod appeals;
+mod audit;
 mod calendar;
 mod city;
 mod deadline_watcher;

@@ -1,0 +1,147 @@
+//! The audit chain as stored: linking new events, reading the chain, verifying it against the log.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{audit_chain, events};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::{
+    domain::audit::{Break, ChainRecord, GENESIS, Link, link_hash, sha256_hex, verify_links},
+    error::AppError,
+};
+
+/// Events linked per transaction; the chainer repeats until nothing is left.
+const CHAIN_BATCH: u64 = 2000;
+
+pub fn record(event: &events::Model) -> ChainRecord {
+    ChainRecord {
+        event_id: event.id,
+        occurred_at: event.occurred_at,
+        actor_account_id: event.actor_account_id,
+        subject_type: event.subject_type.clone(),
+        subject_id: event.subject_id.clone(),
+        action: event.action.clone(),
+        from_state: event.from_state.clone(),
+        to_state: event.to_state.clone(),
+        details_sha256: sha256_hex(&event.details),
+    }
+}
+
+fn link(row: &audit_chain::Model) -> Link {
+    Link { seq: row.seq, event_id: row.event_id, prev_hash: row.prev_hash.clone(), hash: row.hash.clone() }
+}
+
+/// Links every event not yet in the chain, in the order of their ids, and returns how many.
+///
+/// Events are linked after their own transaction committed, so an event whose transaction commits late
+/// (a lower id than one already linked) is simply linked later: the chain's order is the order the
+/// chainer saw them. One chainer at a time: a write transaction on SQLite, an advisory lock on PostgreSQL.
+pub async fn link_new_events(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let mut total = 0;
+    loop {
+        let txn = super::begin_write(db).await?;
+        if !super::is_sqlite(&txn) {
+            txn.execute_unprepared("SELECT pg_advisory_xact_lock(727311)").await?;
+        }
+        let head = audit_chain::Entity::find().order_by_desc(audit_chain::Column::Seq).one(&txn).await?;
+        let (mut seq, mut prev) = head.map(|h| (h.seq, h.hash)).unwrap_or((0, GENESIS.to_owned()));
+        // Events not linked yet: an anti-join, oldest first.
+        let pending = events::Entity::find()
+            .filter(
+                events::Column::Id.not_in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(audit_chain::Column::EventId)
+                        .from(audit_chain::Entity)
+                        .to_owned(),
+                ),
+            )
+            .order_by_asc(events::Column::Id)
+            .limit(CHAIN_BATCH)
+            .all(&txn)
+            .await?;
+        let count = pending.len() as u64;
+        for event in &pending {
+            seq += 1;
+            let hash = link_hash(&prev, &record(event));
+            audit_chain::ActiveModel {
+                seq: Set(seq),
+                event_id: Set(event.id),
+                prev_hash: Set(prev.clone()),
+                hash: Set(hash.clone()),
+                chained_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            prev = hash;
+        }
+        txn.commit().await?;
+        total += count;
+        if count < CHAIN_BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+/// The last link: its sequence number and hash (what watchdogs note down to detect rewriting later).
+pub async fn head(db: &DatabaseConnection) -> Result<Option<audit_chain::Model>, AppError> {
+    Ok(audit_chain::Entity::find().order_by_desc(audit_chain::Column::Seq).one(db).await?)
+}
+
+/// Links after `after_seq` with their events, in order.
+pub async fn page(
+    db: &DatabaseConnection,
+    after_seq: i64,
+    limit: u64,
+) -> Result<Vec<(audit_chain::Model, Option<events::Model>)>, AppError> {
+    let links = audit_chain::Entity::find()
+        .filter(audit_chain::Column::Seq.gt(after_seq))
+        .order_by_asc(audit_chain::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut by_id: HashMap<i32, events::Model> = events::Entity::find()
+        .filter(events::Column::Id.is_in(links.iter().map(|l| l.event_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    Ok(links
+        .into_iter()
+        .map(|l| {
+            let event = by_id.remove(&l.event_id);
+            (l, event)
+        })
+        .collect())
+}
+
+/// What a verification found.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub checked: u64,
+    pub head: Option<(i64, String)>,
+    pub broken: Option<Break>,
+}
+
+/// Recomputes the whole chain from the event log as it is stored now.
+pub async fn verify(db: &DatabaseConnection) -> Result<Verification, AppError> {
+    let (mut prev, mut seq) = (GENESIS.to_owned(), 1_i64);
+    let mut checked = 0;
+    loop {
+        let rows = page(db, seq - 1, CHAIN_BATCH).await?;
+        if rows.is_empty() {
+            break;
+        }
+        let links: Vec<Link> = rows.iter().map(|(l, _)| link(l)).collect();
+        let records: Vec<Option<ChainRecord>> = rows.iter().map(|(_, e)| e.as_ref().map(record)).collect();
+        match verify_links(&mut prev, &mut seq, links.iter().zip(records.iter().map(Option::as_ref))) {
+            Ok(n) => checked += n,
+            Err(broken) => return Ok(Verification { checked, head: None, broken: Some(broken) }),
+        }
+    }
+    let head = (checked > 0).then(|| (seq - 1, prev));
+    Ok(Verification { checked, head, broken: None })
+}

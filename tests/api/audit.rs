@@ -1,0 +1,114 @@
+//! The audit chain: anyone can recompute it from the public chain, and a record edited behind the
+//! service's back is found and named — by the endpoint and by `hromada audit verify`.
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    city,
+    helpers::{TestAppBuilder, fresh_persistent_database_url},
+};
+
+fn sha256(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Recomputes every link from the published fields alone, as a watchdog would.
+fn recompute(links: &[Value]) -> String {
+    let mut prev = "0".repeat(64);
+    for link in links {
+        let field = |k: &str| link[k].as_str().map(str::to_owned).unwrap_or_default();
+        let at: chrono::DateTime<chrono::Utc> = field("occurred_at").parse().unwrap();
+        let canonical = [
+            link["event_id"].to_string(),
+            at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            link["actor_account_id"].as_i64().map(|a| a.to_string()).unwrap_or_default(),
+            field("subject_type"),
+            field("subject_id"),
+            field("action"),
+            field("from_state"),
+            field("to_state"),
+            field("details_sha256"),
+        ]
+        .join("\n");
+        assert_eq!(field("prev_hash"), prev, "link {} continues the chain", link["seq"]);
+        let hash = sha256(&format!("{prev}\n{canonical}"));
+        assert_eq!(field("hash"), hash, "link {} recomputes", link["seq"]);
+        prev = hash;
+    }
+    prev
+}
+
+#[tokio::test]
+async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_database() {
+    let database_url = fresh_persistent_database_url().await;
+    let url = database_url.clone();
+    let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await;
+    let city = city::build(&app).await;
+    let filed = app
+        .post(
+            "/api/v1/appeals",
+            Some(&city.citizen),
+            json!({"kind": "issue_report", "subject": "Pothole", "text": "A deep pothole on Myru street.",
+                   "category_id": city.pothole, "address": "Myru 3"}),
+        )
+        .await;
+    let id = filed.body["id"].as_i64().unwrap();
+    let answered = app
+        .post(
+            &format!("/api/v1/appeals/{id}/answer"),
+            Some(&city.roads_officer),
+            json!({"resolution": "resolved", "text": "Patched on Monday morning."}),
+        )
+        .await;
+    assert_eq!(answered.status, 200, "{}", answered.body);
+
+    // The chain is public, has no personal data, and recomputes to its head from what is published.
+    let chain = app.get("/api/v1/audit/chain?limit=5000", None).await;
+    assert_eq!(chain.status, 200, "{}", chain.body);
+    let links = chain.body.as_array().unwrap();
+    assert!(links.len() > 10, "accounts, directory and appeal events are all linked");
+    assert!(!chain.body.to_string().contains("@example.org"));
+    let head = app.get("/api/v1/audit/head", None).await.body;
+    assert_eq!(recompute(links), head["hash"].as_str().unwrap());
+    assert_eq!(head["seq"], links.len());
+    let verified = app.get("/api/v1/audit/verify", None).await.body;
+    assert_eq!(verified["valid"], true, "{verified}");
+    assert_eq!(verified["checked"], links.len());
+
+    // Someone with database access rewrites the answer's history entry.
+    let answer_event = links
+        .iter()
+        .find(|l| l["action"] == "answered" && l["subject_id"] == id.to_string())
+        .expect("the answer is in the chain")["event_id"]
+        .as_i64()
+        .unwrap();
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.db.get_database_backend();
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            "UPDATE events SET details = $1 WHERE id = $2",
+            [
+                "{\"resolution\":\"resolved\",\"answered_within_term\":true,\"forged\":1}".into(),
+                (answer_event as i32).into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    let verified = app.get("/api/v1/audit/verify", None).await.body;
+    assert_eq!(verified["valid"], false, "{verified}");
+    assert_eq!(verified["broken_event_id"], answer_event);
+    assert!(verified["reason"].as_str().unwrap().contains("differs"));
+
+    // The command line says the same and fails.
+    app.stop().await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hromada"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &database_url)
+        .env("HROMADA_LOG_LEVEL", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains(&format!("(event {answer_event})")), "{stderr}");
+}
