@@ -69,6 +69,7 @@ impl Application {
         let state = AppState {
             db,
             signatures,
+            metrics: crate::telemetry::prometheus::Metrics::new(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             settings: Arc::new(settings),
             mail_wake,
@@ -111,11 +112,13 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let spec_yaml = api.spec_yaml();
     let docs = api.swagger_ui();
     let max_body = state.settings.max_body_bytes;
+    let metrics = state.metrics.clone();
     let max_photo = state.settings.photos.max_bytes.max(max_body);
     Route::new()
         .nest(api::API_PREFIX, api)
         .at("/healthz", api::health::healthz)
         .at("/readyz", api::health::readyz)
+        .at("/metrics", api::health::metrics)
         .nest("/open311/v2", api::open311::routes())
         .at("/openapi.json", static_text(spec_json, "application/json"))
         .at("/openapi.yaml", static_text(spec_yaml, "application/yaml"))
@@ -126,9 +129,24 @@ pub fn routes(state: AppState) -> impl Endpoint {
             limit_body(ep, req, max)
         })
         .catch_all_error(|err| async move { problem_from_poem_error(err) })
+        .around(move |ep, req| observe(ep, req, metrics.clone()))
         .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Use))
         .data(state)
+}
+
+/// Counts every answered request and its latency, by method, route and status.
+async fn observe<E: Endpoint>(
+    ep: Arc<E>,
+    req: Request,
+    metrics: Arc<crate::telemetry::prometheus::Metrics>,
+) -> poem::Result<poem::Response> {
+    use poem::IntoResponse;
+    let started = std::time::Instant::now();
+    let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
+    let response = ep.call(req).await.map(IntoResponse::into_response)?;
+    metrics.observe(&method, &path, response.status().as_u16(), started.elapsed().as_secs_f64());
+    Ok(response)
 }
 
 fn static_text(body: String, content_type: &'static str) -> impl Endpoint {

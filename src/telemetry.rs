@@ -12,3 +12,128 @@ pub fn init(format: LogFormat, filter: &str) {
         LogFormat::Text => registry.with(fmt::layer()).try_init(),
     };
 }
+
+/// Prometheus metrics of one running application (not global, so several apps can share a process).
+pub mod prometheus {
+    use std::sync::{Arc, atomic::AtomicI64};
+
+    use prometheus_client::{
+        encoding::{EncodeLabelSet, text::encode},
+        metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+        registry::Registry,
+    };
+
+    #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+    pub struct RequestLabels {
+        pub method: String,
+        /// The path with numeric ids replaced by `:id` (bounded cardinality).
+        pub route: String,
+        pub status: u16,
+    }
+
+    #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+    pub struct RouteLabels {
+        pub method: String,
+        pub route: String,
+    }
+
+    type Latencies = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+    pub struct Metrics {
+        registry: Registry,
+        requests: Family<RequestLabels, Counter>,
+        latencies: Latencies,
+        pub outbox_backlog: Gauge<i64, AtomicI64>,
+        pub appeals_open: Gauge<i64, AtomicI64>,
+        pub appeals_overdue: Gauge<i64, AtomicI64>,
+        pub petitions_collecting: Gauge<i64, AtomicI64>,
+    }
+
+    fn latency_histogram() -> Histogram {
+        // 1 ms … ~16 s.
+        Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 15))
+    }
+
+    impl Metrics {
+        pub fn new() -> Arc<Metrics> {
+            let mut registry = Registry::with_prefix("hromada");
+            let requests = Family::<RequestLabels, Counter>::default();
+            let latencies: Latencies = Family::new_with_constructor(latency_histogram);
+            let outbox_backlog = Gauge::<i64, AtomicI64>::default();
+            let appeals_open = Gauge::<i64, AtomicI64>::default();
+            let appeals_overdue = Gauge::<i64, AtomicI64>::default();
+            let petitions_collecting = Gauge::<i64, AtomicI64>::default();
+            registry.register("http_requests", "HTTP requests answered", requests.clone());
+            registry.register("http_request_duration_seconds", "Time to answer an HTTP request", latencies.clone());
+            registry.register("outbox_backlog", "Mails waiting to be delivered", outbox_backlog.clone());
+            registry.register("appeals_open", "Appeals and reports awaiting an answer", appeals_open.clone());
+            registry.register(
+                "appeals_overdue",
+                "Appeals awaiting an answer past their deadline",
+                appeals_overdue.clone(),
+            );
+            registry.register("petitions_collecting", "Petitions collecting signatures", petitions_collecting.clone());
+            Arc::new(Metrics {
+                registry,
+                requests,
+                latencies,
+                outbox_backlog,
+                appeals_open,
+                appeals_overdue,
+                petitions_collecting,
+            })
+        }
+
+        pub fn observe(&self, method: &str, path: &str, status: u16, seconds: f64) {
+            let route = route_label(path, status);
+            self.requests
+                .get_or_create(&RequestLabels { method: method.to_owned(), route: route.clone(), status })
+                .inc();
+            self.latencies.get_or_create(&RouteLabels { method: method.to_owned(), route }).observe(seconds);
+        }
+
+        /// The text exposition format.
+        pub fn render(&self) -> String {
+            let mut out = String::new();
+            // Writing to a String cannot fail.
+            let _ = encode(&mut out, &self.registry);
+            out
+        }
+    }
+
+    /// Numeric path segments become `:id`; unknown paths are one label, so scanners cannot blow up the series.
+    pub fn route_label(path: &str, status: u16) -> String {
+        if status == 404 || status == 405 {
+            return "unmatched".into();
+        }
+        path.split('/')
+            .map(
+                |segment| {
+                    if !segment.is_empty() && segment.chars().all(|c| c.is_ascii_digit()) { ":id" } else { segment }
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn ids_are_folded_and_unknown_paths_are_one_series() {
+            assert_eq!(route_label("/api/v1/appeals/42/answer", 200), "/api/v1/appeals/:id/answer");
+            assert_eq!(route_label("/wp-admin/install.php", 404), "unmatched");
+            let m = Metrics::new();
+            m.observe("GET", "/api/v1/appeals/7", 200, 0.004);
+            let text = m.render();
+            assert!(
+                text.contains(
+                    r#"hromada_http_requests_total{method="GET",route="/api/v1/appeals/:id",status="200"} 1"#
+                ),
+                "{text}"
+            );
+            assert!(text.contains("hromada_http_request_duration_seconds_bucket"));
+        }
+    }
+}

@@ -373,7 +373,7 @@ fn cosigners(input: Vec<CosignerInput>) -> Result<Vec<(String, String)>, AppErro
 impl AppState {
     /// The calendar and links the appeal storage needs.
     async fn appeal_context(&self) -> Result<(crate::domain::calendar::Calendar, String), AppError> {
-        let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?;
+        let calendar = storage::calendar::current_calendar(&self.db, self.settings.calendar.martial_law).await?;
         Ok((calendar, self.settings.public_url.clone()))
     }
 }

@@ -19,3 +19,28 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
         Err(reason) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", reason).into_response(),
     }
 }
+
+/// Prometheus metrics: request counts and latencies, the mail backlog, open and overdue appeals.
+#[handler]
+pub async fn metrics(state: Data<&AppState>) -> Response {
+    let m = &state.metrics;
+    let counts = async {
+        let backlog = storage::notify::backlog(&state.db).await?;
+        let (open, overdue) =
+            storage::appeals::open_counts(&state.db).await.map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+        let collecting =
+            storage::petitions::collecting_count(&state.db).await.map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+        Ok::<_, sea_orm::DbErr>((backlog, open, overdue, collecting))
+    };
+    match counts.await {
+        Ok((backlog, open, overdue, collecting)) => {
+            m.outbox_backlog.set(backlog as i64);
+            m.appeals_open.set(open as i64);
+            m.appeals_overdue.set(overdue as i64);
+            m.petitions_collecting.set(collecting as i64);
+        }
+        // The request metrics are still worth serving when the database is down.
+        Err(e) => tracing::warn!(error = %e, "metrics: cannot read the database gauges"),
+    }
+    Response::builder().content_type("application/openmetrics-text; version=1.0.0; charset=utf-8").body(m.render())
+}

@@ -37,6 +37,8 @@ pub struct AppState {
     /// Poked after a transaction that queued mail commits, so the worker delivers at once.
     pub mail_wake: Arc<Notify>,
     pub limits: Arc<rate_limit::RateLimits>,
+    /// Prometheus metrics served at `/metrics`.
+    pub metrics: Arc<crate::telemetry::prometheus::Metrics>,
     /// Batches every signature operation of this instance (see `storage::petitions`).
     pub signatures: storage::petitions::SignatureWriter,
 }

@@ -453,14 +453,17 @@ async fn staff(
     organisation_id: i32,
     heads_only: bool,
 ) -> Result<Vec<Recipient>, AppError> {
-    let mut members = organisation_members::Entity::find()
-        .filter(organisation_members::Column::OrganisationId.eq(organisation_id))
-        .filter(organisation_members::Column::RemovedAt.is_null());
+    let mut members = sea_orm::sea_query::Query::select()
+        .column(organisation_members::Column::AccountId)
+        .from(organisation_members::Entity)
+        .and_where(organisation_members::Column::OrganisationId.eq(organisation_id))
+        .and_where(organisation_members::Column::RemovedAt.is_null())
+        .to_owned();
     if heads_only {
-        members = members.filter(organisation_members::Column::Role.eq("head"));
+        members.and_where(organisation_members::Column::Role.eq("head"));
     }
-    let ids: Vec<i32> = members.all(conn).await?.into_iter().map(|m| m.account_id).collect();
-    let mut out = people(conn, Condition::all().add(accounts::Column::Id.is_in(ids))).await?;
+    // The members' accounts in one query (a sub-select), not the members first and then their accounts.
+    let mut out = people(conn, Condition::all().add(accounts::Column::Id.in_subquery(members))).await?;
     if !heads_only
         && let Some(org) = organisations::Entity::find_by_id(organisation_id).one(conn).await?
         && let Some(email) = org.email
@@ -880,4 +883,16 @@ pub async fn is_member(db: &DatabaseConnection, organisation_id: i32, account_id
         .count(db)
         .await?
         > 0)
+}
+
+/// Appeals awaiting an answer, and how many of them are past their deadline.
+pub async fn open_counts(db: &DatabaseConnection) -> Result<(u64, u64), AppError> {
+    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code()).collect();
+    let all = appeals::Entity::find().filter(appeals::Column::Status.is_in(open.clone())).count(db).await?;
+    let overdue = appeals::Entity::find()
+        .filter(appeals::Column::Status.is_in(open))
+        .filter(appeals::Column::OverdueAt.is_not_null())
+        .count(db)
+        .await?;
+    Ok((all, overdue))
 }

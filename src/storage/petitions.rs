@@ -799,3 +799,8 @@ async fn confirm(
     *delta.entry(signature.petition_id).or_default() += 1;
     Ok(Ok(SignatureOutcome::Confirmed { petition_id: signature.petition_id }))
 }
+
+/// Petitions collecting signatures now.
+pub async fn collecting_count(db: &DatabaseConnection) -> Result<u64, AppError> {
+    Ok(petitions::Entity::find().filter(petitions::Column::Status.eq(Status::Collecting.code())).count(db).await?)
+}

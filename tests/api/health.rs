@@ -49,3 +49,45 @@ async fn the_committed_openapi_yaml_matches_the_code() {
         "openapi.yaml is out of date; regenerate it with `cargo run -- openapi > openapi.yaml`"
     );
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_show_open_and_overdue_appeals() {
+    let app = crate::helpers::TestAppBuilder::new()
+        .await
+        .with_smtp()
+        .configure(|s| s.watcher.interval_seconds = 1)
+        .spawn()
+        .await;
+    let city = crate::city::build(&app).await;
+    let paper = serde_json::json!({
+        "channel": "paper", "received_at": (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339(),
+        "kind": "application", "subject": "Repair the roof", "text": "The roof of Shkilna 12 leaks into flat 40.",
+        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Shkilna 12"
+    });
+    let registered = app.post("/api/v1/appeals/registrations", Some(&city.housing_officer), paper).await;
+    let id = registered.body["id"].as_i64().unwrap();
+    for _ in 0..100 {
+        let seen = app.get(&format!("/api/v1/appeals/{id}"), Some(&city.housing_officer)).await;
+        if !seen.body["deadline"]["overdue_at"].is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.get("/wp-login.php", None).await;
+
+    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("hromada_appeals_open 1"), "{text}");
+    assert!(text.contains("hromada_appeals_overdue 1"), "{text}");
+    assert!(text.contains("hromada_outbox_backlog "), "{text}");
+    assert!(
+        text.contains(
+            r#"hromada_http_requests_total{method="POST",route="/api/v1/appeals/registrations",status="201"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="/api/v1/appeals/:id",status="200""#), "ids are folded: {text}");
+    assert!(text.contains(r#"route="unmatched""#));
+    assert!(!text.contains("wp-login"));
+}
