@@ -70,6 +70,7 @@ impl Application {
             db,
             signatures,
             metrics: crate::telemetry::prometheus::Metrics::new(),
+            sessions: Arc::default(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             settings: Arc::new(settings),
             mail_wake,

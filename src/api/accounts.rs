@@ -276,7 +276,9 @@ impl AccountsApi {
     #[oai(path = "/sessions/current", method = "delete")]
     async fn logout(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<NoContent> {
         state.authenticate(&auth).await?;
-        storage::accounts::revoke_session(&state.db, &token_digest(&auth.0.token), Utc::now()).await?;
+        let digest = token_digest(&auth.0.token);
+        storage::accounts::revoke_session(&state.db, &digest, Utc::now()).await?;
+        state.sessions.forget(&digest);
         Ok(NoContent::Done)
     }
 
@@ -340,6 +342,8 @@ impl AccountsApi {
         let password = Password::parse(&body.new_password, "new_password")?;
         let hash = blocking(move || password.hash()).await??;
         storage::accounts::reset_password(&state.db, &token_digest(&body.token), hash, Utc::now()).await?;
+        // Every session of the account ended; which tokens were cached for it is not known here.
+        state.sessions.forget_all();
         Ok(NoContent::Done)
     }
 
@@ -365,6 +369,7 @@ impl AccountsApi {
         authorize(&principal, Action::ChangeAccountRole { target_account_id: id.0 })?;
         let role = Role::parse(&body.role)?;
         let account = storage::accounts::change_role(&state.db, principal.account_id, id.0, role, Utc::now()).await?;
+        state.sessions.forget_all();
         Ok(Json(account.into()))
     }
 }

@@ -37,6 +37,8 @@ pub struct AppState {
     /// Poked after a transaction that queued mail commits, so the worker delivers at once.
     pub mail_wake: Arc<Notify>,
     pub limits: Arc<rate_limit::RateLimits>,
+    /// Sessions looked up in the last moment (see [`SessionCache`]).
+    pub sessions: Arc<SessionCache>,
     /// Prometheus metrics served at `/metrics`.
     pub metrics: Arc<crate::telemetry::prometheus::Metrics>,
     /// Batches every signature operation of this instance (see `storage::petitions`).
@@ -117,32 +119,34 @@ impl AppState {
         Ok(Some(self.authenticate_token(token.trim()).await?.0))
     }
 
-    /// The caller's account, when the request carries a bearer token.
-    pub async fn optional_principal_with_account(
-        &self,
-        req: &Request,
-    ) -> Result<Option<entity::accounts::Model>, AppError> {
+    /// The digest of the request's bearer token, if it carries one.
+    pub fn bearer_digest(&self, req: &Request) -> Result<Option<String>, AppError> {
         let Some(header) = req.header("authorization") else { return Ok(None) };
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
             .ok_or_else(|| AppError::Unauthorized("send `Authorization: Bearer <token>`".into()))?;
-        let account = storage::accounts::account_for_session(&self.db, &token_digest(token.trim()), Utc::now())
-            .await?
-            .ok_or_else(|| {
-                AppError::Unauthorized("the token is unknown, expired or logged out; log in again".into())
-            })?;
-        Ok(Some(account))
+        Ok(Some(token_digest(token.trim())))
     }
 
-    async fn authenticate_token(&self, token: &str) -> Result<(Principal, entity::accounts::Model), AppError> {
+    /// The account of a live session, from the short-lived cache or the database.
+    async fn account_for_token(&self, token: &str) -> Result<entity::accounts::Model, AppError> {
         let digest = token_digest(token);
+        if let Some(account) = self.sessions.get(&digest) {
+            return Ok(account);
+        }
         let account =
             storage::accounts::account_for_session(&self.db, &digest, Utc::now()).await?.ok_or_else(|| {
                 AppError::Unauthorized(
                     "the token is unknown, expired or logged out; log in again at POST /api/v1/sessions".into(),
                 )
             })?;
+        self.sessions.put(digest, account.clone());
+        Ok(account)
+    }
+
+    async fn authenticate_token(&self, token: &str) -> Result<(Principal, entity::accounts::Model), AppError> {
+        let account = self.account_for_token(token).await?;
         let principal = Principal {
             account_id: account.id,
             role: Role::parse(&account.role).map_err(|_| anyhow::anyhow!("account {} has a bad role", account.id))?,
@@ -171,5 +175,50 @@ impl AppState {
             }
         }
         req.remote_addr().as_socket_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+}
+
+/// Sessions looked up in the last [`SessionCache::TTL`], so a burst of requests with one token (a
+/// citizen signing, an officer working through a queue) does not read the same session each time.
+/// A logout here forgets the session at once; a password reset or role change here forgets every
+/// session; a logout on another instance sharing the database takes effect here within the TTL.
+#[derive(Default)]
+pub struct SessionCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, entity::accounts::Model)>>,
+}
+
+impl SessionCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+    const MAX_ENTRIES: usize = 100_000;
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, entity::accounts::Model)>>
+    {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn get(&self, digest: &str) -> Option<entity::accounts::Model> {
+        let entries = self.lock();
+        entries.get(digest).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, account)| account.clone())
+    }
+
+    pub fn put(&self, digest: String, account: entity::accounts::Model) {
+        let mut entries = self.lock();
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
+            if entries.len() >= Self::MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(digest, (std::time::Instant::now(), account));
+    }
+
+    pub fn forget(&self, digest: &str) {
+        self.lock().remove(digest);
+    }
+
+    pub fn forget_all(&self) {
+        self.lock().clear();
     }
 }

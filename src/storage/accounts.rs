@@ -321,16 +321,15 @@ pub async fn account_for_session(
     digest: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<accounts::Model>, AppError> {
-    let session = sessions::Entity::find()
-        .filter(sessions::Column::TokenHash.eq(digest))
-        .filter(sessions::Column::RevokedAt.is_null())
-        .filter(sessions::Column::ExpiresAt.gt(now))
-        .one(db)
-        .await?;
-    match session {
-        Some(session) => Ok(accounts::Entity::find_by_id(session.account_id).one(db).await?),
-        None => Ok(None),
-    }
+    // One round trip: the account whose live session has this digest.
+    let live_session = sea_orm::sea_query::Query::select()
+        .column(sessions::Column::AccountId)
+        .from(sessions::Entity)
+        .and_where(sessions::Column::TokenHash.eq(digest))
+        .and_where(sessions::Column::RevokedAt.is_null())
+        .and_where(sessions::Column::ExpiresAt.gt(now))
+        .to_owned();
+    Ok(accounts::Entity::find().filter(accounts::Column::Id.in_subquery(live_session)).one(db).await?)
 }
 
 /// Logs a session out. Revoked sessions stay stored (no hard deletes); they just stop working.

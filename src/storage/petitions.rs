@@ -7,13 +7,16 @@
 //! counter update per petition per batch, the threshold transition if it was crossed. The caller is
 //! answered only after that commit, so an acknowledged signature is stored and counted; the count shown
 //! is exact as of the last committed batch.
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::Arc,
+};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{accounts, organisation_members, petition_statutes, petitions, signatures};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde_json::json;
@@ -524,6 +527,9 @@ pub async fn collection_ended(db: &DatabaseConnection, now: DateTime<Utc>) -> Re
 pub enum SignatureOp {
     /// Sign. A signature without an account is `pending` until its e-mail is confirmed.
     Sign { petition_id: i32, account_id: Option<i32>, full_name: String, email: Email, notify: bool },
+    /// Sign as the account of a login session; the writer looks up every session of a batch in one query
+    /// instead of one per request.
+    SignWithSession { petition_id: i32, token_digest: String, notify: bool },
     /// Confirm an e-mail signature with the token from the mail.
     Confirm { token: String },
     /// Withdraw a confirmed signature while collection runs.
@@ -562,11 +568,21 @@ pub struct WriterContext {
 /// Most operations one transaction takes.
 const MAX_BATCH: usize = 512;
 
+/// Batches written at the same time on PostgreSQL.
+const POSTGRES_WRITERS: usize = 4;
+
 impl SignatureWriter {
-    /// Starts the writer task; it stops when every sender is dropped.
+    /// Starts the writer tasks; they stop when every sender is dropped.
+    ///
+    /// On PostgreSQL a few batches are written at once, so one batch's round trips and commit overlap
+    /// the next; on SQLite, which has one writer anyway, a single task.
     pub fn start(ctx: WriterContext) -> SignatureWriter {
         let (sender, receiver) = mpsc::channel(8 * MAX_BATCH);
-        tokio::spawn(run_writer(ctx, receiver));
+        let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+        let writers = if super::is_sqlite(&ctx.db) { 1 } else { POSTGRES_WRITERS };
+        for _ in 0..writers {
+            tokio::spawn(run_writer(ctx.clone(), receiver.clone()));
+        }
         SignatureWriter { sender }
     }
 
@@ -580,9 +596,10 @@ impl SignatureWriter {
     }
 }
 
-async fn run_writer(ctx: WriterContext, mut receiver: mpsc::Receiver<(SignatureOp, Reply)>) {
+async fn run_writer(ctx: WriterContext, receiver: Arc<tokio::sync::Mutex<mpsc::Receiver<(SignatureOp, Reply)>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    // Take whatever is waiting (at least one), then let the next writer take the queue.
+    while receiver.lock().await.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let ops: Vec<SignatureOp> = batch.iter().map(|(op, _)| op.clone()).collect();
         match write_batch(&ctx, &ops).await {
             Ok(outcomes) => {
@@ -616,11 +633,12 @@ async fn write_batch(
 ) -> Result<Vec<Result<SignatureOutcome, AppError>>, AppError> {
     let now = Utc::now();
     let txn = super::begin_write(&ctx.db).await?;
-    let petition_ids: HashSet<i32> = ops
+    let resolved = resolve_sessions(&txn, ops, now).await?;
+    let petition_ids: HashSet<i32> = resolved
         .iter()
         .filter_map(|op| match op {
-            SignatureOp::Sign { petition_id, .. } | SignatureOp::Withdraw { petition_id, .. } => Some(*petition_id),
-            SignatureOp::Confirm { .. } => None,
+            Ok(SignatureOp::Sign { petition_id, .. } | SignatureOp::Withdraw { petition_id, .. }) => Some(*petition_id),
+            _ => None,
         })
         .collect();
     let mut petitions_by_id: HashMap<i32, petitions::Model> = petitions::Entity::find()
@@ -630,10 +648,10 @@ async fn write_batch(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let signed_emails: Vec<String> = ops
+    let signed_emails: Vec<String> = resolved
         .iter()
         .filter_map(|op| match op {
-            SignatureOp::Sign { email, .. } => Some(email.to_string()),
+            Ok(SignatureOp::Sign { email, .. }) => Some(email.to_string()),
             _ => None,
         })
         .collect();
@@ -655,8 +673,16 @@ async fn write_batch(
     let mut inserts = Vec::new();
     let mut confirm_mails = Vec::new();
     let mut delta: BTreeMap<i32, i64> = BTreeMap::new();
-    for op in ops {
-        let outcome = match op {
+    for op in resolved {
+        let op = match op {
+            Ok(op) => op,
+            Err(refused) => {
+                outcomes.push(Err(refused));
+                continue;
+            }
+        };
+        let outcome = match &op {
+            SignatureOp::SignWithSession { .. } => Err(AppError::Internal(anyhow::anyhow!("an unresolved session"))),
             SignatureOp::Sign { petition_id, account_id, full_name, email, notify } => {
                 match collecting(petitions_by_id.get(petition_id), *petition_id, now) {
                     Err(e) => Err(e),
@@ -716,25 +742,6 @@ async fn write_batch(
     if !inserts.is_empty() {
         signatures::Entity::insert_many(inserts).exec(&txn).await?;
     }
-    let calendar = super::calendar::calendar(&txn, ctx.martial_law).await?;
-    for (petition_id, change) in delta {
-        if change == 0 {
-            continue;
-        }
-        // One counter update per petition per batch, not per signature.
-        petitions::Entity::update_many()
-            .col_expr(petitions::Column::SignatureCount, Expr::col(petitions::Column::SignatureCount).add(change))
-            .filter(petitions::Column::Id.eq(petition_id))
-            .exec(&txn)
-            .await?;
-        let row = get(&txn, petition_id).await?;
-        let reached = row.signature_threshold.is_some_and(|t| row.signature_count >= i64::from(t));
-        if row.status == Status::Collecting.code() && reached {
-            let command = Command::ReachThreshold { count: row.signature_count };
-            let system = Actor { system: true, ..Default::default() };
-            transition_in(&txn, &calendar, &ctx.public_url, &row, system, command, now).await?;
-        }
-    }
     for (petition_id, full_name, email, token) in confirm_mails {
         let title = petitions_by_id.get(&petition_id).map(|p| p.title.clone()).unwrap_or_default();
         let facts = PetitionMail {
@@ -753,8 +760,99 @@ async fn write_batch(
         mail.kind = "signature_confirmation";
         super::notify::enqueue(&txn, &mail, now).await?;
     }
+    // The counters last, in petition order: each row is locked only from its update to the commit, and
+    // concurrent writers lock rows in the same order, so they queue rather than deadlock.
+    let mut calendar = None;
+    for (petition_id, change) in delta {
+        if change == 0 {
+            continue;
+        }
+        // One counter update per petition per batch, not per signature.
+        let updated = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                txn.get_database_backend(),
+                "UPDATE petitions SET signature_count = signature_count + $1 WHERE id = $2 \
+                 RETURNING signature_count, status, signature_threshold",
+                [change.into(), petition_id.into()],
+            ))
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("there is no petition {petition_id}")))?;
+        let count: i64 = updated.try_get("", "signature_count")?;
+        let status: String = updated.try_get("", "status")?;
+        let threshold: Option<i32> = updated.try_get("", "signature_threshold")?;
+        if status == Status::Collecting.code() && threshold.is_some_and(|t| count >= i64::from(t)) {
+            if calendar.is_none() {
+                calendar = Some(super::calendar::calendar(&txn, ctx.martial_law).await?);
+            }
+            let row = get(&txn, petition_id).await?;
+            let command = Command::ReachThreshold { count };
+            let system = Actor { system: true, ..Default::default() };
+            let calendar = calendar.as_ref().expect("loaded above");
+            transition_in(&txn, calendar, &ctx.public_url, &row, system, command, now).await?;
+        }
+    }
     txn.commit().await?;
     Ok(outcomes)
+}
+
+/// Turns every `SignWithSession` into the account's `Sign` (two queries for the whole batch), or into
+/// 401 when the session is unknown, expired or logged out.
+async fn resolve_sessions(
+    txn: &DatabaseTransaction,
+    ops: &[SignatureOp],
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<SignatureOp, AppError>>, AppError> {
+    let digests: Vec<&str> = ops
+        .iter()
+        .filter_map(|op| match op {
+            SignatureOp::SignWithSession { token_digest, .. } => Some(token_digest.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut accounts_by_digest: HashMap<String, accounts::Model> = HashMap::new();
+    if !digests.is_empty() {
+        let live: Vec<(String, i32)> = entity::sessions::Entity::find()
+            .select_only()
+            .columns([entity::sessions::Column::TokenHash, entity::sessions::Column::AccountId])
+            .filter(entity::sessions::Column::TokenHash.is_in(digests))
+            .filter(entity::sessions::Column::RevokedAt.is_null())
+            .filter(entity::sessions::Column::ExpiresAt.gt(now))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let by_id: HashMap<i32, accounts::Model> = accounts::Entity::find()
+            .filter(accounts::Column::Id.is_in(live.iter().map(|(_, id)| *id)))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        for (digest, account_id) in live {
+            if let Some(account) = by_id.get(&account_id) {
+                accounts_by_digest.insert(digest, account.clone());
+            }
+        }
+    }
+    Ok(ops
+        .iter()
+        .map(|op| match op {
+            SignatureOp::SignWithSession { petition_id, token_digest, notify } => {
+                let account = accounts_by_digest.get(token_digest).ok_or_else(|| {
+                    AppError::Unauthorized(
+                        "the token is unknown, expired or logged out; log in again at POST /api/v1/sessions".into(),
+                    )
+                })?;
+                Ok(SignatureOp::Sign {
+                    petition_id: *petition_id,
+                    account_id: Some(account.id),
+                    full_name: account.full_name.clone(),
+                    email: Email::parse(&account.email)?,
+                    notify: *notify,
+                })
+            }
+            other => Ok(other.clone()),
+        })
+        .collect())
 }
 
 fn collecting(petition: Option<&petitions::Model>, id: i32, now: DateTime<Utc>) -> Result<(), AppError> {

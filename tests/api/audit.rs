@@ -76,9 +76,10 @@ async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_
     assert_eq!(verified["checked"], links.len());
 
     // Someone with database access rewrites the answer's history entry.
+    let subject = id.to_string();
     let answer_event = links
         .iter()
-        .find(|l| l["action"] == "answered" && l["subject_id"] == id.to_string())
+        .find(|l| l["action"] == "answered" && l["subject_id"] == subject.as_str())
         .expect("the answer is in the chain")["event_id"]
         .as_i64()
         .unwrap();

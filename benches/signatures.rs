@@ -1,0 +1,493 @@
+//! Petition signatures per second through the real HTTP API.
+//!
+//! Starts the real server in-process on a fresh database, creates verified signers with live sessions
+//! (written in bulk: logging in 300,000 people through Argon2 is not what is measured), publishes
+//! petitions, and runs closed-loop clients that sign through `POST /api/v1/petitions/{id}/signatures`:
+//! all on one hot petition, and spread over many. Each signer signs a petition once. Afterwards it checks,
+//! per petition, that every acknowledged signature is stored, confirmed and counted; exits non-zero if not.
+//!
+//! ```text
+//! cargo bench --bench signatures -- --database postgres --seconds 60 --clients 1,16,64
+//! cargo bench --bench signatures -- --database sqlite --seconds 20
+//! cargo bench --bench signatures -- --smoke
+//! ```
+mod support;
+
+use std::{
+    collections::HashMap,
+    process::ExitCode,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use clap::Parser;
+use entity::{accounts, petitions, sessions, signatures};
+use hromada::{
+    domain::{
+        accounts::{Password, SecretToken},
+        calendar::kyiv_date,
+        petitions::{Actor, Command, SigningMode, Statute},
+    },
+    storage,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use support::{Backend, percentile_ms};
+
+#[derive(Debug, Parser)]
+#[command(name = "signatures", about = "Petition signatures per second through the HTTP API")]
+struct Args {
+    #[arg(long, value_enum, default_value = "sqlite")]
+    database: Backend,
+    /// PostgreSQL: any database of the server to create the fresh `hromada_bench_*` database on.
+    #[arg(long, env = "BENCH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Measured seconds per run.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Unmeasured seconds before each run, on the same petitions (their signatures are still verified).
+    #[arg(long, default_value_t = 2)]
+    warmup: u64,
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    clients: Vec<usize>,
+    /// How many petitions the `spread` scenario signs (chosen per request).
+    #[arg(long, default_value_t = 200)]
+    petitions: usize,
+    /// Signers to create; each signs each petition at most once. Default: enough for 8,000/s.
+    #[arg(long)]
+    signers: Option<usize>,
+    /// 3 s runs at 1 and 8 clients on SQLite-sized numbers (explicit flags still win).
+    #[arg(long)]
+    smoke: bool,
+    /// Fail (exit 1) when the hot petition at the highest level signs fewer than this per second.
+    #[arg(long)]
+    min_throughput: Option<f64>,
+    /// Fail (exit 1) when its p99 exceeds this many milliseconds.
+    #[arg(long)]
+    max_p99_ms: Option<f64>,
+    #[arg(long)]
+    keep_database: bool,
+    #[arg(long)]
+    log: bool,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    /// Everybody signs the same petition (the viral case).
+    Hot,
+    /// Each signature goes to one of many petitions.
+    Spread,
+}
+
+struct Run {
+    scenario: Scenario,
+    clients: usize,
+    seconds: f64,
+    latencies_us: Vec<u64>,
+    errors: u64,
+    /// Acknowledged (201) signatures per petition.
+    acknowledged: HashMap<i32, u64>,
+    error_samples: Vec<String>,
+    ran_out: bool,
+    errors_in_warmup: u64,
+}
+
+impl Run {
+    fn throughput(&self) -> f64 {
+        (self.latencies_us.len() as u64 - self.errors) as f64 / self.seconds
+    }
+}
+
+fn main() -> ExitCode {
+    let mut args = Args::parse();
+    if args.smoke {
+        let explicit = |flag: &str| std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+        if !explicit("--seconds") {
+            args.seconds = 3;
+        }
+        if !explicit("--clients") {
+            args.clients = vec![1, 8];
+        }
+        if !explicit("--petitions") {
+            args.petitions = 20;
+        }
+    }
+    if args.clients.is_empty() || args.clients.contains(&0) || args.seconds == 0 || args.petitions == 0 {
+        eprintln!("--clients, --seconds and --petitions must be positive");
+        return ExitCode::from(2);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    match runtime.block_on(run(args)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("benchmark failed: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<bool> {
+    if args.log {
+        hromada::telemetry::init(hromada::config::LogFormat::Text, "info");
+    }
+    let database = support::fresh_database(args.database, args.database_url.as_deref()).await?;
+    let server = support::start(database).await?;
+    let result = bench(&args, &server.address, &server.db).await;
+    server.stop(args.keep_database).await?;
+    result
+}
+
+async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::Result<bool> {
+    let setup = Instant::now();
+    let council = statute_without_limit(db).await?;
+    let signers = args.signers.unwrap_or((((args.seconds + args.warmup) as usize) * 8000).max(20_000));
+    eprintln!("creating {signers} verified signers with sessions…");
+    let tokens = Arc::new(signers_with_sessions(db, signers).await?);
+    if args.database == Backend::Postgres {
+        // Settle the bulk insert (statistics, a checkpoint) so the first run does not pay for it.
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("VACUUM ANALYZE accounts, sessions").await?;
+        db.execute_unprepared("CHECKPOINT").await?;
+    }
+    eprintln!("setup took {:.1} s", setup.elapsed().as_secs_f64());
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).pool_max_idle_per_host(256).build()?;
+    let load_before = support::load_average();
+
+    let mut runs = Vec::new();
+    // Signers are handed out in order within a run (warm-up included) and reused by the next run's petitions.
+    let next_signer = Arc::new(AtomicUsize::new(0));
+    for scenario in [Scenario::Hot, Scenario::Spread] {
+        for &clients in &args.clients {
+            let count = if scenario == Scenario::Hot { 1 } else { args.petitions };
+            let petitions = publish_petitions(db, council, count).await?;
+            let warm = if args.warmup > 0 {
+                let warmup = Duration::from_secs(args.warmup);
+                Some(drive(&http, address, &tokens, &petitions, scenario, clients, warmup, &next_signer).await)
+            } else {
+                None
+            };
+            let mut run = drive(
+                &http,
+                address,
+                &tokens,
+                &petitions,
+                scenario,
+                clients,
+                Duration::from_secs(args.seconds),
+                &next_signer,
+            )
+            .await;
+            if let Some(warm) = warm {
+                for (petition, n) in warm.acknowledged {
+                    *run.acknowledged.entry(petition).or_default() += n;
+                }
+                run.errors_in_warmup = warm.errors;
+                run.ran_out |= warm.ran_out;
+            }
+            next_signer.store(0, Ordering::Relaxed);
+            eprintln!(
+                "{} {:?} {clients:>3} clients: {:.0} signatures/s, p99 {:.1} ms, {} errors",
+                args.database.name(),
+                scenario,
+                run.throughput(),
+                percentile_ms(&run.latencies_us, 0.99),
+                run.errors
+            );
+            runs.push(run);
+        }
+    }
+
+    println!();
+    println!(
+        "{:<9} {:<7} {:>7} {:>9} {:>7} {:>12} {:>8} {:>8} {:>8} {:>8}",
+        "database", "case", "clients", "requests", "errors", "signatures/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
+    );
+    for r in &runs {
+        println!(
+            "{:<9} {:<7} {:>7} {:>9} {:>7} {:>12.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            args.database.name(),
+            format!("{:?}", r.scenario).to_lowercase(),
+            r.clients,
+            r.latencies_us.len(),
+            r.errors,
+            r.throughput(),
+            percentile_ms(&r.latencies_us, 0.50),
+            percentile_ms(&r.latencies_us, 0.90),
+            percentile_ms(&r.latencies_us, 0.99),
+            r.latencies_us.last().copied().unwrap_or_default() as f64 / 1000.0,
+        );
+    }
+    println!(
+        "({}s per run after {}s warm-up; every request counts, errors included; server, clients and database share {} CPUs; \
+         load average before {load_before}, after {})",
+        args.seconds,
+        args.warmup,
+        support::cpus(),
+        support::load_average()
+    );
+    for sample in runs.iter().flat_map(|r| r.error_samples.iter()).take(5) {
+        println!("error sample: {sample}");
+    }
+    let warmup_errors: u64 = runs.iter().map(|r| r.errors_in_warmup).sum();
+    if warmup_errors > 0 {
+        println!("note: {warmup_errors} requests failed during warm-ups");
+    }
+    if runs.iter().any(|r| r.ran_out) {
+        println!("note: the signers ran out in some run; give more with --signers");
+    }
+
+    let mut passed = verify(db, &runs).await?;
+    let hot = runs.iter().filter(|r| r.scenario == Scenario::Hot).max_by_key(|r| r.clients).expect("a hot run");
+    if let Some(min) = args.min_throughput
+        && hot.throughput() < min
+    {
+        println!("FAIL: {:.1} signatures/s on the hot petition is below --min-throughput {min}", hot.throughput());
+        passed = false;
+    }
+    if let Some(max) = args.max_p99_ms
+        && percentile_ms(&hot.latencies_us, 0.99) > max
+    {
+        println!(
+            "FAIL: p99 {:.2} ms on the hot petition is over --max-p99-ms {max}",
+            percentile_ms(&hot.latencies_us, 0.99)
+        );
+        passed = false;
+    }
+    Ok(passed)
+}
+
+/// Terms from today that no run can exhaust, so collection never stops at the threshold mid-run.
+async fn statute_without_limit(db: &DatabaseConnection) -> anyhow::Result<i32> {
+    let council = storage::directory::list_organisations(db)
+        .await?
+        .into_iter()
+        .find(|o| o.kind == "council")
+        .ok_or_else(|| anyhow::anyhow!("the example city has no council"))?;
+    let statute = Statute {
+        id: 0,
+        council_id: council.id,
+        effective_from: kyiv_date(Utc::now()),
+        signature_threshold: 1_000_000,
+        collection_days: 60,
+        title_max_chars: 200,
+        text_max_chars: 10_000,
+        signing_mode: SigningMode::AccountOrEmail,
+    };
+    storage::petitions::add_statute(db, None, &statute, Utc::now()).await?;
+    Ok(council.id)
+}
+
+/// Accounts and live sessions written in bulk; returns each signer's bearer token.
+async fn signers_with_sessions(db: &DatabaseConnection, count: usize) -> anyhow::Result<Vec<String>> {
+    let hash = Password::parse("bench password that is long enough", "password")
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .hash()?;
+    let now = Utc::now();
+    let run = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let mut tokens = Vec::with_capacity(count);
+    for chunk_start in (0..count).step_by(1000) {
+        let chunk = chunk_start..(chunk_start + 1000).min(count);
+        let rows = chunk.clone().map(|i| accounts::ActiveModel {
+            email: Set(format!("signer{i}.{run}@bench.example.org")),
+            full_name: Set(format!("Signer Number{i}")),
+            password_hash: Set(hash.clone()),
+            language: Set("uk".into()),
+            role: Set("citizen".into()),
+            email_verified_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        accounts::Entity::insert_many(rows).exec(db).await?;
+        let emails: Vec<String> = chunk.clone().map(|i| format!("signer{i}.{run}@bench.example.org")).collect();
+        let ids: HashMap<String, i32> = accounts::Entity::find()
+            .filter(accounts::Column::Email.is_in(emails.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.email, a.id))
+            .collect();
+        let mut sessions_rows = Vec::with_capacity(emails.len());
+        for email in &emails {
+            let token = SecretToken::generate();
+            sessions_rows.push(sessions::ActiveModel {
+                account_id: Set(ids[email]),
+                token_hash: Set(token.digest()),
+                created_at: Set(now),
+                expires_at: Set(now + chrono::Duration::days(1)),
+                revoked_at: Set(None),
+                ..Default::default()
+            });
+            tokens.push(token.as_str().to_owned());
+        }
+        sessions::Entity::insert_many(sessions_rows).exec(db).await?;
+    }
+    Ok(tokens)
+}
+
+/// Submits and publishes `count` petitions (through the library: setup is not measured).
+async fn publish_petitions(db: &DatabaseConnection, council_id: i32, count: usize) -> anyhow::Result<Vec<i32>> {
+    let author = accounts::Entity::find().one(db).await?.ok_or_else(|| anyhow::anyhow!("no account"))?;
+    let calendar = storage::calendar::calendar(db, true).await?;
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let submission = storage::petitions::Submission {
+            council_id,
+            author_account_id: author.id,
+            author_name: author.full_name.clone(),
+            title: format!("Benchmark petition {n}"),
+            text: "We ask the council to measure how many signatures per second this service takes.".into(),
+            category_id: None,
+        };
+        let row = storage::petitions::submit(db, &calendar, submission, Utc::now()).await?;
+        let statute = storage::petitions::statute_in_force(db, council_id, kyiv_date(Utc::now()))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no statute"))?;
+        let moderator = Actor { account_id: Some(author.id), moderator: true, ..Default::default() };
+        storage::petitions::transition(
+            db,
+            &calendar,
+            "http://bench",
+            row.id,
+            moderator,
+            Command::Publish { statute },
+            Utc::now(),
+        )
+        .await?;
+        ids.push(row.id);
+    }
+    Ok(ids)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn drive(
+    http: &reqwest::Client,
+    address: &str,
+    tokens: &Arc<Vec<String>>,
+    petitions: &[i32],
+    scenario: Scenario,
+    clients: usize,
+    duration: Duration,
+    next_signer: &Arc<AtomicUsize>,
+) -> Run {
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|client| {
+            let (http, tokens, next_signer) = (http.clone(), tokens.clone(), next_signer.clone());
+            let petitions = petitions.to_vec();
+            let address = address.to_owned();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0;
+                let mut acknowledged: HashMap<i32, u64> = HashMap::new();
+                let mut samples = Vec::new();
+                let mut ran_out = false;
+                let mut n = client;
+                while Instant::now() < deadline {
+                    let signer = next_signer.fetch_add(1, Ordering::Relaxed);
+                    let Some(token) = tokens.get(signer) else {
+                        ran_out = true;
+                        break;
+                    };
+                    n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    let petition = match scenario {
+                        Scenario::Hot => petitions[0],
+                        Scenario::Spread => petitions[(n >> 33) % petitions.len()],
+                    };
+                    let sent = Instant::now();
+                    let response = http
+                        .post(format!("{address}/api/v1/petitions/{petition}/signatures"))
+                        .bearer_auth(token)
+                        .json(&serde_json::json!({"notify": false}))
+                        .send()
+                        .await;
+                    let outcome = match response {
+                        Ok(r) if r.status().as_u16() == 201 => {
+                            let _ = r.bytes().await;
+                            Ok(())
+                        }
+                        Ok(r) => Err(format!("{} {}", r.status(), r.text().await.unwrap_or_default())),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    latencies.push(sent.elapsed().as_micros() as u64);
+                    match outcome {
+                        Ok(()) => *acknowledged.entry(petition).or_default() += 1,
+                        Err(sample) => {
+                            errors += 1;
+                            if samples.len() < 3 {
+                                samples.push(sample);
+                            }
+                        }
+                    }
+                }
+                (latencies, errors, acknowledged, samples, ran_out)
+            })
+        })
+        .collect();
+    let mut run = Run {
+        scenario,
+        clients,
+        seconds: 0.0,
+        latencies_us: Vec::new(),
+        errors: 0,
+        acknowledged: HashMap::new(),
+        error_samples: Vec::new(),
+        ran_out: false,
+        errors_in_warmup: 0,
+    };
+    for task in tasks {
+        if let Ok((latencies, errors, acknowledged, samples, ran_out)) = task.await {
+            run.latencies_us.extend(latencies);
+            run.errors += errors;
+            for (petition, n) in acknowledged {
+                *run.acknowledged.entry(petition).or_default() += n;
+            }
+            run.error_samples.extend(samples);
+            run.ran_out |= ran_out;
+        }
+    }
+    run.seconds = started.elapsed().as_secs_f64();
+    run.latencies_us.sort_unstable();
+    run
+}
+
+/// Every acknowledged signature is stored as confirmed, and each petition's count says so.
+async fn verify(db: &DatabaseConnection, runs: &[Run]) -> anyhow::Result<bool> {
+    let mut acknowledged: HashMap<i32, u64> = HashMap::new();
+    for run in runs {
+        for (petition, n) in &run.acknowledged {
+            *acknowledged.entry(*petition).or_default() += n;
+        }
+    }
+    let mut passed = true;
+    let (mut total_ack, mut total_rows) = (0, 0);
+    for (petition, acked) in &acknowledged {
+        let rows = signatures::Entity::find()
+            .filter(signatures::Column::PetitionId.eq(*petition))
+            .filter(signatures::Column::Status.eq("confirmed"))
+            .count(db)
+            .await?;
+        let counted = petitions::Entity::find_by_id(*petition).one(db).await?.map(|p| p.signature_count).unwrap_or(-1);
+        total_ack += acked;
+        total_rows += rows;
+        if rows != *acked || counted != *acked as i64 {
+            println!("FAIL: petition {petition}: {acked} acknowledged, {rows} stored, counter says {counted}");
+            passed = false;
+        }
+    }
+    if passed {
+        println!(
+            "PASS: all {total_ack} acknowledged signatures on {} petitions are stored ({total_rows} rows) and counted",
+            acknowledged.len()
+        );
+    }
+    Ok(passed)
+}

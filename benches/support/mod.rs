@@ -1,0 +1,145 @@
+//! What the HTTP benchmarks share: a fresh database, the real server in-process, percentiles.
+#![allow(dead_code)]
+use std::time::Duration;
+
+use clap::ValueEnum;
+use hromada::{config::Settings, startup::Application};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A fresh database: a new `hromada_bench_*` database on the PostgreSQL server of `server_url`, or a
+/// temporary SQLite file. Dropped (or deleted) by [`Server::stop`].
+pub struct FreshDatabase {
+    pub url: String,
+    drop_with: Option<(String, String)>,
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+pub async fn fresh_database(backend: Backend, server_url: Option<&str>) -> anyhow::Result<FreshDatabase> {
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    match backend {
+        Backend::Postgres => {
+            let admin_url = server_url.unwrap_or("postgres://postgres@127.0.0.1:5432/postgres").to_owned();
+            let name = format!("hromada_bench_{}", &suffix[..12]);
+            let admin = sea_orm::Database::connect(&admin_url).await?;
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
+            admin.close().await?;
+            let mut url = url::Url::parse(&admin_url)?;
+            url.set_path(&format!("/{name}"));
+            Ok(FreshDatabase { url: url.to_string(), drop_with: Some((admin_url, name)), sqlite_file: None })
+        }
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("hromada-bench-{suffix}.db"));
+            Ok(FreshDatabase {
+                url: format!("sqlite://{}?mode=rwc", path.display()),
+                drop_with: None,
+                sqlite_file: Some(path),
+            })
+        }
+    }
+}
+
+/// The real application serving on a random port.
+pub struct Server {
+    pub address: String,
+    pub db: DatabaseConnection,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    database: FreshDatabase,
+    mail_dir: std::path::PathBuf,
+}
+
+/// Settings for a benchmark run: rate limits out of the way, the watcher off, mail to a folder.
+pub fn bench_settings(database_url: &str) -> anyhow::Result<(Settings, std::path::PathBuf)> {
+    let mail_dir = std::env::temp_dir().join(format!("hromada-bench-mail-{}", uuid::Uuid::new_v4().simple()));
+    let mut settings = Settings {
+        database_url: database_url.to_owned(),
+        bind: "127.0.0.1:0".parse()?,
+        example_directory: true,
+        mail_dir: mail_dir.clone(),
+        shutdown_grace_seconds: 10,
+        ..Default::default()
+    };
+    settings.watcher.enabled = false;
+    settings.rate_limits.login_per_minute = 1_000_000;
+    settings.rate_limits.register_per_hour = 1_000_000;
+    settings.rate_limits.password_reset_per_hour = 1_000_000;
+    settings.rate_limits.sign_per_minute = 1_000_000;
+    Ok((settings, mail_dir))
+}
+
+pub async fn start(database: FreshDatabase) -> anyhow::Result<Server> {
+    let (settings, mail_dir) = bench_settings(&database.url)?;
+    let app = Application::build(settings).await?;
+    let address = format!("http://{}", app.local_addr());
+    let db = app.state().db.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    Ok(Server { address, db, stop, task, database, mail_dir })
+}
+
+impl Server {
+    /// Stops the server, then drops the database unless `keep`.
+    pub async fn stop(self, keep: bool) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        match tokio::time::timeout(Duration::from_secs(30), self.task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => eprintln!("the server stopped with an error: {e:#}"),
+            Ok(Err(e)) => eprintln!("the server task failed: {e}"),
+            Err(_) => eprintln!("the server did not stop within 30 s"),
+        }
+        self.db.close().await.ok();
+        if keep {
+            eprintln!("kept: database {}, mail folder {}", self.database.url, self.mail_dir.display());
+            return Ok(());
+        }
+        if let Some((admin_url, name)) = &self.database.drop_with {
+            let admin = sea_orm::Database::connect(admin_url).await?;
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+            admin.close().await.ok();
+        }
+        if let Some(path) = &self.database.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
+        Ok(())
+    }
+}
+
+/// The latency at `q` (0–1) in milliseconds, nearest rank over sorted microseconds.
+pub fn percentile_ms(sorted_us: &[u64], q: f64) -> f64 {
+    if sorted_us.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * sorted_us.len() as f64).ceil() as usize).clamp(1, sorted_us.len());
+    sorted_us[rank - 1] as f64 / 1000.0
+}
+
+/// The 1-, 5- and 15-minute load averages: anything else running skews the figures.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+pub fn cpus() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
