@@ -365,7 +365,8 @@ pub fn apply(
                 return Err(forbidden("petitions close when their collection period ends"));
             }
             let ended = petition.collection_ends_at.is_some_and(|end| now >= end);
-            if from != Status::Collecting || !ended {
+            let reached = petition.signature_threshold.is_some_and(|t| petition.signature_count >= i64::from(t));
+            if from != Status::Collecting || !ended || reached {
                 return Err(conflict("closed"));
             }
             next.status = Status::Closed;
