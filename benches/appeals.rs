@@ -83,6 +83,8 @@ struct LevelResult {
     errors: u64,
     seconds: f64,
     latencies_us: Vec<u64>,
+    /// Mails the outbox worker delivered per second during the level (two are queued per appeal).
+    mails_sent_per_second: f64,
     mail_backlog: u64,
 }
 
@@ -209,11 +211,11 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             let admin = sea_orm::Database::connect(admin_url).await?;
             admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
             admin.close().await.ok();
-        } else if args.database_url.is_none() {
-            if let Some(path) = database_url.strip_prefix("sqlite://").and_then(|p| p.split('?').next()) {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
-                }
+        } else if args.database_url.is_none()
+            && let Some(path) = database_url.strip_prefix("sqlite://").and_then(|p| p.split('?').next())
+        {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
         }
         let _ = std::fs::remove_dir_all(&mail_dir);
@@ -241,6 +243,7 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
         .collect();
     anyhow::ensure!(!category_ids.is_empty(), "the example city has no issue-report categories");
 
+    let load_before = load_average();
     let citizens = *args.clients.iter().max().expect("at least one level");
     eprintln!("creating and logging in {citizens} verified citizens…");
     let tokens = citizens_with_tokens(&http, address, db, citizens).await?;
@@ -254,10 +257,12 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
             acknowledged.extend(warm.acknowledged);
             error_samples.extend(warm.error_samples);
         }
+        let sent_before = sent_mails(db).await?;
         let started = Instant::now();
         let mut outcome =
             drive(&http, address, &tokens[..clients], &category_ids, Duration::from_secs(args.seconds)).await;
         let seconds = started.elapsed().as_secs_f64();
+        let mails_sent_per_second = (sent_mails(db).await? - sent_before) as f64 / seconds;
         outcome.latencies_us.sort_unstable();
         let mail_backlog = hromada::storage::notify::backlog(db).await?;
         let result = LevelResult {
@@ -266,10 +271,12 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
             errors: outcome.errors,
             seconds,
             latencies_us: outcome.latencies_us,
+            mails_sent_per_second,
             mail_backlog,
         };
         eprintln!(
-            "{backend} {clients:>3} clients: {:.0} appeals/s, p99 {:.1} ms, {} errors, mail backlog {mail_backlog}",
+            "{backend} {clients:>3} clients: {:.0} appeals/s, p99 {:.1} ms, {} errors, {mails_sent_per_second:.0} \
+             mails sent/s, mail backlog {mail_backlog}",
             result.throughput(),
             result.percentile_ms(0.99),
             result.errors,
@@ -281,7 +288,7 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
 
     println!();
     println!(
-        "{:<9} {:>7} {:>9} {:>7} {:>12} {:>8} {:>8} {:>8} {:>8} {:>12}",
+        "{:<9} {:>7} {:>9} {:>7} {:>12} {:>8} {:>8} {:>8} {:>8} {:>12} {:>12}",
         "database",
         "clients",
         "requests",
@@ -291,11 +298,12 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
         "p90 ms",
         "p99 ms",
         "max ms",
+        "mails sent/s",
         "mail backlog"
     );
     for r in &results {
         println!(
-            "{:<9} {:>7} {:>9} {:>7} {:>12.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>12}",
+            "{:<9} {:>7} {:>9} {:>7} {:>12.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>12.1} {:>12}",
             backend,
             r.clients,
             r.requests,
@@ -305,6 +313,7 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
             r.percentile_ms(0.90),
             r.percentile_ms(0.99),
             r.latencies_us.last().copied().unwrap_or_default() as f64 / 1000.0,
+            r.mails_sent_per_second,
             r.mail_backlog,
         );
     }
@@ -315,6 +324,8 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
         args.warmup,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
+    // Anything else running (a compiler, another test suite) competes for the same CPUs and skews the figures.
+    println!("load average before: {load_before}, after: {}", load_average());
     for sample in error_samples.iter().take(5) {
         println!("error sample: {sample}");
     }
@@ -343,6 +354,22 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
     }
     println!("{}", if passed { "PASS" } else { "FAIL" });
     Ok(passed)
+}
+
+/// The 1, 5 and 15 minute load averages (Linux), to tell a quiet machine from a busy one.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Mails the outbox worker has delivered so far.
+async fn sent_mails(db: &DatabaseConnection) -> anyhow::Result<u64> {
+    use entity::outbox_mails;
+    Ok(outbox_mails::Entity::find()
+        .filter(outbox_mails::Column::Status.eq(hromada::storage::notify::SENT))
+        .count(db)
+        .await?)
 }
 
 /// `count` verified citizens, created through the library with one password hash (Argon2 is slow on

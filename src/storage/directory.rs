@@ -815,3 +815,57 @@ pub async fn load_example_city(db: &DatabaseConnection, now: DateTime<Utc>) -> R
     directory_changed();
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    /// Counts how often the cache went to the database.
+    async fn read(cache: &SharedCache<usize>, db: &DatabaseConnection, reads: &AtomicUsize) -> usize {
+        *cache
+            .get(db, || async { Ok::<_, AppError>(reads.fetch_add(1, Ordering::SeqCst) + 1) })
+            .await
+            .expect("the load does not fail")
+    }
+
+    #[tokio::test]
+    async fn a_copy_is_reused_until_this_process_changes_it_or_it_grows_old() {
+        static GENERATION: AtomicU64 = AtomicU64::new(0);
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let other = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let cache = SharedCache::new(&GENERATION, Duration::from_millis(300));
+        let reads = AtomicUsize::new(0);
+
+        assert_eq!(read(&cache, &db, &reads).await, 1);
+        assert_eq!(read(&cache, &db, &reads).await, 1, "reused");
+        // Another in-memory database is another database: it gets its own copy.
+        assert_eq!(read(&cache, &other, &reads).await, 2);
+        assert_eq!(read(&cache, &db, &reads).await, 1);
+
+        // A change made through this process is seen by the very next read.
+        GENERATION.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(read(&cache, &db, &reads).await, 3);
+        assert_eq!(read(&cache, &db, &reads).await, 3);
+
+        // A change made elsewhere is seen once the copy is older than its maximum age.
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        assert_eq!(read(&cache, &db, &reads).await, 4);
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_read_an_out_of_date_copy_once() {
+        static GENERATION: AtomicU64 = AtomicU64::new(0);
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let cache = SharedCache::<usize>::new(&GENERATION, Duration::from_secs(60));
+        let reads = AtomicUsize::new(0);
+        let load = || async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok::<_, AppError>(reads.fetch_add(1, Ordering::SeqCst) + 1)
+        };
+        let all = futures::future::join_all((0..8).map(|_| cache.get(&db, load))).await;
+        assert!(all.iter().all(|r| **r.as_ref().unwrap() == 1));
+        assert_eq!(reads.load(Ordering::SeqCst), 1);
+    }
+}

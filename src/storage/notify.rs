@@ -64,12 +64,20 @@ pub async fn claim_due(
 ) -> Result<Vec<outbox_mails::Model>, DbErr> {
     if super::is_sqlite(db) {
         // SQLite serialises writers; the conditional update alone decides ownership.
-        let candidates = Entity::find().filter(claimable(now)).order_by_asc(Column::Id).limit(limit).all(db).await?;
+        let candidates = Entity::find()
+            .filter(claimable(now))
+            .order_by_asc(Column::NextAttemptAt)
+            .order_by_asc(Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?;
         claim_each(db, candidates, worker, now, lease).await
     } else {
         let txn = db.begin().await?;
         let candidates = Entity::find()
             .filter(claimable(now))
+            // The order of `idx_outbox_due` (status, next_attempt_at): the scan stops after `limit` due mails.
+            .order_by_asc(Column::NextAttemptAt)
             .order_by_asc(Column::Id)
             .limit(limit)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
