@@ -8,7 +8,7 @@ use poem_openapi::{
     payload::{Binary, Json, Response},
 };
 
-use super::{ApiTags, AppState, BearerAuth, directory::Created};
+use super::{ApiTags, AppState, BearerAuth, directory::Created, parse_code};
 use crate::{
     domain::{
         accounts::Language,
@@ -342,15 +342,6 @@ pub enum GeoJsonResponse {
 
 pub struct AppealsApi;
 
-fn parse_code<T>(
-    field: &str,
-    code: &str,
-    parse: fn(&str) -> Option<T>,
-    listing: fn() -> String,
-) -> Result<T, AppError> {
-    parse(code.trim()).ok_or_else(|| AppError::validation(field, format!("`{code}` is not one of: {}", listing())))
-}
-
 fn optional_text(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
@@ -373,8 +364,7 @@ fn cosigners(input: Vec<CosignerInput>) -> Result<Vec<(String, String)>, AppErro
 impl AppState {
     /// The calendar and links the appeal storage needs.
     async fn appeal_context(&self) -> Result<(crate::domain::calendar::Calendar, String), AppError> {
-        let calendar = storage::calendar::current_calendar(&self.db, self.settings.calendar.martial_law).await?;
-        Ok((calendar, self.settings.public_url.clone()))
+        Ok((self.calendar().await?, self.settings.public_url.clone()))
     }
 }
 
@@ -418,10 +408,7 @@ fn render(
     deadline: Option<Deadline>,
 ) -> AppealView {
     let status = Status::parse(&row.status).unwrap_or(Status::Received);
-    let public_status = match (status, row.duplicate_of_id.and_then(|id| followed.get(&id))) {
-        (Status::Duplicate, Some(s)) => *s,
-        (s, _) => s,
-    };
+    let public_status = status.shown_with(row.duplicate_of_id.and_then(|id| followed.get(&id)).copied());
     let answer = match (&row.resolution, &row.answer_text, row.answered_at) {
         (Some(resolution), Some(text), Some(at)) => Some(AnswerView {
             resolution: resolution.clone(),
@@ -782,7 +769,7 @@ impl AppealsApi {
         body: Json<AssignInput>,
     ) -> ApiResult<Json<AppealView>> {
         let row = storage::appeals::get(&state.db, id.0).await?;
-        let member = storage::appeals::is_member(&state.db, row.executor_id, body.0.officer_account_id).await?;
+        let member = storage::directory::is_member(&state.db, row.executor_id, body.0.officer_account_id).await?;
         let officer = body.0.officer_account_id;
         self.act(&state, &auth, id.0, move |_| {
             Ok(Command::Assign { officer_account_id: officer, officer_is_member: member })
@@ -1021,10 +1008,7 @@ impl AppealsApi {
             .filter_map(|row| {
                 let (lat, lon) = (row.latitude?, row.longitude?);
                 let status = Status::parse(&row.status).unwrap_or(Status::Received);
-                let shown = match (status, row.duplicate_of_id.and_then(|id| followed.get(&id))) {
-                    (Status::Duplicate, Some(s)) => *s,
-                    (s, _) => s,
-                };
+                let shown = status.shown_with(row.duplicate_of_id.and_then(|id| followed.get(&id)).copied());
                 Some(Feature {
                     kind: "Feature".into(),
                     id: row.id,

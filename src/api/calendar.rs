@@ -10,7 +10,7 @@ use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
 use crate::{
     domain::{
-        calendar::{Calendar, DayInfo, DayOverride, DayReason, HolidayKind, KYIV, kyiv_date, public_holidays},
+        calendar::{DayInfo, DayOverride, DayReason, HolidayKind, KYIV, kyiv_date, public_holidays},
         deadlines::{Deadline, DeadlineRule, Term, compute},
     },
     error::{ApiResult, AppError},
@@ -399,13 +399,6 @@ fn parse_path_date(raw: &str) -> Result<NaiveDate, AppError> {
     Ok(date)
 }
 
-impl AppState {
-    /// The calendar in force: `calendar.martial_law` plus the live overrides.
-    async fn working_calendar(&self) -> Result<Calendar, AppError> {
-        Ok(storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?)
-    }
-}
-
 pub struct CalendarApi;
 
 #[OpenApi(tag = "ApiTags::Calendar")]
@@ -423,7 +416,7 @@ impl CalendarApi {
         date: Path<String>,
     ) -> ApiResult<Json<DayView>> {
         let date = parse_path_date(&date.0)?;
-        let calendar = state.working_calendar().await?;
+        let calendar = state.calendar().await?;
         Ok(Json(DayView::new(calendar.day(date), calendar.martial_law())))
     }
 
@@ -440,7 +433,7 @@ impl CalendarApi {
         if !YEARS.contains(&year.0) {
             return Err(AppError::validation("year", out_of_range()).into());
         }
-        let calendar = state.working_calendar().await?;
+        let calendar = state.calendar().await?;
         let martial_law = calendar.martial_law();
         let days: Vec<DayView> =
             calendar.non_working_days(year.0).into_iter().map(|d| DayView::new(d, martial_law)).collect();
@@ -528,7 +521,7 @@ impl CalendarApi {
     ) -> ApiResult<Json<DeadlineView>> {
         let (spec, rule) = parse_rule(rule.0.as_deref(), hours.0, days.0, total_days.0)?;
         let event_at = parse_event_instant(from.0.as_deref())?;
-        let calendar = state.working_calendar().await?;
+        let calendar = state.calendar().await?;
         let deadline = compute(&rule, event_at, &calendar);
         Ok(Json(DeadlineView::new(spec.code, deadline, calendar.martial_law())))
     }

@@ -105,18 +105,21 @@ pub fn service() -> OpenApiService<Apis, ()> {
 impl AppState {
     /// The caller behind a bearer token, with their roles.
     pub async fn authenticate(&self, auth: &BearerAuth) -> Result<(Principal, entity::accounts::Model), AppError> {
-        self.authenticate_token(&auth.0.token).await
+        self.authenticate_digest(token_digest(&auth.0.token)).await
     }
 
     /// The caller, when the request carries a bearer token (for endpoints that are public but show
     /// more to the people involved). A token that is sent must be valid.
     pub async fn optional_principal(&self, req: &Request) -> Result<Option<Principal>, AppError> {
-        let Some(header) = req.header("authorization") else { return Ok(None) };
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| AppError::Unauthorized("send `Authorization: Bearer <token>`".into()))?;
-        Ok(Some(self.authenticate_token(token.trim()).await?.0))
+        match self.bearer_digest(req)? {
+            Some(digest) => Ok(Some(self.authenticate_digest(digest).await?.0)),
+            None => Ok(None),
+        }
+    }
+
+    /// The working-day calendar in force (cached briefly; see `storage::calendar::current_calendar`).
+    pub async fn calendar(&self) -> Result<crate::domain::calendar::Calendar, AppError> {
+        Ok(storage::calendar::current_calendar(&self.db, self.settings.calendar.martial_law).await?)
     }
 
     /// The digest of the request's bearer token, if it carries one.
@@ -130,8 +133,7 @@ impl AppState {
     }
 
     /// The account of a live session, from the short-lived cache or the database.
-    async fn account_for_token(&self, token: &str) -> Result<entity::accounts::Model, AppError> {
-        let digest = token_digest(token);
+    async fn account_for_digest(&self, digest: String) -> Result<entity::accounts::Model, AppError> {
         if let Some(account) = self.sessions.get(&digest) {
             return Ok(account);
         }
@@ -145,8 +147,8 @@ impl AppState {
         Ok(account)
     }
 
-    async fn authenticate_token(&self, token: &str) -> Result<(Principal, entity::accounts::Model), AppError> {
-        let account = self.account_for_token(token).await?;
+    async fn authenticate_digest(&self, digest: String) -> Result<(Principal, entity::accounts::Model), AppError> {
+        let account = self.account_for_digest(digest).await?;
         let principal = Principal {
             account_id: account.id,
             role: Role::parse(&account.role).map_err(|_| anyhow::anyhow!("account {} has a bad role", account.id))?,
@@ -221,4 +223,14 @@ impl SessionCache {
     pub fn forget_all(&self) {
         self.lock().clear();
     }
+}
+
+/// Parses a request's code for an enum (`kind`, `status`…), naming the accepted codes when it is not one.
+pub fn parse_code<T>(
+    field: &str,
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+    listing: fn() -> String,
+) -> Result<T, AppError> {
+    parse(code.trim()).ok_or_else(|| AppError::validation(field, format!("`{code}` is not one of: {}", listing())))
 }

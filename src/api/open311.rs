@@ -949,8 +949,7 @@ async fn create_request(state: &AppState, req: &Request, body: Body, format: For
     let now = Utc::now();
     let new = submission(&fields, &catalogue, now)?;
     let token = new.open311_token.clone().unwrap_or_default();
-    let calendar =
-        storage::calendar::calendar(&state.db, state.settings.calendar.martial_law).await.map_err(AppError::from)?;
+    let calendar = state.calendar().await?;
     let ctx = Context { public_url: &state.settings.public_url, calendar: &calendar };
     let (row, _) = storage::appeals::file(&state.db, &ctx, new, now).await?;
     state.mail_wake.notify_one();

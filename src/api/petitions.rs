@@ -8,13 +8,12 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{ApiTags, AppState, BearerAuth, directory::Created, rate_limit::Limit};
+use super::{ApiTags, AppState, BearerAuth, directory::Created, parse_code, rate_limit::Limit};
 use crate::{
     domain::{
         accounts::{Email, FullName, Language},
         appeals::{AppealKind, Channel},
         authorization::{Action, Principal, authorize},
-        calendar::Calendar,
         petitions::{Actor, Command, Decision, RefusalCode, SigningMode, Status, Statute},
     },
     error::{ApiResult, AppError},
@@ -219,16 +218,6 @@ pub struct PetitionHistoryEntry {
 
 pub struct PetitionsApi;
 
-fn parse<T>(field: &str, code: &str, parse: fn(&str) -> Option<T>, listing: fn() -> String) -> Result<T, AppError> {
-    parse(code.trim()).ok_or_else(|| AppError::validation(field, format!("`{code}` is not one of: {}", listing())))
-}
-
-impl AppState {
-    async fn calendar(&self) -> Result<Calendar, AppError> {
-        Ok(storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?)
-    }
-}
-
 /// The petition if `viewer` may see it: petitions in moderation only to their author and moderators.
 async fn visible(state: &AppState, id: i32, viewer: Option<&Principal>) -> Result<entity::petitions::Model, AppError> {
     let row = storage::petitions::get(&state.db, id).await?;
@@ -251,8 +240,7 @@ impl PetitionsApi {
             account_id: Some(principal.account_id),
             is_author: principal.account_id == row.author_account_id,
             moderator: authorize(&principal, Action::Moderate).is_ok(),
-            council_officer: storage::petitions::is_council_officer(&state.db, row.council_id, principal.account_id)
-                .await?,
+            council_officer: storage::directory::is_member(&state.db, row.council_id, principal.account_id).await?,
             system: false,
         };
         let calendar = state.calendar().await?;
@@ -301,7 +289,7 @@ impl PetitionsApi {
             collection_days: input.collection_days,
             title_max_chars: input.title_max_chars,
             text_max_chars: input.text_max_chars,
-            signing_mode: parse("signing_mode", &input.signing_mode, SigningMode::parse, SigningMode::listing)?,
+            signing_mode: parse_code("signing_mode", &input.signing_mode, SigningMode::parse, SigningMode::listing)?,
         };
         let row = storage::petitions::add_statute(&state.db, Some(admin), &statute, Utc::now()).await?;
         Ok(Created::Created(Json(storage::petitions::domain_statute(&row).into())))
@@ -378,7 +366,7 @@ impl PetitionsApi {
         let statuses = match status.0.as_deref() {
             None => Status::ALL.iter().copied().filter(|s| *s != Status::Moderation).collect(),
             Some(code) => {
-                let status = parse("status", code, Status::parse, Status::listing)?;
+                let status = parse_code("status", code, Status::parse, Status::listing)?;
                 if status == Status::Moderation {
                     let viewer = state.optional_principal(req).await?;
                     match viewer {
@@ -495,7 +483,7 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<ModerationRefusal>,
     ) -> ApiResult<Json<PetitionView>> {
-        let code = parse("code", &body.0.code, RefusalCode::parse, RefusalCode::listing)?;
+        let code = parse_code("code", &body.0.code, RefusalCode::parse, RefusalCode::listing)?;
         self.act(&state, &auth, id.0, Command::Refuse { code, reason: body.0.reason }).await
     }
 
@@ -608,7 +596,7 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<PetitionAnswerInput>,
     ) -> ApiResult<Json<PetitionView>> {
-        let decision = parse("decision", &body.0.decision, Decision::parse, Decision::listing)?;
+        let decision = parse_code("decision", &body.0.decision, Decision::parse, Decision::listing)?;
         self.act(&state, &auth, id.0, Command::Answer { decision, text: body.0.text }).await
     }
 

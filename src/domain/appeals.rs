@@ -80,24 +80,6 @@ pub enum RefusalCode {
     NonConforming,
 }
 
-macro_rules! codes {
-    ($ty:ty { $($variant:ident => $code:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),+];
-            pub fn code(self) -> &'static str {
-                match self { $(<$ty>::$variant => $code),+ }
-            }
-            pub fn parse(code: &str) -> Option<Self> {
-                match code { $($code => Some(<$ty>::$variant),)+ _ => None }
-            }
-            /// The codes, comma-separated, for error messages and documentation.
-            pub fn listing() -> String {
-                [$($code),+].join(", ")
-            }
-        }
-    };
-}
-
 codes!(AppealKind { Proposal => "proposal", Application => "application", Complaint => "complaint", IssueReport => "issue_report" });
 codes!(Channel { Web => "web", Paper => "paper", Phone => "phone", Email => "email", Open311 => "open311" });
 codes!(Status {
@@ -114,6 +96,19 @@ impl Status {
     /// The executor still owes an answer: the deadline runs, reminders and overdue marking apply.
     pub fn awaits_answer(self) -> bool {
         matches!(self, Status::Received | Status::InProgress | Status::Rework)
+    }
+
+    /// The codes of the statuses that await an answer, for queries.
+    pub fn awaiting_answer_codes() -> Vec<&'static str> {
+        Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code()).collect()
+    }
+
+    /// This status as the public sees it: a duplicate shows `followed`, the status of the report it follows.
+    pub fn shown_with(self, followed: Option<Status>) -> Status {
+        match (self, followed) {
+            (Status::Duplicate, Some(status)) => status,
+            (status, _) => status,
+        }
     }
 }
 
@@ -379,6 +374,16 @@ pub enum TransitionError {
     Conflict(String),
     /// A value in the request is not acceptable.
     Invalid { field: &'static str, message: String },
+}
+
+impl From<TransitionError> for crate::error::AppError {
+    fn from(e: TransitionError) -> Self {
+        match e {
+            TransitionError::Forbidden(m) => crate::error::AppError::Forbidden(m),
+            TransitionError::Conflict(m) => crate::error::AppError::Conflict(m),
+            TransitionError::Invalid { field, message } => crate::error::AppError::validation(field, message),
+        }
+    }
 }
 
 const REASON_MIN_CHARS: usize = 5;
@@ -673,10 +678,7 @@ impl Appeal {
 
     /// The status the public sees: a duplicate shows the status of the report it follows.
     pub fn public_status(&self, followed: Option<Status>) -> Status {
-        match (self.status, followed) {
-            (Status::Duplicate, Some(status)) => status,
-            (status, _) => status,
-        }
+        self.status.shown_with(followed)
     }
 }
 

@@ -107,23 +107,6 @@ pub enum RefusalCode {
     Abusive,
 }
 
-macro_rules! codes {
-    ($ty:ty { $($variant:ident => $code:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$(<$ty>::$variant),+];
-            pub fn code(self) -> &'static str {
-                match self { $(<$ty>::$variant => $code),+ }
-            }
-            pub fn parse(code: &str) -> Option<Self> {
-                match code { $($code => Some(<$ty>::$variant),)+ _ => None }
-            }
-            pub fn listing() -> String {
-                [$($code),+].join(", ")
-            }
-        }
-    };
-}
-
 codes!(SigningMode { VerifiedAccount => "verified_account", AccountOrEmail => "account_or_email" });
 codes!(Status {
     Moderation => "moderation", Refused => "refused", Collecting => "collecting",

@@ -17,7 +17,7 @@ use crate::{
         accounts::{Email, Language, Role},
         appeals::{
             self as rules, Actor, Appeal, AppealKind, Channel, Command, HOW_TO_CHALLENGE, RefusalCode, Resolution,
-            Status, Transition, TransitionError,
+            Status, Transition,
         },
         authorization::Principal,
         calendar::{Calendar, kyiv_date},
@@ -314,11 +314,7 @@ pub async fn transition(
         Requester::Watcher => Actor::system(),
     };
     let before = domain_appeal(&row)?;
-    let transition = rules::apply(&before, actor, command, now, ctx.calendar).map_err(|e| match e {
-        TransitionError::Forbidden(m) => AppError::Forbidden(m),
-        TransitionError::Conflict(m) => AppError::Conflict(m),
-        TransitionError::Invalid { field, message } => AppError::validation(field, message),
-    })?;
+    let transition = rules::apply(&before, actor, command, now, ctx.calendar)?;
     let after = &transition.appeal;
     let saved = appeals::Entity::update_many()
         .set(appeals::ActiveModel {
@@ -575,7 +571,7 @@ pub async fn sweep(
     reminder_working_days: &[u32],
     now: DateTime<Utc>,
 ) -> Result<SweepReport, AppError> {
-    let open: Vec<String> = Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code().to_owned()).collect();
+    let open = Status::awaiting_answer_codes();
     let mut report = SweepReport::default();
     let overdue: Vec<i32> = appeals::Entity::find()
         .select_only()
@@ -730,7 +726,7 @@ pub async fn nearby_open_reports(
     // A box around the circle narrows the rows by index; the exact distance is computed here.
     let dlat = radius_m / 111_320.0;
     let dlon = radius_m / (111_320.0 * point.lat.to_radians().cos().max(0.01));
-    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code()).collect();
+    let open = Status::awaiting_answer_codes();
     let rows = appeals::Entity::find()
         .filter(appeals::Column::Kind.eq(AppealKind::IssueReport.code()))
         .filter(appeals::Column::CategoryId.eq(category_id))
@@ -874,20 +870,9 @@ pub async fn photo(db: &DatabaseConnection, appeal_id: i32, photo_id: i32) -> Re
         .ok_or_else(|| AppError::not_found(format!("appeal {appeal_id} has no photo {photo_id}")))
 }
 
-/// Whether `account_id` is an active member (officer or head) of `organisation_id`.
-pub async fn is_member(db: &DatabaseConnection, organisation_id: i32, account_id: i32) -> Result<bool, AppError> {
-    Ok(organisation_members::Entity::find()
-        .filter(organisation_members::Column::OrganisationId.eq(organisation_id))
-        .filter(organisation_members::Column::AccountId.eq(account_id))
-        .filter(organisation_members::Column::RemovedAt.is_null())
-        .count(db)
-        .await?
-        > 0)
-}
-
 /// Appeals awaiting an answer, and how many of them are past their deadline.
 pub async fn open_counts(db: &DatabaseConnection) -> Result<(u64, u64), AppError> {
-    let open: Vec<&str> = Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code()).collect();
+    let open = Status::awaiting_answer_codes();
     let all = appeals::Entity::find().filter(appeals::Column::Status.is_in(open.clone())).count(db).await?;
     let overdue = appeals::Entity::find()
         .filter(appeals::Column::Status.is_in(open))

@@ -206,6 +206,17 @@ pub fn parse_member_role(code: &str) -> Result<OrganisationRole, AppError> {
     }
 }
 
+/// Whether `account_id` is an active member (officer or head) of `organisation_id`.
+pub async fn is_member(conn: &impl ConnectionTrait, organisation_id: i32, account_id: i32) -> Result<bool, AppError> {
+    Ok(organisation_members::Entity::find()
+        .filter(organisation_members::Column::OrganisationId.eq(organisation_id))
+        .filter(organisation_members::Column::AccountId.eq(account_id))
+        .filter(organisation_members::Column::RemovedAt.is_null())
+        .count(conn)
+        .await?
+        > 0)
+}
+
 /// Makes `account_id` an officer or head of the organisation (replacing an earlier role there).
 pub async fn set_member(
     db: &DatabaseConnection,

@@ -47,7 +47,7 @@ pub struct RequestFilter {
 }
 
 fn open_codes() -> Vec<&'static str> {
-    Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code()).collect()
+    Status::awaiting_answer_codes()
 }
 
 /// Open, as the public sees it: awaiting an answer, or a duplicate of a report that awaits one.

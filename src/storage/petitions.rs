@@ -13,7 +13,7 @@ use std::{
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{accounts, organisation_members, petition_statutes, petitions, signatures};
+use entity::{accounts, petition_statutes, petitions, signatures};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
@@ -26,7 +26,6 @@ use super::events::{self, NewEvent};
 use crate::{
     domain::{
         accounts::{Email, Language, SecretToken, token_digest},
-        appeals::TransitionError,
         calendar::Calendar,
         notify::{Notification, PetitionMail, render},
         petitions::{
@@ -247,21 +246,6 @@ pub fn domain_petition(row: &petitions::Model) -> Result<Petition, AppError> {
     })
 }
 
-/// Is `account_id` an officer or head of `council_id`?
-pub async fn is_council_officer(
-    conn: &impl ConnectionTrait,
-    council_id: i32,
-    account_id: i32,
-) -> Result<bool, AppError> {
-    Ok(organisation_members::Entity::find()
-        .filter(organisation_members::Column::OrganisationId.eq(council_id))
-        .filter(organisation_members::Column::AccountId.eq(account_id))
-        .filter(organisation_members::Column::RemovedAt.is_null())
-        .count(conn)
-        .await?
-        > 0)
-}
-
 /// Applies `command` to petition `id` and saves it with its history entry and mails, in one transaction.
 pub async fn transition(
     db: &DatabaseConnection,
@@ -289,11 +273,7 @@ async fn transition_in(
     now: DateTime<Utc>,
 ) -> Result<(petitions::Model, Transition), AppError> {
     let before = domain_petition(row)?;
-    let transition = rules::apply(&before, actor, command, now, calendar).map_err(|e| match e {
-        TransitionError::Forbidden(m) => AppError::Forbidden(m),
-        TransitionError::Conflict(m) => AppError::Conflict(m),
-        TransitionError::Invalid { field, message } => AppError::validation(field, message),
-    })?;
+    let transition = rules::apply(&before, actor, command, now, calendar)?;
     let after = &transition.petition;
     // The signature count is the signature writer's; a transition never writes it.
     let saved = petitions::Entity::update_many()
@@ -491,19 +471,6 @@ pub async fn signer_names(
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok((rows.into_iter().map(|s| (s.full_name, s.confirmed_at.unwrap_or(s.created_at))).collect(), total))
-}
-
-/// The caller's own signature on a petition, if any.
-pub async fn signature_of(
-    db: &DatabaseConnection,
-    petition_id: i32,
-    email: &str,
-) -> Result<Option<signatures::Model>, AppError> {
-    Ok(signatures::Entity::find()
-        .filter(signatures::Column::PetitionId.eq(petition_id))
-        .filter(signatures::Column::Email.eq(email))
-        .one(db)
-        .await?)
 }
 
 /// Petitions still collecting whose period has ended (for the watcher).
