@@ -4,7 +4,8 @@
 //! `POST /api/v1/appeals`), on a fresh PostgreSQL database or a temporary SQLite file, creates verified
 //! citizens, logs them in, and runs closed-loop clients that file issue reports for `--seconds` at each
 //! concurrency level. Prints throughput and latency percentiles, then checks that every acknowledged
-//! appeal is stored with its `received` history event and its mail to the author; exits non-zero if not.
+//! appeal is stored with its `received` history event and its mail to the author, and that the metrics
+//! tallies agree with a recount of the appeals; exits non-zero if not.
 //!
 //! ```text
 //! cargo bench --bench appeals -- --database postgres --seconds 60 --clients 1,16,64
@@ -569,6 +570,12 @@ async fn verify(db: &DatabaseConnection, acknowledged: &[i32]) -> anyhow::Result
     let author = by_kind.get("appeal_update").unwrap_or(&empty);
     let without_mail = acked.iter().filter(|id| !author.contains(id)).count();
     check(without_mail == 0, format!("acknowledged appeals without an outbox mail to the author: {without_mail}"));
+    // Every filing added its appeal to the per-day tallies behind the metrics, exactly once.
+    let differences = hromada::storage::metrics::check(db).await?;
+    check(
+        differences.is_empty(),
+        format!("tally rows that differ from a recount of the appeals: {}", differences.len()),
+    );
     let executor = by_kind.get("appeal_for_executor").unwrap_or(&empty);
     let with_executor_mail = acked.iter().filter(|id| executor.contains(id)).count();
     println!("info {with_executor_mail} of {} appeals also have a mail to the executor's mailbox", acked.len());

@@ -42,6 +42,13 @@ impl Transport {
         }
     }
 
+    fn sends_in_flight(&self) -> usize {
+        match self {
+            Transport::Smtp(_) => 1,
+            Transport::Folder { .. } => FOLDER_WRITES_IN_FLIGHT,
+        }
+    }
+
     async fn send(&self, message: Message) -> Result<(), String> {
         match self {
             Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
@@ -53,6 +60,11 @@ impl Transport {
         }
     }
 }
+
+/// Mails of one batch written to the mail folder at the same time. SMTP gets one mail at a time over
+/// its kept-alive pooled connection: a mail server may serve only a few connections per client, and an
+/// idle pooled connection would hold one of them.
+const FOLDER_WRITES_IN_FLIGHT: usize = 8;
 
 /// Drains the outbox. Several workers (several server instances) may run against one database.
 pub struct OutboxWorker {
@@ -103,30 +115,47 @@ impl OutboxWorker {
     }
 
     /// Claims and delivers one batch of due mail; returns how many were attempted.
+    ///
+    /// The batch is claimed in one statement, sent (over the SMTP transport's kept-alive connection, or a
+    /// few files at a time to the folder), and its deliveries recorded in one statement; failures are
+    /// recorded one by one.
     pub async fn deliver_due(&self) -> Result<usize, sea_orm::DbErr> {
+        use futures::StreamExt;
         let lease = chrono::Duration::seconds(self.settings.lease_seconds as i64);
         let batch =
             storage::notify::claim_due(&self.db, &self.worker_id, Utc::now(), lease, self.settings.batch_size).await?;
         let attempted = batch.len();
-        for mail in batch {
-            let outcome = match self.message(&mail) {
-                Ok(message) => self.transport.send(message).await.map_err(|e| (e, true)),
-                // An address that does not parse will never work: give up at once.
-                Err(e) => Err((e, false)),
-            };
+        let outcomes: Vec<_> = futures::stream::iter(batch)
+            .map(|mail| async move {
+                let outcome = match self.message(&mail) {
+                    Ok(message) => self.transport.send(message).await.map_err(|e| (e, true)),
+                    // An address that does not parse will never work: give up at once.
+                    Err(e) => Err((e, false)),
+                };
+                (mail, outcome)
+            })
+            .buffer_unordered(self.transport.sends_in_flight())
+            .collect()
+            .await;
+        let mut sent = Vec::with_capacity(outcomes.len());
+        let mut failed = Vec::new();
+        for (mail, outcome) in outcomes {
             match outcome {
                 Ok(()) => {
-                    storage::notify::mark_sent(&self.db, mail.id, &self.worker_id, Utc::now()).await?;
                     tracing::info!(mail_id = mail.id, kind = %mail.kind, "mail delivered");
+                    sent.push(mail.id);
                 }
-                Err((error, retryable)) => {
-                    let attempts = mail.attempts as u32 + 1;
-                    let retry_at = (retryable && attempts < self.settings.max_attempts)
-                        .then(|| Utc::now() + self.backoff(attempts));
-                    tracing::warn!(mail_id = mail.id, attempts, %error, will_retry = retry_at.is_some(), "mail delivery failed");
-                    storage::notify::mark_failed(&self.db, mail.id, &self.worker_id, &error, retry_at).await?;
-                }
+                Err(error) => failed.push((mail, error)),
             }
+        }
+        // Deliveries first: they are what must not be repeated.
+        storage::notify::mark_sent_many(&self.db, &sent, &self.worker_id, Utc::now()).await?;
+        for (mail, (error, retryable)) in failed {
+            let attempts = mail.attempts as u32 + 1;
+            let retry_at =
+                (retryable && attempts < self.settings.max_attempts).then(|| Utc::now() + self.backoff(attempts));
+            tracing::warn!(mail_id = mail.id, attempts, %error, will_retry = retry_at.is_some(), "mail delivery failed");
+            storage::notify::mark_failed(&self.db, mail.id, &self.worker_id, &error, retry_at).await?;
         }
         Ok(attempted)
     }

@@ -66,9 +66,15 @@ impl Application {
             martial_law: settings.calendar.martial_law,
             mail_wake: mail_wake.clone(),
         });
+        let appeals = storage::appeals::AppealWriter::start(storage::appeals::AppealWriterContext {
+            db: db.clone(),
+            public_url: settings.public_url.clone(),
+            mail_wake: mail_wake.clone(),
+        });
         let state = AppState {
             db,
             signatures,
+            appeals,
             metrics: crate::telemetry::prometheus::Metrics::new(),
             sessions: Arc::default(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),

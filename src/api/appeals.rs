@@ -398,6 +398,22 @@ async fn view(
     Ok(render(row, &names, &followed, photos, private, author, deadline))
 }
 
+/// Renders an appeal just filed from what the writer stored: no photos yet, not a duplicate, and the
+/// executor's name and co-signers already known, so nothing is read again.
+fn view_filed(filed: storage::appeals::Filed, viewer: &Principal) -> AppealView {
+    let storage::appeals::Filed { row, deadline, executor_name, cosigners } = filed;
+    let private = storage::appeals::may_read_private(Some(viewer), &row);
+    let author = private.then(|| AuthorView {
+        full_name: row.author_name.clone(),
+        address: row.author_address.clone(),
+        email: row.author_email.clone(),
+        phone: row.author_phone.clone(),
+        cosigners: cosigners.into_iter().map(|(full_name, address)| CosignerView { full_name, address }).collect(),
+    });
+    let names = std::collections::BTreeMap::from([(row.executor_id, executor_name)]);
+    render(row, &names, &std::collections::BTreeMap::new(), Vec::new(), private, author, Some(deadline))
+}
+
 fn render(
     row: entity::appeals::Model,
     names: &std::collections::BTreeMap<i32, String>,
@@ -558,9 +574,9 @@ impl AppealsApi {
         };
         let (calendar, public_url) = state.appeal_context().await?;
         let ctx = Context { public_url: &public_url, calendar: &calendar };
-        let (row, deadline) = storage::appeals::file(&state.db, &ctx, new, Utc::now()).await?;
-        state.mail_wake.notify_one();
-        Ok(Created::Created(Json(view(&state, row, Some(&principal), Some(deadline)).await?)))
+        let filing = storage::appeals::prepare(&state.db, &ctx, new, Utc::now()).await?;
+        let filed = state.appeals.file(filing).await?;
+        Ok(Created::Created(Json(view_filed(filed, &principal))))
     }
 
     /// Register an appeal received on paper, by phone or by e-mail
@@ -642,9 +658,9 @@ impl AppealsApi {
         };
         let (calendar, public_url) = state.appeal_context().await?;
         let ctx = Context { public_url: &public_url, calendar: &calendar };
-        let (row, deadline) = storage::appeals::file(&state.db, &ctx, new, now).await?;
-        state.mail_wake.notify_one();
-        Ok(Created::Created(Json(view(&state, row, Some(&principal), Some(deadline)).await?)))
+        let filing = storage::appeals::prepare(&state.db, &ctx, new, now).await?;
+        let filed = state.appeals.file(filing).await?;
+        Ok(Created::Created(Json(view_filed(filed, &principal))))
     }
 
     /// List appeals

@@ -1,7 +1,10 @@
 //! Appeals and issue reports as stored: intake (routing, deadline, history and mail in one transaction),
 //! the persistence of [`crate::domain::appeals::apply`], the deadline watcher's sweep, photos, and the
 //! queries citizens, officers and the public read.
-use std::collections::BTreeMap;
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    sync::Arc,
+};
 
 use chrono::{DateTime, Utc};
 use entity::{accounts, appeal_cosigners, appeal_photos, appeals, organisation_members, organisations};
@@ -10,6 +13,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::events::{self, NewEvent};
 use crate::{
@@ -71,23 +75,71 @@ pub struct Context<'a> {
     pub calendar: &'a Calendar,
 }
 
-fn link(ctx: &Context<'_>, id: i32) -> String {
-    format!("{}/api/v1/appeals/{id}", ctx.public_url.trim_end_matches('/'))
+fn link(public_url: &str, id: i32) -> String {
+    format!("{}/api/v1/appeals/{id}", public_url.trim_end_matches('/'))
 }
 
-/// Files an appeal: routes it, computes its deadline, and stores it with its history entry and mails.
+/// An appeal routed and given its deadline, ready to be written (see [`prepare`]).
+#[derive(Debug, Clone)]
+pub struct Filing {
+    new: NewAppeal,
+    executor_id: i32,
+    routing: serde_json::Value,
+    rule: DeadlineRule,
+    deadline: Deadline,
+    forward_due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
+/// A stored filing: the row, its deadline with the steps it was computed by, and what the response shows
+/// besides the row, so that it needs no further reads.
+#[derive(Debug, Clone)]
+pub struct Filed {
+    pub row: appeals::Model,
+    pub deadline: Deadline,
+    pub executor_name: String,
+    /// (full name, address) as stored.
+    pub cosigners: Vec<(String, String)>,
+}
+
+/// Routes an appeal and computes its deadlines by the calendar; nothing is written yet.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    mut new: NewAppeal,
+    now: DateTime<Utc>,
+) -> Result<Filing, AppError> {
+    use chrono::DurationRound;
+    // The databases keep microseconds: the row built here must equal the row read back later.
+    let micros = chrono::TimeDelta::microseconds(1);
+    let now = now.duration_trunc(micros).unwrap_or(now);
+    new.received_at = new.received_at.duration_trunc(micros).unwrap_or(new.received_at);
+    let (executor_id, urgency, routing) = route(db, &new).await?;
+    let rule = rules::intake_rule(urgency);
+    let deadline = deadlines::compute(&rule, new.received_at, ctx.calendar);
+    let forward_due_at = deadlines::compute(&DeadlineRule::Forwarding, new.received_at, ctx.calendar).due_at;
+    Ok(Filing { new, executor_id, routing, rule, deadline, forward_due_at, now })
+}
+
+/// Files an appeal on its own: routes it, computes its deadline, and stores it with its history entry,
+/// mails and tally in one transaction. HTTP intake goes through the [`AppealWriter`] instead.
 pub async fn file(
     db: &DatabaseConnection,
     ctx: &Context<'_>,
     new: NewAppeal,
     now: DateTime<Utc>,
 ) -> Result<(appeals::Model, Deadline), AppError> {
-    let (executor_id, urgency, routing) = route(db, &new).await?;
-    let rule = rules::intake_rule(urgency);
-    let deadline = deadlines::compute(&rule, new.received_at, ctx.calendar);
-    let forward_due = deadlines::compute(&DeadlineRule::Forwarding, new.received_at, ctx.calendar);
-    let txn = super::begin_write(db).await?;
-    let row = appeals::ActiveModel {
+    let filing = prepare(db, ctx, new, now).await?;
+    let filed = write_filings(db, ctx.public_url, std::slice::from_ref(&filing))
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a filing was written without a result")))?;
+    Ok((filed.row, filed.deadline))
+}
+
+fn appeal_model(f: &Filing) -> Result<appeals::ActiveModel, AppError> {
+    let new = &f.new;
+    Ok(appeals::ActiveModel {
         kind: Set(new.kind.code().to_owned()),
         channel: Set(new.channel.code().to_owned()),
         status: Set(Status::Received.code().to_owned()),
@@ -97,7 +149,7 @@ pub async fn file(
         latitude: Set(new.point.map(|p| p.lat)),
         longitude: Set(new.point.map(|p| p.lon)),
         place_address: Set(new.place_address.clone()),
-        district_id: Set(routing["district"].as_i64().map(|d| d as i32).or(new.district_id)),
+        district_id: Set(f.routing["district"].as_i64().map(|d| d as i32).or(new.district_id)),
         author_account_id: Set(new.author.account_id),
         author_name: Set(new.author.name.trim().to_owned()),
         author_address: Set(new.author.address.clone()),
@@ -106,66 +158,217 @@ pub async fn file(
         author_language: Set(new.author.language.code().to_owned()),
         show_author_name: Set(new.show_author_name),
         privileged: Set(new.privileged),
-        executor_id: Set(executor_id),
-        routing: Set(routing.to_string()),
+        executor_id: Set(f.executor_id),
+        routing: Set(f.routing.to_string()),
         assignee_account_id: Set(None),
-        deadline_rule: Set(serde_json::to_string(&rule).map_err(|e| AppError::Internal(e.into()))?),
+        deadline_rule: Set(serde_json::to_string(&f.rule).map_err(|e| AppError::Internal(e.into()))?),
         received_at: Set(new.received_at),
-        registered_at: Set(now),
+        registered_at: Set(f.now),
         registered_by: Set(new.registered_by),
         executor_received_at: Set(new.received_at),
-        original_due_at: Set(deadline.due_at),
-        due_at: Set(deadline.due_at),
-        forward_due_at: Set(forward_due.due_at),
+        original_due_at: Set(f.deadline.due_at),
+        due_at: Set(f.deadline.due_at),
+        forward_due_at: Set(f.forward_due_at),
         forwarded_count: Set(0),
         rework_count: Set(0),
         open311_token: Set(new.open311_token.clone()),
         version: Set(0),
-        updated_at: Set(now),
+        updated_at: Set(f.now),
         ..Default::default()
+    })
+}
+
+/// Rows per multi-row INSERT, well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766.
+const INSERT_CHUNK: usize = 200;
+
+/// Writes `filings` in one transaction: the appeals (one multi-row INSERT … RETURNING on PostgreSQL),
+/// their co-signers, `received` events and mails (multi-row INSERTs), and the tally change summed per
+/// tally row. All or nothing; the results are in the order of `filings`.
+async fn write_filings(db: &DatabaseConnection, public_url: &str, filings: &[Filing]) -> Result<Vec<Filed>, AppError> {
+    if filings.is_empty() {
+        return Ok(Vec::new());
     }
-    .insert(&txn)
-    .await?;
-    for (full_name, address) in &new.cosigners {
-        appeal_cosigners::ActiveModel {
-            appeal_id: Set(row.id),
-            full_name: Set(full_name.trim().to_owned()),
-            address: Set(address.trim().to_owned()),
-            ..Default::default()
+    let models = filings.iter().map(appeal_model).collect::<Result<Vec<_>, _>>()?;
+    // Who the mails go to, read before the transaction: one look-up for the whole batch.
+    let executors: Vec<i32> = filings.iter().map(|f| f.executor_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let (organisations, mut staff_by_org) = staff_of(db, &executors).await?;
+    let txn = super::begin_write(db).await?;
+    let mut rows = Vec::with_capacity(filings.len());
+    if txn.support_returning() {
+        for chunk in models.chunks(INSERT_CHUNK) {
+            let mut stored = appeals::Entity::insert_many(chunk.to_vec()).exec_with_returning(&txn).await?;
+            // One statement takes its ids from the sequence in the order of its rows.
+            stored.sort_by_key(|r| r.id);
+            rows.extend(stored);
         }
-        .insert(&txn)
-        .await?;
+    } else {
+        // SQLite: the rows go one by one, in-process and under the one write lock.
+        for model in models {
+            rows.push(model.insert(&txn).await?);
+        }
     }
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: new.author.account_id.or(new.registered_by),
-            subject_type: SUBJECT,
-            subject_id: row.id.to_string(),
-            action: "received",
-            from_state: None,
-            to_state: Some(Status::Received.code()),
-            details: json!({
+    let matches = rows.len() == filings.len()
+        && rows.iter().zip(filings).all(|(row, f)| {
+            row.received_at == f.new.received_at
+                && row.author_account_id == f.new.author.account_id
+                && row.subject == f.new.subject.trim()
+        });
+    if !matches {
+        return Err(AppError::Internal(anyhow::anyhow!("the inserted appeals came back in another order")));
+    }
+    let mut cosigners = Vec::new();
+    let mut history = Vec::with_capacity(filings.len());
+    let mut mails = Vec::with_capacity(filings.len() * 2);
+    for (row, f) in rows.iter().zip(filings) {
+        for (full_name, address) in &f.new.cosigners {
+            cosigners.push(appeal_cosigners::ActiveModel {
+                appeal_id: Set(row.id),
+                full_name: Set(full_name.trim().to_owned()),
+                address: Set(address.trim().to_owned()),
+                ..Default::default()
+            });
+        }
+        history.push(entity::events::ActiveModel {
+            occurred_at: Set(f.now),
+            actor_account_id: Set(f.new.author.account_id.or(f.new.registered_by)),
+            subject_type: Set(SUBJECT.to_owned()),
+            subject_id: Set(row.id.to_string()),
+            action: Set("received".to_owned()),
+            from_state: Set(None),
+            to_state: Set(Some(Status::Received.code().to_owned())),
+            details: Set(json!({
                 "kind": row.kind,
                 "channel": row.channel,
                 "category_id": row.category_id,
                 "received_at": row.received_at,
-                "executor_id": executor_id,
-                "routing": routing,
-                "deadline_rule": rule,
-                "due_at": deadline.due_at,
-                "cosigners": new.cosigners.len(),
-            }),
-        },
-    )
-    .await?;
-    let mut mail = mail_facts(&txn, ctx, &row, "received").await?;
-    mail.received_date = kyiv_date(row.received_at).format("%d.%m.%Y").to_string();
-    mail.routing = routing["explanation"].as_str().map(str::to_owned);
-    queue_mails(&txn, &row, &mail, Audience { author: true, executor: true, escalation: false }, now).await?;
+                "executor_id": row.executor_id,
+                "routing": f.routing,
+                "deadline_rule": f.rule,
+                "due_at": f.deadline.due_at,
+                "cosigners": f.new.cosigners.len(),
+            })
+            .to_string()),
+            ..Default::default()
+        });
+        let executor = organisations.get(&row.executor_id);
+        let executor_name = executor.map(|o| o.name.clone()).unwrap_or_else(|| format!("#{}", row.executor_id));
+        let mut facts = appeal_facts(public_url, row, "received", executor_name);
+        facts.routing = f.routing["explanation"].as_str().map(str::to_owned);
+        let staff = staff_by_org.entry(row.executor_id).or_default();
+        let outgoing = author_recipient(row)
+            .map(|r| (Notification::AppealUpdate(facts.clone()), r, None))
+            .into_iter()
+            .chain(staff.iter().map(|r| (Notification::AppealForExecutor(facts.clone()), r.clone(), None)));
+        mails.extend(render_outgoing(row.id, outgoing)?);
+    }
+    for chunk in cosigners.chunks(INSERT_CHUNK) {
+        appeal_cosigners::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    for chunk in history.chunks(INSERT_CHUNK) {
+        entity::events::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    let now = filings.iter().map(|f| f.now).max().unwrap_or_else(Utc::now);
+    super::notify::enqueue_many(&txn, &mails, now).await?;
+    // Last: the tally rows stay locked until the commit.
+    super::metrics::record_filings(&txn, &rows).await?;
     txn.commit().await?;
-    Ok((row, deadline))
+    Ok(rows
+        .into_iter()
+        .zip(filings)
+        .map(|(row, f)| Filed {
+            executor_name: organisations.get(&row.executor_id).map(|o| o.name.clone()).unwrap_or_default(),
+            cosigners: f.new.cosigners.iter().map(|(n, a)| (n.trim().to_owned(), a.trim().to_owned())).collect(),
+            deadline: f.deadline.clone(),
+            row,
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// The intake writer
+// ---------------------------------------------------------------------------
+
+type FilingReply = oneshot::Sender<Result<Filed, AppError>>;
+
+/// Sends prepared filings to this instance's intake writer, which gathers what arrives while it writes
+/// and stores the whole batch in one transaction (see [`write_filings`]); a caller is answered only
+/// after that commit, so an acknowledged appeal is stored with its event, mails and tally.
+#[derive(Clone)]
+pub struct AppealWriter {
+    sender: mpsc::Sender<(Filing, FilingReply)>,
+}
+
+/// What the intake writer needs.
+#[derive(Clone)]
+pub struct AppealWriterContext {
+    pub db: DatabaseConnection,
+    pub public_url: String,
+    pub mail_wake: Arc<Notify>,
+}
+
+/// Most filings one transaction takes.
+const MAX_FILINGS: usize = 256;
+
+/// Batches written at the same time on PostgreSQL, so one batch's round trips and commit overlap the
+/// next; they only queue on the tally rows, which each batch locks last and in key order.
+const POSTGRES_FILING_WRITERS: usize = 4;
+
+impl AppealWriter {
+    /// Starts the writer tasks; they stop when every sender is dropped. SQLite has one writer anyway.
+    pub fn start(ctx: AppealWriterContext) -> AppealWriter {
+        let (sender, receiver) = mpsc::channel(4 * MAX_FILINGS);
+        let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+        let writers = if super::is_sqlite(&ctx.db) { 1 } else { POSTGRES_FILING_WRITERS };
+        for _ in 0..writers {
+            tokio::spawn(run_filing_writer(ctx.clone(), receiver.clone()));
+        }
+        AppealWriter { sender }
+    }
+
+    /// Stores a prepared filing; returns once it is committed.
+    pub async fn file(&self, filing: Filing) -> Result<Filed, AppError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .send((filing, reply))
+            .await
+            .map_err(|_| AppError::Unavailable("the service is shutting down; file again in a moment".into()))?;
+        answer.await.map_err(|_| AppError::Internal(anyhow::anyhow!("the appeal writer stopped")))?
+    }
+}
+
+async fn run_filing_writer(
+    ctx: AppealWriterContext,
+    receiver: Arc<tokio::sync::Mutex<mpsc::Receiver<(Filing, FilingReply)>>>,
+) {
+    let mut batch = Vec::with_capacity(MAX_FILINGS);
+    // Take whatever is waiting (at least one), then let the next writer take the queue.
+    while receiver.lock().await.recv_many(&mut batch, MAX_FILINGS).await > 0 {
+        let (filings, replies): (Vec<Filing>, Vec<FilingReply>) = batch.drain(..).unzip();
+        for (reply, outcome) in replies.into_iter().zip(file_batch(&ctx.db, &ctx.public_url, &filings).await) {
+            let _ = reply.send(outcome);
+        }
+        ctx.mail_wake.notify_one();
+    }
+}
+
+/// Stores `filings` in one transaction, one outcome per filing in order. When the batch fails as a whole
+/// (e.g. one appeal's author was deleted meanwhile), nothing of it was stored: each filing is then
+/// written on its own, so the others are stored once and only the faulty one gets an error.
+pub async fn file_batch(db: &DatabaseConnection, public_url: &str, filings: &[Filing]) -> Vec<Result<Filed, AppError>> {
+    let error = match write_filings(db, public_url, filings).await {
+        Ok(filed) => return filed.into_iter().map(Ok).collect(),
+        Err(error) if filings.len() == 1 => return vec![Err(error)],
+        Err(error) => error,
+    };
+    tracing::warn!(%error, size = filings.len(), "appeal batch failed; writing its appeals one by one");
+    let mut outcomes = Vec::with_capacity(filings.len());
+    for filing in filings {
+        let outcome = write_filings(db, public_url, std::slice::from_ref(filing))
+            .await
+            .and_then(|mut one| one.pop().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no result"))));
+        outcomes.push(outcome);
+    }
+    outcomes
 }
 
 /// The executor, the urgency class and the recorded routing decision for a new appeal.
@@ -389,6 +592,7 @@ pub async fn transition(
         escalation: transition.notify.escalation,
     };
     queue_mails(&txn, &updated, &mail, audience, now).await?;
+    super::metrics::record_change(&txn, Some(&row), &updated).await?;
     txn.commit().await?;
     Ok((updated, transition))
 }
@@ -416,14 +620,19 @@ async fn mail_facts(
     row: &appeals::Model,
     action: &str,
 ) -> Result<AppealMail, AppError> {
+    let executor = organisation_name(conn, row.executor_id).await?;
+    Ok(appeal_facts(ctx.public_url, row, action, executor))
+}
+
+fn appeal_facts(public_url: &str, row: &appeals::Model, action: &str, executor: String) -> AppealMail {
     let status = Status::parse(&row.status).unwrap_or(Status::Received);
-    Ok(AppealMail {
+    AppealMail {
         appeal_id: row.id,
         action: action.to_owned(),
         subject: row.subject.clone(),
         kind: row.kind.replace('_', " "),
         privileged: row.privileged,
-        executor: organisation_name(conn, row.executor_id).await?,
+        executor,
         received_date: kyiv_date(row.received_at).format("%d.%m.%Y").to_string(),
         due_date: due_date_text(row.due_at),
         open: status.awaits_answer(),
@@ -431,12 +640,13 @@ async fn mail_facts(
         answer: row.answer_text.clone(),
         competent_body: row.competent_body.clone(),
         duplicate_of: row.duplicate_of_id,
-        link: link(ctx, row.id),
+        link: link(public_url, row.id),
         ..Default::default()
-    })
+    }
 }
 
 /// A person or mailbox to write to.
+#[derive(Debug, Clone)]
 struct Recipient {
     name: String,
     email: String,
@@ -485,6 +695,68 @@ async fn people(conn: &impl ConnectionTrait, condition: Condition) -> Result<Vec
         .collect())
 }
 
+/// For each of `organisation_ids`: the organisation, and its staff as [`staff`] lists them (verified
+/// members by account id, then the organisation's mailbox), in three queries for all of them.
+async fn staff_of(
+    conn: &impl ConnectionTrait,
+    organisation_ids: &[i32],
+) -> Result<(HashMap<i32, organisations::Model>, HashMap<i32, Vec<Recipient>>), AppError> {
+    let orgs: HashMap<i32, organisations::Model> = organisations::Entity::find()
+        .filter(organisations::Column::Id.is_in(organisation_ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let members: Vec<(i32, i32)> = organisation_members::Entity::find()
+        .select_only()
+        .columns([organisation_members::Column::OrganisationId, organisation_members::Column::AccountId])
+        .filter(organisation_members::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
+        .filter(organisation_members::Column::RemovedAt.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let account_ids: BTreeSet<i32> = members.iter().map(|(_, a)| *a).collect();
+    let people: HashMap<i32, Recipient> = if account_ids.is_empty() {
+        HashMap::new()
+    } else {
+        accounts::Entity::find()
+            .filter(accounts::Column::Id.is_in(account_ids))
+            .filter(accounts::Column::EmailVerifiedAt.is_not_null())
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let language = Language::parse(&a.language).unwrap_or_default();
+                (a.id, Recipient { name: a.full_name, email: a.email, language })
+            })
+            .collect()
+    };
+    let mut by_org: BTreeMap<i32, BTreeSet<i32>> = BTreeMap::new();
+    for (org, account) in members {
+        by_org.entry(org).or_default().insert(account);
+    }
+    let mut staff = HashMap::new();
+    for &org in organisation_ids {
+        let mut out: Vec<Recipient> =
+            by_org.get(&org).into_iter().flatten().filter_map(|id| people.get(id).cloned()).collect();
+        if let Some(o) = orgs.get(&org)
+            && let Some(email) = &o.email
+        {
+            out.push(Recipient { name: o.name.clone(), email: email.clone(), language: Language::Uk });
+        }
+        staff.insert(org, out);
+    }
+    Ok((orgs, staff))
+}
+
+/// The author, when the appeal has an e-mail address to write to.
+fn author_recipient(row: &appeals::Model) -> Option<Recipient> {
+    let email = row.author_email.as_ref()?;
+    let language = Language::parse(&row.author_language).unwrap_or_default();
+    Some(Recipient { name: row.author_name.clone(), email: email.clone(), language })
+}
+
 async fn queue_mails(
     conn: &impl ConnectionTrait,
     row: &appeals::Model,
@@ -494,10 +766,8 @@ async fn queue_mails(
 ) -> Result<(), AppError> {
     let mut outgoing: Vec<(Notification, Recipient, Option<String>)> = Vec::new();
     if audience.author
-        && let Some(email) = &row.author_email
+        && let Some(recipient) = author_recipient(row)
     {
-        let language = Language::parse(&row.author_language).unwrap_or_default();
-        let recipient = Recipient { name: row.author_name.clone(), email: email.clone(), language };
         outgoing.push((Notification::AppealUpdate(facts.clone()), recipient, None));
     }
     let deadline_key = row.due_at.timestamp();
@@ -530,10 +800,22 @@ async fn queue_mails(
             outgoing.push((Notification::DeadlineEscalation(facts.clone()), recipient, Some(key)));
         }
     }
+    let mails = render_outgoing(row.id, outgoing)?;
+    super::notify::enqueue_many(conn, &mails, now).await?;
+    Ok(())
+}
+
+/// Renders each mail once per kind and address (someone who is both author and officer gets one of each
+/// kind); an address that cannot be used is skipped.
+fn render_outgoing(
+    appeal_id: i32,
+    outgoing: impl IntoIterator<Item = (Notification, Recipient, Option<String>)>,
+) -> Result<Vec<Mail>, AppError> {
     let mut seen = std::collections::HashSet::new();
+    let mut mails = Vec::new();
     for (notification, recipient, dedupe_key) in outgoing {
         let Ok(email) = Email::parse(&recipient.email) else {
-            tracing::warn!(appeal = row.id, "skipping a mail to an unusable address");
+            tracing::warn!(appeal = appeal_id, "skipping a mail to an unusable address");
             continue;
         };
         if !seen.insert((notification_kind(&notification), email.to_string())) {
@@ -541,9 +823,9 @@ async fn queue_mails(
         }
         let mut mail: Mail = render(&notification, recipient.language, &recipient.name, &email)?;
         mail.dedupe_key = dedupe_key;
-        super::notify::enqueue(conn, &mail, now).await?;
+        mails.push(mail);
     }
-    Ok(())
+    Ok(mails)
 }
 
 fn notification_kind(n: &Notification) -> std::mem::Discriminant<Notification> {

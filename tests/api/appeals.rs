@@ -483,3 +483,155 @@ async fn bad_requests_to_appeals_get_problems_a_person_can_act_on() {
     assert_eq!(collective.status, 201, "{}", collective.body);
     assert_eq!(collective.body["author"]["cosigners"][0]["full_name"], "Petro Petrenko");
 }
+
+/// How many `received` events, author mails and executor mails each of `ids` has in the database.
+async fn stored_with_event_and_mails(app: &TestApp, ids: &[i64]) -> Vec<(i64, usize, usize, usize)> {
+    use entity::{events, outbox_mails};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let events = events::Entity::find()
+        .filter(events::Column::SubjectType.eq("appeal"))
+        .filter(events::Column::Action.eq("received"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let mails = outbox_mails::Entity::find().all(&app.db).await.unwrap();
+    ids.iter()
+        .map(|id| {
+            let about = |kind: &str| {
+                mails.iter().filter(|m| m.kind == kind && m.subject.contains(&format!("No. {id}:"))).count()
+            };
+            let history = events.iter().filter(|e| e.subject_id == id.to_string()).count();
+            (*id, history, about("appeal_update"), about("appeal_for_executor"))
+        })
+        .collect()
+}
+
+/// Appeals received, summed over every tally row, and whether the tallies agree with a recount.
+async fn tallied(app: &TestApp) -> (i64, bool) {
+    use sea_orm::EntityTrait;
+    let received = entity::appeal_tallies::Entity::find().all(&app.db).await.unwrap().iter().map(|t| t.received).sum();
+    (received, hromada::storage::metrics::check(&app.db).await.unwrap().is_empty())
+}
+
+#[tokio::test]
+async fn concurrent_filings_are_each_stored_once_with_their_event_mails_and_tally() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+
+    // Filed at once, they reach the intake writer together and are written in batches.
+    let filings = (0..40).map(|i| {
+        app.post(
+            "/api/v1/appeals",
+            Some(&city.citizen),
+            json!({
+                "kind": "issue_report",
+                "subject": format!("Pothole number {i}"),
+                "text": "A deep pothole in front of the school, cars swerve into the oncoming lane.",
+                "category_id": city.pothole,
+                "location": {"latitude": 48.72 + f64::from(i) / 10_000.0, "longitude": 37.55},
+                "address": "Shkilna 1"
+            }),
+        )
+    });
+    let answers = futures::future::join_all(filings).await;
+    let mut ids = Vec::new();
+    for (i, answer) in answers.iter().enumerate() {
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        assert_eq!(answer.body["subject"], format!("Pothole number {i}"), "each caller gets its own appeal");
+        assert_eq!(answer.body["executor"]["name"], "Roads Department");
+        ids.push(answer.body["id"].as_i64().unwrap());
+    }
+    let mut distinct = ids.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 40);
+
+    // The response built from what the writer knew is the appeal as stored (plus the deadline's steps).
+    for answer in &answers {
+        let id = answer.body["id"].as_i64().unwrap();
+        let mut filed = answer.body.clone();
+        assert!(!filed["deadline"]["explanation"].as_array().unwrap().is_empty());
+        filed["deadline"].as_object_mut().unwrap().remove("explanation");
+        let stored = app.get(&format!("/api/v1/appeals/{id}"), Some(&city.citizen)).await;
+        assert_eq!(filed, stored.body);
+    }
+
+    // Each is stored once, with its history event, its receipt, the notices to the roads officer and
+    // head, and its tally.
+    for (id, history, receipts, notices) in stored_with_event_and_mails(&app, &ids).await {
+        assert_eq!((history, receipts, notices), (1, 1, 2), "appeal {id}");
+    }
+    assert_eq!(tallied(&app).await, (40, true));
+}
+
+#[tokio::test]
+async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once() {
+    use hromada::{
+        domain::{
+            accounts::Language,
+            appeals::{AppealKind, Channel},
+        },
+        storage::appeals::{Author, Context, NewAppeal},
+    };
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let citizen = app.get("/api/v1/accounts/me", Some(&city.citizen)).await.body["id"].as_i64().unwrap() as i32;
+    let calendar = hromada::storage::calendar::current_calendar(&app.db, true).await.unwrap();
+    let public_url = "http://127.0.0.1";
+    let ctx = Context { public_url, calendar: &calendar };
+    let now = chrono::Utc::now();
+    let mut filings = Vec::new();
+    for i in 0..5 {
+        let new = NewAppeal {
+            kind: AppealKind::IssueReport,
+            channel: Channel::Web,
+            subject: format!("Pothole number {i}"),
+            text: "A deep pothole in front of the school, cars swerve into the oncoming lane.".into(),
+            category_id: Some(city.pothole as i32),
+            addressee_id: None,
+            point: None,
+            place_address: Some("Shkilna 1".into()),
+            district_id: None,
+            author: Author {
+                // The third author's account does not exist: its row breaks the batch's transaction.
+                account_id: Some(if i == 2 { 999_999 } else { citizen }),
+                name: "Olena Petrenko".into(),
+                address: None,
+                email: Some(city::CITIZEN.into()),
+                phone: None,
+                language: Language::En,
+            },
+            show_author_name: false,
+            privileged: false,
+            cosigners: vec![("Petro Petrenko".into(), "Kramatorsk, Shkilna 12".into())],
+            received_at: now,
+            registered_by: None,
+            open311_token: None,
+        };
+        filings.push(hromada::storage::appeals::prepare(&app.db, &ctx, new, now).await.unwrap());
+    }
+
+    let outcomes = hromada::storage::appeals::file_batch(&app.db, public_url, &filings).await;
+    assert_eq!(outcomes.len(), 5);
+    assert!(outcomes[2].is_err(), "the faulty appeal is refused");
+    let ids: Vec<i64> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(i, outcome)| {
+            let filed = outcome.as_ref().expect("the others are stored");
+            assert_eq!(filed.row.subject, format!("Pothole number {i}"));
+            assert_eq!(filed.cosigners, vec![("Petro Petrenko".to_owned(), "Kramatorsk, Shkilna 12".to_owned())]);
+            i64::from(filed.row.id)
+        })
+        .collect();
+
+    // Stored once each (the failed batch left nothing behind), with event, mails and tally.
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(entity::appeals::Entity::find().count(&app.db).await.unwrap(), 4);
+    assert_eq!(entity::appeal_cosigners::Entity::find().count(&app.db).await.unwrap(), 4);
+    for (id, history, receipts, notices) in stored_with_event_and_mails(&app, &ids).await {
+        assert_eq!((history, receipts, notices), (1, 1, 2), "appeal {id}");
+    }
+    assert_eq!(tallied(&app).await, (4, true));
+}
