@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{audit_chain, events};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Set, Statement,
 };
 
 use crate::{
@@ -15,6 +15,10 @@ use crate::{
 
 /// Events linked per transaction; the chainer repeats until nothing is left.
 const CHAIN_BATCH: u64 = 2000;
+
+/// How far below the highest linked event id the chainer still looks for events that committed late.
+/// A write transaction lasts milliseconds; 50,000 newer events is minutes of peak intake.
+const LATE_COMMIT_WINDOW: i32 = 50_000;
 
 pub fn record(event: &events::Model) -> ChainRecord {
     ChainRecord {
@@ -48,18 +52,24 @@ pub async fn link_new_events(db: &DatabaseConnection, now: DateTime<Utc>) -> Res
         }
         let head = audit_chain::Entity::find().order_by_desc(audit_chain::Column::Seq).one(&txn).await?;
         let (mut seq, mut prev) = head.map(|h| (h.seq, h.hash)).unwrap_or((0, GENESIS.to_owned()));
-        // Events not linked yet: an anti-join, oldest first.
+        // Events not linked yet, oldest first: everything above the highest linked id, and below it only
+        // the last LATE_COMMIT_WINDOW ids (an event whose transaction committed after newer ones were
+        // linked). Bounding the anti-join keeps each sweep cheap on a log of millions of events.
+        let highest: Option<i32> = audit_chain::Entity::find()
+            .select_only()
+            .column_as(audit_chain::Column::EventId.max(), "highest")
+            .into_tuple::<Option<i32>>()
+            .one(&txn)
+            .await?
+            .flatten();
+        let low = highest.map_or(0, |h| h.saturating_sub(LATE_COMMIT_WINDOW));
         let pending = events::Entity::find()
-            .filter(
-                events::Column::Id.not_in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(audit_chain::Column::EventId)
-                        .from(audit_chain::Entity)
-                        .to_owned(),
-                ),
-            )
-            .order_by_asc(events::Column::Id)
-            .limit(CHAIN_BATCH)
+            .from_raw_sql(Statement::from_sql_and_values(
+                txn.get_database_backend(),
+                "SELECT * FROM events e WHERE e.id > $1 \
+                 AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id) ORDER BY e.id LIMIT $2",
+                [low.into(), (CHAIN_BATCH as i64).into()],
+            ))
             .all(&txn)
             .await?;
         let count = pending.len() as u64;
