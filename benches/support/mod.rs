@@ -53,6 +53,11 @@ pub async fn fresh_database(backend: Backend, server_url: Option<&str>) -> anyho
     }
 }
 
+/// A database that already exists (e.g. one filled by `hromada generate`): used as it is, never dropped.
+pub fn existing_database(url: &str) -> FreshDatabase {
+    FreshDatabase { url: url.to_owned(), drop_with: None, sqlite_file: None }
+}
+
 /// The real application serving on a random port.
 pub struct Server {
     pub address: String,

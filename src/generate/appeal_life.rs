@@ -1,0 +1,548 @@
+//! The life of one generated appeal: a plan drawn at random (acknowledged, forwarded, extended, answered
+//! on time or late, returned, confirmed, rated, refused, marked duplicate, left open), played through
+//! [`crate::domain::appeals::apply`] — the transition function the service itself uses — so the final
+//! row and its history are exactly what the real code would have written for those steps. The deadline
+//! watcher's `overdue` marking is played in too, whenever a deadline passes with an answer still owed.
+//!
+//! Pure: no I/O; the caller writes the result.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rand::{Rng, rngs::StdRng, seq::SliceRandom};
+use serde_json::json;
+
+use super::sample::{DAY, HOUR, chance, exponential, secs, weighted};
+use crate::domain::{
+    appeals::{Actor, Appeal, AppealKind, Command, RefusalCode, Resolution, Status, apply},
+    authorization::OrganisationRole,
+    calendar::Calendar,
+    deadlines::{self, DeadlineRule, ExtensionRequest},
+};
+
+/// One history row, as `storage::events::append` would write it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub actor: Option<i32>,
+    pub subject_type: &'static str,
+    pub subject_id: i32,
+    pub action: &'static str,
+    pub from: Option<&'static str>,
+    pub to: Option<&'static str>,
+    pub details: String,
+}
+
+/// The people of one organisation who act on appeals.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub head: i32,
+    pub officers: Vec<i32>,
+}
+
+/// What the sampler knows about the city.
+pub struct City<'a> {
+    pub calendar: &'a Calendar,
+    pub staff: &'a HashMap<i32, Staff>,
+    /// How likely each organisation is to answer within the term (0–1); unknown: 0.8.
+    pub punctuality: &'a HashMap<i32, f64>,
+    /// Organisations a misrouted appeal may be forwarded to.
+    pub forward_targets: &'a [i32],
+    /// The end of the generated history: nothing happens after it.
+    pub as_of: DateTime<Utc>,
+}
+
+/// An appeal as filed: routed, its deadline set, nothing done yet.
+#[derive(Debug, Clone)]
+pub struct Filed {
+    pub appeal: Appeal,
+    /// When it was entered (the `received` event); later than `received_at` for paper, phone, e-mail.
+    pub registered_at: DateTime<Utc>,
+    /// The officer who entered it, for appeals not filed by the citizen online.
+    pub registered_by: Option<i32>,
+    /// The `received` event's details, as `storage::appeals::file` writes them.
+    pub received_details: serde_json::Value,
+    /// An earlier open report of the same category this one may duplicate.
+    pub duplicate_candidate: Option<i32>,
+}
+
+/// The appeal as it stands at `as_of`, with its history.
+#[derive(Debug, Clone)]
+pub struct Lived {
+    pub appeal: Appeal,
+    pub events: Vec<Event>,
+    /// Transitions applied (the row's `version`).
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The handling state `storage::appeals::file` creates for an appeal received at `received_at`.
+pub fn new_appeal(
+    id: i32,
+    kind: AppealKind,
+    author_account_id: Option<i32>,
+    executor_id: i32,
+    rule: DeadlineRule,
+    received_at: DateTime<Utc>,
+    calendar: &Calendar,
+) -> Appeal {
+    let due = deadlines::compute(&rule, received_at, calendar).due_at;
+    Appeal {
+        id,
+        kind,
+        status: Status::Received,
+        author_account_id,
+        executor_id,
+        assignee_account_id: None,
+        deadline_rule: rule,
+        received_at,
+        executor_received_at: received_at,
+        original_due_at: due,
+        due_at: due,
+        extended_due_at: None,
+        forward_due_at: deadlines::compute(&DeadlineRule::Forwarding, received_at, calendar).due_at,
+        forwarded_count: 0,
+        overdue_at: None,
+        reminder_level: None,
+        answered_at: None,
+        resolution: None,
+        answer_text: None,
+        competent_body: None,
+        refusal_code: None,
+        refusal_reason: None,
+        confirmed_at: None,
+        rework_count: 0,
+        rating: None,
+        rating_comment: None,
+        duplicate_of_id: None,
+    }
+}
+
+/// Plays transitions in time order and records them; refuses anything after `as_of`.
+struct Tracker<'a> {
+    appeal: Appeal,
+    events: Vec<Event>,
+    city: &'a City<'a>,
+    last: DateTime<Utc>,
+    version: i32,
+    /// How long after a deadline the watcher's sweep notices it (it runs every minute).
+    watcher_lag: Duration,
+}
+
+impl Tracker<'_> {
+    /// The watcher marks the appeal overdue when its deadline passes before `until` with an answer owed.
+    fn watch(&mut self, until: DateTime<Utc>) {
+        if !self.appeal.status.awaits_answer() || self.appeal.overdue_at.is_some() {
+            return;
+        }
+        let mark = (self.appeal.due_at + self.watcher_lag).max(self.last + Duration::seconds(1));
+        if mark < until && mark <= self.city.as_of {
+            self.record(Actor::system(), Command::MarkOverdue, mark);
+        }
+    }
+
+    /// Applies `command` at `at` (or just after the previous step); false if it would be after `as_of`
+    /// or the rules refuse it.
+    fn act(&mut self, actor: Actor, command: Command, at: DateTime<Utc>) -> bool {
+        let at = at.max(self.last + Duration::seconds(1));
+        if at > self.city.as_of {
+            return false;
+        }
+        self.watch(at);
+        self.record(actor, command, at)
+    }
+
+    fn record(&mut self, actor: Actor, command: Command, at: DateTime<Utc>) -> bool {
+        match apply(&self.appeal, actor, command, at, self.city.calendar) {
+            Ok(t) => {
+                self.events.push(Event {
+                    at,
+                    actor: actor.account_id,
+                    subject_type: crate::storage::appeals::SUBJECT,
+                    subject_id: self.appeal.id,
+                    action: t.action,
+                    from: Some(t.from.code()),
+                    to: Some(t.to.code()),
+                    details: t.details.to_string(),
+                });
+                self.appeal = t.appeal;
+                self.last = at;
+                self.version += 1;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn staff(&self) -> Option<&Staff> {
+        self.city.staff.get(&self.appeal.executor_id)
+    }
+
+    fn officer(&self, rng: &mut StdRng) -> Actor {
+        let account = self.staff().and_then(|s| s.officers.choose(rng).copied().or(Some(s.head)));
+        Actor {
+            account_id: account,
+            is_author: false,
+            executor_role: Some(OrganisationRole::Officer),
+            administrator: false,
+            system: false,
+        }
+    }
+
+    /// Whoever has the appeal on their desk, else any officer.
+    fn handler(&self, rng: &mut StdRng) -> Actor {
+        match self.appeal.assignee_account_id {
+            Some(assignee) => Actor { account_id: Some(assignee), ..self.officer(rng) },
+            None => self.officer(rng),
+        }
+    }
+
+    fn head(&self) -> Actor {
+        Actor {
+            account_id: self.staff().map(|s| s.head),
+            is_author: false,
+            executor_role: Some(OrganisationRole::Head),
+            administrator: false,
+            system: false,
+        }
+    }
+
+    fn author(&self) -> Option<Actor> {
+        self.appeal.author_account_id.map(|id| Actor {
+            account_id: Some(id),
+            is_author: true,
+            executor_role: None,
+            administrator: false,
+            system: false,
+        })
+    }
+
+    fn hours_term(&self) -> bool {
+        matches!(self.appeal.deadline_rule, DeadlineRule::UrgencyHours(_))
+    }
+}
+
+const COMPETENT_BODIES: &[&str] = &[
+    "Головне управління ДСНС в області (State Emergency Service)",
+    "АТ «Облгаз» (regional gas distributor)",
+    "Головне управління Держпродспоживслужби (food safety)",
+    "Національна поліція, відділ поліції (police)",
+];
+
+/// Plays the life of `filed` up to `city.as_of`.
+pub fn live(filed: Filed, city: &City<'_>, rng: &mut StdRng) -> Lived {
+    let received = Event {
+        at: filed.registered_at,
+        actor: filed.appeal.author_account_id.or(filed.registered_by),
+        subject_type: crate::storage::appeals::SUBJECT,
+        subject_id: filed.appeal.id,
+        action: "received",
+        from: None,
+        to: Some(Status::Received.code()),
+        details: filed.received_details.to_string(),
+    };
+    let mut t = Tracker {
+        appeal: filed.appeal,
+        events: vec![received],
+        city,
+        last: filed.registered_at,
+        version: 0,
+        watcher_lag: secs(rng, 5, 60),
+    };
+    play(&mut t, filed.duplicate_candidate, rng);
+    t.watch(city.as_of + Duration::seconds(1));
+    Lived { updated_at: t.last, appeal: t.appeal, events: t.events, version: t.version }
+}
+
+fn play(t: &mut Tracker<'_>, duplicate_candidate: Option<i32>, rng: &mut StdRng) {
+    let start = t.last;
+    let kind = t.appeal.kind;
+
+    // A report of a problem someone already reported nearby: linked, and it follows the first one.
+    if kind == AppealKind::IssueReport
+        && let Some(first) = duplicate_candidate
+        && chance(rng, 0.04)
+    {
+        let officer = t.officer(rng);
+        t.act(
+            officer,
+            Command::MarkDuplicate { of_appeal_id: first, of_status: Status::InProgress },
+            start + secs(rng, HOUR, 2 * DAY),
+        );
+        return;
+    }
+
+    // Not considered (arts. 5, 8): refused with reasons, sometimes rated (badly) by the author.
+    if chance(rng, 0.03) {
+        let code = match weighted(rng, &[55.0, 30.0, 10.0, 5.0]) {
+            0 => RefusalCode::NonConforming,
+            1 => RefusalCode::Repeated,
+            2 if kind == AppealKind::Complaint => RefusalCode::ComplaintOutOfTime,
+            2 => RefusalCode::NonConforming,
+            _ => RefusalCode::Anonymous,
+        };
+        let officer = t.officer(rng);
+        let reason = format!("Generated refusal ({}): see the legal basis.", code.code());
+        if t.act(officer, Command::Refuse { code, reason }, start + secs(rng, 2 * HOUR, 8 * DAY))
+            && chance(rng, 0.1)
+            && let Some(author) = t.author()
+        {
+            let at = t.last + secs(rng, HOUR, 5 * DAY);
+            t.act(author, Command::Rate { score: rng.gen_range(1..=2), comment: None }, at);
+        }
+        return;
+    }
+
+    // Misrouted: forwarded to the competent organisation, mostly within the 5 days of art. 7.
+    if chance(rng, 0.05) {
+        let to = t.city.forward_targets.iter().copied().filter(|&o| o != t.appeal.executor_id).collect::<Vec<_>>();
+        if let Some(&to) = to.choose(rng) {
+            let at = if chance(rng, 0.85) {
+                start + secs(rng, HOUR, (t.appeal.forward_due_at - start).num_seconds().max(HOUR + 1) - 60)
+            } else {
+                t.appeal.forward_due_at + secs(rng, HOUR, 4 * DAY)
+            };
+            let officer = t.officer(rng);
+            let reason = "Generated: the matter is in the competence of another organisation.".to_owned();
+            t.act(officer, Command::Forward { to_organisation_id: to, reason }, at);
+        }
+    }
+
+    // Taken up: hours for emergencies, up to a few days otherwise.
+    let punctuality = t.city.punctuality.get(&t.appeal.executor_id).copied().unwrap_or(0.8);
+    let ack_mean = if t.hours_term() { 2.0 * HOUR as f64 } else { 0.8 * DAY as f64 };
+    if chance(rng, 0.9) {
+        let officer = t.officer(rng);
+        let at = t.last + secs(rng, 60, 30 * 60) + exponential(rng, ack_mean);
+        let at = at.min(t.appeal.due_at - Duration::seconds(60)).max(t.last + Duration::seconds(60));
+        t.act(officer, Command::Acknowledge, at);
+    }
+
+    // Forgotten: never answered; the watcher marks it overdue.
+    if chance(rng, 0.012) {
+        return;
+    }
+
+    // The head extends a term that is not enough (never beyond 45 days from receipt, art. 20).
+    if !t.hours_term() && chance(rng, 0.07) {
+        let (from, due) = (t.last, t.appeal.due_at);
+        if due > from + Duration::hours(2) {
+            let at = from + Duration::seconds(((due - from).num_seconds() as f64 * rng.gen_range(0.3..0.9)) as i64);
+            let total = rng.gen_range(30..=45);
+            let head = t.head();
+            let reason = "Generated: an inspection on site is needed before answering.".to_owned();
+            t.act(head, Command::Extend { request: ExtensionRequest::TotalDays(total), reason }, at);
+        }
+    }
+
+    // Answered (on time or late); the author may return it for rework, then it is answered again.
+    for round in 0..3 {
+        let on_time = chance(rng, punctuality);
+        let (from, due) = (t.last, t.appeal.due_at);
+        let at = if on_time && due > from + Duration::seconds(120) {
+            let span = (due - from).num_seconds() as f64;
+            from + Duration::seconds((span * (0.05 + 0.9 * rng.r#gen::<f64>().powf(0.8))) as i64)
+        } else {
+            let mean = if t.hours_term() { 18.0 * HOUR as f64 } else { 5.0 * DAY as f64 };
+            due.max(from) + secs(rng, 60, HOUR) + exponential(rng, mean * (1.5 - punctuality))
+        };
+        let resolution = match weighted(rng, &[76.0, 17.0, 7.0]) {
+            0 => Resolution::Resolved,
+            1 => Resolution::NotResolved,
+            _ => Resolution::NotCompetent,
+        };
+        let competent_body = (resolution == Resolution::NotCompetent)
+            .then(|| COMPETENT_BODIES.choose(rng).copied().unwrap_or_default().to_owned());
+        let text = match resolution {
+            Resolution::Resolved => "Generated answer: the problem was fixed.",
+            Resolution::NotResolved => "Generated answer: it cannot be fixed now; it is in next year's plan.",
+            Resolution::NotCompetent => "Generated answer: this is for the body named below.",
+        };
+        let handler = t.handler(rng);
+        if !t.act(handler, Command::Answer { resolution, text: text.to_owned(), competent_body }, at) {
+            return;
+        }
+        let Some(author) = t.author() else { return };
+        if round < 2 && chance(rng, if round == 0 { 0.07 } else { 0.15 }) {
+            let reason = "Generated: nothing has changed on site.".to_owned();
+            if !t.act(author, Command::ReturnForRework { reason }, t.last + secs(rng, 2 * HOUR, 10 * DAY)) {
+                return;
+            }
+            continue;
+        }
+        break;
+    }
+
+    let Some(author) = t.author() else { return };
+    let answered_on_time = t.appeal.answered_at.is_some_and(|a| a < t.appeal.due_at);
+    let resolved = t.appeal.resolution == Some(Resolution::Resolved);
+    let confirm_p = if kind == AppealKind::IssueReport { 0.45 } else { 0.2 };
+    if resolved && chance(rng, confirm_p) {
+        t.act(author, Command::Confirm, t.last + secs(rng, HOUR, 7 * DAY));
+    }
+    if chance(rng, 0.3) {
+        let weights = if resolved && answered_on_time {
+            [3.0, 4.0, 10.0, 33.0, 50.0]
+        } else if resolved {
+            [10.0, 15.0, 30.0, 30.0, 15.0]
+        } else {
+            [30.0, 30.0, 20.0, 12.0, 8.0]
+        };
+        let score = weighted(rng, &weights) as i32 + 1;
+        let comment = chance(rng, 0.2).then(|| "Generated comment.".to_owned());
+        t.act(author, Command::Rate { score, comment }, t.last + secs(rng, 10 * 60, 5 * DAY));
+    }
+}
+
+/// The details of the `received` event, as `storage::appeals::file` writes them.
+pub fn received_details(
+    appeal: &Appeal,
+    channel: &str,
+    category_id: Option<i32>,
+    routing: &serde_json::Value,
+) -> serde_json::Value {
+    json!({
+        "kind": appeal.kind.code(),
+        "channel": channel,
+        "category_id": category_id,
+        "received_at": appeal.received_at,
+        "executor_id": appeal.executor_id,
+        "routing": routing,
+        "deadline_rule": appeal.deadline_rule,
+        "due_at": appeal.due_at,
+        "cosigners": 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::TimeZone;
+    use rand::SeedableRng;
+
+    use super::*;
+
+    /// Everything a stored appeal must satisfy, whatever its life was.
+    fn check(lived: &Lived, as_of: DateTime<Utc>) {
+        let a = &lived.appeal;
+        let s = a.status;
+        assert!(a.executor_received_at >= a.received_at);
+        if let Some(answered) = a.answered_at {
+            assert!(answered >= a.received_at, "answered before it was received: {a:?}");
+            assert!(answered <= as_of);
+        }
+        match s {
+            Status::Received | Status::InProgress | Status::Rework => {
+                assert!(a.resolution.is_none() || s == Status::Rework, "{a:?}");
+                assert!(a.refusal_code.is_none());
+                // The watcher has seen every deadline that passed.
+                if a.due_at + Duration::seconds(61) <= as_of {
+                    assert!(a.overdue_at.is_some(), "an open appeal past its deadline is marked overdue: {a:?}");
+                }
+            }
+            Status::Answered | Status::Confirmed => {
+                assert!(a.answered_at.is_some() && a.resolution.is_some() && a.answer_text.is_some(), "{a:?}");
+                assert_eq!(a.resolution == Some(Resolution::NotCompetent), a.competent_body.is_some());
+            }
+            Status::Refused => {
+                assert!(a.refusal_code.is_some() && a.refusal_reason.is_some() && a.answered_at.is_some())
+            }
+            Status::Duplicate => assert!(a.duplicate_of_id.is_some()),
+        }
+        assert_eq!(s == Status::Confirmed, a.confirmed_at.is_some());
+        if let Some(extended) = a.extended_due_at {
+            let calendar = Calendar::new(true, BTreeMap::new());
+            let cap = deadlines::compute(
+                &DeadlineRule::AppealExtension { total_days: 45 },
+                a.executor_received_at,
+                &calendar,
+            );
+            assert!(extended <= cap.due_at, "at most 45 days from receipt: {a:?}");
+            assert_eq!(extended, a.due_at);
+        }
+        if let Some(rating) = a.rating {
+            assert!((1..=5).contains(&rating));
+            assert!(matches!(s, Status::Answered | Status::Confirmed | Status::Refused));
+        }
+        // History: starts with `received`, in time order, each step from the state the previous one left.
+        assert_eq!(lived.events[0].action, "received");
+        assert_eq!(lived.events.len() as i32, lived.version + 1);
+        for pair in lived.events.windows(2) {
+            assert!(pair[1].at > pair[0].at, "events in time order");
+            assert_eq!(pair[1].from, pair[0].to, "{} after {}", pair[1].action, pair[0].action);
+        }
+        assert_eq!(lived.events.last().unwrap().to, Some(s.code()));
+        assert!(lived.events.iter().all(|e| e.at <= as_of));
+        assert_eq!(lived.events.iter().filter(|e| e.action == "forwarded").count() as i32, a.forwarded_count);
+        assert_eq!(lived.events.iter().filter(|e| e.action == "returned_for_rework").count() as i32, a.rework_count);
+    }
+
+    #[test]
+    fn sampled_lives_keep_the_invariants_of_a_stored_appeal() {
+        let calendar = Calendar::new(true, BTreeMap::new());
+        let staff: HashMap<i32, Staff> =
+            [(1, Staff { head: 10, officers: vec![11, 12] }), (2, Staff { head: 20, officers: vec![21] })].into();
+        let punctuality: HashMap<i32, f64> = [(1, 0.9), (2, 0.6)].into();
+        let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let city =
+            City { calendar: &calendar, staff: &staff, punctuality: &punctuality, forward_targets: &[1, 2], as_of };
+        let mut rng = StdRng::seed_from_u64(7);
+        let rules = [DeadlineRule::AppealNoStudy, DeadlineRule::AppealStandard, DeadlineRule::UrgencyHours(24)];
+        let mut actions = std::collections::BTreeSet::new();
+        for id in 1..=5000 {
+            let received = as_of - secs(&mut rng, 60, 200 * DAY);
+            let kind = [AppealKind::IssueReport, AppealKind::Application, AppealKind::Complaint][id as usize % 3];
+            let author = (id % 5 != 0).then_some(1000 + id);
+            let appeal = new_appeal(id, kind, author, 1, rules[id as usize % 3], received, &calendar);
+            let details = received_details(&appeal, "web", None, &json!({}));
+            let filed = Filed {
+                appeal,
+                registered_at: received,
+                registered_by: None,
+                received_details: details,
+                duplicate_candidate: (id > 1).then_some(id - 1),
+            };
+            let lived = live(filed, &city, &mut rng);
+            check(&lived, as_of);
+            actions.extend(lived.events.iter().map(|e| e.action));
+        }
+        for action in [
+            "received",
+            "acknowledged",
+            "forwarded",
+            "extended",
+            "answered",
+            "returned_for_rework",
+            "confirmed",
+            "rated",
+            "refused",
+            "marked_duplicate",
+            "overdue",
+        ] {
+            assert!(actions.contains(action), "some appeal was {action}");
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_life() {
+        let calendar = Calendar::new(true, BTreeMap::new());
+        let staff: HashMap<i32, Staff> = [(1, Staff { head: 10, officers: vec![11] })].into();
+        let punctuality = HashMap::new();
+        let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let city = City { calendar: &calendar, staff: &staff, punctuality: &punctuality, forward_targets: &[1], as_of };
+        let one = |seed| {
+            let received = as_of - Duration::days(40);
+            let appeal =
+                new_appeal(1, AppealKind::Application, Some(5), 1, DeadlineRule::AppealStandard, received, &calendar);
+            let filed = Filed {
+                received_details: json!({}),
+                appeal,
+                registered_at: received,
+                registered_by: None,
+                duplicate_candidate: None,
+            };
+            live(filed, &city, &mut StdRng::seed_from_u64(seed)).events
+        };
+        assert_eq!(one(3), one(3));
+    }
+}
