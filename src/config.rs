@@ -49,6 +49,26 @@ pub struct Settings {
     pub calendar: CalendarSettings,
     pub photos: PhotoSettings,
     pub watcher: WatcherSettings,
+    /// How indicator scores are estimated: `bands` (`[{min_share, points}]`) and `min_sample`.
+    pub indicators: crate::domain::metrics::Scoring,
+    #[serde(default)]
+    pub open_data: OpenDataSettings,
+}
+
+/// The open-data exports.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDataSettings {
+    /// Key of the author pseudonyms (at least 32 characters); unset: a random key kept in the database.
+    pub pseudonym_secret: Option<String>,
+}
+
+// By hand: anyone holding the key can turn pseudonyms back into account ids, so it is never printed.
+impl std::fmt::Debug for OpenDataSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = self.pseudonym_secret.as_ref().map(|_| "<redacted>");
+        f.debug_struct("OpenDataSettings").field("pseudonym_secret", &secret).finish()
+    }
 }
 
 /// Photos attached to issue reports: kept as files, outside the database.
@@ -152,6 +172,8 @@ impl Default for Settings {
             calendar: CalendarSettings { martial_law: true },
             photos: PhotoSettings { dir: PathBuf::from("photos"), max_bytes: 5 * 1024 * 1024, max_per_appeal: 5 },
             watcher: WatcherSettings { enabled: true, interval_seconds: 60, reminder_working_days: vec![3, 1] },
+            open_data: OpenDataSettings::default(),
+            indicators: crate::domain::metrics::Scoring::default(),
         }
     }
 }
@@ -241,6 +263,13 @@ impl Settings {
         }
         if self.watcher.reminder_working_days.iter().any(|&d| d == 0 || d > 20) {
             return invalid("watcher.reminder_working_days", "each entry must be 1 to 20 working days".into());
+        }
+        if let Err(message) = self.indicators.validate() {
+            return invalid("indicators", message);
+        }
+        // Account ids are small numbers: a short key could be found by trying keys against known pseudonyms.
+        if self.open_data.pseudonym_secret.as_ref().is_some_and(|s| s.chars().count() < 32) {
+            return invalid("open_data.pseudonym_secret", "must have at least 32 characters".into());
         }
         Ok(())
     }

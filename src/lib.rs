@@ -9,6 +9,7 @@ pub mod api;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod generate;
 pub mod mail;
 pub mod startup;
 pub mod storage;

@@ -8,6 +8,9 @@ mod m0003_directory;
 mod m0004_appeals;
 mod m0005_petitions;
 mod m0006_audit_chain;
+mod m0007_metrics;
+mod m0008_open_data;
+mod m0009_month_tallies;
 
 pub struct Migrator;
 
@@ -21,6 +24,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_appeals::Migration),
             Box::new(m0005_petitions::Migration),
             Box::new(m0006_audit_chain::Migration),
+            Box::new(m0007_metrics::Migration),
+            Box::new(m0008_open_data::Migration),
+            Box::new(m0009_month_tallies::Migration),
         ]
     }
 }

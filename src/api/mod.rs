@@ -7,7 +7,9 @@ pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod health;
+pub mod metrics;
 pub mod open311;
+pub mod open_data;
 pub mod petitions;
 pub mod rate_limit;
 
@@ -43,6 +45,8 @@ pub struct AppState {
     pub metrics: Arc<crate::telemetry::prometheus::Metrics>,
     /// Batches every signature operation of this instance (see `storage::petitions`).
     pub signatures: storage::petitions::SignatureWriter,
+    /// Batches the appeals filed through this instance's API (see `storage::appeals::AppealWriter`).
+    pub appeals: storage::appeals::AppealWriter,
 }
 
 #[derive(Tags)]
@@ -61,6 +65,10 @@ pub enum ApiTags {
     Audit,
     /// Keys for machine clients such as Open311 apps.
     ApiKeys,
+    /// Public CSV and JSON exports without personal data, and their schema.
+    OpenData,
+    /// Response-rate figures, A07 and C03 evidence with estimated scores, executor rankings.
+    Metrics,
 }
 
 /// A login token from `POST /api/v1/sessions`.
@@ -78,6 +86,8 @@ pub type Apis = (
     api_keys::ApiKeysApi,
     petitions::PetitionsApi,
     audit::AuditApi,
+    open_data::OpenDataApi,
+    metrics::MetricsApi,
 );
 
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
@@ -91,6 +101,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             api_keys::ApiKeysApi,
             petitions::PetitionsApi,
             audit::AuditApi,
+            open_data::OpenDataApi,
+            metrics::MetricsApi,
         ),
         "Hromada",
         env!("CARGO_PKG_VERSION"),

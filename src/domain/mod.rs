@@ -25,5 +25,6 @@ pub mod authorization;
 pub mod calendar;
 pub mod deadlines;
 pub mod directory;
+pub mod metrics;
 pub mod notify;
 pub mod petitions;

@@ -6,8 +6,10 @@ pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod events;
+pub mod metrics;
 pub mod notify;
 pub mod open311;
+pub mod open_data;
 pub mod petitions;
 
 use std::time::Duration;

@@ -4,6 +4,8 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 
 pub struct City {
+    /// The administrator's token.
+    pub admin: String,
     pub roads: i64,
     pub housing: i64,
     /// Issue reports, "normal" urgency (15 days), handled by the roads department.
@@ -86,7 +88,7 @@ pub async fn build(app: &TestApp) -> City {
     member(app, &admin, roads, &roads_head, "head").await;
     member(app, &admin, housing, &housing_officer, "officer").await;
     member(app, &admin, housing, &housing_head, "head").await;
-    City { roads, housing, pothole, lift, no_heating, roads_officer, housing_officer, housing_head, citizen }
+    City { admin, roads, housing, pothole, lift, no_heating, roads_officer, housing_officer, housing_head, citizen }
 }
 
 /// Waits until `address` has received a mail whose subject contains `needle`, and returns it.
