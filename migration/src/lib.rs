@@ -11,6 +11,7 @@ mod m0006_audit_chain;
 mod m0007_metrics;
 mod m0008_open_data;
 mod m0009_month_tallies;
+mod m0010_petition_metric_indexes;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_metrics::Migration),
             Box::new(m0008_open_data::Migration),
             Box::new(m0009_month_tallies::Migration),
+            Box::new(m0010_petition_metric_indexes::Migration),
         ]
     }
 }
