@@ -384,17 +384,8 @@ fn total(sums: &BTreeMap<storage::metrics::ExecutorCategory, (Tally, i64)>) -> A
     metrics::figures(&all, overdue)
 }
 
-async fn names(
-    state: &AppState,
-) -> Result<(BTreeMap<i32, entity::organisations::Model>, BTreeMap<i32, String>), AppError> {
-    let organisations =
-        storage::directory::list_organisations(&state.db).await?.into_iter().map(|o| (o.id, o)).collect();
-    let categories = storage::directory::list_categories(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.category.id, c.category.name_en))
-        .collect();
-    Ok((organisations, categories))
+async fn organisations(state: &AppState) -> Result<BTreeMap<i32, entity::organisations::Model>, AppError> {
+    Ok(storage::directory::list_organisations(&state.db).await?.into_iter().map(|o| (o.id, o)).collect())
 }
 
 fn open_data_links() -> Vec<String> {
@@ -447,7 +438,12 @@ impl MetricsApi {
         sums.retain(|&(org, cat), _| {
             organisation_id.0.is_none_or(|o| o == org) && category_id.0.is_none_or(|c| c == cat)
         });
-        let (organisations, categories) = names(&state).await?;
+        let organisations = organisations(&state).await?;
+        let categories: BTreeMap<i32, String> = storage::directory::list_categories(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| (c.category.id, c.category.name_en))
+            .collect();
         let rows = grouped(&sums, by)
             .into_iter()
             .map(|((org, cat), (tally, overdue))| AppealMetricsRow {
@@ -475,7 +471,7 @@ impl MetricsApi {
         let now = Utc::now();
         let period = period_of(period.0, from.0, to.0, now)?;
         let figures = storage::metrics::petition_figures(&state.db, period, now).await?;
-        let (organisations, _) = names(&state).await?;
+        let organisations = organisations(&state).await?;
         let councils = figures
             .into_iter()
             .map(|(council_id, f)| CouncilPetitionMetrics {
@@ -504,7 +500,7 @@ impl MetricsApi {
         let now = Utc::now();
         let period = period_of(period.0, from.0, to.0, now)?;
         let scoring = &state.settings.indicators;
-        let (organisations, _) = names(&state).await?;
+        let organisations = organisations(&state).await?;
         let petitions = storage::metrics::petition_figures(&state.db, period, now).await?;
         let a07 = organisations
             .values()
@@ -585,7 +581,7 @@ impl MetricsApi {
             .into_iter()
             .filter_map(|((org, _), (tally, overdue))| org.map(|o| (o, metrics::figures(&tally, overdue))))
             .collect();
-        let (organisations, _) = names(&state).await?;
+        let organisations = organisations(&state).await?;
         let rows = metrics::rank(&figures, min_sample)
             .into_iter()
             .map(|e| RankingRow {
