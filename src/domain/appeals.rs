@@ -672,6 +672,48 @@ pub fn apply(
 }
 
 impl Appeal {
+    /// The handling state `storage::appeals::file` stores for an appeal received at `received_at`.
+    pub fn received(
+        id: i32,
+        kind: AppealKind,
+        author_account_id: Option<i32>,
+        executor_id: i32,
+        rule: DeadlineRule,
+        received_at: DateTime<Utc>,
+        calendar: &Calendar,
+    ) -> Appeal {
+        let due = deadlines::compute(&rule, received_at, calendar).due_at;
+        Appeal {
+            id,
+            kind,
+            status: Status::Received,
+            author_account_id,
+            executor_id,
+            assignee_account_id: None,
+            deadline_rule: rule,
+            received_at,
+            executor_received_at: received_at,
+            original_due_at: due,
+            due_at: due,
+            extended_due_at: None,
+            forward_due_at: deadlines::compute(&DeadlineRule::Forwarding, received_at, calendar).due_at,
+            forwarded_count: 0,
+            overdue_at: None,
+            reminder_level: None,
+            answered_at: None,
+            resolution: None,
+            answer_text: None,
+            competent_body: None,
+            refusal_code: None,
+            refusal_reason: None,
+            confirmed_at: None,
+            rework_count: 0,
+            rating: None,
+            rating_comment: None,
+            duplicate_of_id: None,
+        }
+    }
+
     fn deadline_rule_is_hours(&self) -> bool {
         matches!(self.deadline_rule, DeadlineRule::UrgencyHours(_))
     }
@@ -741,38 +783,15 @@ mod tests {
     }
 
     fn appeal() -> Appeal {
-        let received = at(2026, 11, 2, 9);
-        let cal = calendar();
-        let due = deadlines::compute(&DeadlineRule::AppealNoStudy, received, &cal).due_at;
-        Appeal {
-            id: 7,
-            kind: AppealKind::IssueReport,
-            status: Status::Received,
-            author_account_id: Some(100),
-            executor_id: 1,
-            assignee_account_id: None,
-            deadline_rule: DeadlineRule::AppealNoStudy,
-            received_at: received,
-            executor_received_at: received,
-            original_due_at: due,
-            due_at: due,
-            extended_due_at: None,
-            forward_due_at: deadlines::compute(&DeadlineRule::Forwarding, received, &cal).due_at,
-            forwarded_count: 0,
-            overdue_at: None,
-            reminder_level: None,
-            answered_at: None,
-            resolution: None,
-            answer_text: None,
-            competent_body: None,
-            refusal_code: None,
-            refusal_reason: None,
-            confirmed_at: None,
-            rework_count: 0,
-            rating: None,
-            rating_comment: None,
-            duplicate_of_id: None,
-        }
+        Appeal::received(
+            7,
+            AppealKind::IssueReport,
+            Some(100),
+            1,
+            DeadlineRule::AppealNoStudy,
+            at(2026, 11, 2, 9),
+            &calendar(),
+        )
     }
 
     fn officer() -> Actor {

@@ -172,6 +172,36 @@ pub struct Petition {
     pub appeal_id: Option<i32>,
 }
 
+impl Petition {
+    /// A petition as submitted, awaiting moderation: what `storage::petitions::submit` stores.
+    pub fn submitted(id: i32, council_id: i32, author: i32, at: DateTime<Utc>, calendar: &Calendar) -> Petition {
+        Petition {
+            id,
+            status: Status::Moderation,
+            council_id,
+            author_account_id: author,
+            submitted_at: at,
+            publication_due_at: publication_due(at, calendar),
+            moderated_at: None,
+            refusal_code: None,
+            refusal_reason: None,
+            published_at: None,
+            statute_id: None,
+            signature_threshold: None,
+            collection_ends_at: None,
+            signature_count: 0,
+            threshold_reached_at: None,
+            notice_at: None,
+            consideration_due_at: None,
+            answered_at: None,
+            decision: None,
+            answer_text: None,
+            closed_at: None,
+            appeal_id: None,
+        }
+    }
+}
+
 /// Who asks, as far as this petition is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Actor {
@@ -418,30 +448,7 @@ mod tests {
 
     fn submitted() -> Petition {
         let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap(); // a Friday
-        Petition {
-            id: 1,
-            status: Status::Moderation,
-            council_id: 1,
-            author_account_id: 10,
-            submitted_at: at,
-            publication_due_at: publication_due(at, &cal()),
-            moderated_at: None,
-            refusal_code: None,
-            refusal_reason: None,
-            published_at: None,
-            statute_id: None,
-            signature_threshold: None,
-            collection_ends_at: None,
-            signature_count: 0,
-            threshold_reached_at: None,
-            notice_at: None,
-            consideration_due_at: None,
-            answered_at: None,
-            decision: None,
-            answer_text: None,
-            closed_at: None,
-            appeal_id: None,
-        }
+        Petition::submitted(1, 1, 10, at, &cal())
     }
 
     fn moderator() -> Actor {

@@ -16,7 +16,7 @@ use crate::domain::{
     appeals::{Actor, Appeal, AppealKind, Command, RefusalCode, Resolution, Status, apply},
     authorization::OrganisationRole,
     calendar::Calendar,
-    deadlines::{self, DeadlineRule, ExtensionRequest},
+    deadlines::{DeadlineRule, ExtensionRequest},
 };
 
 /// One history row, as `storage::events::append` would write it.
@@ -73,48 +73,6 @@ pub struct Lived {
     /// Transitions applied (the row's `version`).
     pub version: i32,
     pub updated_at: DateTime<Utc>,
-}
-
-/// The handling state `storage::appeals::file` creates for an appeal received at `received_at`.
-pub fn new_appeal(
-    id: i32,
-    kind: AppealKind,
-    author_account_id: Option<i32>,
-    executor_id: i32,
-    rule: DeadlineRule,
-    received_at: DateTime<Utc>,
-    calendar: &Calendar,
-) -> Appeal {
-    let due = deadlines::compute(&rule, received_at, calendar).due_at;
-    Appeal {
-        id,
-        kind,
-        status: Status::Received,
-        author_account_id,
-        executor_id,
-        assignee_account_id: None,
-        deadline_rule: rule,
-        received_at,
-        executor_received_at: received_at,
-        original_due_at: due,
-        due_at: due,
-        extended_due_at: None,
-        forward_due_at: deadlines::compute(&DeadlineRule::Forwarding, received_at, calendar).due_at,
-        forwarded_count: 0,
-        overdue_at: None,
-        reminder_level: None,
-        answered_at: None,
-        resolution: None,
-        answer_text: None,
-        competent_body: None,
-        refusal_code: None,
-        refusal_reason: None,
-        confirmed_at: None,
-        rework_count: 0,
-        rating: None,
-        rating_comment: None,
-        duplicate_of_id: None,
-    }
 }
 
 /// Plays transitions in time order and records them; refuses anything after `as_of`.
@@ -421,6 +379,7 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
+    use crate::domain::deadlines;
 
     /// Everything a stored appeal must satisfy, whatever its life was.
     fn check(lived: &Lived, as_of: DateTime<Utc>) {
@@ -493,7 +452,7 @@ mod tests {
             let received = as_of - secs(&mut rng, 60, 200 * DAY);
             let kind = [AppealKind::IssueReport, AppealKind::Application, AppealKind::Complaint][id as usize % 3];
             let author = (id % 5 != 0).then_some(1000 + id);
-            let appeal = new_appeal(id, kind, author, 1, rules[id as usize % 3], received, &calendar);
+            let appeal = Appeal::received(id, kind, author, 1, rules[id as usize % 3], received, &calendar);
             let details = received_details(&appeal, "web", None, &json!({}));
             let filed = Filed {
                 appeal,
@@ -532,8 +491,15 @@ mod tests {
         let city = City { calendar: &calendar, staff: &staff, punctuality: &punctuality, forward_targets: &[1], as_of };
         let one = |seed| {
             let received = as_of - Duration::days(40);
-            let appeal =
-                new_appeal(1, AppealKind::Application, Some(5), 1, DeadlineRule::AppealStandard, received, &calendar);
+            let appeal = Appeal::received(
+                1,
+                AppealKind::Application,
+                Some(5),
+                1,
+                DeadlineRule::AppealStandard,
+                received,
+                &calendar,
+            );
             let filed = Filed {
                 received_details: json!({}),
                 appeal,

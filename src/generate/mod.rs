@@ -947,7 +947,7 @@ impl Generator {
             }
         };
         let category_id = spec.category.map(|c| world.categories[c].id);
-        let appeal = appeal_life::new_appeal(
+        let appeal = crate::domain::appeals::Appeal::received(
             id,
             spec.kind,
             spec.author_account_id,
@@ -1098,7 +1098,13 @@ impl Generator {
             calendar: &self.world.calendar,
             as_of: self.world.as_of,
         };
-        let petition = petition_life::submitted(id, self.world.council, author, submitted_at, &self.world.calendar);
+        let petition = crate::domain::petitions::Petition::submitted(
+            id,
+            self.world.council,
+            author,
+            submitted_at,
+            &self.world.calendar,
+        );
         let mut lived = petition_life::live(petition, &people, &mut self.rng);
         if let Some(at) = lived.wants_appeal_at {
             // The author has the closed petition considered as an application to the council.

@@ -14,9 +14,7 @@ use super::{
 };
 use crate::domain::{
     calendar::{Calendar, kyiv_date},
-    petitions::{
-        Actor, Command, Decision, Petition, RefusalCode, Status, Statute, apply, publication_due, statute_in_force,
-    },
+    petitions::{Actor, Command, Decision, Petition, RefusalCode, Status, Statute, apply, statute_in_force},
 };
 
 /// Who acts on petitions.
@@ -78,34 +76,6 @@ impl Tracker<'_> {
 
 fn pick(rng: &mut StdRng, ids: &[i32]) -> Option<i32> {
     (!ids.is_empty()).then(|| ids[rng.gen_range(0..ids.len())])
-}
-
-/// The petition `storage::petitions::submit` creates.
-pub fn submitted(id: i32, council_id: i32, author: i32, at: DateTime<Utc>, calendar: &Calendar) -> Petition {
-    Petition {
-        id,
-        status: Status::Moderation,
-        council_id,
-        author_account_id: author,
-        submitted_at: at,
-        publication_due_at: publication_due(at, calendar),
-        moderated_at: None,
-        refusal_code: None,
-        refusal_reason: None,
-        published_at: None,
-        statute_id: None,
-        signature_threshold: None,
-        collection_ends_at: None,
-        signature_count: 0,
-        threshold_reached_at: None,
-        notice_at: None,
-        consideration_due_at: None,
-        answered_at: None,
-        decision: None,
-        answer_text: None,
-        closed_at: None,
-        appeal_id: None,
-    }
 }
 
 /// Plays the life of `petition` (just submitted) up to `people.as_of`.
@@ -278,7 +248,7 @@ mod tests {
         let mut statuses = std::collections::BTreeSet::new();
         for id in 1..=20_000 {
             let at = as_of - secs(&mut rng, 60, 365 * DAY);
-            let lived = live(submitted(id, 1, 100, at, &calendar), &people, &mut rng);
+            let lived = live(Petition::submitted(id, 1, 100, at, &calendar), &people, &mut rng);
             let p = &lived.petition;
             statuses.insert(p.status.code());
             let threshold = i64::from(p.signature_threshold.unwrap_or(250));
