@@ -8,8 +8,8 @@
 use chrono::{DateTime, Utc};
 use entity::outbox_mails::{self, Column, Entity};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement, Value,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -25,27 +25,7 @@ pub const FAILED: &str = "failed";
 /// A mail with a dedupe key that was already queued is skipped (returns `false`): that is how
 /// "each reminder is sent once" holds across restarts and instances.
 pub async fn enqueue(conn: &impl ConnectionTrait, mail: &Mail, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    if let Some(key) = &mail.dedupe_key {
-        let exists = Entity::find().filter(Column::DedupeKey.eq(key.as_str())).count(conn).await? > 0;
-        if exists {
-            return Ok(false);
-        }
-    }
-    outbox_mails::ActiveModel {
-        kind: Set(mail.kind.to_owned()),
-        recipient: Set(mail.recipient.clone()),
-        subject: Set(mail.subject.clone()),
-        body_text: Set(mail.body.clone()),
-        dedupe_key: Set(mail.dedupe_key.clone()),
-        status: Set(PENDING.to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(true)
+    Ok(enqueue_many(conn, std::slice::from_ref(mail), now).await? == 1)
 }
 
 /// Queues several mails in one multi-row INSERT; call it with the transaction of the change that causes
