@@ -450,16 +450,8 @@ pub async fn petition_figures(
         .await?;
     let mut figures: BTreeMap<i32, PetitionFigures> = BTreeMap::new();
     for row in sums {
-        let n = |column: &str| -> Result<i64, AppError> {
-            // SUM is NUMERIC on PostgreSQL and an integer on SQLite; both read as i64 through a cast-free path.
-            Ok(row
-                .try_get::<Option<i64>>("", column)
-                .or_else(|_| {
-                    row.try_get::<Option<sea_orm::prelude::Decimal>>("", column)
-                        .map(|d| d.and_then(|d| i64::try_from(d).ok()))
-                })?
-                .unwrap_or(0))
-        };
+        // SUM of an integer CASE is a bigint on PostgreSQL and an integer on SQLite; NULL when no rows.
+        let n = |column: &str| -> Result<i64, AppError> { Ok(row.try_get::<Option<i64>>("", column)?.unwrap_or(0)) };
         figures.insert(
             row.try_get::<i32>("", "council_id")?,
             PetitionFigures {
