@@ -150,7 +150,12 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     if args.rebuild_tallies {
         let started = Instant::now();
         let counted = hromada::storage::metrics::rebuild(&server.db).await?;
-        eprintln!("tallies rebuilt over {counted} appeals in {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "tallies rebuilt over {} appeals and {} petitions in {:.1} s",
+            counted.appeals,
+            counted.petitions,
+            started.elapsed().as_secs_f64()
+        );
     }
     let result = bench(&args, end, &server.address).await;
     server.stop(args.keep_database || args.database_url.is_some()).await?;

@@ -197,17 +197,22 @@ async fn metrics(settings: &Settings, command: MetricsCommand) -> anyhow::Result
         MetricsCommand::Rebuild => {
             let started = std::time::Instant::now();
             let counted = storage::metrics::rebuild(&db).await?;
-            println!("tallies rebuilt from {counted} appeals in {:.1} s", started.elapsed().as_secs_f64());
+            println!(
+                "tallies rebuilt from {} appeals and {} petitions in {:.1} s",
+                counted.appeals,
+                counted.petitions,
+                started.elapsed().as_secs_f64()
+            );
         }
         MetricsCommand::Check => {
             let differences = storage::metrics::check(&db).await?;
-            for (table, key, stored, recounted) in differences.iter().take(20) {
-                println!("{table} {key:?}: stored {stored:?}, recounted {recounted:?}");
+            for difference in differences.iter().take(20) {
+                println!("{difference}");
             }
             if !differences.is_empty() {
                 anyhow::bail!("{} tally rows differ from a recount; run `hromada metrics rebuild`", differences.len());
             }
-            println!("the tallies match a recount of the appeals");
+            println!("the tallies match a recount of the appeals and petitions");
         }
     }
     Ok(())

@@ -18,6 +18,7 @@ pub mod organisation_members;
 pub mod organisations;
 pub mod outbox_mails;
 pub mod petition_statutes;
+pub mod petition_tallies;
 pub mod petitions;
 pub mod service_secrets;
 pub mod sessions;

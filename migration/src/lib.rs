@@ -2,6 +2,9 @@
 //! they are written with sea-query so the same schema is created on SQLite and PostgreSQL.
 pub use sea_orm_migration::prelude::*;
 
+/// The migration after which the petition tallies must be filled from the petitions already stored.
+pub const PETITION_TALLIES: &str = "m0011_petition_tallies";
+
 mod m0001_accounts_and_outbox;
 mod m0002_calendar;
 mod m0003_directory;
@@ -12,6 +15,7 @@ mod m0007_metrics;
 mod m0008_open_data;
 mod m0009_month_tallies;
 mod m0010_petition_metric_indexes;
+mod m0011_petition_tallies;
 
 pub struct Migrator;
 
@@ -29,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_open_data::Migration),
             Box::new(m0009_month_tallies::Migration),
             Box::new(m0010_petition_metric_indexes::Migration),
+            Box::new(m0011_petition_tallies::Migration),
         ]
     }
 }

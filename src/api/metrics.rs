@@ -12,7 +12,7 @@ use crate::{
         calendar::kyiv_date,
         directory::in_c03_scope,
         metrics::{
-            self, AppealFigures, Band, DEFINITIONS, Period, PetitionFigures, Score, Scoring, Tally, a07_cases,
+            self, AppealFigures, Band, DEFINITIONS, Period, PetitionFigures, Score, Scoring, Tallied, Tally, a07_cases,
             c03_cases,
         },
     },

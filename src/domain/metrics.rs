@@ -3,12 +3,12 @@
 //!
 //! Every figure here can be recomputed from the open-data exports: the definitions served by
 //! `GET /api/v1/metrics/definitions` ([`DEFINITIONS`]) say exactly which columns decide what.
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, fmt::Display, str::FromStr};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{appeals::Status, calendar::kyiv_date};
+use super::{appeals::Status, calendar::kyiv_date, petitions};
 
 // ---------------------------------------------------------------------------------------------
 // Periods
@@ -237,8 +237,19 @@ pub fn contribution(appeal: &AppealFacts) -> (TallyKey, Tally) {
 }
 
 impl Tally {
-    /// `self += sign × other`.
-    pub fn add(&mut self, other: &Tally, sign: i64) {
+    /// The histogram as stored (see [`encode_counts`]).
+    pub fn encode_answer_days(&self) -> String {
+        encode_counts(&self.answer_days)
+    }
+
+    /// Reads a stored histogram (see [`decode_counts`]).
+    pub fn decode_answer_days(text: &str) -> BTreeMap<i64, i64> {
+        decode_counts(text)
+    }
+}
+
+impl Tallied for Tally {
+    fn add(&mut self, other: &Self, sign: i64) {
         self.received += sign * other.received;
         self.duplicates += sign * other.duplicates;
         self.answered += sign * other.answered;
@@ -250,50 +261,89 @@ impl Tally {
         self.confirmed += sign * other.confirmed;
         self.rated += sign * other.rated;
         self.rating_sum += sign * other.rating_sum;
-        for (days, count) in &other.answer_days {
-            let entry = self.answer_days.entry(*days).or_insert(0);
-            *entry += sign * count;
-            if *entry == 0 {
-                self.answer_days.remove(days);
-            }
+        add_counts(&mut self.answer_days, &other.answer_days, sign);
+    }
+}
+
+/// `into += sign × from` for counts by key; keys whose count becomes zero are dropped, so equal
+/// counts compare equal however they were reached.
+pub fn add_counts<K: Ord + Clone>(into: &mut BTreeMap<K, i64>, from: &BTreeMap<K, i64>, sign: i64) {
+    for (key, count) in from {
+        let entry = into.entry(key.clone()).or_insert(0);
+        *entry += sign * count;
+        if *entry == 0 {
+            into.remove(key);
         }
     }
+}
 
-    pub fn is_zero(&self) -> bool {
-        *self == Tally::default()
-    }
+/// Counts by key as stored in a text column: `key:count` pairs joined by commas, in key order.
+pub fn encode_counts<K: Display>(counts: &BTreeMap<K, i64>) -> String {
+    counts.iter().map(|(k, c)| format!("{k}:{c}")).collect::<Vec<_>>().join(",")
+}
 
-    /// The histogram as stored: `days:count` pairs joined by commas, in order of days.
-    pub fn encode_answer_days(&self) -> String {
-        self.answer_days.iter().map(|(d, c)| format!("{d}:{c}")).collect::<Vec<_>>().join(",")
-    }
-
-    /// Reads a stored histogram; malformed pairs are skipped rather than failing a whole report.
-    pub fn decode_answer_days(text: &str) -> BTreeMap<i64, i64> {
-        let mut days = BTreeMap::new();
-        for pair in text.split(',').filter(|p| !p.is_empty()) {
-            if let Some((d, c)) = pair.split_once(':')
-                && let (Ok(d), Ok(c)) = (d.parse::<i64>(), c.parse::<i64>())
-                && c != 0
-            {
-                *days.entry(d).or_insert(0) += c;
-            }
+/// Reads stored counts; malformed pairs are skipped rather than failing a whole report.
+pub fn decode_counts<K: FromStr + Ord>(text: &str) -> BTreeMap<K, i64> {
+    let mut counts = BTreeMap::new();
+    for pair in text.split(',').filter(|p| !p.is_empty()) {
+        if let Some((k, c)) = pair.split_once(':')
+            && let (Ok(k), Ok(c)) = (k.parse::<K>(), c.parse::<i64>())
+            && c != 0
+        {
+            *counts.entry(k).or_insert(0) += c;
         }
-        days
+    }
+    counts
+}
+
+/// Counts that add up across items and tally rows: the appeal [`Tally`] and the [`PetitionTally`].
+pub trait Tallied: Default + PartialEq {
+    /// `self += sign × other`.
+    fn add(&mut self, other: &Self, sign: i64);
+
+    fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// An item whose facts put counts into one tally row.
+pub trait Counted {
+    type Key: Ord + Copy;
+    type Tally: Tallied;
+    /// The tally row the item counts in, and what it adds there.
+    fn contribution(&self) -> (Self::Key, Self::Tally);
+}
+
+impl Counted for AppealFacts {
+    type Key = TallyKey;
+    type Tally = Tally;
+    fn contribution(&self) -> (TallyKey, Tally) {
+        contribution(self)
     }
 }
 
 /// The change a transition makes to the tallies: what `before` contributed is taken away and
 /// what `after` contributes is added. Rows whose change is zero are left out.
-pub fn tally_delta(before: Option<&AppealFacts>, after: &AppealFacts) -> Vec<(TallyKey, Tally)> {
-    let mut changes: BTreeMap<TallyKey, Tally> = BTreeMap::new();
+pub fn tally_delta<F: Counted>(before: Option<&F>, after: &F) -> Vec<(F::Key, F::Tally)> {
+    let mut changes: BTreeMap<F::Key, F::Tally> = BTreeMap::new();
     if let Some(before) = before {
-        let (key, tally) = contribution(before);
+        let (key, tally) = before.contribution();
         changes.entry(key).or_default().add(&tally, -1);
     }
-    let (key, tally) = contribution(after);
+    let (key, tally) = after.contribution();
     changes.entry(key).or_default().add(&tally, 1);
     changes.into_iter().filter(|(_, t)| !t.is_zero()).collect()
+}
+
+/// The contributions of many items summed per tally row; rows that sum to zero left out.
+pub fn summed<F: Counted>(items: impl IntoIterator<Item = F>) -> BTreeMap<F::Key, F::Tally> {
+    let mut sums: BTreeMap<F::Key, F::Tally> = BTreeMap::new();
+    for item in items {
+        let (key, tally) = item.contribution();
+        sums.entry(key).or_default().add(&tally, 1);
+    }
+    sums.retain(|_, t| !t.is_zero());
+    sums
 }
 
 /// The value at rank ⌈p·n⌉ (nearest rank, 1-based) of the histogram's values; none when empty.
@@ -403,6 +453,184 @@ pub struct PetitionFigures {
     pub became_appeals: i64,
     pub became_appeals_answered_on_time: i64,
     pub became_appeals_late_or_overdue: i64,
+}
+
+/// The facts of one petition that its figures depend on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PetitionFacts {
+    pub council_id: i32,
+    pub status: petitions::Status,
+    pub submitted_at: DateTime<Utc>,
+    pub publication_due_at: DateTime<Utc>,
+    pub moderated_at: Option<DateTime<Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub threshold_reached_at: Option<DateTime<Utc>>,
+    pub notice_at: Option<DateTime<Utc>>,
+    pub consideration_due_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub decision: Option<petitions::Decision>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub appeal_id: Option<i32>,
+}
+
+impl From<&petitions::Petition> for PetitionFacts {
+    fn from(p: &petitions::Petition) -> Self {
+        PetitionFacts {
+            council_id: p.council_id,
+            status: p.status,
+            submitted_at: p.submitted_at,
+            publication_due_at: p.publication_due_at,
+            moderated_at: p.moderated_at,
+            published_at: p.published_at,
+            threshold_reached_at: p.threshold_reached_at,
+            notice_at: p.notice_at,
+            consideration_due_at: p.consideration_due_at,
+            answered_at: p.answered_at,
+            decision: p.decision,
+            closed_at: p.closed_at,
+            appeal_id: p.appeal_id,
+        }
+    }
+}
+
+/// The tally row a petition counts in: its council and the Kyiv date it was submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PetitionTallyKey {
+    pub submitted_on: NaiveDate,
+    pub council_id: i32,
+}
+
+/// The petition counts that add up across petitions and days. What depends on the moment of the
+/// query (is a moderation or a consideration overdue yet, how did the appeal a petition became
+/// fare) is not here: those few petitions are counted live ([`PetitionLive`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PetitionTally {
+    pub submitted: i64,
+    /// Not yet published or refused: awaiting moderation or overdue, by the moment of the query.
+    pub unmoderated: i64,
+    pub moderated_within_term: i64,
+    pub moderated_late: i64,
+    pub published: i64,
+    pub refused: i64,
+    pub reached_threshold: i64,
+    pub awaiting_notice: i64,
+    pub notices_published: i64,
+    pub answers_published: i64,
+    pub considered_within_term: i64,
+    pub considered_late: i64,
+    /// A notice and no answer yet: pending or overdue, by the moment of the query.
+    pub unanswered_after_notice: i64,
+    pub closed_short: i64,
+    pub became_appeals: i64,
+    /// Answered petitions by decision code.
+    pub decisions: BTreeMap<String, i64>,
+    /// Petitions with a notice by whole days from the threshold to the notice.
+    pub days_to_notice: BTreeMap<i64, i64>,
+}
+
+impl Tallied for PetitionTally {
+    fn add(&mut self, other: &Self, sign: i64) {
+        self.submitted += sign * other.submitted;
+        self.unmoderated += sign * other.unmoderated;
+        self.moderated_within_term += sign * other.moderated_within_term;
+        self.moderated_late += sign * other.moderated_late;
+        self.published += sign * other.published;
+        self.refused += sign * other.refused;
+        self.reached_threshold += sign * other.reached_threshold;
+        self.awaiting_notice += sign * other.awaiting_notice;
+        self.notices_published += sign * other.notices_published;
+        self.answers_published += sign * other.answers_published;
+        self.considered_within_term += sign * other.considered_within_term;
+        self.considered_late += sign * other.considered_late;
+        self.unanswered_after_notice += sign * other.unanswered_after_notice;
+        self.closed_short += sign * other.closed_short;
+        self.became_appeals += sign * other.became_appeals;
+        add_counts(&mut self.decisions, &other.decisions, sign);
+        add_counts(&mut self.days_to_notice, &other.days_to_notice, sign);
+    }
+}
+
+impl Counted for PetitionFacts {
+    type Key = PetitionTallyKey;
+    type Tally = PetitionTally;
+
+    /// What one petition adds to its council's tally, by the definitions (petitions.*).
+    fn contribution(&self) -> (PetitionTallyKey, PetitionTally) {
+        let key = PetitionTallyKey { submitted_on: kyiv_date(self.submitted_at), council_id: self.council_id };
+        let flag = |b: bool| i64::from(b);
+        let p = self;
+        let mut tally = PetitionTally {
+            submitted: 1,
+            unmoderated: flag(p.moderated_at.is_none()),
+            moderated_within_term: flag(p.moderated_at.is_some_and(|m| m < p.publication_due_at)),
+            moderated_late: flag(p.moderated_at.is_some_and(|m| m >= p.publication_due_at)),
+            published: flag(p.published_at.is_some()),
+            refused: flag(p.status == petitions::Status::Refused),
+            reached_threshold: flag(p.threshold_reached_at.is_some()),
+            awaiting_notice: flag(p.threshold_reached_at.is_some() && p.notice_at.is_none()),
+            notices_published: flag(p.notice_at.is_some()),
+            answers_published: flag(p.answered_at.is_some()),
+            considered_within_term: flag(
+                matches!((p.answered_at, p.consideration_due_at), (Some(a), Some(due)) if a < due),
+            ),
+            considered_late: flag(p.answered_at.is_some_and(|a| p.consideration_due_at.is_none_or(|due| a >= due))),
+            unanswered_after_notice: flag(p.answered_at.is_none() && p.consideration_due_at.is_some()),
+            closed_short: flag(p.closed_at.is_some() && p.threshold_reached_at.is_none()),
+            became_appeals: flag(p.appeal_id.is_some()),
+            ..PetitionTally::default()
+        };
+        if let Some(decision) = p.decision {
+            tally.decisions.insert(decision.code().to_owned(), 1);
+        }
+        if let (Some(reached), Some(notice)) = (p.threshold_reached_at, p.notice_at) {
+            tally.days_to_notice.insert(days_between(reached, notice), 1);
+        }
+        (key, tally)
+    }
+}
+
+/// The petition figures that depend on the moment of the query, counted live over the few
+/// petitions concerned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PetitionLive {
+    /// Unmoderated petitions whose publication_due_at has passed.
+    pub moderation_overdue: i64,
+    /// Petitions with a notice and no answer whose consideration_due_at has passed.
+    pub consideration_overdue: i64,
+    /// Petitions filed as appeals whose appeal is answered before its deadline…
+    pub became_appeals_answered_on_time: i64,
+    /// …answered late, or open past its deadline.
+    pub became_appeals_late_or_overdue: i64,
+}
+
+/// A council's petition figures from its summed tally and the live counts.
+pub fn petition_figures(tally: &PetitionTally, live: &PetitionLive) -> PetitionFigures {
+    let moderation_overdue = live.moderation_overdue.clamp(0, tally.unmoderated.max(0));
+    let consideration_overdue = live.consideration_overdue.clamp(0, tally.unanswered_after_notice.max(0));
+    PetitionFigures {
+        submitted: tally.submitted,
+        awaiting_moderation: tally.unmoderated - moderation_overdue,
+        moderation_overdue,
+        published: tally.published,
+        refused: tally.refused,
+        moderated_within_term: tally.moderated_within_term,
+        moderated_late: tally.moderated_late,
+        reached_threshold: tally.reached_threshold,
+        awaiting_notice: tally.awaiting_notice,
+        notices_published: tally.notices_published,
+        median_days_threshold_to_notice: percentile(&tally.days_to_notice, 0.5),
+        p90_days_threshold_to_notice: percentile(&tally.days_to_notice, 0.9),
+        answers_published: tally.answers_published,
+        considered_within_term: tally.considered_within_term,
+        considered_late: tally.considered_late,
+        consideration_pending: tally.unanswered_after_notice - consideration_overdue,
+        consideration_overdue,
+        decisions: tally.decisions.clone(),
+        closed_short: tally.closed_short,
+        became_appeals: tally.became_appeals,
+        became_appeals_answered_on_time: live.became_appeals_answered_on_time,
+        became_appeals_late_or_overdue: live.became_appeals_late_or_overdue,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -959,5 +1187,115 @@ mod tests {
         assert_eq!(ranked[1].score, Some(0.5));
         assert_eq!((ranked[0].rank, ranked[1].rank, ranked[2].rank), (Some(1), Some(2), None));
         assert_eq!(ranked[2].sample, 4);
+    }
+
+    fn petition(status: petitions::Status) -> PetitionFacts {
+        PetitionFacts {
+            council_id: 1,
+            status,
+            // 23:30 UTC on 1 March is already 2 March in Kyiv.
+            submitted_at: at(2026, 3, 1, 23),
+            publication_due_at: at(2026, 3, 4, 22),
+            moderated_at: None,
+            published_at: None,
+            threshold_reached_at: None,
+            notice_at: None,
+            consideration_due_at: None,
+            answered_at: None,
+            decision: None,
+            closed_at: None,
+            appeal_id: None,
+        }
+    }
+
+    #[test]
+    fn a_petition_counts_on_its_kyiv_submission_date_and_moves_through_its_counters() {
+        use petitions::{Decision, Status as P};
+        let submitted = petition(P::Moderation);
+        let (key, tally) = submitted.contribution();
+        assert_eq!(key, PetitionTallyKey { submitted_on: d(2026, 3, 2), council_id: 1 });
+        assert_eq!((tally.submitted, tally.unmoderated, tally.moderated_within_term), (1, 1, 0));
+
+        let published = PetitionFacts {
+            status: P::Collecting,
+            moderated_at: Some(at(2026, 3, 3, 9)),
+            published_at: Some(at(2026, 3, 3, 9)),
+            ..submitted.clone()
+        };
+        let change = tally_delta(Some(&submitted), &published);
+        assert_eq!(change.len(), 1);
+        let (_, change) = &change[0];
+        assert_eq!(
+            (change.unmoderated, change.moderated_within_term, change.published, change.submitted),
+            (-1, 1, 1, 0)
+        );
+
+        // Threshold on 10 March, the notice 3 Kyiv days later, answered after its term.
+        let answered = PetitionFacts {
+            status: P::Answered,
+            threshold_reached_at: Some(at(2026, 3, 10, 12)),
+            notice_at: Some(at(2026, 3, 13, 12)),
+            consideration_due_at: Some(at(2026, 3, 26, 22)),
+            answered_at: Some(at(2026, 3, 27, 9)),
+            decision: Some(Decision::PartlySupported),
+            ..published.clone()
+        };
+        let (_, t) = answered.contribution();
+        assert_eq!((t.reached_threshold, t.notices_published, t.awaiting_notice), (1, 1, 0));
+        assert_eq!((t.answers_published, t.considered_within_term, t.considered_late), (1, 0, 1));
+        assert_eq!(t.unanswered_after_notice, 0);
+        assert_eq!(t.days_to_notice, BTreeMap::from([(3, 1)]));
+        assert_eq!(t.decisions, BTreeMap::from([("partly_supported".to_owned(), 1)]));
+
+        // Before and after through the same delta: the sum of the steps is the last state's contribution.
+        let mut sum = PetitionTally::default();
+        for (before, after) in [(None, &submitted), (Some(&submitted), &published), (Some(&published), &answered)] {
+            for (_, change) in tally_delta(before, after) {
+                sum.add(&change, 1);
+            }
+        }
+        assert_eq!(sum, t);
+    }
+
+    #[test]
+    fn a_petition_closed_short_and_one_refused_count_as_such() {
+        use petitions::Status as P;
+        let closed = PetitionFacts {
+            status: P::Closed,
+            moderated_at: Some(at(2026, 3, 5, 9)),
+            published_at: Some(at(2026, 3, 5, 9)),
+            closed_at: Some(at(2026, 5, 5, 9)),
+            appeal_id: Some(44),
+            ..petition(P::Moderation)
+        };
+        let (_, t) = closed.contribution();
+        assert_eq!((t.closed_short, t.became_appeals, t.moderated_late, t.published), (1, 1, 1, 1));
+        let refused =
+            PetitionFacts { status: P::Refused, moderated_at: Some(at(2026, 3, 2, 9)), ..petition(P::Moderation) };
+        let (_, t) = refused.contribution();
+        assert_eq!((t.refused, t.published, t.moderated_within_term, t.unmoderated), (1, 0, 1, 0));
+    }
+
+    #[test]
+    fn petition_figures_split_the_unmoderated_and_the_unanswered_by_the_live_counts() {
+        let tally = PetitionTally {
+            submitted: 10,
+            unmoderated: 3,
+            notices_published: 4,
+            unanswered_after_notice: 2,
+            days_to_notice: BTreeMap::from([(1, 2), (5, 1), (9, 1)]),
+            ..PetitionTally::default()
+        };
+        let live = PetitionLive {
+            moderation_overdue: 1,
+            consideration_overdue: 5, // more than can be: clamped to the unanswered ones
+            became_appeals_answered_on_time: 1,
+            became_appeals_late_or_overdue: 0,
+        };
+        let f = petition_figures(&tally, &live);
+        assert_eq!((f.awaiting_moderation, f.moderation_overdue), (2, 1));
+        assert_eq!((f.consideration_pending, f.consideration_overdue), (0, 2));
+        assert_eq!((f.median_days_threshold_to_notice, f.p90_days_threshold_to_notice), (Some(1), Some(9)));
+        assert_eq!(f.became_appeals_answered_on_time, 1);
     }
 }

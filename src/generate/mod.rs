@@ -110,7 +110,7 @@ pub struct Report {
     pub returned: u64,
     pub rated: u64,
     /// The outcome of the tally rebuild: counted appeals, or why it did not run.
-    pub tallies: Option<Result<u64, String>>,
+    pub tallies: Option<Result<crate::storage::metrics::Rebuilt, String>>,
     pub phases: Vec<(&'static str, StdDuration)>,
     /// Time the writer spent per table (overlapping the sampling): table, rows, time.
     pub writing: Vec<(&'static str, u64, StdDuration)>,
@@ -134,7 +134,9 @@ impl fmt::Display for Report {
         writeln!(f, "petitions: {} ({})", self.petitions, list(&self.petition_statuses))?;
         writeln!(f, "events: {}; audit chain links written: {}", self.events, self.chain_links)?;
         match &self.tallies {
-            Some(Ok(n)) => writeln!(f, "metric tallies rebuilt over {n} appeals")?,
+            Some(Ok(n)) => {
+                writeln!(f, "metric tallies rebuilt over {} appeals and {} petitions", n.appeals, n.petitions)?
+            }
             Some(Err(e)) => writeln!(f, "metric tallies NOT rebuilt: {e}")?,
             None => {}
         }

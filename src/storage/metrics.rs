@@ -1,16 +1,17 @@
-//! Response-rate figures: the per-day appeal tallies kept beside the appeals, and the queries behind the
-//! metrics, indicator and ranking endpoints.
+//! Response-rate figures: the per-day appeal and petition tallies kept beside the appeals and petitions,
+//! and the queries behind the metrics, indicator and ranking endpoints.
 //!
-//! Tallies are derived data. Every appeal transition applies its change ([`record_change`]) in the
-//! transaction that saves the appeal, so the figures are exact as of the last commit; [`rebuild`]
-//! recomputes them from the appeals table (after a bulk load) and [`check`] compares the two.
-use std::collections::BTreeMap;
+//! Tallies are derived data. Every appeal and petition transition applies its change ([`record_change`],
+//! [`record_petition_change`]) in the transaction that saves the item, so the figures are exact as of
+//! the last commit; [`rebuild`] recomputes them from the appeals and petitions tables (after a bulk load)
+//! and [`check`] compares the two.
+use std::{collections::BTreeMap, marker::PhantomData};
 
-use chrono::{DateTime, Utc};
-use entity::appeals;
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{appeals, petitions};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QueryResult, QuerySelect, Statement, Value,
 };
 
 use crate::{
@@ -18,8 +19,11 @@ use crate::{
         appeals::Status,
         calendar::{kyiv_end_of_day, kyiv_start_of_day},
         metrics::{
-            AppealFacts, Period, PetitionFigures, Tally, TallyKey, contribution, monthly, percentile, tally_delta,
+            AppealFacts, Period, PetitionFacts, PetitionFigures, PetitionLive, PetitionTally, PetitionTallyKey,
+            Tallied, Tally, TallyKey, decode_counts, encode_counts, monthly,
+            petition_figures as domain_petition_figures, summed, tally_delta,
         },
+        petitions::{Decision, Petition, Status as PetitionStatus},
     },
     error::AppError,
 };
@@ -44,8 +48,8 @@ fn parse_status(code: &str) -> Result<Status, AppError> {
     Status::parse(code).ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored appeal status '{code}' is unknown")))
 }
 
-/// Applies what a filing (`before` = none) or a transition changed to the tallies. Call it last in the
-/// transaction: on PostgreSQL the tally row stays locked until the commit.
+/// Applies what a filing (`before` = none) or a transition changed to the appeal tallies. Call it last
+/// in the transaction: on PostgreSQL the tally row stays locked until the commit.
 pub async fn record_change(
     conn: &impl ConnectionTrait,
     before: Option<&appeals::Model>,
@@ -59,54 +63,239 @@ pub async fn record_change(
 /// a batch of filings takes one upsert per row it touches, not one per appeal. Call it last, as
 /// [`record_change`].
 pub async fn record_filings(conn: &impl ConnectionTrait, rows: &[appeals::Model]) -> Result<(), AppError> {
-    let mut sums: BTreeMap<TallyKey, Tally> = BTreeMap::new();
-    for row in rows {
-        for (key, change) in tally_delta(None, &facts(row)?) {
-            sums.entry(key).or_default().add(&change, 1);
-        }
-    }
-    let changes: Vec<(TallyKey, Tally)> = sums.into_iter().filter(|(_, t)| !t.is_zero()).collect();
+    let changes: Vec<(TallyKey, Tally)> =
+        summed(rows.iter().map(facts).collect::<Result<Vec<_>, _>>()?).into_iter().collect();
     apply(conn, &changes).await
 }
 
-const COUNTERS: [&str; 11] = [
-    "received",
-    "duplicates",
-    "answered",
-    "answered_on_time",
-    "refused",
-    "extended",
-    "forwarded",
-    "returned_for_rework",
-    "confirmed",
-    "rated",
-    "rating_sum",
-];
-
-fn counters(t: &Tally) -> [i64; 11] {
-    [
-        t.received,
-        t.duplicates,
-        t.answered,
-        t.answered_on_time,
-        t.refused,
-        t.extended,
-        t.forwarded,
-        t.returned_for_rework,
-        t.confirmed,
-        t.rated,
-        t.rating_sum,
-    ]
+/// Applies what a submission (`before` = none) or a transition of a petition changed to the petition
+/// tallies. Call it last in the transaction, as [`record_change`].
+pub async fn record_petition_change(
+    conn: &impl ConnectionTrait,
+    before: Option<&Petition>,
+    after: &Petition,
+) -> Result<(), AppError> {
+    let before = before.map(PetitionFacts::from);
+    add_to(conn, &PETITIONS, &tally_delta(before.as_ref(), &PetitionFacts::from(after))).await
 }
 
-/// A tally table: the daily one, or the monthly one whose key column holds the first of the month.
-struct TallyTable {
+/// How a kind of tally is kept in a table: a date and integer ids as the key, one column per counter,
+/// and the counts by key (histograms, decisions) as text columns (see `encode_counts`).
+trait StoredTally: Tallied + Clone {
+    type Key: Ord + Copy + std::fmt::Debug;
+    /// The key columns after the date column, all integers.
+    const IDS: &'static [&'static str];
+    const COUNTERS: &'static [&'static str];
+    const MAPS: &'static [&'static str];
+    fn key(date: NaiveDate, ids: &[i32]) -> Self::Key;
+    fn key_parts(key: &Self::Key) -> (NaiveDate, Vec<i32>);
+    /// The counters, in the order of [`StoredTally::COUNTERS`].
+    fn counters(&self) -> Vec<i64>;
+    /// The maps encoded, in the order of [`StoredTally::MAPS`].
+    fn maps(&self) -> Vec<String>;
+    /// A tally from its columns, in the orders above.
+    fn from_columns(counters: &[i64], maps: &[String]) -> Self;
+
+    fn key_values(key: &Self::Key) -> Vec<Value> {
+        let (date, ids) = Self::key_parts(key);
+        std::iter::once(Value::from(date)).chain(ids.into_iter().map(Value::from)).collect()
+    }
+
+    /// The same tally with its counters zeroed: what must be merged into the stored maps.
+    fn maps_only(&self) -> Self {
+        Self::from_columns(&vec![0; Self::COUNTERS.len()], &self.maps())
+    }
+}
+
+impl StoredTally for Tally {
+    type Key = TallyKey;
+    const IDS: &'static [&'static str] = &["executor_id", "category_id"];
+    const COUNTERS: &'static [&'static str] = &[
+        "received",
+        "duplicates",
+        "answered",
+        "answered_on_time",
+        "refused",
+        "extended",
+        "forwarded",
+        "returned_for_rework",
+        "confirmed",
+        "rated",
+        "rating_sum",
+    ];
+    const MAPS: &'static [&'static str] = &["answer_days"];
+
+    fn key(date: NaiveDate, ids: &[i32]) -> TallyKey {
+        TallyKey { received_on: date, executor_id: ids[0], category_id: ids[1] }
+    }
+
+    fn key_parts(key: &TallyKey) -> (NaiveDate, Vec<i32>) {
+        (key.received_on, vec![key.executor_id, key.category_id])
+    }
+
+    fn counters(&self) -> Vec<i64> {
+        vec![
+            self.received,
+            self.duplicates,
+            self.answered,
+            self.answered_on_time,
+            self.refused,
+            self.extended,
+            self.forwarded,
+            self.returned_for_rework,
+            self.confirmed,
+            self.rated,
+            self.rating_sum,
+        ]
+    }
+
+    fn maps(&self) -> Vec<String> {
+        vec![encode_counts(&self.answer_days)]
+    }
+
+    fn from_columns(c: &[i64], maps: &[String]) -> Tally {
+        Tally {
+            received: c[0],
+            duplicates: c[1],
+            answered: c[2],
+            answered_on_time: c[3],
+            refused: c[4],
+            extended: c[5],
+            forwarded: c[6],
+            returned_for_rework: c[7],
+            confirmed: c[8],
+            rated: c[9],
+            rating_sum: c[10],
+            answer_days: decode_counts(&maps[0]),
+        }
+    }
+}
+
+impl StoredTally for PetitionTally {
+    type Key = PetitionTallyKey;
+    const IDS: &'static [&'static str] = &["council_id"];
+    const COUNTERS: &'static [&'static str] = &[
+        "submitted",
+        "unmoderated",
+        "moderated_within_term",
+        "moderated_late",
+        "published",
+        "refused",
+        "reached_threshold",
+        "awaiting_notice",
+        "notices_published",
+        "answers_published",
+        "considered_within_term",
+        "considered_late",
+        "unanswered_after_notice",
+        "closed_short",
+        "became_appeals",
+    ];
+    const MAPS: &'static [&'static str] = &["decisions", "days_to_notice"];
+
+    fn key(date: NaiveDate, ids: &[i32]) -> PetitionTallyKey {
+        PetitionTallyKey { submitted_on: date, council_id: ids[0] }
+    }
+
+    fn key_parts(key: &PetitionTallyKey) -> (NaiveDate, Vec<i32>) {
+        (key.submitted_on, vec![key.council_id])
+    }
+
+    fn counters(&self) -> Vec<i64> {
+        vec![
+            self.submitted,
+            self.unmoderated,
+            self.moderated_within_term,
+            self.moderated_late,
+            self.published,
+            self.refused,
+            self.reached_threshold,
+            self.awaiting_notice,
+            self.notices_published,
+            self.answers_published,
+            self.considered_within_term,
+            self.considered_late,
+            self.unanswered_after_notice,
+            self.closed_short,
+            self.became_appeals,
+        ]
+    }
+
+    fn maps(&self) -> Vec<String> {
+        vec![encode_counts(&self.decisions), encode_counts(&self.days_to_notice)]
+    }
+
+    fn from_columns(c: &[i64], maps: &[String]) -> PetitionTally {
+        PetitionTally {
+            submitted: c[0],
+            unmoderated: c[1],
+            moderated_within_term: c[2],
+            moderated_late: c[3],
+            published: c[4],
+            refused: c[5],
+            reached_threshold: c[6],
+            awaiting_notice: c[7],
+            notices_published: c[8],
+            answers_published: c[9],
+            considered_within_term: c[10],
+            considered_late: c[11],
+            unanswered_after_notice: c[12],
+            closed_short: c[13],
+            became_appeals: c[14],
+            decisions: decode_counts(&maps[0]),
+            days_to_notice: decode_counts(&maps[1]),
+        }
+    }
+}
+
+/// A tally table: its name and its date column; the rest of its columns are the tally's.
+struct TallyTable<T> {
     name: &'static str,
-    key_column: &'static str,
+    date_column: &'static str,
+    kind: PhantomData<T>,
 }
 
-const DAILY: TallyTable = TallyTable { name: "appeal_tallies", key_column: "received_on" };
-const MONTHLY: TallyTable = TallyTable { name: "appeal_month_tallies", key_column: "month" };
+const DAILY: TallyTable<Tally> = TallyTable { name: "appeal_tallies", date_column: "received_on", kind: PhantomData };
+/// The monthly appeal tallies: the date column holds the first of the month.
+const MONTHLY: TallyTable<Tally> = TallyTable { name: "appeal_month_tallies", date_column: "month", kind: PhantomData };
+/// Petitions are few enough (a hundred thousand a year) that daily rows serve every period.
+const PETITIONS: TallyTable<PetitionTally> =
+    TallyTable { name: "petition_tallies", date_column: "submitted_on", kind: PhantomData };
+
+impl<T: StoredTally> TallyTable<T> {
+    fn key_columns(&self) -> Vec<&'static str> {
+        std::iter::once(self.date_column).chain(T::IDS.iter().copied()).collect()
+    }
+
+    /// `WHERE` the key columns equal the parameters `$1…`.
+    fn key_filter(&self) -> String {
+        let columns = self.key_columns();
+        let terms: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+        format!("WHERE {}", terms.join(" AND "))
+    }
+
+    fn all_columns(&self) -> Vec<&'static str> {
+        let mut columns = self.key_columns();
+        columns.extend(T::COUNTERS);
+        columns.extend(T::MAPS);
+        columns
+    }
+
+    fn row_values(&self, key: &T::Key, tally: &T) -> Vec<Value> {
+        let mut values = T::key_values(key);
+        values.extend(tally.counters().into_iter().map(Value::from));
+        values.extend(tally.maps().into_iter().map(Value::from));
+        values
+    }
+
+    fn parse_row(&self, row: &QueryResult) -> Result<(T::Key, T), AppError> {
+        let date: NaiveDate = row.try_get("", self.date_column)?;
+        let ids = T::IDS.iter().map(|c| row.try_get::<i32>("", c)).collect::<Result<Vec<_>, _>>()?;
+        let counters = T::COUNTERS.iter().map(|c| row.try_get::<i64>("", c)).collect::<Result<Vec<_>, _>>()?;
+        let maps = T::MAPS.iter().map(|c| row.try_get::<String>("", c)).collect::<Result<Vec<_>, _>>()?;
+        Ok((T::key(date, &ids), T::from_columns(&counters, &maps)))
+    }
+}
 
 /// Adds daily changes to their daily rows, then to their monthly rows. Within each table rows are
 /// taken in key order, and every transaction takes daily rows before monthly ones, so two
@@ -118,50 +307,57 @@ async fn apply(conn: &impl ConnectionTrait, changes: &[(TallyKey, Tally)]) -> Re
     add_to(conn, &MONTHLY, &monthly(&daily)).await
 }
 
-/// Counters are added in one upsert per row; a histogram change is read, merged and written back
+/// Counters are added in one upsert per row; a change to the maps is read, merged and written back
 /// while the upsert holds the row.
-async fn add_to(
+async fn add_to<T: StoredTally>(
     conn: &impl ConnectionTrait,
-    table: &TallyTable,
-    changes: &[(TallyKey, Tally)],
+    table: &TallyTable<T>,
+    changes: &[(T::Key, T)],
 ) -> Result<(), AppError> {
     let backend = conn.get_database_backend();
-    let TallyTable { name, key_column } = table;
-    let columns = COUNTERS.join(", ");
-    let placeholders = (4..4 + COUNTERS.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-    let updates = COUNTERS.iter().map(|c| format!("{c} = {name}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
+    let name = table.name;
+    let keys = table.key_columns();
+    let key_count = keys.len();
+    let counter_params = (key_count + 1..=key_count + T::COUNTERS.len()).map(|i| format!("${i}")).collect::<Vec<_>>();
+    let no_maps = vec!["''"; T::MAPS.len()];
+    let updates = T::COUNTERS.iter().map(|c| format!("{c} = {name}.{c} + excluded.{c}")).collect::<Vec<_>>();
     let upsert = format!(
-        "INSERT INTO {name} ({key_column}, executor_id, category_id, {columns}, answer_days) \
-         VALUES ($1, $2, $3, {placeholders}, '') \
-         ON CONFLICT ({key_column}, executor_id, category_id) DO UPDATE SET {updates}"
+        "INSERT INTO {name} ({}) VALUES ({}, {}, {}) ON CONFLICT ({}) DO UPDATE SET {}",
+        table.all_columns().join(", "),
+        (1..=key_count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", "),
+        counter_params.join(", "),
+        no_maps.join(", "),
+        keys.join(", "),
+        updates.join(", "),
     );
-    let key_filter = format!("WHERE {key_column} = $1 AND executor_id = $2 AND category_id = $3");
+    let key_filter = table.key_filter();
+    let empty_maps = T::default().maps();
     for (key, change) in changes {
-        let key_values: [Value; 3] = [key.received_on.into(), key.executor_id.into(), key.category_id.into()];
-        let mut values = key_values.to_vec();
-        values.extend(counters(change).map(Value::from));
+        let key_values = T::key_values(key);
+        let mut values = key_values.clone();
+        values.extend(change.counters().into_iter().map(Value::from));
         conn.execute_raw(Statement::from_sql_and_values(backend, &upsert, values)).await?;
-        if change.answer_days.is_empty() {
+        if change.maps() == empty_maps {
             continue;
         }
         let row = conn
             .query_one_raw(Statement::from_sql_and_values(
                 backend,
-                format!("SELECT answer_days FROM {name} {key_filter}"),
+                format!("SELECT {} FROM {name} {key_filter}", T::MAPS.join(", ")),
                 key_values.clone(),
             ))
             .await?
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the {name} row {key:?} vanished")))?;
-        let mut merged = Tally {
-            answer_days: Tally::decode_answer_days(&row.try_get::<String>("", "answer_days")?),
-            ..Tally::default()
-        };
-        merged.add(&Tally { answer_days: change.answer_days.clone(), ..Tally::default() }, 1);
-        let mut values = key_values.to_vec();
-        values.push(merged.encode_answer_days().into());
+        let stored = T::MAPS.iter().map(|c| row.try_get::<String>("", c)).collect::<Result<Vec<_>, _>>()?;
+        let mut merged = T::from_columns(&vec![0; T::COUNTERS.len()], &stored);
+        merged.add(&change.maps_only(), 1);
+        let assignments =
+            T::MAPS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", key_count + i + 1)).collect::<Vec<_>>();
+        let mut values = key_values;
+        values.extend(merged.maps().into_iter().map(Value::from));
         conn.execute_raw(Statement::from_sql_and_values(
             backend,
-            format!("UPDATE {name} SET answer_days = $4 {key_filter}"),
+            format!("UPDATE {name} SET {} {key_filter}", assignments.join(", ")),
             values,
         ))
         .await?;
@@ -170,29 +366,103 @@ async fn add_to(
 }
 
 /// The columns of an appeal its figures depend on, read without the texts.
-type FactsRow = (
-    i32,
-    DateTime<Utc>,
-    i32,
-    Option<i32>,
-    String,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    i32,
-    i32,
-    Option<i32>,
-);
+#[derive(Debug, FromQueryResult)]
+struct AppealFactsRow {
+    id: i32,
+    received_at: DateTime<Utc>,
+    executor_id: i32,
+    category_id: Option<i32>,
+    status: String,
+    answered_at: Option<DateTime<Utc>>,
+    due_at: DateTime<Utc>,
+    extended_due_at: Option<DateTime<Utc>>,
+    forwarded_count: i32,
+    rework_count: i32,
+    rating: Option<i32>,
+}
 
-/// Every appeal's contribution, summed per tally row, read in chunks by id.
-async fn recount(conn: &impl ConnectionTrait) -> Result<(BTreeMap<TallyKey, Tally>, u64), AppError> {
+impl AppealFactsRow {
+    fn facts(self) -> Result<AppealFacts, AppError> {
+        Ok(AppealFacts {
+            received_at: self.received_at,
+            executor_id: self.executor_id,
+            category_id: self.category_id,
+            status: parse_status(&self.status)?,
+            answered_at: self.answered_at,
+            due_at: self.due_at,
+            extended_due_at: self.extended_due_at,
+            forwarded_count: self.forwarded_count,
+            rework_count: self.rework_count,
+            rating: self.rating,
+        })
+    }
+}
+
+/// The columns of a petition its figures depend on, read without the texts.
+#[derive(Debug, FromQueryResult)]
+struct PetitionFactsRow {
+    id: i32,
+    council_id: i32,
+    status: String,
+    submitted_at: DateTime<Utc>,
+    publication_due_at: DateTime<Utc>,
+    moderated_at: Option<DateTime<Utc>>,
+    published_at: Option<DateTime<Utc>>,
+    threshold_reached_at: Option<DateTime<Utc>>,
+    notice_at: Option<DateTime<Utc>>,
+    consideration_due_at: Option<DateTime<Utc>>,
+    answered_at: Option<DateTime<Utc>>,
+    decision: Option<String>,
+    closed_at: Option<DateTime<Utc>>,
+    appeal_id: Option<i32>,
+}
+
+impl PetitionFactsRow {
+    fn facts(self) -> Result<PetitionFacts, AppError> {
+        let bad = |what: &str| AppError::Internal(anyhow::anyhow!("petition {} has a bad {what}", self.id));
+        Ok(PetitionFacts {
+            council_id: self.council_id,
+            status: PetitionStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
+            submitted_at: self.submitted_at,
+            publication_due_at: self.publication_due_at,
+            moderated_at: self.moderated_at,
+            published_at: self.published_at,
+            threshold_reached_at: self.threshold_reached_at,
+            notice_at: self.notice_at,
+            consideration_due_at: self.consideration_due_at,
+            answered_at: self.answered_at,
+            decision: match &self.decision {
+                Some(code) => Some(Decision::parse(code).ok_or_else(|| bad("decision"))?),
+                None => None,
+            },
+            closed_at: self.closed_at,
+            appeal_id: self.appeal_id,
+        })
+    }
+}
+
+/// Every appeal's and every petition's contribution, summed per tally row, read in chunks by id.
+struct Recount {
+    appeal_days: BTreeMap<TallyKey, Tally>,
+    petition_days: BTreeMap<PetitionTallyKey, PetitionTally>,
+    counted: Rebuilt,
+}
+
+/// How many items a rebuild counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub appeals: u64,
+    pub petitions: u64,
+}
+
+async fn recount(conn: &impl ConnectionTrait) -> Result<Recount, AppError> {
     const CHUNK: u64 = 20_000;
-    let mut sums: BTreeMap<TallyKey, Tally> = BTreeMap::new();
+    let mut recount =
+        Recount { appeal_days: BTreeMap::new(), petition_days: BTreeMap::new(), counted: Rebuilt::default() };
     let mut last_id = 0;
-    let mut counted = 0;
     loop {
         use appeals::Column as C;
-        let rows: Vec<FactsRow> = appeals::Entity::find()
+        let rows: Vec<AppealFactsRow> = appeals::Entity::find()
             .select_only()
             .columns([
                 C::Id,
@@ -210,160 +480,168 @@ async fn recount(conn: &impl ConnectionTrait) -> Result<(BTreeMap<TallyKey, Tall
             .filter(C::Id.gt(last_id))
             .order_by_asc(C::Id)
             .limit(CHUNK)
-            .into_tuple()
+            .into_model()
             .all(conn)
             .await?;
         let Some(last) = rows.last() else { break };
-        last_id = last.0;
-        counted += rows.len() as u64;
-        for (
-            _,
-            received_at,
-            executor_id,
-            category_id,
-            status,
-            answered_at,
-            due_at,
-            extended_due_at,
-            fwd,
-            rework,
-            rating,
-        ) in rows
-        {
-            let facts = AppealFacts {
-                received_at,
-                executor_id,
-                category_id,
-                status: parse_status(&status)?,
-                answered_at,
-                due_at,
-                extended_due_at,
-                forwarded_count: fwd,
-                rework_count: rework,
-                rating,
-            };
-            let (key, tally) = contribution(&facts);
-            sums.entry(key).or_default().add(&tally, 1);
+        last_id = last.id;
+        recount.counted.appeals += rows.len() as u64;
+        let facts = rows.into_iter().map(AppealFactsRow::facts).collect::<Result<Vec<_>, _>>()?;
+        for (key, tally) in summed(facts) {
+            recount.appeal_days.entry(key).or_default().add(&tally, 1);
         }
     }
-    Ok((sums, counted))
+    let mut last_id = 0;
+    loop {
+        use petitions::Column as C;
+        let rows: Vec<PetitionFactsRow> = petitions::Entity::find()
+            .select_only()
+            .columns([
+                C::Id,
+                C::CouncilId,
+                C::Status,
+                C::SubmittedAt,
+                C::PublicationDueAt,
+                C::ModeratedAt,
+                C::PublishedAt,
+                C::ThresholdReachedAt,
+                C::NoticeAt,
+                C::ConsiderationDueAt,
+                C::AnsweredAt,
+                C::Decision,
+                C::ClosedAt,
+                C::AppealId,
+            ])
+            .filter(C::Id.gt(last_id))
+            .order_by_asc(C::Id)
+            .limit(CHUNK)
+            .into_model()
+            .all(conn)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        last_id = last.id;
+        recount.counted.petitions += rows.len() as u64;
+        let facts = rows.into_iter().map(PetitionFactsRow::facts).collect::<Result<Vec<_>, _>>()?;
+        for (key, tally) in summed(facts) {
+            recount.petition_days.entry(key).or_default().add(&tally, 1);
+        }
+    }
+    Ok(recount)
 }
 
-/// Recomputes every appeal tally, daily and monthly, from the appeals table (after a bulk load, or to
-/// repair them). Returns how many appeals were counted.
+/// Recomputes every tally (appeals daily and monthly, petitions daily) from the appeals and petitions
+/// tables (after a bulk load, or to repair them). Returns how many items were counted.
 ///
 /// Safe beside running instances: on PostgreSQL the tally tables are locked first, so a transition that
 /// commits meanwhile waits at its own tally update and applies its change on top of the rebuilt rows;
 /// on SQLite the write transaction excludes every other writer.
-pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, AppError> {
+pub async fn rebuild(db: &DatabaseConnection) -> Result<Rebuilt, AppError> {
     let txn = super::begin_write(db).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
-        txn.execute_unprepared("LOCK TABLE appeal_tallies, appeal_month_tallies IN EXCLUSIVE MODE").await?;
+        txn.execute_unprepared(&format!(
+            "LOCK TABLE {}, {}, {} IN EXCLUSIVE MODE",
+            DAILY.name, MONTHLY.name, PETITIONS.name
+        ))
+        .await?;
     }
-    let (days, counted) = recount(&txn).await?;
-    let days: Vec<(TallyKey, Tally)> = days.into_iter().collect();
+    let recount = recount(&txn).await?;
+    let days: Vec<(TallyKey, Tally)> = recount.appeal_days.into_iter().collect();
     let months = monthly(&days);
-    for (table, rows) in [(&DAILY, &days), (&MONTHLY, &months)] {
-        // Derived rows only: the appeals themselves are never deleted.
-        txn.execute_unprepared(&format!("DELETE FROM {}", table.name)).await?;
-        insert_rows(&txn, table, rows).await?;
-    }
+    // Derived rows only: the appeals and petitions themselves are never deleted.
+    replace_rows(&txn, &DAILY, &days).await?;
+    replace_rows(&txn, &MONTHLY, &months).await?;
+    replace_rows(&txn, &PETITIONS, &recount.petition_days.into_iter().collect::<Vec<_>>()).await?;
     txn.commit().await?;
-    Ok(counted)
+    Ok(recount.counted)
 }
 
-async fn insert_rows(
+async fn replace_rows<T: StoredTally>(
     conn: &impl ConnectionTrait,
-    table: &TallyTable,
-    rows: &[(TallyKey, Tally)],
+    table: &TallyTable<T>,
+    rows: &[(T::Key, T)],
 ) -> Result<(), AppError> {
-    let TallyTable { name, key_column } = table;
-    const PER_ROW: usize = 3 + COUNTERS.len() + 1;
+    conn.execute_unprepared(&format!("DELETE FROM {}", table.name)).await?;
+    let columns = table.all_columns();
+    let per_row = columns.len();
     for chunk in rows.chunks(500) {
         let tuples = (0..chunk.len())
             .map(|r| {
-                format!("({})", (1..=PER_ROW).map(|c| format!("${}", r * PER_ROW + c)).collect::<Vec<_>>().join(", "))
+                format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", "))
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * PER_ROW);
-        for (key, tally) in chunk {
-            values.extend([key.received_on.into(), key.executor_id.into(), key.category_id.into()]);
-            values.extend(counters(tally).map(Value::from));
-            values.push(tally.encode_answer_days().into());
-        }
-        let sql = format!(
-            "INSERT INTO {name} ({key_column}, executor_id, category_id, {}, answer_days) VALUES {tuples}",
-            COUNTERS.join(", ")
-        );
+        let values: Vec<Value> = chunk.iter().flat_map(|(key, tally)| table.row_values(key, tally)).collect();
+        let sql = format!("INSERT INTO {} ({}) VALUES {tuples}", table.name, columns.join(", "));
         conn.execute_raw(Statement::from_sql_and_values(conn.get_database_backend(), sql, values)).await?;
     }
     Ok(())
 }
 
-/// The rows of a tally table whose key date lies in `from..=to` (all rows without a range).
-async fn read_rows(
+/// The rows of a tally table whose date lies in `from..=to` (all rows without a range).
+async fn read_rows<T: StoredTally>(
     conn: &impl ConnectionTrait,
-    table: &TallyTable,
+    table: &TallyTable<T>,
     range: Option<Period>,
-) -> Result<Vec<(TallyKey, Tally)>, AppError> {
-    let TallyTable { name, key_column } = table;
+) -> Result<Vec<(T::Key, T)>, AppError> {
+    let date_column = table.date_column;
     let (filter, values): (String, Vec<Value>) = match range {
-        Some(p) => (format!(" WHERE {key_column} BETWEEN $1 AND $2"), vec![p.from.into(), p.to.into()]),
+        Some(p) => (format!(" WHERE {date_column} BETWEEN $1 AND $2"), vec![p.from.into(), p.to.into()]),
         None => (String::new(), vec![]),
     };
-    let sql = format!(
-        "SELECT {key_column} AS key_date, executor_id, category_id, {}, answer_days FROM {name}{filter}",
-        COUNTERS.join(", ")
-    );
+    let sql = format!("SELECT {} FROM {}{filter}", table.all_columns().join(", "), table.name);
     let rows = conn.query_all_raw(Statement::from_sql_and_values(conn.get_database_backend(), sql, values)).await?;
-    rows.iter()
-        .map(|row| {
-            let n = |c: &str| row.try_get::<i64>("", c);
-            let key = TallyKey {
-                received_on: row.try_get("", "key_date")?,
-                executor_id: row.try_get("", "executor_id")?,
-                category_id: row.try_get("", "category_id")?,
-            };
-            let tally = Tally {
-                received: n("received")?,
-                duplicates: n("duplicates")?,
-                answered: n("answered")?,
-                answered_on_time: n("answered_on_time")?,
-                refused: n("refused")?,
-                extended: n("extended")?,
-                forwarded: n("forwarded")?,
-                returned_for_rework: n("returned_for_rework")?,
-                confirmed: n("confirmed")?,
-                rated: n("rated")?,
-                rating_sum: n("rating_sum")?,
-                answer_days: Tally::decode_answer_days(&row.try_get::<String>("", "answer_days")?),
-            };
-            Ok((key, tally))
-        })
-        .collect()
+    rows.iter().map(|row| table.parse_row(row)).collect()
 }
 
-/// The tally rows, daily and monthly, that differ from a fresh recount (empty when the live tallies
-/// are exact): (table, key, stored, recounted).
-pub async fn check(db: &DatabaseConnection) -> Result<Vec<(&'static str, TallyKey, Tally, Tally)>, AppError> {
-    let (days, _) = recount(db).await?;
-    let days: Vec<(TallyKey, Tally)> = days.into_iter().collect();
-    let months = monthly(&days);
-    let mut differences = Vec::new();
-    for (table, expected) in [(&DAILY, days), (&MONTHLY, months)] {
-        let mut expected: BTreeMap<TallyKey, Tally> = expected.into_iter().collect();
-        for (key, stored) in read_rows(db, table, None).await? {
-            let wanted = expected.remove(&key).unwrap_or_default();
-            if stored != wanted {
-                differences.push((table.name, key, stored, wanted));
-            }
-        }
-        differences.extend(
-            expected.into_iter().filter(|(_, t)| !t.is_zero()).map(|(k, t)| (table.name, k, Tally::default(), t)),
-        );
+/// A stored tally row that differs from a fresh recount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyDifference {
+    pub table: &'static str,
+    pub key: String,
+    pub stored: String,
+    pub recounted: String,
+}
+
+impl std::fmt::Display for TallyDifference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: stored {}, recounted {}", self.table, self.key, self.stored, self.recounted)
     }
-    Ok(differences)
+}
+
+/// The rows of `table` that differ from `expected`.
+async fn differences<T: StoredTally + std::fmt::Debug>(
+    db: &DatabaseConnection,
+    table: &TallyTable<T>,
+    expected: impl IntoIterator<Item = (T::Key, T)>,
+) -> Result<Vec<TallyDifference>, AppError> {
+    let mut expected: BTreeMap<T::Key, T> = expected.into_iter().collect();
+    let difference = |key: &T::Key, stored: &T, recounted: &T| TallyDifference {
+        table: table.name,
+        key: format!("{key:?}"),
+        stored: format!("{stored:?}"),
+        recounted: format!("{recounted:?}"),
+    };
+    let mut found = Vec::new();
+    for (key, stored) in read_rows(db, table, None).await? {
+        let wanted = expected.remove(&key).unwrap_or_default();
+        if stored != wanted {
+            found.push(difference(&key, &stored, &wanted));
+        }
+    }
+    found.extend(expected.iter().filter(|(_, t)| !t.is_zero()).map(|(k, t)| difference(k, &T::default(), t)));
+    Ok(found)
+}
+
+/// The tally rows, appeal daily and monthly and petition daily, that differ from a fresh recount (empty
+/// when the live tallies are exact).
+pub async fn check(db: &DatabaseConnection) -> Result<Vec<TallyDifference>, AppError> {
+    let recount = recount(db).await?;
+    let days: Vec<(TallyKey, Tally)> = recount.appeal_days.into_iter().collect();
+    let months = monthly(&days);
+    let mut found = differences(db, &DAILY, days).await?;
+    found.extend(differences(db, &MONTHLY, months).await?);
+    found.extend(differences(db, &PETITIONS, recount.petition_days).await?);
+    Ok(found)
 }
 
 /// An organisation and category pair (category 0: appeals without a category).
@@ -413,117 +691,76 @@ pub async fn appeal_tallies(
 }
 
 /// Each council's petition figures for a period, at `now`, counted by the published definitions
-/// (`domain::metrics::DEFINITIONS`, petitions.*).
+/// (`domain::metrics::DEFINITIONS`, petitions.*): the summed daily tallies, and live counts of the few
+/// petitions whose figures depend on the moment (see [`PetitionLive`]).
 pub async fn petition_figures(
     db: &DatabaseConnection,
     period: Period,
     now: DateTime<Utc>,
 ) -> Result<BTreeMap<i32, PetitionFigures>, AppError> {
-    let backend = db.get_database_backend();
-    let range: [Value; 3] = [kyiv_start_of_day(period.from).into(), kyiv_end_of_day(period.to).into(), now.into()];
-    let in_period = "p.submitted_at >= $1 AND p.submitted_at < $2";
-    // One pass over the period's petitions; each SUM is one definition.
-    let sums = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "SELECT p.council_id AS council_id, COUNT(*) AS submitted, \
-                 SUM(CASE WHEN p.moderated_at IS NULL AND p.publication_due_at > $3 THEN 1 ELSE 0 END) AS awaiting_moderation, \
-                 SUM(CASE WHEN p.moderated_at IS NULL AND p.publication_due_at <= $3 THEN 1 ELSE 0 END) AS moderation_overdue, \
-                 SUM(CASE WHEN p.published_at IS NOT NULL THEN 1 ELSE 0 END) AS published, \
-                 SUM(CASE WHEN p.status = 'refused' THEN 1 ELSE 0 END) AS refused, \
-                 SUM(CASE WHEN p.moderated_at < p.publication_due_at THEN 1 ELSE 0 END) AS moderated_within_term, \
-                 SUM(CASE WHEN p.moderated_at >= p.publication_due_at THEN 1 ELSE 0 END) AS moderated_late, \
-                 SUM(CASE WHEN p.threshold_reached_at IS NOT NULL THEN 1 ELSE 0 END) AS reached_threshold, \
-                 SUM(CASE WHEN p.threshold_reached_at IS NOT NULL AND p.notice_at IS NULL THEN 1 ELSE 0 END) AS awaiting_notice, \
-                 SUM(CASE WHEN p.notice_at IS NOT NULL THEN 1 ELSE 0 END) AS notices_published, \
-                 SUM(CASE WHEN p.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answers_published, \
-                 SUM(CASE WHEN p.answered_at < p.consideration_due_at THEN 1 ELSE 0 END) AS considered_within_term, \
-                 SUM(CASE WHEN p.answered_at IS NOT NULL AND (p.consideration_due_at IS NULL OR p.answered_at >= p.consideration_due_at) THEN 1 ELSE 0 END) AS considered_late, \
-                 SUM(CASE WHEN p.answered_at IS NULL AND p.consideration_due_at > $3 THEN 1 ELSE 0 END) AS consideration_pending, \
-                 SUM(CASE WHEN p.answered_at IS NULL AND p.consideration_due_at <= $3 THEN 1 ELSE 0 END) AS consideration_overdue, \
-                 SUM(CASE WHEN p.closed_at IS NOT NULL AND p.threshold_reached_at IS NULL THEN 1 ELSE 0 END) AS closed_short \
-                 FROM petitions p WHERE {in_period} GROUP BY p.council_id"
-            ),
-            range.clone(),
-        ))
-        .await?;
-    let mut figures: BTreeMap<i32, PetitionFigures> = BTreeMap::new();
-    for row in sums {
-        // SUM of an integer CASE is a bigint on PostgreSQL and an integer on SQLite; NULL when no rows.
-        let n = |column: &str| -> Result<i64, AppError> { Ok(row.try_get::<Option<i64>>("", column)?.unwrap_or(0)) };
-        figures.insert(
-            row.try_get::<i32>("", "council_id")?,
-            PetitionFigures {
-                submitted: n("submitted")?,
-                awaiting_moderation: n("awaiting_moderation")?,
-                moderation_overdue: n("moderation_overdue")?,
-                published: n("published")?,
-                refused: n("refused")?,
-                moderated_within_term: n("moderated_within_term")?,
-                moderated_late: n("moderated_late")?,
-                reached_threshold: n("reached_threshold")?,
-                awaiting_notice: n("awaiting_notice")?,
-                notices_published: n("notices_published")?,
-                answers_published: n("answers_published")?,
-                considered_within_term: n("considered_within_term")?,
-                considered_late: n("considered_late")?,
-                consideration_pending: n("consideration_pending")?,
-                consideration_overdue: n("consideration_overdue")?,
-                closed_short: n("closed_short")?,
-                ..PetitionFigures::default()
-            },
-        );
+    let mut tallies: BTreeMap<i32, PetitionTally> = BTreeMap::new();
+    for (key, tally) in read_rows(db, &PETITIONS, Some(period)).await? {
+        tallies.entry(key.council_id).or_default().add(&tally, 1);
     }
-    // The few petitions that reached the threshold or became appeals, one by one: the days to the
-    // notice, the decisions, and the outcome of the appeal each became.
+    let mut live: BTreeMap<i32, PetitionLive> = BTreeMap::new();
+    let backend = db.get_database_backend();
+    let range: Vec<Value> = vec![kyiv_start_of_day(period.from).into(), kyiv_end_of_day(period.to).into(), now.into()];
+    // Each condition before the period matches a partial index (m0011), written as the index's own
+    // predicate so that every plan, generic ones included, reads only the few petitions concerned.
+    let overdue = |condition: &str, due: &str| {
+        format!(
+            "SELECT council_id, COUNT(*) AS n FROM petitions \
+             WHERE {condition} AND submitted_at >= $1 AND submitted_at < $2 AND {due} <= $3 GROUP BY council_id"
+        )
+    };
+    for (sql, field) in [
+        (overdue("moderated_at IS NULL", "publication_due_at"), 0),
+        (overdue("answered_at IS NULL AND consideration_due_at IS NOT NULL", "consideration_due_at"), 1),
+    ] {
+        for row in db.query_all_raw(Statement::from_sql_and_values(backend, sql, range.clone())).await? {
+            let entry = live.entry(row.try_get::<i32>("", "council_id")?).or_default();
+            let n = row.try_get::<i64>("", "n")?;
+            match field {
+                0 => entry.moderation_overdue = n,
+                _ => entry.consideration_overdue = n,
+            }
+        }
+    }
+    // Petitions filed as appeals: answered before the deadline in force, answered late, or open past it.
     let awaiting = Status::awaiting_answer_codes();
     let answered = [Status::Answered, Status::Confirmed, Status::Refused].map(Status::code);
     let list = |codes: &[&str]| codes.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
-    let details = db
+    let appeals = db
         .query_all_raw(Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT p.council_id AS council_id, p.threshold_reached_at AS threshold_reached_at, p.notice_at AS notice_at, \
-                 p.decision AS decision, p.appeal_id AS appeal_id, \
-                 CASE WHEN a.status IN ({answered}) AND a.answered_at < a.due_at THEN 1 \
-                      WHEN a.status IN ({answered}) THEN 0 \
-                      WHEN a.status IN ({awaiting}) AND a.due_at <= $3 THEN 0 END AS appeal_on_time \
-                 FROM petitions p LEFT JOIN appeals a ON a.id = p.appeal_id \
-                 WHERE {in_period} AND (p.threshold_reached_at IS NOT NULL OR p.appeal_id IS NOT NULL)",
+                "SELECT p.council_id AS council_id, \
+                 SUM(CASE WHEN a.status IN ({answered}) AND a.answered_at < a.due_at THEN 1 ELSE 0 END) AS on_time, \
+                 SUM(CASE WHEN (a.status IN ({answered}) AND a.answered_at >= a.due_at) \
+                           OR (a.status IN ({awaiting}) AND a.due_at <= $3) THEN 1 ELSE 0 END) AS late \
+                 FROM petitions p JOIN appeals a ON a.id = p.appeal_id \
+                 WHERE p.appeal_id IS NOT NULL AND p.submitted_at >= $1 AND p.submitted_at < $2 \
+                 GROUP BY p.council_id",
                 answered = list(&answered),
                 awaiting = list(&awaiting),
             ),
             range,
         ))
         .await?;
-    let mut to_notice: BTreeMap<i32, BTreeMap<i64, i64>> = BTreeMap::new();
-    for row in details {
-        let council_id = row.try_get::<i32>("", "council_id")?;
-        let f = figures.entry(council_id).or_default();
-        let reached = row.try_get::<Option<DateTime<Utc>>>("", "threshold_reached_at")?;
-        if let (Some(reached), Some(notice)) = (reached, row.try_get::<Option<DateTime<Utc>>>("", "notice_at")?) {
-            let days = crate::domain::metrics::days_between(reached, notice);
-            *to_notice.entry(council_id).or_default().entry(days).or_insert(0) += 1;
-        }
-        if let Some(decision) = row.try_get::<Option<String>>("", "decision")? {
-            *f.decisions.entry(decision).or_insert(0) += 1;
-        }
-        if row.try_get::<Option<i32>>("", "appeal_id")?.is_some() {
-            f.became_appeals += 1;
-            match row.try_get::<Option<i32>>("", "appeal_on_time")? {
-                Some(1) => f.became_appeals_answered_on_time += 1,
-                Some(_) => f.became_appeals_late_or_overdue += 1,
-                None => {}
-            }
-        }
+    for row in appeals {
+        let entry = live.entry(row.try_get::<i32>("", "council_id")?).or_default();
+        // SUM of an integer CASE is a bigint on PostgreSQL and an integer on SQLite.
+        entry.became_appeals_answered_on_time = row.try_get::<Option<i64>>("", "on_time")?.unwrap_or(0);
+        entry.became_appeals_late_or_overdue = row.try_get::<Option<i64>>("", "late")?.unwrap_or(0);
     }
-    for (council_id, histogram) in to_notice {
-        let f = figures.entry(council_id).or_default();
-        f.median_days_threshold_to_notice = percentile(&histogram, 0.5);
-        f.p90_days_threshold_to_notice = percentile(&histogram, 0.9);
-    }
-    Ok(figures)
+    let councils: std::collections::BTreeSet<i32> = tallies.keys().chain(live.keys()).copied().collect();
+    Ok(councils
+        .into_iter()
+        .map(|council| {
+            let tally = tallies.get(&council).cloned().unwrap_or_default();
+            (council, domain_petition_figures(&tally, &live.get(&council).copied().unwrap_or_default()))
+        })
+        .collect())
 }
 
 /// For each organisation, how many active categories route to it (by default or for a district):

@@ -44,9 +44,21 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+/// Applies every pending migration, then fills what a migration created empty from the rows already
+/// stored: the petition tallies of a database that had petitions before they existed.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::error::AppError> {
+    let pending = Migrator::get_pending_migrations(db).await?;
+    let fills_petition_tallies = pending.iter().any(|m| m.name() == migration::PETITION_TALLIES);
+    Migrator::up(db, None).await?;
+    if fills_petition_tallies {
+        let counted = metrics::rebuild(db).await?;
+        tracing::info!(
+            petitions = counted.petitions,
+            appeals = counted.appeals,
+            "metric tallies filled after migration"
+        );
+    }
+    Ok(())
 }
 
 /// What `/readyz` reports: the database answers and no migration is pending.

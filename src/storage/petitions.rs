@@ -208,6 +208,7 @@ pub async fn submit(
         },
     )
     .await?;
+    super::metrics::record_petition_change(&txn, None, &domain_petition(&row)?).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -385,6 +386,8 @@ async fn transition_in(
             }
         }
     }
+    // Last: the tally row stays locked until the commit.
+    super::metrics::record_petition_change(txn, Some(&before), after).await?;
     Ok((updated, transition))
 }
 

@@ -554,9 +554,39 @@ async fn every_figure_and_score_recomputes_from_the_open_data_exports() {
     assert!(check(&app.db).await.unwrap().is_empty());
     app.db.execute_unprepared("UPDATE appeal_tallies SET answered = answered + 5").await.unwrap();
     assert!(!check(&app.db).await.unwrap().is_empty());
-    assert_eq!(rebuild(&app.db).await.unwrap(), 9);
+    assert_eq!(rebuild(&app.db).await.unwrap().appeals, 9);
     assert!(check(&app.db).await.unwrap().is_empty());
     let again =
         app.get(&format!("/api/v1/metrics/appeals?{}&group_by=organisation_category", recent()), None).await.body;
     assert_eq!(again["rows"], metrics["rows"]);
+
+    // The same for the petition tallies behind A07: a damaged row is named, a rebuild restores it.
+    app.db
+        .execute_unprepared("UPDATE petition_tallies SET considered_within_term = considered_within_term + 3")
+        .await
+        .unwrap();
+    let damaged = check(&app.db).await.unwrap();
+    assert!(!damaged.is_empty() && damaged.iter().all(|d| d.table == "petition_tallies"), "{damaged:?}");
+    let wrong = app.get(&format!("/api/v1/metrics/petitions?{}", recent()), None).await.body;
+    assert_ne!(wrong["councils"], petition_metrics["councils"], "the figures are read from the tallies");
+    assert!(rebuild(&app.db).await.unwrap().petitions >= 3);
+    assert!(check(&app.db).await.unwrap().is_empty());
+    let again = app.get(&format!("/api/v1/metrics/petitions?{}", recent()), None).await.body;
+    assert_eq!(again["councils"], petition_metrics["councils"]);
+
+    // A database that had petitions before the petition tallies existed gets them filled when it is
+    // migrated: undo that migration by hand, as an older release left the schema, and migrate again.
+    for sql in [
+        "DROP INDEX idx_petitions_unmoderated",
+        "DROP INDEX idx_petitions_unanswered_after_notice",
+        "DROP INDEX idx_petitions_became_appeal",
+        "DROP TABLE petition_tallies",
+        "DELETE FROM seaql_migrations WHERE version = 'm0011_petition_tallies'",
+    ] {
+        app.db.execute_unprepared(sql).await.unwrap();
+    }
+    hromada::storage::migrate(&app.db).await.unwrap();
+    assert!(check(&app.db).await.unwrap().is_empty());
+    let upgraded = app.get(&format!("/api/v1/metrics/petitions?{}", recent()), None).await.body;
+    assert_eq!(upgraded["councils"], petition_metrics["councils"]);
 }
