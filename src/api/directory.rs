@@ -346,6 +346,8 @@ impl DirectoryApi {
         let actor = state.administrator(&auth).await?;
         let role = parse_member_role(&body.role)?;
         storage::directory::set_member(&state.db, actor, id.0, account_id.0, role, Utc::now()).await?;
+        // Cached sessions carry their memberships: the change counts from the next request here.
+        state.sessions.forget_all();
         Ok(NoContent::Done)
     }
 
@@ -360,6 +362,7 @@ impl DirectoryApi {
     ) -> ApiResult<NoContent> {
         let actor = state.administrator(&auth).await?;
         storage::directory::remove_member(&state.db, actor, id.0, account_id.0, Utc::now()).await?;
+        state.sessions.forget_all();
         Ok(NoContent::Done)
     }
 

@@ -144,10 +144,10 @@ impl AppState {
         Ok(Some(token_digest(token.trim())))
     }
 
-    /// The account of a live session, from the short-lived cache or the database.
-    async fn account_for_digest(&self, digest: String) -> Result<entity::accounts::Model, AppError> {
-        if let Some(account) = self.sessions.get(&digest) {
-            return Ok(account);
+    /// The account and memberships of a live session, from the short-lived cache or the database.
+    async fn session_for_digest(&self, digest: String) -> Result<CachedSession, AppError> {
+        if let Some(session) = self.sessions.get(&digest) {
+            return Ok(session);
         }
         let account =
             storage::accounts::account_for_session(&self.db, &digest, Utc::now()).await?.ok_or_else(|| {
@@ -155,16 +155,18 @@ impl AppState {
                     "the token is unknown, expired or logged out; log in again at POST /api/v1/sessions".into(),
                 )
             })?;
-        self.sessions.put(digest, account.clone());
-        Ok(account)
+        let memberships = storage::directory::memberships_of(&self.db, account.id).await?;
+        let session = CachedSession { account, memberships };
+        self.sessions.put(digest, session.clone());
+        Ok(session)
     }
 
     async fn authenticate_digest(&self, digest: String) -> Result<(Principal, entity::accounts::Model), AppError> {
-        let account = self.account_for_digest(digest).await?;
+        let CachedSession { account, memberships } = self.session_for_digest(digest).await?;
         let principal = Principal {
             account_id: account.id,
             role: Role::parse(&account.role).map_err(|_| anyhow::anyhow!("account {} has a bad role", account.id))?,
-            memberships: storage::directory::memberships_of(&self.db, account.id).await?,
+            memberships,
         };
         Ok((principal, account))
     }
@@ -193,31 +195,36 @@ impl AppState {
 }
 
 /// Sessions looked up in the last [`SessionCache::TTL`], so a burst of requests with one token (a
-/// citizen signing, an officer working through a queue) does not read the same session each time.
-/// A logout here forgets the session at once; a password reset or role change here forgets every
-/// session; a logout on another instance sharing the database takes effect here within the TTL.
+/// citizen filing or signing, an officer working through a queue) does not read the same session and
+/// memberships each time. A logout here forgets the session at once; a password reset, a role change
+/// or a membership change here forgets every session; the same on another instance sharing the
+/// database takes effect here within the TTL.
 #[derive(Default)]
 pub struct SessionCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, entity::accounts::Model)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, CachedSession)>>,
+}
+
+/// What a request needs of its session: the account and its organisation memberships.
+#[derive(Debug, Clone)]
+pub struct CachedSession {
+    pub account: entity::accounts::Model,
+    pub memberships: Vec<crate::domain::authorization::Membership>,
 }
 
 impl SessionCache {
     pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
     const MAX_ENTRIES: usize = 100_000;
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, entity::accounts::Model)>>
-    {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, CachedSession)>> {
         self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub fn get(&self, digest: &str) -> Option<entity::accounts::Model> {
+    pub fn get(&self, digest: &str) -> Option<CachedSession> {
         let entries = self.lock();
-        entries.get(digest).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, account)| account.clone())
+        entries.get(digest).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, session)| session.clone())
     }
 
-    pub fn put(&self, digest: String, account: entity::accounts::Model) {
+    pub fn put(&self, digest: String, session: CachedSession) {
         let mut entries = self.lock();
         if entries.len() >= Self::MAX_ENTRIES {
             entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
@@ -225,7 +232,7 @@ impl SessionCache {
                 entries.clear();
             }
         }
-        entries.insert(digest, (std::time::Instant::now(), account));
+        entries.insert(digest, (std::time::Instant::now(), session));
     }
 
     pub fn forget(&self, digest: &str) {

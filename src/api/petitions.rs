@@ -505,7 +505,7 @@ impl PetitionsApi {
         let op = match state.bearer_digest(req)? {
             // The writer looks up the sessions of a whole batch at once (unless this one was seen just now).
             Some(digest) => match state.sessions.get(&digest) {
-                Some(account) => SignatureOp::Sign {
+                Some(super::CachedSession { account, .. }) => SignatureOp::Sign {
                     petition_id: id.0,
                     account_id: Some(account.id),
                     full_name: account.full_name,

@@ -221,6 +221,12 @@ async fn officers_and_heads_are_members_of_one_organisation() {
     assert!(!listed.body.to_string().contains("@example.org"));
     app.get(&members, Some(&officer)).await.assert_problem(403);
 
+    // A membership change counts from the very next request, though sessions are cached briefly.
+    app.put(&format!("{members}/{officer_id}"), Some(&admin), json!({"role": "head"})).await;
+    assert_eq!(app.get(&members, Some(&officer)).await.status, 200);
+    app.put(&format!("{members}/{officer_id}"), Some(&admin), json!({"role": "officer"})).await;
+    app.get(&members, Some(&officer)).await.assert_problem(403);
+
     let removed = app.delete(&format!("{members}/{officer_id}"), Some(&admin)).await;
     assert_eq!(removed.status, 204);
     assert_eq!(app.get(&members, Some(&head)).await.body.as_array().unwrap().len(), 1);
