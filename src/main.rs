@@ -222,7 +222,10 @@ async fn verify_audit_chain(settings: &Settings) -> anyhow::Result<()> {
     let db = storage::connect(&settings.database_url).await?;
     storage::migrate(&db).await?;
     storage::audit::link_new_events(&db, Utc::now()).await?;
-    let verification = storage::audit::verify(&db).await?;
+    let verification = storage::audit::verify(&db, Utc::now()).await?;
+    if let Some(reason) = verification.unlinked.reason() {
+        anyhow::bail!("the audit chain does not cover the whole log: {reason}");
+    }
     match (&verification.broken, &verification.head) {
         (Some(broken), _) => {
             anyhow::bail!(

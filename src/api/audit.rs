@@ -45,6 +45,10 @@ pub struct ChainVerification {
     /// The first broken link, when there is one.
     pub broken_seq: Option<i64>,
     pub broken_event_id: Option<i32>,
+    /// Events of the log older than ten minutes that the chain does not cover (written outside the
+    /// service, or never linked): any makes the verification fail.
+    pub unlinked_events: u64,
+    pub first_unlinked_event_id: Option<i32>,
     pub reason: Option<String>,
 }
 
@@ -106,18 +110,21 @@ impl AuditApi {
     #[oai(path = "/audit/verify", method = "get")]
     async fn verify(&self, state: Data<&AppState>) -> ApiResult<Json<ChainVerification>> {
         storage::audit::link_new_events(&state.db, Utc::now()).await?;
-        Ok(Json(verification(storage::audit::verify(&state.db).await?)))
+        Ok(Json(verification(storage::audit::verify(&state.db, Utc::now()).await?)))
     }
 }
 
 pub fn verification(v: storage::audit::Verification) -> ChainVerification {
+    let reason = v.broken.as_ref().map(|b| b.reason.clone()).or_else(|| v.unlinked.reason());
     ChainVerification {
-        valid: v.broken.is_none(),
+        valid: v.broken.is_none() && v.unlinked.count == 0,
         checked: v.checked,
         head: v.head.map(|(seq, hash)| ChainHead { seq, hash }),
         broken_seq: v.broken.as_ref().map(|b| b.seq),
         broken_event_id: v.broken.as_ref().map(|b| b.event_id),
-        reason: v.broken.map(|b| b.reason),
+        unlinked_events: v.unlinked.count,
+        first_unlinked_event_id: v.unlinked.first_event_id,
+        reason,
     }
 }
 

@@ -99,6 +99,26 @@ pub fn verify_links<'a>(
     Ok(checked)
 }
 
+/// Events in the log that the chain does not cover.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unlinked {
+    pub count: u64,
+    pub first_event_id: Option<i32>,
+}
+
+impl Unlinked {
+    /// Why these events fail a verification, in words; none when there are none.
+    pub fn reason(&self) -> Option<String> {
+        (self.count > 0).then(|| {
+            format!(
+                "{} event(s) of the log are not in the chain (the first: event {}): written outside the service, or never linked",
+                self.count,
+                self.first_event_id.map_or_else(|| "?".to_owned(), |id| id.to_string())
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

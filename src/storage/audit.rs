@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::{
-    domain::audit::{Break, ChainRecord, GENESIS, Link, link_hash, sha256_hex, verify_links},
+    domain::audit::{Break, ChainRecord, GENESIS, Link, Unlinked, link_hash, sha256_hex, verify_links},
     error::AppError,
 };
 
@@ -134,12 +134,21 @@ pub struct Verification {
     pub checked: u64,
     pub head: Option<(i64, String)>,
     pub broken: Option<Break>,
+    /// Events older than [`UNLINKED_GRACE`] that are in the log but not in the chain: written outside
+    /// the service (e.g. with a low id, below where the chainer looks) or lost by it.
+    pub unlinked: Unlinked,
 }
 
-/// Recomputes the whole chain from the event log as it is stored now.
-pub async fn verify(db: &DatabaseConnection) -> Result<Verification, AppError> {
+/// How old an unlinked event must be to count as never linked: the chainer links every event within a
+/// sweep (a minute by default) of its commit, and verification links what is new before it looks.
+pub const UNLINKED_GRACE: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Recomputes the whole chain from the event log as it is stored now, and looks for events of the log
+/// the chain does not cover.
+pub async fn verify(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Verification, AppError> {
     let (mut prev, mut seq) = (GENESIS.to_owned(), 1_i64);
     let mut checked = 0;
+    let unlinked = unlinked(db, now - UNLINKED_GRACE).await?;
     loop {
         let rows = page(db, seq - 1, CHAIN_BATCH).await?;
         if rows.is_empty() {
@@ -149,9 +158,28 @@ pub async fn verify(db: &DatabaseConnection) -> Result<Verification, AppError> {
         let records: Vec<Option<ChainRecord>> = rows.iter().map(|(_, e)| e.as_ref().map(record)).collect();
         match verify_links(&mut prev, &mut seq, links.iter().zip(records.iter().map(Option::as_ref))) {
             Ok(n) => checked += n,
-            Err(broken) => return Ok(Verification { checked, head: None, broken: Some(broken) }),
+            Err(broken) => return Ok(Verification { checked, head: None, broken: Some(broken), unlinked }),
         }
     }
     let head = (checked > 0).then(|| (seq - 1, prev));
-    Ok(Verification { checked, head, broken: None })
+    Ok(Verification { checked, head, broken: None, unlinked })
+}
+
+/// Events that occurred before `before` and have no link.
+async fn unlinked(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<Unlinked, AppError> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n, MIN(e.id) AS first FROM events e WHERE e.occurred_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)",
+            [before.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => Unlinked {
+            count: u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or(0),
+            first_event_id: row.try_get::<Option<i32>>("", "first")?,
+        },
+        None => Unlinked::default(),
+    })
 }

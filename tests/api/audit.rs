@@ -75,6 +75,29 @@ async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_
     assert_eq!(verified["valid"], true, "{verified}");
     assert_eq!(verified["checked"], links.len());
 
+    // Someone with database access slips in an old-looking event with a low id, below where the chainer
+    // looks for late commits: the chain still recomputes, but verification names the event it lacks.
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.db.get_database_backend();
+    let forged = -100_000;
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO events (id, occurred_at, actor_account_id, subject_type, subject_id, action, from_state, to_state, details) \
+             VALUES ($1, $2, NULL, 'appeal', $3, 'answered', 'in_progress', 'answered', '{}')",
+            [forged.into(), chrono::Utc::now().checked_sub_days(chrono::Days::new(30)).unwrap().into(), id.to_string().into()],
+        ))
+        .await
+        .unwrap();
+    let verified = app.get("/api/v1/audit/verify", None).await.body;
+    assert_eq!(verified["valid"], false, "{verified}");
+    assert_eq!(verified["unlinked_events"], 1);
+    assert_eq!(verified["first_unlinked_event_id"], forged);
+    assert!(verified["reason"].as_str().unwrap().contains("not in the chain"), "{verified}");
+    // (Removed again by hand, so that the next story starts from an intact chain.)
+    app.db.execute_unprepared(&format!("DELETE FROM events WHERE id = {forged}")).await.unwrap();
+    assert_eq!(app.get("/api/v1/audit/verify", None).await.body["valid"], true);
+
     // Someone with database access rewrites the answer's history entry.
     let subject = id.to_string();
     let answer_event = links
@@ -83,8 +106,6 @@ async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_
         .expect("the answer is in the chain")["event_id"]
         .as_i64()
         .unwrap();
-    use sea_orm::{ConnectionTrait, Statement};
-    let backend = app.db.get_database_backend();
     app.db
         .execute_raw(Statement::from_sql_and_values(
             backend,

@@ -87,8 +87,9 @@ async fn a_generated_year_is_consistent_in_the_database_the_chain_and_the_api() 
     }
 
     // The generated events are chained; the whole chain recomputes.
-    let verification = storage::audit::verify(&app.db).await.unwrap();
+    let verification = storage::audit::verify(&app.db, chrono::Utc::now()).await.unwrap();
     assert!(verification.broken.is_none(), "{:?}", verification.broken);
+    assert_eq!(verification.unlinked.count, 0, "every generated event is linked");
     assert_eq!(verification.head.unwrap().0, events::Entity::find().all(&app.db).await.unwrap().len() as i64);
 
     // The API serves a generated report and its history like any other.
