@@ -289,7 +289,7 @@ impl Cell {
             Cell::Int(v) => v.to_string(),
             Cell::Num(v) => v.to_string(),
             Cell::Bool(v) => v.to_string(),
-            Cell::Text(v) => v.clone(),
+            Cell::Text(v) => defused(v),
             Cell::Time(t) => timestamp(*t),
         }
     }
@@ -487,7 +487,10 @@ impl Export {
 
     fn opening(&self, out: &mut Vec<u8>) -> io::Result<()> {
         match self.format {
-            Format::Csv => write_csv(out, self.dataset.columns().iter().map(|c| c.name.to_owned())),
+            Format::Csv => {
+                out.extend_from_slice(UTF8_BOM);
+                write_csv(out, self.dataset.columns().iter().map(|c| c.name.to_owned()))
+            }
             Format::Json => {
                 out.push(b'[');
                 Ok(())
@@ -556,6 +559,16 @@ impl Export {
         Ok(Some((out, self)))
     }
 }
+
+/// A text cell as written to CSV: one that a spreadsheet would take for a formula (CSV injection) gets
+/// an apostrophe before it, which spreadsheets show as text and the schema documents.
+fn defused(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+}
+
+/// The UTF-8 byte-order mark that opens every CSV export: without it, spreadsheets guess a legacy
+/// code page and show Ukrainian names as mojibake.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn write_csv<I>(out: &mut Vec<u8>, fields: I) -> io::Result<()>
 where
@@ -722,9 +735,11 @@ fn schema() -> OpenDataSchema {
              belongs to, while every appeal of one account carries the same pseudonym in every export."
         ),
         excluded: exclusions(),
-        formats: "Timestamps are RFC 3339 in UTC with microseconds. CSV: RFC 4180, UTF-8, one header line, an empty \
-                  field is null. JSON: an array of objects with every column as a key, null for null. Rows are \
-                  ordered by id."
+        formats: "Timestamps are RFC 3339 in UTC with microseconds. CSV: RFC 4180, UTF-8 with a byte-order mark \
+                  (so that spreadsheets read Cyrillic right), one header line, an empty field is null; a text \
+                  field that begins with =, +, -, @, a tab or a carriage return is written with an apostrophe (') \
+                  before it, so that no spreadsheet runs it as a formula (the JSON export has the text as it is). \
+                  JSON: an array of objects with every column as a key, null for null. Rows are ordered by id."
             .into(),
         period: "from and to are Kyiv calendar dates (YYYY-MM-DD), both included: a row is listed when its period \
                  column falls on or after Kyiv midnight starting `from` and before Kyiv midnight ending `to`."

@@ -54,7 +54,22 @@ async fn fetch(app: &TestApp, path: &str, content_type: &str, file_name: &str) -
     assert!(disposition.starts_with("attachment") && disposition.contains(file_name), "{disposition}");
     // Streamed: the length is not known in advance.
     assert!(headers.get("content-length").is_none(), "{path} is streamed, not buffered");
-    response.text().await.unwrap()
+    let body = response.bytes().await.unwrap();
+    // CSV opens with the UTF-8 byte-order mark that spreadsheets need for Cyrillic; JSON has none.
+    let bom = b"\xEF\xBB\xBF";
+    let body = if content_type.starts_with("text/csv") {
+        assert!(body.starts_with(bom), "{path} starts with the UTF-8 byte-order mark");
+        &body[bom.len()..]
+    } else {
+        assert!(!body.starts_with(bom), "{path} has no byte-order mark");
+        &body[..]
+    };
+    String::from_utf8(body.to_vec()).unwrap()
+}
+
+/// A text as the CSV export writes it: with an apostrophe before what a spreadsheet would run as a formula.
+fn as_csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
 }
 
 /// Downloads a dataset as CSV and JSON (with `query`, e.g. `?from=…`), and checks both carry exactly the
@@ -82,7 +97,7 @@ async fn download(app: &TestApp, dataset: &str, query: &str) -> Download {
         for column in &columns {
             let as_text = match &object[column] {
                 Value::Null => String::new(),
-                Value::String(s) => s.clone(),
+                Value::String(s) => as_csv_text(s),
                 other => other.to_string(),
             };
             assert_eq!(as_text, row[column], "{dataset} row {}: `{column}` differs between CSV and JSON", row["id"]);
@@ -233,6 +248,7 @@ async fn a_watchdog_downloads_the_appeals_export_and_finds_dates_and_pseudonyms_
 }
 
 const AUTHOR: &str = "author@example.org";
+const FORMULA_TITLE: &str = "=HYPERLINK(\"https://evil.example\",\"Sign here\")";
 const REFUSED_TITLE: &str = "Rename every street after me";
 const REFUSAL_REASON: &str = "The petition asks for something outside the council's competence entirely.";
 
@@ -277,8 +293,19 @@ async fn a_watchdog_downloads_petitions_with_counts_and_no_title_of_a_refused_on
         )
         .await;
     let vain_id = vain.body["id"].as_i64().unwrap();
-    let published = app.post(&format!("/api/v1/petitions/{park_id}/publish"), Some(&moderator), json!({})).await;
-    assert_eq!(published.status, 200, "{}", published.body);
+    let formula = app
+        .post(
+            "/api/v1/petitions",
+            Some(&author),
+            json!({"title": FORMULA_TITLE, "text": "A title that a spreadsheet would run as a formula if it were written as it is."}),
+        )
+        .await;
+    assert_eq!(formula.status, 201, "{}", formula.body);
+    let formula_id = formula.body["id"].as_i64().unwrap();
+    for id in [park_id, formula_id] {
+        let published = app.post(&format!("/api/v1/petitions/{id}/publish"), Some(&moderator), json!({})).await;
+        assert_eq!(published.status, 200, "{}", published.body);
+    }
     let refused = app
         .post(
             &format!("/api/v1/petitions/{vain_id}/refuse"),
@@ -295,7 +322,10 @@ async fn a_watchdog_downloads_petitions_with_counts_and_no_title_of_a_refused_on
     }
 
     let export = download(&app, "petitions", "").await;
-    assert_eq!(export.rows.len(), 2);
+    assert_eq!(export.rows.len(), 3);
+    // CSV injection: the CSV shows the formula as text, the JSON carries the title as it is.
+    assert_eq!(export.row(formula_id)["title"], format!("'{FORMULA_TITLE}"));
+    assert_eq!(export.object(formula_id)["title"], FORMULA_TITLE);
     let park = export.row(park_id);
     assert_eq!(park["title"], "Restore the central park");
     assert_eq!(park["council_id"], council.to_string());
@@ -319,7 +349,7 @@ async fn a_watchdog_downloads_petitions_with_counts_and_no_title_of_a_refused_on
     // The period filter: Kyiv dates of submission, both ends included.
     let today = hromada::domain::calendar::kyiv_date(chrono::Utc::now());
     let tomorrow = today.succ_opt().unwrap();
-    assert_eq!(download(&app, "petitions", &format!("?from={today}&to={today}")).await.rows.len(), 2);
+    assert_eq!(download(&app, "petitions", &format!("?from={today}&to={today}")).await.rows.len(), 3);
     let none = download(&app, "petitions", &format!("?from={tomorrow}")).await;
     assert!(none.rows.is_empty());
     assert_eq!(none.json_raw.trim(), "[]");
