@@ -16,6 +16,7 @@ mod m0008_open_data;
 mod m0009_month_tallies;
 mod m0010_petition_metric_indexes;
 mod m0011_petition_tallies;
+mod m0012_open_appeals_index;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_month_tallies::Migration),
             Box::new(m0010_petition_metric_indexes::Migration),
             Box::new(m0011_petition_tallies::Migration),
+            Box::new(m0012_open_appeals_index::Migration),
         ]
     }
 }

@@ -215,7 +215,9 @@ impl SessionCache {
     pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
     const MAX_ENTRIES: usize = 100_000;
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, CachedSession)>> {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, CachedSession)>> {
         self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 

@@ -825,6 +825,12 @@ mod tests {
     }
 
     #[test]
+    fn the_statuses_that_owe_an_answer_are_those_the_open_appeals_index_holds() {
+        // migration m0012 spells them in its partial index predicate; the overdue count relies on it.
+        assert_eq!(Status::awaiting_answer_codes(), ["received", "in_progress", "rework"]);
+    }
+
+    #[test]
     fn an_appeal_without_a_full_name_is_refused_as_anonymous() {
         let draft = IntakeDraft {
             kind: Some(AppealKind::Complaint),
