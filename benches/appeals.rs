@@ -12,6 +12,10 @@
 //! cargo bench --bench appeals -- --database sqlite --seconds 30 --clients 1,16,64
 //! cargo bench --bench appeals -- --smoke            # 5 s per level at 1 and 8 clients, on SQLite
 //! ```
+//!
+//! Mail goes over SMTP to a sink started in-process (`--mail smtp`, the default), as it would to a relay
+//! in production; `--mail folder` writes `.eml` files instead, the no-SMTP default of the service.
+mod support;
 use std::{
     collections::{HashMap, HashSet},
     process::ExitCode,
@@ -31,6 +35,12 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MailTo {
+    Smtp,
+    Folder,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Backend {
@@ -66,6 +76,9 @@ struct Args {
     /// Fail (exit 1) when the highest level's p99 latency exceeds this many milliseconds.
     #[arg(long)]
     max_p99_ms: Option<f64>,
+    /// Where the server's mail goes: an SMTP sink started here, or a folder of `.eml` files.
+    #[arg(long, value_enum, default_value = "smtp")]
+    mail: MailTo,
     /// Keep the PostgreSQL database (and the mail folder) afterwards instead of dropping it.
     #[arg(long)]
     keep_database: bool,
@@ -183,6 +196,12 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         shutdown_grace_seconds: 10,
         ..Default::default()
     };
+    // Kept alive until the end of the run; its threads share the machine with everything else.
+    let sink = match args.mail {
+        MailTo::Smtp => Some(support::SmtpSink::start()?),
+        MailTo::Folder => None,
+    };
+    settings.smtp_url = sink.as_ref().map(|s| s.url.clone());
     // The deadline watcher sweeps once a minute; it is not what is measured here.
     settings.watcher.enabled = false;
     settings.rate_limits.login_per_minute = 1_000_000;
@@ -198,6 +217,9 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     }));
 
     let result = bench(&args, &address, &db).await;
+    if let Some(sink) = &sink {
+        println!("info the SMTP sink received {} mails", sink.received.load(std::sync::atomic::Ordering::Relaxed));
+    }
 
     let _ = stop.send(());
     match tokio::time::timeout(Duration::from_secs(30), server).await {

@@ -148,3 +148,46 @@ pub fn load_average() -> String {
 pub fn cpus() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
+
+/// A real SMTP server on a loopback port (mailin-embedded) that accepts every mail and keeps only a
+/// count: the benchmarks' mail goes over SMTP as in production, not into a folder of files, whose
+/// directory updates on this machine cost more than the intake being measured.
+pub struct SmtpSink {
+    pub url: String,
+    pub received: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+#[derive(Clone)]
+struct CountingHandler {
+    received: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl mailin_embedded::Handler for CountingHandler {
+    fn data(&mut self, _buf: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        self.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        mailin_embedded::response::OK
+    }
+}
+
+impl SmtpSink {
+    pub fn start() -> anyhow::Result<SmtpSink> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let received = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut server = mailin_embedded::Server::new(CountingHandler { received: received.clone() });
+        server
+            .with_name("smtp.bench")
+            .with_ssl(mailin_embedded::SslConfig::None)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_num_threads(2)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        Ok(SmtpSink { url: format!("smtp://127.0.0.1:{port}"), received })
+    }
+}
