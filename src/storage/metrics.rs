@@ -696,7 +696,7 @@ pub async fn appeal_tallies(
     // The status codes are our own constants, written into the SQL on purpose: the condition is then the
     // predicate of the partial index of open appeals (m0012), which every plan uses, PostgreSQL's generic
     // plan for the prepared statement included; with the codes as parameters it could not.
-    let awaiting = Status::awaiting_answer_codes().iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+    let awaiting = sql_list(&Status::awaiting_answer_codes());
     let values: Vec<Value> = vec![now.into(), kyiv_start_of_day(period.from).into(), kyiv_end_of_day(period.to).into()];
     let overdue = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -755,7 +755,6 @@ pub async fn petition_figures(
     // Petitions filed as appeals: answered before the deadline in force, answered late, or open past it.
     let awaiting = Status::awaiting_answer_codes();
     let answered = [Status::Answered, Status::Confirmed, Status::Refused].map(Status::code);
-    let list = |codes: &[&str]| codes.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
     let appeals = db
         .query_all_raw(Statement::from_sql_and_values(
             backend,
@@ -767,8 +766,8 @@ pub async fn petition_figures(
                  FROM petitions p JOIN appeals a ON a.id = p.appeal_id \
                  WHERE p.appeal_id IS NOT NULL AND p.submitted_at >= $1 AND p.submitted_at < $2 \
                  GROUP BY p.council_id",
-                answered = list(&answered),
-                awaiting = list(&awaiting),
+                answered = sql_list(&answered),
+                awaiting = sql_list(&awaiting),
             ),
             range,
         ))
@@ -787,6 +786,12 @@ pub async fn petition_figures(
             (council, domain_petition_figures(&tally, &live.get(&council).copied().unwrap_or_default()))
         })
         .collect())
+}
+
+/// Our own status codes as an SQL list of literals (`'a', 'b'`): written into the query, not bound, so
+/// that the conditions match the partial indexes' predicates for every plan.
+fn sql_list(codes: &[&str]) -> String {
+    codes.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
 }
 
 /// For each organisation, how many active categories route to it (by default or for a district):
