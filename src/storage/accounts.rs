@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{account_tokens, accounts, sessions};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    QueryOrder, Set, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -50,7 +50,7 @@ pub async fn register(
     actor_account_id: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<accounts::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let exists = accounts::Entity::find().filter(accounts::Column::Email.eq(new.email.as_str())).one(&txn).await?;
     if exists.is_some() {
         return Err(email_taken());
@@ -128,7 +128,7 @@ pub async fn issue_token(
     token: MailedToken,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     store_token(&txn, account_id, purpose, &token, now).await?;
     txn.commit().await?;
     Ok(())
@@ -177,7 +177,7 @@ pub async fn verify_email(
     digest: &str,
     now: DateTime<Utc>,
 ) -> Result<accounts::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let account = consume_token(&txn, digest, TokenPurpose::VerifyEmail, now).await?;
     if account.email_verified_at.is_some() {
         txn.commit().await?;
@@ -212,7 +212,7 @@ pub async fn reset_password(
     new_password_hash: String,
     now: DateTime<Utc>,
 ) -> Result<accounts::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let account = consume_token(&txn, digest, TokenPurpose::ResetPassword, now).await?;
     let state = state_of(&account);
     let mut active = account.into_active_model();
@@ -255,7 +255,7 @@ pub async fn change_role(
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<accounts::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let account = accounts::Entity::find_by_id(target_account_id)
         .one(&txn)
         .await?

@@ -2,9 +2,7 @@
 //! digests, and never deleted, so the history of who could file reports stays readable.
 use chrono::{DateTime, Utc};
 use entity::api_keys;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
 use super::events::{self, NewEvent};
@@ -37,7 +35,7 @@ pub async fn issue(
 ) -> Result<(api_keys::Model, SecretToken), AppError> {
     let name = parse_name(name)?;
     let secret = SecretToken::generate();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let row = api_keys::ActiveModel {
         name: Set(name),
         key_digest: Set(secret.digest()),
@@ -78,7 +76,7 @@ pub async fn revoke(
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<api_keys::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let row = api_keys::Entity::find_by_id(id)
         .one(&txn)
         .await?
