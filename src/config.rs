@@ -53,6 +53,42 @@ pub struct Settings {
     pub indicators: crate::domain::metrics::Scoring,
     #[serde(default)]
     pub open_data: OpenDataSettings,
+    #[serde(default)]
+    pub web: WebSettings,
+}
+
+/// The web pages served at `/`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSettings {
+    /// The service's name in the header, in Ukrainian and in English.
+    pub service_name_uk: String,
+    pub service_name_en: String,
+    /// Key that seals the forms' CSRF cookies (at least 32 characters); unset: a random key per process,
+    /// so several instances behind one address need the same configured key.
+    pub csrf_secret: Option<String>,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            service_name_uk: "Громада — звернення та петиції".to_owned(),
+            service_name_en: "Hromada — appeals and petitions".to_owned(),
+            csrf_secret: None,
+        }
+    }
+}
+
+// By hand: the CSRF key is a secret and never printed.
+impl std::fmt::Debug for WebSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = self.csrf_secret.as_ref().map(|_| "<redacted>");
+        f.debug_struct("WebSettings")
+            .field("service_name_uk", &self.service_name_uk)
+            .field("service_name_en", &self.service_name_en)
+            .field("csrf_secret", &secret)
+            .finish()
+    }
 }
 
 /// The open-data exports.
@@ -174,6 +210,7 @@ impl Default for Settings {
             watcher: WatcherSettings { enabled: true, interval_seconds: 60, reminder_working_days: vec![3, 1] },
             open_data: OpenDataSettings::default(),
             indicators: crate::domain::metrics::Scoring::default(),
+            web: WebSettings::default(),
         }
     }
 }
@@ -234,6 +271,9 @@ impl Settings {
                 "mail_from",
                 format!("`{}` is not a mailbox like `Name <address@example.org>`", self.mail_from),
             );
+        }
+        if self.web.csrf_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return invalid("web.csrf_secret", "must be at least 32 characters long".into());
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
             return invalid("log_level", format!("`{}` is not a tracing filter", self.log_level));

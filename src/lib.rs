@@ -15,5 +15,6 @@ pub mod startup;
 pub mod storage;
 pub mod telemetry;
 pub mod watcher;
+pub mod web;
 
 pub use error::AppError;

@@ -18,3 +18,4 @@ mod open311;
 mod open_data;
 mod operations;
 mod petitions;
+mod web;

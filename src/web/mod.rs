@@ -1,0 +1,53 @@
+//! Web pages for people, server-rendered from the same binary beside `/api/v1`.
+//!
+//! Every journey works with JavaScript off (plain links and forms: POST → 303 → GET); scripts only
+//! enhance. Handlers parse, call one use case and render a template; nothing here decides a rule.
+//! - `assets`: the embedded CSS, JS and images under content-hashed URLs;
+//! - `i18n`: the page language (cookie, then `Accept-Language`) and the translated strings;
+//! - `render`: the template environment and the one page/error renderer;
+//! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
+//! - `pages`: the handlers.
+mod assets;
+mod i18n;
+mod pages;
+mod render;
+mod security;
+
+use poem::{
+    Endpoint, EndpointExt, Route,
+    middleware::{Compression, Csrf},
+    web::cookie::SameSite,
+};
+
+use crate::config::Settings;
+
+pub use assets::ASSET_PREFIX;
+pub use i18n::Lang;
+
+/// The web routes; mounted at `/` after every more specific route (API, Open311, docs), so it also
+/// answers unknown paths with the HTML "page not found".
+pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
+    let secure = settings.public_url.starts_with("https://");
+    Route::new()
+        .at("/", poem::get(pages::home))
+        .at("/help", poem::get(pages::help))
+        .at("/privacy", poem::get(pages::privacy))
+        .at("/accessibility", poem::get(pages::accessibility))
+        .at("/language", poem::get(pages::choose_language))
+        .nest(ASSET_PREFIX, assets::endpoint())
+        .around(render::error_pages)
+        .with(security::SecurityHeaders)
+        // Pages and assets are text that compresses ~4:1; cheap phones on slow networks feel it most.
+        .with(Compression::new())
+        .with(Csrf::new().cookie_name("hromada-csrf").key(csrf_key(settings)).secure(secure).same_site(SameSite::Lax))
+        .data(render::Site::new(settings))
+}
+
+/// The CSRF sealing key: derived from the configured secret, or random for this process.
+fn csrf_key(settings: &Settings) -> [u8; 32] {
+    use sha2::Digest;
+    match &settings.web.csrf_secret {
+        Some(secret) => sha2::Sha256::digest(secret.as_bytes()).into(),
+        None => rand::random(),
+    }
+}

@@ -1,0 +1,86 @@
+//! Handlers of the pages. Each parses what it needs, calls at most one use case and renders.
+use minijinja::context;
+use poem::{
+    Response, handler,
+    http::{StatusCode, Uri, header},
+    web::{
+        Data, Query,
+        cookie::{Cookie, CookieJar, SameSite},
+    },
+};
+use serde::Deserialize;
+
+use super::{
+    i18n::{LANG_COOKIE, Lang},
+    render::Site,
+};
+
+#[handler]
+pub fn home(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
+    site.page(lang, uri.path(), "home.html", context! {})
+}
+
+#[handler]
+pub fn help(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
+    site.page(lang, uri.path(), "help.html", context! {})
+}
+
+#[handler]
+pub fn privacy(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
+    site.page(lang, uri.path(), "privacy.html", context! {})
+}
+
+#[handler]
+pub fn accessibility(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
+    site.page(lang, uri.path(), "accessibility.html", context! {})
+}
+
+#[derive(Deserialize)]
+pub struct LanguageChoice {
+    lang: String,
+    #[serde(rename = "return")]
+    return_to: Option<String>,
+}
+
+/// `GET /language?lang=en&return=/help`: remembers the choice for a year and goes back to the page.
+/// A plain link, so it works without JavaScript and without a form.
+#[handler]
+pub fn choose_language(
+    site: Data<&Site>,
+    current: Lang,
+    uri: &Uri,
+    Query(choice): Query<LanguageChoice>,
+    cookies: &CookieJar,
+) -> Response {
+    let Some(lang) = Lang::parse(&choice.lang) else {
+        return site.error(current, uri.path(), StatusCode::BAD_REQUEST);
+    };
+    let mut cookie = Cookie::new_with_str(LANG_COOKIE, lang.code());
+    cookie.set_path("/");
+    cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 3600));
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_http_only(true);
+    cookies.add(cookie);
+    let target = choice.return_to.filter(|p| is_local_path(p)).unwrap_or_else(|| "/".to_owned());
+    Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, target).finish()
+}
+
+/// Only a path on this site: no scheme, no host, no `//evil.example` (an open redirect otherwise).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn the_language_switch_returns_only_to_our_own_pages() {
+        assert!(is_local_path("/help"));
+        assert!(is_local_path("/petitions?page=2"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("help"));
+    }
+}
