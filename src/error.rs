@@ -191,6 +191,9 @@ pub fn problem_from_poem_error(err: poem::Error) -> poem::Response {
     if err.is_from_response() {
         return err.into_response();
     }
+    if let Some(problem) = out_of_range_parameter(&err) {
+        return problem.into_response();
+    }
     let status = err.status();
     let (slug, detail) = match status {
         StatusCode::NOT_FOUND => ("not-found", "there is no such resource; see /docs for the API".to_owned()),
@@ -213,4 +216,14 @@ pub fn problem_from_poem_error(err: poem::Error) -> poem::Response {
         _ => ("bad-request", err.to_string()),
     };
     Problem::new(status, slug, detail).into_response()
+}
+
+/// A query or path parameter that was read but is out of its documented range (see `api::paging`):
+/// a 422 naming the parameter, like any other unacceptable value.
+fn out_of_range_parameter(err: &poem::Error) -> Option<Problem> {
+    let param = err.downcast_ref::<poem_openapi::error::ParseParamError>()?;
+    let (_, detail) = param.reason.split_once(crate::api::paging::OUT_OF_RANGE)?;
+    let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", detail);
+    problem.field = Some(param.name.to_owned());
+    Some(problem)
 }

@@ -8,7 +8,12 @@ use poem_openapi::{
     payload::{Binary, Json, Response},
 };
 
-use super::{ApiTags, AppState, BearerAuth, directory::Created, parse_code};
+use super::{
+    ApiTags, AppState, BearerAuth,
+    directory::Created,
+    paging::{PageNumber, PerPage},
+    parse_code,
+};
 use crate::{
     domain::{
         accounts::Language,
@@ -680,13 +685,11 @@ impl AppealsApi {
         category_id: Query<Option<i32>>,
         /// true: only overdue; false: only not overdue.
         overdue: Query<Option<bool>>,
-        #[oai(default = "default_page")] page: Query<u64>,
-        #[oai(default = "default_per_page")] per_page: Query<u64>,
+        #[oai(default)] page: Query<PageNumber>,
+        #[oai(default = "default_per_page")] per_page: Query<PerPage>,
     ) -> ApiResult<Json<AppealPage>> {
         let (principal, _) = state.authenticate(&auth).await?;
-        if page.0 == 0 || !(1..=200).contains(&per_page.0) {
-            return Err(AppError::validation("per_page", "page starts at 1; per_page is 1 to 200").into());
-        }
+        let page = page.0.with_size(per_page.0);
         let mut filter = ListFilter {
             kind: kind
                 .0
@@ -696,8 +699,7 @@ impl AppealsApi {
             status: status.0.as_deref().map(|s| parse_code("status", s, Status::parse, Status::listing)).transpose()?,
             category_id: category_id.0,
             overdue: overdue.0,
-            page: page.0,
-            per_page: per_page.0,
+            page,
             ..Default::default()
         };
         match organisation_id.0 {
@@ -720,7 +722,7 @@ impl AppealsApi {
                 render(row, &names, &followed, Vec::new(), private, None, None)
             })
             .collect();
-        Ok(Json(AppealPage { items, page: page.0, per_page: per_page.0, total }))
+        Ok(Json(AppealPage { items, page: page.number, per_page: page.size, total }))
     }
 
     /// One appeal or report
@@ -1047,12 +1049,8 @@ impl AppealsApi {
     }
 }
 
-fn default_page() -> u64 {
-    1
-}
-
-fn default_per_page() -> u64 {
-    50
+fn default_per_page() -> PerPage {
+    PerPage(50)
 }
 
 fn default_radius() -> f64 {

@@ -10,6 +10,7 @@ pub mod health;
 pub mod metrics;
 pub mod open311;
 pub mod open_data;
+pub mod paging;
 pub mod petitions;
 pub mod rate_limit;
 

@@ -8,7 +8,13 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{ApiTags, AppState, BearerAuth, directory::Created, parse_code, rate_limit::Limit};
+use super::{
+    ApiTags, AppState, BearerAuth,
+    directory::Created,
+    paging::{PageNumber, PerPage},
+    parse_code,
+    rate_limit::Limit,
+};
 use crate::{
     domain::{
         accounts::{Email, FullName, Language},
@@ -357,12 +363,10 @@ impl PetitionsApi {
         submitted_from: Query<Option<DateTime<Utc>>>,
         submitted_to: Query<Option<DateTime<Utc>>>,
         sort: Query<Option<String>>,
-        #[oai(default = "one")] page: Query<u64>,
-        #[oai(default = "twenty")] per_page: Query<u64>,
+        #[oai(default)] page: Query<PageNumber>,
+        #[oai(default = "twenty")] per_page: Query<PerPage>,
     ) -> ApiResult<Json<PetitionPage>> {
-        if page.0 == 0 || !(1..=100).contains(&per_page.0) {
-            return Err(AppError::validation("per_page", "page starts at 1; per_page is 1 to 100").into());
-        }
+        let page = page.0.with_size(per_page.0);
         let statuses = match status.0.as_deref() {
             None => Status::ALL.iter().copied().filter(|s| *s != Status::Moderation).collect(),
             Some(code) => {
@@ -398,14 +402,13 @@ impl PetitionsApi {
             submitted_from: submitted_from.0,
             submitted_to: submitted_to.0,
             sort,
-            page: page.0,
-            per_page: per_page.0,
+            page,
         };
         let (rows, total) = storage::petitions::list(&state.db, &filter).await?;
         Ok(Json(PetitionPage {
             items: rows.into_iter().map(Into::into).collect(),
-            page: page.0,
-            per_page: per_page.0,
+            page: page.number,
+            per_page: page.size,
             total,
         }))
     }
@@ -448,16 +451,14 @@ impl PetitionsApi {
         &self,
         state: Data<&AppState>,
         id: Path<i32>,
-        #[oai(default = "one")] page: Query<u64>,
-        #[oai(default = "hundred")] per_page: Query<u64>,
+        #[oai(default)] page: Query<PageNumber>,
+        #[oai(default = "hundred")] per_page: Query<PerPage>,
     ) -> ApiResult<Json<SignerPage>> {
-        if page.0 == 0 || !(1..=500).contains(&per_page.0) {
-            return Err(AppError::validation("per_page", "page starts at 1; per_page is 1 to 500").into());
-        }
+        let page = page.0.with_size(per_page.0);
         visible(&state, id.0, None).await?;
-        let (names, total) = storage::petitions::signer_names(&state.db, id.0, page.0, per_page.0).await?;
+        let (names, total) = storage::petitions::signer_names(&state.db, id.0, page).await?;
         let items = names.into_iter().map(|(full_name, signed_at)| Signer { full_name, signed_at }).collect();
-        Ok(Json(SignerPage { items, page: page.0, per_page: per_page.0, total }))
+        Ok(Json(SignerPage { items, page: page.number, per_page: page.size, total }))
     }
 
     /// Publish a submitted petition (moderators)
@@ -676,14 +677,10 @@ impl PetitionsApi {
     }
 }
 
-fn one() -> u64 {
-    1
+fn twenty() -> PerPage {
+    PerPage(20)
 }
 
-fn twenty() -> u64 {
-    20
-}
-
-fn hundred() -> u64 {
-    100
+fn hundred() -> PerPage {
+    PerPage(100)
 }

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use entity::{accounts, appeals, audit_chain, events, petitions};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable};
 
 /// Rows to write, in the order they must be written (an appeal before the petition that links it,
 /// an event before its chain link).
@@ -49,7 +49,7 @@ where
 
 /// Accounts in bulk (citizens and staff), in one transaction.
 pub async fn accounts(db: &DatabaseConnection, rows: Vec<accounts::ActiveModel>) -> Result<u64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::storage::begin_write(db).await?;
     let n = insert_all(&txn, rows).await?;
     txn.commit().await?;
     Ok(n)
@@ -60,7 +60,7 @@ pub async fn run(db: DatabaseConnection, mut batches: tokio::sync::mpsc::Receive
     let mut written = Written::default();
     while let Some(batch) = batches.recv().await {
         let started = Instant::now();
-        let txn = db.begin().await?;
+        let txn = crate::storage::begin_write(&db).await?;
         let (slot, n) = match batch {
             Batch::Appeals(rows) => (&mut written.appeals, insert_all(&txn, rows).await?),
             Batch::Petitions(rows) => (&mut written.petitions, insert_all(&txn, rows).await?),

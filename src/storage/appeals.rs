@@ -926,8 +926,7 @@ pub struct ListFilter {
     pub status: Option<Status>,
     pub overdue: Option<bool>,
     pub category_id: Option<i32>,
-    pub page: u64,
-    pub per_page: u64,
+    pub page: super::Page,
 }
 
 pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<appeals::Model>, u64), AppError> {
@@ -957,9 +956,9 @@ pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<a
         .order_by_desc(appeals::Column::Privileged)
         .order_by_asc(appeals::Column::DueAt)
         .order_by_asc(appeals::Column::Id)
-        .paginate(db, filter.per_page);
+        .paginate(db, filter.page.size);
     let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(filter.page.saturating_sub(1)).await?;
+    let rows = paginator.fetch_page(filter.page.index()).await?;
     Ok((rows, total))
 }
 

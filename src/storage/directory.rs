@@ -13,7 +13,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use entity::{categories, category_district_executors, districts, organisation_members, organisations};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseConnectionType, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseConnectionType, DatabaseTransaction, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
     sea_query::Expr,
 };
@@ -99,7 +99,7 @@ pub async fn get_organisation(db: &impl ConnectionTrait, id: i32) -> Result<orga
 }
 
 /// Creates (`id` None) or replaces (`id` Some) an organisation.
-pub async fn save_organisation<C: ConnectionTrait + TransactionTrait>(
+pub async fn save_organisation<C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>>(
     db: &C,
     actor: Option<i32>,
     id: Option<i32>,
@@ -107,7 +107,7 @@ pub async fn save_organisation<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<organisations::Model, AppError> {
     fields.validate()?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if let Some(parent) = fields.parent_id {
         if Some(parent) == id {
             return Err(AppError::validation("parent_id", "an organisation cannot be its own parent"));
@@ -226,7 +226,7 @@ pub async fn set_member(
     role: OrganisationRole,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     get_organisation(&txn, organisation_id).await?;
     entity::accounts::Entity::find_by_id(account_id)
         .one(&txn)
@@ -291,7 +291,7 @@ pub async fn remove_member(
     account_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let previous = end_membership(&txn, organisation_id, account_id, now).await?.ok_or_else(|| {
         AppError::not_found(format!("account {account_id} is not a member of organisation {organisation_id}"))
     })?;
@@ -331,7 +331,7 @@ pub async fn list_districts(db: &DatabaseConnection) -> Result<Vec<districts::Mo
 }
 
 /// Creates or replaces a district; `area` is validated GeoJSON.
-pub async fn save_district<C: ConnectionTrait + TransactionTrait>(
+pub async fn save_district<C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>>(
     db: &C,
     actor: Option<i32>,
     id: Option<i32>,
@@ -342,7 +342,7 @@ pub async fn save_district<C: ConnectionTrait + TransactionTrait>(
     if name.trim().is_empty() {
         return Err(AppError::validation("name", "the district needs a name"));
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut model = match id {
         Some(id) => districts::Entity::find_by_id(id)
             .one(&txn)
@@ -455,7 +455,7 @@ pub async fn get_category(db: &impl ConnectionTrait, id: i32) -> Result<Category
     })
 }
 
-pub async fn save_category<C: ConnectionTrait + TransactionTrait>(
+pub async fn save_category<C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>>(
     db: &C,
     actor: Option<i32>,
     id: Option<i32>,
@@ -473,7 +473,7 @@ pub async fn save_category<C: ConnectionTrait + TransactionTrait>(
     if let Some((district, _)) = fields.district_executors.iter().find(|(d, _)| !seen.insert(*d)) {
         return Err(AppError::validation("district_executors", format!("district {district} is listed twice")));
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     ensure_organisation(&txn, fields.default_executor_id, "default_executor_id").await?;
     for &(district, executor) in &fields.district_executors {
         ensure_organisation(&txn, executor, "district_executors").await?;
@@ -770,7 +770,7 @@ pub async fn load_example_city(db: &DatabaseConnection, now: DateTime<Utc>) -> R
     }
     let city: ExampleCity = serde_json::from_str(include_str!("../../seed/example-city.json"))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("seed/example-city.json: {e}")))?;
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut organisation_ids: BTreeMap<String, i32> = BTreeMap::new();
     let lookup = |ids: &BTreeMap<String, i32>, name: &str| {
         ids.get(name)

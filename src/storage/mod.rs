@@ -80,11 +80,34 @@ pub fn is_sqlite(db: &impl ConnectionTrait) -> bool {
 /// A transaction that reads and then writes. On SQLite it takes the write lock at `BEGIN IMMEDIATE`, so
 /// two such transactions queue on the busy timeout instead of one failing when it upgrades its read lock.
 /// PostgreSQL ignores the option.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+pub async fn begin_write<C>(db: &C) -> Result<sea_orm::DatabaseTransaction, DbErr>
+where
+    C: sea_orm::TransactionTrait<Transaction = sea_orm::DatabaseTransaction>,
+{
+    use sea_orm::{SqliteTransactionMode, TransactionOptions};
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
     })
     .await
+}
+
+/// One page of a list: `number` from 1, `size` items (bounded by `api::paging`, so the offset fits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: u64,
+    pub size: u64,
+}
+
+impl Page {
+    /// The 0-based page index of sea-orm's paginator.
+    pub fn index(&self) -> u64 {
+        self.number.saturating_sub(1)
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page { number: 1, size: 50 }
+    }
 }

@@ -421,8 +421,7 @@ pub struct ListFilter {
     pub submitted_from: Option<DateTime<Utc>>,
     pub submitted_to: Option<DateTime<Utc>>,
     pub sort: Sort,
-    pub page: u64,
-    pub per_page: u64,
+    pub page: super::Page,
 }
 
 pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<petitions::Model>, u64), AppError> {
@@ -455,25 +454,24 @@ pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<p
             .filter(petitions::Column::Status.eq(Status::Collecting.code()))
             .order_by_asc(petitions::Column::CollectionEndsAt),
     };
-    let paginator = query.order_by_desc(petitions::Column::Id).paginate(db, filter.per_page);
+    let paginator = query.order_by_desc(petitions::Column::Id).paginate(db, filter.page.size);
     let total = paginator.num_items().await?;
-    Ok((paginator.fetch_page(filter.page.saturating_sub(1)).await?, total))
+    Ok((paginator.fetch_page(filter.page.index()).await?, total))
 }
 
 /// Names of confirmed signers, oldest first, a page at a time.
 pub async fn signer_names(
     db: &DatabaseConnection,
     petition_id: i32,
-    page: u64,
-    per_page: u64,
+    page: super::Page,
 ) -> Result<(Vec<(String, DateTime<Utc>)>, u64), AppError> {
     let paginator = signatures::Entity::find()
         .filter(signatures::Column::PetitionId.eq(petition_id))
         .filter(signatures::Column::Status.eq(CONFIRMED))
         .order_by_asc(signatures::Column::Id)
-        .paginate(db, per_page);
+        .paginate(db, page.size);
     let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(page.saturating_sub(1)).await?;
+    let rows = paginator.fetch_page(page.index()).await?;
     Ok((rows.into_iter().map(|s| (s.full_name, s.confirmed_at.unwrap_or(s.created_at))).collect(), total))
 }
 

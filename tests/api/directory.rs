@@ -232,3 +232,45 @@ async fn officers_and_heads_are_members_of_one_organisation() {
     assert_eq!(app.get(&members, Some(&head)).await.body.as_array().unwrap().len(), 1);
     app.delete(&format!("{members}/{officer_id}"), Some(&admin)).await.assert_problem(404);
 }
+
+/// Directory writes read before they write (the name is unique, the parent must exist): on one SQLite
+/// file each must take the write lock at BEGIN, or it fails with "database is locked" when another
+/// write holds it. Every writing endpoint of the directory, side by side with other writes.
+#[tokio::test]
+async fn directory_writes_beside_other_writes_on_one_database_file_never_fail() {
+    let database_url = crate::helpers::fresh_persistent_database_url().await;
+    let app = TestAppBuilder::new().await.configure(|s| s.database_url = database_url).spawn().await;
+    let admin = app.administrator().await;
+    let created = app
+        .post("/api/v1/directory/organisations", Some(&admin), json!({"name": "Roads", "kind": "department"}))
+        .await;
+    let org = created.body["id"].as_i64().unwrap();
+    let square = json!({"type": "Polygon", "coordinates": [[[37.0, 48.0], [37.1, 48.0], [37.1, 48.1], [37.0, 48.0]]]});
+    let district = app.post("/api/v1/directory/districts", Some(&admin), json!({"name": "D", "area": square})).await;
+    let district = district.body["id"].as_i64().unwrap();
+    let category = |code: String| json!({"code": code, "name_uk": "Ями", "name_en": "Potholes", "urgency": {"class": "normal"}, "default_executor_id": org});
+    let made = app.post("/api/v1/directory/categories", Some(&admin), category("pothole".into())).await;
+    let category_id = made.body["id"].as_i64().unwrap();
+    let me = app.get("/api/v1/accounts/me", Some(&admin)).await.body["id"].as_i64().unwrap();
+
+    let writes = (0..48).map(|i| {
+        let (app, admin, category) = (&app, &admin, &category);
+        async move {
+            match i % 8 {
+                0 => app.put(&format!("/api/v1/directory/organisations/{org}"), Some(admin), json!({"name": format!("Roads {i}"), "kind": "department"})).await,
+                1 => app.post("/api/v1/directory/organisations", Some(admin), json!({"name": format!("Org {i}"), "kind": "department", "parent_id": org})).await,
+                2 => app.put(&format!("/api/v1/directory/districts/{district}"), Some(admin), json!({"name": format!("D {i}")})).await,
+                3 => app.post("/api/v1/directory/districts", Some(admin), json!({"name": format!("District {i}")})).await,
+                4 => app.put(&format!("/api/v1/directory/categories/{category_id}"), Some(admin), category(format!("pothole_{i}"))).await,
+                5 => app.post("/api/v1/directory/categories", Some(admin), category(format!("c{i}"))).await,
+                6 => app.put(&format!("/api/v1/directory/organisations/{org}/members/{me}"), Some(admin), json!({"role": if i % 16 == 6 { "head" } else { "officer" }})).await,
+                _ => app.post("/api/v1/accounts", None, json!({"full_name": "Ivan Franko", "email": format!("ivan{i}@example.org"), "password": "long password 1"})).await,
+            }
+        }
+    });
+    for answer in futures::future::join_all(writes).await {
+        assert!(answer.status < 500, "{} {}", answer.status, answer.body);
+    }
+    let removed = app.delete(&format!("/api/v1/directory/organisations/{org}/members/{me}"), Some(&admin)).await;
+    assert!(removed.status < 300, "{}", removed.body);
+}

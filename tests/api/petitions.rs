@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::{
     city::mail_about,
-    helpers::{TestApp, TestAppBuilder, spawn_app_with_smtp},
+    helpers::{TestApp, TestAppBuilder, spawn_app, spawn_app_with_smtp},
 };
 
 const AUTHOR: &str = "author@example.org";
@@ -306,4 +306,22 @@ async fn signing_is_rate_limited_per_address() {
     let limited = app.post(&path, None, json!({"full_name": "Signer Three", "email": "s3@example.org"})).await;
     limited.assert_problem(429);
     assert!(limited.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn a_page_out_of_range_is_a_422_naming_it_on_every_list() {
+    let app = spawn_app().await;
+    let citizen = app.administrator().await;
+    for path in [
+        "/api/v1/petitions?page=18446744073709551615",
+        "/api/v1/petitions?page=0",
+        "/api/v1/petitions/1/signers?page=18446744073709551615&per_page=500",
+        "/api/v1/appeals?page=18446744073709551615",
+        "/api/v1/appeals?per_page=0",
+    ] {
+        let answer = app.get(path, Some(&citizen)).await;
+        answer.assert_problem(422);
+        assert!(["page", "per_page"].contains(&answer.body["field"].as_str().unwrap()), "{path}: {}", answer.body);
+    }
+    app.get("/api/v1/petitions?page=two", None).await.assert_problem(400);
 }
