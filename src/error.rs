@@ -76,7 +76,7 @@ pub struct Problem {
     /// What happened and what to do about it, for a person.
     pub detail: String,
     /// The request field at fault, when there is one.
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(nullable, skip_serializing_if_is_none)]
     pub field: Option<String>,
 }
 
@@ -116,9 +116,17 @@ pub enum ApiError {
     /// Nothing with that id (or nothing the caller may see).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
+    /// The HTTP method is not supported here; `Allow` lists those that are. (Answered by the router, see
+    /// [`problem_from_poem_error`]; declared so that the spec lists every status.)
+    #[oai(status = 405, content_type = "application/problem+json")]
+    MethodNotAllowed(Json<Problem>, #[oai(header = "Allow")] String),
     /// The request conflicts with the current state, e.g. the e-mail address is taken.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// The body is not `application/json` (or, for photos, not a raw image body). Answered by the
+    /// framework before the handler; declared so that the spec lists every status.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// The request was read but a value is not acceptable; `field` names it.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -218,12 +226,22 @@ pub fn problem_from_poem_error(err: poem::Error) -> poem::Response {
     Problem::new(status, slug, detail).into_response()
 }
 
-/// A query or path parameter that was read but is out of its documented range (see `api::paging`):
-/// a 422 naming the parameter, like any other unacceptable value.
+/// A value that was read but is out of its documented range: a query or path parameter (see
+/// `api::paging`) or a body field over a declared bound such as `maxItems`. A 422 naming the field,
+/// like any other unacceptable value.
 fn out_of_range_parameter(err: &poem::Error) -> Option<Problem> {
-    let param = err.downcast_ref::<poem_openapi::error::ParseParamError>()?;
-    let (_, detail) = param.reason.split_once(crate::api::paging::OUT_OF_RANGE)?;
+    let (field, detail) = if let Some(param) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        let (_, detail) = param.reason.split_once(crate::api::paging::OUT_OF_RANGE)?;
+        (param.name.to_owned(), detail.to_owned())
+    } else {
+        // poem-openapi's own validators say "field `name` verification failed. maxItems(100)".
+        let payload = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>()?;
+        let (_, rest) = payload.reason.split_once("field `")?;
+        let (field, rule) = rest.split_once("` verification failed. ")?;
+        let rule = rule.split(" (occurred while").next().unwrap_or(rule);
+        (field.to_owned(), format!("`{field}` is out of bounds: {rule}"))
+    };
     let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", detail);
-    problem.field = Some(param.name.to_owned());
+    problem.field = Some(field);
     Some(problem)
 }

@@ -121,6 +121,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let max_body = state.settings.max_body_bytes;
     let metrics = state.metrics.clone();
     let max_photo = state.settings.photos.max_bytes.max(max_body);
+    let allowed = Arc::new(AllowedMethods::from_spec(&spec_json));
     Route::new()
         .nest(api::API_PREFIX, api)
         .at("/healthz", api::health::healthz)
@@ -137,6 +138,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
             limit_body(ep, req, max)
         })
         .catch_all_error(|err| async move { problem_from_poem_error(err) })
+        .around(move |ep, req| with_allow_header(ep, req, allowed.clone()))
         .around(move |ep, req| observe(ep, req, metrics.clone()))
         .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Use))
@@ -154,6 +156,54 @@ async fn observe<E: Endpoint>(
     let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
     let response = ep.call(req).await.map(IntoResponse::into_response)?;
     metrics.observe(&method, &path, response.status().as_u16(), started.elapsed().as_secs_f64());
+    Ok(response)
+}
+
+/// The methods each documented path answers, for the `Allow` header a 405 must carry (RFC 9110).
+struct AllowedMethods(Vec<(Vec<String>, String)>);
+
+impl AllowedMethods {
+    fn from_spec(spec_json: &str) -> AllowedMethods {
+        let spec: serde_json::Value = serde_json::from_str(spec_json).unwrap_or_default();
+        let paths = spec["paths"].as_object().cloned().unwrap_or_default();
+        let table = paths
+            .into_iter()
+            .map(|(path, operations)| {
+                let segments = format!("{}{path}", api::API_PREFIX).split('/').map(str::to_owned).collect();
+                let methods: Vec<String> =
+                    operations.as_object().into_iter().flat_map(|o| o.keys()).map(|m| m.to_uppercase()).collect();
+                (segments, methods.join(", "))
+            })
+            .collect();
+        AllowedMethods(table)
+    }
+
+    /// The methods of the documented path template that `path` matches (`{id}` matches any segment).
+    fn for_path(&self, path: &str) -> Option<&str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(template, _)| {
+                template.len() == segments.len()
+                    && template.iter().zip(&segments).all(|(t, s)| t.starts_with('{') || t == s)
+            })
+            .map(|(_, methods)| methods.as_str())
+    }
+}
+
+async fn with_allow_header<E: Endpoint>(
+    ep: Arc<E>,
+    req: Request,
+    allowed: Arc<AllowedMethods>,
+) -> poem::Result<poem::Response> {
+    use poem::IntoResponse;
+    let path = req.uri().path().to_owned();
+    let mut response = ep.call(req).await.map(IntoResponse::into_response)?;
+    if response.status() == poem::http::StatusCode::METHOD_NOT_ALLOWED
+        && let Some(value) = allowed.for_path(&path).and_then(|m| poem::http::HeaderValue::from_str(m).ok())
+    {
+        response.headers_mut().insert(poem::http::header::ALLOW, value);
+    }
     Ok(response)
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, param::Query, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth, rate_limit::Limit};
+use super::{ApiTags, AppState, BearerAuth, rate_limit::Limit, text::Line};
 use crate::{
     domain::{
         accounts::{
@@ -13,6 +13,7 @@ use crate::{
         },
         authorization::{Action, authorize},
         notify::{Notification, render},
+        text::limits,
     },
     error::{ApiResult, AppError},
     storage::{
@@ -24,12 +25,13 @@ use crate::{
 #[derive(Debug, Object)]
 pub struct RegisterRequest {
     /// Surname and given name (and patronymic, if any), as the law requires for an appeal.
-    pub full_name: String,
-    pub email: String,
+    pub full_name: Line<{ FullName::MAX_CHARS }>,
+    pub email: Line<{ limits::EMAIL }>,
     /// At least 10 characters.
     pub password: String,
     /// `uk` (default) or `en`: the language of mails.
-    pub language: Option<String>,
+    #[oai(nullable)]
+    pub language: Option<Line<{ limits::CODE }>>,
 }
 
 /// An account as its owner (or an administrator) sees it.
@@ -43,6 +45,7 @@ pub struct AccountView {
     pub role: String,
     /// `unverified` until the e-mail link is followed, then `active`.
     pub state: String,
+    #[oai(nullable)]
     pub email_verified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -97,7 +100,7 @@ pub struct PasswordResetConfirm {
 #[derive(Debug, Object)]
 pub struct RoleChange {
     /// `citizen`, `moderator` or `administrator`.
-    pub role: String,
+    pub role: Line<{ limits::CODE }>,
 }
 
 #[derive(Debug, Object)]
@@ -177,10 +180,12 @@ impl AccountsApi {
         body: Json<RegisterRequest>,
     ) -> ApiResult<RegisterResponse> {
         state.limits.check(Limit::Register, state.client_ip(req))?;
-        let email = Email::parse(&body.email)?;
-        let full_name = FullName::parse(&body.full_name)?;
-        let password = Password::parse(&body.password, "password")?;
-        let language = body.language.as_deref().map(Language::parse).transpose()?.unwrap_or_default();
+        let RegisterRequest { full_name, email, password, language } = body.0;
+        let email = Email::parse(&email.read("email")?)?;
+        let full_name = FullName::parse(&full_name.read("full_name")?)?;
+        let password = Password::parse(&password, "password")?;
+        let language = Line::read_optional(language, "language")?;
+        let language = language.as_deref().map(Language::parse).transpose()?.unwrap_or_default();
         let now = Utc::now();
         let verification = state.verification_token(language, full_name.as_str(), &email, now)?;
         let password_hash = blocking(move || password.hash()).await??;
@@ -367,7 +372,7 @@ impl AccountsApi {
     ) -> ApiResult<Json<AccountView>> {
         let (principal, _) = state.authenticate(&auth).await?;
         authorize(&principal, Action::ChangeAccountRole { target_account_id: id.0 })?;
-        let role = Role::parse(&body.role)?;
+        let role = Role::parse(&body.0.role.read("role")?)?;
         let account = storage::accounts::change_role(&state.db, principal.account_id, id.0, role, Utc::now()).await?;
         state.sessions.forget_all();
         Ok(Json(account.into()))

@@ -4,13 +4,13 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, directory::Created};
-use crate::{error::ApiResult, storage};
+use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, directory::Created, text::Line};
+use crate::{domain::text::limits, error::ApiResult, storage};
 
 #[derive(Debug, Object)]
 pub struct ApiKeyInput {
     /// Who uses the key and for what, e.g. "Kyiv Digital app"; 1–200 characters.
-    pub name: String,
+    pub name: Line<{ limits::LABEL }>,
 }
 
 /// A key just issued. `key` is shown only in this response: only its SHA-256 is stored.
@@ -32,6 +32,7 @@ pub struct ApiKeyView {
     pub created_by: i32,
     pub created_at: DateTime<Utc>,
     /// Set once the key was revoked; a revoked key is refused.
+    #[oai(nullable)]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -63,7 +64,8 @@ impl ApiKeysApi {
         body: Json<ApiKeyInput>,
     ) -> ApiResult<Created<IssuedApiKey>> {
         let actor = state.administrator(&auth).await?;
-        let (row, secret) = storage::api_keys::issue(&state.db, actor, &body.name, Utc::now()).await?;
+        let name = body.0.name.read("name")?;
+        let (row, secret) = storage::api_keys::issue(&state.db, actor, &name, Utc::now()).await?;
         Ok(Created::Created(Json(IssuedApiKey {
             id: row.id,
             name: row.name,

@@ -13,16 +13,19 @@ use super::{
     directory::Created,
     paging::{PageNumber, PerPage},
     parse_code,
+    text::{Line, Prose, Text},
 };
 use crate::{
     domain::{
-        accounts::Language,
+        accounts::{FullName, Language},
         appeals::{
-            AppealKind, Channel, Command, IntakeDraft, RefusalCode, Resolution, Status, Transition, check_intake,
+            AppealKind, Channel, Command, IntakeDraft, RefusalCode, Resolution, SUBJECT_MAX_CHARS, Status,
+            TEXT_MAX_CHARS, Transition, check_intake,
         },
         authorization::{Action, Principal, authorize},
         deadlines::{Deadline, ExtensionRequest},
         directory::GeoPoint,
+        text::limits,
     },
     error::{ApiResult, AppError},
     storage::{
@@ -48,31 +51,38 @@ impl PointInput {
 
 #[derive(Debug, Clone, Object)]
 pub struct CosignerInput {
-    pub full_name: String,
-    pub address: String,
+    pub full_name: Line<{ FullName::MAX_CHARS }>,
+    pub address: Line<{ limits::ADDRESS }>,
 }
 
 /// A citizen's appeal or issue report. The author's name and e-mail come from the account.
 #[derive(Debug, Object)]
 pub struct AppealInput {
     /// `proposal`, `application`, `complaint` or `issue_report`.
-    pub kind: String,
-    pub subject: String,
+    pub kind: Line<{ limits::CODE }>,
+    pub subject: Line<SUBJECT_MAX_CHARS>,
     /// The essence of the appeal (art. 5), or the description of the problem.
-    pub text: String,
+    pub text: Prose<TEXT_MAX_CHARS>,
     /// A category from `GET /directory/categories`; required for issue reports; it decides the executor.
+    #[oai(nullable)]
     pub category_id: Option<i32>,
     /// For an appeal outside every category: the organisation it is addressed to.
+    #[oai(nullable)]
     pub organisation_id: Option<i32>,
     /// Where the problem is.
+    #[oai(nullable)]
     pub location: Option<PointInput>,
     /// The address of the problem (free text).
-    pub address: Option<String>,
+    #[oai(nullable)]
+    pub address: Option<Line<{ limits::ADDRESS }>>,
+    #[oai(nullable)]
     pub district_id: Option<i32>,
     /// The author's place of residence (art. 5; required for appeals). Never public.
-    pub author_address: Option<String>,
+    #[oai(nullable)]
+    pub author_address: Option<Line<{ limits::ADDRESS }>>,
     /// Never public.
-    pub author_phone: Option<String>,
+    #[oai(nullable)]
+    pub author_phone: Option<Line<{ limits::PHONE }>>,
     /// The author has a legal privilege (veteran, person with disabilities…): handled first (art. 20).
     #[oai(default)]
     pub privileged: bool,
@@ -80,7 +90,7 @@ pub struct AppealInput {
     #[oai(default)]
     pub show_author_name: bool,
     /// Co-signers of a collective appeal.
-    #[oai(default)]
+    #[oai(default, validator(max_items = 100))]
     pub cosigners: Vec<CosignerInput>,
 }
 
@@ -88,33 +98,44 @@ pub struct AppealInput {
 #[derive(Debug, Object)]
 pub struct RegisteredAppealInput {
     /// `paper`, `phone` or `email`.
-    pub channel: String,
+    pub channel: Line<{ limits::CODE }>,
     /// When it was actually received; the deadline runs from here. Never in the future.
     pub received_at: DateTime<Utc>,
-    pub kind: String,
-    pub subject: String,
-    pub text: String,
+    pub kind: Line<{ limits::CODE }>,
+    pub subject: Line<SUBJECT_MAX_CHARS>,
+    pub text: Prose<TEXT_MAX_CHARS>,
+    #[oai(nullable)]
     pub category_id: Option<i32>,
     /// The organisation it was addressed to; defaults to the registering officer's own.
+    #[oai(nullable)]
     pub organisation_id: Option<i32>,
+    #[oai(nullable)]
     pub location: Option<PointInput>,
-    pub address: Option<String>,
+    #[oai(nullable)]
+    pub address: Option<Line<{ limits::ADDRESS }>>,
+    #[oai(nullable)]
     pub district_id: Option<i32>,
-    pub author_name: String,
-    pub author_address: Option<String>,
-    pub author_email: Option<String>,
-    pub author_phone: Option<String>,
+    pub author_name: Line<{ FullName::MAX_CHARS }>,
+    #[oai(nullable)]
+    pub author_address: Option<Line<{ limits::ADDRESS }>>,
+    #[oai(nullable)]
+    pub author_email: Option<Line<{ limits::EMAIL }>>,
+    #[oai(nullable)]
+    pub author_phone: Option<Line<{ limits::PHONE }>>,
     #[oai(default)]
     pub privileged: bool,
-    #[oai(default)]
+    #[oai(default, validator(max_items = 100))]
     pub cosigners: Vec<CosignerInput>,
 }
 
 #[derive(Debug, Object)]
 pub struct AuthorView {
     pub full_name: String,
+    #[oai(nullable)]
     pub address: Option<String>,
+    #[oai(nullable)]
     pub email: Option<String>,
+    #[oai(nullable)]
     pub phone: Option<String>,
     pub cosigners: Vec<CosignerView>,
 }
@@ -140,13 +161,15 @@ pub struct AppealDeadlineView {
     /// The deadline in force (exclusive instant: Kyiv midnight after the due date, or the exact hour).
     pub due_at: DateTime<Utc>,
     /// Set when the head extended the term (never over 45 days from receipt).
+    #[oai(nullable)]
     pub extended_due_at: Option<DateTime<Utc>>,
     /// When the deadline in force passed without an answer.
+    #[oai(nullable)]
     pub overdue_at: Option<DateTime<Utc>>,
     /// Art. 7: by when an appeal outside the competence had to be forwarded.
     pub forward_due_at: DateTime<Utc>,
     /// How the deadline was computed, step by step (when it was just computed).
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(nullable, skip_serializing_if_is_none)]
     pub explanation: Option<Vec<String>>,
 }
 
@@ -154,6 +177,7 @@ pub struct AppealDeadlineView {
 pub struct AnswerView {
     pub resolution: String,
     pub text: String,
+    #[oai(nullable)]
     pub competent_body: Option<String>,
     pub answered_at: DateTime<Utc>,
 }
@@ -163,6 +187,7 @@ pub struct RefusalView {
     pub code: String,
     pub reason: String,
     pub legal_basis: String,
+    #[oai(nullable)]
     pub refused_at: Option<DateTime<Utc>>,
 }
 
@@ -178,9 +203,13 @@ pub struct AppealView {
     pub public_status: String,
     pub subject: String,
     pub text: String,
+    #[oai(nullable)]
     pub category_id: Option<i32>,
+    #[oai(nullable)]
     pub location: Option<PointView>,
+    #[oai(nullable)]
     pub address: Option<String>,
+    #[oai(nullable)]
     pub district_id: Option<i32>,
     pub executor: ExecutorView,
     /// The routing decision recorded on intake: executor, rule, explanation.
@@ -189,18 +218,24 @@ pub struct AppealView {
     pub received_at: DateTime<Utc>,
     pub deadline: AppealDeadlineView,
     pub forwarded_count: i32,
+    #[oai(nullable)]
     pub answer: Option<AnswerView>,
+    #[oai(nullable)]
     pub refusal: Option<RefusalView>,
+    #[oai(nullable)]
     pub confirmed_at: Option<DateTime<Utc>>,
     pub rework_count: i32,
+    #[oai(nullable)]
     pub rating: Option<i32>,
+    #[oai(nullable)]
     pub duplicate_of: Option<i32>,
     pub photo_ids: Vec<i32>,
     /// The author's name when shown publicly (issue reports whose author agreed), or to those who may see it.
+    #[oai(nullable)]
     pub author_name: Option<String>,
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(nullable, skip_serializing_if_is_none)]
     pub author: Option<AuthorView>,
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(nullable, skip_serializing_if_is_none)]
     pub assignee_account_id: Option<i32>,
 }
 
@@ -222,10 +257,12 @@ pub struct AppealPage {
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub action: String,
+    #[oai(nullable)]
     pub from_status: Option<String>,
+    #[oai(nullable)]
     pub to_status: Option<String>,
     /// The account that acted; absent for the deadline watcher (and for the public).
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(nullable, skip_serializing_if_is_none)]
     pub actor_account_id: Option<i32>,
     pub details: serde_json::Value,
 }
@@ -238,43 +275,47 @@ pub struct AssignInput {
 #[derive(Debug, Object)]
 pub struct ForwardInput {
     pub organisation_id: i32,
-    pub reason: String,
+    pub reason: Prose<{ limits::REASON }>,
 }
 
 /// Either `total_days` (from receipt, at most 45) or `new_due_date`.
 #[derive(Debug, Object)]
 pub struct ExtendInput {
+    #[oai(nullable)]
     pub total_days: Option<u32>,
+    #[oai(nullable)]
     pub new_due_date: Option<chrono::NaiveDate>,
-    pub reason: String,
+    pub reason: Prose<{ limits::REASON }>,
 }
 
 #[derive(Debug, Object)]
 pub struct AnswerInput {
     /// `resolved`, `not_resolved` or `not_competent`.
-    pub resolution: String,
-    pub text: String,
+    pub resolution: Line<{ limits::CODE }>,
+    pub text: Prose<TEXT_MAX_CHARS>,
     /// Required with `not_competent`: who is competent.
-    pub competent_body: Option<String>,
+    #[oai(nullable)]
+    pub competent_body: Option<Line<{ limits::LABEL }>>,
 }
 
 #[derive(Debug, Object)]
 pub struct RefuseInput {
     /// `anonymous`, `repeated`, `complaint_out_of_time` or `non_conforming`.
-    pub code: String,
-    pub reason: String,
+    pub code: Line<{ limits::CODE }>,
+    pub reason: Prose<{ limits::REASON }>,
 }
 
 #[derive(Debug, Object)]
 pub struct ReturnInput {
-    pub reason: String,
+    pub reason: Prose<{ limits::REASON }>,
 }
 
 #[derive(Debug, Object)]
 pub struct RatingInput {
     /// 1 (worst) to 5 (best).
     pub score: i32,
-    pub comment: Option<String>,
+    #[oai(nullable)]
+    pub comment: Option<Prose<{ limits::REASON }>>,
 }
 
 #[derive(Debug, Object)]
@@ -329,13 +370,16 @@ pub struct PointGeometry {
 #[derive(Debug, Object)]
 pub struct ReportProperties {
     pub subject: String,
+    #[oai(nullable)]
     pub category_id: Option<i32>,
     pub status: String,
     pub executor_id: i32,
     pub received_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub overdue: bool,
+    #[oai(nullable)]
     pub answered_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub duplicate_of: Option<i32>,
 }
 
@@ -347,21 +391,26 @@ pub enum GeoJsonResponse {
 
 pub struct AppealsApi;
 
-fn optional_text(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+/// An optional text field; blank counts as absent.
+fn optional_text<const MAX: usize, const MULTILINE: bool>(
+    value: Option<Text<MAX, MULTILINE>>,
+    field: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(Text::read_optional(value, field)?.filter(|v| !v.is_empty()))
 }
 
 fn cosigners(input: Vec<CosignerInput>) -> Result<Vec<(String, String)>, AppError> {
     input
         .into_iter()
         .map(|c| {
-            if c.full_name.split_whitespace().count() < 2 || c.address.trim().chars().count() < 5 {
+            let (full_name, address) = (c.full_name.read("cosigners")?, c.address.read("cosigners")?);
+            if full_name.split_whitespace().count() < 2 || address.chars().count() < 5 {
                 return Err(AppError::validation(
                     "cosigners",
                     "every co-signer needs a full name and a place of residence (art. 5)",
                 ));
             }
-            Ok((c.full_name, c.address))
+            Ok((full_name, address))
         })
         .collect()
 }
@@ -534,19 +583,20 @@ impl AppealsApi {
     ) -> ApiResult<Created<AppealView>> {
         let (principal, account) = state.authenticate(&auth).await?;
         let input = body.0;
-        let kind = parse_code("kind", &input.kind, AppealKind::parse, AppealKind::listing)?;
+        let kind = parse_code("kind", &input.kind.read("kind")?, AppealKind::parse, AppealKind::listing)?;
+        let (subject, text) = (input.subject.read("subject")?, input.text.read("text")?);
         let point = input.location.map(PointInput::parse).transpose()?;
-        let author_address = optional_text(input.author_address);
-        let author_phone = optional_text(input.author_phone);
-        let address = optional_text(input.address);
+        let author_address = optional_text(input.author_address, "author_address")?;
+        let author_phone = optional_text(input.author_phone, "author_phone")?;
+        let address = optional_text(input.address, "address")?;
         check_intake(&IntakeDraft {
             kind: Some(kind),
             author_name: &account.full_name,
             author_address: author_address.as_deref().unwrap_or(""),
             author_email: &account.email,
             author_phone: author_phone.as_deref().unwrap_or(""),
-            subject: &input.subject,
-            text: &input.text,
+            subject: &subject,
+            text: &text,
             has_category: input.category_id.is_some(),
             has_place: point.is_some() || address.is_some() || input.district_id.is_some(),
             electronic: true,
@@ -555,8 +605,8 @@ impl AppealsApi {
         let new = NewAppeal {
             kind,
             channel: Channel::Web,
-            subject: input.subject,
-            text: input.text,
+            subject,
+            text,
             category_id: input.category_id,
             addressee_id: input.organisation_id,
             point,
@@ -605,7 +655,8 @@ impl AppealsApi {
         };
         let receiving = input.organisation_id.unwrap_or(own);
         authorize(&principal, Action::HandleForOrganisation { organisation_id: receiving })?;
-        let channel = parse_code("channel", &input.channel, Channel::parse, || "paper, phone, email".into())?;
+        let channel = input.channel.read("channel")?;
+        let channel = parse_code("channel", &channel, Channel::parse, || "paper, phone, email".into())?;
         if matches!(channel, Channel::Web | Channel::Open311) {
             return Err(AppError::validation("channel", "officers register paper, phone or email appeals").into());
         }
@@ -613,20 +664,22 @@ impl AppealsApi {
         if input.received_at > now {
             return Err(AppError::validation("received_at", "the date of receipt cannot be in the future").into());
         }
-        let kind = parse_code("kind", &input.kind, AppealKind::parse, AppealKind::listing)?;
+        let kind = parse_code("kind", &input.kind.read("kind")?, AppealKind::parse, AppealKind::listing)?;
+        let (subject, text) = (input.subject.read("subject")?, input.text.read("text")?);
+        let author_name = input.author_name.read("author_name")?;
         let point = input.location.map(PointInput::parse).transpose()?;
-        let author_address = optional_text(input.author_address);
-        let author_email = optional_text(input.author_email);
-        let author_phone = optional_text(input.author_phone);
-        let address = optional_text(input.address);
+        let author_address = optional_text(input.author_address, "author_address")?;
+        let author_email = optional_text(input.author_email, "author_email")?;
+        let author_phone = optional_text(input.author_phone, "author_phone")?;
+        let address = optional_text(input.address, "address")?;
         check_intake(&IntakeDraft {
             kind: Some(kind),
-            author_name: &input.author_name,
+            author_name: &author_name,
             author_address: author_address.as_deref().unwrap_or(""),
             author_email: author_email.as_deref().unwrap_or(""),
             author_phone: author_phone.as_deref().unwrap_or(""),
-            subject: &input.subject,
-            text: &input.text,
+            subject: &subject,
+            text: &text,
             has_category: input.category_id.is_some(),
             has_place: point.is_some() || address.is_some() || input.district_id.is_some(),
             electronic: channel == Channel::Email,
@@ -639,8 +692,8 @@ impl AppealsApi {
         let new = NewAppeal {
             kind,
             channel,
-            subject: input.subject,
-            text: input.text,
+            subject,
+            text,
             category_id: input.category_id,
             addressee_id: if input.category_id.is_some() { None } else { Some(receiving) },
             point,
@@ -648,7 +701,7 @@ impl AppealsApi {
             district_id: input.district_id,
             author: Author {
                 account_id: None,
-                name: input.author_name,
+                name: author_name,
                 address: author_address,
                 email: author_email,
                 phone: author_phone,
@@ -804,6 +857,7 @@ impl AppealsApi {
         id: Path<i32>,
         body: Json<ForwardInput>,
     ) -> ApiResult<Json<AppealView>> {
+        state.authenticate(&auth).await?;
         let target = storage::directory::get_organisation(&state.db, body.0.organisation_id).await.map_err(|_| {
             AppError::validation("organisation_id", format!("there is no organisation {}", body.0.organisation_id))
         })?;
@@ -813,8 +867,10 @@ impl AppealsApi {
             );
         }
         let ForwardInput { organisation_id, reason } = body.0;
-        self.act(&state, &auth, id.0, move |_| Ok(Command::Forward { to_organisation_id: organisation_id, reason }))
-            .await
+        self.act(&state, &auth, id.0, move |_| {
+            Ok(Command::Forward { to_organisation_id: organisation_id, reason: reason.read("reason")? })
+        })
+        .await
     }
 
     /// Extend the deadline (head of the executor; art. 20: never over 45 days in total; the author is told)
@@ -827,12 +883,15 @@ impl AppealsApi {
         body: Json<ExtendInput>,
     ) -> ApiResult<Json<AppealView>> {
         let ExtendInput { total_days, new_due_date, reason } = body.0;
-        let request = match (total_days, new_due_date) {
-            (Some(days), None) => ExtensionRequest::TotalDays(days),
-            (None, Some(date)) => ExtensionRequest::NewDueDate(date),
-            _ => return Err(AppError::validation("total_days", "give either total_days or new_due_date").into()),
-        };
-        self.act(&state, &auth, id.0, move |_| Ok(Command::Extend { request, reason })).await
+        self.act(&state, &auth, id.0, move |_| {
+            let request = match (total_days, new_due_date) {
+                (Some(days), None) => ExtensionRequest::TotalDays(days),
+                (None, Some(date)) => ExtensionRequest::NewDueDate(date),
+                _ => return Err(AppError::validation("total_days", "give either total_days or new_due_date")),
+            };
+            Ok(Command::Extend { request, reason: reason.read("reason")? })
+        })
+        .await
     }
 
     /// Answer in writing (resolved, not resolved with the reason, or not our competence naming who is)
@@ -845,8 +904,15 @@ impl AppealsApi {
         body: Json<AnswerInput>,
     ) -> ApiResult<Json<AppealView>> {
         let AnswerInput { resolution, text, competent_body } = body.0;
-        let resolution = parse_code("resolution", &resolution, Resolution::parse, Resolution::listing)?;
-        self.act(&state, &auth, id.0, move |_| Ok(Command::Answer { resolution, text, competent_body })).await
+        self.act(&state, &auth, id.0, move |_| {
+            let resolution = resolution.read("resolution")?;
+            Ok(Command::Answer {
+                resolution: parse_code("resolution", &resolution, Resolution::parse, Resolution::listing)?,
+                text: text.read("text")?,
+                competent_body: optional_text(competent_body, "competent_body")?,
+            })
+        })
+        .await
     }
 
     /// Refuse to consider, with reasons (arts. 5, 8, 15)
@@ -859,8 +925,11 @@ impl AppealsApi {
         body: Json<RefuseInput>,
     ) -> ApiResult<Json<AppealView>> {
         let RefuseInput { code, reason } = body.0;
-        let code = parse_code("code", &code, RefusalCode::parse, RefusalCode::listing)?;
-        self.act(&state, &auth, id.0, move |_| Ok(Command::Refuse { code, reason })).await
+        self.act(&state, &auth, id.0, move |_| {
+            let code = parse_code("code", &code.read("code")?, RefusalCode::parse, RefusalCode::listing)?;
+            Ok(Command::Refuse { code, reason: reason.read("reason")? })
+        })
+        .await
     }
 
     /// Confirm the answer: the problem is solved (author)
@@ -879,7 +948,7 @@ impl AppealsApi {
         body: Json<ReturnInput>,
     ) -> ApiResult<Json<AppealView>> {
         let reason = body.0.reason;
-        self.act(&state, &auth, id.0, move |_| Ok(Command::ReturnForRework { reason })).await
+        self.act(&state, &auth, id.0, move |_| Ok(Command::ReturnForRework { reason: reason.read("reason")? })).await
     }
 
     /// Rate the answer 1–5 (author)
@@ -892,7 +961,8 @@ impl AppealsApi {
         body: Json<RatingInput>,
     ) -> ApiResult<Json<AppealView>> {
         let RatingInput { score, comment } = body.0;
-        self.act(&state, &auth, id.0, move |_| Ok(Command::Rate { score, comment })).await
+        self.act(&state, &auth, id.0, move |_| Ok(Command::Rate { score, comment: optional_text(comment, "comment")? }))
+            .await
     }
 
     /// Link a report as a duplicate of an earlier one (officer of the executor); it then follows that one
@@ -904,6 +974,7 @@ impl AppealsApi {
         id: Path<i32>,
         body: Json<DuplicateInput>,
     ) -> ApiResult<Json<AppealView>> {
+        state.authenticate(&auth).await?;
         let original = storage::appeals::get(&state.db, body.0.duplicate_of)
             .await
             .map_err(|_| AppError::validation("duplicate_of", format!("there is no report {}", body.0.duplicate_of)))?;

@@ -15,15 +15,23 @@ use crate::{
 pub struct ChainLink {
     pub seq: i64,
     pub event_id: i32,
+    #[oai(nullable)]
     pub occurred_at: Option<DateTime<Utc>>,
     /// A pseudonymous account number (no names or contacts), absent for the system.
+    #[oai(nullable)]
     pub actor_account_id: Option<i32>,
+    #[oai(nullable)]
     pub subject_type: Option<String>,
+    #[oai(nullable)]
     pub subject_id: Option<String>,
+    #[oai(nullable)]
     pub action: Option<String>,
+    #[oai(nullable)]
     pub from_state: Option<String>,
+    #[oai(nullable)]
     pub to_state: Option<String>,
     /// SHA-256 of the event's details as stored (the details themselves may be private text).
+    #[oai(nullable)]
     pub details_sha256: Option<String>,
     pub prev_hash: String,
     pub hash: String,
@@ -41,14 +49,19 @@ pub struct ChainVerification {
     pub valid: bool,
     /// Links checked before the first break (all of them when valid).
     pub checked: u64,
+    #[oai(nullable)]
     pub head: Option<ChainHead>,
     /// The first broken link, when there is one.
+    #[oai(nullable)]
     pub broken_seq: Option<i64>,
+    #[oai(nullable)]
     pub broken_event_id: Option<i32>,
     /// Events of the log older than ten minutes that the chain does not cover (written outside the
     /// service, or never linked): any makes the verification fail.
     pub unlinked_events: u64,
+    #[oai(nullable)]
     pub first_unlinked_event_id: Option<i32>,
+    #[oai(nullable)]
     pub reason: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
+use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, text::Line};
 use crate::{
     domain::{
         calendar::{DayInfo, DayOverride, DayReason, HolidayKind, KYIV, kyiv_date, public_holidays},
@@ -19,7 +19,7 @@ use crate::{
 
 /// Years the calendar answers for; the holiday list of 2023 is applied to all of them.
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
-const NOTE_MAX_CHARS: usize = 500;
+const NOTE_MAX_CHARS: usize = crate::domain::text::limits::NOTE;
 
 /// A public holiday (Labour Code art. 73).
 #[derive(Debug, Object)]
@@ -51,8 +51,10 @@ pub struct DayView {
     /// `weekday`, `weekend`, `holiday`, `holiday_worked_under_martial_law`, `transferred_day_off` or `override`.
     pub reason: String,
     /// The public holiday on this date, or, for a transferred day off, the holiday whose day off moved here.
+    #[oai(nullable)]
     pub holiday: Option<HolidayView>,
     /// For `override`: the official decision it records.
+    #[oai(nullable)]
     pub note: Option<String>,
     /// One sentence a person can check, naming the law.
     pub explanation: String,
@@ -134,7 +136,7 @@ pub struct OverrideRequest {
     /// `true` to declare the date a working day, `false` to declare it a day off.
     pub working: bool,
     /// The official decision, 1–500 characters, e.g. "Cabinet resolution No. 123 of 1 March 2026".
-    pub note: String,
+    pub note: Line<NOTE_MAX_CHARS>,
 }
 
 /// A legal term as the law states it.
@@ -214,10 +216,12 @@ pub struct RuleView {
     /// The value of `rule` in `GET /deadlines/calculate`.
     pub code: String,
     /// The extra query parameter the rule needs (`hours`, `days` or `total_days`), if any.
+    #[oai(nullable)]
     pub parameter: Option<String>,
     /// `hours`, `days`, `months` or `working_days`.
     pub unit: String,
     /// The fixed length of the term; absent when `parameter` gives it.
+    #[oai(nullable)]
     pub count: Option<u32>,
     /// The term in words.
     pub term: String,
@@ -464,7 +468,8 @@ impl CalendarApi {
     ) -> ApiResult<Json<OverrideView>> {
         let actor = state.administrator(&auth).await?;
         let date = parse_path_date(&date.0)?;
-        let note = body.note.trim();
+        let OverrideRequest { working, note } = body.0;
+        let note = note.read("note")?;
         if note.is_empty() {
             return Err(AppError::validation(
                 "note",
@@ -472,10 +477,7 @@ impl CalendarApi {
             )
             .into());
         }
-        if note.chars().count() > NOTE_MAX_CHARS {
-            return Err(AppError::validation("note", format!("at most {NOTE_MAX_CHARS} characters")).into());
-        }
-        let decision = DayOverride { working: body.working, note: note.to_owned() };
+        let decision = DayOverride { working, note };
         let saved = storage::calendar::set_override(&state.db, actor, date, decision, Utc::now()).await?;
         Ok(Json(saved.into()))
     }
@@ -509,9 +511,9 @@ impl CalendarApi {
         state: Data<&AppState>,
         /// Required. One of appeal_no_study, appeal_standard, appeal_extension, forwarding,
         /// return_non_conforming, petition_publication, petition_consideration, urgency_hours, urgency_days.
-        rule: Query<Option<String>>,
+        rule: Query<RequiredText>,
         /// Required. The event: an RFC 3339 instant, or YYYY-MM-DD for noon Kyiv time that day.
-        from: Query<Option<String>>,
+        from: Query<RequiredText>,
         /// For `urgency_hours`: elapsed clock hours.
         hours: Query<Option<u32>>,
         /// For `urgency_days`: calendar days (at most 30).
@@ -519,8 +521,8 @@ impl CalendarApi {
         /// For `appeal_extension`: the total term in days from receipt (at most 45).
         total_days: Query<Option<u32>>,
     ) -> ApiResult<Json<DeadlineView>> {
-        let (spec, rule) = parse_rule(rule.0.as_deref(), hours.0, days.0, total_days.0)?;
-        let event_at = parse_event_instant(from.0.as_deref())?;
+        let (spec, rule) = parse_rule(rule.0.0.as_deref(), hours.0, days.0, total_days.0)?;
+        let event_at = parse_event_instant(from.0.0.as_deref())?;
         let calendar = state.calendar().await?;
         let deadline = compute(&rule, event_at, &calendar);
         Ok(Json(DeadlineView::new(spec.code, deadline, calendar.martial_law())))
@@ -573,5 +575,43 @@ mod tests {
         assert_eq!(winter, Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap());
         let plus_as_space = parse_event_instant(Some("2026-03-06T15:30:00 02:00")).unwrap();
         assert_eq!(plus_as_space, Utc.with_ymd_and_hms(2026, 3, 6, 13, 30, 0).unwrap());
+    }
+}
+
+/// A query parameter the spec declares required; when it is missing the handler answers a 422 that
+/// names it and says what to send (rather than the framework's bare 400).
+pub struct RequiredText(Option<String>);
+
+impl poem_openapi::types::Type for RequiredText {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = String;
+    type RawElementValueType = String;
+
+    fn name() -> std::borrow::Cow<'static, str> {
+        "string".into()
+    }
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        poem_openapi::registry::MetaSchemaRef::Inline(Box::new(poem_openapi::registry::MetaSchema::new("string")))
+    }
+
+    fn as_raw_value(&self) -> Option<&String> {
+        self.0.as_ref()
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a String> + 'a> {
+        Box::new(self.0.iter())
+    }
+}
+
+impl poem_openapi::types::ParseFromParameter for RequiredText {
+    fn parse_from_parameter(value: &str) -> poem_openapi::types::ParseResult<Self> {
+        Ok(RequiredText(Some(value.to_owned())))
+    }
+
+    fn parse_from_parameters<I: IntoIterator<Item = A>, A: AsRef<str>>(
+        iter: I,
+    ) -> poem_openapi::types::ParseResult<Self> {
+        Ok(RequiredText(iter.into_iter().next().map(|v| v.as_ref().to_owned())))
     }
 }

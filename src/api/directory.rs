@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
+use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, text::Line};
 use crate::{
     domain::{
         authorization::{Action, authorize},
         directory::{Area, DistrictId, GeoPoint, Location, UrgencyClass, in_c03_scope},
+        text::limits,
     },
     error::{ApiResult, AppError},
     storage::{
@@ -19,18 +20,25 @@ use crate::{
 
 #[derive(Debug, Object)]
 pub struct OrganisationInput {
-    pub name: String,
+    pub name: Line<{ limits::LABEL }>,
     /// `council`, `executive_body`, `department`, `municipal_enterprise` or `other`.
-    pub kind: String,
+    pub kind: Line<{ limits::CODE }>,
+    #[oai(nullable)]
     pub parent_id: Option<i32>,
     /// The community's equity share in %, 0–100 (for enterprises; ≥ 50 puts it in indicator C03's scope).
+    #[oai(nullable)]
     pub community_share_percent: Option<f64>,
     /// Official contacts of the organisation (public).
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-    pub website: Option<String>,
+    #[oai(nullable)]
+    pub email: Option<Line<{ limits::EMAIL }>>,
+    #[oai(nullable)]
+    pub phone: Option<Line<{ limits::PHONE }>>,
+    #[oai(nullable)]
+    pub address: Option<Line<{ limits::ADDRESS }>>,
+    #[oai(nullable)]
+    pub website: Option<Line<{ limits::URL }>>,
     /// Default true. Inactive organisations receive no new items.
+    #[oai(nullable)]
     pub active: Option<bool>,
 }
 
@@ -39,13 +47,19 @@ pub struct OrganisationView {
     pub id: i32,
     pub name: String,
     pub kind: String,
+    #[oai(nullable)]
     pub parent_id: Option<i32>,
+    #[oai(nullable)]
     pub community_share_percent: Option<f64>,
     /// Whether Transparency International Ukraine's indicator C03 covers it (municipal enterprise, share ≥ 50%).
     pub in_c03_scope: bool,
+    #[oai(nullable)]
     pub email: Option<String>,
+    #[oai(nullable)]
     pub phone: Option<String>,
+    #[oai(nullable)]
     pub address: Option<String>,
+    #[oai(nullable)]
     pub website: Option<String>,
     pub active: bool,
 }
@@ -72,14 +86,14 @@ impl From<entity::organisations::Model> for OrganisationView {
 impl OrganisationInput {
     fn into_fields(self) -> Result<OrganisationFields, AppError> {
         Ok(OrganisationFields {
-            kind: parse_kind(&self.kind)?,
-            name: self.name,
+            kind: parse_kind(&self.kind.read("kind")?)?,
+            name: self.name.read("name")?,
             parent_id: self.parent_id,
             community_share_percent: self.community_share_percent,
-            email: self.email,
-            phone: self.phone,
-            address: self.address,
-            website: self.website,
+            email: Line::read_optional(self.email, "email")?,
+            phone: Line::read_optional(self.phone, "phone")?,
+            address: Line::read_optional(self.address, "address")?,
+            website: Line::read_optional(self.website, "website")?,
             active: self.active.unwrap_or(true),
         })
     }
@@ -88,7 +102,7 @@ impl OrganisationInput {
 #[derive(Debug, Object)]
 pub struct MemberInput {
     /// `officer` or `head`.
-    pub role: String,
+    pub role: Line<{ limits::CODE }>,
 }
 
 #[derive(Debug, Object)]
@@ -101,8 +115,9 @@ pub struct MemberView {
 
 #[derive(Debug, Object)]
 pub struct DistrictInput {
-    pub name: String,
+    pub name: Line<{ limits::LABEL }>,
     /// A GeoJSON Polygon or MultiPolygon ([longitude, latitude] positions), or a Feature holding one.
+    #[oai(nullable)]
     pub area: Option<serde_json::Value>,
 }
 
@@ -110,6 +125,7 @@ pub struct DistrictInput {
 pub struct DistrictView {
     pub id: i32,
     pub name: String,
+    #[oai(nullable)]
     pub area: Option<serde_json::Value>,
 }
 
@@ -125,6 +141,7 @@ pub struct Urgency {
     /// `emergency` (in hours), `normal` (15 days) or `complex` (one month).
     pub class: String,
     /// For `emergency`: the hours, 1–720.
+    #[oai(nullable)]
     pub hours: Option<u32>,
 }
 
@@ -162,19 +179,22 @@ pub struct DistrictExecutor {
 #[derive(Debug, Object)]
 pub struct CategoryInput {
     /// A stable code: lower-case latin letters, digits, `_`, `-` (also the Open311 service code).
-    pub code: String,
-    pub name_uk: String,
-    pub name_en: String,
+    pub code: Line<{ limits::CODE }>,
+    pub name_uk: Line<{ limits::LABEL }>,
+    pub name_en: Line<{ limits::LABEL }>,
     pub urgency: Urgency,
     /// The organisation that handles this category unless a district says otherwise.
     pub default_executor_id: i32,
     /// Per-district executors that replace the default.
-    #[oai(default)]
+    #[oai(default, validator(max_items = 1000))]
     pub district_executors: Vec<DistrictExecutor>,
     /// Offered for "Open City" issue reports (default true).
+    #[oai(nullable)]
     pub for_reports: Option<bool>,
     /// Offered for appeals (default true).
+    #[oai(nullable)]
     pub for_appeals: Option<bool>,
+    #[oai(nullable)]
     pub active: Option<bool>,
 }
 
@@ -217,9 +237,9 @@ impl CategoryInput {
     fn into_fields(self) -> Result<CategoryFields, AppError> {
         Ok(CategoryFields {
             urgency: self.urgency.parse()?,
-            code: self.code,
-            name_uk: self.name_uk,
-            name_en: self.name_en,
+            code: self.code.read("code")?,
+            name_uk: self.name_uk.read("name_uk")?,
+            name_en: self.name_en.read("name_en")?,
             default_executor_id: self.default_executor_id,
             district_executors: self.district_executors.into_iter().map(|d| (d.district_id, d.executor_id)).collect(),
             for_reports: self.for_reports.unwrap_or(true),
@@ -233,8 +253,11 @@ impl CategoryInput {
 pub struct RoutingRequest {
     pub category_id: i32,
     /// A district chosen explicitly; it wins over the point.
+    #[oai(nullable)]
     pub district_id: Option<i32>,
+    #[oai(nullable)]
     pub latitude: Option<f64>,
+    #[oai(nullable)]
     pub longitude: Option<f64>,
 }
 
@@ -242,6 +265,7 @@ pub struct RoutingRequest {
 pub struct RoutingView {
     pub executor_id: i32,
     pub executor_name: String,
+    #[oai(nullable)]
     pub district_id: Option<i32>,
     /// Which rule matched, as recorded with every routed item.
     pub rule: serde_json::Value,
@@ -344,7 +368,7 @@ impl DirectoryApi {
         body: Json<MemberInput>,
     ) -> ApiResult<NoContent> {
         let actor = state.administrator(&auth).await?;
-        let role = parse_member_role(&body.role)?;
+        let role = parse_member_role(&body.0.role.read("role")?)?;
         storage::directory::set_member(&state.db, actor, id.0, account_id.0, role, Utc::now()).await?;
         // Cached sessions carry their memberships: the change counts from the next request here.
         state.sessions.forget_all();
@@ -383,9 +407,9 @@ impl DirectoryApi {
     ) -> ApiResult<Created<DistrictView>> {
         let actor = state.administrator(&auth).await?;
         let area = parse_area(body.area.as_ref())?;
+        let name = body.0.name.read("name")?;
         let saved =
-            storage::directory::save_district(&state.db, Some(actor), None, &body.name, area.as_ref(), Utc::now())
-                .await?;
+            storage::directory::save_district(&state.db, Some(actor), None, &name, area.as_ref(), Utc::now()).await?;
         Ok(Created::Created(Json(saved.into())))
     }
 
@@ -400,15 +424,10 @@ impl DirectoryApi {
     ) -> ApiResult<Json<DistrictView>> {
         let actor = state.administrator(&auth).await?;
         let area = parse_area(body.area.as_ref())?;
-        let saved = storage::directory::save_district(
-            &state.db,
-            Some(actor),
-            Some(id.0),
-            &body.name,
-            area.as_ref(),
-            Utc::now(),
-        )
-        .await?;
+        let name = body.0.name.read("name")?;
+        let saved =
+            storage::directory::save_district(&state.db, Some(actor), Some(id.0), &name, area.as_ref(), Utc::now())
+                .await?;
         Ok(Json(saved.into()))
     }
 

@@ -47,14 +47,18 @@ pub struct AppealFiguresView {
     pub open: i64,
     pub pending: i64,
     pub overdue: i64,
+    #[oai(nullable)]
     pub on_time_share: Option<f64>,
+    #[oai(nullable)]
     pub median_days_to_answer: Option<i64>,
+    #[oai(nullable)]
     pub p90_days_to_answer: Option<i64>,
     pub extended: i64,
     pub forwarded: i64,
     pub returned_for_rework: i64,
     pub confirmed: i64,
     pub rated: i64,
+    #[oai(nullable)]
     pub satisfaction: Option<f64>,
 }
 
@@ -86,10 +90,14 @@ impl From<AppealFigures> for AppealFiguresView {
 #[derive(Debug, Object)]
 pub struct AppealMetricsRow {
     /// Absent when grouped by category only.
+    #[oai(nullable)]
     pub organisation_id: Option<i32>,
+    #[oai(nullable)]
     pub organisation_name: Option<String>,
     /// Absent when grouped by organisation only; 0 = appeals without a category.
+    #[oai(nullable)]
     pub category_id: Option<i32>,
+    #[oai(nullable)]
     pub category_name: Option<String>,
     pub figures: AppealFiguresView,
 }
@@ -125,7 +133,9 @@ pub struct PetitionFiguresView {
     pub reached_threshold: i64,
     pub awaiting_notice: i64,
     pub notices_published: i64,
+    #[oai(nullable)]
     pub median_days_threshold_to_notice: Option<i64>,
+    #[oai(nullable)]
     pub p90_days_threshold_to_notice: Option<i64>,
     pub answers_published: i64,
     pub considered_within_term: i64,
@@ -235,10 +245,14 @@ pub enum ScoreOutcome {
 pub struct ScoreView {
     pub outcome: ScoreOutcome,
     /// Compliant cases (absent when out of scope).
+    #[oai(nullable)]
     pub compliant: Option<i64>,
+    #[oai(nullable)]
     pub cases: Option<i64>,
+    #[oai(nullable)]
     pub share: Option<f64>,
     /// Points by the configured bands; only for an estimated score.
+    #[oai(nullable)]
     pub points: Option<f64>,
     pub min_sample: i64,
     /// What the score means, in words.
@@ -283,6 +297,7 @@ pub struct A07Evidence {
 pub struct C03Evidence {
     pub organisation_id: i32,
     pub organisation_name: String,
+    #[oai(nullable)]
     pub community_share_percent: Option<f64>,
     /// Only municipal enterprises with a community share of 50% or more are scored.
     pub in_scope: bool,
@@ -308,14 +323,19 @@ pub struct Indicators {
 #[derive(Debug, Object)]
 pub struct RankingRow {
     /// 1 = best; absent below the minimum sample.
+    #[oai(nullable)]
     pub rank: Option<u32>,
     pub organisation_id: i32,
     pub organisation_name: String,
     /// Cases: answered + overdue.
     pub sample: i64,
+    #[oai(nullable)]
     pub answered_on_time_share: Option<f64>,
+    #[oai(nullable)]
     pub confirmed_share: Option<f64>,
+    #[oai(nullable)]
     pub not_returned_share: Option<f64>,
+    #[oai(nullable)]
     pub score: Option<f64>,
     pub insufficient_data: bool,
 }

@@ -13,6 +13,7 @@ pub mod open_data;
 pub mod paging;
 pub mod petitions;
 pub mod rate_limit;
+pub mod text;
 
 use std::{net::IpAddr, sync::Arc};
 

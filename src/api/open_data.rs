@@ -593,7 +593,30 @@ pub enum CsvFile {
 pub enum JsonFile {
     /// A JSON array of objects, one per row, keyed by the column names of `/open-data/schema`. Streamed.
     #[oai(status = 200, content_type = "application/json; charset=utf-8")]
-    Ok(Binary<Body>, #[oai(header = "Content-Disposition")] String),
+    Ok(JsonRows, #[oai(header = "Content-Disposition")] String),
+}
+
+/// A streamed JSON array of row objects: the spec says so (not "a binary string"), the body is
+/// written as it is read.
+pub struct JsonRows(Body);
+
+impl poem_openapi::payload::Payload for JsonRows {
+    const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
+        let mut rows = MetaSchema::new("array");
+        let mut row = MetaSchema::new("object");
+        row.additional_properties = Some(Box::new(MetaSchemaRef::Inline(Box::new(MetaSchema::ANY))));
+        rows.items = Some(Box::new(MetaSchemaRef::Inline(Box::new(row))));
+        MetaSchemaRef::Inline(Box::new(rows))
+    }
+}
+
+impl poem::IntoResponse for JsonRows {
+    fn into_response(self) -> poem::Response {
+        poem::Response::builder().content_type(<Self as poem_openapi::payload::Payload>::CONTENT_TYPE).body(self.0)
+    }
 }
 
 #[derive(Debug, Object)]
@@ -821,7 +844,7 @@ async fn json_file(
     to: Query<Option<String>>,
 ) -> ApiResult<JsonFile> {
     let (body, disposition) = export(state, dataset, Format::Json, from.0.as_deref(), to.0.as_deref()).await?;
-    Ok(JsonFile::Ok(Binary(body), disposition))
+    Ok(JsonFile::Ok(JsonRows(body), disposition))
 }
 
 pub struct OpenDataApi;

@@ -14,13 +14,15 @@ use super::{
     paging::{PageNumber, PerPage},
     parse_code,
     rate_limit::Limit,
+    text::{Line, Prose},
 };
 use crate::{
     domain::{
         accounts::{Email, FullName, Language},
-        appeals::{AppealKind, Channel},
+        appeals::{AppealKind, Channel, TEXT_MAX_CHARS},
         authorization::{Action, Principal, authorize},
-        petitions::{Actor, Command, Decision, RefusalCode, SigningMode, Status, Statute},
+        petitions::{self, Actor, Command, Decision, RefusalCode, SigningMode, Status, Statute},
+        text::limits,
     },
     error::{ApiResult, AppError},
     storage::{
@@ -41,7 +43,7 @@ pub struct StatuteInput {
     pub title_max_chars: u32,
     pub text_max_chars: u32,
     /// `verified_account` or `account_or_email`.
-    pub signing_mode: String,
+    pub signing_mode: Line<{ limits::CODE }>,
 }
 
 #[derive(Debug, Object)]
@@ -74,9 +76,11 @@ impl From<Statute> for StatuteView {
 #[derive(Debug, Object)]
 pub struct PetitionInput {
     /// The council addressed; may be left out when the installation has one council.
+    #[oai(nullable)]
     pub council_id: Option<i32>,
-    pub title: String,
-    pub text: String,
+    pub title: Line<{ petitions::TITLE_LIMIT_MAX }>,
+    pub text: Prose<{ petitions::TEXT_LIMIT_MAX }>,
+    #[oai(nullable)]
     pub category_id: Option<i32>,
 }
 
@@ -88,30 +92,46 @@ pub struct PetitionView {
     pub author_name: String,
     pub title: String,
     pub text: String,
+    #[oai(nullable)]
     pub category_id: Option<i32>,
     pub status: String,
     pub submitted_at: DateTime<Utc>,
     /// Publication (or refusal) is due within 2 working days of submission.
     pub publication_due_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub moderated_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub refusal_code: Option<String>,
+    #[oai(nullable)]
     pub refusal_reason: Option<String>,
+    #[oai(nullable)]
     pub published_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub statute_id: Option<i32>,
+    #[oai(nullable)]
     pub signature_threshold: Option<i32>,
+    #[oai(nullable)]
     pub collection_ends_at: Option<DateTime<Utc>>,
     /// Confirmed signatures, exact as of the last committed batch of the signature writer.
     pub signature_count: i64,
+    #[oai(nullable)]
     pub threshold_reached_at: Option<DateTime<Utc>>,
     /// When the council announced the start of consideration.
+    #[oai(nullable)]
     pub notice_at: Option<DateTime<Utc>>,
     /// 10 working days after the notice.
+    #[oai(nullable)]
     pub consideration_due_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub answered_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub decision: Option<String>,
+    #[oai(nullable)]
     pub answer: Option<String>,
+    #[oai(nullable)]
     pub closed_at: Option<DateTime<Utc>>,
     /// The appeal this petition became after closing short.
+    #[oai(nullable)]
     pub appeal_id: Option<i32>,
 }
 
@@ -172,8 +192,10 @@ pub struct SignerPage {
 /// With a bearer token the account signs; without one (where the statute allows) give name and e-mail.
 #[derive(Debug, Object)]
 pub struct SignInput {
-    pub full_name: Option<String>,
-    pub email: Option<String>,
+    #[oai(nullable)]
+    pub full_name: Option<Line<{ FullName::MAX_CHARS }>>,
+    #[oai(nullable)]
+    pub email: Option<Line<{ limits::EMAIL }>>,
     /// Tell me by mail when the council considers and answers. Default false.
     #[oai(default)]
     pub notify: bool,
@@ -194,30 +216,32 @@ pub struct ConfirmInput {
 #[derive(Debug, Object)]
 pub struct ModerationRefusal {
     /// `banned_content`, `not_council_competence`, `duplicate`, `no_essence` or `abusive`.
-    pub code: String,
+    pub code: Line<{ limits::CODE }>,
     /// The explanation the author receives.
-    pub reason: String,
+    pub reason: Prose<{ limits::REASON }>,
 }
 
 #[derive(Debug, Object)]
 pub struct PetitionAnswerInput {
     /// `supported`, `partly_supported` or `not_supported`.
-    pub decision: String,
+    pub decision: Line<{ limits::CODE }>,
     /// The answer with its reasons, published on the petition.
-    pub text: String,
+    pub text: Prose<TEXT_MAX_CHARS>,
 }
 
 #[derive(Debug, Object)]
 pub struct ToAppealInput {
     /// The author's place of residence (required for an appeal, art. 5).
-    pub author_address: String,
+    pub author_address: Line<{ limits::ADDRESS }>,
 }
 
 #[derive(Debug, Object)]
 pub struct PetitionHistoryEntry {
     pub at: DateTime<Utc>,
     pub action: String,
+    #[oai(nullable)]
     pub from_status: Option<String>,
+    #[oai(nullable)]
     pub to_status: Option<String>,
     pub details: serde_json::Value,
 }
@@ -295,7 +319,12 @@ impl PetitionsApi {
             collection_days: input.collection_days,
             title_max_chars: input.title_max_chars,
             text_max_chars: input.text_max_chars,
-            signing_mode: parse_code("signing_mode", &input.signing_mode, SigningMode::parse, SigningMode::listing)?,
+            signing_mode: parse_code(
+                "signing_mode",
+                &input.signing_mode.read("signing_mode")?,
+                SigningMode::parse,
+                SigningMode::listing,
+            )?,
         };
         let row = storage::petitions::add_statute(&state.db, Some(admin), &statute, Utc::now()).await?;
         Ok(Created::Created(Json(storage::petitions::domain_statute(&row).into())))
@@ -339,8 +368,8 @@ impl PetitionsApi {
             council_id,
             author_account_id: principal.account_id,
             author_name: account.full_name,
-            title: input.title,
-            text: input.text,
+            title: input.title.read("title")?,
+            text: input.text.read("text")?,
             category_id: input.category_id,
         };
         let row = storage::petitions::submit(&state.db, &calendar, submission, Utc::now()).await?;
@@ -484,8 +513,10 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<ModerationRefusal>,
     ) -> ApiResult<Json<PetitionView>> {
-        let code = parse_code("code", &body.0.code, RefusalCode::parse, RefusalCode::listing)?;
-        self.act(&state, &auth, id.0, Command::Refuse { code, reason: body.0.reason }).await
+        state.authenticate(&auth).await?;
+        let ModerationRefusal { code, reason } = body.0;
+        let code = parse_code("code", &code.read("code")?, RefusalCode::parse, RefusalCode::listing)?;
+        self.act(&state, &auth, id.0, Command::Refuse { code, reason: reason.read("reason")? }).await
     }
 
     /// Sign a petition
@@ -531,8 +562,8 @@ impl PetitionsApi {
                     )
                     .into());
                 }
-                let name = FullName::parse(input.full_name.as_deref().unwrap_or(""))?;
-                let email = Email::parse(input.email.as_deref().unwrap_or(""))?;
+                let name = FullName::parse(&Line::read_optional(input.full_name, "full_name")?.unwrap_or_default())?;
+                let email = Email::parse(&Line::read_optional(input.email, "email")?.unwrap_or_default())?;
                 SignatureOp::Sign {
                     petition_id: id.0,
                     account_id: None,
@@ -597,8 +628,10 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<PetitionAnswerInput>,
     ) -> ApiResult<Json<PetitionView>> {
-        let decision = parse_code("decision", &body.0.decision, Decision::parse, Decision::listing)?;
-        self.act(&state, &auth, id.0, Command::Answer { decision, text: body.0.text }).await
+        state.authenticate(&auth).await?;
+        let PetitionAnswerInput { decision, text } = body.0;
+        let decision = parse_code("decision", &decision.read("decision")?, Decision::parse, Decision::listing)?;
+        self.act(&state, &auth, id.0, Command::Answer { decision, text: text.read("text")? }).await
     }
 
     /// Have a petition that closed short considered as an ordinary appeal (its author)
@@ -623,7 +656,8 @@ impl PetitionsApi {
             )
             .into());
         }
-        if body.0.author_address.trim().chars().count() < 5 {
+        let author_address = body.0.author_address.read("author_address")?;
+        if author_address.chars().count() < 5 {
             return Err(AppError::validation(
                 "author_address",
                 "an appeal must give the author's place of residence (art. 5)",
@@ -646,7 +680,7 @@ impl PetitionsApi {
             author: Author {
                 account_id: Some(account.id),
                 name: account.full_name.clone(),
-                address: Some(body.0.author_address.trim().to_owned()),
+                address: Some(author_address),
                 email: Some(account.email.clone()),
                 phone: None,
                 language: Language::parse(&account.language).unwrap_or_default(),

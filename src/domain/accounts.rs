@@ -55,16 +55,8 @@ impl FullName {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(raw: &str) -> Result<FullName, AppError> {
-        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if collapsed.chars().any(char::is_control) {
-            return Err(AppError::validation("full_name", "the name contains control characters"));
-        }
-        if collapsed.chars().count() > Self::MAX_CHARS {
-            return Err(AppError::validation(
-                "full_name",
-                format!("the name is longer than {} characters", Self::MAX_CHARS),
-            ));
-        }
+        let cleaned = super::text::clean("full_name", raw, super::text::Lines::One, Self::MAX_CHARS)?;
+        let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
         if collapsed.split(' ').filter(|w| w.chars().any(char::is_alphabetic)).count() < 2 {
             return Err(AppError::validation(
                 "full_name",

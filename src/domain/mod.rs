@@ -28,3 +28,4 @@ pub mod directory;
 pub mod metrics;
 pub mod notify;
 pub mod petitions;
+pub mod text;

@@ -45,11 +45,11 @@ impl Statute {
         if !(1..=365).contains(&self.collection_days) {
             return Err(("collection_days", "the collection period is 1 to 365 days".into()));
         }
-        if !(10..=500).contains(&self.title_max_chars) {
-            return Err(("title_max_chars", "the title limit is 10 to 500 characters".into()));
+        if !(10..=TITLE_LIMIT_MAX as u32).contains(&self.title_max_chars) {
+            return Err(("title_max_chars", format!("the title limit is 10 to {TITLE_LIMIT_MAX} characters")));
         }
-        if !(100..=100_000).contains(&self.text_max_chars) {
-            return Err(("text_max_chars", "the text limit is 100 to 100,000 characters".into()));
+        if !(100..=TEXT_LIMIT_MAX as u32).contains(&self.text_max_chars) {
+            return Err(("text_max_chars", format!("the text limit is 100 to {TEXT_LIMIT_MAX} characters")));
         }
         Ok(())
     }
@@ -118,6 +118,10 @@ codes!(RefusalCode {
     BannedContent => "banned_content", NotCouncilCompetence => "not_council_competence", Duplicate => "duplicate",
     NoEssence => "no_essence", Abusive => "abusive",
 });
+
+/// The most any statute may allow for a petition's title and text (the spec's `maxLength`).
+pub const TITLE_LIMIT_MAX: usize = 500;
+pub const TEXT_LIMIT_MAX: usize = 100_000;
 
 /// Checks a submission against the statute in force.
 pub fn check_submission(title: &str, text: &str, statute: &Statute) -> Result<(), (&'static str, String)> {

@@ -241,9 +241,8 @@ async fn directory_writes_beside_other_writes_on_one_database_file_never_fail() 
     let database_url = crate::helpers::fresh_persistent_database_url().await;
     let app = TestAppBuilder::new().await.configure(|s| s.database_url = database_url).spawn().await;
     let admin = app.administrator().await;
-    let created = app
-        .post("/api/v1/directory/organisations", Some(&admin), json!({"name": "Roads", "kind": "department"}))
-        .await;
+    let created =
+        app.post("/api/v1/directory/organisations", Some(&admin), json!({"name": "Roads", "kind": "department"})).await;
     let org = created.body["id"].as_i64().unwrap();
     let square = json!({"type": "Polygon", "coordinates": [[[37.0, 48.0], [37.1, 48.0], [37.1, 48.1], [37.0, 48.0]]]});
     let district = app.post("/api/v1/directory/districts", Some(&admin), json!({"name": "D", "area": square})).await;
