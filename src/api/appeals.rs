@@ -1031,14 +1031,14 @@ impl AppealsApi {
         req: &Request,
         id: Path<i32>,
         photo_id: Path<i32>,
-    ) -> ApiResult<Response<Binary<Vec<u8>>>> {
+    ) -> ApiResult<Response<PhotoBytes>> {
         let viewer = state.optional_principal(req).await?;
         let row = visible(&state, id.0, viewer.as_ref()).await?;
         let photo = storage::appeals::photo(&state.db, row.id, photo_id.0).await?;
         let bytes = tokio::fs::read(state.settings.photos.dir.join(&photo.file_name))
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("reading photo {}: {e}", photo.id)))?;
-        Ok(Response::new(Binary(bytes)).header("content-type", photo.content_type))
+        Ok(Response::new(PhotoBytes(bytes)).header("content-type", photo.content_type))
     }
 
     /// Open reports nearby
@@ -1142,6 +1142,37 @@ fn parse_bbox(text: &str) -> Result<BoundingBox, AppError> {
         [west, south, east, north] if west <= east && south <= north => Ok(BoundingBox { west, south, east, north }),
         _ => Err(AppError::validation("bbox", "bbox is west,south,east,north with west ≤ east and south ≤ north")),
     }
+}
+
+/// A photo's bytes; the handler sets its `Content-Type`, one of [`PHOTO_TYPES`], as the spec lists them.
+pub struct PhotoBytes(Vec<u8>);
+
+/// The image types a photo is stored and served as (see [`sniff_photo`]).
+pub const PHOTO_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
+impl poem::IntoResponse for PhotoBytes {
+    fn into_response(self) -> poem::Response {
+        poem::Response::builder().body(self.0)
+    }
+}
+
+impl poem_openapi::ApiResponse for PhotoBytes {
+    fn meta() -> poem_openapi::registry::MetaResponses {
+        use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef};
+        let binary = || MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")));
+        let content = PHOTO_TYPES.map(|content_type| MetaMediaType { content_type, schema: binary() }).into();
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "The photo, as the type read from its bytes when it was uploaded.",
+                status: Some(200),
+                status_range: None,
+                content,
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(_registry: &mut poem_openapi::registry::Registry) {}
 }
 
 /// The image type read from the bytes themselves, never from what the client claims.

@@ -19,9 +19,10 @@ use super::AppState;
 use crate::{
     domain::{
         accounts::{Email, FullName, Language, SecretToken},
-        appeals::{AppealKind, Channel, IntakeDraft, Status, check_intake},
+        appeals::{AppealKind, Channel, IntakeDraft, Status, TEXT_MAX_CHARS, check_intake},
         calendar::{KYIV, kyiv_date, kyiv_start_of_day},
         directory::{GeoPoint, UrgencyClass},
+        text::{self, Lines},
     },
     error::AppError,
     storage::{
@@ -822,13 +823,11 @@ fn point(fields: &HashMap<String, String>) -> Result<Option<GeoPoint>, Failure> 
     }
 }
 
-fn bounded<'a>(fields: &'a HashMap<String, String>, name: &str, max: usize) -> Result<Option<&'a str>, Failure> {
-    match given(fields, name) {
-        Some(v) if v.chars().count() > max => {
-            Err(Failure::bad_request(format!("{name} is longer than {max} characters")))
-        }
-        other => Ok(other),
-    }
+/// A one-line field cleaned by the one text rule (`domain::text`): NFC, no invisible characters, `max`.
+fn bounded(fields: &HashMap<String, String>, name: &str, max: usize) -> Result<Option<String>, Failure> {
+    given(fields, name)
+        .map(|raw| text::clean(name, raw, Lines::One, max).map_err(|e| Failure::bad_request(e.to_string())))
+        .transpose()
 }
 
 /// The start of the description, cut at a word, as the report's subject.
@@ -848,7 +847,7 @@ fn subject_of(description: &str) -> String {
 /// A link the client gives to its own copy of a photo; kept in the text for the executor.
 fn media_url(fields: &HashMap<String, String>) -> Result<Option<String>, Failure> {
     let Some(raw) = bounded(fields, "media_url", URL_MAX_CHARS)? else { return Ok(None) };
-    match url::Url::parse(raw) {
+    match url::Url::parse(&raw) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Some(url.to_string())),
         _ => Err(Failure::bad_request("media_url must be an http or https URL")),
     }
@@ -883,14 +882,17 @@ fn submission(
     if point.is_none() && address.is_none() && given(fields, "address_id").is_some() {
         return Err(Failure::bad_request("address_id is not supported here; send lat and long, or address_string"));
     }
-    let description = given(fields, "description").unwrap_or("");
+    let description =
+        text::clean("description", given(fields, "description").unwrap_or(""), Lines::Many, TEXT_MAX_CHARS)
+            .map_err(|e| Failure::bad_request(e.to_string()))?;
+    let description = description.as_str();
     let subject = subject_of(description);
     check_intake(&IntakeDraft {
         kind: Some(AppealKind::IssueReport),
         author_name: name.as_str(),
         author_address: "",
         author_email: email.as_str(),
-        author_phone: phone.unwrap_or(""),
+        author_phone: phone.as_deref().unwrap_or(""),
         subject: &subject,
         text: description,
         has_category: true,
@@ -910,14 +912,14 @@ fn submission(
         category_id: Some(category.category.id),
         addressee_id: None,
         point,
-        place_address: address.map(str::to_owned),
+        place_address: address,
         district_id: None,
         author: Author {
             account_id: None,
             name: name.as_str().to_owned(),
             address: None,
             email: Some(email.as_str().to_owned()),
-            phone: phone.map(str::to_owned),
+            phone,
             language: catalogue.language,
         },
         show_author_name: false,

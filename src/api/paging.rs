@@ -102,10 +102,10 @@ mod tests {
     #[test]
     fn pages_are_bounded_so_the_offset_cannot_overflow() {
         assert_eq!(PageNumber::parse_from_parameter("1").unwrap(), PageNumber(1));
-        assert!(PageNumber::parse_from_parameter("0").unwrap_err().message().starts_with(OUT_OF_RANGE));
+        assert!(PageNumber::parse_from_parameter("0").unwrap_err().message().contains(OUT_OF_RANGE));
         let huge = PageNumber::parse_from_parameter("18446744073709551615").unwrap_err();
-        assert!(huge.message().starts_with(OUT_OF_RANGE), "{}", huge.message());
-        assert!(!PageNumber::parse_from_parameter("two").unwrap_err().message().starts_with(OUT_OF_RANGE));
+        assert!(huge.message().contains(OUT_OF_RANGE), "{}", huge.message());
+        assert!(!PageNumber::parse_from_parameter("two").unwrap_err().message().contains(OUT_OF_RANGE));
         let last = PageNumber(PageNumber::MAX).with_size(PerPage(PerPage::MAX));
         assert!(last.number.checked_mul(last.size).is_some());
     }

@@ -195,6 +195,8 @@ async fn the_spec_declares_what_the_service_answers() {
     app.get("/api/v1/deadlines/calculate?from=2026-03-02", None).await.assert_problem(422);
     let rows = &spec["paths"]["/open-data/appeals.json"]["get"]["responses"]["200"]["content"];
     assert_eq!(rows["application/json; charset=utf-8"]["schema"]["type"], "array", "{rows}");
+    let photo = &spec["paths"]["/appeals/{id}/photos/{photo_id}"]["get"]["responses"]["200"]["content"];
+    assert!(photo["image/jpeg"].is_object() && photo["image/webp"].is_object(), "{photo}");
     let optional = &spec["components"]["schemas"]["AppealView"]["properties"]["address"];
     assert_eq!(optional["nullable"], true, "{optional}");
 }
