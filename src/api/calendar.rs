@@ -554,30 +554,6 @@ impl CalendarApi {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_rule_code_is_the_serde_name_of_its_rule() {
-        for spec in &RULES {
-            let json = serde_json::to_value((spec.build)(3)).unwrap();
-            let name = json.as_str().map(str::to_owned).or_else(|| json.as_object()?.keys().next().cloned());
-            assert_eq!(name.as_deref(), Some(spec.code));
-        }
-    }
-
-    #[test]
-    fn a_plain_date_means_noon_in_kyiv() {
-        let at = parse_event_instant(Some("2026-07-01")).unwrap();
-        assert_eq!(at, Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap());
-        let winter = parse_event_instant(Some("2026-01-15")).unwrap();
-        assert_eq!(winter, Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap());
-        let plus_as_space = parse_event_instant(Some("2026-03-06T15:30:00 02:00")).unwrap();
-        assert_eq!(plus_as_space, Utc.with_ymd_and_hms(2026, 3, 6, 13, 30, 0).unwrap());
-    }
-}
-
 /// A query parameter the spec declares required; when it is missing the handler answers a 422 that
 /// names it and says what to send (rather than the framework's bare 400).
 pub struct RequiredText(Option<String>);
@@ -613,5 +589,29 @@ impl poem_openapi::types::ParseFromParameter for RequiredText {
         iter: I,
     ) -> poem_openapi::types::ParseResult<Self> {
         Ok(RequiredText(iter.into_iter().next().map(|v| v.as_ref().to_owned())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_code_is_the_serde_name_of_its_rule() {
+        for spec in &RULES {
+            let json = serde_json::to_value((spec.build)(3)).unwrap();
+            let name = json.as_str().map(str::to_owned).or_else(|| json.as_object()?.keys().next().cloned());
+            assert_eq!(name.as_deref(), Some(spec.code));
+        }
+    }
+
+    #[test]
+    fn a_plain_date_means_noon_in_kyiv() {
+        let at = parse_event_instant(Some("2026-07-01")).unwrap();
+        assert_eq!(at, Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap());
+        let winter = parse_event_instant(Some("2026-01-15")).unwrap();
+        assert_eq!(winter, Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap());
+        let plus_as_space = parse_event_instant(Some("2026-03-06T15:30:00 02:00")).unwrap();
+        assert_eq!(plus_as_space, Utc.with_ymd_and_hms(2026, 3, 6, 13, 30, 0).unwrap());
     }
 }
