@@ -92,18 +92,29 @@ impl std::fmt::Debug for WebSettings {
 }
 
 /// The open-data exports.
-#[derive(Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OpenDataSettings {
     /// Key of the author pseudonyms (at least 32 characters); unset: a random key kept in the database.
     pub pseudonym_secret: Option<String>,
+    /// Downloads streamed at once by this instance; one more is answered 429 with `Retry-After`.
+    pub max_concurrent_downloads: usize,
+}
+
+impl Default for OpenDataSettings {
+    fn default() -> Self {
+        OpenDataSettings { pseudonym_secret: None, max_concurrent_downloads: 4 }
+    }
 }
 
 // By hand: anyone holding the key can turn pseudonyms back into account ids, so it is never printed.
 impl std::fmt::Debug for OpenDataSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let secret = self.pseudonym_secret.as_ref().map(|_| "<redacted>");
-        f.debug_struct("OpenDataSettings").field("pseudonym_secret", &secret).finish()
+        f.debug_struct("OpenDataSettings")
+            .field("pseudonym_secret", &secret)
+            .field("max_concurrent_downloads", &self.max_concurrent_downloads)
+            .finish()
     }
 }
 

@@ -78,6 +78,7 @@ impl Application {
             metrics: crate::telemetry::prometheus::Metrics::new(),
             sessions: Arc::default(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
+            downloads: api::open_data::DownloadSlots::new(settings.open_data.max_concurrent_downloads),
             settings: Arc::new(settings),
             mail_wake,
         };

@@ -47,6 +47,8 @@ pub struct AppState {
     pub signatures: storage::petitions::SignatureWriter,
     /// Batches the appeals filed through this instance's API (see `storage::appeals::AppealWriter`).
     pub appeals: storage::appeals::AppealWriter,
+    /// Open-data downloads streaming now (see `open_data::DownloadSlots`).
+    pub downloads: open_data::DownloadSlots,
 }
 
 #[derive(Tags)]
