@@ -55,6 +55,22 @@ pub struct Settings {
     pub open_data: OpenDataSettings,
     #[serde(default)]
     pub web: WebSettings,
+    #[serde(default)]
+    pub idempotency: IdempotencySettings,
+}
+
+/// `Idempotency-Key` on creating requests (docs/api-clients.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdempotencySettings {
+    /// How long a key and its answer are kept (at least 24 h is what clients are promised).
+    pub retention_hours: u32,
+}
+
+impl Default for IdempotencySettings {
+    fn default() -> Self {
+        IdempotencySettings { retention_hours: 24 }
+    }
 }
 
 /// The web pages served at `/`.
@@ -220,6 +236,7 @@ impl Default for Settings {
             photos: PhotoSettings { dir: PathBuf::from("photos"), max_bytes: 5 * 1024 * 1024, max_per_appeal: 5 },
             watcher: WatcherSettings { enabled: true, interval_seconds: 60, reminder_working_days: vec![3, 1] },
             open_data: OpenDataSettings::default(),
+            idempotency: IdempotencySettings::default(),
             indicators: crate::domain::metrics::Scoring::default(),
             web: WebSettings::default(),
         }

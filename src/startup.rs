@@ -132,6 +132,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/openapi.yaml", static_text(spec_yaml, "application/yaml"))
         .nest("/docs", docs)
         .nest("/", crate::web::routes(&state.settings))
+        .around(api::idempotency::guard)
         .around(move |ep, req| {
             // Photos are the only large uploads; everything else keeps the small JSON limit.
             let max = if req.uri().path().ends_with("/photos") { max_photo } else { max_body };

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod health;
+pub mod idempotency;
 pub mod metrics;
 pub mod open311;
 pub mod open_data;
