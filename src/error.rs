@@ -216,12 +216,10 @@ impl From<AppError> for ApiError {
                 Json(Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", message)),
                 retry_after_seconds,
             ),
-            AppError::Unavailable(detail) => {
-                ApiError::Unavailable(
+            AppError::Unavailable(detail) => ApiError::Unavailable(
                 Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)),
                 UNAVAILABLE_RETRY_AFTER_SECONDS,
-            )
-            }
+            ),
             AppError::Internal(source) => {
                 tracing::error!(error = ?source, "internal error");
                 ApiError::Internal(Json(Problem::new(

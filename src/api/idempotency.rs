@@ -58,7 +58,8 @@ pub async fn guard<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Respon
             key.to_owned()
         }
         _ => {
-            let detail = format!("`{HEADER}` must be 1 to {MAX_KEY_LEN} visible ASCII characters; a UUID is a good key");
+            let detail =
+                format!("`{HEADER}` must be 1 to {MAX_KEY_LEN} visible ASCII characters; a UUID is a good key");
             return Ok(Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail).into_response());
         }
     };

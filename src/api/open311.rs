@@ -175,10 +175,9 @@ impl Failure {
             .list(self.status, "errors", "error", &errors)
             .unwrap_or_else(|_| Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body("internal error"));
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                poem::http::header::RETRY_AFTER,
-                crate::error::UNAVAILABLE_RETRY_AFTER_SECONDS.into(),
-            );
+            response
+                .headers_mut()
+                .insert(poem::http::header::RETRY_AFTER, crate::error::UNAVAILABLE_RETRY_AFTER_SECONDS.into());
         }
         response
     }

@@ -10,8 +10,7 @@ use chrono::{DateTime, Utc};
 use entity::{accounts, appeal_cosigners, appeal_photos, appeals, organisation_members, organisations};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use tokio::sync::{Notify, mpsc, oneshot};

@@ -118,7 +118,8 @@ async fn a_filing_whose_answer_was_lost_after_its_commit_is_answered_from_what_i
 #[tokio::test]
 async fn an_anonymous_registration_retried_with_its_key_creates_one_account() {
     let app = spawn_app_with_smtp().await;
-    let registration = json!({"full_name": "Olena Petrenko", "email": "olena@example.org", "password": "kyiv-spring-2026"});
+    let registration =
+        json!({"full_name": "Olena Petrenko", "email": "olena@example.org", "password": "kyiv-spring-2026"});
 
     let first = post_with_key(&app, "/api/v1/accounts", None, "reg-7f3a", &registration).await;
     assert_eq!(first.status, 201, "{}", first.body);
