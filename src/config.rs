@@ -55,6 +55,22 @@ pub struct Settings {
     pub open_data: OpenDataSettings,
     #[serde(default)]
     pub web: WebSettings,
+    #[serde(default)]
+    pub idempotency: IdempotencySettings,
+}
+
+/// `Idempotency-Key` on creating requests (docs/api-clients.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdempotencySettings {
+    /// How long a key and its answer are kept (at least 24 h is what clients are promised).
+    pub retention_hours: u32,
+}
+
+impl Default for IdempotencySettings {
+    fn default() -> Self {
+        IdempotencySettings { retention_hours: 24 }
+    }
 }
 
 /// The web pages served at `/`.
@@ -92,18 +108,29 @@ impl std::fmt::Debug for WebSettings {
 }
 
 /// The open-data exports.
-#[derive(Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OpenDataSettings {
     /// Key of the author pseudonyms (at least 32 characters); unset: a random key kept in the database.
     pub pseudonym_secret: Option<String>,
+    /// Downloads streamed at once by this instance; one more is answered 429 with `Retry-After`.
+    pub max_concurrent_downloads: usize,
+}
+
+impl Default for OpenDataSettings {
+    fn default() -> Self {
+        OpenDataSettings { pseudonym_secret: None, max_concurrent_downloads: 4 }
+    }
 }
 
 // By hand: anyone holding the key can turn pseudonyms back into account ids, so it is never printed.
 impl std::fmt::Debug for OpenDataSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let secret = self.pseudonym_secret.as_ref().map(|_| "<redacted>");
-        f.debug_struct("OpenDataSettings").field("pseudonym_secret", &secret).finish()
+        f.debug_struct("OpenDataSettings")
+            .field("pseudonym_secret", &secret)
+            .field("max_concurrent_downloads", &self.max_concurrent_downloads)
+            .finish()
     }
 }
 
@@ -209,6 +236,7 @@ impl Default for Settings {
             photos: PhotoSettings { dir: PathBuf::from("photos"), max_bytes: 5 * 1024 * 1024, max_per_appeal: 5 },
             watcher: WatcherSettings { enabled: true, interval_seconds: 60, reminder_working_days: vec![3, 1] },
             open_data: OpenDataSettings::default(),
+            idempotency: IdempotencySettings::default(),
             indicators: crate::domain::metrics::Scoring::default(),
             web: WebSettings::default(),
         }

@@ -42,10 +42,20 @@ impl AppError {
     }
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) when the database cannot be reached.
+pub const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 5;
+
+const DATABASE_UNREACHABLE: &str = "the database cannot be reached right now; retry in a few seconds";
+
 impl From<DbErr> for AppError {
     /// A unique-constraint violation means the client tried to create something that exists: 409.
-    /// Everything else from the database is our fault.
+    /// A database that cannot be reached is an outage the client may wait out: 503. Everything else
+    /// from the database is our fault.
     fn from(err: DbErr) -> Self {
+        if database_unreachable(&err) {
+            tracing::warn!(error = %err, "the database cannot be reached");
+            return AppError::Unavailable(DATABASE_UNREACHABLE.into());
+        }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(detail)) => {
                 tracing::debug!(%detail, "unique constraint violated");
@@ -59,6 +69,46 @@ impl From<DbErr> for AppError {
                 }
             }
             _ => AppError::Internal(anyhow::Error::new(err)),
+        }
+    }
+}
+
+/// True when the error says the database could not be reached, rather than that it refused the statement:
+/// no connection could be made or taken from the pool in time, the pool is closed, the connection broke,
+/// or PostgreSQL is shutting down, starting up or out of connections (SQLSTATE classes 08 and 57P, 53300).
+pub fn database_unreachable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error as SqlxError};
+    let sqlx_error = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx_error.as_ref() {
+        SqlxError::Io(_)
+        | SqlxError::Tls(_)
+        | SqlxError::Protocol(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed => true,
+        SqlxError::Database(db) if db.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>().is_some() => {
+            db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P") || code == "53300")
+        }
+        _ => false,
+    }
+}
+
+impl AppError {
+    /// An internal error that is a database outage underneath (wrapped on its way up) becomes
+    /// [`AppError::Unavailable`]; every other error stays as it is.
+    pub fn outage_as_unavailable(self) -> AppError {
+        match self {
+            AppError::Internal(source)
+                if source.chain().any(|e| e.downcast_ref::<DbErr>().is_some_and(database_unreachable)) =>
+            {
+                tracing::warn!(error = %source, "the database cannot be reached");
+                AppError::Unavailable(DATABASE_UNREACHABLE.into())
+            }
+            other => other,
         }
     }
 }
@@ -82,12 +132,16 @@ pub struct Problem {
 
 impl Problem {
     /// The problem as a complete HTTP response, for code outside poem-openapi handlers.
+    /// A 503 says when to come back (`Retry-After`).
     pub fn into_response(self) -> poem::Response {
         use poem_openapi::types::ToJSON;
-        poem::Response::builder()
+        let mut response = poem::Response::builder()
             .status(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-            .content_type("application/problem+json")
-            .body(self.to_json_string())
+            .content_type("application/problem+json");
+        if self.status == StatusCode::SERVICE_UNAVAILABLE.as_u16() {
+            response = response.header("Retry-After", UNAVAILABLE_RETRY_AFTER_SECONDS);
+        }
+        response.body(self.to_json_string())
     }
 
     pub fn new(status: StatusCode, slug: &str, detail: impl Into<String>) -> Self {
@@ -136,16 +190,16 @@ pub enum ApiError {
     /// Something failed on our side; the request id in `x-request-id` helps us find it.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
-    /// A dependency (the database) is not available right now.
+    /// A dependency (the database) is not available right now; retry after the given number of seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
-    Unavailable(Json<Problem>),
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
-        match err {
+        match err.outage_as_unavailable() {
             AppError::BadRequest(detail) => {
                 ApiError::BadRequest(Json(Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail)))
             }
@@ -170,9 +224,10 @@ impl From<AppError> for ApiError {
                 Json(Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", message)),
                 retry_after_seconds,
             ),
-            AppError::Unavailable(detail) => {
-                ApiError::Unavailable(Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)))
-            }
+            AppError::Unavailable(detail) => ApiError::Unavailable(
+                Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", detail)),
+                UNAVAILABLE_RETRY_AFTER_SECONDS,
+            ),
             AppError::Internal(source) => {
                 tracing::error!(error = ?source, "internal error");
                 ApiError::Internal(Json(Problem::new(

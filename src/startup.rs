@@ -78,6 +78,7 @@ impl Application {
             metrics: crate::telemetry::prometheus::Metrics::new(),
             sessions: Arc::default(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
+            downloads: api::open_data::DownloadSlots::new(settings.open_data.max_concurrent_downloads),
             settings: Arc::new(settings),
             mail_wake,
         };
@@ -132,6 +133,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/openapi.yaml", static_text(spec_yaml, "application/yaml"))
         .nest("/docs", docs)
         .nest("/", crate::web::routes(&state.settings))
+        .around(api::idempotency::guard)
         .around(move |ep, req| {
             // Photos are the only large uploads; everything else keeps the small JSON limit.
             let max = if req.uri().path().ends_with("/photos") { max_photo } else { max_body };

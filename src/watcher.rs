@@ -40,6 +40,7 @@ impl DeadlineWatcher {
         report.petitions_closed = self.close_ended_petitions(&calendar, now).await?;
         // Keep the public audit chain current even when nobody reads it.
         storage::audit::link_new_events(&self.db, now).await?;
+        storage::idempotency::sweep(&self.db, now).await?;
         if report != SweepReport::default() {
             tracing::info!(
                 overdue = report.marked_overdue,

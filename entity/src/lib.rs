@@ -14,6 +14,7 @@ pub mod categories;
 pub mod category_district_executors;
 pub mod districts;
 pub mod events;
+pub mod idempotency_keys;
 pub mod organisation_members;
 pub mod organisations;
 pub mod outbox_mails;

@@ -177,6 +177,9 @@ impl AccountsApi {
         &self,
         state: Data<&AppState>,
         req: &Request,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<RegisterRequest>,
     ) -> ApiResult<RegisterResponse> {
         state.limits.check(Limit::Register, state.client_ip(req))?;

@@ -579,6 +579,9 @@ impl AppealsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<AppealInput>,
     ) -> ApiResult<Created<AppealView>> {
         let (principal, account) = state.authenticate(&auth).await?;
@@ -643,6 +646,9 @@ impl AppealsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<RegisteredAppealInput>,
     ) -> ApiResult<Created<AppealView>> {
         let (principal, _) = state.authenticate(&auth).await?;
@@ -993,6 +999,9 @@ impl AppealsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<i32>,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Binary<Vec<u8>>,
     ) -> ApiResult<Created<PhotoView>> {
         let (principal, _) = state.authenticate(&auth).await?;

@@ -308,6 +308,9 @@ impl DirectoryApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<OrganisationInput>,
     ) -> ApiResult<Created<OrganisationView>> {
         let actor = state.administrator(&auth).await?;
@@ -403,6 +406,9 @@ impl DirectoryApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<DistrictInput>,
     ) -> ApiResult<Created<DistrictView>> {
         let actor = state.administrator(&auth).await?;
@@ -450,6 +456,9 @@ impl DirectoryApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<CategoryInput>,
     ) -> ApiResult<Created<CategoryView>> {
         let actor = state.administrator(&auth).await?;

@@ -1,4 +1,6 @@
 //! Liveness and readiness for orchestrators; outside the versioned API.
+use std::time::Duration;
+
 use poem::{IntoResponse, Response, handler, http::StatusCode, web::Data};
 use serde_json::json;
 
@@ -11,10 +13,16 @@ pub async fn healthz() -> Response {
     poem::web::Json(json!({ "status": "alive" })).into_response()
 }
 
-/// Ready: the database answers and every migration is applied.
+/// How long `/readyz` waits for the database: an orchestrator's probe must get an answer, not a hang.
+const READINESS_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Ready: the database answers within a second and every migration is applied.
 #[handler]
 pub async fn readyz(state: Data<&AppState>) -> Response {
-    match storage::readiness(&state.db).await {
+    let outcome = tokio::time::timeout(READINESS_TIMEOUT, storage::readiness(&state.db))
+        .await
+        .unwrap_or_else(|_| Err(format!("the database did not answer within {} ms", READINESS_TIMEOUT.as_millis())));
+    match outcome {
         Ok(()) => poem::web::Json(json!({ "status": "ready" })).into_response(),
         Err(reason) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", reason).into_response(),
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod health;
+pub mod idempotency;
 pub mod metrics;
 pub mod open311;
 pub mod open_data;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub signatures: storage::petitions::SignatureWriter,
     /// Batches the appeals filed through this instance's API (see `storage::appeals::AppealWriter`).
     pub appeals: storage::appeals::AppealWriter,
+    /// Open-data downloads streaming now (see `open_data::DownloadSlots`).
+    pub downloads: open_data::DownloadSlots,
 }
 
 #[derive(Tags)]

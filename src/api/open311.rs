@@ -172,16 +172,22 @@ impl Failure {
 
     fn render(&self, format: Format) -> Response {
         let errors = [ErrorOut { code: self.status.as_u16(), description: &self.description }];
-        format
+        let mut response = format
             .list(self.status, "errors", "error", &errors)
-            .unwrap_or_else(|_| Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body("internal error"))
+            .unwrap_or_else(|_| Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body("internal error"));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(poem::http::header::RETRY_AFTER, crate::error::UNAVAILABLE_RETRY_AFTER_SECONDS.into());
+        }
+        response
     }
 }
 
 /// Our errors in Open311 terms: every unacceptable value is a 400, as the specification's examples have it.
 impl From<AppError> for Failure {
     fn from(err: AppError) -> Failure {
-        match err {
+        match err.outage_as_unavailable() {
             AppError::BadRequest(message) => Failure::bad_request(message),
             AppError::Validation { field: Some(field), message } => Failure::bad_request(format!("{field}: {message}")),
             AppError::Validation { field: None, message } => Failure::bad_request(message),

@@ -2,14 +2,16 @@
 //! published schema of every column — enough for a watchdog to recompute every response-rate figure.
 //!
 //! Exports are streamed: rows are read [`CHUNK_ROWS`] at a time by id (keyset pagination) and written to
-//! the body as they arrive, so a million appeals never sit in memory at once.
-use std::io;
+//! the body as they arrive, and the next rows are read only when the client has taken the last ones, so a
+//! million appeals never sit in memory at once. At most `open_data.max_concurrent_downloads` stream at once.
+use std::{io, sync::Arc};
 
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use poem::{Body, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Binary, payload::Json};
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{ApiTags, AppState};
 use crate::{
@@ -447,8 +449,31 @@ enum Stage {
     Done,
 }
 
+/// How many downloads this instance streams at once. Each holds a slot until its body is sent or the client
+/// goes away; one more is refused (429) instead of queued, so memory stays bounded whatever the demand.
+#[derive(Clone)]
+pub struct DownloadSlots(Arc<Semaphore>);
+
+/// Seconds a refused download is told to wait: about what a large export takes.
+const DOWNLOAD_RETRY_AFTER_SECONDS: u64 = 30;
+
+impl DownloadSlots {
+    pub fn new(slots: usize) -> Self {
+        DownloadSlots(Arc::new(Semaphore::new(slots)))
+    }
+
+    fn take(&self) -> Result<OwnedSemaphorePermit, AppError> {
+        self.0.clone().try_acquire_owned().map_err(|_| AppError::TooManyRequests {
+            message: "the open-data downloads this server streams at once are all running; retry shortly".into(),
+            retry_after_seconds: DOWNLOAD_RETRY_AFTER_SECONDS,
+        })
+    }
+}
+
 /// Where a streaming export stands between two pieces of the body.
 struct Export {
+    /// Held for as long as the body streams.
+    _slot: OwnedSemaphorePermit,
     db: DatabaseConnection,
     dataset: Dataset,
     format: Format,
@@ -803,6 +828,7 @@ async fn export(
     to: Option<&str>,
 ) -> Result<(Body, String), AppError> {
     let period = period(from, to)?;
+    let slot = state.downloads.take()?;
     // Read up front, so a database that is down still answers with a problem document, not a cut body.
     let upto = dataset.last_id(&state.db).await?;
     let secret = if dataset == Dataset::Appeals {
@@ -811,6 +837,7 @@ async fn export(
         String::new()
     };
     let start = Export {
+        _slot: slot,
         db: state.db.clone(),
         dataset,
         format,

@@ -307,6 +307,9 @@ impl PetitionsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<StatuteInput>,
     ) -> ApiResult<Created<StatuteView>> {
         let admin = state.administrator(&auth).await?;
@@ -338,6 +341,9 @@ impl PetitionsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<PetitionInput>,
     ) -> ApiResult<Created<PetitionView>> {
         let (principal, account) = state.authenticate(&auth).await?;
@@ -530,6 +536,9 @@ impl PetitionsApi {
         state: Data<&AppState>,
         req: &Request,
         id: Path<i32>,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<SignInput>,
     ) -> ApiResult<Created<SignatureReceipt>> {
         state.limits.check(Limit::Sign, state.client_ip(req))?;
@@ -643,6 +652,9 @@ impl PetitionsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<i32>,
+        /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
+        _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<ToAppealInput>,
     ) -> ApiResult<Json<PetitionView>> {
         let (principal, account) = state.authenticate(&auth).await?;

@@ -76,6 +76,7 @@ pub async fn register(
     if let Some(token) = verification {
         store_token(&txn, account.id, TokenPurpose::VerifyEmail, &token, now).await?;
     }
+    super::idempotency::link_current(&txn, &format!("/api/v1/accounts/{}", account.id)).await?;
     events::append(
         &txn,
         now,

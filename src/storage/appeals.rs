@@ -9,8 +9,8 @@ use std::{
 use chrono::{DateTime, Utc};
 use entity::{accounts, appeal_cosigners, appeal_photos, appeals, organisation_members, organisations};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -89,6 +89,8 @@ pub struct Filing {
     deadline: Deadline,
     forward_due_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    /// The idempotency key of the request that files it, linked to the appeal in the creating transaction.
+    key_scope: Option<String>,
 }
 
 /// A stored filing: the row, its deadline with the steps it was computed by, and what the response shows
@@ -118,7 +120,8 @@ pub async fn prepare(
     let rule = rules::intake_rule(urgency);
     let deadline = deadlines::compute(&rule, new.received_at, ctx.calendar);
     let forward_due_at = deadlines::compute(&DeadlineRule::Forwarding, new.received_at, ctx.calendar).due_at;
-    Ok(Filing { new, executor_id, routing, rule, deadline, forward_due_at, now })
+    let key_scope = super::idempotency::current_scope();
+    Ok(Filing { new, executor_id, routing, rule, deadline, forward_due_at, now, key_scope })
 }
 
 /// Files an appeal on its own: routes it, computes its deadline, and stores it with its history entry,
@@ -130,7 +133,7 @@ pub async fn file(
     now: DateTime<Utc>,
 ) -> Result<(appeals::Model, Deadline), AppError> {
     let filing = prepare(db, ctx, new, now).await?;
-    let filed = write_filings(db, ctx.public_url, std::slice::from_ref(&filing))
+    let filed = write_filings(db, ctx.public_url, std::slice::from_ref(&filing), None)
         .await?
         .pop()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a filing was written without a result")))?;
@@ -183,8 +186,14 @@ const INSERT_CHUNK: usize = 200;
 
 /// Writes `filings` in one transaction: the appeals (one multi-row INSERT … RETURNING on PostgreSQL),
 /// their co-signers, `received` events and mails (multi-row INSERTs), and the tally change summed per
-/// tally row. All or nothing; the results are in the order of `filings`.
-async fn write_filings(db: &DatabaseConnection, public_url: &str, filings: &[Filing]) -> Result<Vec<Filed>, AppError> {
+/// tally row. All or nothing; the results are in the order of `filings`. The appeals are linked to their
+/// requests' idempotency keys, and to `batch_key` (the ids, comma-separated) when given.
+async fn write_filings(
+    db: &DatabaseConnection,
+    public_url: &str,
+    filings: &[Filing],
+    batch_key: Option<&str>,
+) -> Result<Vec<Filed>, AppError> {
     if filings.is_empty() {
         return Ok(Vec::new());
     }
@@ -216,6 +225,7 @@ async fn write_filings(db: &DatabaseConnection, public_url: &str, filings: &[Fil
     if !matches {
         return Err(AppError::Internal(anyhow::anyhow!("the inserted appeals came back in another order")));
     }
+    link_keys(&txn, &rows, filings, batch_key).await?;
     let mut cosigners = Vec::new();
     let mut history = Vec::with_capacity(filings.len());
     let mut mails = Vec::with_capacity(filings.len() * 2);
@@ -282,6 +292,52 @@ async fn write_filings(db: &DatabaseConnection, public_url: &str, filings: &[Fil
             row,
         })
         .collect())
+}
+
+/// Links each appeal to its request's idempotency key, and the whole batch to `batch_key`.
+async fn link_keys(
+    txn: &DatabaseTransaction,
+    rows: &[appeals::Model],
+    filings: &[Filing],
+    batch_key: Option<&str>,
+) -> Result<(), AppError> {
+    for (row, f) in rows.iter().zip(filings) {
+        if let Some(scope) = &f.key_scope {
+            super::idempotency::link(txn, scope, &format!("/api/v1/appeals/{}", row.id)).await?;
+        }
+    }
+    if let Some(key) = batch_key {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+        let now = filings.iter().map(|f| f.now).max().unwrap_or_else(Utc::now);
+        super::idempotency::record_batch(txn, key, &ids.join(","), now).await?;
+    }
+    Ok(())
+}
+
+/// The appeals a batch stored although its COMMIT answered with an error, as the batch would have
+/// answered; `None` when the batch did not land.
+async fn landed(db: &DatabaseConnection, batch_key: &str, filings: &[Filing]) -> Option<Vec<Filed>> {
+    let ids = super::idempotency::created_by(db, batch_key).await.ok()??;
+    let ids: Vec<i32> = ids.split(',').filter_map(|id| id.parse().ok()).collect();
+    let rows = appeals::Entity::find()
+        .filter(appeals::Column::Id.is_in(ids))
+        .order_by_asc(appeals::Column::Id)
+        .all(db)
+        .await
+        .ok()?;
+    if rows.len() != filings.len() {
+        return None;
+    }
+    let mut filed = Vec::with_capacity(rows.len());
+    for (row, f) in rows.into_iter().zip(filings) {
+        filed.push(Filed {
+            executor_name: organisation_name(db, row.executor_id).await.ok()?,
+            cosigners: f.new.cosigners.iter().map(|(n, a)| (n.trim().to_owned(), a.trim().to_owned())).collect(),
+            deadline: f.deadline.clone(),
+            row,
+        });
+    }
+    Some(filed)
 }
 
 // ---------------------------------------------------------------------------
@@ -355,7 +411,7 @@ async fn run_filing_writer(
 /// (e.g. one appeal's author was deleted meanwhile), nothing of it was stored: each filing is then
 /// written on its own, so the others are stored once and only the faulty one gets an error.
 pub async fn file_batch(db: &DatabaseConnection, public_url: &str, filings: &[Filing]) -> Vec<Result<Filed, AppError>> {
-    let error = match write_filings(db, public_url, filings).await {
+    let error = match write_once(db, public_url, filings).await {
         Ok(filed) => return filed.into_iter().map(Ok).collect(),
         Err(error) if filings.len() == 1 => return vec![Err(error)],
         Err(error) => error,
@@ -363,12 +419,29 @@ pub async fn file_batch(db: &DatabaseConnection, public_url: &str, filings: &[Fi
     tracing::warn!(%error, size = filings.len(), "appeal batch failed; writing its appeals one by one");
     let mut outcomes = Vec::with_capacity(filings.len());
     for filing in filings {
-        let outcome = write_filings(db, public_url, std::slice::from_ref(filing))
+        let outcome = write_once(db, public_url, std::slice::from_ref(filing))
             .await
             .and_then(|mut one| one.pop().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no result"))));
         outcomes.push(outcome);
     }
     outcomes
+}
+
+/// [`write_filings`] under a key of the batch's own, recorded in its transaction: when the COMMIT answers
+/// with an error but landed (the connection lost at that moment), the appeals are answered as stored and
+/// never written a second time by the one-by-one retry.
+async fn write_once(db: &DatabaseConnection, public_url: &str, filings: &[Filing]) -> Result<Vec<Filed>, AppError> {
+    let batch_key = format!("appeal-batch:{}", uuid::Uuid::new_v4().simple());
+    match write_filings(db, public_url, filings, Some(&batch_key)).await {
+        Ok(filed) => Ok(filed),
+        Err(error) => match landed(db, &batch_key, filings).await {
+            Some(filed) => {
+                tracing::warn!(%error, size = filings.len(), "an appeal batch landed although its COMMIT failed");
+                Ok(filed)
+            }
+            None => Err(error),
+        },
+    }
 }
 
 /// The executor, the urgency class and the recorded routing decision for a new appeal.

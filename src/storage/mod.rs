@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod events;
+pub mod idempotency;
 pub mod metrics;
 pub mod notify;
 pub mod open311;

@@ -194,6 +194,7 @@ pub async fn submit(
     }
     .insert(&txn)
     .await?;
+    super::idempotency::link_current(&txn, &format!("/api/v1/petitions/{}", row.id)).await?;
     events::append(
         &txn,
         now,

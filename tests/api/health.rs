@@ -91,3 +91,47 @@ async fn metrics_count_requests_by_route_and_show_open_and_overdue_appeals() {
     assert!(text.contains(r#"route="unmatched""#));
     assert!(!text.contains("wp-login"));
 }
+
+/// Makes the app's database unreachable, as an outage would: on PostgreSQL the database stops accepting
+/// connections and the open ones are cut; on SQLite (a file inside the process) the app's pool is closed.
+async fn cut_database(app: &crate::helpers::TestApp) {
+    use sea_orm::ConnectionTrait;
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(base) if base.starts_with("postgres") => {
+            let name = url::Url::parse(&app.settings.database_url).unwrap().path().trim_start_matches('/').to_owned();
+            let admin = sea_orm::Database::connect(&base).await.unwrap();
+            admin.execute_unprepared(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false")).await.unwrap();
+            admin
+                .execute_unprepared(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                ))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+        }
+        _ => app.db.close_by_ref().await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn a_database_outage_answers_503_with_retry_after_and_readiness_says_so_within_a_second() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+
+    cut_database(&app).await;
+
+    let asked = std::time::Instant::now();
+    let ready = app.get("/readyz", None).await;
+    assert!(asked.elapsed() < std::time::Duration::from_millis(1500), "readyz took {:?}", asked.elapsed());
+    ready.assert_problem(503);
+    assert!(ready.headers.contains_key("retry-after"));
+
+    let organisations = app.get("/api/v1/directory/organisations", None).await;
+    organisations.assert_problem(503);
+    assert_eq!(organisations.body["type"], "/problems/unavailable");
+    assert_eq!(organisations.headers["retry-after"], "5");
+
+    let services = app.client.get(app.url("/open311/v2/services.json")).send().await.unwrap();
+    assert_eq!(services.status(), 503);
+    assert_eq!(services.headers()["retry-after"], "5");
+}

@@ -12,6 +12,7 @@ mod directory;
 mod errors;
 mod generate;
 mod health;
+mod idempotency;
 mod mail_outbox;
 mod metrics;
 mod open311;

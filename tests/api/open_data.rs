@@ -528,3 +528,69 @@ async fn instances_sharing_a_database_agree_on_one_generated_pseudonym_key_and_a
     assert!(short.validate().unwrap_err().to_string().contains("open_data.pseudonym_secret"));
     assert!(!format!("{:?}", app.settings.open_data).contains(&first));
 }
+
+/// `count` appeal events written straight to the database in one statement: a long transitions export.
+async fn many_transitions(app: &TestApp, count: u32) {
+    use sea_orm::ConnectionTrait;
+    let sql = if app.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        format!(
+            "INSERT INTO events (occurred_at, subject_type, subject_id, action, to_state, details) \
+             SELECT now(), 'appeal', i::text, 'received', 'received', '{{}}' FROM generate_series(1, {count}) AS i"
+        )
+    } else {
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
+             INSERT INTO events (occurred_at, subject_type, subject_id, action, to_state, details) \
+             SELECT '2026-01-05T10:00:00+00:00', 'appeal', CAST(i AS TEXT), 'received', 'received', '{{}}' FROM n"
+        )
+    };
+    app.db.execute_unprepared(&sql).await.unwrap();
+}
+
+/// Starts a download on a connection with a tiny receive window and reads only the status line: the server
+/// has begun streaming and cannot finish while this client does not read.
+async fn stalled_download(app: &TestApp, path: &str) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(address).await.unwrap();
+    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: hromada\r\n\r\n").as_bytes()).await.unwrap();
+    let mut status_line = [0u8; 12];
+    stream.read_exact(&mut status_line).await.unwrap();
+    assert_eq!(&status_line, b"HTTP/1.1 200");
+    stream
+}
+
+#[tokio::test]
+async fn downloads_beyond_the_configured_number_at_once_are_asked_to_come_back_later() {
+    let app = crate::helpers::TestAppBuilder::new()
+        .await
+        .configure(|s| {
+            s.open_data.max_concurrent_downloads = 1;
+            s.watcher.enabled = false;
+        })
+        .spawn()
+        .await;
+    many_transitions(&app, 30_000).await;
+    let path = "/api/v1/open-data/transitions.csv";
+
+    let slow_reader = stalled_download(&app, path).await;
+    let refused = app.get(path, None).await;
+    assert!(refused.assert_problem(429).contains("downloads"));
+    assert_eq!(refused.headers["retry-after"], "30");
+    // The schema and other reads are not downloads.
+    assert_eq!(app.get("/api/v1/open-data/schema", None).await.status, 200);
+
+    // The slot comes back once the server notices the reader is gone.
+    drop(slow_reader);
+    let mut answer = app.get(path, None).await;
+    for _ in 0..100 {
+        if answer.status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        answer = app.get(path, None).await;
+    }
+    assert_eq!(answer.status, 200, "the download slot was released: {}", answer.body);
+}
