@@ -758,7 +758,10 @@ impl AppealsApi {
                     from_status: e.from_state,
                     to_status: e.to_state,
                     actor_account_id: if private { e.actor_account_id } else { None },
-                    details: serde_json::from_str(&e.details).unwrap_or_default(),
+                    details: {
+                        let details = serde_json::from_str(&e.details).unwrap_or_default();
+                        if private { details } else { crate::domain::appeals::public_details(details) }
+                    },
                 })
                 .collect(),
         ))

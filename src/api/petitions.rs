@@ -13,7 +13,7 @@ use crate::{
     domain::{
         accounts::{Email, FullName, Language},
         appeals::{AppealKind, Channel},
-        authorization::{Action, Principal, authorize},
+        authorization::{Action, Principal, authorize, may_read_petition},
         petitions::{Actor, Command, Decision, RefusalCode, SigningMode, Status, Statute},
     },
     error::{ApiResult, AppError},
@@ -218,12 +218,16 @@ pub struct PetitionHistoryEntry {
 
 pub struct PetitionsApi;
 
-/// The petition if `viewer` may see it: petitions in moderation only to their author and moderators.
+/// The petition if `viewer` may see it: one never published (in moderation, refused) only to its author
+/// and the moderators; to everyone else it does not exist.
 async fn visible(state: &AppState, id: i32, viewer: Option<&Principal>) -> Result<entity::petitions::Model, AppError> {
     let row = storage::petitions::get(&state.db, id).await?;
-    let may = row.status != Status::Moderation.code()
-        || viewer.is_some_and(|p| p.account_id == row.author_account_id || authorize(p, Action::Moderate).is_ok());
-    if may { Ok(row) } else { Err(AppError::not_found(format!("there is no petition {id}"))) }
+    let published = Status::parse(&row.status).is_some_and(Status::was_published);
+    if may_read_petition(viewer, published, row.author_account_id) {
+        Ok(row)
+    } else {
+        Err(AppError::not_found(format!("there is no petition {id}")))
+    }
 }
 
 impl PetitionsApi {
@@ -239,8 +243,13 @@ impl PetitionsApi {
         let actor = Actor {
             account_id: Some(principal.account_id),
             is_author: principal.account_id == row.author_account_id,
-            moderator: authorize(&principal, Action::Moderate).is_ok(),
-            council_officer: storage::directory::is_member(&state.db, row.council_id, principal.account_id).await?,
+            moderator: authorize(&principal, Action::ModerateItem { author_account_id: Some(row.author_account_id) })
+                .is_ok(),
+            council_officer: authorize(
+                &principal,
+                Action::HandleItem { organisation_id: row.council_id, author_account_id: Some(row.author_account_id) },
+            )
+            .is_ok(),
             system: false,
         };
         let calendar = state.calendar().await?;
@@ -364,15 +373,18 @@ impl PetitionsApi {
             return Err(AppError::validation("per_page", "page starts at 1; per_page is 1 to 100").into());
         }
         let statuses = match status.0.as_deref() {
-            None => Status::ALL.iter().copied().filter(|s| *s != Status::Moderation).collect(),
+            None => Status::ALL.iter().copied().filter(|s| s.was_published()).collect(),
             Some(code) => {
                 let status = parse_code("status", code, Status::parse, Status::listing)?;
-                if status == Status::Moderation {
+                if !status.was_published() {
                     let viewer = state.optional_principal(req).await?;
                     match viewer {
                         Some(p) => authorize(&p, Action::Moderate)?,
                         None => {
-                            return Err(AppError::Unauthorized("the moderation queue is for moderators".into()).into());
+                            return Err(AppError::Unauthorized(
+                                "petitions in moderation or refused are listed for moderators only".into(),
+                            )
+                            .into());
                         }
                     }
                 }

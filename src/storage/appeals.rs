@@ -23,7 +23,7 @@ use crate::{
             self as rules, Actor, Appeal, AppealKind, Channel, Command, HOW_TO_CHALLENGE, RefusalCode, Resolution,
             Status, Transition,
         },
-        authorization::Principal,
+        authorization::{Action, Principal, authorize},
         calendar::{Calendar, kyiv_date},
         deadlines::{self, Deadline, DeadlineRule},
         directory::{DistrictId, GeoPoint, Location},
@@ -475,7 +475,13 @@ pub fn actor_for(principal: &Principal, row: &appeals::Model) -> Actor {
     Actor {
         account_id: Some(principal.account_id),
         is_author: row.author_account_id == Some(principal.account_id),
-        executor_role: principal.memberships.iter().find(|m| m.organisation_id == row.executor_id).map(|m| m.role),
+        // An officer who wrote the appeal acts on it only as its author (nobody answers their own item).
+        executor_role: authorize(
+            principal,
+            Action::HandleItem { organisation_id: row.executor_id, author_account_id: row.author_account_id },
+        )
+        .ok()
+        .and_then(|()| principal.membership(row.executor_id)),
         administrator: principal.role == Role::Administrator,
         system: false,
     }

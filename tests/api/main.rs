@@ -18,4 +18,5 @@ mod open311;
 mod open_data;
 mod operations;
 mod petitions;
+mod privacy;
 mod web;
