@@ -136,7 +136,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
             let max = if req.uri().path().ends_with("/photos") { max_photo } else { max_body };
             limit_body(ep, req, max)
         })
-        .catch_all_error(|err| async move { problem_from_poem_error(err) })
+        .catch_all_error(|err| async move { crate::telemetry::prometheus::render_error(err, problem_from_poem_error) })
         .around(move |ep, req| observe(ep, req, metrics.clone()))
         .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Use))
@@ -151,9 +151,10 @@ async fn observe<E: Endpoint>(
 ) -> poem::Result<poem::Response> {
     use poem::IntoResponse;
     let started = std::time::Instant::now();
-    let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
+    let method = req.method().to_string();
     let response = ep.call(req).await.map(IntoResponse::into_response)?;
-    metrics.observe(&method, &path, response.status().as_u16(), started.elapsed().as_secs_f64());
+    let route = crate::telemetry::prometheus::matched_route(&response);
+    metrics.observe(&method, route, response.status().as_u16(), started.elapsed().as_secs_f64());
     Ok(response)
 }
 
