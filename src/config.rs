@@ -153,6 +153,8 @@ pub struct RateLimitSettings {
     pub password_reset_per_hour: u32,
     /// Petition signatures per client address.
     pub sign_per_minute: u32,
+    /// Appeals and issue reports filed per author account (each mails the executor's staff).
+    pub appeals_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -195,6 +197,7 @@ impl Default for Settings {
                 login_per_minute: 10,
                 password_reset_per_hour: 5,
                 sign_per_minute: 30,
+                appeals_per_hour: 20,
             },
             outbox: OutboxSettings {
                 poll_interval_ms: 2000,
@@ -287,6 +290,7 @@ impl Settings {
             ("rate_limits.login_per_minute", self.rate_limits.login_per_minute.into()),
             ("rate_limits.password_reset_per_hour", self.rate_limits.password_reset_per_hour.into()),
             ("rate_limits.sign_per_minute", self.rate_limits.sign_per_minute.into()),
+            ("rate_limits.appeals_per_hour", self.rate_limits.appeals_per_hour.into()),
             ("outbox.poll_interval_ms", self.outbox.poll_interval_ms),
             ("outbox.max_attempts", self.outbox.max_attempts.into()),
             ("outbox.lease_seconds", self.outbox.lease_seconds),

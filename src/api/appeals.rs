@@ -519,7 +519,8 @@ impl AppealsApi {
     ///
     /// For verified citizens. The item is routed by its category (and place) or to the addressed
     /// organisation, gets its legal deadline, and the author and the executor are told by mail.
-    /// An appeal without the content art. 5 requires is refused with the reason (422).
+    /// An appeal without the content art. 5 requires is refused with the reason (422). Each account
+    /// files at most `rate_limits.appeals_per_hour` (429 with `Retry-After` beyond it).
     #[oai(path = "/appeals", method = "post")]
     async fn file(
         &self,
@@ -547,6 +548,7 @@ impl AppealsApi {
             electronic: true,
         })
         .map_err(|r| AppError::validation(r.field, r.reason))?;
+        state.limits.check_filing(principal.account_id)?;
         let new = NewAppeal {
             kind,
             channel: Channel::Web,
@@ -968,7 +970,16 @@ impl AppealsApi {
         let bytes = tokio::fs::read(state.settings.photos.dir.join(&photo.file_name))
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("reading photo {}: {e}", photo.id)))?;
-        Ok(Response::new(Binary(bytes)).header("content-type", photo.content_type))
+        // Only the image types accepted on upload are served as such; browsers must not guess another
+        // type from the bytes (a crafted "image" run as HTML or script), nor run anything in it.
+        let content_type = match photo.content_type.as_str() {
+            known @ ("image/jpeg" | "image/png" | "image/webp") => known.to_owned(),
+            _ => "application/octet-stream".to_owned(),
+        };
+        Ok(Response::new(Binary(bytes))
+            .header("content-type", content_type)
+            .header("x-content-type-options", "nosniff")
+            .header("content-security-policy", "default-src 'none'; sandbox"))
     }
 
     /// Open reports nearby

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use entity::{accounts, appeal_cosigners, appeal_photos, appeals, organisation_members, organisations};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -1108,11 +1108,8 @@ pub async fn add_photo(
     let NewPhoto { bytes, content_type, extension } = photo;
     let (dir, max_per_appeal) = (&limits.dir, limits.max_per_appeal);
     use sha2::{Digest, Sha256};
-    let existing =
-        appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(db).await?;
-    if existing >= u64::from(max_per_appeal) {
-        return Err(AppError::Conflict(format!("a report may carry at most {max_per_appeal} photos")));
-    }
+    // A cheap early answer; the limit itself is enforced in the transaction below.
+    photo_count_within(db, appeal_id, max_per_appeal).await?;
     let file_name = format!("{}.{extension}", uuid::Uuid::new_v4());
     tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(anyhow::anyhow!("photo folder: {e}")))?;
     let temp = dir.join(format!(".{file_name}.part"));
@@ -1121,6 +1118,21 @@ pub async fn add_photo(
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("moving a photo into place: {e}")))?;
     let txn = super::begin_write(db).await?;
+    // Parallel uploads to one report queue here (the appeal's row locked on PostgreSQL; SQLite's write
+    // transaction is exclusive), so each counts the photos the others committed.
+    if !super::is_sqlite(&txn) {
+        txn.execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            "SELECT id FROM appeals WHERE id = $1 FOR UPDATE",
+            [appeal_id.into()],
+        ))
+        .await?;
+    }
+    if let Err(full) = photo_count_within(&txn, appeal_id, max_per_appeal).await {
+        drop(txn);
+        let _ = tokio::fs::remove_file(dir.join(&file_name)).await;
+        return Err(full);
+    }
     let row = appeal_photos::ActiveModel {
         appeal_id: Set(appeal_id),
         file_name: Set(file_name),
@@ -1148,6 +1160,15 @@ pub async fn add_photo(
     .await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Refuses one more photo on a report that already carries `max` photos.
+async fn photo_count_within(db: &impl ConnectionTrait, appeal_id: i32, max: u32) -> Result<(), AppError> {
+    let existing = appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(db).await?;
+    if existing >= u64::from(max) {
+        return Err(AppError::Conflict(format!("a report may carry at most {max} photos")));
+    }
+    Ok(())
 }
 
 pub async fn photo(db: &DatabaseConnection, appeal_id: i32, photo_id: i32) -> Result<appeal_photos::Model, AppError> {

@@ -202,6 +202,7 @@ pub fn test_settings(database_url: String) -> Settings {
     settings.rate_limits.login_per_minute = 10_000;
     settings.rate_limits.password_reset_per_hour = 10_000;
     settings.rate_limits.sign_per_minute = 10_000;
+    settings.rate_limits.appeals_per_hour = 10_000;
     settings.outbox.poll_interval_ms = 100;
     settings.outbox.retry_base_ms = 200;
     settings.outbox.retry_max_seconds = 1;

@@ -17,6 +17,7 @@ mod metrics;
 mod open311;
 mod open_data;
 mod operations;
+mod hostile;
 mod petitions;
 mod privacy;
 mod web;
