@@ -17,6 +17,7 @@ mod m0009_month_tallies;
 mod m0010_petition_metric_indexes;
 mod m0011_petition_tallies;
 mod m0012_open_appeals_index;
+mod m0013_audit_actor_commitments;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_petition_metric_indexes::Migration),
             Box::new(m0011_petition_tallies::Migration),
             Box::new(m0012_open_appeals_index::Migration),
+            Box::new(m0013_audit_actor_commitments::Migration),
         ]
     }
 }

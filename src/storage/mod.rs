@@ -45,7 +45,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// Applies every pending migration, then fills what a migration created empty from the rows already
-/// stored: the petition tallies of a database that had petitions before they existed.
+/// stored: the petition tallies of a database that had petitions before they existed, and the audit
+/// chain of a database chained before the actor commitments is re-chained.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::error::AppError> {
     let pending = Migrator::get_pending_migrations(db).await?;
     let fills_petition_tallies = pending.iter().any(|m| m.name() == migration::PETITION_TALLIES);
@@ -56,6 +57,14 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::error::AppErr
             petitions = counted.petitions,
             appeals = counted.appeals,
             "metric tallies filled after migration"
+        );
+    }
+    if let Some(rechained) = audit::rechain_legacy(db, chrono::Utc::now()).await? {
+        tracing::warn!(
+            links = rechained.links,
+            superseded_head = %rechained.superseded_hash,
+            new_head = %rechained.new_hash,
+            "audit chain re-chained: its links no longer name accounts (see GET /api/v1/audit/rechains)"
         );
     }
     Ok(())
