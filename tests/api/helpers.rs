@@ -365,7 +365,7 @@ impl TestApp {
                 json!({"full_name": full_name, "email": email, "password": password, "language": "en"}),
             )
             .await;
-        assert_eq!(registered.status, 201, "{}", registered.body);
+        assert_eq!(registered.status, 202, "{}", registered.body);
         let token = self.smtp().nth_mail_to(email, 1).await.token();
         let verified = self.post("/api/v1/accounts/verify-email", None, json!({ "token": token })).await;
         assert_eq!(verified.status, 200, "{}", verified.body);
