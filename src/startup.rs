@@ -65,6 +65,7 @@ impl Application {
             public_url: settings.public_url.clone(),
             martial_law: settings.calendar.martial_law,
             mail_wake: mail_wake.clone(),
+            confirmation_ttl: chrono::Duration::hours(settings.signature_confirmation_ttl_hours.into()),
         });
         let appeals = storage::appeals::AppealWriter::start(storage::appeals::AppealWriterContext {
             db: db.clone(),

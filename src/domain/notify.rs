@@ -57,7 +57,7 @@ pub enum Notification {
 pub struct PetitionMail {
     pub petition_id: i32,
     /// `published`, `refused`, `threshold_reached`, `consideration_started`, `answered`, `closed`,
-    /// or `confirm_signature`.
+    /// `confirm_signature`, or `already_signed` (to an address whose mailbox signed the petition already).
     pub action: String,
     pub title: String,
     pub to_signer: bool,
@@ -68,6 +68,8 @@ pub struct PetitionMail {
     pub answer: Option<String>,
     pub due_date: Option<String>,
     pub code: Option<String>,
+    /// How long the confirmation link works.
+    pub valid_hours: Option<i64>,
     pub link: String,
 }
 

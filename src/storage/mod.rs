@@ -45,11 +45,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// Applies every pending migration, then fills what a migration created empty from the rows already
-/// stored: the petition tallies of a database that had petitions before they existed, and the audit
-/// chain of a database chained before the actor commitments is re-chained.
+/// stored: the petition tallies of a database that had petitions before they existed, and the mailboxes
+/// of the signatures stored before they were compared; and the audit chain of a database chained before
+/// the actor commitments is re-chained.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::error::AppError> {
     let pending = Migrator::get_pending_migrations(db).await?;
     let fills_petition_tallies = pending.iter().any(|m| m.name() == migration::PETITION_TALLIES);
+    let normalises_mailboxes = pending.iter().any(|m| m.name() == migration::SIGNATURE_MAILBOXES);
     Migrator::up(db, None).await?;
     if fills_petition_tallies {
         let counted = metrics::rebuild(db).await?;
@@ -58,6 +60,10 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::error::AppErr
             appeals = counted.appeals,
             "metric tallies filled after migration"
         );
+    }
+    if normalises_mailboxes {
+        let changed = petitions::normalise_mailboxes(db).await?;
+        tracing::info!(changed, "signature mailboxes normalised after migration");
     }
     if let Some(rechained) = audit::rechain_legacy(db, chrono::Utc::now()).await? {
         tracing::warn!(

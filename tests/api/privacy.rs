@@ -96,3 +96,63 @@ async fn an_officer_does_not_handle_their_own_report_and_its_public_history_name
     let staff = app.get(&format!("/api/v1/appeals/{id}/history"), Some(&city.roads_officer)).await.body;
     assert!(staff[1]["details"]["assignee_account_id"].is_i64(), "{staff}");
 }
+
+#[tokio::test]
+async fn one_mailbox_one_signature_and_nobody_squats_or_learns_anothers() {
+    let app = crate::helpers::TestAppBuilder::new()
+        .await
+        .with_smtp()
+        .configure(|s| s.signature_confirmation_ttl_hours = 1)
+        .spawn()
+        .await;
+    let council = council(&app, 100, "account_or_email").await;
+    let id = submitted(&app, &council).await;
+    step(&app, &council.moderator, &format!("/api/v1/petitions/{id}/publish"), json!({})).await;
+    let path = format!("/api/v1/petitions/{id}/signatures");
+    let count = || async { app.get(&format!("/api/v1/petitions/{id}"), None).await.body["signature_count"].clone() };
+
+    let olena = app.verified_citizen("Olena Petrenko", "olena.petrenko@gmail.com").await;
+    // A squatter signs with Olena's address and another name, and never confirms.
+    let squat = json!({"full_name": "Fake Person", "email": "olena.petrenko@gmail.com"});
+    let squatted = app.post(&path, None, squat).await;
+    assert_eq!(squatted.status, 201, "{}", squatted.body);
+    // Olena signs with her verified account: the unconfirmed signature blocks nothing.
+    let signed = app.post(&path, Some(&olena), json!({"notify": false})).await;
+    assert_eq!(signed.status, 201, "{}", signed.body);
+    assert_eq!(count().await, 1);
+    // The squatter's link, which went to Olena (naming the name it would show), cannot count her twice.
+    let link = crate::city::mail_about(&app, "olena.petrenko@gmail.com", &format!("петицією № {id}")).await;
+    assert!(link.body().contains("Fake Person"), "the mail says which name would be shown: {}", link.body());
+    let token = link.token();
+    app.post("/api/v1/petitions/signatures/confirm", None, json!({ "token": token })).await.assert_problem(409);
+    assert_eq!(count().await, 1);
+    let signers = app.get(&format!("/api/v1/petitions/{id}/signers"), None).await.body;
+    assert_eq!(signers["items"][0]["full_name"], "Olena Petrenko", "{signers}");
+    assert_eq!(signers["total"], 1);
+
+    // Her mailbox under a tag, in capitals, with Gmail's dots or domain: the same answer as a new
+    // address (no oracle); the mail to the address as typed says it signed already; nothing is counted.
+    let fresh = app.post(&path, None, json!({"full_name": "Petro Novyi", "email": "petro@example.net"})).await;
+    for email in ["Olena.Petrenko+again@gmail.com", "o.lena.petrenko@googlemail.com", "OLENAPETRENKO@gmail.com"] {
+        let again = app.post(&path, None, json!({"full_name": "Olena Petrenko", "email": email})).await;
+        assert_eq!((again.status, &again.body), (fresh.status, &fresh.body), "{email}");
+        let told = crate::city::mail_about(&app, &email.to_lowercase(), "вже підписала").await;
+        assert!(told.body().contains("Нічого не змінено"), "{}", told.body());
+    }
+    assert_eq!(count().await, 1);
+
+    // An unconfirmed signature expires: its link no longer counts once the configured hour has passed.
+    let late = crate::city::mail_about(&app, "petro@example.net", &format!("петицією № {id}")).await;
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE signatures SET created_at = '{}' WHERE email = 'petro@example.net'",
+            (chrono::Utc::now() - chrono::Duration::minutes(61)).format("%Y-%m-%d %H:%M:%S%.6f+00:00")
+        ))
+        .await
+        .unwrap();
+    let token = late.token();
+    let expired = app.post("/api/v1/petitions/signatures/confirm", None, json!({ "token": token })).await;
+    assert!(expired.assert_problem(409).contains("expired"), "{}", expired.body);
+    assert_eq!(count().await, 1);
+}
