@@ -108,7 +108,11 @@ pub mod prometheus {
     /// Parameters are shown as `:id` whatever the router calls them (poem-openapi numbers them).
     pub fn route_label(route: Option<&str>) -> String {
         let Some(route) = route else { return "unmatched".to_owned() };
-        route.split('/').map(|segment| if segment.starts_with(':') { ":id" } else { segment }).collect::<Vec<_>>().join("/")
+        route
+            .split('/')
+            .map(|segment| if segment.starts_with(':') { ":id" } else { segment })
+            .collect::<Vec<_>>()
+            .join("/")
     }
 
     /// The route template the router matched, from a response (or an error turned into one).

@@ -30,7 +30,10 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table(AuditChain::Table).add_column(string_len_null(AuditChain::ActorSalt, 64)).to_owned(),
+                Table::alter()
+                    .table(AuditChain::Table)
+                    .add_column(string_len_null(AuditChain::ActorSalt, 64))
+                    .to_owned(),
             )
             .await?;
         manager

@@ -20,7 +20,10 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table(Signatures::Table).add_column(string_len_null(Signatures::Mailbox, 254)).to_owned(),
+                Table::alter()
+                    .table(Signatures::Table)
+                    .add_column(string_len_null(Signatures::Mailbox, 254))
+                    .to_owned(),
             )
             .await?;
         let db = manager.get_connection();

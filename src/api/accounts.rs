@@ -196,7 +196,8 @@ impl AccountsApi {
         let verification = state.verification_token(language, full_name.as_str(), &email, now)?;
         let password_hash = blocking(move || password.hash()).await??;
         let address = email.as_str().to_owned();
-        let reset_request_endpoint = format!("{}/api/v1/password-reset", state.settings.public_url.trim_end_matches('/'));
+        let reset_request_endpoint =
+            format!("{}/api/v1/password-reset", state.settings.public_url.trim_end_matches('/'));
         let already_registered = |existing: &entity::accounts::Model| {
             let notification = Notification::AlreadyRegistered { reset_request_endpoint };
             let language = Language::parse(&existing.language).unwrap_or_default();

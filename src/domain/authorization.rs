@@ -75,8 +75,7 @@ pub enum Action {
 /// refused is for its author and the moderators (the public learns only that it was refused and the
 /// ground, from the open data).
 pub fn may_read_petition(viewer: Option<&Principal>, published: bool, author_account_id: i32) -> bool {
-    published
-        || viewer.is_some_and(|p| authorize(p, Action::ReadUnpublishedPetition { author_account_id }).is_ok())
+    published || viewer.is_some_and(|p| authorize(p, Action::ReadUnpublishedPetition { author_account_id }).is_ok())
 }
 
 /// Decides whether `principal` may perform `action`. Denials carry a message a person can act on.

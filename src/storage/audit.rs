@@ -9,7 +9,9 @@ use sea_orm::{
 };
 
 use crate::{
-    domain::audit::{Break, ChainRecord, GENESIS, Link, Unlinked, actor_commitment, link_hash, sha256_hex, verify_links},
+    domain::audit::{
+        Break, ChainRecord, GENESIS, Link, Unlinked, actor_commitment, link_hash, sha256_hex, verify_links,
+    },
     error::AppError,
 };
 
@@ -230,7 +232,11 @@ pub async fn rechain_legacy(
         let mut fresh = Vec::with_capacity(rows.len());
         for (link, event) in rows {
             let event = event.ok_or_else(|| {
-                AppError::Internal(anyhow::anyhow!("cannot re-chain: event {} of link {} is gone", link.event_id, link.seq))
+                AppError::Internal(anyhow::anyhow!(
+                    "cannot re-chain: event {} of link {} is gone",
+                    link.event_id,
+                    link.seq
+                ))
             })?;
             let salt = new_salt(event.actor_account_id);
             let hash = link_hash(&prev, &record(&event, salt.as_deref()));

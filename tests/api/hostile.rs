@@ -45,14 +45,8 @@ async fn an_account_filing_appeals_in_a_row_is_slowed_down_with_retry_after() {
     for _ in 0..3 {
         assert_eq!(app.post("/api/v1/appeals", Some(&city.citizen), report.clone()).await.status, 201);
     }
-    let response = app
-        .client
-        .post(app.url("/api/v1/appeals"))
-        .bearer_auth(&city.citizen)
-        .json(&report)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.client.post(app.url("/api/v1/appeals")).bearer_auth(&city.citizen).json(&report).send().await.unwrap();
     assert_eq!(response.status(), 429);
     let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=3600).contains(&retry_after), "{retry_after}");
