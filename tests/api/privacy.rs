@@ -156,3 +156,51 @@ async fn one_mailbox_one_signature_and_nobody_squats_or_learns_anothers() {
     assert!(expired.assert_problem(409).contains("expired"), "{}", expired.body);
     assert_eq!(count().await, 1);
 }
+
+#[tokio::test]
+async fn signatures_stored_before_the_mailbox_rule_are_given_their_mailbox_without_losing_any() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = crate::helpers::spawn_app_with_smtp().await;
+    let council = council(&app, 100, "account_or_email").await;
+    let id = submitted(&app, &council).await;
+    step(&app, &council.moderator, &format!("/api/v1/petitions/{id}/publish"), json!({})).await;
+    // As the previous version stored them: the mailbox is the address as typed.
+    let backend = app.db.get_database_backend();
+    for (email, status) in [
+        ("ivan@example.org", "confirmed"),
+        ("ivan+again@example.org", "confirmed"),
+        ("o.petrenko+x@gmail.com", "confirmed"),
+        ("lesia+p@example.org", "pending"),
+    ] {
+        app.db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                "INSERT INTO signatures (petition_id, full_name, email, mailbox, notify, status, created_at) \
+                 VALUES ($1, 'Someone Signer', $2, $2, false, $3, $4)",
+                [(id as i32).into(), email.into(), status.into(), chrono::Utc::now().into()],
+            ))
+            .await
+            .unwrap();
+    }
+    let changed = hromada::storage::petitions::normalise_mailboxes(&app.db).await.unwrap();
+    assert_eq!(changed, 2, "the Gmail address and the pending one; the second Ivan would collide");
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(backend, "SELECT email, mailbox FROM signatures ORDER BY id"))
+        .await
+        .unwrap();
+    let mailboxes: Vec<(String, String)> =
+        rows.iter().map(|r| (r.try_get("", "email").unwrap(), r.try_get("", "mailbox").unwrap())).collect();
+    let expected = [
+        ("ivan@example.org", "ivan@example.org"),
+        ("ivan+again@example.org", "ivan+again@example.org"),
+        ("o.petrenko+x@gmail.com", "opetrenko@gmail.com"),
+        ("lesia+p@example.org", "lesia@example.org"),
+    ];
+    assert_eq!(mailboxes, expected.map(|(e, m)| (e.to_owned(), m.to_owned())));
+    // From now on the mailbox decides: Olena's Gmail address signs no more.
+    let olena = app.verified_citizen("Olena Petrenko", "opetrenko@gmail.com").await;
+    app.post(&format!("/api/v1/petitions/{id}/signatures"), Some(&olena), json!({"notify": false}))
+        .await
+        .assert_problem(409);
+}
