@@ -16,6 +16,12 @@ async fn act(app: &TestApp, token: &str, id: i64, step: &str, body: Value) -> Va
     answer.body
 }
 
+/// An issue report that photos are attached to.
+pub(crate) fn broken_bench(city: &city::City) -> Value {
+    json!({"kind": "issue_report", "subject": "Broken bench", "text": "The bench in the park is broken.",
+           "category_id": city.pothole, "address": "Central park"})
+}
+
 fn lift_appeal(city: &city::City) -> Value {
     json!({
         "kind": "application",
@@ -394,14 +400,7 @@ async fn a_citizen_attaches_photos_whose_type_is_read_from_the_bytes() {
         .await;
     let city = city::build(&app).await;
     let neighbour = app.verified_citizen("Petro Neighbour", "petro@example.org").await;
-    let report = app
-        .post(
-            "/api/v1/appeals",
-            Some(&city.citizen),
-            json!({"kind": "issue_report", "subject": "Broken bench", "text": "The bench in the park is broken.",
-                   "category_id": city.pothole, "address": "Central park"}),
-        )
-        .await;
+    let report = app.post("/api/v1/appeals", Some(&city.citizen), broken_bench(&city)).await;
     let id = report.body["id"].as_i64().unwrap();
     let upload = |token: String, bytes: Vec<u8>, content_type: &'static str| {
         let request = app

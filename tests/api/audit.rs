@@ -12,13 +12,24 @@ fn sha256(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// A link's hash from the previous hash and its nine lines, as docs/security.md defines it.
+fn link_hash(prev: &str, lines: [String; 9]) -> String {
+    sha256(&format!("{prev}\n{}", lines.join("\n")))
+}
+
+/// An app on `database_url` (a database that outlives it).
+async fn app_on(database_url: &str) -> crate::helpers::TestApp {
+    let url = database_url.to_owned();
+    TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await
+}
+
 /// Recomputes every link from the published fields alone, as a watchdog would.
 fn recompute(links: &[Value]) -> String {
     let mut prev = "0".repeat(64);
     for link in links {
         let field = |k: &str| link[k].as_str().map(str::to_owned).unwrap_or_default();
         let at: chrono::DateTime<chrono::Utc> = field("occurred_at").parse().unwrap();
-        let canonical = [
+        let lines = [
             link["event_id"].to_string(),
             at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             field("actor_commitment"),
@@ -28,10 +39,9 @@ fn recompute(links: &[Value]) -> String {
             field("from_state"),
             field("to_state"),
             field("details_sha256"),
-        ]
-        .join("\n");
+        ];
         assert_eq!(field("prev_hash"), prev, "link {} continues the chain", link["seq"]);
-        let hash = sha256(&format!("{prev}\n{canonical}"));
+        let hash = link_hash(&prev, lines);
         assert_eq!(field("hash"), hash, "link {} recomputes", link["seq"]);
         prev = hash;
     }
@@ -41,8 +51,7 @@ fn recompute(links: &[Value]) -> String {
 #[tokio::test]
 async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_database() {
     let database_url = fresh_persistent_database_url().await;
-    let url = database_url.clone();
-    let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await;
+    let app = app_on(&database_url).await;
     let city = city::build(&app).await;
     let filed = app
         .post(
@@ -146,7 +155,7 @@ fn legacy_hash(prev: &str, event: &sea_orm::QueryResult) -> String {
     let get = |c: &str| event.try_get::<Option<String>>("", c).unwrap().unwrap_or_default();
     let at: chrono::DateTime<chrono::Utc> = event.try_get("", "occurred_at").unwrap();
     let actor: Option<i32> = event.try_get("", "actor_account_id").unwrap();
-    let canonical = [
+    let lines = [
         event.try_get::<i32>("", "event_id").unwrap().to_string(),
         at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         actor.map(|a| a.to_string()).unwrap_or_default(),
@@ -156,17 +165,15 @@ fn legacy_hash(prev: &str, event: &sea_orm::QueryResult) -> String {
         get("from_state"),
         get("to_state"),
         sha256(&get("details")),
-    ]
-    .join("\n");
-    sha256(&format!("{prev}\n{canonical}"))
+    ];
+    link_hash(prev, lines)
 }
 
 #[tokio::test]
 async fn a_chain_that_named_accounts_is_rechained_at_start_and_the_old_head_is_published() {
     use sea_orm::{ConnectionTrait, Statement};
     let database_url = fresh_persistent_database_url().await;
-    let url = database_url.clone();
-    let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await;
+    let app = app_on(&database_url).await;
     let city = city::build(&app).await;
     let filed = app
         .post(
@@ -210,8 +217,7 @@ async fn a_chain_that_named_accounts_is_rechained_at_start_and_the_old_head_is_p
 
     // The next start re-chains it: the public chain names no account, recomputes and verifies, and the
     // head it had before is published with the reason.
-    let url = database_url.clone();
-    let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await;
+    let app = app_on(&database_url).await;
     let rechains = app.get("/api/v1/audit/rechains", None).await.body;
     assert_eq!(rechains.as_array().unwrap().len(), 1, "{rechains}");
     assert_eq!(rechains[0]["superseded_head"]["hash"], legacy_head.as_str(), "{rechains}");
@@ -228,8 +234,7 @@ async fn a_chain_that_named_accounts_is_rechained_at_start_and_the_old_head_is_p
     app.stop().await;
 
     // Once is enough: a later start leaves the chain as it is.
-    let url = database_url.clone();
-    let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await;
+    let app = app_on(&database_url).await;
     assert_eq!(app.get("/api/v1/audit/rechains", None).await.body.as_array().unwrap().len(), 1);
     assert_eq!(app.get("/api/v1/audit/chain?limit=5000", None).await.body[0]["hash"], links[0]["hash"]);
 }

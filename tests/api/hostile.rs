@@ -1,7 +1,11 @@
 //! Hostile input (issue 16): races on limits, floods of filings, what photos are served as.
 use serde_json::json;
 
-use crate::{appeals::PNG, city, helpers::TestAppBuilder};
+use crate::{
+    appeals::{PNG, broken_bench},
+    city,
+    helpers::TestAppBuilder,
+};
 
 #[tokio::test]
 async fn twelve_parallel_uploads_store_exactly_the_five_photos_a_report_may_carry() {
@@ -9,14 +13,7 @@ async fn twelve_parallel_uploads_store_exactly_the_five_photos_a_report_may_carr
     let dir = photos_dir.clone();
     let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.photos.dir = dir).spawn().await;
     let city = city::build(&app).await;
-    let report = app
-        .post(
-            "/api/v1/appeals",
-            Some(&city.citizen),
-            json!({"kind": "issue_report", "subject": "Broken bench", "text": "The bench in the park is broken.",
-                   "category_id": city.pothole, "address": "Central park"}),
-        )
-        .await;
+    let report = app.post("/api/v1/appeals", Some(&city.citizen), broken_bench(&city)).await;
     let id = report.body["id"].as_i64().unwrap();
     let uploads = (0..12).map(|_| {
         let request = app
