@@ -869,7 +869,7 @@ pub struct SweepReport {
 
 /// Watcher transitions written per transaction: a sweep after a restart may owe thousands, and one
 /// transaction each held SQLite's single writer lock thousands of times against the intake.
-pub const SWEEP_BATCH: usize = 200;
+pub const SWEEP_BATCH: usize = 100;
 
 /// Marks appeals whose deadline passed as overdue (escalating them) and reminds executors of deadlines
 /// coming up, [`SWEEP_BATCH`] appeals per transaction. Before each batch it looks at `stop`: once it is
