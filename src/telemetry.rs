@@ -87,7 +87,10 @@ pub mod prometheus {
         /// Counts one answered request. `route` is the template the router matched (`/api/v1/appeals/:id`),
         /// never the raw path: the raw path of a bad request may be anything (an e-mail address…).
         pub fn observe(&self, method: &str, route: Option<&str>, status: u16, seconds: f64) {
-            let route = route_label(route);
+            // The web pages are nested at `/`, so every path "matches" there: a 404 or 405 that matched
+            // nothing more specific matched no route.
+            let catch_all = matches!(status, 404 | 405) && route.is_some_and(|r| r.trim_end_matches('/').is_empty());
+            let route = route_label(route.filter(|_| !catch_all));
             self.requests
                 .get_or_create(&RequestLabels { method: method.to_owned(), route: route.clone(), status })
                 .inc();
@@ -137,6 +140,9 @@ pub mod prometheus {
         #[test]
         fn ids_are_folded_and_unknown_paths_are_one_series() {
             assert_eq!(route_label(None), "unmatched");
+            let m = Metrics::new();
+            m.observe("GET", Some("/"), 404, 0.001);
+            assert!(m.render().contains(r#"route="unmatched",status="404""#));
             assert_eq!(route_label(Some("/api/v1/appeals/:param0/answer")), "/api/v1/appeals/:id/answer");
             let m = Metrics::new();
             m.observe("GET", Some("/api/v1/appeals/:id"), 200, 0.004);
