@@ -207,6 +207,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     settings.rate_limits.login_per_minute = 1_000_000;
     settings.rate_limits.register_per_hour = 1_000_000;
     settings.rate_limits.password_reset_per_hour = 1_000_000;
+    settings.rate_limits.appeals_per_hour = 1_000_000;
 
     let app = Application::build(settings).await?;
     let address = format!("http://{}", app.local_addr());

@@ -36,6 +36,8 @@ pub struct Settings {
     pub session_ttl_hours: u32,
     /// How long an e-mail verification link stays valid.
     pub verification_ttl_hours: u32,
+    /// Lifetime of the mailed link that confirms a petition signature given with name and e-mail.
+    pub signature_confirmation_ttl_hours: u32,
     /// How long a password reset link stays valid.
     pub password_reset_ttl_minutes: u32,
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
@@ -180,6 +182,8 @@ pub struct RateLimitSettings {
     pub password_reset_per_hour: u32,
     /// Petition signatures per client address.
     pub sign_per_minute: u32,
+    /// Appeals and issue reports filed per author account (each mails the executor's staff).
+    pub appeals_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -213,6 +217,7 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             session_ttl_hours: 24 * 30,
             verification_ttl_hours: 48,
+            signature_confirmation_ttl_hours: 48,
             password_reset_ttl_minutes: 60,
             shutdown_grace_seconds: 20,
             trust_forwarded_for: false,
@@ -222,6 +227,7 @@ impl Default for Settings {
                 login_per_minute: 10,
                 password_reset_per_hour: 5,
                 sign_per_minute: 30,
+                appeals_per_hour: 20,
             },
             outbox: OutboxSettings {
                 poll_interval_ms: 2000,
@@ -310,11 +316,13 @@ impl Settings {
             ("max_body_bytes", self.max_body_bytes as u64),
             ("session_ttl_hours", self.session_ttl_hours.into()),
             ("verification_ttl_hours", self.verification_ttl_hours.into()),
+            ("signature_confirmation_ttl_hours", self.signature_confirmation_ttl_hours.into()),
             ("password_reset_ttl_minutes", self.password_reset_ttl_minutes.into()),
             ("rate_limits.register_per_hour", self.rate_limits.register_per_hour.into()),
             ("rate_limits.login_per_minute", self.rate_limits.login_per_minute.into()),
             ("rate_limits.password_reset_per_hour", self.rate_limits.password_reset_per_hour.into()),
             ("rate_limits.sign_per_minute", self.rate_limits.sign_per_minute.into()),
+            ("rate_limits.appeals_per_hour", self.rate_limits.appeals_per_hour.into()),
             ("outbox.poll_interval_ms", self.outbox.poll_interval_ms),
             ("outbox.max_attempts", self.outbox.max_attempts.into()),
             ("outbox.lease_seconds", self.outbox.lease_seconds),

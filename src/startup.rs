@@ -65,6 +65,7 @@ impl Application {
             public_url: settings.public_url.clone(),
             martial_law: settings.calendar.martial_law,
             mail_wake: mail_wake.clone(),
+            confirmation_ttl: chrono::Duration::hours(settings.signature_confirmation_ttl_hours.into()),
         });
         let appeals = storage::appeals::AppealWriter::start(storage::appeals::AppealWriterContext {
             db: db.clone(),
@@ -93,20 +94,36 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then lets in-flight requests finish (up to the grace period)
-    /// and stops the mail worker after the mail it is sending.
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish and the deadline watcher end
+    /// its current batch (both within the grace period), and stops the mail worker after the mail it is
+    /// sending.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let Application { state, acceptor, local_addr, worker } = self;
         let (stop_worker, worker_stopped) = watch::channel(false);
+        let (stop_watcher, watcher_stopped) = watch::channel(false);
         let watcher = DeadlineWatcher::new(state.db.clone(), state.settings.clone(), state.mail_wake.clone());
-        let watcher_task = tokio::spawn(watcher.run(worker_stopped.clone()));
+        let mut watcher_task = tokio::spawn(watcher.run(watcher_stopped));
         let worker_task = tokio::spawn(worker.run(worker_stopped));
         let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
         tracing::info!(address = %local_addr, docs = %format!("http://{local_addr}/docs"), "Hromada is listening");
+        // The watcher is told at the signal, not after the requests drained: its sweep stops after the
+        // current batch, and whatever still runs when the grace period ends is abandoned (each batch is
+        // one transaction: it rolls back and the next start does it again).
+        let stopping_since = Arc::new(std::sync::OnceLock::new());
+        let since = stopping_since.clone();
+        let shutdown = async move {
+            shutdown.await;
+            let _ = since.set(tokio::time::Instant::now());
+            let _ = stop_watcher.send(true);
+        };
         let result =
             Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes(state), shutdown, Some(grace)).await;
         let _ = stop_worker.send(true);
-        let _ = watcher_task.await;
+        let deadline = stopping_since.get().copied().unwrap_or_else(tokio::time::Instant::now) + grace;
+        if tokio::time::timeout_at(deadline, &mut watcher_task).await.is_err() {
+            tracing::warn!("the deadline watcher did not stop within the grace period; its batch is abandoned");
+            watcher_task.abort();
+        }
         let _ = worker_task.await;
         tracing::info!("stopped");
         result.map_err(Into::into)
@@ -139,7 +156,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
             let max = if req.uri().path().ends_with("/photos") { max_photo } else { max_body };
             limit_body(ep, req, max)
         })
-        .catch_all_error(|err| async move { problem_from_poem_error(err) })
+        .catch_all_error(|err| async move { crate::telemetry::prometheus::render_error(err, problem_from_poem_error) })
         .around(move |ep, req| with_allow_header(ep, req, allowed.clone()))
         .around(move |ep, req| observe(ep, req, metrics.clone()))
         .with(Tracing)
@@ -155,9 +172,10 @@ async fn observe<E: Endpoint>(
 ) -> poem::Result<poem::Response> {
     use poem::IntoResponse;
     let started = std::time::Instant::now();
-    let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
+    let method = req.method().to_string();
     let response = ep.call(req).await.map(IntoResponse::into_response)?;
-    metrics.observe(&method, &path, response.status().as_u16(), started.elapsed().as_secs_f64());
+    let route = crate::telemetry::prometheus::matched_route(&response);
+    metrics.observe(&method, route, response.status().as_u16(), started.elapsed().as_secs_f64());
     Ok(response)
 }
 

@@ -84,8 +84,13 @@ pub mod prometheus {
             })
         }
 
-        pub fn observe(&self, method: &str, path: &str, status: u16, seconds: f64) {
-            let route = route_label(path, status);
+        /// Counts one answered request. `route` is the template the router matched (`/api/v1/appeals/:id`),
+        /// never the raw path: the raw path of a bad request may be anything (an e-mail address…).
+        pub fn observe(&self, method: &str, route: Option<&str>, status: u16, seconds: f64) {
+            // The web pages are nested at `/`, so every path "matches" there: a 404 or 405 that matched
+            // nothing more specific matched no route.
+            let catch_all = matches!(status, 404 | 405) && route.is_some_and(|r| r.trim_end_matches('/').is_empty());
+            let route = route_label(route.filter(|_| !catch_all));
             self.requests
                 .get_or_create(&RequestLabels { method: method.to_owned(), route: route.clone(), status })
                 .inc();
@@ -101,19 +106,31 @@ pub mod prometheus {
         }
     }
 
-    /// Numeric path segments become `:id`; unknown paths are one label, so scanners cannot blow up the series.
-    pub fn route_label(path: &str, status: u16) -> String {
-        if status == 404 || status == 405 {
-            return "unmatched".into();
-        }
-        path.split('/')
-            .map(
-                |segment| {
-                    if !segment.is_empty() && segment.chars().all(|c| c.is_ascii_digit()) { ":id" } else { segment }
-                },
-            )
+    /// The label of a matched route template; a request no route matched is one label, so scanners cannot
+    /// blow up the series.
+    /// Parameters are shown as `:id` whatever the router calls them (poem-openapi numbers them).
+    pub fn route_label(route: Option<&str>) -> String {
+        let Some(route) = route else { return "unmatched".to_owned() };
+        route
+            .split('/')
+            .map(|segment| if segment.starts_with(':') { ":id" } else { segment })
             .collect::<Vec<_>>()
             .join("/")
+    }
+
+    /// The route template the router matched, from a response (or an error turned into one).
+    pub fn matched_route(response: &poem::Response) -> Option<&str> {
+        response.data::<poem::PathPattern>().map(|p| &*p.0)
+    }
+
+    /// Turns an error into a response with `render`, keeping the matched route template for the metrics.
+    pub fn render_error(err: poem::Error, render: impl FnOnce(poem::Error) -> poem::Response) -> poem::Response {
+        let route = err.data::<poem::PathPattern>().cloned();
+        let mut response = render(err);
+        if let Some(route) = route {
+            response.set_data(route);
+        }
+        response
     }
 
     #[cfg(test)]
@@ -122,10 +139,13 @@ pub mod prometheus {
 
         #[test]
         fn ids_are_folded_and_unknown_paths_are_one_series() {
-            assert_eq!(route_label("/api/v1/appeals/42/answer", 200), "/api/v1/appeals/:id/answer");
-            assert_eq!(route_label("/wp-admin/install.php", 404), "unmatched");
+            assert_eq!(route_label(None), "unmatched");
             let m = Metrics::new();
-            m.observe("GET", "/api/v1/appeals/7", 200, 0.004);
+            m.observe("GET", Some("/"), 404, 0.001);
+            assert!(m.render().contains(r#"route="unmatched",status="404""#));
+            assert_eq!(route_label(Some("/api/v1/appeals/:param0/answer")), "/api/v1/appeals/:id/answer");
+            let m = Metrics::new();
+            m.observe("GET", Some("/api/v1/appeals/:id"), 200, 0.004);
             let text = m.render();
             assert!(
                 text.contains(

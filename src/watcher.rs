@@ -30,13 +30,27 @@ impl DeadlineWatcher {
         DeadlineWatcher { db, settings, mail_wake }
     }
 
-    /// One sweep at the current time.
+    /// One whole sweep at the current time.
     pub async fn sweep(&self) -> Result<SweepReport, AppError> {
+        let (_never, stop) = watch::channel(false);
+        self.sweep_until(&stop).await
+    }
+
+    /// One sweep at the current time that returns soon after `stop` turns true (within one batch of
+    /// transitions), leaving what it did not reach to the next sweep.
+    pub async fn sweep_until(&self, stop: &watch::Receiver<bool>) -> Result<SweepReport, AppError> {
         let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?;
         let ctx = Context { public_url: &self.settings.public_url, calendar: &calendar };
         let now = Utc::now();
-        let mut report =
-            storage::appeals::sweep(&self.db, &ctx, &self.settings.watcher.reminder_working_days, now).await?;
+        let reminder_days = &self.settings.watcher.reminder_working_days;
+        let mut report = storage::appeals::sweep(&self.db, &ctx, reminder_days, now, stop).await?;
+        if report.interrupted || *stop.borrow() {
+            report.interrupted = true;
+            if report.marked_overdue + report.reminded > 0 {
+                self.mail_wake.notify_one();
+            }
+            return Ok(report);
+        }
         report.petitions_closed = self.close_ended_petitions(&calendar, now).await?;
         // Keep the public audit chain current even when nobody reads it.
         storage::audit::link_new_events(&self.db, now).await?;
@@ -83,7 +97,8 @@ impl DeadlineWatcher {
         Ok(closed)
     }
 
-    /// Sweeps until `shutdown` turns true; a failed sweep is logged and retried at the next tick.
+    /// Sweeps until `shutdown` turns true; a failed sweep is logged and retried at the next tick. A sweep
+    /// under way when `shutdown` turns true stops after its current batch.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         if !self.settings.watcher.enabled {
             return;
@@ -93,7 +108,7 @@ impl DeadlineWatcher {
         loop {
             tokio::select! {
                 _ = tick.tick() => {
-                    if let Err(e) = self.sweep().await {
+                    if let Err(e) = self.sweep_until(&shutdown).await {
                         tracing::error!(error = %e, "deadline sweep failed");
                     }
                 }

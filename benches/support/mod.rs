@@ -83,6 +83,7 @@ pub fn bench_settings(database_url: &str) -> anyhow::Result<(Settings, std::path
     settings.rate_limits.login_per_minute = 1_000_000;
     settings.rate_limits.register_per_hour = 1_000_000;
     settings.rate_limits.password_reset_per_hour = 1_000_000;
+    settings.rate_limits.appeals_per_hour = 1_000_000;
     settings.rate_limits.sign_per_minute = 1_000_000;
     Ok((settings, mail_dir))
 }

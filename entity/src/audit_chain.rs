@@ -11,6 +11,9 @@ pub struct Model {
     pub prev_hash: String,
     pub hash: String,
     pub chained_at: DateTimeUtc,
+    /// The secret salt of the link's commitment to its event's actor (none for events without one).
+    /// Never published: with it, the commitment could be tested against every account id.
+    pub actor_salt: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

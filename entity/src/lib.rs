@@ -9,6 +9,7 @@ pub mod appeal_photos;
 pub mod appeal_tallies;
 pub mod appeals;
 pub mod audit_chain;
+pub mod audit_rechains;
 pub mod calendar_overrides;
 pub mod categories;
 pub mod category_district_executors;

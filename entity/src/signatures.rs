@@ -9,7 +9,10 @@ pub struct Model {
     pub petition_id: i32,
     pub account_id: Option<i32>,
     pub full_name: String,
+    /// The address as typed (trimmed, lower-case): where mail goes.
     pub email: String,
+    /// The mailbox it delivers to (`Email::mailbox`): what one signature per person compares.
+    pub mailbox: Option<String>,
     pub notify: bool,
     /// `pending` (e-mail not confirmed yet), `confirmed`, `withdrawn`.
     pub status: String,

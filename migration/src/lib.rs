@@ -5,6 +5,9 @@ pub use sea_orm_migration::prelude::*;
 /// The migration after which the petition tallies must be filled from the petitions already stored.
 pub const PETITION_TALLIES: &str = "m0011_petition_tallies";
 
+/// The migration after which the existing signatures' mailboxes must be normalised.
+pub const SIGNATURE_MAILBOXES: &str = "m0015_signature_mailboxes";
+
 mod m0001_accounts_and_outbox;
 mod m0002_calendar;
 mod m0003_directory;
@@ -18,6 +21,8 @@ mod m0010_petition_metric_indexes;
 mod m0011_petition_tallies;
 mod m0012_open_appeals_index;
 mod m0013_idempotency_keys;
+mod m0014_audit_actor_commitments;
+mod m0015_signature_mailboxes;
 
 pub struct Migrator;
 
@@ -38,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_petition_tallies::Migration),
             Box::new(m0012_open_appeals_index::Migration),
             Box::new(m0013_idempotency_keys::Migration),
+            Box::new(m0014_audit_actor_commitments::Migration),
+            Box::new(m0015_signature_mailboxes::Migration),
         ]
     }
 }

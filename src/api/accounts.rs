@@ -110,9 +110,18 @@ pub struct Accepted {
 
 #[derive(ApiResponse)]
 pub enum RegisterResponse {
-    /// The account exists, unverified; a verification mail is on its way.
-    #[oai(status = 201)]
-    Created(Json<AccountView>),
+    /// A mail is on its way to the address: the verification link for a new account, or, when the
+    /// address has an account already, a note saying so (the answer is the same either way).
+    #[oai(status = 202)]
+    Accepted(Json<RegistrationReceipt>),
+}
+
+/// The same for every registration accepted, whether or not the address was known.
+#[derive(Debug, Object)]
+pub struct RegistrationReceipt {
+    /// The address the mail goes to (normalised).
+    pub email: String,
+    pub message: String,
 }
 
 #[derive(ApiResponse)]
@@ -171,7 +180,9 @@ impl AppState {
 impl AccountsApi {
     /// Register a citizen account
     ///
-    /// Creates an unverified account and mails a verification link. Rate-limited per address.
+    /// Creates an unverified account and mails a verification link. When the address has an account
+    /// already, nothing is created and the mail tells its owner; the answer is the same 202 either way,
+    /// so it cannot be used to find out who is registered. Rate-limited per address.
     #[oai(path = "/accounts", method = "post")]
     async fn register(
         &self,
@@ -192,16 +203,28 @@ impl AccountsApi {
         let now = Utc::now();
         let verification = state.verification_token(language, full_name.as_str(), &email, now)?;
         let password_hash = blocking(move || password.hash()).await??;
-        let account = storage::accounts::register(
+        let address = email.as_str().to_owned();
+        let reset_request_endpoint =
+            format!("{}/api/v1/password-reset", state.settings.public_url.trim_end_matches('/'));
+        let already_registered = |existing: &entity::accounts::Model| {
+            let notification = Notification::AlreadyRegistered { reset_request_endpoint };
+            let language = Language::parse(&existing.language).unwrap_or_default();
+            render(&notification, language, &existing.full_name, &Email::parse(&existing.email)?)
+        };
+        storage::accounts::register_or_tell_owner(
             &state.db,
             NewAccount { email, full_name, password_hash, language, role: Role::Citizen, verified: false },
-            Some(verification),
-            None,
+            verification,
+            already_registered,
             now,
         )
         .await?;
         state.mail_wake.notify_one();
-        Ok(RegisterResponse::Created(Json(account.into())))
+        Ok(RegisterResponse::Accepted(Json(RegistrationReceipt {
+            email: address,
+            message: "We mailed this address: open the link in the mail to confirm it and finish the registration."
+                .into(),
+        })))
     }
 
     /// Confirm an e-mail address (the link in the mail)

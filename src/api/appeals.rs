@@ -573,7 +573,8 @@ impl AppealsApi {
     ///
     /// For verified citizens. The item is routed by its category (and place) or to the addressed
     /// organisation, gets its legal deadline, and the author and the executor are told by mail.
-    /// An appeal without the content art. 5 requires is refused with the reason (422).
+    /// An appeal without the content art. 5 requires is refused with the reason (422). Each account
+    /// files at most `rate_limits.appeals_per_hour` (429 with `Retry-After` beyond it).
     #[oai(path = "/appeals", method = "post")]
     async fn file(
         &self,
@@ -605,6 +606,7 @@ impl AppealsApi {
             electronic: true,
         })
         .map_err(|r| AppError::validation(r.field, r.reason))?;
+        state.limits.check_filing(principal.account_id)?;
         let new = NewAppeal {
             kind,
             channel: Channel::Web,
@@ -819,7 +821,10 @@ impl AppealsApi {
                     from_status: e.from_state,
                     to_status: e.to_state,
                     actor_account_id: if private { e.actor_account_id } else { None },
-                    details: serde_json::from_str(&e.details).unwrap_or_default(),
+                    details: {
+                        let details = serde_json::from_str(&e.details).unwrap_or_default();
+                        if private { details } else { crate::domain::appeals::public_details(details) }
+                    },
                 })
                 .collect(),
         ))
@@ -1047,7 +1052,16 @@ impl AppealsApi {
         let bytes = tokio::fs::read(state.settings.photos.dir.join(&photo.file_name))
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("reading photo {}: {e}", photo.id)))?;
-        Ok(Response::new(PhotoBytes(bytes)).header("content-type", photo.content_type))
+        // Only the image types accepted on upload are served as such; browsers must not guess another
+        // type from the bytes (a crafted "image" run as HTML or script), nor run anything in it.
+        let content_type = match photo.content_type.as_str() {
+            known @ ("image/jpeg" | "image/png" | "image/webp") => known.to_owned(),
+            _ => "application/octet-stream".to_owned(),
+        };
+        Ok(Response::new(PhotoBytes(bytes))
+            .header("content-type", content_type)
+            .header("x-content-type-options", "nosniff")
+            .header("content-security-policy", "default-src 'none'; sandbox"))
     }
 
     /// Open reports nearby

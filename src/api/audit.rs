@@ -17,9 +17,11 @@ pub struct ChainLink {
     pub event_id: i32,
     #[oai(nullable)]
     pub occurred_at: Option<DateTime<Utc>>,
-    /// A pseudonymous account number (no names or contacts), absent for the system.
+    /// A commitment to the account that acted (SHA-256 of a secret per-link salt, a newline and the
+    /// account id), absent when no account acted. It ties no account to the item: without the salt it
+    /// cannot be tested against account ids, and two links of one account do not match.
     #[oai(nullable)]
-    pub actor_account_id: Option<i32>,
+    pub actor_commitment: Option<String>,
     #[oai(nullable)]
     pub subject_type: Option<String>,
     #[oai(nullable)]
@@ -65,6 +67,18 @@ pub struct ChainVerification {
     pub reason: Option<String>,
 }
 
+/// A one-off re-chaining: the head the chain had before, and the hash the same link has since.
+#[derive(Debug, Object)]
+pub struct Rechain {
+    pub rechained_at: DateTime<Utc>,
+    /// Links re-hashed: all the chain had then.
+    pub links: i64,
+    pub superseded_head: ChainHead,
+    /// The hash of link `superseded_head.seq` after the re-chaining.
+    pub new_hash_at_seq: String,
+    pub reason: String,
+}
+
 pub struct AuditApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Audit")]
@@ -85,8 +99,8 @@ impl AuditApi {
     /// The audit chain, page by page
     ///
     /// Each link's `hash` is SHA-256 of `prev_hash`, a newline, and the lines event_id, occurred_at
-    /// (RFC 3339 UTC, microseconds), actor_account_id, subject_type, subject_id, action, from_state,
-    /// to_state, details_sha256 (empty for none), so anyone can recompute it.
+    /// (RFC 3339 UTC, microseconds), actor_commitment, subject_type, subject_id, action, from_state,
+    /// to_state, details_sha256 (each empty for none), so anyone can recompute it.
     #[oai(path = "/audit/chain", method = "get")]
     async fn chain(
         &self,
@@ -105,7 +119,10 @@ impl AuditApi {
                     seq: link.seq,
                     event_id: link.event_id,
                     occurred_at: event.as_ref().map(|e| e.occurred_at),
-                    actor_account_id: event.as_ref().and_then(|e| e.actor_account_id),
+                    actor_commitment: event
+                        .as_ref()
+                        .map(|e| storage::audit::record(e, link.actor_salt.as_deref()).actor_commitment)
+                        .filter(|c| !c.is_empty()),
                     subject_type: event.as_ref().map(|e| e.subject_type.clone()),
                     subject_id: event.as_ref().map(|e| e.subject_id.clone()),
                     action: event.as_ref().map(|e| e.action.clone()),
@@ -114,6 +131,26 @@ impl AuditApi {
                     details_sha256: event.as_ref().map(|e| sha256_hex(&e.details)),
                     prev_hash: link.prev_hash,
                     hash: link.hash,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Re-chainings of the audit chain, oldest first
+    ///
+    /// Links of an older format (which named the acting account) were re-hashed once in the current
+    /// format; each entry gives the head the chain had before, so a head noted down earlier is explained.
+    #[oai(path = "/audit/rechains", method = "get")]
+    async fn rechains(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<Rechain>>> {
+        let rows = storage::audit::rechains(&state.db).await?;
+        Ok(Json(
+            rows.into_iter()
+                .map(|r| Rechain {
+                    rechained_at: r.rechained_at,
+                    links: r.links,
+                    superseded_head: ChainHead { seq: r.superseded_seq, hash: r.superseded_hash },
+                    new_hash_at_seq: r.new_hash,
+                    reason: r.reason,
                 })
                 .collect(),
         ))

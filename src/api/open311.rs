@@ -57,7 +57,9 @@ pub fn routes() -> impl Endpoint {
             let format = Format::guess(req.uri().path());
             Ok(match ep.call(req).await {
                 Ok(response) => response,
-                Err(err) => Failure::from_poem(&err).render(format),
+                Err(err) => {
+                    crate::telemetry::prometheus::render_error(err, |err| Failure::from_poem(&err).render(format))
+                }
             })
         })
 }

@@ -20,7 +20,7 @@ use crate::{
     domain::{
         accounts::{Email, FullName, Language},
         appeals::{AppealKind, Channel, TEXT_MAX_CHARS},
-        authorization::{Action, Principal, authorize},
+        authorization::{Action, Principal, authorize, may_read_petition},
         petitions::{self, Actor, Command, Decision, RefusalCode, SigningMode, Status, Statute},
         text::limits,
     },
@@ -248,12 +248,16 @@ pub struct PetitionHistoryEntry {
 
 pub struct PetitionsApi;
 
-/// The petition if `viewer` may see it: petitions in moderation only to their author and moderators.
+/// The petition if `viewer` may see it: one never published (in moderation, refused) only to its author
+/// and the moderators; to everyone else it does not exist.
 async fn visible(state: &AppState, id: i32, viewer: Option<&Principal>) -> Result<entity::petitions::Model, AppError> {
     let row = storage::petitions::get(&state.db, id).await?;
-    let may = row.status != Status::Moderation.code()
-        || viewer.is_some_and(|p| p.account_id == row.author_account_id || authorize(p, Action::Moderate).is_ok());
-    if may { Ok(row) } else { Err(AppError::not_found(format!("there is no petition {id}"))) }
+    let published = Status::parse(&row.status).is_some_and(Status::was_published);
+    if may_read_petition(viewer, published, row.author_account_id) {
+        Ok(row)
+    } else {
+        Err(AppError::not_found(format!("there is no petition {id}")))
+    }
 }
 
 impl PetitionsApi {
@@ -269,8 +273,13 @@ impl PetitionsApi {
         let actor = Actor {
             account_id: Some(principal.account_id),
             is_author: principal.account_id == row.author_account_id,
-            moderator: authorize(&principal, Action::Moderate).is_ok(),
-            council_officer: storage::directory::is_member(&state.db, row.council_id, principal.account_id).await?,
+            moderator: authorize(&principal, Action::ModerateItem { author_account_id: Some(row.author_account_id) })
+                .is_ok(),
+            council_officer: authorize(
+                &principal,
+                Action::HandleItem { organisation_id: row.council_id, author_account_id: Some(row.author_account_id) },
+            )
+            .is_ok(),
             system: false,
         };
         let calendar = state.calendar().await?;
@@ -403,15 +412,18 @@ impl PetitionsApi {
     ) -> ApiResult<Json<PetitionPage>> {
         let page = page.0.with_size(per_page.0);
         let statuses = match status.0.as_deref() {
-            None => Status::ALL.iter().copied().filter(|s| *s != Status::Moderation).collect(),
+            None => Status::ALL.iter().copied().filter(|s| s.was_published()).collect(),
             Some(code) => {
                 let status = parse_code("status", code, Status::parse, Status::listing)?;
-                if status == Status::Moderation {
+                if !status.was_published() {
                     let viewer = state.optional_principal(req).await?;
                     match viewer {
                         Some(p) => authorize(&p, Action::Moderate)?,
                         None => {
-                            return Err(AppError::Unauthorized("the moderation queue is for moderators".into()).into());
+                            return Err(AppError::Unauthorized(
+                                "petitions in moderation or refused are listed for moderators only".into(),
+                            )
+                            .into());
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 //! Per-address rate limits on the endpoints that attract abuse: registration (mail bombing), login
-//! (password guessing) and password reset (mail bombing). Answers 429 with `Retry-After`.
+//! (password guessing) and password reset (mail bombing); per account on filing appeals and reports
+//! (each one mails the executor's staff). Answers 429 with `Retry-After`.
 use std::{net::IpAddr, num::NonZeroU32};
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
@@ -20,6 +21,8 @@ pub struct RateLimits {
     login: DefaultKeyedRateLimiter<IpAddr>,
     password_reset: DefaultKeyedRateLimiter<IpAddr>,
     sign: DefaultKeyedRateLimiter<IpAddr>,
+    /// Appeals and reports filed, per author account.
+    filing: DefaultKeyedRateLimiter<i32>,
 }
 
 fn nonzero(n: u32) -> NonZeroU32 {
@@ -33,7 +36,13 @@ impl RateLimits {
             login: RateLimiter::keyed(Quota::per_minute(nonzero(settings.login_per_minute))),
             password_reset: RateLimiter::keyed(Quota::per_hour(nonzero(settings.password_reset_per_hour))),
             sign: RateLimiter::keyed(Quota::per_minute(nonzero(settings.sign_per_minute))),
+            filing: RateLimiter::keyed(Quota::per_hour(nonzero(settings.appeals_per_hour))),
         }
+    }
+
+    /// One more appeal or report filed by `account_id`.
+    pub fn check_filing(&self, account_id: i32) -> Result<(), AppError> {
+        check_key(&self.filing, &account_id, "too many appeals and reports from your account")
     }
 
     pub fn check(&self, limit: Limit, ip: IpAddr) -> Result<(), AppError> {
@@ -43,19 +52,27 @@ impl RateLimits {
             Limit::PasswordReset => &self.password_reset,
             Limit::Sign => &self.sign,
         };
-        // Forget idle addresses now and then so the table cannot grow without bound.
-        if limiter.len() > 10_000 {
-            limiter.retain_recent();
-        }
-        limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            AppError::TooManyRequests {
-                message: format!("too many attempts from your address; try again in {seconds} s"),
-                retry_after_seconds: seconds.max(1),
-            }
-        })
+        check_key(limiter, &ip, "too many attempts from your address")
     }
+}
+
+fn check_key<K: Clone + std::hash::Hash + Eq>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+    what: &str,
+) -> Result<(), AppError> {
+    // Forget idle keys now and then so the table cannot grow without bound.
+    if limiter.len() > 10_000 {
+        limiter.retain_recent();
+    }
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        AppError::TooManyRequests {
+            message: format!("{what}; try again in {seconds} s"),
+            retry_after_seconds: seconds.max(1),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -69,6 +86,7 @@ mod tests {
             login_per_minute: 1,
             password_reset_per_hour: 1,
             sign_per_minute: 1,
+            appeals_per_hour: 1,
         });
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
@@ -82,5 +100,8 @@ mod tests {
         }
         assert!(limits.check(Limit::Register, b).is_ok(), "another address has its own bucket");
         assert!(limits.check(Limit::Login, a).is_ok(), "another endpoint has its own bucket");
+        assert!(limits.check_filing(7).is_ok());
+        assert!(matches!(limits.check_filing(7), Err(AppError::TooManyRequests { .. })));
+        assert!(limits.check_filing(8).is_ok(), "another account has its own bucket");
     }
 }

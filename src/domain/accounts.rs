@@ -38,6 +38,20 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The mailbox this address delivers to, for "one signature per person": lower-case (already), the
+    /// sub-address tag dropped (`name+anything@` → `name@`, every provider), and for Gmail the dots of
+    /// the local part dropped and `googlemail.com` read as `gmail.com`, since Gmail ignores both. Mail
+    /// still goes to the address as typed; this is only what uniqueness compares.
+    pub fn mailbox(&self) -> String {
+        let (local, domain) = self.0.rsplit_once('@').unwrap_or((self.0.as_str(), ""));
+        let local = local.split_once('+').map_or(local, |(base, _tag)| base);
+        let local = if local.is_empty() { self.0.rsplit_once('@').map_or("", |(l, _)| l) } else { local };
+        match domain {
+            "gmail.com" | "googlemail.com" => format!("{}@gmail.com", local.replace('.', "")),
+            _ => format!("{local}@{domain}"),
+        }
+    }
 }
 
 impl fmt::Display for Email {
@@ -280,5 +294,16 @@ mod tests {
         }
         assert_eq!(Language::parse("EN").unwrap(), Language::En);
         assert!(Language::parse("ru").is_err());
+    }
+
+    #[test]
+    fn one_mailbox_whatever_the_tag_the_case_or_gmails_dots() {
+        let mailbox = |raw: &str| Email::parse(raw).unwrap().mailbox();
+        assert_eq!(mailbox("Name+Again@Example.NET"), "name@example.net");
+        assert_eq!(mailbox("name@example.net"), "name@example.net");
+        assert_eq!(mailbox("o.petrenko+petitions@gmail.com"), "opetrenko@gmail.com");
+        assert_eq!(mailbox("O.Pet.Renko@googlemail.com"), "opetrenko@gmail.com");
+        assert_eq!(mailbox("o.petrenko@example.org"), "o.petrenko@example.org", "dots count elsewhere");
+        assert_eq!(mailbox("+tag@example.org"), "+tag@example.org", "no base before the tag: kept whole");
     }
 }

@@ -765,6 +765,18 @@ pub fn working_days_before(date: chrono::NaiveDate, n: u32, calendar: &Calendar)
     day
 }
 
+/// A history entry's details as the public sees them (issue reports' history is public): without any
+/// account id, which would tie staff or authors to items (the officer an appeal is assigned to…).
+pub fn public_details(mut details: serde_json::Value) -> serde_json::Value {
+    if let serde_json::Value::Object(fields) = &mut details {
+        fields.retain(|key, _| !key.ends_with("account_id"));
+        for value in fields.values_mut() {
+            *value = public_details(value.take());
+        }
+    }
+    details
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -1076,5 +1088,11 @@ mod tests {
             assert_eq!(serde_json::to_value(k).unwrap(), k.code());
         }
         assert_eq!(RefusalCode::parse("nope"), None);
+    }
+
+    #[test]
+    fn public_history_details_name_no_account() {
+        let details = json!({"assignee_account_id": 7, "reason": "x", "nested": {"officer_account_id": 3, "n": 1}});
+        assert_eq!(public_details(details), json!({"reason": "x", "nested": {"n": 1}}));
     }
 }

@@ -3,7 +3,10 @@
 //!
 //! A link's hash covers the previous link's hash and the event's public fields; the event's free-text
 //! details enter only through their SHA-256, so the chain can be published (and recomputed by anyone)
-//! without publishing the private text of appeals. Pure: storage feeds records in chain order.
+//! without publishing the private text of appeals. Who acted enters only as a commitment: the SHA-256
+//! of a secret random salt kept with the link and the account id, so the public chain ties no account
+//! to an item (nor two items to one account), while the service, holding the salts, still checks that
+//! the event's actor was not changed. Pure: storage feeds records in chain order.
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -16,7 +19,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct ChainRecord {
     pub event_id: i32,
     pub occurred_at: DateTime<Utc>,
-    pub actor_account_id: Option<i32>,
+    /// [`actor_commitment`] of the event's actor; empty for events without one (the system).
+    pub actor_commitment: String,
     pub subject_type: String,
     pub subject_id: String,
     pub action: String,
@@ -32,7 +36,7 @@ impl ChainRecord {
         [
             self.event_id.to_string(),
             self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
-            self.actor_account_id.map(|a| a.to_string()).unwrap_or_default(),
+            self.actor_commitment.clone(),
             self.subject_type.clone(),
             self.subject_id.clone(),
             self.action.clone(),
@@ -41,6 +45,15 @@ impl ChainRecord {
             self.details_sha256.clone(),
         ]
         .join("\n")
+    }
+}
+
+/// The public commitment to the account that acted: SHA-256 of the link's salt, a newline and the account
+/// id in decimal; empty when no account acted. Without the salt nobody can test it against account ids.
+pub fn actor_commitment(salt: Option<&str>, actor_account_id: Option<i32>) -> String {
+    match actor_account_id {
+        Some(id) => sha256_hex(&format!("{}\n{id}", salt.unwrap_or_default())),
+        None => String::new(),
     }
 }
 
@@ -129,7 +142,7 @@ mod tests {
         ChainRecord {
             event_id: id,
             occurred_at: Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap(),
-            actor_account_id: Some(3),
+            actor_commitment: actor_commitment(Some("5a17"), Some(3)),
             subject_type: "appeal".into(),
             subject_id: "7".into(),
             action: action.into(),
@@ -187,7 +200,20 @@ mod tests {
         let r = record(1, "received");
         assert_eq!(
             r.canonical(),
-            format!("1\n2026-11-22T10:00:00.000000Z\n3\nappeal\n7\nreceived\nreceived\nanswered\n{}", sha256_hex("{}"))
+            format!(
+                "1\n2026-11-22T10:00:00.000000Z\n{}\nappeal\n7\nreceived\nreceived\nanswered\n{}",
+                sha256_hex("5a17\n3"),
+                sha256_hex("{}")
+            )
         );
+    }
+
+    #[test]
+    fn the_actor_commitment_hides_the_account_behind_the_salt() {
+        assert_eq!(actor_commitment(Some("salt"), None), "");
+        let one = actor_commitment(Some("salt-a"), Some(3));
+        assert_eq!(one, sha256_hex("salt-a\n3"));
+        assert_ne!(one, actor_commitment(Some("salt-b"), Some(3)), "two links of one account do not match");
+        assert_ne!(one, actor_commitment(Some("salt-a"), Some(4)), "another actor is another commitment");
     }
 }

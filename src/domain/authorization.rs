@@ -36,7 +36,12 @@ impl Principal {
         self.role == Role::Administrator
     }
 
-    fn membership(&self, organisation_id: i32) -> Option<OrganisationRole> {
+    fn moderates(&self) -> bool {
+        matches!(self.role, Role::Moderator | Role::Administrator)
+    }
+
+    /// The caller's role in `organisation_id`, if any.
+    pub fn membership(&self, organisation_id: i32) -> Option<OrganisationRole> {
         self.memberships.iter().find(|m| m.organisation_id == organisation_id).map(|m| m.role)
     }
 }
@@ -56,8 +61,21 @@ pub enum Action {
     HeadOfOrganisation { organisation_id: i32 },
     /// Publish or refuse petitions, triage reports.
     Moderate,
+    /// Moderate one item (publish or refuse a petition) written by `author_account_id`.
+    ModerateItem { author_account_id: Option<i32> },
+    /// Handle and answer, for `organisation_id`, one item written by `author_account_id`.
+    HandleItem { organisation_id: i32, author_account_id: Option<i32> },
+    /// Read a petition that was never published (in moderation, or refused) written by `author_account_id`.
+    ReadUnpublishedPetition { author_account_id: i32 },
     /// Edit the directory, calendar, statute parameters.
     Administer,
+}
+
+/// May `viewer` (anyone, when `None`) read a petition? Published ones are public; one in moderation or
+/// refused is for its author and the moderators (the public learns only that it was refused and the
+/// ground, from the open data).
+pub fn may_read_petition(viewer: Option<&Principal>, published: bool, author_account_id: i32) -> bool {
+    published || viewer.is_some_and(|p| authorize(p, Action::ReadUnpublishedPetition { author_account_id }).is_ok())
 }
 
 /// Decides whether `principal` may perform `action`. Denials carry a message a person can act on.
@@ -73,7 +91,17 @@ pub fn authorize(principal: &Principal, action: Action) -> Result<(), AppError> 
         Action::HeadOfOrganisation { organisation_id } => {
             principal.membership(organisation_id) == Some(OrganisationRole::Head)
         }
-        Action::Moderate => matches!(principal.role, Role::Moderator | Role::Administrator),
+        Action::Moderate => principal.moderates(),
+        // Nobody moderates, handles or answers their own item: they act on it only as its author.
+        Action::ModerateItem { author_account_id } => {
+            principal.moderates() && author_account_id != Some(principal.account_id)
+        }
+        Action::HandleItem { organisation_id, author_account_id } => {
+            principal.membership(organisation_id).is_some() && author_account_id != Some(principal.account_id)
+        }
+        Action::ReadUnpublishedPetition { author_account_id } => {
+            principal.moderates() || author_account_id == principal.account_id
+        }
     };
     if allowed { Ok(()) } else { Err(AppError::Forbidden(denial_message(principal, action))) }
 }
@@ -94,7 +122,18 @@ fn denial_message(principal: &Principal, action: Action) -> String {
         Action::HeadOfOrganisation { organisation_id } => {
             format!("only the head of organisation {organisation_id} may do this")
         }
-        Action::Moderate => "only a moderator may do this".into(),
+        Action::ModerateItem { author_account_id } | Action::HandleItem { author_account_id, .. }
+            if author_account_id == Some(principal.account_id) =>
+        {
+            "nobody moderates, handles or answers their own item; another moderator or officer must".into()
+        }
+        Action::Moderate | Action::ModerateItem { .. } => "only a moderator may do this".into(),
+        Action::HandleItem { organisation_id, .. } => {
+            format!("only officers of organisation {organisation_id} may handle its items")
+        }
+        Action::ReadUnpublishedPetition { .. } => {
+            "a petition that was not published is for its author and the moderators only".into()
+        }
         Action::ManageOwnAccount => "not allowed".into(),
     }
 }
@@ -146,5 +185,33 @@ mod tests {
             Principal { memberships: vec![Membership { organisation_id: 7, role: OrganisationRole::Head }], ..officer };
         assert!(authorize(&head, Action::HandleForOrganisation { organisation_id: 7 }).is_ok());
         assert!(authorize(&head, Action::HeadOfOrganisation { organisation_id: 7 }).is_ok());
+    }
+
+    #[test]
+    fn nobody_moderates_or_handles_their_own_item() {
+        let moderator = Principal {
+            account_id: 5,
+            role: Role::Moderator,
+            memberships: vec![Membership { organisation_id: 7, role: OrganisationRole::Head }],
+        };
+        assert!(authorize(&moderator, Action::ModerateItem { author_account_id: Some(6) }).is_ok());
+        let own = authorize(&moderator, Action::ModerateItem { author_account_id: Some(5) }).unwrap_err();
+        assert!(own.to_string().contains("their own item"), "{own}");
+        let handle = |author| Action::HandleItem { organisation_id: 7, author_account_id: author };
+        assert!(authorize(&moderator, handle(None)).is_ok());
+        assert!(authorize(&moderator, handle(Some(6))).is_ok());
+        assert!(authorize(&moderator, handle(Some(5))).is_err());
+        assert!(authorize(&person(Role::Citizen), Action::ModerateItem { author_account_id: Some(6) }).is_err());
+    }
+
+    #[test]
+    fn unpublished_petitions_are_for_their_author_and_moderators() {
+        let author = Principal { account_id: 9, role: Role::Citizen, memberships: vec![] };
+        let stranger = person(Role::Citizen);
+        assert!(may_read_petition(None, true, 9));
+        assert!(!may_read_petition(None, false, 9));
+        assert!(!may_read_petition(Some(&stranger), false, 9));
+        assert!(may_read_petition(Some(&author), false, 9));
+        assert!(may_read_petition(Some(&person(Role::Moderator)), false, 9));
     }
 }

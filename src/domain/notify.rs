@@ -35,6 +35,11 @@ pub enum Notification {
         reset_endpoint: String,
         valid_minutes: u32,
     },
+    /// To the owner of an address someone tried to register again (the answer to the registration does
+    /// not say whether the address was known).
+    AlreadyRegistered {
+        reset_request_endpoint: String,
+    },
     /// To the author of an appeal: it was received or changed.
     AppealUpdate(AppealMail),
     /// To the organisation handling an appeal: something arrived or the citizen acted.
@@ -52,7 +57,7 @@ pub enum Notification {
 pub struct PetitionMail {
     pub petition_id: i32,
     /// `published`, `refused`, `threshold_reached`, `consideration_started`, `answered`, `closed`,
-    /// or `confirm_signature`.
+    /// `confirm_signature`, or `already_signed` (to an address whose mailbox signed the petition already).
     pub action: String,
     pub title: String,
     pub to_signer: bool,
@@ -63,6 +68,8 @@ pub struct PetitionMail {
     pub answer: Option<String>,
     pub due_date: Option<String>,
     pub code: Option<String>,
+    /// How long the confirmation link works.
+    pub valid_hours: Option<i64>,
     pub link: String,
 }
 
@@ -101,6 +108,7 @@ impl Notification {
         match self {
             Notification::VerifyEmail { .. } => "verify_email",
             Notification::PasswordReset { .. } => "password_reset",
+            Notification::AlreadyRegistered { .. } => "already_registered",
             Notification::AppealUpdate(_) => "appeal_update",
             Notification::AppealForExecutor(_) => "appeal_for_executor",
             Notification::DeadlineReminder(_) => "deadline_reminder",
@@ -119,6 +127,8 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("en/verify_email", include_str!("../../templates/mail/en/verify_email.txt")),
         ("uk/password_reset", include_str!("../../templates/mail/uk/password_reset.txt")),
         ("en/password_reset", include_str!("../../templates/mail/en/password_reset.txt")),
+        ("uk/already_registered", include_str!("../../templates/mail/uk/already_registered.txt")),
+        ("en/already_registered", include_str!("../../templates/mail/en/already_registered.txt")),
         ("uk/appeal_update", include_str!("../../templates/mail/uk/appeal_update.txt")),
         ("en/appeal_update", include_str!("../../templates/mail/en/appeal_update.txt")),
         ("uk/appeal_for_executor", include_str!("../../templates/mail/uk/appeal_for_executor.txt")),
@@ -147,6 +157,7 @@ pub fn render(notification: &Notification, language: Language, full_name: &str, 
         Notification::PasswordReset { code, reset_endpoint, valid_minutes } => {
             context! { full_name, code, reset_endpoint, valid_minutes }
         }
+        Notification::AlreadyRegistered { reset_request_endpoint } => context! { full_name, reset_request_endpoint },
         Notification::AppealUpdate(mail)
         | Notification::AppealForExecutor(mail)
         | Notification::DeadlineReminder(mail)

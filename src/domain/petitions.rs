@@ -113,6 +113,13 @@ codes!(Status {
     AwaitingConsideration => "awaiting_consideration", UnderConsideration => "under_consideration",
     Answered => "answered", Closed => "closed",
 });
+impl Status {
+    /// Was the petition ever published? One in moderation or refused never was: it is not public.
+    pub fn was_published(self) -> bool {
+        !matches!(self, Status::Moderation | Status::Refused)
+    }
+}
+
 codes!(Decision { Supported => "supported", PartlySupported => "partly_supported", NotSupported => "not_supported" });
 codes!(RefusalCode {
     BannedContent => "banned_content", NotCouncilCompetence => "not_council_competence", Duplicate => "duplicate",

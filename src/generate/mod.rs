@@ -42,7 +42,7 @@ use crate::{
     domain::{
         accounts::Password,
         appeals::{AppealKind, intake_rule},
-        audit::{ChainRecord, GENESIS, link_hash, sha256_hex},
+        audit::{ChainRecord, GENESIS, actor_commitment, link_hash, sha256_hex},
         authorization::OrganisationRole,
         calendar::{Calendar, kyiv_date, kyiv_end_of_day, kyiv_start_of_day},
         deadlines::DeadlineRule,
@@ -1210,10 +1210,11 @@ impl Generator {
             let id = self.ids.event;
             self.ids.event += 1;
             if let Some((seq, prev, chained_at)) = &mut self.chain {
+                let salt = crate::storage::audit::new_salt(event.actor);
                 let record = ChainRecord {
                     event_id: id,
                     occurred_at: event.at,
-                    actor_account_id: event.actor,
+                    actor_commitment: actor_commitment(salt.as_deref(), event.actor),
                     subject_type: event.subject_type.to_owned(),
                     subject_id: event.subject_id.to_string(),
                     action: event.action.to_owned(),
@@ -1229,6 +1230,7 @@ impl Generator {
                     prev_hash: Set(std::mem::replace(prev, hash.clone())),
                     hash: Set(hash),
                     chained_at: Set(*chained_at),
+                    actor_salt: Set(salt),
                 });
             }
             self.event_rows.push(events::ActiveModel {

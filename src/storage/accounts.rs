@@ -95,6 +95,39 @@ pub async fn register(
     Ok(account)
 }
 
+/// What a citizen's registration did. The caller answers both the same way, so the registration cannot
+/// be used to find out which addresses have an account; the mail tells the owner.
+pub enum Registration {
+    Created(accounts::Model),
+    /// The address has an account already: it was mailed `already_registered` instead.
+    AlreadyRegistered,
+}
+
+/// Registers `new`, or, when its address has an account, queues `already_registered` (rendered for that
+/// account by `mail_for_existing`) to it and changes nothing else.
+pub async fn register_or_tell_owner(
+    db: &DatabaseConnection,
+    new: NewAccount,
+    verification: MailedToken,
+    mail_for_existing: impl FnOnce(&accounts::Model) -> Result<crate::domain::notify::Mail, AppError>,
+    now: DateTime<Utc>,
+) -> Result<Registration, AppError> {
+    let email = new.email.as_str().to_owned();
+    match register(db, new, Some(verification), None, now).await {
+        Ok(account) => Ok(Registration::Created(account)),
+        Err(AppError::Conflict(_)) => {
+            let txn = super::begin_write(db).await?;
+            let existing = accounts::Entity::find().filter(accounts::Column::Email.eq(email)).one(&txn).await?;
+            if let Some(existing) = existing {
+                super::notify::enqueue(&txn, &mail_for_existing(&existing)?, now).await?;
+            }
+            txn.commit().await?;
+            Ok(Registration::AlreadyRegistered)
+        }
+        Err(other) => Err(other),
+    }
+}
+
 fn email_taken() -> AppError {
     AppError::Conflict("an account with this e-mail address already exists; log in or reset the password".into())
 }

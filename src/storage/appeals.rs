@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use entity::{accounts, appeal_cosigners, appeal_photos, appeals, organisation_members, organisations};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -23,7 +23,7 @@ use crate::{
             self as rules, Actor, Appeal, AppealKind, Channel, Command, HOW_TO_CHALLENGE, RefusalCode, Resolution,
             Status, Transition,
         },
-        authorization::Principal,
+        authorization::{Action, Principal, authorize},
         calendar::{Calendar, kyiv_date},
         deadlines::{self, Deadline, DeadlineRule},
         directory::{DistrictId, GeoPoint, Location},
@@ -548,7 +548,13 @@ pub fn actor_for(principal: &Principal, row: &appeals::Model) -> Actor {
     Actor {
         account_id: Some(principal.account_id),
         is_author: row.author_account_id == Some(principal.account_id),
-        executor_role: principal.memberships.iter().find(|m| m.organisation_id == row.executor_id).map(|m| m.role),
+        // An officer who wrote the appeal acts on it only as its author (nobody answers their own item).
+        executor_role: authorize(
+            principal,
+            Action::HandleItem { organisation_id: row.executor_id, author_account_id: row.author_account_id },
+        )
+        .ok()
+        .and_then(|()| principal.membership(row.executor_id)),
         administrator: principal.role == Role::Administrator,
         system: false,
     }
@@ -579,7 +585,23 @@ pub async fn transition(
     now: DateTime<Utc>,
 ) -> Result<(appeals::Model, Transition), AppError> {
     let txn = super::begin_write(db).await?;
-    let row = get(&txn, id).await?;
+    let done = transition_in(&txn, ctx, id, requester, command, now).await?;
+    txn.commit().await?;
+    Ok(done)
+}
+
+/// [`transition`] inside the caller's transaction. On a conflict (the rules refuse it, or someone changed
+/// the appeal meanwhile) nothing of it was written, so the caller may go on with the transaction (the
+/// watcher writes many transitions in one); any other error spoils the transaction.
+async fn transition_in(
+    txn: &DatabaseTransaction,
+    ctx: &Context<'_>,
+    id: i32,
+    requester: Requester<'_>,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<(appeals::Model, Transition), AppError> {
+    let row = get(txn, id).await?;
     let actor = match requester {
         Requester::Person(principal) => {
             if !may_read_private(Some(principal), &row) && row.kind != AppealKind::IssueReport.code() {
@@ -621,7 +643,7 @@ pub async fn transition(
         })
         .filter(appeals::Column::Id.eq(id))
         .filter(appeals::Column::Version.eq(row.version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if saved.rows_affected != 1 {
         return Err(AppError::Conflict(format!(
@@ -629,7 +651,7 @@ pub async fn transition(
         )));
     }
     events::append(
-        &txn,
+        txn,
         now,
         NewEvent {
             actor_account_id: actor.account_id,
@@ -642,15 +664,15 @@ pub async fn transition(
         },
     )
     .await?;
-    let updated = get(&txn, id).await?;
-    let mut mail = mail_facts(&txn, ctx, &updated, transition.action).await?;
+    let updated = get(txn, id).await?;
+    let mut mail = mail_facts(txn, ctx, &updated, transition.action).await?;
     let detail = |key: &str| transition.details[key].as_str().map(str::to_owned);
     mail.reason = detail("reason");
     mail.legal_basis = detail("legal_basis");
     mail.score = transition.details["score"].as_i64().map(|s| s as i32);
     mail.days = transition.details["working_days_before"].as_i64().map(|s| s as i32);
     if transition.action == "forwarded" {
-        mail.previous_executor = Some(organisation_name(&txn, before.executor_id).await?);
+        mail.previous_executor = Some(organisation_name(txn, before.executor_id).await?);
     }
     if transition.action == "refused" {
         mail.how_to_challenge = Some(HOW_TO_CHALLENGE.to_owned());
@@ -664,9 +686,8 @@ pub async fn transition(
         executor: transition.notify.executor,
         escalation: transition.notify.escalation,
     };
-    queue_mails(&txn, &updated, &mail, audience, now).await?;
-    super::metrics::record_change(&txn, Some(&row), &updated).await?;
-    txn.commit().await?;
+    queue_mails(txn, &updated, &mail, audience, now).await?;
+    super::metrics::record_change(txn, Some(&row), &updated).await?;
     Ok((updated, transition))
 }
 
@@ -915,16 +936,25 @@ pub struct SweepReport {
     pub marked_overdue: u32,
     pub reminded: u32,
     pub petitions_closed: u32,
+    /// The sweep stopped early (shutdown); what it did not reach is left for the next sweep.
+    pub interrupted: bool,
 }
 
+/// Watcher transitions written per transaction: a sweep after a restart may owe thousands, and one
+/// transaction each held SQLite's single writer lock thousands of times against the intake.
+pub const SWEEP_BATCH: usize = 100;
+
 /// Marks appeals whose deadline passed as overdue (escalating them) and reminds executors of deadlines
-/// coming up. Safe to run from several instances at once: every change is a versioned transition, so
-/// exactly one instance wins each, and its mails carry dedupe keys.
+/// coming up, [`SWEEP_BATCH`] appeals per transaction. Before each batch it looks at `stop`: once it is
+/// true the sweep returns (`interrupted`), leaving the rest to the next sweep. Safe to run from several
+/// instances at once: every change is a versioned transition, so exactly one instance wins each, and its
+/// mails carry dedupe keys.
 pub async fn sweep(
     db: &DatabaseConnection,
     ctx: &Context<'_>,
     reminder_working_days: &[u32],
     now: DateTime<Utc>,
+    stop: &tokio::sync::watch::Receiver<bool>,
 ) -> Result<SweepReport, AppError> {
     let open = Status::awaiting_answer_codes();
     let mut report = SweepReport::default();
@@ -938,10 +968,13 @@ pub async fn sweep(
         .into_tuple()
         .all(db)
         .await?;
-    for id in overdue {
-        if apply_quietly(db, ctx, id, Command::MarkOverdue, now).await? {
-            report.marked_overdue += 1;
+    let overdue: Vec<(i32, Command)> = overdue.into_iter().map(|id| (id, Command::MarkOverdue)).collect();
+    for batch in overdue.chunks(SWEEP_BATCH) {
+        if *stop.borrow() {
+            report.interrupted = true;
+            return Ok(report);
         }
+        report.marked_overdue += apply_batch(db, ctx, batch, now).await?;
     }
     // Look ahead far enough to cover the largest offset across weekends and a run of days off.
     let horizon_days = i64::from(reminder_working_days.iter().copied().max().unwrap_or(0)) * 2 + 14;
@@ -955,14 +988,56 @@ pub async fn sweep(
         .into_tuple()
         .all(db)
         .await?;
-    for (id, due_at, level) in upcoming {
-        if let Some(n) = rules::reminder_due(due_at, level, reminder_working_days, now, ctx.calendar)
-            && apply_quietly(db, ctx, id, Command::Remind { working_days_before: n }, now).await?
-        {
-            report.reminded += 1;
+    let reminders: Vec<(i32, Command)> = upcoming
+        .into_iter()
+        .filter_map(|(id, due_at, level)| {
+            rules::reminder_due(due_at, level, reminder_working_days, now, ctx.calendar)
+                .map(|n| (id, Command::Remind { working_days_before: n }))
+        })
+        .collect();
+    for batch in reminders.chunks(SWEEP_BATCH) {
+        if *stop.borrow() {
+            report.interrupted = true;
+            return Ok(report);
         }
+        report.reminded += apply_batch(db, ctx, batch, now).await?;
     }
     Ok(report)
+}
+
+/// Writes a batch of watcher transitions in one transaction and returns how many were applied; those
+/// that lost a race to another instance (or a person) are skipped. If the batch fails as a whole, its
+/// transitions are written one by one, so one faulty appeal cannot hold back the others.
+async fn apply_batch(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    batch: &[(i32, Command)],
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
+    let attempt = async {
+        let txn = super::begin_write(db).await?;
+        let mut applied = 0;
+        for (id, command) in batch {
+            match transition_in(&txn, ctx, *id, Requester::Watcher, command.clone(), now).await {
+                Ok(_) => applied += 1,
+                Err(AppError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        txn.commit().await?;
+        Ok::<u32, AppError>(applied)
+    };
+    match attempt.await {
+        Ok(applied) => Ok(applied),
+        Err(error) => {
+            tracing::debug!(%error, size = batch.len(), "watcher batch failed; writing it one by one");
+            let mut applied = 0;
+            for (id, command) in batch {
+                applied += u32::from(apply_quietly(db, ctx, *id, command.clone(), now).await?);
+            }
+            Ok(applied)
+        }
+    }
 }
 
 /// A watcher transition; losing a race to another instance (or a person) is not an error.
@@ -1174,11 +1249,8 @@ pub async fn add_photo(
     let NewPhoto { bytes, content_type, extension } = photo;
     let (dir, max_per_appeal) = (&limits.dir, limits.max_per_appeal);
     use sha2::{Digest, Sha256};
-    let existing =
-        appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(db).await?;
-    if existing >= u64::from(max_per_appeal) {
-        return Err(AppError::Conflict(format!("a report may carry at most {max_per_appeal} photos")));
-    }
+    // A cheap early answer; the limit itself is enforced in the transaction below.
+    photo_count_within(db, appeal_id, max_per_appeal).await?;
     let file_name = format!("{}.{extension}", uuid::Uuid::new_v4());
     tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(anyhow::anyhow!("photo folder: {e}")))?;
     let temp = dir.join(format!(".{file_name}.part"));
@@ -1187,6 +1259,21 @@ pub async fn add_photo(
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("moving a photo into place: {e}")))?;
     let txn = super::begin_write(db).await?;
+    // Parallel uploads to one report queue here (the appeal's row locked on PostgreSQL; SQLite's write
+    // transaction is exclusive), so each counts the photos the others committed.
+    if !super::is_sqlite(&txn) {
+        txn.execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            "SELECT id FROM appeals WHERE id = $1 FOR UPDATE",
+            [appeal_id.into()],
+        ))
+        .await?;
+    }
+    if let Err(full) = photo_count_within(&txn, appeal_id, max_per_appeal).await {
+        drop(txn);
+        let _ = tokio::fs::remove_file(dir.join(&file_name)).await;
+        return Err(full);
+    }
     let row = appeal_photos::ActiveModel {
         appeal_id: Set(appeal_id),
         file_name: Set(file_name),
@@ -1214,6 +1301,16 @@ pub async fn add_photo(
     .await?;
     txn.commit().await?;
     Ok(row)
+}
+
+/// Refuses one more photo on a report that already carries `max` photos.
+async fn photo_count_within(db: &impl ConnectionTrait, appeal_id: i32, max: u32) -> Result<(), AppError> {
+    let existing =
+        appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(db).await?;
+    if existing >= u64::from(max) {
+        return Err(AppError::Conflict(format!("a report may carry at most {max} photos")));
+    }
+    Ok(())
 }
 
 pub async fn photo(db: &DatabaseConnection, appeal_id: i32, photo_id: i32) -> Result<appeal_photos::Model, AppError> {

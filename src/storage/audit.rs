@@ -2,14 +2,16 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{audit_chain, events};
+use entity::{audit_chain, audit_rechains, events};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
 };
 
 use crate::{
-    domain::audit::{Break, ChainRecord, GENESIS, Link, Unlinked, link_hash, sha256_hex, verify_links},
+    domain::audit::{
+        Break, ChainRecord, GENESIS, Link, Unlinked, actor_commitment, link_hash, sha256_hex, verify_links,
+    },
     error::AppError,
 };
 
@@ -20,11 +22,12 @@ const CHAIN_BATCH: u64 = 2000;
 /// A write transaction lasts milliseconds; 50,000 newer events is minutes of peak intake.
 const LATE_COMMIT_WINDOW: i32 = 50_000;
 
-pub fn record(event: &events::Model) -> ChainRecord {
+/// What the link with `salt` commits to for `event`.
+pub fn record(event: &events::Model, salt: Option<&str>) -> ChainRecord {
     ChainRecord {
         event_id: event.id,
         occurred_at: event.occurred_at,
-        actor_account_id: event.actor_account_id,
+        actor_commitment: actor_commitment(salt, event.actor_account_id),
         subject_type: event.subject_type.clone(),
         subject_id: event.subject_id.clone(),
         action: event.action.clone(),
@@ -32,6 +35,11 @@ pub fn record(event: &events::Model) -> ChainRecord {
         to_state: event.to_state.clone(),
         details_sha256: sha256_hex(&event.details),
     }
+}
+
+/// A fresh secret salt for the link of an event with an actor (122 random bits), none without one.
+pub fn new_salt(actor_account_id: Option<i32>) -> Option<String> {
+    actor_account_id.map(|_| uuid::Uuid::new_v4().simple().to_string())
 }
 
 fn link(row: &audit_chain::Model) -> Link {
@@ -75,13 +83,15 @@ pub async fn link_new_events(db: &DatabaseConnection, now: DateTime<Utc>) -> Res
         let count = pending.len() as u64;
         for event in &pending {
             seq += 1;
-            let hash = link_hash(&prev, &record(event));
+            let salt = new_salt(event.actor_account_id);
+            let hash = link_hash(&prev, &record(event, salt.as_deref()));
             audit_chain::ActiveModel {
                 seq: Set(seq),
                 event_id: Set(event.id),
                 prev_hash: Set(prev.clone()),
                 hash: Set(hash.clone()),
                 chained_at: Set(now),
+                actor_salt: Set(salt),
             }
             .insert(&txn)
             .await?;
@@ -102,7 +112,7 @@ pub async fn head(db: &DatabaseConnection) -> Result<Option<audit_chain::Model>,
 
 /// Links after `after_seq` with their events, in order.
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     after_seq: i64,
     limit: u64,
 ) -> Result<Vec<(audit_chain::Model, Option<events::Model>)>, AppError> {
@@ -155,7 +165,8 @@ pub async fn verify(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Verif
             break;
         }
         let links: Vec<Link> = rows.iter().map(|(l, _)| link(l)).collect();
-        let records: Vec<Option<ChainRecord>> = rows.iter().map(|(_, e)| e.as_ref().map(record)).collect();
+        let records: Vec<Option<ChainRecord>> =
+            rows.iter().map(|(l, e)| e.as_ref().map(|e| record(e, l.actor_salt.as_deref()))).collect();
         match verify_links(&mut prev, &mut seq, links.iter().zip(records.iter().map(Option::as_ref))) {
             Ok(n) => checked += n,
             Err(broken) => return Ok(Verification { checked, head: None, broken: Some(broken), unlinked }),
@@ -182,4 +193,85 @@ async fn unlinked(db: &DatabaseConnection, before: DateTime<Utc>) -> Result<Unli
         },
         None => Unlinked::default(),
     })
+}
+
+/// Links chained before the actor commitments committed to the account id itself. When the chain still
+/// has such a link (the first link with an actor has no salt), every link is re-hashed in the current
+/// format, in order, with fresh salts, in one transaction (all or nothing), and the superseded head is
+/// recorded in `audit_rechains`. Returns that record, or `None` when there was nothing to do.
+pub async fn rechain_legacy(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<audit_rechains::Model>, AppError> {
+    let txn = super::begin_write(db).await?;
+    if !super::is_sqlite(&txn) {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(727311)").await?;
+    }
+    let first_with_actor = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            "SELECT c.actor_salt FROM audit_chain c JOIN events e ON e.id = c.event_id \
+             WHERE e.actor_account_id IS NOT NULL ORDER BY c.seq LIMIT 1",
+        ))
+        .await?;
+    let legacy = match first_with_actor {
+        Some(row) => row.try_get::<Option<String>>("", "actor_salt")?.is_none(),
+        None => false,
+    };
+    let Some(old_head) = audit_chain::Entity::find().order_by_desc(audit_chain::Column::Seq).one(&txn).await? else {
+        return Ok(None);
+    };
+    if !legacy {
+        return Ok(None);
+    }
+    let (mut after, mut prev) = (0_i64, GENESIS.to_owned());
+    loop {
+        let rows = page(&txn, after, CHAIN_BATCH).await?;
+        let Some((last, _)) = rows.last() else { break };
+        let (first_seq, last_seq) = (rows[0].0.seq, last.seq);
+        let mut fresh = Vec::with_capacity(rows.len());
+        for (link, event) in rows {
+            let event = event.ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!(
+                    "cannot re-chain: event {} of link {} is gone",
+                    link.event_id,
+                    link.seq
+                ))
+            })?;
+            let salt = new_salt(event.actor_account_id);
+            let hash = link_hash(&prev, &record(&event, salt.as_deref()));
+            fresh.push(audit_chain::ActiveModel {
+                seq: Set(link.seq),
+                event_id: Set(link.event_id),
+                prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
+                hash: Set(hash),
+                chained_at: Set(link.chained_at),
+                actor_salt: Set(salt),
+            });
+        }
+        audit_chain::Entity::delete_many()
+            .filter(audit_chain::Column::Seq.between(first_seq, last_seq))
+            .exec(&txn)
+            .await?;
+        audit_chain::Entity::insert_many(fresh).exec(&txn).await?;
+        after = last_seq;
+    }
+    let record = audit_rechains::ActiveModel {
+        rechained_at: Set(now),
+        links: Set(old_head.seq),
+        superseded_seq: Set(old_head.seq),
+        superseded_hash: Set(old_head.hash),
+        new_hash: Set(prev),
+        reason: Set("links that named the acting account re-hashed with a salted commitment to it instead".into()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Some(record))
+}
+
+/// Every re-chaining, oldest first.
+pub async fn rechains(db: &DatabaseConnection) -> Result<Vec<audit_rechains::Model>, AppError> {
+    Ok(audit_rechains::Entity::find().order_by_asc(audit_rechains::Column::Id).all(db).await?)
 }

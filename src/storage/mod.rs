@@ -46,10 +46,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// Applies every pending migration, then fills what a migration created empty from the rows already
-/// stored: the petition tallies of a database that had petitions before they existed.
+/// stored: the petition tallies of a database that had petitions before they existed, and the mailboxes
+/// of the signatures stored before they were compared; and the audit chain of a database chained before
+/// the actor commitments is re-chained.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::error::AppError> {
     let pending = Migrator::get_pending_migrations(db).await?;
     let fills_petition_tallies = pending.iter().any(|m| m.name() == migration::PETITION_TALLIES);
+    let normalises_mailboxes = pending.iter().any(|m| m.name() == migration::SIGNATURE_MAILBOXES);
     Migrator::up(db, None).await?;
     if fills_petition_tallies {
         let counted = metrics::rebuild(db).await?;
@@ -57,6 +60,18 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), crate::error::AppErr
             petitions = counted.petitions,
             appeals = counted.appeals,
             "metric tallies filled after migration"
+        );
+    }
+    if normalises_mailboxes {
+        let changed = petitions::normalise_mailboxes(db).await?;
+        tracing::info!(changed, "signature mailboxes normalised after migration");
+    }
+    if let Some(rechained) = audit::rechain_legacy(db, chrono::Utc::now()).await? {
+        tracing::warn!(
+            links = rechained.links,
+            superseded_head = %rechained.superseded_hash,
+            new_head = %rechained.new_hash,
+            "audit chain re-chained: its links no longer name accounts (see GET /api/v1/audit/rechains)"
         );
     }
     Ok(())

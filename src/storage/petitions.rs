@@ -533,6 +533,8 @@ pub struct WriterContext {
     pub public_url: String,
     pub martial_law: bool,
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
+    /// How long a mailed confirmation link of an e-mail signature works.
+    pub confirmation_ttl: chrono::Duration,
 }
 
 /// Most operations one transaction takes.
@@ -704,6 +706,8 @@ struct NewSignature {
     account_id: Option<i32>,
     full_name: String,
     email: Email,
+    /// `email.mailbox()`: what one signature per person compares.
+    mailbox: String,
     notify: bool,
     /// For a signature without an account: the confirmation token to mail.
     token: Option<SecretToken>,
@@ -762,7 +766,12 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
             SignatureOp::Sign { petition_id, account_id, full_name, email, notify } => {
                 match check_open(known.get(&petition_id), petition_id, now) {
                     Err(e) => Err(e),
-                    Ok(()) if !in_batch.insert((petition_id, email.to_string())) => Err(already_signed()),
+                    // A second e-mail signature of one mailbox in a batch gets the same answer as the first
+                    // (the mail tells the owner); only an account learns that it signed already.
+                    Ok(()) if !in_batch.insert((petition_id, email.mailbox())) => match account_id {
+                        Some(_) => Err(already_signed()),
+                        None => Ok(SignatureOutcome::Signed { counted: false }),
+                    },
                     Ok(()) => {
                         let counted = account_id.is_some();
                         new_signatures.push(NewSignature {
@@ -770,6 +779,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
                             petition_id,
                             account_id,
                             full_name,
+                            mailbox: email.mailbox(),
                             email,
                             notify,
                             token: (!counted).then(SecretToken::generate),
@@ -779,7 +789,10 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
                     }
                 }
             }
-            SignatureOp::Confirm { token } => confirm(&txn, open, &token, now, &mut known, &mut delta).await?,
+            SignatureOp::Confirm { token } => {
+                let refs = Confirming { open, ttl: ctx.confirmation_ttl };
+                confirm(&txn, refs, &token, now, &mut known, &mut delta).await?
+            }
             SignatureOp::Withdraw { petition_id, email } => match check_open(known.get(&petition_id), petition_id, now)
             {
                 Err(e) => Err(e),
@@ -788,7 +801,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
                         .col_expr(signatures::Column::Status, Expr::value(WITHDRAWN))
                         .col_expr(signatures::Column::WithdrawnAt, Expr::value(now))
                         .filter(signatures::Column::PetitionId.eq(petition_id))
-                        .filter(signatures::Column::Email.eq(email.as_str()))
+                        .filter(signatures::Column::Mailbox.eq(email.mailbox()))
                         .filter(signatures::Column::Status.eq(CONFIRMED))
                         .exec(&txn)
                         .await?;
@@ -805,9 +818,17 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
     }
     let mut confirm_mails = Vec::new();
     if !new_signatures.is_empty() {
+        // An e-mail signature of a mailbox that signed already is not stored; its owner is told by mail.
+        let counted = counted_mailboxes(&txn, &new_signatures).await?;
+        let (told, new_signatures): (Vec<_>, Vec<_>) = new_signatures
+            .into_iter()
+            .partition(|s| s.account_id.is_none() && counted.contains(&(s.petition_id, s.mailbox.clone())));
+        for signature in told {
+            confirm_mails.push(NewSignature { token: None, ..signature });
+        }
         let stored = insert_signatures(&txn, &new_signatures, now).await?;
         for signature in new_signatures {
-            if !stored.contains(&(signature.petition_id, signature.email.to_string())) {
+            if !stored.contains(&(signature.petition_id, signature.mailbox.clone())) {
                 outcomes[signature.outcome] = Err(already_signed());
                 continue;
             }
@@ -822,22 +843,30 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
     }
     let mut mailed = !confirm_mails.is_empty();
     for signature in confirm_mails {
-        let Some(token) = signature.token else { continue };
         let title = match known.get(&signature.petition_id) {
             Some(Known::Open(p)) => p.title.clone(),
             _ => String::new(),
         };
-        let facts = PetitionMail {
-            petition_id: signature.petition_id,
-            action: "confirm_signature".into(),
-            title,
-            link: format!(
-                "{}/api/v1/petitions/signatures/confirm?token={}",
-                ctx.public_url.trim_end_matches('/'),
-                token.as_str()
-            ),
-            code: Some(token.as_str().to_owned()),
-            ..Default::default()
+        let facts = match &signature.token {
+            Some(token) => PetitionMail {
+                petition_id: signature.petition_id,
+                action: "confirm_signature".into(),
+                title,
+                link: format!(
+                    "{}/api/v1/petitions/signatures/confirm?token={}",
+                    ctx.public_url.trim_end_matches('/'),
+                    token.as_str()
+                ),
+                code: Some(token.as_str().to_owned()),
+                valid_hours: Some(ctx.confirmation_ttl.num_hours()),
+                ..Default::default()
+            },
+            None => PetitionMail {
+                petition_id: signature.petition_id,
+                action: "already_signed".into(),
+                title,
+                ..Default::default()
+            },
         };
         let mut mail =
             render(&Notification::PetitionUpdate(facts), Language::Uk, &signature.full_name, &signature.email)?;
@@ -876,8 +905,9 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
     Ok(Written::Done { outcomes, mailed })
 }
 
-/// Inserts the batch's signatures, skipping those whose e-mail signed the petition already (stored, or
-/// committed meanwhile by another writer); returns the (petition, e-mail) pairs stored.
+/// Inserts the batch's signatures, skipping counted ones whose mailbox signed the petition already
+/// (stored, or committed meanwhile by another writer); returns the (petition, mailbox) pairs stored.
+/// Unconfirmed (`pending`) rows are outside the unique index: they never block anyone.
 async fn insert_signatures(
     txn: &DatabaseTransaction,
     rows: &[NewSignature],
@@ -885,8 +915,11 @@ async fn insert_signatures(
 ) -> Result<HashSet<(i32, String)>, AppError> {
     // Concurrent batches insert in the same (petition, e-mail) order, so two that share keys wait for
     // each other instead of deadlocking on the unique index.
+    if rows.is_empty() {
+        return Ok(HashSet::new());
+    }
     let mut rows: Vec<&NewSignature> = rows.iter().collect();
-    rows.sort_unstable_by(|a, b| (a.petition_id, a.email.as_str()).cmp(&(b.petition_id, b.email.as_str())));
+    rows.sort_unstable_by(|a, b| (a.petition_id, &a.mailbox).cmp(&(b.petition_id, &b.mailbox)));
     let statement = if super::is_sqlite(txn) {
         sqlite_insert(&rows, now)
     } else {
@@ -900,6 +933,7 @@ async fn insert_signatures(
                     "account_id": row.account_id,
                     "full_name": row.full_name,
                     "email": row.email.as_str(),
+                    "mailbox": row.mailbox,
                     "notify": row.notify,
                     "confirm_digest": row.token.as_ref().map(SecretToken::digest),
                 })
@@ -907,21 +941,21 @@ async fn insert_signatures(
             .collect();
         Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO signatures (petition_id, account_id, full_name, email, notify, status, confirm_digest, \
-             created_at, confirmed_at) \
-             SELECT r.petition_id, r.account_id, r.full_name, r.email, r.notify, \
+            "INSERT INTO signatures (petition_id, account_id, full_name, email, mailbox, notify, status, \
+             confirm_digest, created_at, confirmed_at) \
+             SELECT r.petition_id, r.account_id, r.full_name, r.email, r.mailbox, r.notify, \
                     CASE WHEN r.account_id IS NULL THEN $3 ELSE $2 END, r.confirm_digest, $4, \
                     CASE WHEN r.account_id IS NULL THEN NULL ELSE $4 END \
              FROM json_to_recordset($1::text::json) AS r(petition_id int4, account_id int4, full_name text, \
-                  email text, notify bool, confirm_digest text) \
-             ON CONFLICT (petition_id, email) DO NOTHING RETURNING petition_id, email",
+                  email text, mailbox text, notify bool, confirm_digest text) \
+             ON CONFLICT (petition_id, mailbox) WHERE status <> 'pending' DO NOTHING RETURNING petition_id, mailbox",
             [serde_json::Value::Array(records).to_string().into(), CONFIRMED.into(), PENDING.into(), now.into()],
         )
     };
     let stored = txn.query_all_raw(statement).await?;
     Ok(stored
         .iter()
-        .map(|row| Ok((row.try_get("", "petition_id")?, row.try_get("", "email")?)))
+        .map(|row| Ok((row.try_get("", "petition_id")?, row.try_get("", "mailbox")?)))
         .collect::<Result<_, sea_orm::DbErr>>()?)
 }
 
@@ -935,6 +969,7 @@ fn sqlite_insert(rows: &[&NewSignature], now: DateTime<Utc>) -> Statement {
         C::AccountId,
         C::FullName,
         C::Email,
+        C::Mailbox,
         C::Notify,
         C::Status,
         C::ConfirmDigest,
@@ -948,6 +983,7 @@ fn sqlite_insert(rows: &[&NewSignature], now: DateTime<Utc>) -> Statement {
             row.account_id.into(),
             row.full_name.as_str().into(),
             row.email.as_str().into(),
+            row.mailbox.as_str().into(),
             row.notify.into(),
             if counted { CONFIRMED } else { PENDING }.into(),
             row.token.as_ref().map(SecretToken::digest).into(),
@@ -956,8 +992,13 @@ fn sqlite_insert(rows: &[&NewSignature], now: DateTime<Utc>) -> Statement {
         ]);
     }
     insert
-        .on_conflict(OnConflict::columns([C::PetitionId, C::Email]).do_nothing().to_owned())
-        .returning(Query::returning().columns([C::PetitionId, C::Email]));
+        .on_conflict(
+            OnConflict::columns([C::PetitionId, C::Mailbox])
+                .target_and_where(Expr::cust("status <> 'pending'"))
+                .do_nothing()
+                .to_owned(),
+        )
+        .returning(Query::returning().columns([C::PetitionId, C::Mailbox]));
     DbBackend::Sqlite.build(&insert)
 }
 
@@ -1122,14 +1163,45 @@ fn collecting(petition: Option<&petitions::Model>, id: i32, now: DateTime<Utc>) 
     rules::check_collecting(&domain, now).map_err(AppError::Conflict)
 }
 
+/// What a confirmation needs besides the transaction.
+#[derive(Clone, Copy)]
+struct Confirming<'a> {
+    open: &'a OpenPetitions,
+    ttl: chrono::Duration,
+}
+
+/// The (petition, mailbox) pairs among `rows` that already have a counted (or withdrawn) signature.
+async fn counted_mailboxes(
+    txn: &DatabaseTransaction,
+    rows: &[NewSignature],
+) -> Result<HashSet<(i32, String)>, AppError> {
+    let pending: Vec<&NewSignature> = rows.iter().filter(|r| r.account_id.is_none()).collect();
+    if pending.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let found = signatures::Entity::find()
+        .select_only()
+        .columns([signatures::Column::PetitionId, signatures::Column::Mailbox])
+        .filter(signatures::Column::PetitionId.is_in(pending.iter().map(|r| r.petition_id)))
+        .filter(signatures::Column::Mailbox.is_in(pending.iter().map(|r| r.mailbox.clone())))
+        .filter(signatures::Column::Status.ne(PENDING))
+        .into_tuple::<(i32, Option<String>)>()
+        .all(txn)
+        .await?;
+    Ok(found.into_iter().filter_map(|(petition, mailbox)| Some((petition, mailbox?))).collect())
+}
+
+/// Confirms an e-mail signature. The link works for `ttl` after signing; a mailbox that has a counted
+/// signature meanwhile (its owner signed with an account, or opened another link) is not counted twice.
 async fn confirm(
     txn: &DatabaseTransaction,
-    open: &OpenPetitions,
+    refs: Confirming<'_>,
     token: &str,
     now: DateTime<Utc>,
     known: &mut HashMap<i32, Known>,
     delta: &mut BTreeMap<i32, i64>,
 ) -> Result<Result<SignatureOutcome, AppError>, AppError> {
+    let open = refs.open;
     let digest = token_digest(token);
     let Some(signature) =
         signatures::Entity::find().filter(signatures::Column::ConfirmDigest.eq(digest)).one(txn).await?
@@ -1138,6 +1210,19 @@ async fn confirm(
     };
     if signature.status != PENDING {
         return Ok(Err(AppError::Conflict("this signature is already confirmed".into())));
+    }
+    if now >= signature.created_at + refs.ttl {
+        return Ok(Err(AppError::Conflict("the confirmation link has expired; sign again to get a new one".into())));
+    }
+    let mailbox = signature.mailbox.clone().unwrap_or_else(|| signature.email.clone());
+    let counted = signatures::Entity::find()
+        .filter(signatures::Column::PetitionId.eq(signature.petition_id))
+        .filter(signatures::Column::Mailbox.eq(mailbox))
+        .filter(signatures::Column::Status.ne(PENDING))
+        .count(txn)
+        .await?;
+    if counted > 0 {
+        return Ok(Err(already_signed()));
     }
     if let std::collections::hash_map::Entry::Vacant(entry) = known.entry(signature.petition_id) {
         entry.insert(match open.get(signature.petition_id, now) {
@@ -1165,4 +1250,51 @@ async fn confirm(
 /// Petitions collecting signatures now.
 pub async fn collecting_count(db: &DatabaseConnection) -> Result<u64, AppError> {
     Ok(petitions::Entity::find().filter(petitions::Column::Status.eq(Status::Collecting.code())).count(db).await?)
+}
+
+/// Gives the signatures stored before mailboxes were compared their normalised mailbox (see
+/// `m0015_signature_mailboxes`), except where two counted signatures of one petition would then collide:
+/// those were both given under the old rule and keep counting (they are logged). Returns how many changed.
+pub async fn normalise_mailboxes(db: &DatabaseConnection) -> Result<u64, AppError> {
+    let txn = super::begin_write(db).await?;
+    let (mut after, mut changed, mut kept) = (0, 0_u64, 0_u64);
+    loop {
+        let rows = signatures::Entity::find()
+            .filter(signatures::Column::Id.gt(after))
+            .order_by_asc(signatures::Column::Id)
+            .limit(5000)
+            .all(&txn)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        for row in rows {
+            let Ok(mailbox) = Email::parse(&row.email).map(|e| e.mailbox()) else { continue };
+            if row.mailbox.as_deref() == Some(mailbox.as_str()) {
+                continue;
+            }
+            let taken = row.status != PENDING
+                && signatures::Entity::find()
+                    .filter(signatures::Column::PetitionId.eq(row.petition_id))
+                    .filter(signatures::Column::Mailbox.eq(mailbox.as_str()))
+                    .filter(signatures::Column::Status.ne(PENDING))
+                    .count(&txn)
+                    .await?
+                    > 0;
+            if taken {
+                kept += 1;
+                continue;
+            }
+            signatures::Entity::update_many()
+                .col_expr(signatures::Column::Mailbox, Expr::value(mailbox))
+                .filter(signatures::Column::Id.eq(row.id))
+                .exec(&txn)
+                .await?;
+            changed += 1;
+        }
+    }
+    txn.commit().await?;
+    if kept > 0 {
+        tracing::warn!(kept, "signatures of one mailbox given before the mailbox rule keep counting");
+    }
+    Ok(changed)
 }

@@ -16,6 +16,12 @@ async fn act(app: &TestApp, token: &str, id: i64, step: &str, body: Value) -> Va
     answer.body
 }
 
+/// An issue report that photos are attached to.
+pub(crate) fn broken_bench(city: &city::City) -> Value {
+    json!({"kind": "issue_report", "subject": "Broken bench", "text": "The bench in the park is broken.",
+           "category_id": city.pothole, "address": "Central park"})
+}
+
 fn lift_appeal(city: &city::City) -> Value {
     json!({
         "kind": "application",
@@ -371,7 +377,7 @@ async fn nearby_reports_are_offered_and_a_duplicate_follows_the_original() {
 }
 
 /// The smallest valid PNG: one transparent pixel.
-const PNG: &[u8] = &[
+pub(crate) const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
     0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49,
     0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
@@ -394,14 +400,7 @@ async fn a_citizen_attaches_photos_whose_type_is_read_from_the_bytes() {
         .await;
     let city = city::build(&app).await;
     let neighbour = app.verified_citizen("Petro Neighbour", "petro@example.org").await;
-    let report = app
-        .post(
-            "/api/v1/appeals",
-            Some(&city.citizen),
-            json!({"kind": "issue_report", "subject": "Broken bench", "text": "The bench in the park is broken.",
-                   "category_id": city.pothole, "address": "Central park"}),
-        )
-        .await;
+    let report = app.post("/api/v1/appeals", Some(&city.citizen), broken_bench(&city)).await;
     let id = report.body["id"].as_i64().unwrap();
     let upload = |token: String, bytes: Vec<u8>, content_type: &'static str| {
         let request = app
@@ -423,6 +422,7 @@ async fn a_citizen_attaches_photos_whose_type_is_read_from_the_bytes() {
     let fetched = app.client.get(app.url(&format!("/api/v1/appeals/{id}/photos/{photo_id}"))).send().await.unwrap();
     assert_eq!(fetched.status(), 200);
     assert_eq!(fetched.headers()["content-type"], "image/png");
+    assert_eq!(fetched.headers()["x-content-type-options"], "nosniff", "browsers must not guess another type");
     assert_eq!(fetched.bytes().await.unwrap().as_ref(), PNG);
     assert_eq!(app.get(&format!("/api/v1/appeals/{id}"), None).await.body["photo_ids"], json!([photo_id]));
 

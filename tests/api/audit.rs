@@ -12,26 +12,36 @@ fn sha256(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// A link's hash from the previous hash and its nine lines, as docs/security.md defines it.
+fn link_hash(prev: &str, lines: [String; 9]) -> String {
+    sha256(&format!("{prev}\n{}", lines.join("\n")))
+}
+
+/// An app on `database_url` (a database that outlives it).
+async fn app_on(database_url: &str) -> crate::helpers::TestApp {
+    let url = database_url.to_owned();
+    TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await
+}
+
 /// Recomputes every link from the published fields alone, as a watchdog would.
 fn recompute(links: &[Value]) -> String {
     let mut prev = "0".repeat(64);
     for link in links {
         let field = |k: &str| link[k].as_str().map(str::to_owned).unwrap_or_default();
         let at: chrono::DateTime<chrono::Utc> = field("occurred_at").parse().unwrap();
-        let canonical = [
+        let lines = [
             link["event_id"].to_string(),
             at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            link["actor_account_id"].as_i64().map(|a| a.to_string()).unwrap_or_default(),
+            field("actor_commitment"),
             field("subject_type"),
             field("subject_id"),
             field("action"),
             field("from_state"),
             field("to_state"),
             field("details_sha256"),
-        ]
-        .join("\n");
+        ];
         assert_eq!(field("prev_hash"), prev, "link {} continues the chain", link["seq"]);
-        let hash = sha256(&format!("{prev}\n{canonical}"));
+        let hash = link_hash(&prev, lines);
         assert_eq!(field("hash"), hash, "link {} recomputes", link["seq"]);
         prev = hash;
     }
@@ -41,8 +51,7 @@ fn recompute(links: &[Value]) -> String {
 #[tokio::test]
 async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_database() {
     let database_url = fresh_persistent_database_url().await;
-    let url = database_url.clone();
-    let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.database_url = url).spawn().await;
+    let app = app_on(&database_url).await;
     let city = city::build(&app).await;
     let filed = app
         .post(
@@ -68,6 +77,12 @@ async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_
     let links = chain.body.as_array().unwrap();
     assert!(links.len() > 10, "accounts, directory and appeal events are all linked");
     assert!(!chain.body.to_string().contains("@example.org"));
+    // No account id either: who acted is only a salted commitment, never the same twice.
+    assert!(links.iter().all(|l| l.get("actor_account_id").is_none()), "{}", chain.body);
+    let commitments: Vec<&str> = links.iter().filter_map(|l| l["actor_commitment"].as_str()).collect();
+    assert!(commitments.len() > 5, "{}", chain.body);
+    let distinct: std::collections::HashSet<&&str> = commitments.iter().collect();
+    assert_eq!(distinct.len(), commitments.len(), "two actions of one account cannot be matched");
     let head = app.get("/api/v1/audit/head", None).await.body;
     assert_eq!(recompute(links), head["hash"].as_str().unwrap());
     assert_eq!(head["seq"], links.len());
@@ -133,4 +148,93 @@ async fn the_chain_recomputes_from_public_data_and_names_a_record_edited_in_the_
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     assert!(stderr.contains(&format!("(event {answer_event})")), "{stderr}");
+}
+
+/// The link hash of the format before the actor commitments: the account id in the third line.
+fn legacy_hash(prev: &str, event: &sea_orm::QueryResult) -> String {
+    let get = |c: &str| event.try_get::<Option<String>>("", c).unwrap().unwrap_or_default();
+    let at: chrono::DateTime<chrono::Utc> = event.try_get("", "occurred_at").unwrap();
+    let actor: Option<i32> = event.try_get("", "actor_account_id").unwrap();
+    let lines = [
+        event.try_get::<i32>("", "event_id").unwrap().to_string(),
+        at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        actor.map(|a| a.to_string()).unwrap_or_default(),
+        get("subject_type"),
+        get("subject_id"),
+        get("action"),
+        get("from_state"),
+        get("to_state"),
+        sha256(&get("details")),
+    ];
+    link_hash(prev, lines)
+}
+
+#[tokio::test]
+async fn a_chain_that_named_accounts_is_rechained_at_start_and_the_old_head_is_published() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let database_url = fresh_persistent_database_url().await;
+    let app = app_on(&database_url).await;
+    let city = city::build(&app).await;
+    let filed = app
+        .post(
+            "/api/v1/appeals",
+            Some(&city.citizen),
+            json!({"kind": "complaint", "subject": "Noise", "text": "Night works on Myru street every night.",
+                   "organisation_id": city.roads, "author_address": "Myru 3"}),
+        )
+        .await;
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let links = app.get("/api/v1/audit/head", None).await.body["seq"].as_i64().unwrap();
+    assert!(links > 10);
+    app.stop().await;
+
+    // The chain as an earlier version wrote it: each link hashed the acting account's id, no salts.
+    let db = hromada::storage::connect(&database_url).await.unwrap();
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT c.seq, e.id AS event_id, e.occurred_at, e.actor_account_id, e.subject_type, e.subject_id, \
+             e.action, e.from_state, e.to_state, e.details FROM audit_chain c JOIN events e ON e.id = c.event_id ORDER BY c.seq",
+        ))
+        .await
+        .unwrap();
+    let mut prev = "0".repeat(64);
+    for row in &rows {
+        let hash = legacy_hash(&prev, row);
+        let seq: i64 = row.try_get("", "seq").unwrap();
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "UPDATE audit_chain SET prev_hash = $1, hash = $2, actor_salt = NULL WHERE seq = $3",
+            [prev.clone().into(), hash.clone().into(), seq.into()],
+        ))
+        .await
+        .unwrap();
+        prev = hash;
+    }
+    let legacy_head = prev;
+    db.close().await.unwrap();
+
+    // The next start re-chains it: the public chain names no account, recomputes and verifies, and the
+    // head it had before is published with the reason.
+    let app = app_on(&database_url).await;
+    let rechains = app.get("/api/v1/audit/rechains", None).await.body;
+    assert_eq!(rechains.as_array().unwrap().len(), 1, "{rechains}");
+    assert_eq!(rechains[0]["superseded_head"]["hash"], legacy_head.as_str(), "{rechains}");
+    assert_eq!(rechains[0]["superseded_head"]["seq"], rows.len());
+    let chain = app.get("/api/v1/audit/chain?limit=5000", None).await.body;
+    let links = chain.as_array().unwrap();
+    let at_old_head = &links[rows.len() - 1];
+    assert_eq!(at_old_head["hash"], rechains[0]["new_hash_at_seq"]);
+    assert_ne!(at_old_head["hash"], legacy_head.as_str());
+    recompute(links);
+    assert!(!chain.to_string().contains("actor_account_id"));
+    let verified = app.get("/api/v1/audit/verify", None).await.body;
+    assert_eq!(verified["valid"], true, "{verified}");
+    app.stop().await;
+
+    // Once is enough: a later start leaves the chain as it is.
+    let app = app_on(&database_url).await;
+    assert_eq!(app.get("/api/v1/audit/rechains", None).await.body.as_array().unwrap().len(), 1);
+    assert_eq!(app.get("/api/v1/audit/chain?limit=5000", None).await.body[0]["hash"], links[0]["hash"]);
 }

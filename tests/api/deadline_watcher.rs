@@ -95,3 +95,67 @@ async fn reminders_and_escalations_arrive_exactly_once_across_restarts_and_insta
     assert_eq!(count(&sink, ADMIN, &escalations), 1);
     assert_eq!(count(&sink, HOUSING_OFFICER, &escalations), 0, "escalation goes to the head and administrators");
 }
+
+/// How many appeals have the `overdue` event.
+async fn overdue_events(app: &TestApp) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM events WHERE subject_type = 'appeal' AND action = 'overdue'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_sweep_stops_at_a_batch_boundary_when_told_and_the_next_one_does_the_rest() {
+    use hromada::{storage::appeals::SWEEP_BATCH, watcher::DeadlineWatcher};
+    let app = TestAppBuilder::new().await.with_smtp().configure(|s| s.watcher.enabled = false).spawn().await;
+    let city = city::build(&app).await;
+    // Many paper appeals received 40 days ago: their month has passed, each is owed an overdue mark.
+    let total = SWEEP_BATCH * 4;
+    let received_at = (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339();
+    for chunk in 0..total / 100 {
+        let filings = (0..100).map(|i| {
+            let body = json!({"channel": "paper", "received_at": received_at, "kind": "application",
+                              "subject": format!("Repair the roof {chunk}-{i}"), "text": "The roof of Shkilna 12 leaks into flat 40.",
+                              "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Shkilna 12"});
+            app.post("/api/v1/appeals/registrations", Some(&city.housing_officer), body)
+        });
+        for filed in futures::future::join_all(filings).await {
+            assert_eq!(filed.status, 201, "{}", filed.body);
+        }
+    }
+    let watcher = DeadlineWatcher::new(
+        app.db.clone(),
+        std::sync::Arc::new(app.settings.clone()),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
+
+    // Shutdown is signalled while the sweep works through its first batch.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let signal = async {
+        while overdue_events(&app).await == 0 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let _ = stop.send(true);
+    };
+    let (report, ()) = tokio::join!(watcher.sweep_until(&stopping), signal);
+    let report = report.unwrap();
+    assert!(report.interrupted, "{report:?}");
+    let marked = report.marked_overdue as usize;
+    assert!(marked > 0 && marked < total, "it stopped part-way: {report:?}");
+    assert_eq!(marked % SWEEP_BATCH, 0, "whole batches only: {report:?}");
+    assert_eq!(overdue_events(&app).await as usize, marked, "each batch is written whole or not at all");
+
+    // The next sweep does what was left, and nothing twice.
+    let rest = watcher.sweep().await.unwrap();
+    assert!(!rest.interrupted);
+    assert_eq!(rest.marked_overdue as usize, total - marked);
+    assert_eq!(overdue_events(&app).await as usize, total);
+    assert_eq!(watcher.sweep().await.unwrap().marked_overdue, 0);
+}

@@ -74,6 +74,10 @@ async fn metrics_count_requests_by_route_and_show_open_and_overdue_appeals() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     app.get("/wp-login.php", None).await;
+    // Bad requests on matched routes are labelled by the route's template, never by the raw path.
+    app.get("/api/v1/appeals/john.doe@example.net", None).await.assert_problem(400);
+    app.get("/api/v1/appeals/john.doe@example.net/history", None).await.assert_problem(400);
+    app.get("/open311/v2/requests/jane.roe@example.net.json", None).await;
 
     let response = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -90,6 +94,8 @@ async fn metrics_count_requests_by_route_and_show_open_and_overdue_appeals() {
     assert!(text.contains(r#"route="/api/v1/appeals/:id",status="200""#), "ids are folded: {text}");
     assert!(text.contains(r#"route="unmatched""#));
     assert!(!text.contains("wp-login"));
+    assert!(!text.contains("example.net"), "no raw path is a label: {text}");
+    assert!(text.contains(r#"route="/api/v1/appeals/:id/history",status="400""#), "{text}");
 }
 
 /// Makes the app's database unreachable, as an outage would: on PostgreSQL the database stops accepting

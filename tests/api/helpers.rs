@@ -202,6 +202,7 @@ pub fn test_settings(database_url: String) -> Settings {
     settings.rate_limits.login_per_minute = 10_000;
     settings.rate_limits.password_reset_per_hour = 10_000;
     settings.rate_limits.sign_per_minute = 10_000;
+    settings.rate_limits.appeals_per_hour = 10_000;
     settings.outbox.poll_interval_ms = 100;
     settings.outbox.retry_base_ms = 200;
     settings.outbox.retry_max_seconds = 1;
@@ -364,7 +365,7 @@ impl TestApp {
                 json!({"full_name": full_name, "email": email, "password": password, "language": "en"}),
             )
             .await;
-        assert_eq!(registered.status, 201, "{}", registered.body);
+        assert_eq!(registered.status, 202, "{}", registered.body);
         let token = self.smtp().nth_mail_to(email, 1).await.token();
         let verified = self.post("/api/v1/accounts/verify-email", None, json!({ "token": token })).await;
         assert_eq!(verified.status, 200, "{}", verified.body);

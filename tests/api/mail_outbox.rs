@@ -24,7 +24,7 @@ async fn a_mail_queued_while_smtp_is_down_is_delivered_exactly_once_when_it_come
     let registered = app
         .post("/api/v1/accounts", None, json!({"full_name": "Olena Petrenko", "email": "olena@example.org", "password": "kyiv-spring-2026", "language": "en"}))
         .await;
-    assert_eq!(registered.status, 201, "registration does not wait for mail");
+    assert_eq!(registered.status, 202, "registration does not wait for mail");
 
     // The worker tries, fails, and keeps the mail queued.
     let mut failed_attempts = 0;
