@@ -129,12 +129,19 @@ pub struct WatcherSettings {
     pub reminder_working_days: Vec<u32>,
 }
 
-/// The working-day calendar (domain.md §4).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The working-day calendar (docs/calendar.md).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarSettings {
-    /// Martial law (Law 2136-IX art. 6): public holidays are working days and nothing is transferred.
-    pub martial_law: bool,
+    /// The first day without martial law, once it has ended (`"YYYY-MM-DD"`); unset while it lasts. Martial
+    /// law runs from 24 February 2022 (its holiday rule, Law 2136-IX art. 6, from 24 March 2022). An end
+    /// an administrator records (`PUT /api/v1/calendar/martial-law`) takes precedence.
+    #[serde(default)]
+    pub martial_law_ended_on: Option<chrono::NaiveDate>,
+    /// Deprecated: the former on/off switch. `true` changes nothing (martial law is in force until
+    /// `martial_law_ended_on`); `false` is refused, since it cannot say from when peacetime applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub martial_law: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -205,7 +212,7 @@ impl Default for Settings {
                 batch_size: 20,
                 smtp_timeout_seconds: 20,
             },
-            calendar: CalendarSettings { martial_law: true },
+            calendar: CalendarSettings::default(),
             photos: PhotoSettings { dir: PathBuf::from("photos"), max_bytes: 5 * 1024 * 1024, max_per_appeal: 5 },
             watcher: WatcherSettings { enabled: true, interval_seconds: 60, reminder_working_days: vec![3, 1] },
             open_data: OpenDataSettings::default(),
@@ -303,6 +310,19 @@ impl Settings {
         }
         if self.watcher.reminder_working_days.iter().any(|&d| d == 0 || d > 20) {
             return invalid("watcher.reminder_working_days", "each entry must be 1 to 20 working days".into());
+        }
+        if self.calendar.martial_law == Some(false) {
+            return invalid(
+                "calendar.martial_law",
+                "is deprecated and `false` cannot say from when peacetime applies; remove it and set \
+                 calendar.martial_law_ended_on to the first day without martial law, e.g. \"2026-09-01\""
+                    .into(),
+            );
+        }
+        if let Some(end) = self.calendar.martial_law_ended_on
+            && let Err(message) = crate::domain::calendar::MartialLaw::check_end(end)
+        {
+            return invalid("calendar.martial_law_ended_on", message);
         }
         if let Err(message) = self.indicators.validate() {
             return invalid("indicators", message);

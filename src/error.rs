@@ -42,6 +42,13 @@ impl AppError {
     }
 }
 
+/// A date outside what the working-day calendar supports: 422 naming the field and the range.
+impl From<crate::domain::calendar::UnsupportedDate> for AppError {
+    fn from(err: crate::domain::calendar::UnsupportedDate) -> Self {
+        AppError::validation(&err.field, err.to_string())
+    }
+}
+
 impl From<DbErr> for AppError {
     /// A unique-constraint violation means the client tried to create something that exists: 409.
     /// Everything else from the database is our fault.

@@ -32,7 +32,7 @@ impl DeadlineWatcher {
 
     /// One sweep at the current time.
     pub async fn sweep(&self) -> Result<SweepReport, AppError> {
-        let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?;
+        let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law_ended_on).await?;
         let ctx = Context { public_url: &self.settings.public_url, calendar: &calendar };
         let now = Utc::now();
         let mut report =

@@ -16,6 +16,7 @@ use crate::{
             AppealKind, Channel, Command, IntakeDraft, RefusalCode, Resolution, Status, Transition, check_intake,
         },
         authorization::{Action, Principal, authorize},
+        calendar::{kyiv_date, supported},
         deadlines::{Deadline, ExtensionRequest},
         directory::GeoPoint,
     },
@@ -84,7 +85,9 @@ pub struct AppealInput {
 pub struct RegisteredAppealInput {
     /// `paper`, `phone` or `email`.
     pub channel: String,
-    /// When it was actually received; the deadline runs from here. Never in the future.
+    /// When it was actually received; the deadline runs from here. Never in the future, and its Kyiv date
+    /// no earlier than 2015-01-01 (the earliest date the working-day calendar supports; others are refused
+    /// with 422).
     pub received_at: DateTime<Utc>,
     pub kind: String,
     pub subject: String,
@@ -240,6 +243,7 @@ pub struct ForwardInput {
 #[derive(Debug, Object)]
 pub struct ExtendInput {
     pub total_days: Option<u32>,
+    /// A Kyiv date from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
     pub new_due_date: Option<chrono::NaiveDate>,
     pub reason: String,
 }
@@ -608,6 +612,7 @@ impl AppealsApi {
         if input.received_at > now {
             return Err(AppError::validation("received_at", "the date of receipt cannot be in the future").into());
         }
+        supported("received_at", kyiv_date(input.received_at)).map_err(AppError::from)?;
         let kind = parse_code("kind", &input.kind, AppealKind::parse, AppealKind::listing)?;
         let point = input.location.map(PointInput::parse).transpose()?;
         let author_address = optional_text(input.author_address);
@@ -827,7 +832,7 @@ impl AppealsApi {
         let ExtendInput { total_days, new_due_date, reason } = body.0;
         let request = match (total_days, new_due_date) {
             (Some(days), None) => ExtensionRequest::TotalDays(days),
-            (None, Some(date)) => ExtensionRequest::NewDueDate(date),
+            (None, Some(date)) => ExtensionRequest::NewDueDate(supported("new_due_date", date).map_err(AppError::from)?),
             _ => return Err(AppError::validation("total_days", "give either total_days or new_due_date").into()),
         };
         self.act(&state, &auth, id.0, move |_| Ok(Command::Extend { request, reason })).await

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod appeals;
 pub mod audit;
 pub mod calendar;
+pub mod martial_law;
 pub mod directory;
 pub mod health;
 pub mod metrics;
@@ -82,6 +83,7 @@ pub type Apis = (
     accounts::AccountsApi,
     appeals::AppealsApi,
     calendar::CalendarApi,
+    martial_law::MartialLawApi,
     directory::DirectoryApi,
     api_keys::ApiKeysApi,
     petitions::PetitionsApi,
@@ -97,6 +99,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             accounts::AccountsApi,
             appeals::AppealsApi,
             calendar::CalendarApi,
+            martial_law::MartialLawApi,
             directory::DirectoryApi,
             api_keys::ApiKeysApi,
             petitions::PetitionsApi,
@@ -131,7 +134,7 @@ impl AppState {
 
     /// The working-day calendar in force (cached briefly; see `storage::calendar::current_calendar`).
     pub async fn calendar(&self) -> Result<crate::domain::calendar::Calendar, AppError> {
-        Ok(storage::calendar::current_calendar(&self.db, self.settings.calendar.martial_law).await?)
+        Ok(storage::calendar::current_calendar(&self.db, self.settings.calendar.martial_law_ended_on).await?)
     }
 
     /// The digest of the request's bearer token, if it carries one.

@@ -39,6 +39,9 @@ pub struct Statute {
 impl Statute {
     /// Checks values a council could plausibly adopt.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if let Err(e) = super::calendar::supported("effective_from", self.effective_from) {
+            return Err(("effective_from", e.to_string()));
+        }
         if !(1..=1_000_000).contains(&self.signature_threshold) {
             return Err(("signature_threshold", "the threshold is 1 to 1,000,000 signatures".into()));
         }
@@ -423,14 +426,13 @@ pub fn publication_due(submitted_at: DateTime<Utc>, calendar: &Calendar) -> Date
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use chrono::TimeZone;
 
     use super::*;
 
     fn cal() -> Calendar {
-        Calendar::new(true, BTreeMap::new())
+        Calendar::default()
     }
 
     fn statute(id: i32, from: (i32, u32, u32), threshold: u32) -> Statute {

@@ -532,7 +532,8 @@ pub struct SignatureWriter {
 pub struct WriterContext {
     pub db: DatabaseConnection,
     pub public_url: String,
-    pub martial_law: bool,
+    /// `calendar.martial_law_ended_on` of the configuration.
+    pub martial_law_ended_on: Option<chrono::NaiveDate>,
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
@@ -861,7 +862,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
     for counter in counters {
         if counter.threshold.is_some_and(|t| counter.count >= i64::from(t)) {
             if calendar.is_none() {
-                calendar = Some(super::calendar::calendar(&txn, ctx.martial_law).await?);
+                calendar = Some(super::calendar::calendar(&txn, ctx.martial_law_ended_on).await?);
             }
             let row = get(&txn, counter.id).await?;
             let command = Command::ReachThreshold { count: counter.count };
