@@ -52,6 +52,25 @@ impl DeadlineWatcher {
         Ok(report)
     }
 
+    /// When `calendar.martial_law_ended_on` changed since the last start (and no administrator decided),
+    /// records the new value and counts the open deadlines again. Returns how many changed.
+    pub async fn adopt_configured_martial_law_end(&self) -> Result<u32, AppError> {
+        let configured = self.settings.calendar.martial_law_ended_on;
+        let now = Utc::now();
+        if !storage::calendar::adopt_configured_martial_law_end(&self.db, configured, now).await? {
+            return Ok(0);
+        }
+        let calendar = storage::calendar::calendar(&self.db, configured).await?;
+        let ctx = Context { public_url: &self.settings.public_url, calendar: &calendar };
+        let reason = match configured {
+            Some(end) => format!("martial law ended on {end} (configuration)"),
+            None => "martial law continues (configuration)".to_owned(),
+        };
+        let changed = storage::appeals::recalculate_open_deadlines(&self.db, &ctx, &reason, now).await?;
+        tracing::info!(recalculated = changed, ended_on = ?configured, "martial law end adopted from the configuration");
+        Ok(changed)
+    }
+
     /// Closes the petitions whose collection period ended short of the threshold.
     async fn close_ended_petitions(
         &self,
@@ -84,6 +103,9 @@ impl DeadlineWatcher {
 
     /// Sweeps until `shutdown` turns true; a failed sweep is logged and retried at the next tick.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        if let Err(e) = self.adopt_configured_martial_law_end().await {
+            tracing::error!(error = %e, "adopting calendar.martial_law_ended_on failed; it applies to new deadlines only");
+        }
         if !self.settings.watcher.enabled {
             return;
         }

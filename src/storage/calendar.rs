@@ -69,19 +69,66 @@ impl CalendarRecords {
 }
 
 const MARTIAL_LAW_SUBJECT: &str = "calendar_martial_law";
+/// The administrators' decisions.
 const MARTIAL_LAW_ID: &str = "end";
+/// The values of `calendar.martial_law_ended_on` the service started with, as it adopted them.
+const CONFIGURED_ID: &str = "configuration";
+
+/// The latest `to_state` (a date, or nothing for "in force") recorded under `subject_id`; `None` when none.
+async fn latest_martial_law_end(
+    conn: &impl ConnectionTrait,
+    subject_id: &str,
+) -> Result<Option<Option<NaiveDate>>, sea_orm::DbErr> {
+    let latest = event_rows::Entity::find()
+        .filter(event_rows::Column::SubjectType.eq(MARTIAL_LAW_SUBJECT))
+        .filter(event_rows::Column::SubjectId.eq(subject_id))
+        .order_by_desc(event_rows::Column::Id)
+        .one(conn)
+        .await?;
+    Ok(latest.map(|e| e.to_state.and_then(|s| s.parse::<NaiveDate>().ok())))
+}
+
+/// Records `configured_end` (`calendar.martial_law_ended_on`) as an event when it differs from the value
+/// the service last started with, so the caller can count the open deadlines again. Returns whether it
+/// changed; never when an administrator recorded a decision, which is in force instead.
+pub async fn adopt_configured_martial_law_end(
+    db: &DatabaseConnection,
+    configured_end: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let txn = begin_write(db).await?;
+    if recorded_martial_law_end(&txn).await?.is_some() {
+        return Ok(false);
+    }
+    let previous = latest_martial_law_end(&txn, CONFIGURED_ID).await?.flatten();
+    if previous == configured_end {
+        return Ok(false);
+    }
+    let (from, to) = (previous.map(|d| d.to_string()), configured_end.map(|d| d.to_string()));
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: None,
+            subject_type: MARTIAL_LAW_SUBJECT,
+            subject_id: CONFIGURED_ID.to_owned(),
+            action: "martial_law_end_configured",
+            from_state: from.as_deref(),
+            to_state: to.as_deref(),
+            details: json!({ "ended_on": configured_end, "previous_ended_on": previous }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    overrides_changed();
+    Ok(true)
+}
 
 /// The end of martial law the latest administrator's decision recorded, if any decided.
 pub async fn recorded_martial_law_end(
     conn: &impl ConnectionTrait,
 ) -> Result<Option<Option<NaiveDate>>, sea_orm::DbErr> {
-    let latest = event_rows::Entity::find()
-        .filter(event_rows::Column::SubjectType.eq(MARTIAL_LAW_SUBJECT))
-        .filter(event_rows::Column::SubjectId.eq(MARTIAL_LAW_ID))
-        .order_by_desc(event_rows::Column::Id)
-        .one(conn)
-        .await?;
-    Ok(latest.map(|e| e.to_state.and_then(|s| s.parse::<NaiveDate>().ok())))
+    latest_martial_law_end(conn, MARTIAL_LAW_ID).await
 }
 
 async fn load_records(conn: &impl ConnectionTrait) -> Result<CalendarRecords, sea_orm::DbErr> {

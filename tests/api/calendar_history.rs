@@ -254,3 +254,47 @@ async fn the_end_of_martial_law_can_come_from_the_configuration() {
     assert_eq!(d["martial_law"], true);
     assert_eq!(d["regimes"][1]["period"], "peacetime");
 }
+
+#[tokio::test]
+async fn a_restart_with_the_end_of_martial_law_configured_counts_open_deadlines_again() {
+    let database_url = crate::helpers::fresh_persistent_database_url().await;
+    async fn at(database_url: &str, end: Option<chrono::NaiveDate>) -> TestApp {
+        let url = database_url.to_owned();
+        crate::helpers::TestAppBuilder::new()
+            .await
+            .with_smtp()
+            .configure(move |s| {
+                s.database_url = url;
+                s.calendar.martial_law_ended_on = end;
+            })
+            .spawn()
+            .await
+    }
+    let first = at(&database_url, None).await;
+    let city = city::build(&first).await;
+    let paper = json!({
+        "channel": "paper", "received_at": "2026-11-25T10:00:00Z", "kind": "complaint",
+        "subject": "Snow was not cleared", "text": "The pavement on Myru street was not cleared for a week.",
+        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5"
+    });
+    let registered = first.post("/api/v1/appeals/registrations", Some(&city.roads_officer), paper).await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let id = registered.body["id"].as_i64().unwrap();
+    first.stop().await;
+
+    let second = at(&database_url, chrono::NaiveDate::from_ymd_opt(2026, 12, 1)).await;
+    let token = second.login(city::ROADS_OFFICER, "a long enough password").await;
+    let mut history = Value::Null;
+    for _ in 0..100 {
+        history = second.get(&format!("/api/v1/appeals/{id}/history"), Some(&token)).await.body;
+        if history.as_array().is_some_and(|h| h.iter().any(|e| e["action"] == "deadline_recalculated")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let entry = history.as_array().unwrap().iter().find(|e| e["action"] == "deadline_recalculated");
+    assert!(entry.is_some(), "{history}");
+    let appeal = second.get(&format!("/api/v1/appeals/{id}"), Some(&token)).await;
+    assert_eq!(instant(&appeal.body["deadline"]["due_at"]), kyiv_midnight_utc("2026-12-28T22:00:00Z"));
+    assert_eq!(second.get("/api/v1/calendar/martial-law", None).await.body["source"], "configuration");
+}
