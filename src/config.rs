@@ -362,4 +362,28 @@ mod tests {
         let error = settings.validate().unwrap_err().to_string();
         assert!(error.contains("rate_limits.login_per_minute"), "{error}");
     }
+
+    #[test]
+    fn the_deprecated_martial_law_switch_is_accepted_when_true_and_refused_when_false() {
+        let mut settings = Settings::default();
+        settings.calendar.martial_law = Some(true);
+        settings.validate().unwrap();
+        settings.calendar.martial_law = Some(false);
+        let error = settings.validate().unwrap_err().to_string();
+        assert!(error.contains("calendar.martial_law") && error.contains("martial_law_ended_on"), "{error}");
+    }
+
+    #[test]
+    fn the_end_of_martial_law_is_read_from_a_file_and_must_follow_its_start() {
+        let dir = std::env::temp_dir().join(format!("hromada-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("calendar.toml");
+        std::fs::write(&file, "[calendar]\nmartial_law_ended_on = \"2026-09-01\"\nmartial_law = true\n").unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.calendar.martial_law_ended_on, chrono::NaiveDate::from_ymd_opt(2026, 9, 1));
+        std::fs::write(&file, "[calendar]\nmartial_law_ended_on = \"2021-01-01\"\n").unwrap();
+        let error = Settings::load(Some(&file)).unwrap_err().to_string();
+        assert!(error.contains("calendar.martial_law_ended_on"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

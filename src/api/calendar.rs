@@ -671,4 +671,16 @@ mod tests {
         let plus_as_space = parse_event_instant(Some("2026-03-06T15:30:00 02:00")).unwrap();
         assert_eq!(plus_as_space, Utc.with_ymd_and_hms(2026, 3, 6, 13, 30, 0).unwrap());
     }
+
+    #[test]
+    fn the_spec_states_the_supported_dates_the_calendar_module_defines() {
+        use crate::domain::calendar::{SUPPORTED_FROM, SUPPORTED_UNTIL};
+        let spec = crate::api::service().spec_yaml();
+        let range = format!("{SUPPORTED_FROM} to {SUPPORTED_UNTIL}");
+        // The calendar's path dates and year, the calculator's `from`, receipt and statute dates, extensions,
+        // open data and metrics periods each say it.
+        assert!(spec.matches(&range).count() >= 12, "{}", spec.matches(&range).count());
+        assert!(spec.contains(&format!("no earlier than {SUPPORTED_FROM}")));
+        assert!(spec.contains(&format!("from {} to {}", SUPPORTED_FROM.format("%Y"), SUPPORTED_UNTIL.format("%Y"))));
+    }
 }
