@@ -61,12 +61,12 @@ impl DeadlineWatcher {
             return Ok(0);
         }
         let calendar = storage::calendar::calendar(&self.db, configured).await?;
-        let ctx = Context { public_url: &self.settings.public_url, calendar: &calendar };
         let reason = match configured {
             Some(end) => format!("martial law ended on {end} (configuration)"),
             None => "martial law continues (configuration)".to_owned(),
         };
-        let changed = storage::appeals::recalculate_open_deadlines(&self.db, &ctx, &reason, now).await?;
+        let public_url = &self.settings.public_url;
+        let changed = storage::calendar::recalculate_open_items(&self.db, &calendar, public_url, &reason, now).await?;
         tracing::info!(recalculated = changed, ended_on = ?configured, "martial law end adopted from the configuration");
         Ok(changed)
     }

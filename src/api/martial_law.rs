@@ -1,6 +1,6 @@
 //! Martial law as a dated period over HTTP: when it began, when its holiday rule applied, and the end an
-//! administrator records. Recording an end (or withdrawing it) is an event in the history, and every appeal
-//! still awaiting an answer has its deadline counted again, each change in that appeal's history.
+//! administrator records. Recording an end (or withdrawing it) is an event in the history, and every open
+//! appeal and petition has its running deadline counted again, each change in that item's history.
 use chrono::{NaiveDate, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json};
@@ -45,7 +45,7 @@ pub struct MartialLawChangeView {
     pub martial_law: MartialLawView,
     /// Whether the decision changed what was recorded (recording the same end again changes nothing).
     pub changed: bool,
-    /// How many open appeals had their deadline counted again and changed.
+    /// How many open appeals and petitions had their running deadline counted again and changed.
     pub deadlines_recalculated: u32,
 }
 
@@ -93,8 +93,9 @@ impl MartialLawApi {
     ///
     /// Records the first day without martial law (or, with `ended_on: null`, that it continues) as an event
     /// in the history; it takes precedence over `calendar.martial_law_ended_on`. Every appeal still awaiting
-    /// an answer then has its deadline counted again, each day by the law of that day; each one that changes
-    /// gets a `deadline_recalculated` entry in its history. A deadline the head extended is kept.
+    /// an answer and every petition in moderation or under consideration then has its running deadline
+    /// counted again, each day by the law of that day; each one that changes gets a `deadline_recalculated`
+    /// entry in its history. A deadline the head extended is kept.
     #[oai(path = "/calendar/martial-law", method = "put")]
     async fn set_martial_law(
         &self,
@@ -112,12 +113,13 @@ impl MartialLawApi {
         let mut recalculated = 0;
         if changed {
             let calendar = state.calendar().await?;
-            let ctx = storage::appeals::Context { public_url: &state.settings.public_url, calendar: &calendar };
             let reason = match body.ended_on {
                 Some(end) => format!("martial law ended on {end} ({note})"),
                 None => format!("martial law continues ({note})"),
             };
-            recalculated = storage::appeals::recalculate_open_deadlines(&state.db, &ctx, &reason, now).await?;
+            let public_url = &state.settings.public_url;
+            recalculated =
+                storage::calendar::recalculate_open_items(&state.db, &calendar, public_url, &reason, now).await?;
         }
         Ok(Json(MartialLawChangeView { martial_law: view(&state).await?, changed, deadlines_recalculated: recalculated }))
     }

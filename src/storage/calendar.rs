@@ -205,6 +205,22 @@ pub async fn set_martial_law_end(
     Ok(true)
 }
 
+/// After the law behind the calendar changed, counts the running deadline of every open appeal and petition
+/// again under `calendar`, each change a transition in that item's history naming `reason`. Returns how
+/// many items changed.
+pub async fn recalculate_open_items(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    public_url: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
+    let ctx = super::appeals::Context { public_url, calendar };
+    let appeals = super::appeals::recalculate_open_deadlines(db, &ctx, reason, now).await?;
+    let petitions = super::petitions::recalculate_open_deadlines(db, calendar, public_url, reason, now).await?;
+    Ok(appeals + petitions)
+}
+
 async fn live_override(
     conn: &impl ConnectionTrait,
     date: NaiveDate,

@@ -296,6 +296,7 @@ async fn transition_in(
             threshold_reached_at: Set(after.threshold_reached_at),
             notice_at: Set(after.notice_at),
             consideration_due_at: Set(after.consideration_due_at),
+            publication_due_at: Set(after.publication_due_at),
             answered_at: Set(after.answered_at),
             decision: Set(after.decision.map(|d| d.code().to_owned())),
             answer_text: Set(after.answer_text.clone()),
@@ -478,6 +479,38 @@ pub async fn signer_names(
 }
 
 /// Petitions still collecting whose period has ended (for the watcher).
+/// Counts the running term of every petition in moderation or under consideration again under `calendar`,
+/// after the law behind it changed; each change is a `deadline_recalculated` transition naming `reason`.
+/// Returns how many changed.
+pub async fn recalculate_open_deadlines(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    public_url: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
+    let running = [Status::Moderation.code(), Status::UnderConsideration.code()];
+    let ids: Vec<i32> = petitions::Entity::find()
+        .select_only()
+        .column(petitions::Column::Id)
+        .filter(petitions::Column::Status.is_in(running))
+        .order_by_asc(petitions::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for id in ids {
+        let system = Actor { system: true, ..Default::default() };
+        let command = Command::RecalculateDeadline { reason: reason.to_owned() };
+        match transition(db, calendar, public_url, id, system, command, now).await {
+            Ok(_) => changed += 1,
+            Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(changed)
+}
+
 pub async fn collection_ended(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<i32>, AppError> {
     Ok(petitions::Entity::find()
         .select_only()
