@@ -832,7 +832,9 @@ impl AppealsApi {
         let ExtendInput { total_days, new_due_date, reason } = body.0;
         let request = match (total_days, new_due_date) {
             (Some(days), None) => ExtensionRequest::TotalDays(days),
-            (None, Some(date)) => ExtensionRequest::NewDueDate(supported("new_due_date", date).map_err(AppError::from)?),
+            (None, Some(date)) => {
+                ExtensionRequest::NewDueDate(supported("new_due_date", date).map_err(AppError::from)?)
+            }
             _ => return Err(AppError::validation("total_days", "give either total_days or new_due_date").into()),
         };
         self.act(&state, &auth, id.0, move |_| Ok(Command::Extend { request, reason })).await

@@ -527,12 +527,7 @@ impl CalendarApi {
     /// law that set it, the day it applies from, and what could not be verified.
     #[oai(path = "/calendar/holiday-versions", method = "get")]
     async fn holiday_versions(&self) -> Json<Vec<HolidayVersionView>> {
-        Json(
-            crate::domain::calendar::law::HOLIDAY_VERSIONS
-                .iter()
-                .map(|v| HolidayVersionView::from(v.id))
-                .collect(),
-        )
+        Json(crate::domain::calendar::law::HOLIDAY_VERSIONS.iter().map(|v| HolidayVersionView::from(v.id)).collect())
     }
 
     /// The overrides in force

@@ -121,6 +121,10 @@ impl MartialLawApi {
             recalculated =
                 storage::calendar::recalculate_open_items(&state.db, &calendar, public_url, &reason, now).await?;
         }
-        Ok(Json(MartialLawChangeView { martial_law: view(&state).await?, changed, deadlines_recalculated: recalculated }))
+        Ok(Json(MartialLawChangeView {
+            martial_law: view(&state).await?,
+            changed,
+            deadlines_recalculated: recalculated,
+        }))
     }
 }

@@ -1130,7 +1130,15 @@ mod tests {
     }
 
     fn received_on_9_august_2026() -> Appeal {
-        Appeal::received(8, AppealKind::Application, Some(100), 1, DeadlineRule::AppealNoStudy, at(2026, 8, 9, 9), &calendar())
+        Appeal::received(
+            8,
+            AppealKind::Application,
+            Some(100),
+            1,
+            DeadlineRule::AppealNoStudy,
+            at(2026, 8, 9, 9),
+            &calendar(),
+        )
     }
 
     fn peace_from(y: i32, m: u32, d: u32) -> Calendar {
@@ -1146,7 +1154,8 @@ mod tests {
     fn when_martial_law_ends_an_open_deadline_on_independence_day_moves_to_the_next_working_day() {
         let a = received_on_9_august_2026();
         assert_eq!(a.due_at, kyiv_start_of_day(NaiveDate::from_ymd_opt(2026, 8, 25).unwrap()));
-        let t = apply(&a, Actor::system(), recalculate_command(), at(2026, 8, 12, 9), &peace_from(2026, 8, 20)).unwrap();
+        let t =
+            apply(&a, Actor::system(), recalculate_command(), at(2026, 8, 12, 9), &peace_from(2026, 8, 20)).unwrap();
         assert_eq!(t.action, "deadline_recalculated");
         assert_eq!(t.appeal.due_at, kyiv_start_of_day(NaiveDate::from_ymd_opt(2026, 8, 26).unwrap()));
         assert_eq!(t.details["previous_due_at"], json!(a.due_at));

@@ -221,11 +221,11 @@ pub fn public_holidays(year: i32) -> Vec<Holiday> {
 /// The holiday on `date` under the version in force that day (the first one when two coincide).
 pub fn holiday_on(date: NaiveDate) -> Option<Holiday> {
     let version = holiday_version_on(date);
-    version
-        .holidays
-        .iter()
-        .find(|(_, rule)| rule.in_year(date.year()) == Some(date))
-        .map(|&(kind, _)| Holiday { date, kind, version: version.id })
+    version.holidays.iter().find(|(_, rule)| rule.in_year(date.year()) == Some(date)).map(|&(kind, _)| Holiday {
+        date,
+        kind,
+        version: version.id,
+    })
 }
 
 fn is_weekend(date: NaiveDate) -> bool {
@@ -802,7 +802,10 @@ mod tests {
         let kinds: Vec<HolidayKind> = public_holidays(2023).iter().map(|h| h.kind).collect();
         assert!(kinds.contains(&HolidayKind::OrthodoxChristmas) && kinds.contains(&HolidayKind::VictoryDay));
         assert!(kinds.contains(&HolidayKind::DefendersDay) && !kinds.contains(&HolidayKind::RemembranceAndVictoryDay));
-        assert_eq!(public_holidays(2023).iter().find(|h| h.kind == HolidayKind::DefendersDay).unwrap().date, date(2023, 10, 1));
+        assert_eq!(
+            public_holidays(2023).iter().find(|h| h.kind == HolidayKind::DefendersDay).unwrap().date,
+            date(2023, 10, 1)
+        );
     }
 
     #[test]
@@ -851,8 +854,14 @@ mod tests {
         let cal = ending_on(date(2026, 8, 24));
         let spans = cal.regimes_between(date(2026, 8, 20), date(2026, 8, 26));
         assert_eq!(spans.len(), 2);
-        assert_eq!((spans[0].from, spans[0].to, spans[0].regime.period), (date(2026, 8, 20), date(2026, 8, 23), Period::MartialLaw));
-        assert_eq!((spans[1].from, spans[1].to, spans[1].regime.period), (date(2026, 8, 24), date(2026, 8, 26), Period::Peacetime));
+        assert_eq!(
+            (spans[0].from, spans[0].to, spans[0].regime.period),
+            (date(2026, 8, 20), date(2026, 8, 23), Period::MartialLaw)
+        );
+        assert_eq!(
+            (spans[1].from, spans[1].to, spans[1].regime.period),
+            (date(2026, 8, 24), date(2026, 8, 26), Period::Peacetime)
+        );
         assert!(spans[1].regime.describe().contains("in peacetime"));
     }
 

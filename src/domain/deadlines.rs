@@ -277,7 +277,10 @@ fn law_applied(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> String {
                 .iter()
                 .map(|s| format!("from {} to {} by {}", medium(s.from), medium(s.to), s.regime.describe()))
                 .collect();
-            format!("The law changed during the term, so each day was judged by the law of that day: {}.", parts.join("; "))
+            format!(
+                "The law changed during the term, so each day was judged by the law of that day: {}.",
+                parts.join("; ")
+            )
         }
     }
 }
@@ -887,8 +890,16 @@ mod tests {
         let d = compute(&DeadlineRule::AppealNoStudy, kyiv(2021, 12, 18, 12, 0), &martial());
         assert_eq!(d.nominal_last_day, date(2022, 1, 2));
         assert_eq!(d.due_date, date(2022, 1, 4));
-        assert!(d.steps.iter().any(|s| s.contains("Monday 3 January 2022 (day off transferred from New Year)")), "{:?}", d.steps);
-        assert!(d.steps.iter().any(|s| s.contains("Law 2211-VIII") && s.contains("Statehood Day on 28 July")), "{:?}", d.steps);
+        assert!(
+            d.steps.iter().any(|s| s.contains("Monday 3 January 2022 (day off transferred from New Year)")),
+            "{:?}",
+            d.steps
+        );
+        assert!(
+            d.steps.iter().any(|s| s.contains("Law 2211-VIII") && s.contains("Statehood Day on 28 July")),
+            "{:?}",
+            d.steps
+        );
     }
 
     #[test]
@@ -896,7 +907,9 @@ mod tests {
         // Friday 22 December 2017: Saturday, Sunday, Monday 25 December (Law 2211-VIII) are not counted.
         let d = compute(&DeadlineRule::PetitionPublication, kyiv(2017, 12, 22, 12, 0), &martial());
         assert_eq!(d.due_date, date(2017, 12, 27));
-        assert!(d.steps.iter().any(|s| s.contains("Each day was judged by the holiday list of Labour Code art. 73 as amended by Law 2211-VIII")));
+        assert!(d.steps.iter().any(|s| {
+            s.contains("Each day was judged by the holiday list of Labour Code art. 73 as amended by Law 2211-VIII")
+        }));
     }
 
     #[test]
@@ -918,20 +931,32 @@ mod tests {
         assert_eq!(ended.due_date, date(2026, 8, 25));
         assert!(ended.steps.iter().any(|s| s.starts_with("The law changed during the term")), "{:?}", ended.steps);
         // Ends the day after: 24 August was still under martial law.
-        assert_eq!(compute(&DeadlineRule::AppealNoStudy, at, &ending_on(date(2026, 8, 25))).due_date, date(2026, 8, 24));
+        assert_eq!(
+            compute(&DeadlineRule::AppealNoStudy, at, &ending_on(date(2026, 8, 25))).due_date,
+            date(2026, 8, 24)
+        );
     }
 
     #[test]
     fn a_month_term_straddling_the_end_of_martial_law_rolls_over_the_holiday_of_peace() {
         let at = kyiv(2026, 7, 24, 10, 0);
         assert_eq!(compute(&DeadlineRule::AppealStandard, at, &martial()).due_date, date(2026, 8, 24));
-        assert_eq!(compute(&DeadlineRule::AppealStandard, at, &ending_on(date(2026, 8, 1))).due_date, date(2026, 8, 25));
+        assert_eq!(
+            compute(&DeadlineRule::AppealStandard, at, &ending_on(date(2026, 8, 1))).due_date,
+            date(2026, 8, 25)
+        );
     }
 
     #[test]
     fn working_days_straddling_the_end_of_martial_law_skip_the_holiday_after_it() {
         let friday = kyiv(2026, 8, 21, 12, 0);
-        assert_eq!(due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 24))), date(2026, 8, 26));
-        assert_eq!(due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 25))), date(2026, 8, 25));
+        assert_eq!(
+            due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 24))),
+            date(2026, 8, 26)
+        );
+        assert_eq!(
+            due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 25))),
+            date(2026, 8, 25)
+        );
     }
 }

@@ -641,7 +641,10 @@ mod tests {
         assert_eq!(t.action, "deadline_recalculated");
         assert_eq!(due(&t.petition), NaiveDate::from_ymd_opt(2026, 8, 26).unwrap());
         assert_eq!(t.details["previous_publication_due_at"], json!(p.publication_due_at));
-        assert!(matches!(apply(&t.petition, system(), command(), at(22, 9), &peace), Err(TransitionError::Conflict(_))));
+        assert!(matches!(
+            apply(&t.petition, system(), command(), at(22, 9), &peace),
+            Err(TransitionError::Conflict(_))
+        ));
         assert!(matches!(apply(&p, moderator(), command(), at(22, 9), &peace), Err(TransitionError::Forbidden(_))));
     }
 }

@@ -140,7 +140,10 @@ async fn load_records(conn: &impl ConnectionTrait) -> Result<CalendarRecords, se
 
 /// The working-day calendar in force: the statutory rules by date, martial law ending when an administrator
 /// recorded (else `configured_end`), and the live overrides.
-pub async fn calendar(conn: &impl ConnectionTrait, configured_end: Option<NaiveDate>) -> Result<Calendar, sea_orm::DbErr> {
+pub async fn calendar(
+    conn: &impl ConnectionTrait,
+    configured_end: Option<NaiveDate>,
+) -> Result<Calendar, sea_orm::DbErr> {
     Ok(load_records(conn).await?.calendar(configured_end))
 }
 

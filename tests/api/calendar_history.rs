@@ -15,6 +15,15 @@ fn kyiv_midnight_utc(text: &str) -> chrono::DateTime<chrono::Utc> {
     text.parse().unwrap()
 }
 
+/// A complaint received on paper at `received_at`, as an officer registers it.
+fn paper(received_at: &str) -> Value {
+    json!({
+        "channel": "paper", "received_at": received_at, "kind": "complaint",
+        "subject": "Snow was not cleared", "text": "The pavement on Myru street was not cleared for a week.",
+        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5"
+    })
+}
+
 fn steps(body: &Value) -> String {
     body["steps"].as_array().expect("steps").iter().map(|s| s.as_str().unwrap()).collect::<Vec<_>>().join("\n")
 }
@@ -166,12 +175,9 @@ async fn dates_before_2015_or_after_2100_are_refused_naming_the_field_and_the_ra
 async fn paper_appeals_received_in_implausible_years_are_refused_and_never_stored() {
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;
-    for received_at in ["0001-01-01T10:00:00Z", "1000-05-05T10:00:00Z", "1899-07-01T10:00:00Z", "2014-12-31T21:00:00Z"] {
-        let paper = json!({
-            "channel": "paper", "received_at": received_at, "kind": "complaint",
-            "subject": "Snow was not cleared", "text": "The pavement on Myru street was not cleared for a week.",
-            "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5"
-        });
+    for received_at in ["0001-01-01T10:00:00Z", "1000-05-05T10:00:00Z", "1899-07-01T10:00:00Z", "2014-12-31T21:00:00Z"]
+    {
+        let paper = paper(received_at);
         let refused = app.post("/api/v1/appeals/registrations", Some(&city.roads_officer), paper).await;
         assert!(refused.assert_problem(422).contains("2015-01-01"), "{received_at}: {}", refused.body);
         assert_eq!(refused.body["field"], "received_at");
@@ -187,11 +193,7 @@ async fn an_administrator_records_the_end_of_martial_law_and_open_deadlines_are_
     let city = city::build(&app).await;
     // Received on paper on Wednesday 25 November 2026: one month ends on Friday 25 December, worked under
     // martial law.
-    let paper = json!({
-        "channel": "paper", "received_at": "2026-11-25T10:00:00Z", "kind": "complaint",
-        "subject": "Snow was not cleared", "text": "The pavement on Myru street was not cleared for a week.",
-        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5"
-    });
+    let paper = paper("2026-11-25T10:00:00Z");
     let registered = app.post("/api/v1/appeals/registrations", Some(&city.roads_officer), paper).await;
     assert_eq!(registered.status, 201, "{}", registered.body);
     let id = registered.body["id"].as_i64().unwrap();
@@ -219,7 +221,12 @@ async fn an_administrator_records_the_end_of_martial_law_and_open_deadlines_are_
 
     // 25 December is a day off again: the deadline moves to Monday 28 December.
     let appeal = app.get(&format!("/api/v1/appeals/{id}"), Some(&city.roads_officer)).await;
-    assert_eq!(instant(&appeal.body["deadline"]["due_at"]), kyiv_midnight_utc("2026-12-28T22:00:00Z"), "{}", appeal.body);
+    assert_eq!(
+        instant(&appeal.body["deadline"]["due_at"]),
+        kyiv_midnight_utc("2026-12-28T22:00:00Z"),
+        "{}",
+        appeal.body
+    );
     let history = app.get(&format!("/api/v1/appeals/{id}/history"), Some(&city.roads_officer)).await.body;
     let recalculated: Vec<&Value> =
         history.as_array().unwrap().iter().filter(|e| e["action"] == "deadline_recalculated").collect();
@@ -272,11 +279,7 @@ async fn a_restart_with_the_end_of_martial_law_configured_counts_open_deadlines_
     }
     let first = at(&database_url, None).await;
     let city = city::build(&first).await;
-    let paper = json!({
-        "channel": "paper", "received_at": "2026-11-25T10:00:00Z", "kind": "complaint",
-        "subject": "Snow was not cleared", "text": "The pavement on Myru street was not cleared for a week.",
-        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5"
-    });
+    let paper = paper("2026-11-25T10:00:00Z");
     let registered = first.post("/api/v1/appeals/registrations", Some(&city.roads_officer), paper).await;
     assert_eq!(registered.status, 201, "{}", registered.body);
     let id = registered.body["id"].as_i64().unwrap();
