@@ -339,6 +339,28 @@ impl DayInfo {
     }
 }
 
+/// Judges dates one after another, working out each year's transfers (art. 67) once, and only where
+/// holidays are days off: under martial law nothing is transferred.
+struct DayCursor<'a> {
+    calendar: &'a Calendar,
+    transfers: BTreeMap<i32, BTreeMap<NaiveDate, Holiday>>,
+}
+
+impl<'a> DayCursor<'a> {
+    fn new(calendar: &'a Calendar) -> Self {
+        DayCursor { calendar, transfers: BTreeMap::new() }
+    }
+
+    fn day(&mut self, date: NaiveDate) -> DayInfo {
+        let calendar = self.calendar;
+        if !calendar.martial_law.period_on(date).holidays_are_days_off() {
+            return calendar.day_with(date, &BTreeMap::new());
+        }
+        let transfers = self.transfers.entry(date.year()).or_insert_with(|| calendar.transferred_days_off(date.year()));
+        calendar.day_with(date, transfers)
+    }
+}
+
 /// A run of consecutive dates judged by the same law.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegimeSpan {
@@ -388,7 +410,13 @@ impl Calendar {
 
     /// The verdict for `date`, with its reason.
     pub fn day(&self, date: NaiveDate) -> DayInfo {
-        self.day_with(date, &self.transferred_days_off(date.year()))
+        DayCursor::new(self).day(date)
+    }
+
+    /// The verdicts for `from` to `to` inclusive, in order (each year's transfers worked out once).
+    pub fn days_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<DayInfo> {
+        let mut cursor = DayCursor::new(self);
+        from.iter_days().take_while(|d| *d <= to).map(|d| cursor.day(d)).collect()
     }
 
     fn day_with(&self, date: NaiveDate, transfers: &BTreeMap<NaiveDate, Holiday>) -> DayInfo {
@@ -439,8 +467,9 @@ impl Calendar {
     /// `date` itself if it is a working day, otherwise the first working day
     /// after it — the rollover of Civil Code art. 254 part 5.
     pub fn next_working_day_on_or_after(&self, date: NaiveDate) -> NaiveDate {
+        let mut cursor = DayCursor::new(self);
         let mut d = date;
-        while !self.is_working_day(d) {
+        while !cursor.day(d).working {
             let next = next_day(d);
             if next == d {
                 break;
@@ -459,6 +488,7 @@ impl Calendar {
     /// Like [`Calendar::add_working_days`], also returning every non-working day
     /// skipped on the way so the count can be explained.
     pub fn working_days_after(&self, date: NaiveDate, n: u32) -> (NaiveDate, Vec<DayInfo>) {
+        let mut cursor = DayCursor::new(self);
         let mut skipped = Vec::new();
         let mut d = date;
         let mut counted = 0;
@@ -468,7 +498,7 @@ impl Calendar {
                 break;
             }
             d = next;
-            let info = self.day(d);
+            let info = cursor.day(d);
             if info.working {
                 counted += 1;
             } else {

@@ -469,7 +469,8 @@ fn rollover(rule: &DeadlineRule, nominal: NaiveDate, calendar: &Calendar, steps:
         return nominal;
     }
     let due = calendar.next_working_day_on_or_after(nominal);
-    let skipped: Vec<DayInfo> = nominal.iter_days().take_while(|d| *d < due).map(|d| calendar.day(d)).collect();
+    let mut skipped = calendar.days_between(nominal, due);
+    skipped.pop();
     let (verb, list) = if skipped.len() == 1 {
         ("is a non-working day", describe_days(&skipped))
     } else {
@@ -500,10 +501,9 @@ fn count_working_days(
     if !skipped.is_empty() {
         steps.push(format!("Not counted, as non-working days: {}.", describe_days(&skipped)));
     }
-    let worked_holidays: Vec<DayInfo> = plus_days(event_date, 1)
-        .iter_days()
-        .take_while(|d| *d <= due)
-        .map(|d| calendar.day(d))
+    let worked_holidays: Vec<DayInfo> = calendar
+        .days_between(plus_days(event_date, 1), due)
+        .into_iter()
         .filter(|info| matches!(info.reason, DayReason::HolidayWorkedUnderMartialLaw { .. }))
         .collect();
     if !worked_holidays.is_empty() {
