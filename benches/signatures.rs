@@ -335,7 +335,7 @@ async fn signers_with_sessions(db: &DatabaseConnection, count: usize) -> anyhow:
 /// Submits and publishes `count` petitions (through the library: setup is not measured).
 async fn publish_petitions(db: &DatabaseConnection, council_id: i32, count: usize) -> anyhow::Result<Vec<i32>> {
     let author = accounts::Entity::find().one(db).await?.ok_or_else(|| anyhow::anyhow!("no account"))?;
-    let calendar = storage::calendar::calendar(db, true).await?;
+    let calendar = storage::calendar::calendar(db, None).await?;
     let mut ids = Vec::with_capacity(count);
     for n in 0..count {
         let submission = storage::petitions::Submission {

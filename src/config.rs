@@ -158,12 +158,19 @@ pub struct WatcherSettings {
     pub reminder_working_days: Vec<u32>,
 }
 
-/// The working-day calendar (domain.md §4).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The working-day calendar (docs/calendar.md).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarSettings {
-    /// Martial law (Law 2136-IX art. 6): public holidays are working days and nothing is transferred.
-    pub martial_law: bool,
+    /// The first day without martial law, once it has ended (`"YYYY-MM-DD"`); unset while it lasts. Martial
+    /// law runs from 24 February 2022 (its holiday rule, Law 2136-IX art. 6, from 24 March 2022). An end
+    /// an administrator records (`PUT /api/v1/calendar/martial-law`) takes precedence.
+    #[serde(default)]
+    pub martial_law_ended_on: Option<chrono::NaiveDate>,
+    /// Deprecated: the former on/off switch. `true` changes nothing (martial law is in force until
+    /// `martial_law_ended_on`); `false` is refused, since it cannot say from when peacetime applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub martial_law: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -238,7 +245,7 @@ impl Default for Settings {
                 batch_size: 20,
                 smtp_timeout_seconds: 20,
             },
-            calendar: CalendarSettings { martial_law: true },
+            calendar: CalendarSettings::default(),
             photos: PhotoSettings { dir: PathBuf::from("photos"), max_bytes: 5 * 1024 * 1024, max_per_appeal: 5 },
             watcher: WatcherSettings { enabled: true, interval_seconds: 60, reminder_working_days: vec![3, 1] },
             open_data: OpenDataSettings::default(),
@@ -340,6 +347,19 @@ impl Settings {
         if self.watcher.reminder_working_days.iter().any(|&d| d == 0 || d > 20) {
             return invalid("watcher.reminder_working_days", "each entry must be 1 to 20 working days".into());
         }
+        if self.calendar.martial_law == Some(false) {
+            return invalid(
+                "calendar.martial_law",
+                "is deprecated and `false` cannot say from when peacetime applies; remove it and set \
+                 calendar.martial_law_ended_on to the first day without martial law, e.g. \"2026-09-01\""
+                    .into(),
+            );
+        }
+        if let Some(end) = self.calendar.martial_law_ended_on
+            && let Err(message) = crate::domain::calendar::MartialLaw::check_end(end)
+        {
+            return invalid("calendar.martial_law_ended_on", message);
+        }
         if let Err(message) = self.indicators.validate() {
             return invalid("indicators", message);
         }
@@ -377,5 +397,29 @@ mod tests {
         settings.rate_limits.login_per_minute = 0;
         let error = settings.validate().unwrap_err().to_string();
         assert!(error.contains("rate_limits.login_per_minute"), "{error}");
+    }
+
+    #[test]
+    fn the_deprecated_martial_law_switch_is_accepted_when_true_and_refused_when_false() {
+        let mut settings = Settings::default();
+        settings.calendar.martial_law = Some(true);
+        settings.validate().unwrap();
+        settings.calendar.martial_law = Some(false);
+        let error = settings.validate().unwrap_err().to_string();
+        assert!(error.contains("calendar.martial_law") && error.contains("martial_law_ended_on"), "{error}");
+    }
+
+    #[test]
+    fn the_end_of_martial_law_is_read_from_a_file_and_must_follow_its_start() {
+        let dir = std::env::temp_dir().join(format!("hromada-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("calendar.toml");
+        std::fs::write(&file, "[calendar]\nmartial_law_ended_on = \"2026-09-01\"\nmartial_law = true\n").unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.calendar.martial_law_ended_on, chrono::NaiveDate::from_ymd_opt(2026, 9, 1));
+        std::fs::write(&file, "[calendar]\nmartial_law_ended_on = \"2021-01-01\"\n").unwrap();
+        let error = Settings::load(Some(&file)).unwrap_err().to_string();
+        assert!(error.contains("calendar.martial_law_ended_on"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -46,6 +46,12 @@ impl AppError {
 pub const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 5;
 
 const DATABASE_UNREACHABLE: &str = "the database cannot be reached right now; retry in a few seconds";
+/// A date outside what the working-day calendar supports: 422 naming the field and the range.
+impl From<crate::domain::calendar::UnsupportedDate> for AppError {
+    fn from(err: crate::domain::calendar::UnsupportedDate) -> Self {
+        AppError::validation(&err.field, err.to_string())
+    }
+}
 
 impl From<DbErr> for AppError {
     /// A unique-constraint violation means the client tried to create something that exists: 409.

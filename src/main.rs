@@ -182,7 +182,7 @@ async fn generate(settings: &Settings, args: GenerateArgs) -> anyhow::Result<()>
     options.seed = args.seed;
     options.force = args.force;
     options.audit_chain = !args.no_audit_chain;
-    options.martial_law = settings.calendar.martial_law;
+    options.martial_law_ended_on = settings.calendar.martial_law_ended_on;
     options.progress = true;
     let db = storage::connect(&settings.database_url).await?;
     let report = hromada::generate::run(&db, &options).await?;

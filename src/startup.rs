@@ -63,7 +63,7 @@ impl Application {
         let signatures = storage::petitions::SignatureWriter::start(storage::petitions::WriterContext {
             db: db.clone(),
             public_url: settings.public_url.clone(),
-            martial_law: settings.calendar.martial_law,
+            martial_law_ended_on: settings.calendar.martial_law_ended_on,
             mail_wake: mail_wake.clone(),
             confirmation_ttl: chrono::Duration::hours(settings.signature_confirmation_ttl_hours.into()),
         });

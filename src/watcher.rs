@@ -39,7 +39,7 @@ impl DeadlineWatcher {
     /// One sweep at the current time that returns soon after `stop` turns true (within one batch of
     /// transitions), leaving what it did not reach to the next sweep.
     pub async fn sweep_until(&self, stop: &watch::Receiver<bool>) -> Result<SweepReport, AppError> {
-        let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law).await?;
+        let calendar = storage::calendar::calendar(&self.db, self.settings.calendar.martial_law_ended_on).await?;
         let ctx = Context { public_url: &self.settings.public_url, calendar: &calendar };
         let now = Utc::now();
         let reminder_days = &self.settings.watcher.reminder_working_days;
@@ -65,6 +65,25 @@ impl DeadlineWatcher {
             self.mail_wake.notify_one();
         }
         Ok(report)
+    }
+
+    /// When `calendar.martial_law_ended_on` changed since the last start (and no administrator decided),
+    /// records the new value and counts the open deadlines again. Returns how many changed.
+    pub async fn adopt_configured_martial_law_end(&self) -> Result<u32, AppError> {
+        let configured = self.settings.calendar.martial_law_ended_on;
+        let now = Utc::now();
+        if !storage::calendar::adopt_configured_martial_law_end(&self.db, configured, now).await? {
+            return Ok(0);
+        }
+        let calendar = storage::calendar::calendar(&self.db, configured).await?;
+        let reason = match configured {
+            Some(end) => format!("martial law ended on {end} (configuration)"),
+            None => "martial law continues (configuration)".to_owned(),
+        };
+        let public_url = &self.settings.public_url;
+        let changed = storage::calendar::recalculate_open_items(&self.db, &calendar, public_url, &reason, now).await?;
+        tracing::info!(recalculated = changed, ended_on = ?configured, "martial law end adopted from the configuration");
+        Ok(changed)
     }
 
     /// Closes the petitions whose collection period ended short of the threshold.
@@ -100,6 +119,9 @@ impl DeadlineWatcher {
     /// Sweeps until `shutdown` turns true; a failed sweep is logged and retried at the next tick. A sweep
     /// under way when `shutdown` turns true stops after its current batch.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        if let Err(e) = self.adopt_configured_martial_law_end().await {
+            tracing::error!(error = %e, "adopting calendar.martial_law_ended_on failed; it applies to new deadlines only");
+        }
         if !self.settings.watcher.enabled {
             return;
         }

@@ -23,6 +23,7 @@ use crate::{
             TEXT_MAX_CHARS, Transition, check_intake,
         },
         authorization::{Action, Principal, authorize},
+        calendar::{kyiv_date, supported},
         deadlines::{Deadline, ExtensionRequest},
         directory::GeoPoint,
         text::limits,
@@ -99,7 +100,9 @@ pub struct AppealInput {
 pub struct RegisteredAppealInput {
     /// `paper`, `phone` or `email`.
     pub channel: Line<{ limits::CODE }>,
-    /// When it was actually received; the deadline runs from here. Never in the future.
+    /// When it was actually received; the deadline runs from here. Never in the future, and its Kyiv date
+    /// no earlier than 2015-01-01 (the earliest date the working-day calendar supports; others are refused
+    /// with 422).
     pub received_at: DateTime<Utc>,
     pub kind: Line<{ limits::CODE }>,
     pub subject: Line<SUBJECT_MAX_CHARS>,
@@ -283,6 +286,7 @@ pub struct ForwardInput {
 pub struct ExtendInput {
     #[oai(nullable)]
     pub total_days: Option<u32>,
+    /// A Kyiv date from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
     #[oai(nullable)]
     pub new_due_date: Option<chrono::NaiveDate>,
     pub reason: Prose<{ limits::REASON }>,
@@ -672,6 +676,7 @@ impl AppealsApi {
         if input.received_at > now {
             return Err(AppError::validation("received_at", "the date of receipt cannot be in the future").into());
         }
+        supported("received_at", kyiv_date(input.received_at)).map_err(AppError::from)?;
         let kind = parse_code("kind", &input.kind.read("kind")?, AppealKind::parse, AppealKind::listing)?;
         let (subject, text) = (input.subject.read("subject")?, input.text.read("text")?);
         let author_name = input.author_name.read("author_name")?;
@@ -897,7 +902,7 @@ impl AppealsApi {
         self.act(&state, &auth, id.0, move |_| {
             let request = match (total_days, new_due_date) {
                 (Some(days), None) => ExtensionRequest::TotalDays(days),
-                (None, Some(date)) => ExtensionRequest::NewDueDate(date),
+                (None, Some(date)) => ExtensionRequest::NewDueDate(supported("new_due_date", date)?),
                 _ => return Err(AppError::validation("total_days", "give either total_days or new_due_date")),
             };
             Ok(Command::Extend { request, reason: reason.read("reason")? })

@@ -1,25 +1,27 @@
 //! The working-day calendar and the deadline calculator over HTTP, and the administrators' dated overrides.
 //!
-//! Every request builds its [`Calendar`] from `calendar.martial_law` and the overrides in force, so an
-//! override takes effect for the next request, and the calculator gives exactly the deadlines the service
-//! itself applies.
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
+//! Every request builds its [`Calendar`] from the end of martial law (recorded by an administrator, else
+//! `calendar.martial_law_ended_on`) and the overrides in force, so a change takes effect for the next
+//! request, and the calculator gives exactly the deadlines the service itself applies. Each date is judged
+//! by the law in force on it (docs/calendar.md); dates outside 2015-01-01..2100-12-31 are refused (422).
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, text::Line};
 use crate::{
     domain::{
-        calendar::{DayInfo, DayOverride, DayReason, HolidayKind, KYIV, kyiv_date, public_holidays},
+        calendar::{
+            DayInfo, DayOverride, DayReason, HolidayKind, HolidayVersionId, KYIV, Period, Regime, RegimeSpan,
+            holiday_on, kyiv_date, supported, supported_years,
+        },
         deadlines::{Deadline, DeadlineRule, Term, compute},
     },
     error::{ApiResult, AppError},
     storage,
 };
 
-/// Years the calendar answers for; the holiday list of 2023 is applied to all of them.
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
-const NOTE_MAX_CHARS: usize = crate::domain::text::limits::NOTE;
+pub(crate) const NOTE_MAX_CHARS: usize = crate::domain::text::limits::NOTE;
 
 /// A public holiday (Labour Code art. 73).
 #[derive(Debug, Object)]
@@ -43,6 +45,66 @@ impl HolidayView {
     }
 }
 
+/// A version of the holiday list of Labour Code art. 73.
+#[derive(Debug, Object)]
+pub struct HolidayVersionView {
+    /// Stable code: `art73_2015`, `art73_2017`, `art73_2022` or `art73_2023`.
+    pub code: String,
+    pub title: String,
+    /// The first day this list applies.
+    pub in_force_from: NaiveDate,
+    /// The law that set it.
+    pub law: String,
+    /// What could not be verified against the law's text (empty when nothing).
+    pub uncertain: String,
+    /// The holidays of the list, by code.
+    pub holidays: Vec<String>,
+}
+
+impl From<HolidayVersionId> for HolidayVersionView {
+    fn from(id: HolidayVersionId) -> Self {
+        let v = id.version();
+        HolidayVersionView {
+            code: v.code.to_owned(),
+            title: v.title.to_owned(),
+            in_force_from: v.in_force_from,
+            law: v.law.to_owned(),
+            uncertain: v.uncertain.to_owned(),
+            holidays: v.holidays.iter().map(|(kind, _)| kind.code().to_owned()).collect(),
+        }
+    }
+}
+
+/// The law applied to a run of days: the holiday list in force and the martial-law period.
+#[derive(Debug, Object)]
+pub struct RegimeView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The code of the holiday list in force (see `GET /calendar/holiday-versions`).
+    pub holiday_version: String,
+    /// `peacetime`, `martial_law_before_law_2136` (24 February–23 March 2022: holidays still days off) or
+    /// `martial_law` (holidays are working days, Law 2136-IX art. 6).
+    pub period: String,
+    /// The same in words.
+    pub description: String,
+}
+
+impl From<RegimeSpan> for RegimeView {
+    fn from(span: RegimeSpan) -> Self {
+        RegimeView {
+            from: span.from,
+            to: span.to,
+            holiday_version: span.regime.version.version().code.to_owned(),
+            period: span.regime.period.code().to_owned(),
+            description: span.regime.describe(),
+        }
+    }
+}
+
+fn under_martial_law(regime: Regime) -> bool {
+    regime.period != Period::Peacetime
+}
+
 /// Whether a date is a working day in Ukraine (Europe/Kyiv), and why.
 #[derive(Debug, Object)]
 pub struct DayView {
@@ -58,19 +120,21 @@ pub struct DayView {
     pub note: Option<String>,
     /// One sentence a person can check, naming the law.
     pub explanation: String,
-    /// Whether martial law (Law 2136-IX art. 6) is applied: holidays are worked, nothing is transferred.
+    /// Whether martial law was in force on this date (from 24 February 2022 until its end).
     pub martial_law: bool,
+    /// The code of the holiday list (Labour Code art. 73) in force on this date.
+    pub holiday_version: String,
+    /// `peacetime`, `martial_law_before_law_2136` or `martial_law` (see `RegimeView`).
+    pub period: String,
+    /// The law applied, in words.
+    pub law_applied: String,
 }
 
 impl DayView {
-    fn new(info: DayInfo, martial_law: bool) -> Self {
+    fn new(info: DayInfo) -> Self {
         let explanation = info.explain();
-        let holiday_on_date = || {
-            public_holidays(info.date.year())
-                .into_iter()
-                .find(|h| h.date == info.date)
-                .map(|h| HolidayView::new(h.kind, h.date))
-        };
+        let holiday_on_date = || holiday_on(info.date).map(|h| HolidayView::new(h.kind, h.date));
+        let regime = info.regime;
         let (reason, holiday, note) = match info.reason {
             DayReason::Weekday => ("weekday", None, None),
             DayReason::Weekend => ("weekend", holiday_on_date(), None),
@@ -90,7 +154,10 @@ impl DayView {
             holiday,
             note,
             explanation,
-            martial_law,
+            martial_law: under_martial_law(regime),
+            holiday_version: regime.version.version().code.to_owned(),
+            period: regime.period.code().to_owned(),
+            law_applied: regime.describe(),
         }
     }
 }
@@ -99,7 +166,10 @@ impl DayView {
 #[derive(Debug, Object)]
 pub struct NonWorkingDaysView {
     pub year: i32,
+    /// Whether martial law was in force on any day of the year.
     pub martial_law: bool,
+    /// The law applied through the year, one entry per run of days under the same law.
+    pub regimes: Vec<RegimeView>,
     /// How many days are listed.
     pub count: u32,
     /// In date order, weekends included.
@@ -189,11 +259,14 @@ pub struct DeadlineView {
     pub capped: bool,
     /// The reasoning, one sentence per step, so a citizen can check the count.
     pub steps: Vec<String>,
+    /// Whether martial law was in force on any day of the term.
     pub martial_law: bool,
+    /// The law each day of the term was judged by, one entry per run of days under the same law.
+    pub regimes: Vec<RegimeView>,
 }
 
 impl DeadlineView {
-    fn new(code: &str, deadline: Deadline, martial_law: bool) -> Self {
+    fn new(code: &str, deadline: Deadline, spans: Vec<RegimeSpan>) -> Self {
         DeadlineView {
             rule: code.to_owned(),
             term: deadline.term.into(),
@@ -205,7 +278,8 @@ impl DeadlineView {
             due_at: deadline.due_at,
             capped: deadline.capped,
             steps: deadline.steps,
-            martial_law,
+            martial_law: spans.iter().any(|s| under_martial_law(s.regime)),
+            regimes: spans.into_iter().map(RegimeView::from).collect(),
         }
     }
 }
@@ -378,10 +452,13 @@ fn parse_event_instant(from: Option<&str>) -> Result<DateTime<Utc>, AppError> {
                 )
             })?
     };
-    if !YEARS.contains(&kyiv_date(instant).year()) {
-        return Err(AppError::validation("from", out_of_range()));
-    }
+    supported("from", kyiv_date(instant))?;
     Ok(instant)
+}
+
+fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).unwrap_or(NaiveDate::MIN);
+    (day(1, 1), day(12, 31))
 }
 
 fn noon_in_kyiv(date: NaiveDate) -> DateTime<Utc> {
@@ -389,18 +466,11 @@ fn noon_in_kyiv(date: NaiveDate) -> DateTime<Utc> {
     KYIV.from_local_datetime(&noon).earliest().map_or_else(|| noon.and_utc(), |t| t.with_timezone(&Utc))
 }
 
-fn out_of_range() -> String {
-    format!("the calendar covers the years {} to {}", YEARS.start(), YEARS.end())
-}
-
-/// A date in the path: malformed is 400, outside the covered years is 422.
+/// A date in the path: malformed is 400, outside the supported dates is 422.
 fn parse_path_date(raw: &str) -> Result<NaiveDate, AppError> {
     let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::BadRequest(format!("`{raw}` is not a date; write it as YYYY-MM-DD, e.g. 2026-08-24")))?;
-    if !YEARS.contains(&date.year()) {
-        return Err(AppError::validation("date", out_of_range()));
-    }
-    Ok(date)
+    Ok(supported("date", date)?)
 }
 
 pub struct CalendarApi;
@@ -416,32 +486,52 @@ impl CalendarApi {
     async fn day(
         &self,
         state: Data<&AppState>,
-        /// The date as YYYY-MM-DD, e.g. 2026-08-24 (years 1900–2100).
+        /// The date as YYYY-MM-DD, e.g. 2026-08-24, from 2015-01-01 to 2100-12-31 (the dates the calendar
+        /// supports; others are refused with 422).
         date: Path<String>,
     ) -> ApiResult<Json<DayView>> {
         let date = parse_path_date(&date.0)?;
         let calendar = state.calendar().await?;
-        Ok(Json(DayView::new(calendar.day(date), calendar.martial_law())))
+        Ok(Json(DayView::new(calendar.day(date))))
     }
 
     /// The non-working days of a year
     ///
-    /// Every date of the year that is not a working day, weekends included, with the reason for each.
+    /// Every date of the year that is not a working day, weekends included, with the reason for each, and
+    /// the law (holiday list and martial-law period) applied through the year.
     #[oai(path = "/calendar/years/:year/non-working-days", method = "get")]
     async fn non_working_days(
         &self,
         state: Data<&AppState>,
-        /// A year from 1900 to 2100.
+        /// A year from 2015 to 2100 (the dates the calendar supports, 2015-01-01 to 2100-12-31; others are
+        /// refused with 422).
         year: Path<i32>,
     ) -> ApiResult<Json<NonWorkingDaysView>> {
-        if !YEARS.contains(&year.0) {
-            return Err(AppError::validation("year", out_of_range()).into());
+        let years = supported_years();
+        if !years.contains(&year.0) {
+            let message = format!("`year` is {}; years must be from {} to {}", year.0, years.start(), years.end());
+            return Err(AppError::validation("year", message).into());
         }
         let calendar = state.calendar().await?;
-        let martial_law = calendar.martial_law();
-        let days: Vec<DayView> =
-            calendar.non_working_days(year.0).into_iter().map(|d| DayView::new(d, martial_law)).collect();
-        Ok(Json(NonWorkingDaysView { year: year.0, martial_law, count: days.len() as u32, days }))
+        let (first, last) = year_bounds(year.0);
+        let spans = calendar.regimes_between(first, last);
+        let days: Vec<DayView> = calendar.non_working_days(year.0).into_iter().map(DayView::new).collect();
+        Ok(Json(NonWorkingDaysView {
+            year: year.0,
+            martial_law: spans.iter().any(|s| under_martial_law(s.regime)),
+            regimes: spans.into_iter().map(RegimeView::from).collect(),
+            count: days.len() as u32,
+            days,
+        }))
+    }
+
+    /// The versions of the holiday list
+    ///
+    /// Every version of the holiday list of Labour Code art. 73 the calendar knows, oldest first, with the
+    /// law that set it, the day it applies from, and what could not be verified.
+    #[oai(path = "/calendar/holiday-versions", method = "get")]
+    async fn holiday_versions(&self) -> Json<Vec<HolidayVersionView>> {
+        Json(crate::domain::calendar::law::HOLIDAY_VERSIONS.iter().map(|v| HolidayVersionView::from(v.id)).collect())
     }
 
     /// The overrides in force
@@ -462,7 +552,7 @@ impl CalendarApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// The date as YYYY-MM-DD.
+        /// The date as YYYY-MM-DD, from 2015-01-01 to 2100-12-31 (others are refused with 422).
         date: Path<String>,
         body: Json<OverrideRequest>,
     ) -> ApiResult<Json<OverrideView>> {
@@ -512,7 +602,8 @@ impl CalendarApi {
         /// Required. One of appeal_no_study, appeal_standard, appeal_extension, forwarding,
         /// return_non_conforming, petition_publication, petition_consideration, urgency_hours, urgency_days.
         rule: Query<RequiredText>,
-        /// Required. The event: an RFC 3339 instant, or YYYY-MM-DD for noon Kyiv time that day.
+        /// Required. The event: an RFC 3339 instant, or YYYY-MM-DD for noon Kyiv time that day. Its Kyiv date
+        /// must be from 2015-01-01 to 2100-12-31 (the dates the calendar supports; others are refused with 422).
         from: Query<RequiredText>,
         /// For `urgency_hours`: elapsed clock hours.
         hours: Query<Option<u32>>,
@@ -525,7 +616,8 @@ impl CalendarApi {
         let event_at = parse_event_instant(from.0.0.as_deref())?;
         let calendar = state.calendar().await?;
         let deadline = compute(&rule, event_at, &calendar);
-        Ok(Json(DeadlineView::new(spec.code, deadline, calendar.martial_law())))
+        let spans = calendar.regimes_between(kyiv_date(event_at), deadline.due_date);
+        Ok(Json(DeadlineView::new(spec.code, deadline, spans)))
     }
 
     /// The rules of the deadline calculator
@@ -613,5 +705,17 @@ mod tests {
         assert_eq!(winter, Utc.with_ymd_and_hms(2026, 1, 15, 10, 0, 0).unwrap());
         let plus_as_space = parse_event_instant(Some("2026-03-06T15:30:00 02:00")).unwrap();
         assert_eq!(plus_as_space, Utc.with_ymd_and_hms(2026, 3, 6, 13, 30, 0).unwrap());
+    }
+
+    #[test]
+    fn the_spec_states_the_supported_dates_the_calendar_module_defines() {
+        use crate::domain::calendar::{SUPPORTED_FROM, SUPPORTED_UNTIL};
+        let spec = crate::api::service().spec_yaml();
+        let range = format!("{SUPPORTED_FROM} to {SUPPORTED_UNTIL}");
+        // The calendar's path dates and year, the calculator's `from`, receipt and statute dates, extensions,
+        // open data and metrics periods each say it.
+        assert!(spec.matches(&range).count() >= 12, "{}", spec.matches(&range).count());
+        assert!(spec.contains(&format!("no earlier than {SUPPORTED_FROM}")));
+        assert!(spec.contains(&format!("from {} to {}", SUPPORTED_FROM.format("%Y"), SUPPORTED_UNTIL.format("%Y"))));
     }
 }

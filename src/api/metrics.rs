@@ -356,14 +356,20 @@ fn period_of(
     now: DateTime<Utc>,
 ) -> Result<Period, AppError> {
     let date = |field: &str, text: &str| {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::validation(field, format!("'{text}' is not a date like 2026-01-31")))
+        let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::validation(field, format!("'{text}' is not a date like 2026-01-31")))?;
+        Ok::<_, AppError>(crate::domain::calendar::supported(field, date)?)
     };
     match (period, from, to) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             Err(AppError::validation("period", "give either period or from and to, not both"))
         }
-        (Some(p), None, None) => Period::parse(&p).map_err(|m| AppError::validation("period", m)),
+        (Some(p), None, None) => {
+            let period = Period::parse(&p).map_err(|m| AppError::validation("period", m))?;
+            crate::domain::calendar::supported("period", period.from)?;
+            crate::domain::calendar::supported("period", period.to)?;
+            Ok(period)
+        }
         (None, Some(f), Some(t)) => {
             Period::between(date("from", &f)?, date("to", &t)?).map_err(|m| AppError::validation("to", m))
         }
@@ -444,8 +450,12 @@ impl MetricsApi {
     async fn appeals(
         &self,
         state: Data<&AppState>,
+        /// A year (2026), quarter (2026-Q3), month (2026-07) or day (2026-07-15), within the dates the
+        /// working-day calendar supports (2015-01-01 to 2100-12-31; others are refused with 422).
         period: Query<Option<String>>,
+        /// With `to`, instead of `period`: the first Kyiv date, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
+        /// The last Kyiv date of the range, likewise.
         to: Query<Option<String>>,
         group_by: Query<Option<GroupBy>>,
         organisation_id: Query<Option<i32>>,
@@ -484,8 +494,12 @@ impl MetricsApi {
     async fn petitions(
         &self,
         state: Data<&AppState>,
+        /// A year (2026), quarter (2026-Q3), month (2026-07) or day (2026-07-15), within the dates the
+        /// working-day calendar supports (2015-01-01 to 2100-12-31; others are refused with 422).
         period: Query<Option<String>>,
+        /// With `to`, instead of `period`: the first Kyiv date, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
+        /// The last Kyiv date of the range, likewise.
         to: Query<Option<String>>,
     ) -> ApiResult<Json<PetitionMetrics>> {
         let now = Utc::now();
@@ -513,8 +527,12 @@ impl MetricsApi {
     async fn indicators(
         &self,
         state: Data<&AppState>,
+        /// A year (2026), quarter (2026-Q3), month (2026-07) or day (2026-07-15), within the dates the
+        /// working-day calendar supports (2015-01-01 to 2100-12-31; others are refused with 422).
         period: Query<Option<String>>,
+        /// With `to`, instead of `period`: the first Kyiv date, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
+        /// The last Kyiv date of the range, likewise.
         to: Query<Option<String>>,
     ) -> ApiResult<Json<Indicators>> {
         let now = Utc::now();
@@ -589,8 +607,12 @@ impl MetricsApi {
     async fn rankings(
         &self,
         state: Data<&AppState>,
+        /// A year (2026), quarter (2026-Q3), month (2026-07) or day (2026-07-15), within the dates the
+        /// working-day calendar supports (2015-01-01 to 2100-12-31; others are refused with 422).
         period: Query<Option<String>>,
+        /// With `to`, instead of `period`: the first Kyiv date, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
+        /// The last Kyiv date of the range, likewise.
         to: Query<Option<String>>,
     ) -> ApiResult<Json<Rankings>> {
         let now = Utc::now();

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod directory;
 pub mod health;
 pub mod idempotency;
+pub mod martial_law;
 pub mod metrics;
 pub mod open311;
 pub mod open_data;
@@ -87,6 +88,7 @@ pub type Apis = (
     accounts::AccountsApi,
     appeals::AppealsApi,
     calendar::CalendarApi,
+    martial_law::MartialLawApi,
     directory::DirectoryApi,
     api_keys::ApiKeysApi,
     petitions::PetitionsApi,
@@ -102,6 +104,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             accounts::AccountsApi,
             appeals::AppealsApi,
             calendar::CalendarApi,
+            martial_law::MartialLawApi,
             directory::DirectoryApi,
             api_keys::ApiKeysApi,
             petitions::PetitionsApi,
@@ -136,7 +139,7 @@ impl AppState {
 
     /// The working-day calendar in force (cached briefly; see `storage::calendar::current_calendar`).
     pub async fn calendar(&self) -> Result<crate::domain::calendar::Calendar, AppError> {
-        Ok(storage::calendar::current_calendar(&self.db, self.settings.calendar.martial_law).await?)
+        Ok(storage::calendar::current_calendar(&self.db, self.settings.calendar.martial_law_ended_on).await?)
     }
 
     /// The digest of the request's bearer token, if it carries one.

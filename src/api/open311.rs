@@ -251,13 +251,18 @@ fn language(params: &HashMap<String, String>) -> Language {
 fn parse_instant(field: &str, raw: &str) -> Result<DateTime<Utc>, Failure> {
     // An unencoded `+02:00` in a query string arrives as ` 02:00`.
     let repaired = raw.trim().replace(' ', "+");
-    if let Ok(instant) = DateTime::parse_from_rfc3339(&repaired) {
-        return Ok(instant.with_timezone(&Utc));
-    }
-    if let Ok(date) = NaiveDate::parse_from_str(&repaired, "%Y-%m-%d") {
-        return Ok(kyiv_start_of_day(date));
-    }
-    Err(Failure::bad_request(format!("{field} must be a W3C datetime such as 2026-01-31T00:00:00Z, not `{raw}`")))
+    let instant = if let Ok(instant) = DateTime::parse_from_rfc3339(&repaired) {
+        instant.with_timezone(&Utc)
+    } else if let Ok(date) = NaiveDate::parse_from_str(&repaired, "%Y-%m-%d") {
+        kyiv_start_of_day(date)
+    } else {
+        return Err(Failure::bad_request(format!(
+            "{field} must be a W3C datetime such as 2026-01-31T00:00:00Z, not `{raw}`"
+        )));
+    };
+    crate::domain::calendar::supported(field, crate::domain::calendar::kyiv_date(instant))
+        .map_err(|e| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    Ok(instant)
 }
 
 /// The instants a date-bounded search covers: the last 90 days by default, never wider than 90 days.

@@ -6,7 +6,7 @@
 //! million appeals never sit in memory at once. At most `open_data.max_concurrent_downloads` stream at once.
 use std::{io, sync::Arc};
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use poem::{Body, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Binary, payload::Json};
 use sea_orm::DatabaseConnection;
@@ -22,9 +22,6 @@ use crate::{
         open_data::{AppealRow, CHUNK_ROWS, Period, PetitionRow, TransitionRow},
     },
 };
-
-/// Years a `from`/`to` date may name (the span the calendar covers).
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 /// Hex digits of a pseudonym: 64 bits, so two authors practically never share one.
 const PSEUDONYM_HEX: usize = 16;
@@ -795,18 +792,12 @@ fn schema() -> OpenDataSchema {
     }
 }
 
-/// A `from`/`to` date: malformed is 400, outside the calendar's years 422.
+/// A `from`/`to` date: malformed is 400, outside the calendar's supported dates 422.
 fn parse_date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
     let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
         AppError::BadRequest(format!("`{field}` must be a date written as YYYY-MM-DD, e.g. 2026-01-31; got `{raw}`"))
     })?;
-    if !YEARS.contains(&date.year()) {
-        return Err(AppError::validation(
-            field,
-            format!("`{field}` must be in the years {} to {}", YEARS.start(), YEARS.end()),
-        ));
-    }
-    Ok(date)
+    Ok(crate::domain::calendar::supported(field, date)?)
 }
 
 fn period(from: Option<&str>, to: Option<&str>) -> Result<Period, AppError> {
@@ -895,9 +886,9 @@ impl OpenDataApi {
     async fn petitions_csv(
         &self,
         state: Data<&AppState>,
-        /// The first Kyiv date (YYYY-MM-DD) to include.
+        /// The first Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
-        /// The last Kyiv date (YYYY-MM-DD) to include.
+        /// The last Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         to: Query<Option<String>>,
     ) -> ApiResult<CsvFile> {
         csv_file(&state, Dataset::Petitions, from, to).await
@@ -910,9 +901,9 @@ impl OpenDataApi {
     async fn petitions_json(
         &self,
         state: Data<&AppState>,
-        /// The first Kyiv date (YYYY-MM-DD) to include.
+        /// The first Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
-        /// The last Kyiv date (YYYY-MM-DD) to include.
+        /// The last Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         to: Query<Option<String>>,
     ) -> ApiResult<JsonFile> {
         json_file(&state, Dataset::Petitions, from, to).await
@@ -926,9 +917,9 @@ impl OpenDataApi {
     async fn appeals_csv(
         &self,
         state: Data<&AppState>,
-        /// The first Kyiv date (YYYY-MM-DD) to include.
+        /// The first Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
-        /// The last Kyiv date (YYYY-MM-DD) to include.
+        /// The last Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         to: Query<Option<String>>,
     ) -> ApiResult<CsvFile> {
         csv_file(&state, Dataset::Appeals, from, to).await
@@ -941,9 +932,9 @@ impl OpenDataApi {
     async fn appeals_json(
         &self,
         state: Data<&AppState>,
-        /// The first Kyiv date (YYYY-MM-DD) to include.
+        /// The first Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
-        /// The last Kyiv date (YYYY-MM-DD) to include.
+        /// The last Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         to: Query<Option<String>>,
     ) -> ApiResult<JsonFile> {
         json_file(&state, Dataset::Appeals, from, to).await
@@ -957,9 +948,9 @@ impl OpenDataApi {
     async fn transitions_csv(
         &self,
         state: Data<&AppState>,
-        /// The first Kyiv date (YYYY-MM-DD) to include.
+        /// The first Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
-        /// The last Kyiv date (YYYY-MM-DD) to include.
+        /// The last Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         to: Query<Option<String>>,
     ) -> ApiResult<CsvFile> {
         csv_file(&state, Dataset::Transitions, from, to).await
@@ -972,9 +963,9 @@ impl OpenDataApi {
     async fn transitions_json(
         &self,
         state: Data<&AppState>,
-        /// The first Kyiv date (YYYY-MM-DD) to include.
+        /// The first Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         from: Query<Option<String>>,
-        /// The last Kyiv date (YYYY-MM-DD) to include.
+        /// The last Kyiv date (YYYY-MM-DD) to include, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
         to: Query<Option<String>>,
     ) -> ApiResult<JsonFile> {
         json_file(&state, Dataset::Transitions, from, to).await

@@ -37,6 +37,7 @@ pub struct StatuteInput {
     /// The council (an organisation of kind `council`).
     pub council_id: i32,
     /// The date from which these terms apply; petitions keep the terms in force when they were published.
+    /// A date from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
     pub effective_from: NaiveDate,
     pub signature_threshold: u32,
     pub collection_days: u32,

@@ -338,6 +338,11 @@ pub enum Command {
     Remind {
         working_days_before: i32,
     },
+    /// The law behind the calendar changed (the end of martial law was set or withdrawn): count the
+    /// deadline in force again from the same event. A head's extension is a decision and is kept.
+    RecalculateDeadline {
+        reason: String,
+    },
 }
 
 /// Who must hear about a transition.
@@ -667,8 +672,54 @@ pub fn apply(
             notify.executor = true;
             ("reminded", json!({ "working_days_before": working_days_before, "due_at": appeal.due_at }))
         }
+        Command::RecalculateDeadline { reason } => {
+            if !actor.system {
+                return Err(forbidden("only the service recalculates deadlines, when the calendar's law changes"));
+            }
+            if !from.awaits_answer() {
+                return Err(conflict("recalculated"));
+            }
+            let (details, recounted) = recalculate(appeal, &mut next, &reason, now, calendar)?;
+            deadline = recounted;
+            ("deadline_recalculated", details)
+        }
     };
     Ok(Transition { to: next.status, appeal: next, action, from, details, notify, deadline })
+}
+
+/// Counts the deadline in force (unless a head extended it) and the forwarding term again from the
+/// current executor's receipt; a conflict when nothing changes.
+fn recalculate(
+    appeal: &Appeal,
+    next: &mut Appeal,
+    reason: &str,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+) -> Result<(serde_json::Value, Option<Deadline>), TransitionError> {
+    let recounted = deadlines::compute(&appeal.deadline_rule, appeal.executor_received_at, calendar);
+    let forward_due_at = deadlines::compute(&DeadlineRule::Forwarding, appeal.executor_received_at, calendar).due_at;
+    let extended = appeal.extended_due_at.is_some();
+    let due_at = if extended { appeal.due_at } else { recounted.due_at };
+    if due_at == appeal.due_at && forward_due_at == appeal.forward_due_at {
+        return Err(TransitionError::Conflict("the deadline is the same under the changed law".into()));
+    }
+    next.due_at = due_at;
+    next.forward_due_at = forward_due_at;
+    if due_at != appeal.due_at {
+        next.reminder_level = None;
+        if now < due_at {
+            next.overdue_at = None;
+        }
+    }
+    let details = json!({
+        "reason": reason.trim(),
+        "previous_due_at": appeal.due_at,
+        "due_at": due_at,
+        "previous_forward_due_at": appeal.forward_due_at,
+        "forward_due_at": forward_due_at,
+        "extension_kept": extended,
+    });
+    Ok((details, (!extended).then_some(recounted)))
 }
 
 impl Appeal {
@@ -787,7 +838,7 @@ mod tests {
     use crate::domain::calendar::kyiv_start_of_day;
 
     fn calendar() -> Calendar {
-        Calendar::new(true, BTreeMap::new())
+        Calendar::default()
     }
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -1094,5 +1145,60 @@ mod tests {
     fn public_history_details_name_no_account() {
         let details = json!({"assignee_account_id": 7, "reason": "x", "nested": {"officer_account_id": 3, "n": 1}});
         assert_eq!(public_details(details), json!({"reason": "x", "nested": {"n": 1}}));
+    }
+
+    fn received_on_9_august_2026() -> Appeal {
+        Appeal::received(
+            8,
+            AppealKind::Application,
+            Some(100),
+            1,
+            DeadlineRule::AppealNoStudy,
+            at(2026, 8, 9, 9),
+            &calendar(),
+        )
+    }
+
+    fn peace_from(y: i32, m: u32, d: u32) -> Calendar {
+        let end = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        Calendar::new(crate::domain::calendar::MartialLaw::ended_on(end), BTreeMap::new())
+    }
+
+    fn recalculate_command() -> Command {
+        Command::RecalculateDeadline { reason: "martial law ends on 2026-08-20".into() }
+    }
+
+    #[test]
+    fn when_martial_law_ends_an_open_deadline_on_independence_day_moves_to_the_next_working_day() {
+        let a = received_on_9_august_2026();
+        assert_eq!(a.due_at, kyiv_start_of_day(NaiveDate::from_ymd_opt(2026, 8, 25).unwrap()));
+        let t =
+            apply(&a, Actor::system(), recalculate_command(), at(2026, 8, 12, 9), &peace_from(2026, 8, 20)).unwrap();
+        assert_eq!(t.action, "deadline_recalculated");
+        assert_eq!(t.appeal.due_at, kyiv_start_of_day(NaiveDate::from_ymd_opt(2026, 8, 26).unwrap()));
+        assert_eq!(t.details["previous_due_at"], json!(a.due_at));
+        assert_eq!(t.details["reason"], "martial law ends on 2026-08-20");
+        assert_eq!(t.to, a.status);
+        assert!(t.deadline.unwrap().steps.iter().any(|s| s.starts_with("The law changed during the term")));
+    }
+
+    #[test]
+    fn only_the_service_recalculates_and_an_unchanged_or_extended_deadline_stays() {
+        let a = received_on_9_august_2026();
+        let later = at(2026, 8, 12, 9);
+        assert!(matches!(
+            apply(&a, head(), recalculate_command(), later, &peace_from(2026, 8, 20)),
+            Err(TransitionError::Forbidden(_))
+        ));
+        // Martial law ending after the term changes nothing.
+        assert!(matches!(
+            apply(&a, Actor::system(), recalculate_command(), later, &peace_from(2026, 9, 1)),
+            Err(TransitionError::Conflict(_))
+        ));
+        let extend = Command::Extend { request: ExtensionRequest::TotalDays(40), reason: "needs a site visit".into() };
+        let extended = run(&a, head(), extend, later).unwrap().appeal;
+        let t = apply(&extended, Actor::system(), recalculate_command(), later, &peace_from(2026, 8, 20));
+        // The forwarding term (5 days, 14 August) is unaffected too, so nothing changes at all.
+        assert!(matches!(t, Err(TransitionError::Conflict(_))), "{t:?}");
     }
 }

@@ -257,12 +257,32 @@ pub fn compute(rule: &DeadlineRule, event_at: DateTime<Utc>, calendar: &Calendar
         }
     }
 
+    deadline.steps.push(law_applied(calendar, start_date, deadline.due_date));
     deadline.steps.push(format!(
         "Due before {} (Kyiv time), i.e. {}.",
         deadline.due_at.with_timezone(&KYIV).format("%H:%M on %A %-d %B %Y"),
         deadline.due_at.format("%Y-%m-%d %H:%M UTC")
     ));
     deadline
+}
+
+/// Names the law each day of the term was judged by: the version of the art. 73 holiday list and
+/// the martial-law period, one run of days per change.
+fn law_applied(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> String {
+    let spans = calendar.regimes_between(from, to);
+    match spans.as_slice() {
+        [one] => format!("Each day was judged by {}.", one.regime.describe()),
+        _ => {
+            let parts: Vec<String> = spans
+                .iter()
+                .map(|s| format!("from {} to {} by {}", medium(s.from), medium(s.to), s.regime.describe()))
+                .collect();
+            format!(
+                "The law changed during the term, so each day was judged by the law of that day: {}.",
+                parts.join("; ")
+            )
+        }
+    }
 }
 
 /// Elapsed hours: no calendar rounding and no rollover, so a DST change in
@@ -449,7 +469,8 @@ fn rollover(rule: &DeadlineRule, nominal: NaiveDate, calendar: &Calendar, steps:
         return nominal;
     }
     let due = calendar.next_working_day_on_or_after(nominal);
-    let skipped: Vec<DayInfo> = nominal.iter_days().take_while(|d| *d < due).map(|d| calendar.day(d)).collect();
+    let mut skipped = calendar.days_between(nominal, due);
+    skipped.pop();
     let (verb, list) = if skipped.len() == 1 {
         ("is a non-working day", describe_days(&skipped))
     } else {
@@ -480,10 +501,9 @@ fn count_working_days(
     if !skipped.is_empty() {
         steps.push(format!("Not counted, as non-working days: {}.", describe_days(&skipped)));
     }
-    let worked_holidays: Vec<DayInfo> = plus_days(event_date, 1)
-        .iter_days()
-        .take_while(|d| *d <= due)
-        .map(|d| calendar.day(d))
+    let worked_holidays: Vec<DayInfo> = calendar
+        .days_between(plus_days(event_date, 1), due)
+        .into_iter()
         .filter(|info| matches!(info.reason, DayReason::HolidayWorkedUnderMartialLaw { .. }))
         .collect();
     if !worked_holidays.is_empty() {
@@ -548,7 +568,7 @@ mod tests {
 
     use chrono::{TimeZone, Timelike};
 
-    use super::super::calendar::DayOverride;
+    use super::super::calendar::{DayOverride, MartialLaw};
     use super::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -565,11 +585,16 @@ mod tests {
     }
 
     fn martial() -> Calendar {
-        Calendar::new(true, BTreeMap::new())
+        Calendar::default()
     }
 
+    /// Martial law ended at the start of 2024.
     fn peacetime() -> Calendar {
-        Calendar::new(false, BTreeMap::new())
+        Calendar::new(MartialLaw::ended_on(date(2024, 1, 1)), BTreeMap::new())
+    }
+
+    fn ending_on(end: NaiveDate) -> Calendar {
+        Calendar::new(MartialLaw::ended_on(end), BTreeMap::new())
     }
 
     fn due_date(rule: DeadlineRule, at: DateTime<Utc>, cal: &Calendar) -> NaiveDate {
@@ -654,7 +679,7 @@ mod tests {
     fn a_due_date_declared_a_day_off_moves_to_the_next_working_day() {
         let mut overrides = BTreeMap::new();
         overrides.insert(date(2025, 3, 28), DayOverride { working: false, note: "Cabinet resolution".to_owned() });
-        let cal = Calendar::new(true, overrides);
+        let cal = Calendar::new(MartialLaw::in_force(), overrides);
         let d = compute(&DeadlineRule::AppealStandard, kyiv(2025, 2, 28, 15, 0), &cal);
         assert_eq!(d.nominal_last_day, date(2025, 3, 28));
         assert_eq!(d.due_date, date(2025, 3, 31));
@@ -704,10 +729,13 @@ mod tests {
 
     #[test]
     fn in_peacetime_working_days_skip_the_transferred_days_off_after_easter() {
-        // Friday 30 April 2021: Sat 1 May, Easter Sun 2 May, Mon 3 and Tue 4 May off.
+        // Friday 30 April 2021: Sat 1 May, Easter Sun 2 May, Mon 3 and Tue 4 May off; 2021 was peacetime.
         let at = kyiv(2021, 4, 30, 12, 0);
-        assert_eq!(due_date(DeadlineRule::PetitionPublication, at, &peacetime()), date(2021, 5, 6));
-        assert_eq!(due_date(DeadlineRule::PetitionPublication, at, &martial()), date(2021, 5, 4));
+        assert_eq!(due_date(DeadlineRule::PetitionPublication, at, &martial()), date(2021, 5, 6));
+        // The same weekend in 2027, in peace and under martial law.
+        let at = kyiv(2027, 4, 30, 12, 0);
+        assert_eq!(due_date(DeadlineRule::PetitionPublication, at, &peacetime()), date(2027, 5, 6));
+        assert_eq!(due_date(DeadlineRule::PetitionPublication, at, &martial()), date(2027, 5, 4));
     }
 
     #[test]
@@ -853,5 +881,82 @@ mod tests {
         assert_eq!(Term::Days(1).to_string(), "1 day");
         assert_eq!(ordinal(21), "21st");
         assert_eq!(ordinal(12), "12th");
+    }
+
+    // --- Terms that cross a change of the law -------------------------------------------------
+
+    #[test]
+    fn fifteen_days_from_18_december_2021_end_on_tuesday_4_january_2022() {
+        let d = compute(&DeadlineRule::AppealNoStudy, kyiv(2021, 12, 18, 12, 0), &martial());
+        assert_eq!(d.nominal_last_day, date(2022, 1, 2));
+        assert_eq!(d.due_date, date(2022, 1, 4));
+        assert!(
+            d.steps.iter().any(|s| s.contains("Monday 3 January 2022 (day off transferred from New Year)")),
+            "{:?}",
+            d.steps
+        );
+        assert!(
+            d.steps.iter().any(|s| s.contains("Law 2211-VIII") && s.contains("Statehood Day on 28 July")),
+            "{:?}",
+            d.steps
+        );
+    }
+
+    #[test]
+    fn two_working_days_over_christmas_2017_skip_the_new_holiday_of_25_december() {
+        // Friday 22 December 2017: Saturday, Sunday, Monday 25 December (Law 2211-VIII) are not counted.
+        let d = compute(&DeadlineRule::PetitionPublication, kyiv(2017, 12, 22, 12, 0), &martial());
+        assert_eq!(d.due_date, date(2017, 12, 27));
+        assert!(d.steps.iter().any(|s| {
+            s.contains("Each day was judged by the holiday list of Labour Code art. 73 as amended by Law 2211-VIII")
+        }));
+    }
+
+    #[test]
+    fn fifteen_days_to_easter_2022_are_not_moved_past_monday_under_law_2136() {
+        // 15 days from 9 April 2022 end on Sunday 24 April (Easter); Monday 25 April is a working day.
+        let d = compute(&DeadlineRule::AppealNoStudy, kyiv(2022, 4, 9, 12, 0), &martial());
+        assert_eq!(d.due_date, date(2022, 4, 25));
+        // From 4 March 2022 ten working days skip 8 March, still a day off before Law 2136-IX applied.
+        let p = compute(&DeadlineRule::PetitionConsideration, kyiv(2022, 3, 4, 12, 0), &martial());
+        assert_eq!(p.due_date, date(2022, 3, 21));
+        assert!(p.steps.iter().any(|s| s.contains("before Law 2136-IX applied")), "{:?}", p.steps);
+    }
+
+    #[test]
+    fn a_day_term_straddling_the_end_of_martial_law_counts_each_day_by_its_own_rule() {
+        let at = kyiv(2026, 8, 9, 10, 0);
+        // Ends before 24 August: Independence Day is a day off again.
+        let ended = compute(&DeadlineRule::AppealNoStudy, at, &ending_on(date(2026, 8, 20)));
+        assert_eq!(ended.due_date, date(2026, 8, 25));
+        assert!(ended.steps.iter().any(|s| s.starts_with("The law changed during the term")), "{:?}", ended.steps);
+        // Ends the day after: 24 August was still under martial law.
+        assert_eq!(
+            compute(&DeadlineRule::AppealNoStudy, at, &ending_on(date(2026, 8, 25))).due_date,
+            date(2026, 8, 24)
+        );
+    }
+
+    #[test]
+    fn a_month_term_straddling_the_end_of_martial_law_rolls_over_the_holiday_of_peace() {
+        let at = kyiv(2026, 7, 24, 10, 0);
+        assert_eq!(compute(&DeadlineRule::AppealStandard, at, &martial()).due_date, date(2026, 8, 24));
+        assert_eq!(
+            compute(&DeadlineRule::AppealStandard, at, &ending_on(date(2026, 8, 1))).due_date,
+            date(2026, 8, 25)
+        );
+    }
+
+    #[test]
+    fn working_days_straddling_the_end_of_martial_law_skip_the_holiday_after_it() {
+        let friday = kyiv(2026, 8, 21, 12, 0);
+        assert_eq!(
+            due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 24))),
+            date(2026, 8, 26)
+        );
+        assert_eq!(
+            due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 25))),
+            date(2026, 8, 25)
+        );
     }
 }

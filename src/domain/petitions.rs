@@ -39,6 +39,9 @@ pub struct Statute {
 impl Statute {
     /// Checks values a council could plausibly adopt.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if let Err(e) = super::calendar::supported("effective_from", self.effective_from) {
+            return Err(("effective_from", e.to_string()));
+        }
         if !(1..=1_000_000).contains(&self.signature_threshold) {
             return Err(("signature_threshold", "the threshold is 1 to 1,000,000 signatures".into()));
         }
@@ -248,6 +251,10 @@ pub enum Command {
     ConvertToAppeal {
         appeal_id: i32,
     },
+    /// The law behind the calendar changed (the end of martial law): count the term running now again.
+    RecalculateDeadline {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -411,8 +418,48 @@ pub fn apply(
             next.appeal_id = Some(appeal_id);
             ("converted_to_appeal", json!({ "appeal_id": appeal_id }))
         }
+        Command::RecalculateDeadline { reason } => {
+            if !actor.system {
+                return Err(forbidden("only the service recalculates deadlines, when the calendar's law changes"));
+            }
+            ("deadline_recalculated", recalculate(petition, &mut next, &reason, calendar)?)
+        }
     };
     Ok(Transition { to: next.status, petition: next, action, from, details, notify_author, notify_signers })
+}
+
+/// Counts the term running in the petition's state again: publication while in moderation, the answer
+/// while under consideration. A conflict in any other state or when nothing changes.
+fn recalculate(
+    petition: &Petition,
+    next: &mut Petition,
+    reason: &str,
+    calendar: &Calendar,
+) -> Result<serde_json::Value, TransitionError> {
+    let unchanged = || TransitionError::Conflict("the petition's deadline is the same under the changed law".into());
+    match (petition.status, petition.notice_at) {
+        (Status::Moderation, _) => {
+            next.publication_due_at = publication_due(petition.submitted_at, calendar);
+            if next.publication_due_at == petition.publication_due_at {
+                return Err(unchanged());
+            }
+            let (before, after) = (petition.publication_due_at, next.publication_due_at);
+            Ok(json!({ "reason": reason.trim(), "previous_publication_due_at": before, "publication_due_at": after }))
+        }
+        (Status::UnderConsideration, Some(notice_at)) => {
+            let due = deadlines::compute(&DeadlineRule::PetitionConsideration, notice_at, calendar).due_at;
+            if petition.consideration_due_at == Some(due) {
+                return Err(unchanged());
+            }
+            next.consideration_due_at = Some(due);
+            let before = petition.consideration_due_at;
+            Ok(json!({ "reason": reason.trim(), "previous_consideration_due_at": before, "consideration_due_at": due }))
+        }
+        _ => Err(TransitionError::Conflict(format!(
+            "the petition is {} and has no term running",
+            petition.status.code().replace('_', " ")
+        ))),
+    }
 }
 
 /// Whether a signature may be given (or withdrawn) now.
@@ -434,14 +481,13 @@ pub fn publication_due(submitted_at: DateTime<Utc>, calendar: &Calendar) -> Date
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use chrono::TimeZone;
 
     use super::*;
 
     fn cal() -> Calendar {
-        Calendar::new(true, BTreeMap::new())
+        Calendar::default()
     }
 
     fn statute(id: i32, from: (i32, u32, u32), threshold: u32) -> Statute {
@@ -591,5 +637,25 @@ mod tests {
         let mut bad = s.clone();
         bad.signature_threshold = 0;
         assert_eq!(bad.validate().unwrap_err().0, "signature_threshold");
+    }
+
+    #[test]
+    fn when_martial_law_ends_a_petition_in_moderation_is_published_two_working_days_after_the_holiday() {
+        // Submitted on Friday 21 August 2026: Monday 24 August is worked under martial law.
+        let p = Petition::submitted(1, 1, 10, Utc.with_ymd_and_hms(2026, 8, 21, 9, 0, 0).unwrap(), &cal());
+        let due = |p: &Petition| kyiv_date(p.publication_due_at - chrono::Duration::seconds(1));
+        assert_eq!(due(&p), NaiveDate::from_ymd_opt(2026, 8, 25).unwrap());
+        let end = crate::domain::calendar::MartialLaw::ended_on(NaiveDate::from_ymd_opt(2026, 8, 22).unwrap());
+        let peace = Calendar::new(end, Default::default());
+        let command = || Command::RecalculateDeadline { reason: "martial law ended on 2026-08-22".into() };
+        let t = apply(&p, system(), command(), at(22, 9), &peace).unwrap();
+        assert_eq!(t.action, "deadline_recalculated");
+        assert_eq!(due(&t.petition), NaiveDate::from_ymd_opt(2026, 8, 26).unwrap());
+        assert_eq!(t.details["previous_publication_due_at"], json!(p.publication_due_at));
+        assert!(matches!(
+            apply(&t.petition, system(), command(), at(22, 9), &peace),
+            Err(TransitionError::Conflict(_))
+        ));
+        assert!(matches!(apply(&p, moderator(), command(), at(22, 9), &peace), Err(TransitionError::Forbidden(_))));
     }
 }

@@ -373,7 +373,6 @@ pub fn received_details(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use chrono::TimeZone;
     use rand::SeedableRng;
@@ -410,7 +409,7 @@ mod tests {
         }
         assert_eq!(s == Status::Confirmed, a.confirmed_at.is_some());
         if let Some(extended) = a.extended_due_at {
-            let calendar = Calendar::new(true, BTreeMap::new());
+            let calendar = Calendar::default();
             let cap = deadlines::compute(
                 &DeadlineRule::AppealExtension { total_days: 45 },
                 a.executor_received_at,
@@ -438,7 +437,7 @@ mod tests {
 
     #[test]
     fn sampled_lives_keep_the_invariants_of_a_stored_appeal() {
-        let calendar = Calendar::new(true, BTreeMap::new());
+        let calendar = Calendar::default();
         let staff: HashMap<i32, Staff> =
             [(1, Staff { head: 10, officers: vec![11, 12] }), (2, Staff { head: 20, officers: vec![21] })].into();
         let punctuality: HashMap<i32, f64> = [(1, 0.9), (2, 0.6)].into();
@@ -484,7 +483,7 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_life() {
-        let calendar = Calendar::new(true, BTreeMap::new());
+        let calendar = Calendar::default();
         let staff: HashMap<i32, Staff> = [(1, Staff { head: 10, officers: vec![11] })].into();
         let punctuality = HashMap::new();
         let as_of = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();

@@ -68,7 +68,8 @@ pub struct Options {
     pub force: bool,
     /// Link the generated events into the audit chain (in bulk).
     pub audit_chain: bool,
-    pub martial_law: bool,
+    /// `calendar.martial_law_ended_on` of the configuration.
+    pub martial_law_ended_on: Option<NaiveDate>,
     /// Print progress to standard error.
     pub progress: bool,
 }
@@ -83,7 +84,7 @@ impl Options {
             end,
             force: false,
             audit_chain: true,
-            martial_law: true,
+            martial_law_ended_on: None,
             progress: false,
         }
     }
@@ -580,7 +581,7 @@ impl World {
             })
             .collect();
         Ok(World {
-            calendar: storage::calendar::calendar(db, options.martial_law).await?,
+            calendar: storage::calendar::calendar(db, options.martial_law_ended_on).await?,
             as_of,
             categories,
             areas,

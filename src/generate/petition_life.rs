@@ -220,7 +220,6 @@ pub fn convert(lived: &mut Lived, appeal_id: i32, at: DateTime<Utc>, people: &Pe
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use chrono::{NaiveDate, TimeZone};
     use rand::SeedableRng;
@@ -230,7 +229,7 @@ mod tests {
 
     #[test]
     fn sampled_petitions_keep_the_invariants_of_a_stored_petition() {
-        let calendar = Calendar::new(true, BTreeMap::new());
+        let calendar = Calendar::default();
         let statutes = vec![Statute {
             id: 1,
             council_id: 1,

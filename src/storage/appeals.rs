@@ -1040,6 +1040,34 @@ async fn apply_batch(
     }
 }
 
+/// Counts the deadline of every appeal still awaiting an answer again under `ctx.calendar`, after the law
+/// behind the calendar changed (the end of martial law). Each change is a transition with its own history
+/// entry (`deadline_recalculated`, naming `reason`); an appeal whose deadline stays the same is left alone.
+/// Returns how many changed.
+pub async fn recalculate_open_deadlines(
+    db: &DatabaseConnection,
+    ctx: &Context<'_>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
+    let open: Vec<i32> = appeals::Entity::find()
+        .select_only()
+        .column(appeals::Column::Id)
+        .filter(appeals::Column::Status.is_in(Status::awaiting_answer_codes()))
+        .order_by_asc(appeals::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for id in open {
+        let command = Command::RecalculateDeadline { reason: reason.to_owned() };
+        if apply_quietly(db, ctx, id, command, now).await? {
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 /// A watcher transition; losing a race to another instance (or a person) is not an error.
 async fn apply_quietly(
     db: &DatabaseConnection,

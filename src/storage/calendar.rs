@@ -1,6 +1,9 @@
 //! Calendar overrides: an administrator's dated decisions that beat the statutory rules (a Cabinet resolution
 //! declaring a day off, a working Saturday). Rows are never deleted; at most one per date is live
 //! (`revoked_at` unset). Every change appends a `calendar_day` event in the same transaction.
+//!
+//! The end of martial law an administrator records is itself an event (`calendar_martial_law`): the
+//! latest one is in force and beats `calendar.martial_law_ended_on` of the configuration.
 use std::{
     collections::BTreeMap,
     sync::{
@@ -11,7 +14,7 @@ use std::{
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::calendar_overrides;
+use entity::{calendar_overrides, events as event_rows};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -20,7 +23,7 @@ use serde_json::json;
 
 use super::events::{self, NewEvent};
 use crate::{
-    domain::calendar::{Calendar, DayOverride},
+    domain::calendar::{Calendar, DayOverride, MartialLaw},
     error::AppError,
 };
 
@@ -49,31 +52,176 @@ pub async fn load_overrides(conn: &impl ConnectionTrait) -> Result<BTreeMap<Naiv
         .collect())
 }
 
-/// The working-day calendar in force: the statutory rules (with or without martial law) plus the live overrides.
-pub async fn calendar(conn: &impl ConnectionTrait, martial_law: bool) -> Result<Calendar, sea_orm::DbErr> {
-    Ok(Calendar::new(martial_law, load_overrides(conn).await?))
+/// What the calendar is built from besides the statutes: the live overrides and the end of martial law an
+/// administrator recorded (`None` when none did; `Some(None)` when one recorded that it has not ended).
+#[derive(Debug, Clone, Default)]
+pub struct CalendarRecords {
+    pub overrides: BTreeMap<NaiveDate, DayOverride>,
+    pub martial_law_end: Option<Option<NaiveDate>>,
 }
 
-/// How long the overrides read for [`current_calendar`] are reused. A change made through this process
-/// takes effect at once ([`set_override`] and [`remove_override`] call [`overrides_changed`] once they
-/// have committed); a change made by another instance sharing the database takes effect here within
-/// this time.
+impl CalendarRecords {
+    /// The calendar, with `configured_end` (`calendar.martial_law_ended_on`) where no administrator decided.
+    pub fn calendar(&self, configured_end: Option<NaiveDate>) -> Calendar {
+        let ended_on = self.martial_law_end.unwrap_or(configured_end);
+        Calendar::new(MartialLaw { ended_on }, self.overrides.clone())
+    }
+}
+
+const MARTIAL_LAW_SUBJECT: &str = "calendar_martial_law";
+/// The administrators' decisions.
+const MARTIAL_LAW_ID: &str = "end";
+/// The values of `calendar.martial_law_ended_on` the service started with, as it adopted them.
+const CONFIGURED_ID: &str = "configuration";
+
+/// The latest `to_state` (a date, or nothing for "in force") recorded under `subject_id`; `None` when none.
+async fn latest_martial_law_end(
+    conn: &impl ConnectionTrait,
+    subject_id: &str,
+) -> Result<Option<Option<NaiveDate>>, sea_orm::DbErr> {
+    let latest = event_rows::Entity::find()
+        .filter(event_rows::Column::SubjectType.eq(MARTIAL_LAW_SUBJECT))
+        .filter(event_rows::Column::SubjectId.eq(subject_id))
+        .order_by_desc(event_rows::Column::Id)
+        .one(conn)
+        .await?;
+    Ok(latest.map(|e| e.to_state.and_then(|s| s.parse::<NaiveDate>().ok())))
+}
+
+/// Records `configured_end` (`calendar.martial_law_ended_on`) as an event when it differs from the value
+/// the service last started with, so the caller can count the open deadlines again. Returns whether it
+/// changed; never when an administrator recorded a decision, which is in force instead.
+pub async fn adopt_configured_martial_law_end(
+    db: &DatabaseConnection,
+    configured_end: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let txn = begin_write(db).await?;
+    if recorded_martial_law_end(&txn).await?.is_some() {
+        return Ok(false);
+    }
+    let previous = latest_martial_law_end(&txn, CONFIGURED_ID).await?.flatten();
+    if previous == configured_end {
+        return Ok(false);
+    }
+    let (from, to) = (previous.map(|d| d.to_string()), configured_end.map(|d| d.to_string()));
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: None,
+            subject_type: MARTIAL_LAW_SUBJECT,
+            subject_id: CONFIGURED_ID.to_owned(),
+            action: "martial_law_end_configured",
+            from_state: from.as_deref(),
+            to_state: to.as_deref(),
+            details: json!({ "ended_on": configured_end, "previous_ended_on": previous }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    overrides_changed();
+    Ok(true)
+}
+
+/// The end of martial law the latest administrator's decision recorded, if any decided.
+pub async fn recorded_martial_law_end(
+    conn: &impl ConnectionTrait,
+) -> Result<Option<Option<NaiveDate>>, sea_orm::DbErr> {
+    latest_martial_law_end(conn, MARTIAL_LAW_ID).await
+}
+
+async fn load_records(conn: &impl ConnectionTrait) -> Result<CalendarRecords, sea_orm::DbErr> {
+    Ok(CalendarRecords {
+        overrides: load_overrides(conn).await?,
+        martial_law_end: recorded_martial_law_end(conn).await?,
+    })
+}
+
+/// The working-day calendar in force: the statutory rules by date, martial law ending when an administrator
+/// recorded (else `configured_end`), and the live overrides.
+pub async fn calendar(
+    conn: &impl ConnectionTrait,
+    configured_end: Option<NaiveDate>,
+) -> Result<Calendar, sea_orm::DbErr> {
+    Ok(load_records(conn).await?.calendar(configured_end))
+}
+
+/// How long the records read for [`current_calendar`] are reused. A change made through this process
+/// takes effect at once ([`set_override`], [`remove_override`] and [`set_martial_law_end`] call
+/// [`overrides_changed`] once they have committed); a change made by another instance sharing the database
+/// takes effect here within this time.
 pub const OVERRIDES_MAX_AGE: Duration = Duration::from_secs(1);
 
 static OVERRIDES_GENERATION: AtomicU64 = AtomicU64::new(0);
-static OVERRIDES: LazyLock<super::directory::SharedCache<BTreeMap<NaiveDate, DayOverride>>> =
+static RECORDS: LazyLock<super::directory::SharedCache<CalendarRecords>> =
     LazyLock::new(|| super::directory::SharedCache::new(&OVERRIDES_GENERATION, OVERRIDES_MAX_AGE));
 
-/// Marks the overrides this process keeps in memory as out of date.
+/// Marks the calendar records this process keeps in memory as out of date.
 pub fn overrides_changed() {
     OVERRIDES_GENERATION.fetch_add(1, Ordering::SeqCst);
 }
 
-/// [`calendar`] for request handlers: the same calendar, from overrides kept in memory (see
-/// [`OVERRIDES_MAX_AGE`]) instead of a query per request.
-pub async fn current_calendar(db: &DatabaseConnection, martial_law: bool) -> Result<Calendar, sea_orm::DbErr> {
-    let overrides = OVERRIDES.get(db, || load_overrides(db)).await?;
-    Ok(Calendar::new(martial_law, (*overrides).clone()))
+/// [`calendar`] for request handlers: the same calendar, from records kept in memory (see
+/// [`OVERRIDES_MAX_AGE`]) instead of queries per request.
+pub async fn current_calendar(
+    db: &DatabaseConnection,
+    configured_end: Option<NaiveDate>,
+) -> Result<Calendar, sea_orm::DbErr> {
+    let records = RECORDS.get(db, || load_records(db)).await?;
+    Ok(records.calendar(configured_end))
+}
+
+/// Records that martial law ended on `ended_on` (the first day of peacetime), or with `None` that it has
+/// not ended, as an event in the history. Returns whether anything changed; recording what is already in
+/// force records nothing. The caller recalculates the open items' deadlines afterwards.
+pub async fn set_martial_law_end(
+    db: &DatabaseConnection,
+    actor_account_id: i32,
+    ended_on: Option<NaiveDate>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let txn = begin_write(db).await?;
+    let previous = recorded_martial_law_end(&txn).await?;
+    if previous == Some(ended_on) {
+        return Ok(false);
+    }
+    let from = previous.flatten().map(|d| d.to_string());
+    let to = ended_on.map(|d| d.to_string());
+    events::append(
+        &txn,
+        now,
+        NewEvent {
+            actor_account_id: Some(actor_account_id),
+            subject_type: MARTIAL_LAW_SUBJECT,
+            subject_id: MARTIAL_LAW_ID.to_owned(),
+            action: if ended_on.is_some() { "martial_law_end_set" } else { "martial_law_end_withdrawn" },
+            from_state: from.as_deref(),
+            to_state: to.as_deref(),
+            details: json!({ "ended_on": ended_on, "previous_ended_on": previous.flatten(), "note": note }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    overrides_changed();
+    Ok(true)
+}
+
+/// After the law behind the calendar changed, counts the running deadline of every open appeal and petition
+/// again under `calendar`, each change a transition in that item's history naming `reason`. Returns how
+/// many items changed.
+pub async fn recalculate_open_items(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    public_url: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
+    let ctx = super::appeals::Context { public_url, calendar };
+    let appeals = super::appeals::recalculate_open_deadlines(db, &ctx, reason, now).await?;
+    let petitions = super::petitions::recalculate_open_deadlines(db, calendar, public_url, reason, now).await?;
+    Ok(appeals + petitions)
 }
 
 async fn live_override(

@@ -297,6 +297,7 @@ async fn transition_in(
             threshold_reached_at: Set(after.threshold_reached_at),
             notice_at: Set(after.notice_at),
             consideration_due_at: Set(after.consideration_due_at),
+            publication_due_at: Set(after.publication_due_at),
             answered_at: Set(after.answered_at),
             decision: Set(after.decision.map(|d| d.code().to_owned())),
             answer_text: Set(after.answer_text.clone()),
@@ -477,6 +478,38 @@ pub async fn signer_names(
 }
 
 /// Petitions still collecting whose period has ended (for the watcher).
+/// Counts the running term of every petition in moderation or under consideration again under `calendar`,
+/// after the law behind it changed; each change is a `deadline_recalculated` transition naming `reason`.
+/// Returns how many changed.
+pub async fn recalculate_open_deadlines(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    public_url: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
+    let running = [Status::Moderation.code(), Status::UnderConsideration.code()];
+    let ids: Vec<i32> = petitions::Entity::find()
+        .select_only()
+        .column(petitions::Column::Id)
+        .filter(petitions::Column::Status.is_in(running))
+        .order_by_asc(petitions::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut changed = 0;
+    for id in ids {
+        let system = Actor { system: true, ..Default::default() };
+        let command = Command::RecalculateDeadline { reason: reason.to_owned() };
+        match transition(db, calendar, public_url, id, system, command, now).await {
+            Ok(_) => changed += 1,
+            Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(changed)
+}
+
 pub async fn collection_ended(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<i32>, AppError> {
     Ok(petitions::Entity::find()
         .select_only()
@@ -531,7 +564,8 @@ pub struct SignatureWriter {
 pub struct WriterContext {
     pub db: DatabaseConnection,
     pub public_url: String,
-    pub martial_law: bool,
+    /// `calendar.martial_law_ended_on` of the configuration.
+    pub martial_law_ended_on: Option<chrono::NaiveDate>,
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
     /// How long a mailed confirmation link of an e-mail signature works.
     pub confirmation_ttl: chrono::Duration,
@@ -889,7 +923,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
     for counter in counters {
         if counter.threshold.is_some_and(|t| counter.count >= i64::from(t)) {
             if calendar.is_none() {
-                calendar = Some(super::calendar::calendar(&txn, ctx.martial_law).await?);
+                calendar = Some(super::calendar::calendar(&txn, ctx.martial_law_ended_on).await?);
             }
             let row = get(&txn, counter.id).await?;
             let command = Command::ReachThreshold { count: counter.count };

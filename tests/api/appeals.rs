@@ -576,7 +576,7 @@ async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once()
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;
     let citizen = app.get("/api/v1/accounts/me", Some(&city.citizen)).await.body["id"].as_i64().unwrap() as i32;
-    let calendar = hromada::storage::calendar::current_calendar(&app.db, true).await.unwrap();
+    let calendar = hromada::storage::calendar::current_calendar(&app.db, None).await.unwrap();
     let public_url = "http://127.0.0.1";
     let ctx = Context { public_url, calendar: &calendar };
     let now = chrono::Utc::now();

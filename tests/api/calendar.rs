@@ -35,7 +35,11 @@ async fn under_martial_law_independence_day_2026_is_a_working_monday() {
 
 #[tokio::test]
 async fn in_peacetime_holidays_are_days_off_and_a_weekend_holiday_moves_to_monday() {
-    let app = TestAppBuilder::new().await.configure(|s| s.calendar.martial_law = false).spawn().await;
+    let app = TestAppBuilder::new()
+        .await
+        .configure(|s| s.calendar.martial_law_ended_on = chrono::NaiveDate::from_ymd_opt(2026, 1, 1))
+        .spawn()
+        .await;
     let independence = app.get("/api/v1/calendar/days/2026-08-24", None).await;
     assert_eq!(independence.status, 200, "{}", independence.body);
     assert_eq!(independence.body["working"], false);
@@ -81,7 +85,7 @@ async fn under_martial_law_the_days_off_of_2026_are_exactly_its_104_weekend_days
 
     app.get("/api/v1/calendar/years/1899/non-working-days", None).await.assert_problem(422);
     let late = app.get("/api/v1/calendar/years/2101/non-working-days", None).await;
-    assert!(late.assert_problem(422).contains("1900 to 2100"));
+    assert!(late.assert_problem(422).contains("2015 to 2100"));
     assert_eq!(late.body["field"], "year");
 }
 
@@ -257,7 +261,11 @@ async fn a_petition_submitted_on_friday_is_published_by_tuesday_unless_tuesday_i
 
 #[tokio::test]
 async fn in_peacetime_the_transferred_day_off_after_8_march_is_not_counted() {
-    let app = TestAppBuilder::new().await.configure(|s| s.calendar.martial_law = false).spawn().await;
+    let app = TestAppBuilder::new()
+        .await
+        .configure(|s| s.calendar.martial_law_ended_on = chrono::NaiveDate::from_ymd_opt(2026, 1, 1))
+        .spawn()
+        .await;
     let d = app.get("/api/v1/deadlines/calculate?rule=petition_publication&from=2026-03-06", None).await;
     assert_eq!(d.status, 200, "{}", d.body);
     assert_eq!(d.body["due_date"], "2026-03-11");

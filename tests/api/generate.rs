@@ -42,7 +42,7 @@ async fn a_generated_year_is_consistent_in_the_database_the_chain_and_the_api() 
     for e in &history {
         by_appeal.entry(e.subject_id.clone()).or_default().push(e);
     }
-    let calendar = Calendar::new(true, Default::default());
+    let calendar = Calendar::default();
     let window_start: DateTime<Utc> = as_of - chrono::Duration::days(366);
     for a in &all {
         assert!(a.received_at >= window_start && a.received_at <= as_of, "appeal {} in the year", a.id);

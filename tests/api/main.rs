@@ -6,6 +6,7 @@ mod accounts;
 mod appeals;
 mod audit;
 mod calendar;
+mod calendar_history;
 mod city;
 mod deadline_watcher;
 mod directory;

@@ -526,7 +526,7 @@ async fn private_appeal(app: &TestApp) -> String {
         },
         storage::appeals::{Author, Context, NewAppeal},
     };
-    let calendar = hromada::storage::calendar::calendar(&app.db, false).await.unwrap();
+    let calendar = hromada::storage::calendar::calendar(&app.db, None).await.unwrap();
     let ctx = Context { public_url: &app.settings.public_url, calendar: &calendar };
     let categories = hromada::storage::directory::list_categories(&app.db).await.unwrap();
     let school = categories.iter().find(|c| c.category.code == "school").unwrap().category.id;
