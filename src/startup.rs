@@ -50,7 +50,9 @@ impl Application {
         }
         let transport = Transport::from_settings(&settings)?;
         let mail_wake = Arc::new(Notify::new());
-        let worker = OutboxWorker::new(db.clone(), transport, &settings, mail_wake.clone())?;
+        let metrics = crate::telemetry::prometheus::Metrics::new();
+        let worker = OutboxWorker::new(db.clone(), transport, &settings, mail_wake.clone())?
+            .with_counters(metrics.mails.clone());
         let acceptor = TcpListener::bind(settings.bind)
             .into_acceptor()
             .await
@@ -75,7 +77,7 @@ impl Application {
             db,
             signatures,
             appeals,
-            metrics: crate::telemetry::prometheus::Metrics::new(),
+            metrics,
             sessions: Arc::default(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             settings: Arc::new(settings),
@@ -92,8 +94,8 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then lets in-flight requests finish (up to the grace period)
-    /// and stops the mail worker after the mail it is sending.
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (up to the grace period);
+    /// the mail worker and the watcher are told at once, and the worker stops within the grace period.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let Application { state, acceptor, local_addr, worker } = self;
         let (stop_worker, worker_stopped) = watch::channel(false);
@@ -102,6 +104,11 @@ impl Application {
         let worker_task = tokio::spawn(worker.run(worker_stopped));
         let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
         tracing::info!(address = %local_addr, docs = %format!("http://{local_addr}/docs"), "Hromada is listening");
+        let stop = &stop_worker;
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        };
         let result =
             Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes(state), shutdown, Some(grace)).await;
         let _ = stop_worker.send(true);
