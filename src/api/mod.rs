@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod health;
+pub mod mail;
 pub mod metrics;
 pub mod open311;
 pub mod open_data;
@@ -69,6 +70,8 @@ pub enum ApiTags {
     OpenData,
     /// Response-rate figures, A07 and C03 evidence with estimated scores, executor rankings.
     Metrics,
+    /// The mail outbox for administrators: failed mails and retrying them.
+    Mail,
 }
 
 /// A login token from `POST /api/v1/sessions`.
@@ -88,6 +91,7 @@ pub type Apis = (
     audit::AuditApi,
     open_data::OpenDataApi,
     metrics::MetricsApi,
+    mail::MailApi,
 );
 
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
@@ -103,6 +107,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             audit::AuditApi,
             open_data::OpenDataApi,
             metrics::MetricsApi,
+            mail::MailApi,
         ),
         "Hromada",
         env!("CARGO_PKG_VERSION"),

@@ -228,3 +228,36 @@ impl Connection {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(url: &str) -> Endpoint {
+        Endpoint::parse(url, None, Duration::from_secs(5)).unwrap()
+    }
+
+    #[test]
+    fn the_smtp_urls_lettre_accepts_still_mean_the_same() {
+        let plain = parse("smtp://relay.example.org");
+        assert_eq!((plain.host.as_str(), plain.port), ("relay.example.org", 25));
+        assert!(matches!(plain.security, Security::None) && plain.credentials.is_none());
+
+        let submission = parse("smtp://mailer:s3cret%20p%40ss@relay.example.org?tls=required");
+        assert_eq!(submission.port, 587);
+        assert!(matches!(submission.security, Security::StartTls { required: true, .. }));
+        assert!(submission.credentials == Some(Credentials::new("mailer".into(), "s3cret p@ss".into())));
+
+        let opportunistic = parse("smtp://relay.example.org:2525?tls=opportunistic");
+        assert!(matches!(opportunistic.security, Security::StartTls { required: false, .. }));
+        assert_eq!(opportunistic.port, 2525);
+
+        let implicit = parse("smtps://relay.example.org/hromada.example.org");
+        assert_eq!(implicit.port, 465);
+        assert!(matches!(implicit.security, Security::Implicit(_)));
+        assert_eq!(implicit.hello, ClientId::Domain("hromada.example.org".into()));
+
+        assert!(Endpoint::parse("smtp://relay?tls=sometimes", None, Duration::from_secs(5)).is_err());
+        assert!(Endpoint::parse("http://relay", None, Duration::from_secs(5)).is_err());
+    }
+}

@@ -232,3 +232,44 @@ pub async fn oldest_queued(db: &DatabaseConnection) -> Result<Option<DateTime<Ut
         .await?
         .flatten())
 }
+
+/// Mails with `status`, newest first, after `before_id` when paging; at most `limit`.
+pub async fn list(
+    db: &DatabaseConnection,
+    status: &str,
+    before_id: Option<i32>,
+    limit: u64,
+) -> Result<Vec<outbox_mails::Model>, DbErr> {
+    let mut query = Entity::find().filter(Column::Status.eq(status));
+    if let Some(id) = before_id {
+        query = query.filter(Column::Id.lt(id));
+    }
+    query.order_by_desc(Column::Id).limit(limit).all(db).await
+}
+
+/// Puts failed mails back in the queue, due at once, with a fresh series of attempts (the last error
+/// is kept until the next attempt). `ids` None: every failed mail. Returns the ids requeued.
+pub async fn retry_failed(db: &DatabaseConnection, ids: Option<&[i32]>, now: DateTime<Utc>) -> Result<Vec<i32>, DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(PENDING))
+        .col_expr(Column::Attempts, Expr::value(0))
+        .col_expr(Column::NextAttemptAt, Expr::value(now))
+        .col_expr(Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(Column::Status.eq(FAILED));
+    if let Some(ids) = ids {
+        update = update.filter(Column::Id.is_in(ids.iter().copied()));
+    }
+    Ok(update.exec_with_returning(db).await?.into_iter().map(|m| m.id).collect())
+}
+
+/// Which of `ids` exist.
+pub async fn list_ids(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<i32>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -20,22 +20,21 @@ pub struct ReceivedMail {
 
 impl ReceivedMail {
     pub fn subject(&self) -> String {
-        let parsed = mailparse::parse_mail(&self.raw).expect("a well-formed mail");
-        parsed
-            .headers
-            .iter()
-            .find(|h| h.get_key_ref().eq_ignore_ascii_case("subject"))
-            .map(|h| h.get_value())
-            .unwrap_or_default()
+        self.header("subject")
     }
 
     /// The `Message-ID` header, which the outbox keeps stable across resends.
     pub fn message_id(&self) -> String {
+        self.header("message-id")
+    }
+
+    /// The decoded value of the header `name` (empty when absent).
+    pub fn header(&self, name: &str) -> String {
         let parsed = mailparse::parse_mail(&self.raw).expect("a well-formed mail");
         parsed
             .headers
             .iter()
-            .find(|h| h.get_key_ref().eq_ignore_ascii_case("message-id"))
+            .find(|h| h.get_key_ref().eq_ignore_ascii_case(name))
             .map(|h| h.get_value())
             .unwrap_or_default()
     }
@@ -128,6 +127,7 @@ pub fn tls_fixture(name: &str) -> String {
 pub struct SmtpSink {
     pub port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    behaviour: Arc<SinkBehaviour>,
 }
 
 impl SmtpSink {
@@ -162,7 +162,8 @@ impl SmtpSink {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let port = listener.local_addr().unwrap().port();
         let login = behaviour.login.is_some();
-        let handler = SinkHandler { behaviour: Arc::new(behaviour), ..Default::default() };
+        let behaviour = Arc::new(behaviour);
+        let handler = SinkHandler { behaviour: behaviour.clone(), ..Default::default() };
         let received = handler.received.clone();
         let mut server = Server::new(handler);
         let ssl = if login {
@@ -177,7 +178,12 @@ impl SmtpSink {
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        SmtpSink { port, received }
+        SmtpSink { port, received, behaviour }
+    }
+
+    /// The next mail's recipient gets this answer (e.g. 550) instead of 250.
+    pub fn answer_next(&self, code: u16, message: &str) {
+        self.behaviour.answers.lock().unwrap().push_back((code, message.to_owned()));
     }
 
     pub fn url(&self) -> String {

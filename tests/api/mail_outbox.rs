@@ -366,3 +366,44 @@ async fn on_shutdown_the_worker_stops_after_the_mails_in_flight_and_leaves_the_r
     assert_eq!(left.len(), 100 - sent);
     assert!(left.iter().all(|m| m.locked_by.is_none() && m.attempts == 0), "the rest is free for another instance");
 }
+
+#[tokio::test]
+async fn an_administrator_sees_a_refused_mail_with_the_reason_and_puts_it_back_in_the_queue() {
+    let app = TestAppBuilder::new().await.with_smtp().spawn().await;
+    let admin = app.administrator().await;
+    let citizen = app.verified_citizen("Olena Petrenko", "olena@example.org").await;
+
+    // The relay refuses the next mail for good.
+    app.smtp().answer_next(550, "5.7.1 Relaying denied for this sender");
+    storage::notify::enqueue(&app.db, &numbered_mail(1), chrono::Utc::now()).await.unwrap();
+    let mut failed = app.get("/api/v1/mails", Some(&admin)).await;
+    for _ in 0..100 {
+        if failed.body.as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        failed = app.get("/api/v1/mails", Some(&admin)).await;
+    }
+    assert_eq!(failed.status, 200, "{}", failed.body);
+    let mail = &failed.body[0];
+    assert_eq!((mail["status"].as_str(), mail["attempts"].as_i64()), (Some("failed"), Some(1)));
+    assert!(mail["last_error"].as_str().unwrap().contains("Relaying denied"), "{mail}");
+    assert_eq!(mail["recipient"], "person1@example.org");
+    let id = mail["id"].as_i64().unwrap();
+
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("hromada_mails_failed_total 1"), "{metrics}");
+    assert!(metrics.contains("hromada_mails_sent_total 1"), "the verification mail: {metrics}");
+    assert!(metrics.contains("hromada_outbox_oldest_queued_seconds 0"), "{metrics}");
+
+    app.get("/api/v1/mails", Some(&citizen)).await.assert_problem(403);
+    let retried = app.post(&format!("/api/v1/mails/{id}/retry"), Some(&admin), json!({})).await;
+    assert_eq!((retried.status, &retried.body["ids"]), (200, &json!([id])), "{}", retried.body);
+    let delivered = app.smtp().nth_mail_to("person1@example.org", 1).await;
+    assert_eq!(delivered.message_id(), format!("<outbox-{id}@hromada.localhost>"), "the same Message-ID");
+
+    app.post(&format!("/api/v1/mails/{id}/retry"), Some(&admin), json!({})).await.assert_problem(409);
+    app.post("/api/v1/mails/999999/retry", Some(&admin), json!({})).await.assert_problem(404);
+    let none = app.post("/api/v1/mails/retry-failed", Some(&admin), json!({})).await;
+    assert_eq!(none.body["ids"], json!([]));
+}
