@@ -100,6 +100,10 @@ struct LevelResult {
     /// Mails the outbox worker delivered per second during the level (two are queued per appeal).
     mails_sent_per_second: f64,
     mail_backlog: u64,
+    /// Seconds from the end of the level until the backlog was 0 (None: not within 120 s).
+    drained_after: Option<f64>,
+    /// Mails delivered per second from the start of the level until the backlog was 0.
+    mails_per_second_to_empty: f64,
 }
 
 impl LevelResult {
@@ -219,7 +223,11 @@ async fn run(args: Args) -> anyhow::Result<bool> {
 
     let result = bench(&args, &address, &db).await;
     if let Some(sink) = &sink {
-        println!("info the SMTP sink received {} mails", sink.received.load(std::sync::atomic::Ordering::Relaxed));
+        let (distinct, duplicates) = sink.distinct_and_duplicates();
+        println!(
+            "info the SMTP sink received {} mails: {distinct} distinct Message-IDs, {duplicates} duplicates",
+            sink.received.load(std::sync::atomic::Ordering::Relaxed)
+        );
     }
 
     let _ = stop.send(());
@@ -289,6 +297,8 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
         let mails_sent_per_second = (sent_mails(db).await? - sent_before) as f64 / seconds;
         outcome.latencies_us.sort_unstable();
         let mail_backlog = hromada::storage::notify::backlog(db).await?;
+        let drained_after = drain_time(db).await?;
+        let mails_per_second_to_empty = (sent_mails(db).await? - sent_before) as f64 / started.elapsed().as_secs_f64();
         let result = LevelResult {
             clients,
             requests: outcome.latencies_us.len() as u64,
@@ -297,13 +307,17 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
             latencies_us: outcome.latencies_us,
             mails_sent_per_second,
             mail_backlog,
+            drained_after,
+            mails_per_second_to_empty,
         };
         eprintln!(
             "{backend} {clients:>3} clients: {:.0} appeals/s, p99 {:.1} ms, {} errors, {mails_sent_per_second:.0} \
-             mails sent/s, mail backlog {mail_backlog}",
+             mails sent/s, mail backlog {mail_backlog}, empty {} s later ({:.0} mails/s until then)",
             result.throughput(),
             result.percentile_ms(0.99),
             result.errors,
+            result.drained_after.map_or("not".into(), |s| format!("{s:.1}")),
+            result.mails_per_second_to_empty,
         );
         acknowledged.extend(outcome.acknowledged);
         error_samples.extend(outcome.error_samples);
@@ -312,7 +326,7 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
 
     println!();
     println!(
-        "{:<9} {:>7} {:>9} {:>7} {:>12} {:>8} {:>8} {:>8} {:>8} {:>12} {:>12}",
+        "{:<9} {:>7} {:>9} {:>7} {:>12} {:>8} {:>8} {:>8} {:>8} {:>12} {:>12} {:>10}",
         "database",
         "clients",
         "requests",
@@ -323,11 +337,12 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
         "p99 ms",
         "max ms",
         "mails sent/s",
-        "mail backlog"
+        "mail backlog",
+        "empty in s"
     );
     for r in &results {
         println!(
-            "{:<9} {:>7} {:>9} {:>7} {:>12.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>12.1} {:>12}",
+            "{:<9} {:>7} {:>9} {:>7} {:>12.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>12.1} {:>12} {:>10}",
             backend,
             r.clients,
             r.requests,
@@ -339,6 +354,7 @@ async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::R
             r.latencies_us.last().copied().unwrap_or_default() as f64 / 1000.0,
             r.mails_sent_per_second,
             r.mail_backlog,
+            r.drained_after.map_or("> 120".into(), |s| format!("{s:.1}")),
         );
     }
     println!(
@@ -385,6 +401,18 @@ fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Seconds until the outbox backlog is 0 (polled every 100 ms), or None after 120 s.
+async fn drain_time(db: &DatabaseConnection) -> anyhow::Result<Option<f64>> {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(120) {
+        if hromada::storage::notify::backlog(db).await? == 0 {
+            return Ok(Some(started.elapsed().as_secs_f64()));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(None)
 }
 
 /// Mails the outbox worker has delivered so far.

@@ -22,6 +22,9 @@ pub struct Settings {
     pub public_url: String,
     /// `smtp://host:port`, `smtps://user:pass@host` or `smtp://host:587?tls=required`; unset: mails go to `mail_dir`.
     pub smtp_url: Option<String>,
+    /// A PEM file of extra trusted root certificates for the SMTP server's TLS (e.g. a private CA).
+    #[serde(default)]
+    pub smtp_ca_file: Option<PathBuf>,
     /// Sender of every mail.
     pub mail_from: String,
     /// Folder where mails are written when no SMTP server is configured.
@@ -205,9 +208,16 @@ pub struct OutboxSettings {
     pub max_attempts: u32,
     /// How long a claimed mail stays reserved for one worker before another may take it over.
     pub lease_seconds: u64,
+    /// Mails claimed per sweep, exactly.
     pub batch_size: u64,
-    /// SMTP connection and command timeout.
+    /// SMTP connection and command timeout; also the longest one mail may take.
     pub smtp_timeout_seconds: u64,
+    /// SMTP connections used in parallel, each kept open across mails.
+    pub connections: usize,
+    /// A connection unused this long is closed and reopened before the next mail.
+    pub idle_seconds: u64,
+    /// While the relay is unreachable, the longest wait between two connection attempts.
+    pub relay_retry_max_seconds: u64,
 }
 
 impl Default for Settings {
@@ -217,6 +227,7 @@ impl Default for Settings {
             database_url: "sqlite://hromada.db?mode=rwc".into(),
             public_url: "http://127.0.0.1:8080".into(),
             smtp_url: None,
+            smtp_ca_file: None,
             mail_from: "Hromada <no-reply@hromada.localhost>".into(),
             mail_dir: PathBuf::from("mail-outbox"),
             log_format: LogFormat::Text,
@@ -242,8 +253,11 @@ impl Default for Settings {
                 retry_max_seconds: 3600,
                 max_attempts: 12,
                 lease_seconds: 120,
-                batch_size: 20,
+                batch_size: 100,
                 smtp_timeout_seconds: 20,
+                connections: 8,
+                idle_seconds: 30,
+                relay_retry_max_seconds: 10,
             },
             calendar: CalendarSettings::default(),
             photos: PhotoSettings { dir: PathBuf::from("photos"), max_bytes: 5 * 1024 * 1024, max_per_appeal: 5 },
@@ -335,6 +349,9 @@ impl Settings {
             ("outbox.lease_seconds", self.outbox.lease_seconds),
             ("outbox.batch_size", self.outbox.batch_size),
             ("outbox.smtp_timeout_seconds", self.outbox.smtp_timeout_seconds),
+            ("outbox.connections", self.outbox.connections as u64),
+            ("outbox.idle_seconds", self.outbox.idle_seconds),
+            ("outbox.relay_retry_max_seconds", self.outbox.relay_retry_max_seconds),
             ("photos.max_bytes", self.photos.max_bytes as u64),
             ("photos.max_per_appeal", self.photos.max_per_appeal.into()),
             ("watcher.interval_seconds", self.watcher.interval_seconds),
@@ -343,6 +360,10 @@ impl Settings {
             if value == 0 {
                 return invalid(key, "must be greater than zero".into());
             }
+        }
+        // A mail is started only while its lease outlasts the longest send; renewals keep it at 2/3 or more.
+        if self.outbox.lease_seconds < 2 * self.outbox.smtp_timeout_seconds {
+            return invalid("outbox.lease_seconds", "must be at least twice outbox.smtp_timeout_seconds".into());
         }
         if self.watcher.reminder_working_days.iter().any(|&d| d == 0 || d > 20) {
             return invalid("watcher.reminder_working_days", "each entry must be 1 to 20 working days".into());

@@ -50,7 +50,9 @@ impl Application {
         }
         let transport = Transport::from_settings(&settings)?;
         let mail_wake = Arc::new(Notify::new());
-        let worker = OutboxWorker::new(db.clone(), transport, &settings, mail_wake.clone())?;
+        let metrics = crate::telemetry::prometheus::Metrics::new();
+        let worker = OutboxWorker::new(db.clone(), transport, &settings, mail_wake.clone())?
+            .with_counters(metrics.mails.clone());
         let acceptor = TcpListener::bind(settings.bind)
             .into_acceptor()
             .await
@@ -76,7 +78,7 @@ impl Application {
             db,
             signatures,
             appeals,
-            metrics: crate::telemetry::prometheus::Metrics::new(),
+            metrics,
             sessions: Arc::default(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             downloads: api::open_data::DownloadSlots::new(settings.open_data.max_concurrent_downloads),
@@ -95,8 +97,8 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish and the deadline watcher end
-    /// its current batch (both within the grace period), and stops the mail worker after the mail it is
-    /// sending.
+    /// its current batch (both within the grace period); the mail worker is told at once and stops within
+    /// the grace period, leaving unsent mail queued.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let Application { state, acceptor, local_addr, worker } = self;
         let (stop_worker, worker_stopped) = watch::channel(false);
@@ -111,10 +113,12 @@ impl Application {
         // one transaction: it rolls back and the next start does it again).
         let stopping_since = Arc::new(std::sync::OnceLock::new());
         let since = stopping_since.clone();
+        let stop = &stop_worker;
         let shutdown = async move {
             shutdown.await;
             let _ = since.set(tokio::time::Instant::now());
             let _ = stop_watcher.send(true);
+            let _ = stop.send(true);
         };
         let result =
             Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes(state), shutdown, Some(grace)).await;

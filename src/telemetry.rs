@@ -44,6 +44,9 @@ pub mod prometheus {
         requests: Family<RequestLabels, Counter>,
         latencies: Latencies,
         pub outbox_backlog: Gauge<i64, AtomicI64>,
+        pub outbox_oldest_queued_seconds: Gauge<i64, AtomicI64>,
+        /// Counted by this instance's mail worker.
+        pub mails: crate::mail::MailCounters,
         pub appeals_open: Gauge<i64, AtomicI64>,
         pub appeals_overdue: Gauge<i64, AtomicI64>,
         pub petitions_collecting: Gauge<i64, AtomicI64>,
@@ -60,12 +63,30 @@ pub mod prometheus {
             let requests = Family::<RequestLabels, Counter>::default();
             let latencies: Latencies = Family::new_with_constructor(latency_histogram);
             let outbox_backlog = Gauge::<i64, AtomicI64>::default();
+            let outbox_oldest_queued_seconds = Gauge::<i64, AtomicI64>::default();
+            let mails = crate::mail::MailCounters::default();
             let appeals_open = Gauge::<i64, AtomicI64>::default();
             let appeals_overdue = Gauge::<i64, AtomicI64>::default();
             let petitions_collecting = Gauge::<i64, AtomicI64>::default();
             registry.register("http_requests", "HTTP requests answered", requests.clone());
             registry.register("http_request_duration_seconds", "Time to answer an HTTP request", latencies.clone());
             registry.register("outbox_backlog", "Mails waiting to be delivered", outbox_backlog.clone());
+            registry.register(
+                "outbox_oldest_queued_seconds",
+                "Age of the oldest mail waiting to be delivered (0 when none)",
+                outbox_oldest_queued_seconds.clone(),
+            );
+            registry.register("mails_sent", "Mails the SMTP server accepted (this instance)", mails.sent.clone());
+            registry.register(
+                "mails_failed",
+                "Mails given up on: refused with 5xx, unusable address, or deferred too often (this instance)",
+                mails.failed.clone(),
+            );
+            registry.register(
+                "mails_deferred",
+                "Delivery attempts deferred for a retry: 4xx or a broken connection (this instance)",
+                mails.deferred.clone(),
+            );
             registry.register("appeals_open", "Appeals and reports awaiting an answer", appeals_open.clone());
             registry.register(
                 "appeals_overdue",
@@ -78,6 +99,8 @@ pub mod prometheus {
                 requests,
                 latencies,
                 outbox_backlog,
+                outbox_oldest_queued_seconds,
+                mails,
                 appeals_open,
                 appeals_overdue,
                 petitions_collecting,

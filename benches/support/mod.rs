@@ -53,6 +53,21 @@ pub async fn fresh_database(backend: Backend, server_url: Option<&str>) -> anyho
     }
 }
 
+/// Drops (or deletes) a fresh database.
+pub async fn drop_database(database: FreshDatabase) -> anyhow::Result<()> {
+    if let Some((admin_url, name)) = &database.drop_with {
+        let admin = sea_orm::Database::connect(admin_url).await?;
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+        admin.close().await.ok();
+    }
+    if let Some(path) = &database.sqlite_file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    Ok(())
+}
+
 /// A database that already exists (e.g. one filled by `hromada generate`): used as it is, never dropped.
 pub fn existing_database(url: &str) -> FreshDatabase {
     FreshDatabase { url: url.to_owned(), drop_with: None, sqlite_file: None }
@@ -151,24 +166,55 @@ pub fn cpus() -> usize {
 }
 
 /// A real SMTP server on a loopback port (mailin-embedded) that accepts every mail and keeps only a
-/// count: the benchmarks' mail goes over SMTP as in production, not into a folder of files, whose
-/// directory updates on this machine cost more than the intake being measured.
+/// count and each mail's `Message-ID` (to count duplicates): the benchmarks' mail goes over SMTP as in
+/// production, not into a folder of files, whose directory updates on this machine cost more than the
+/// intake being measured.
 pub struct SmtpSink {
     pub url: String,
+    pub port: u16,
     pub received: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    message_ids: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, u32>>>,
+}
+
+/// How the sink behaves.
+#[derive(Clone, Copy)]
+pub struct SinkOptions {
+    /// Sessions served at once (mailin-embedded serves one connection per thread).
+    pub threads: u32,
+    /// Time taken over each mail, like a slow relay.
+    pub delay: Duration,
+}
+
+impl Default for SinkOptions {
+    fn default() -> Self {
+        SinkOptions { threads: 16, delay: Duration::ZERO }
+    }
 }
 
 #[derive(Clone)]
 struct CountingHandler {
     received: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    message_ids: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, u32>>>,
+    delay: Duration,
+    data: Vec<u8>,
 }
 
 impl mailin_embedded::Handler for CountingHandler {
-    fn data(&mut self, _buf: &[u8]) -> std::io::Result<()> {
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
         Ok(())
     }
 
     fn data_end(&mut self) -> mailin_embedded::Response {
+        std::thread::sleep(self.delay);
+        let data = std::mem::take(&mut self.data);
+        let text = String::from_utf8_lossy(&data);
+        let id = text
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .find_map(|line| line.strip_prefix("Message-ID:").map(|v| v.trim().to_owned()))
+            .unwrap_or_default();
+        *self.message_ids.lock().unwrap().entry(id).or_default() += 1;
         self.received.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         mailin_embedded::response::OK
     }
@@ -176,19 +222,36 @@ impl mailin_embedded::Handler for CountingHandler {
 
 impl SmtpSink {
     pub fn start() -> anyhow::Result<SmtpSink> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        Self::start_on(std::net::TcpListener::bind("127.0.0.1:0")?, SinkOptions::default())
+    }
+
+    pub fn start_on(listener: std::net::TcpListener, options: SinkOptions) -> anyhow::Result<SmtpSink> {
         let port = listener.local_addr()?.port();
         let received = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let mut server = mailin_embedded::Server::new(CountingHandler { received: received.clone() });
+        let message_ids = std::sync::Arc::default();
+        let handler = CountingHandler {
+            received: received.clone(),
+            message_ids: std::sync::Arc::clone(&message_ids),
+            delay: options.delay,
+            data: Vec::new(),
+        };
+        let mut server = mailin_embedded::Server::new(handler);
         server
             .with_name("smtp.bench")
             .with_ssl(mailin_embedded::SslConfig::None)
             .map_err(|e| anyhow::anyhow!("{e}"))?
-            .with_num_threads(2)
+            .with_num_threads(options.threads)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        Ok(SmtpSink { url: format!("smtp://127.0.0.1:{port}"), received })
+        Ok(SmtpSink { url: format!("smtp://127.0.0.1:{port}"), port, received, message_ids })
+    }
+
+    /// Distinct `Message-ID`s received, and the copies beyond the first of each.
+    pub fn distinct_and_duplicates(&self) -> (u64, u64) {
+        let ids = self.message_ids.lock().unwrap();
+        let duplicates = ids.values().map(|&n| u64::from(n) - 1).sum();
+        (ids.len() as u64, duplicates)
     }
 }

@@ -28,21 +28,25 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
     }
 }
 
-/// Prometheus metrics: request counts and latencies, the mail backlog, open and overdue appeals.
+/// Prometheus metrics: request counts and latencies, mails sent and failed, the mail backlog and its
+/// oldest mail's age, open and overdue appeals.
 #[handler]
 pub async fn metrics(state: Data<&AppState>) -> Response {
     let m = &state.metrics;
     let counts = async {
         let backlog = storage::notify::backlog(&state.db).await?;
+        let oldest = storage::notify::oldest_queued(&state.db).await?;
         let (open, overdue) =
             storage::appeals::open_counts(&state.db).await.map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
         let collecting =
             storage::petitions::collecting_count(&state.db).await.map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
-        Ok::<_, sea_orm::DbErr>((backlog, open, overdue, collecting))
+        Ok::<_, sea_orm::DbErr>((backlog, oldest, open, overdue, collecting))
     };
     match counts.await {
-        Ok((backlog, open, overdue, collecting)) => {
+        Ok((backlog, oldest, open, overdue, collecting)) => {
             m.outbox_backlog.set(backlog as i64);
+            let age = oldest.map_or(0, |at| (chrono::Utc::now() - at).num_seconds().max(0));
+            m.outbox_oldest_queued_seconds.set(age);
             m.appeals_open.set(open as i64);
             m.appeals_overdue.set(overdue as i64);
             m.petitions_collecting.set(collecting as i64);

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod health;
 pub mod idempotency;
 pub mod martial_law;
+pub mod mail;
 pub mod metrics;
 pub mod open311;
 pub mod open_data;
@@ -75,6 +76,8 @@ pub enum ApiTags {
     OpenData,
     /// Response-rate figures, A07 and C03 evidence with estimated scores, executor rankings.
     Metrics,
+    /// The mail outbox for administrators: failed mails and retrying them.
+    Mail,
 }
 
 /// A login token from `POST /api/v1/sessions`.
@@ -95,6 +98,7 @@ pub type Apis = (
     audit::AuditApi,
     open_data::OpenDataApi,
     metrics::MetricsApi,
+    mail::MailApi,
 );
 
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
@@ -111,6 +115,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             audit::AuditApi,
             open_data::OpenDataApi,
             metrics::MetricsApi,
+            mail::MailApi,
         ),
         "Hromada",
         env!("CARGO_PKG_VERSION"),

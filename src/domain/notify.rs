@@ -184,6 +184,57 @@ fn mailbox(full_name: &str, to: &Email) -> String {
     format!("\"{name}\" <{to}>")
 }
 
+/// Why a delivery attempt did not end with the server accepting the mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryFailure {
+    /// The relay could not be reached, greeted, secured or logged in to: nothing about this mail.
+    RelayUnavailable(String),
+    /// A 4xx reply, or the connection broke during the transaction: the server may take it later.
+    Deferred(String),
+    /// A 5xx reply, or an address that cannot be used: it will never be taken.
+    Rejected(String),
+}
+
+/// What the outbox does with a mail after a failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Back in the queue as it was, due at once: the relay was down, not the mail's fault, so the
+    /// attempt is not counted and queued mail goes out as soon as the relay is back.
+    Requeue { error: String },
+    /// Counted, and tried again after `delay_ms`.
+    Retry { delay_ms: u64, error: String },
+    /// Counted, and marked failed for an operator.
+    GiveUp { error: String },
+}
+
+/// How often and how patiently a mail is retried.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// First retry delay, doubled per counted attempt up to `max_ms`.
+    pub base_ms: u64,
+    pub max_ms: u64,
+    /// Counted attempts after which a deferred mail is given up on.
+    pub max_attempts: u32,
+}
+
+impl RetryPolicy {
+    /// The step after `failure`, for a mail that had `attempts` counted attempts before this one.
+    pub fn after(&self, attempts: u32, failure: DeliveryFailure) -> AfterFailure {
+        match failure {
+            DeliveryFailure::RelayUnavailable(error) => AfterFailure::Requeue { error },
+            DeliveryFailure::Rejected(error) => AfterFailure::GiveUp { error },
+            DeliveryFailure::Deferred(error) if attempts + 1 >= self.max_attempts => AfterFailure::GiveUp { error },
+            DeliveryFailure::Deferred(error) => AfterFailure::Retry { delay_ms: self.backoff_ms(attempts + 1), error },
+        }
+    }
+
+    /// `base · 2^(attempts-1)`, capped.
+    pub fn backoff_ms(&self, attempts: u32) -> u64 {
+        let factor = 1u64 << attempts.saturating_sub(1).min(20);
+        self.base_ms.saturating_mul(factor).min(self.max_ms)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +290,22 @@ mod tests {
         let n = Notification::PasswordReset { code: "c".into(), reset_endpoint: "/r".into(), valid_minutes: 60 };
         let mail = render(&n, Language::En, "Evil\" <x@y.z>", &olena()).unwrap();
         assert_eq!(mail.recipient, "\"Evil x@y.z\" <olena@example.org>");
+    }
+
+    #[test]
+    fn a_deferred_mail_backs_off_a_rejected_one_fails_and_a_relay_outage_costs_nothing() {
+        let policy = RetryPolicy { base_ms: 1000, max_ms: 5000, max_attempts: 4 };
+        let deferred = || DeliveryFailure::Deferred("451 try later".into());
+        assert_eq!(policy.after(0, deferred()), AfterFailure::Retry { delay_ms: 1000, error: "451 try later".into() });
+        assert_eq!(policy.after(2, deferred()), AfterFailure::Retry { delay_ms: 4000, error: "451 try later".into() });
+        assert!(
+            matches!(policy.after(3, deferred()), AfterFailure::GiveUp { .. }),
+            "the 4th counted attempt is the last"
+        );
+        assert_eq!(policy.backoff_ms(30), 5000, "capped");
+        let rejected = policy.after(0, DeliveryFailure::Rejected("550 no such user".into()));
+        assert_eq!(rejected, AfterFailure::GiveUp { error: "550 no such user".into() });
+        let down = policy.after(11, DeliveryFailure::RelayUnavailable("connection refused".into()));
+        assert_eq!(down, AfterFailure::Requeue { error: "connection refused".into() });
     }
 }

@@ -70,7 +70,12 @@ pub async fn enqueue_many(conn: &impl ConnectionTrait, mails: &[Mail], now: Date
     Ok(rows.len())
 }
 
-/// Reserves up to `limit` due mails for `worker` until `now + lease`, in one statement on PostgreSQL.
+/// Reserves up to `limit` due mails for `worker` until `now + lease`, in one statement, and never more
+/// than `limit`.
+///
+/// On PostgreSQL the candidates are picked once, in a `MATERIALIZED` CTE (`… LIMIT n FOR UPDATE SKIP
+/// LOCKED`), and the UPDATE joins that fixed list: written as `WHERE id IN (SELECT … LIMIT n …)` the
+/// planner may run a semi join that rescans the subquery and claims every due row.
 pub async fn claim_due(
     db: &DatabaseConnection,
     worker: &str,
@@ -80,38 +85,32 @@ pub async fn claim_due(
 ) -> Result<Vec<outbox_mails::Model>, DbErr> {
     let due = "status = $3 AND next_attempt_at <= $4 AND (locked_until IS NULL OR locked_until < $4)";
     let mut values: Vec<Value> = vec![worker.into(), (now + lease).into(), PENDING.into(), now.into()];
-    let candidates = if super::is_sqlite(db) {
+    let sql = if super::is_sqlite(db) {
         // SQLite serialises writers, so the conditional UPDATE alone decides ownership. The candidates are
         // read first: an idle poll then takes no write lock that another connection's transaction would
         // have to wait for.
-        let ids: Vec<i32> = Entity::find()
-            .select_only()
-            .column(Column::Id)
-            .filter(Column::Status.eq(PENDING))
-            .filter(Column::NextAttemptAt.lte(now))
-            .filter(Column::LockedUntil.is_null().or(Column::LockedUntil.lt(now)))
-            .order_by_asc(Column::NextAttemptAt)
-            .order_by_asc(Column::Id)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let ids = due_ids(db, now, limit).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 5)).collect();
         values.extend(ids.into_iter().map(Value::from));
-        placeholders.join(", ")
+        format!(
+            "UPDATE outbox_mails SET locked_by = $1, locked_until = $2 WHERE {due} AND id IN ({}) RETURNING *",
+            placeholders.join(", ")
+        )
     } else {
-        // PostgreSQL skips the candidates another worker is claiming at this moment, and re-checks `due`
-        // on rows another worker has just claimed. The order of `idx_outbox_due` (status, next_attempt_at)
-        // lets the scan stop after `limit` due mails.
+        // Rows another worker is claiming are skipped; a row another worker has just claimed fails
+        // `due` when FOR UPDATE re-checks it. `idx_outbox_due` (status, next_attempt_at) lets the scan
+        // stop after `limit` due mails.
         values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-        format!("SELECT id FROM outbox_mails WHERE {due} ORDER BY next_attempt_at, id LIMIT $5 FOR UPDATE SKIP LOCKED")
+        format!(
+            "WITH picked AS MATERIALIZED (SELECT id FROM outbox_mails WHERE {due} ORDER BY next_attempt_at, id \
+             LIMIT $5 FOR UPDATE SKIP LOCKED) \
+             UPDATE outbox_mails SET locked_by = $1, locked_until = $2 FROM picked \
+             WHERE outbox_mails.id = picked.id RETURNING outbox_mails.*"
+        )
     };
-    let sql = format!(
-        "UPDATE outbox_mails SET locked_by = $1, locked_until = $2 WHERE {due} AND id IN ({candidates}) RETURNING *"
-    );
     let mut claimed = Entity::find()
         .from_raw_sql(Statement::from_sql_and_values(db.get_database_backend(), sql, values))
         .all(db)
@@ -120,13 +119,25 @@ pub async fn claim_due(
     Ok(claimed)
 }
 
-/// Records deliveries, in one statement. Only the worker holding the lease may do so.
-pub async fn mark_sent_many(
-    db: &DatabaseConnection,
-    ids: &[i32],
-    worker: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+/// The ids of up to `limit` due mails, oldest first.
+async fn due_ids(db: &DatabaseConnection, now: DateTime<Utc>, limit: u64) -> Result<Vec<i32>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Status.eq(PENDING))
+        .filter(Column::NextAttemptAt.lte(now))
+        .filter(Column::LockedUntil.is_null().or(Column::LockedUntil.lt(now)))
+        .order_by_asc(Column::NextAttemptAt)
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Records deliveries, in one statement. A delivery is a fact whoever holds the lease: recording it
+/// keeps any worker from sending the mail again.
+pub async fn mark_sent_many(db: &DatabaseConnection, ids: &[i32], now: DateTime<Utc>) -> Result<(), DbErr> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -136,15 +147,53 @@ pub async fn mark_sent_many(
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
         .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::LockedBy.eq(worker))
+        .filter(Column::Status.eq(PENDING))
         .exec(db)
         .await?;
     Ok(())
 }
 
-/// Records a delivery. Only the worker holding the lease may do so.
-pub async fn mark_sent(db: &DatabaseConnection, id: i32, worker: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
-    mark_sent_many(db, &[id], worker, now).await
+/// Extends `worker`'s lease on `ids` to `until`; returns the ids it still held.
+pub async fn renew_lease(
+    db: &DatabaseConnection,
+    ids: &[i32],
+    worker: &str,
+    until: DateTime<Utc>,
+) -> Result<Vec<i32>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let held: Vec<i32> = Entity::update_many()
+        .col_expr(Column::LockedUntil, Expr::value(until))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::LockedBy.eq(worker))
+        .filter(Column::Status.eq(PENDING))
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    Ok(held)
+}
+
+/// Gives `worker`'s claim on `ids` back unsent and uncounted, due as before; `error` (why) is kept.
+pub async fn release(db: &DatabaseConnection, ids: &[i32], worker: &str, error: Option<&str>) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut update = Entity::update_many()
+        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(Column::LockedBy, Expr::value(Option::<String>::None));
+    if let Some(error) = error {
+        update = update.col_expr(Column::LastError, Expr::value(error));
+    }
+    update
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::LockedBy.eq(worker))
+        .filter(Column::Status.eq(PENDING))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Records a failed attempt: retried at `retry_at`, or given up on when `retry_at` is `None`.
@@ -170,4 +219,57 @@ pub async fn mark_failed(
 /// Mails waiting to be delivered (for `/metrics` and operators).
 pub async fn backlog(db: &DatabaseConnection) -> Result<u64, DbErr> {
     Entity::find().filter(Column::Status.eq(PENDING)).count(db).await
+}
+
+/// When the oldest mail still waiting was queued (for `/metrics`).
+pub async fn oldest_queued(db: &DatabaseConnection) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(Entity::find()
+        .select_only()
+        .column_as(Column::CreatedAt.min(), "oldest")
+        .filter(Column::Status.eq(PENDING))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?
+        .flatten())
+}
+
+/// Mails with `status`, newest first, after `before_id` when paging; at most `limit`.
+pub async fn list(
+    db: &DatabaseConnection,
+    status: &str,
+    before_id: Option<i32>,
+    limit: u64,
+) -> Result<Vec<outbox_mails::Model>, DbErr> {
+    let mut query = Entity::find().filter(Column::Status.eq(status));
+    if let Some(id) = before_id {
+        query = query.filter(Column::Id.lt(id));
+    }
+    query.order_by_desc(Column::Id).limit(limit).all(db).await
+}
+
+/// Puts failed mails back in the queue, due at once, with a fresh series of attempts (the last error
+/// is kept until the next attempt). `ids` None: every failed mail. Returns the ids requeued.
+pub async fn retry_failed(db: &DatabaseConnection, ids: Option<&[i32]>, now: DateTime<Utc>) -> Result<Vec<i32>, DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(PENDING))
+        .col_expr(Column::Attempts, Expr::value(0))
+        .col_expr(Column::NextAttemptAt, Expr::value(now))
+        .col_expr(Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(Column::Status.eq(FAILED));
+    if let Some(ids) = ids {
+        update = update.filter(Column::Id.is_in(ids.iter().copied()));
+    }
+    Ok(update.exec_with_returning(db).await?.into_iter().map(|m| m.id).collect())
+}
+
+/// Which of `ids` exist.
+pub async fn list_ids(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<i32>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
 }

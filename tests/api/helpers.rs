@@ -20,11 +20,21 @@ pub struct ReceivedMail {
 
 impl ReceivedMail {
     pub fn subject(&self) -> String {
+        self.header("subject")
+    }
+
+    /// The `Message-ID` header, which the outbox keeps stable across resends.
+    pub fn message_id(&self) -> String {
+        self.header("message-id")
+    }
+
+    /// The decoded value of the header `name` (empty when absent).
+    pub fn header(&self, name: &str) -> String {
         let parsed = mailparse::parse_mail(&self.raw).expect("a well-formed mail");
         parsed
             .headers
             .iter()
-            .find(|h| h.get_key_ref().eq_ignore_ascii_case("subject"))
+            .find(|h| h.get_key_ref().eq_ignore_ascii_case(name))
             .map(|h| h.get_value())
             .unwrap_or_default()
     }
@@ -44,14 +54,33 @@ impl ReceivedMail {
     }
 }
 
+/// How a test SMTP server behaves beyond accepting mail.
+#[derive(Default)]
+pub struct SinkBehaviour {
+    /// Answers to the next mails' recipients, in order (then 250 OK): e.g. a 451 or a 550.
+    pub answers: Mutex<std::collections::VecDeque<(u16, String)>>,
+    /// Time the server takes over each mail.
+    pub delay: Duration,
+    /// STARTTLS with the test certificate, and AUTH with these credentials required before mail.
+    pub login: Option<(String, String)>,
+}
+
 #[derive(Clone, Default)]
 struct SinkHandler {
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    behaviour: Arc<SinkBehaviour>,
     to: Vec<String>,
     data: Vec<u8>,
 }
 
 impl Handler for SinkHandler {
+    fn rcpt(&mut self, _to: &str) -> mailin_embedded::Response {
+        match self.behaviour.answers.lock().unwrap().pop_front() {
+            Some((code, message)) => mailin_embedded::Response::custom(code, message),
+            None => response::OK,
+        }
+    }
+
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
         self.to = to.to_vec();
         self.data.clear();
@@ -64,10 +93,33 @@ impl Handler for SinkHandler {
     }
 
     fn data_end(&mut self) -> mailin_embedded::Response {
+        std::thread::sleep(self.behaviour.delay);
         let mail = ReceivedMail { to: std::mem::take(&mut self.to), raw: std::mem::take(&mut self.data) };
         self.received.lock().unwrap().push(mail);
         response::OK
     }
+
+    fn auth_plain(&mut self, _authz: &str, user: &str, password: &str) -> mailin_embedded::Response {
+        self.check_login(user, password)
+    }
+
+    fn auth_login(&mut self, user: &str, password: &str) -> mailin_embedded::Response {
+        self.check_login(user, password)
+    }
+}
+
+impl SinkHandler {
+    fn check_login(&self, user: &str, password: &str) -> mailin_embedded::Response {
+        match &self.behaviour.login {
+            Some((u, p)) if u == user && p == password => response::AUTH_OK,
+            _ => response::INVALID_CREDENTIALS,
+        }
+    }
+}
+
+/// The test certificate authority and the server certificate it signed (for `localhost`, 127.0.0.1).
+pub fn tls_fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/smtp-tls/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A real SMTP server (mailin-embedded) on a loopback port, recording what it receives.
@@ -75,6 +127,7 @@ impl Handler for SinkHandler {
 pub struct SmtpSink {
     pub port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    behaviour: Arc<SinkBehaviour>,
 }
 
 impl SmtpSink {
@@ -100,20 +153,37 @@ impl SmtpSink {
     }
 
     fn start_on(listener: StdTcpListener) -> SmtpSink {
+        Self::start_with(listener, SinkBehaviour::default())
+    }
+
+    /// Starts a server that behaves as `behaviour` says.
+    pub fn start_with(listener: StdTcpListener, behaviour: SinkBehaviour) -> SmtpSink {
+        // rustls has two crypto back-ends compiled in here; the server side needs one chosen.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = listener.local_addr().unwrap().port();
-        let handler = SinkHandler::default();
+        let login = behaviour.login.is_some();
+        let behaviour = Arc::new(behaviour);
+        let handler = SinkHandler { behaviour: behaviour.clone(), ..Default::default() };
         let received = handler.received.clone();
         let mut server = Server::new(handler);
-        server
-            .with_name("smtp.test")
-            .with_ssl(SslConfig::None)
-            .unwrap()
-            .with_num_threads(4)
-            .with_tcp_listener(listener);
+        let ssl = if login {
+            SslConfig::SelfSigned { cert_path: tls_fixture("server.pem"), key_path: tls_fixture("server.key") }
+        } else {
+            SslConfig::None
+        };
+        server.with_name("smtp.test").with_ssl(ssl).unwrap().with_num_threads(16).with_tcp_listener(listener);
+        if login {
+            server.with_auth(mailin_embedded::AuthMechanism::Plain).with_auth(mailin_embedded::AuthMechanism::Login);
+        }
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        SmtpSink { port, received }
+        SmtpSink { port, received, behaviour }
+    }
+
+    /// The next mail's recipient gets this answer (e.g. 550) instead of 250.
+    pub fn answer_next(&self, code: u16, message: &str) {
+        self.behaviour.answers.lock().unwrap().push_back((code, message.to_owned()));
     }
 
     pub fn url(&self) -> String {
@@ -407,4 +477,36 @@ impl TestApp {
                 .expect("the app ran without error");
         }
     }
+}
+
+/// An implicit-TLS front (like port 465) for the plain SMTP server on `port`: TLS with the test
+/// certificate from the first byte, the SMTP conversation passed through. Returns its port.
+pub async fn implicit_tls_front(port: u16) -> u16 {
+    use tokio_rustls::rustls::{
+        ServerConfig,
+        pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject},
+    };
+    let certs = CertificateDer::pem_file_iter(tls_fixture("server.pem")).unwrap().map(|c| c.unwrap()).collect();
+    let key = PrivateKeyDer::from_pem_file(tls_fixture("server.key")).unwrap();
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let front = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(client).await else { return };
+                let Ok(mut plain) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else { return };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+    front
 }
