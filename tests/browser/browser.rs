@@ -36,8 +36,8 @@ pub fn available() -> bool {
     if !present {
         let message = "browser tests skipped: Chromium is not installed \
                        (apt-get install chromium chromium-driver)";
-        if std::env::var("HROMADA_BROWSER_TESTS").as_deref() == Ok("required") {
-            panic!("{message}, but HROMADA_BROWSER_TESTS=required");
+        if std::env::var("BROWSER_TESTS").as_deref() == Ok("required") {
+            panic!("{message}, but BROWSER_TESTS=required");
         }
         eprintln!("{message}");
     }

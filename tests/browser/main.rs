@@ -2,7 +2,7 @@
 //! with JavaScript on and off, at a phone's and a desktop's size, and axe-core on every page.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them each story says so and passes as
-//! skipped, unless `HROMADA_BROWSER_TESTS=required` (CI sets it), when it fails.
+//! skipped, unless `BROWSER_TESTS=required` (CI sets it), when it fails.
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
