@@ -122,7 +122,7 @@ async fn an_anonymous_registration_retried_with_its_key_creates_one_account() {
         json!({"full_name": "Olena Petrenko", "email": "olena@example.org", "password": "kyiv-spring-2026"});
 
     let first = post_with_key(&app, "/api/v1/accounts", None, "reg-7f3a", &registration).await;
-    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.status, 202, "{}", first.body);
     let again = post_with_key(&app, "/api/v1/accounts", None, "reg-7f3a", &registration).await;
 
     assert_eq!((again.status, &again.body), (201, &first.body));
