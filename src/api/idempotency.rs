@@ -47,10 +47,30 @@ pub fn creates(path: &str) -> bool {
     )
 }
 
+/// The creating endpoints a caller without a token may use: registration, signing by name and e-mail,
+/// and Open311 filing (its API key travels in the body).
+fn open_to_anonymous(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        ["api", "v1", "accounts"] | ["api", "v1", "petitions", _, "signatures"] | ["open311", "v2", _]
+    )
+}
+
 /// The middleware: requests without the header, or not creating anything, pass through untouched.
 pub async fn guard<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
     let Some(raw_key) = req.headers().get(HEADER) else { return call(&ep, req).await };
     if req.method() != Method::POST || !creates(req.uri().path()) {
+        return call(&ep, req).await;
+    }
+    let Some(state) = req.data::<AppState>().cloned() else { return call(&ep, req).await };
+    // A token that does not authenticate: the endpoint answers 401 itself, and no key is claimed.
+    let owner = match state.optional_principal(&req).await {
+        Ok(principal) => principal.map(|p| p.account_id),
+        Err(_) => return call(&ep, req).await,
+    };
+    // Nobody signed in, on an endpoint that needs someone: the endpoint answers 401 before any key is read.
+    if owner.is_none() && !open_to_anonymous(req.uri().path()) {
         return call(&ep, req).await;
     }
     let key = match raw_key.to_str() {
@@ -62,12 +82,6 @@ pub async fn guard<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Respon
                 format!("`{HEADER}` must be 1 to {MAX_KEY_LEN} visible ASCII characters; a UUID is a good key");
             return Ok(Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail).into_response());
         }
-    };
-    let Some(state) = req.data::<AppState>().cloned() else { return call(&ep, req).await };
-    // A token that does not authenticate: the endpoint answers 401 itself, and no key is claimed.
-    let owner = match state.optional_principal(&req).await {
-        Ok(principal) => principal.map(|p| p.account_id),
-        Err(_) => return call(&ep, req).await,
     };
     let (req, fingerprint) = fingerprinted(req).await?;
     let scope = digest(&[owner.map(|id| format!("account:{id}")).unwrap_or_default().as_bytes(), key.as_bytes()]);

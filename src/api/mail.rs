@@ -46,9 +46,11 @@ pub struct OutboxMailView {
     /// Counted delivery attempts (a relay outage is not counted).
     pub attempts: i32,
     /// The last reason it was not delivered: the SMTP server's answer, or why the relay was unreachable.
+    #[oai(nullable)]
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub next_attempt_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub sent_at: Option<DateTime<Utc>>,
 }
 

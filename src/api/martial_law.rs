@@ -23,6 +23,7 @@ pub struct MartialLawView {
     /// The first day holidays were working days and nothing was transferred (Law 2136-IX art. 6).
     pub holiday_rule_from: NaiveDate,
     /// The first day without martial law, when known; peacetime rules apply from it.
+    #[oai(nullable)]
     pub ended_on: Option<NaiveDate>,
     /// Where `ended_on` comes from: `administrator` (a recorded decision), `configuration`
     /// (`calendar.martial_law_ended_on`) or `none` (martial law continues).
@@ -34,6 +35,7 @@ pub struct MartialLawView {
 pub struct MartialLawRequest {
     /// The first day without martial law, from 2022-02-25 to 2100-12-31; `null` records that it has not
     /// ended (withdrawing an end recorded in error).
+    #[oai(nullable)]
     pub ended_on: Option<NaiveDate>,
     /// The decision it records, 1–500 characters, e.g. "Presidential Decree No. … of …".
     pub note: String,
