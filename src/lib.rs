@@ -3,7 +3,8 @@
 //! Layout — the same domain area names in each layer, so anyone knows where a thing lives:
 //! - `domain::…` pure types and rules (no I/O): accounts, authorization, notify, calendar, deadlines…
 //! - `storage::…` sea-orm code that loads and saves those areas;
-//! - `api::…` poem-openapi handlers that translate HTTP into domain calls;
+//! - `service::…` the use cases (file, answer, sign, publish…) that the API and the pages share;
+//! - `api::…` poem-openapi handlers and `web::…` pages: they parse, call one use case and render;
 //! - `mail` the delivery backends and the outbox worker; `startup` wires everything together.
 pub mod api;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod mail;
+pub mod service;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;

@@ -10,10 +10,11 @@ use poem::{
 use tokio::sync::{Notify, watch};
 
 use crate::{
-    api::{self, AppState, rate_limit::RateLimits},
+    api,
     config::Settings,
     error::{Problem, problem_from_poem_error},
     mail::{OutboxWorker, Transport},
+    service::{AppState, open_data::DownloadSlots, rate_limit::RateLimits},
     storage,
     watcher::DeadlineWatcher,
 };
@@ -81,7 +82,7 @@ impl Application {
             metrics,
             sessions: Arc::default(),
             limits: Arc::new(RateLimits::new(&settings.rate_limits)),
-            downloads: api::open_data::DownloadSlots::new(settings.open_data.max_concurrent_downloads),
+            downloads: DownloadSlots::new(settings.open_data.max_concurrent_downloads),
             settings: Arc::new(settings),
             mail_wake,
         };

@@ -1,4 +1,4 @@
-//! HTTP: poem-openapi handlers that translate requests into domain calls and storage operations.
+//! HTTP: poem-openapi handlers that parse requests, call one use case of `service` and render the answer.
 //! Same module names as `domain` and `storage`.
 pub mod accounts;
 pub mod api_keys;
@@ -15,19 +15,16 @@ pub mod open311;
 pub mod open_data;
 pub mod paging;
 pub mod petitions;
-pub mod rate_limit;
 pub mod text;
 
-use std::{net::IpAddr, sync::Arc};
+use std::net::IpAddr;
 
 use chrono::Utc;
 use poem::Request;
 use poem_openapi::{OpenApiService, SecurityScheme, Tags, auth::Bearer};
-use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
 
+pub use crate::service::{AppState, CachedSession, SessionCache, rate_limit};
 use crate::{
-    config::Settings,
     domain::{
         accounts::{Role, token_digest},
         authorization::{Action, Principal, authorize},
@@ -35,26 +32,6 @@ use crate::{
     error::AppError,
     storage,
 };
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    /// Poked after a transaction that queued mail commits, so the worker delivers at once.
-    pub mail_wake: Arc<Notify>,
-    pub limits: Arc<rate_limit::RateLimits>,
-    /// Sessions looked up in the last moment (see [`SessionCache`]).
-    pub sessions: Arc<SessionCache>,
-    /// Prometheus metrics served at `/metrics`.
-    pub metrics: Arc<crate::telemetry::prometheus::Metrics>,
-    /// Batches every signature operation of this instance (see `storage::petitions`).
-    pub signatures: storage::petitions::SignatureWriter,
-    /// Batches the appeals filed through this instance's API (see `storage::appeals::AppealWriter`).
-    pub appeals: storage::appeals::AppealWriter,
-    /// Open-data downloads streaming now (see `open_data::DownloadSlots`).
-    pub downloads: open_data::DownloadSlots,
-}
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -204,58 +181,6 @@ impl AppState {
             }
         }
         req.remote_addr().as_socket_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
-    }
-}
-
-/// Sessions looked up in the last [`SessionCache::TTL`], so a burst of requests with one token (a
-/// citizen filing or signing, an officer working through a queue) does not read the same session and
-/// memberships each time. A logout here forgets the session at once; a password reset, a role change
-/// or a membership change here forgets every session; the same on another instance sharing the
-/// database takes effect here within the TTL.
-#[derive(Default)]
-pub struct SessionCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, CachedSession)>>,
-}
-
-/// What a request needs of its session: the account and its organisation memberships.
-#[derive(Debug, Clone)]
-pub struct CachedSession {
-    pub account: entity::accounts::Model,
-    pub memberships: Vec<crate::domain::authorization::Membership>,
-}
-
-impl SessionCache {
-    pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
-    const MAX_ENTRIES: usize = 100_000;
-
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, CachedSession)>> {
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    pub fn get(&self, digest: &str) -> Option<CachedSession> {
-        let entries = self.lock();
-        entries.get(digest).filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, session)| session.clone())
-    }
-
-    pub fn put(&self, digest: String, session: CachedSession) {
-        let mut entries = self.lock();
-        if entries.len() >= Self::MAX_ENTRIES {
-            entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
-            if entries.len() >= Self::MAX_ENTRIES {
-                entries.clear();
-            }
-        }
-        entries.insert(digest, (std::time::Instant::now(), session));
-    }
-
-    pub fn forget(&self, digest: &str) {
-        self.lock().remove(digest);
-    }
-
-    pub fn forget_all(&self) {
-        self.lock().clear();
     }
 }
 

@@ -4,16 +4,17 @@
 //! Exports are streamed: rows are read [`CHUNK_ROWS`] at a time by id (keyset pagination) and written to
 //! the body as they arrive, and the next rows are read only when the client has taken the last ones, so a
 //! million appeals never sit in memory at once. At most `open_data.max_concurrent_downloads` stream at once.
-use std::{io, sync::Arc};
+use std::io;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use poem::{Body, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Binary, payload::Json};
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::{ApiTags, AppState};
+pub use crate::service::open_data::DownloadSlots;
 use crate::{
     domain::calendar::{kyiv_end_of_day, kyiv_start_of_day},
     error::{ApiResult, AppError},
@@ -444,27 +445,6 @@ enum Stage {
     Opening,
     Rows,
     Done,
-}
-
-/// How many downloads this instance streams at once. Each holds a slot until its body is sent or the client
-/// goes away; one more is refused (429) instead of queued, so memory stays bounded whatever the demand.
-#[derive(Clone)]
-pub struct DownloadSlots(Arc<Semaphore>);
-
-/// Seconds a refused download is told to wait: about what a large export takes.
-const DOWNLOAD_RETRY_AFTER_SECONDS: u64 = 30;
-
-impl DownloadSlots {
-    pub fn new(slots: usize) -> Self {
-        DownloadSlots(Arc::new(Semaphore::new(slots)))
-    }
-
-    fn take(&self) -> Result<OwnedSemaphorePermit, AppError> {
-        self.0.clone().try_acquire_owned().map_err(|_| AppError::TooManyRequests {
-            message: "the open-data downloads this server streams at once are all running; retry shortly".into(),
-            retry_after_seconds: DOWNLOAD_RETRY_AFTER_SECONDS,
-        })
-    }
 }
 
 /// Where a streaming export stands between two pieces of the body.
