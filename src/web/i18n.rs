@@ -73,18 +73,37 @@ impl<'a> FromRequest<'a> for Lang {
     }
 }
 
-static BUNDLES: LazyLock<HashMap<Lang, FluentBundle<FluentResource>>> = LazyLock::new(|| {
-    let sources =
-        [(Lang::Uk, include_str!("../../locales/uk/web.ftl")), (Lang::En, include_str!("../../locales/en/web.ftl"))];
-    sources
+/// Every `.ftl` file under `locales/<code>/`: one file per area (`web.ftl` for the shared pieces,
+/// `petitions.ftl`, `statistics.ftl`…), so the strings of a page live beside each other.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "locales/"]
+#[include = "*.ftl"]
+struct Locales;
+
+/// The sources of one language, in a stable order.
+fn sources(lang: Lang) -> Vec<String> {
+    let prefix = format!("{}/", lang.code());
+    let mut names: Vec<_> = Locales::iter().filter(|name| name.starts_with(&prefix)).collect();
+    names.sort();
+    names
         .into_iter()
-        .map(|(lang, source)| {
-            let resource = FluentResource::try_new(source.to_owned()).expect("the .ftl file parses");
+        .filter_map(|name| Locales::get(&name))
+        .map(|file| String::from_utf8_lossy(&file.data).into_owned())
+        .collect()
+}
+
+static BUNDLES: LazyLock<HashMap<Lang, FluentBundle<FluentResource>>> = LazyLock::new(|| {
+    [Lang::Uk, Lang::En]
+        .into_iter()
+        .map(|lang| {
             let id: LanguageIdentifier = lang.code().parse().expect("a valid language tag");
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Pages are HTML: Unicode isolation marks around every argument would only get in the way.
             bundle.set_use_isolating(false);
-            bundle.add_resource(resource).expect("no message is defined twice");
+            for source in sources(lang) {
+                let resource = FluentResource::try_new(source).expect("the .ftl file parses");
+                bundle.add_resource(resource).expect("no message is defined twice");
+            }
             (lang, bundle)
         })
         .collect()
@@ -107,11 +126,7 @@ mod tests {
     fn every_key_is_translated_in_both_languages() {
         let keys = |lang: Lang| -> Vec<String> {
             let mut keys = vec![];
-            let source = match lang {
-                Lang::Uk => include_str!("../../locales/uk/web.ftl"),
-                Lang::En => include_str!("../../locales/en/web.ftl"),
-            };
-            for line in source.lines() {
+            for line in sources(lang).iter().flat_map(|source| source.lines()) {
                 if let Some((key, _)) = line.split_once(" =")
                     && !key.starts_with([' ', '#'])
                     && !key.is_empty()
