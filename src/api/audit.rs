@@ -4,11 +4,7 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 
 use super::{ApiTags, AppState};
-use crate::{
-    domain::audit::sha256_hex,
-    error::{ApiResult, AppError},
-    storage,
-};
+use crate::{error::ApiResult, service::audit as use_case};
 
 /// One link: the event's public fields, the digest of its details, and the hashes.
 #[derive(Debug, Object)]
@@ -79,6 +75,46 @@ pub struct Rechain {
     pub reason: String,
 }
 
+impl From<use_case::Head> for ChainHead {
+    fn from(h: use_case::Head) -> Self {
+        ChainHead { seq: h.seq, hash: h.hash }
+    }
+}
+
+impl From<use_case::Link> for ChainLink {
+    fn from(l: use_case::Link) -> Self {
+        ChainLink {
+            seq: l.seq,
+            event_id: l.event_id,
+            occurred_at: l.occurred_at,
+            actor_commitment: l.actor_commitment,
+            subject_type: l.subject_type,
+            subject_id: l.subject_id,
+            action: l.action,
+            from_state: l.from_state,
+            to_state: l.to_state,
+            details_sha256: l.details_sha256,
+            prev_hash: l.prev_hash,
+            hash: l.hash,
+        }
+    }
+}
+
+impl From<use_case::Verification> for ChainVerification {
+    fn from(v: use_case::Verification) -> Self {
+        ChainVerification {
+            valid: v.valid,
+            checked: v.checked,
+            head: v.head.map(ChainHead::from),
+            broken_seq: v.broken_seq,
+            broken_event_id: v.broken_event_id,
+            unlinked_events: v.unlinked_events,
+            first_unlinked_event_id: v.first_unlinked_event_id,
+            reason: v.reason,
+        }
+    }
+}
+
 pub struct AuditApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Audit")]
@@ -88,12 +124,7 @@ impl AuditApi {
     /// Note it down: if anyone rewrites the past later, the chain will no longer lead to this hash.
     #[oai(path = "/audit/head", method = "get")]
     async fn head(&self, state: Data<&AppState>) -> ApiResult<Json<ChainHead>> {
-        storage::audit::link_new_events(&state.db, Utc::now()).await?;
-        let head = storage::audit::head(&state.db).await?;
-        Ok(Json(match head {
-            Some(h) => ChainHead { seq: h.seq, hash: h.hash },
-            None => ChainHead { seq: 0, hash: crate::domain::audit::GENESIS.to_owned() },
-        }))
+        Ok(Json(use_case::head(&state).await?.into()))
     }
 
     /// The audit chain, page by page
@@ -108,32 +139,8 @@ impl AuditApi {
         #[oai(default)] after_seq: Query<i64>,
         #[oai(default = "default_limit")] limit: Query<u64>,
     ) -> ApiResult<Json<Vec<ChainLink>>> {
-        if !(1..=5000).contains(&limit.0) || after_seq.0 < 0 {
-            return Err(AppError::validation("limit", "limit is 1 to 5000 and after_seq is not negative").into());
-        }
-        storage::audit::link_new_events(&state.db, Utc::now()).await?;
-        let rows = storage::audit::page(&state.db, after_seq.0, limit.0).await?;
-        Ok(Json(
-            rows.into_iter()
-                .map(|(link, event)| ChainLink {
-                    seq: link.seq,
-                    event_id: link.event_id,
-                    occurred_at: event.as_ref().map(|e| e.occurred_at),
-                    actor_commitment: event
-                        .as_ref()
-                        .map(|e| storage::audit::record(e, link.actor_salt.as_deref()).actor_commitment)
-                        .filter(|c| !c.is_empty()),
-                    subject_type: event.as_ref().map(|e| e.subject_type.clone()),
-                    subject_id: event.as_ref().map(|e| e.subject_id.clone()),
-                    action: event.as_ref().map(|e| e.action.clone()),
-                    from_state: event.as_ref().and_then(|e| e.from_state.clone()),
-                    to_state: event.as_ref().and_then(|e| e.to_state.clone()),
-                    details_sha256: event.as_ref().map(|e| sha256_hex(&e.details)),
-                    prev_hash: link.prev_hash,
-                    hash: link.hash,
-                })
-                .collect(),
-        ))
+        let links = use_case::chain(&state, after_seq.0, limit.0).await?;
+        Ok(Json(links.into_iter().map(ChainLink::from).collect()))
     }
 
     /// Re-chainings of the audit chain, oldest first
@@ -142,14 +149,14 @@ impl AuditApi {
     /// format; each entry gives the head the chain had before, so a head noted down earlier is explained.
     #[oai(path = "/audit/rechains", method = "get")]
     async fn rechains(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<Rechain>>> {
-        let rows = storage::audit::rechains(&state.db).await?;
+        let rows = use_case::rechains(&state).await?;
         Ok(Json(
             rows.into_iter()
                 .map(|r| Rechain {
                     rechained_at: r.rechained_at,
                     links: r.links,
-                    superseded_head: ChainHead { seq: r.superseded_seq, hash: r.superseded_hash },
-                    new_hash_at_seq: r.new_hash,
+                    superseded_head: r.superseded_head.into(),
+                    new_hash_at_seq: r.new_hash_at_seq,
                     reason: r.reason,
                 })
                 .collect(),
@@ -159,22 +166,7 @@ impl AuditApi {
     /// Verify the audit chain against the event log as stored now
     #[oai(path = "/audit/verify", method = "get")]
     async fn verify(&self, state: Data<&AppState>) -> ApiResult<Json<ChainVerification>> {
-        storage::audit::link_new_events(&state.db, Utc::now()).await?;
-        Ok(Json(verification(storage::audit::verify(&state.db, Utc::now()).await?)))
-    }
-}
-
-pub fn verification(v: storage::audit::Verification) -> ChainVerification {
-    let reason = v.broken.as_ref().map(|b| b.reason.clone()).or_else(|| v.unlinked.reason());
-    ChainVerification {
-        valid: v.broken.is_none() && v.unlinked.count == 0,
-        checked: v.checked,
-        head: v.head.map(|(seq, hash)| ChainHead { seq, hash }),
-        broken_seq: v.broken.as_ref().map(|b| b.seq),
-        broken_event_id: v.broken.as_ref().map(|b| b.event_id),
-        unlinked_events: v.unlinked.count,
-        first_unlinked_event_id: v.unlinked.first_event_id,
-        reason,
+        Ok(Json(use_case::verify(&state).await?.into()))
     }
 }
 

@@ -8,16 +8,9 @@ use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
 
 use super::{ApiTags, AppState};
 use crate::{
-    domain::{
-        calendar::kyiv_date,
-        directory::in_c03_scope,
-        metrics::{
-            self, AppealFigures, Band, DEFINITIONS, Period, PetitionFigures, Score, Scoring, Tallied, Tally, a07_cases,
-            c03_cases,
-        },
-    },
-    error::{ApiResult, AppError},
-    storage,
+    domain::metrics::{AppealFigures, Band, Period, PetitionFigures, Scoring},
+    error::ApiResult,
+    service::metrics::{self as use_case, AppealFilter, Grouping, IndicatorScore, PeriodQuery},
 };
 
 #[derive(Debug, Object)]
@@ -119,6 +112,16 @@ pub enum GroupBy {
     Organisation,
     Category,
     OrganisationCategory,
+}
+
+impl From<GroupBy> for Grouping {
+    fn from(by: GroupBy) -> Self {
+        match by {
+            GroupBy::Organisation => Grouping::Organisation,
+            GroupBy::Category => Grouping::Category,
+            GroupBy::OrganisationCategory => Grouping::OrganisationCategory,
+        }
+    }
 }
 
 #[derive(Debug, Object)]
@@ -259,9 +262,18 @@ pub struct ScoreView {
     pub note: String,
 }
 
-fn score_view(score: Score, min_sample: i64) -> ScoreView {
+fn score_view(score: IndicatorScore, min_sample: i64) -> ScoreView {
+    let absent = |outcome, note: String| ScoreView {
+        outcome,
+        compliant: None,
+        cases: None,
+        share: None,
+        points: None,
+        min_sample,
+        note,
+    };
     match score {
-        Score::Estimated { compliant, cases, share, points } => ScoreView {
+        IndicatorScore::Estimated { compliant, cases, share, points } => ScoreView {
             outcome: ScoreOutcome::Estimated,
             compliant: Some(compliant),
             cases: Some(cases),
@@ -273,15 +285,17 @@ fn score_view(score: Score, min_sample: i64) -> ScoreView {
                 share * 100.0
             ),
         },
-        Score::InsufficientData { cases, min_sample } => ScoreView {
-            outcome: ScoreOutcome::InsufficientData,
-            compliant: None,
+        IndicatorScore::InsufficientData { cases, min_sample } => ScoreView {
             cases: Some(cases),
-            share: None,
-            points: None,
-            min_sample,
-            note: format!("Insufficient data: {cases} cases, at least {min_sample} are needed for a score."),
+            ..absent(
+                ScoreOutcome::InsufficientData,
+                format!("Insufficient data: {cases} cases, at least {min_sample} are needed for a score."),
+            )
         },
+        IndicatorScore::OutOfScope => absent(
+            ScoreOutcome::OutOfScope,
+            "Out of scope: C03 covers enterprises where the community owns 50% or more.".into(),
+        ),
     }
 }
 
@@ -348,77 +362,12 @@ pub struct Rankings {
     pub rows: Vec<RankingRow>,
 }
 
-/// Reads the period from `period` or `from` + `to`; the current Kyiv year when neither is given.
 fn period_of(
     period: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<Period, AppError> {
-    let date = |field: &str, text: &str| {
-        let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::validation(field, format!("'{text}' is not a date like 2026-01-31")))?;
-        Ok::<_, AppError>(crate::domain::calendar::supported(field, date)?)
-    };
-    match (period, from, to) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            Err(AppError::validation("period", "give either period or from and to, not both"))
-        }
-        (Some(p), None, None) => {
-            let period = Period::parse(&p).map_err(|m| AppError::validation("period", m))?;
-            crate::domain::calendar::supported("period", period.from)?;
-            crate::domain::calendar::supported("period", period.to)?;
-            Ok(period)
-        }
-        (None, Some(f), Some(t)) => {
-            Period::between(date("from", &f)?, date("to", &t)?).map_err(|m| AppError::validation("to", m))
-        }
-        (None, Some(_), None) => Err(AppError::validation("to", "a range needs both from and to")),
-        (None, None, Some(_)) => Err(AppError::validation("from", "a range needs both from and to")),
-        (None, None, None) => {
-            Period::parse(&kyiv_date(now).format("%Y").to_string()).map_err(|m| AppError::validation("period", m))
-        }
-    }
-}
-
-/// Sums per-(executor, category) tallies into the requested groups.
-fn grouped(
-    sums: &BTreeMap<storage::metrics::ExecutorCategory, (Tally, i64)>,
-    by: GroupBy,
-) -> BTreeMap<(Option<i32>, Option<i32>), (Tally, i64)> {
-    let mut groups: BTreeMap<(Option<i32>, Option<i32>), (Tally, i64)> = BTreeMap::new();
-    for (&(org, cat), (tally, overdue)) in sums {
-        let key = match by {
-            GroupBy::Organisation => (Some(org), None),
-            GroupBy::Category => (None, Some(cat)),
-            GroupBy::OrganisationCategory => (Some(org), Some(cat)),
-        };
-        let entry = groups.entry(key).or_default();
-        entry.0.add(tally, 1);
-        entry.1 += overdue;
-    }
-    groups
-}
-
-fn total(sums: &BTreeMap<storage::metrics::ExecutorCategory, (Tally, i64)>) -> AppealFigures {
-    let mut all = Tally::default();
-    let mut overdue = 0;
-    for (tally, o) in sums.values() {
-        all.add(tally, 1);
-        overdue += o;
-    }
-    metrics::figures(&all, overdue)
-}
-
-async fn organisations(state: &AppState) -> Result<BTreeMap<i32, entity::organisations::Model>, AppError> {
-    Ok(storage::directory::list_organisations(&state.db).await?.into_iter().map(|o| (o.id, o)).collect())
-}
-
-fn open_data_links() -> Vec<String> {
-    ["appeals.csv", "appeals.json", "transitions.csv", "transitions.json"]
-        .iter()
-        .map(|f| format!("{}/open-data/{f}", super::API_PREFIX))
-        .collect()
+) -> Result<Period, crate::error::AppError> {
+    PeriodQuery { period, from, to }.resolve(Utc::now())
 }
 
 pub struct MetricsApi;
@@ -431,12 +380,13 @@ impl MetricsApi {
     /// deadline are treated, how scores are estimated — and the scoring bands in force.
     #[oai(path = "/metrics/definitions", method = "get")]
     async fn definitions(&self, state: Data<&AppState>) -> Json<Definitions> {
+        let (definitions, scoring) = use_case::definitions(&state);
         Json(Definitions {
-            definitions: DEFINITIONS
+            definitions: definitions
                 .iter()
                 .map(|d| DefinitionView { figure: d.figure.to_owned(), definition: d.definition.to_owned() })
                 .collect(),
-            scoring: ScoringView::from(&state.settings.indicators),
+            scoring: ScoringView::from(&scoring),
         })
     }
 
@@ -461,30 +411,22 @@ impl MetricsApi {
         organisation_id: Query<Option<i32>>,
         category_id: Query<Option<i32>>,
     ) -> ApiResult<Json<AppealMetrics>> {
-        let now = Utc::now();
-        let period = period_of(period.0, from.0, to.0, now)?;
+        let period = period_of(period.0, from.0, to.0)?;
         let by = group_by.0.unwrap_or(GroupBy::Organisation);
-        let mut sums = storage::metrics::appeal_tallies(&state.db, period, now).await?;
-        sums.retain(|&(org, cat), _| {
-            organisation_id.0.is_none_or(|o| o == org) && category_id.0.is_none_or(|c| c == cat)
-        });
-        let organisations = organisations(&state).await?;
-        let categories: BTreeMap<i32, String> = storage::directory::list_categories(&state.db)
-            .await?
+        let filter = AppealFilter { organisation_id: organisation_id.0, category_id: category_id.0 };
+        let m = use_case::appeals(&state, period, by.into(), filter, Utc::now()).await?;
+        let rows = m
+            .rows
             .into_iter()
-            .map(|c| (c.category.id, c.category.name_en))
-            .collect();
-        let rows = grouped(&sums, by)
-            .into_iter()
-            .map(|((org, cat), (tally, overdue))| AppealMetricsRow {
-                organisation_id: org,
-                organisation_name: org.and_then(|o| organisations.get(&o).map(|m| m.name.clone())),
-                category_id: cat,
-                category_name: cat.and_then(|c| categories.get(&c).cloned()),
-                figures: metrics::figures(&tally, overdue).into(),
+            .map(|r| AppealMetricsRow {
+                organisation_id: r.organisation_id,
+                organisation_name: r.organisation_name,
+                category_id: r.category_id,
+                category_name: r.category_name,
+                figures: r.figures.into(),
             })
             .collect();
-        Ok(Json(AppealMetrics { period: period.into(), as_of: now, group_by: by, rows, total: total(&sums).into() }))
+        Ok(Json(AppealMetrics { period: m.period.into(), as_of: m.as_of, group_by: by, rows, total: m.total.into() }))
     }
 
     /// Petition figures per council
@@ -502,19 +444,18 @@ impl MetricsApi {
         /// The last Kyiv date of the range, likewise.
         to: Query<Option<String>>,
     ) -> ApiResult<Json<PetitionMetrics>> {
-        let now = Utc::now();
-        let period = period_of(period.0, from.0, to.0, now)?;
-        let figures = storage::metrics::petition_figures(&state.db, period, now).await?;
-        let organisations = organisations(&state).await?;
-        let councils = figures
+        let period = period_of(period.0, from.0, to.0)?;
+        let m = use_case::petitions(&state, period, Utc::now()).await?;
+        let councils = m
+            .councils
             .into_iter()
-            .map(|(council_id, f)| CouncilPetitionMetrics {
-                council_id,
-                council_name: organisations.get(&council_id).map(|o| o.name.clone()).unwrap_or_default(),
-                figures: f.into(),
+            .map(|c| CouncilPetitionMetrics {
+                council_id: c.council_id,
+                council_name: c.council_name,
+                figures: c.figures.into(),
             })
             .collect();
-        Ok(Json(PetitionMetrics { period: period.into(), as_of: now, councils }))
+        Ok(Json(PetitionMetrics { period: m.period.into(), as_of: m.as_of, councils }))
     }
 
     /// Evidence and estimated scores for indicators A07 and C03
@@ -535,67 +476,42 @@ impl MetricsApi {
         /// The last Kyiv date of the range, likewise.
         to: Query<Option<String>>,
     ) -> ApiResult<Json<Indicators>> {
-        let now = Utc::now();
-        let period = period_of(period.0, from.0, to.0, now)?;
-        let scoring = &state.settings.indicators;
-        let organisations = organisations(&state).await?;
-        let petitions = storage::metrics::petition_figures(&state.db, period, now).await?;
-        let a07 = organisations
-            .values()
-            .filter(|o| o.kind == "council" || petitions.contains_key(&o.id))
-            .map(|o| {
-                let f = petitions.get(&o.id).cloned().unwrap_or_default();
-                let (compliant, cases) = a07_cases(&f);
-                A07Evidence {
-                    council_id: o.id,
-                    council_name: o.name.clone(),
-                    evidence: f.into(),
-                    score: score_view(scoring.score(compliant, cases), scoring.min_sample),
-                }
+        let period = period_of(period.0, from.0, to.0)?;
+        let m = use_case::indicators(&state, period, Utc::now()).await?;
+        let min_sample = m.scoring.min_sample;
+        let a07 = m
+            .a07
+            .into_iter()
+            .map(|e| A07Evidence {
+                council_id: e.council_id,
+                council_name: e.council_name,
+                evidence: e.evidence.into(),
+                score: score_view(e.score, min_sample),
             })
             .collect();
-        let sums = storage::metrics::appeal_tallies(&state.db, period, now).await?;
-        let per_org = grouped(&sums, GroupBy::Organisation);
-        let routed = storage::metrics::routed_category_counts(&state.db).await?;
-        let c03 = organisations
-            .values()
-            .filter(|o| o.kind == "municipal_enterprise")
-            .map(|o| {
-                let (tally, overdue) = per_org.get(&(Some(o.id), None)).cloned().unwrap_or_default();
-                let f = metrics::figures(&tally, overdue);
-                let in_scope = storage::directory::parse_kind(&o.kind)
-                    .map(|kind| in_c03_scope(kind, o.community_share_percent))
-                    .unwrap_or(false);
-                let score = if in_scope {
-                    let (compliant, cases) = c03_cases(&f);
-                    score_view(scoring.score(compliant, cases), scoring.min_sample)
-                } else {
-                    ScoreView {
-                        outcome: ScoreOutcome::OutOfScope,
-                        compliant: None,
-                        cases: None,
-                        share: None,
-                        points: None,
-                        min_sample: scoring.min_sample,
-                        note: "Out of scope: C03 covers enterprises where the community owns 50% or more.".into(),
-                    }
-                };
-                let routed_categories = routed.get(&o.id).copied().unwrap_or(0);
-                C03Evidence {
-                    organisation_id: o.id,
-                    organisation_name: o.name.clone(),
-                    community_share_percent: o.community_share_percent,
-                    in_scope,
-                    routed_categories,
-                    has_online_channel: routed_categories > 0,
-                    statistics_published: true,
-                    open_data: open_data_links(),
-                    evidence: f.into(),
-                    score,
-                }
+        let c03 = m
+            .c03
+            .into_iter()
+            .map(|e| C03Evidence {
+                organisation_id: e.organisation_id,
+                organisation_name: e.organisation_name,
+                community_share_percent: e.community_share_percent,
+                in_scope: e.in_scope,
+                routed_categories: e.routed_categories,
+                has_online_channel: e.has_online_channel,
+                statistics_published: e.statistics_published,
+                open_data: use_case::open_data_files(),
+                evidence: e.evidence.into(),
+                score: score_view(e.score, min_sample),
             })
             .collect();
-        Ok(Json(Indicators { period: period.into(), as_of: now, scoring: ScoringView::from(scoring), a07, c03 }))
+        Ok(Json(Indicators {
+            period: m.period.into(),
+            as_of: m.as_of,
+            scoring: ScoringView::from(&m.scoring),
+            a07,
+            c03,
+        }))
     }
 
     /// Executors ranked in the Kyiv 1551 manner
@@ -615,29 +531,23 @@ impl MetricsApi {
         /// The last Kyiv date of the range, likewise.
         to: Query<Option<String>>,
     ) -> ApiResult<Json<Rankings>> {
-        let now = Utc::now();
-        let period = period_of(period.0, from.0, to.0, now)?;
-        let min_sample = state.settings.indicators.min_sample;
-        let sums = storage::metrics::appeal_tallies(&state.db, period, now).await?;
-        let figures: Vec<(i32, AppealFigures)> = grouped(&sums, GroupBy::Organisation)
+        let period = period_of(period.0, from.0, to.0)?;
+        let m = use_case::rankings(&state, period, Utc::now()).await?;
+        let rows = m
+            .rows
             .into_iter()
-            .filter_map(|((org, _), (tally, overdue))| org.map(|o| (o, metrics::figures(&tally, overdue))))
-            .collect();
-        let organisations = organisations(&state).await?;
-        let rows = metrics::rank(&figures, min_sample)
-            .into_iter()
-            .map(|e| RankingRow {
-                rank: e.rank,
-                organisation_name: organisations.get(&e.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
-                organisation_id: e.organisation_id,
-                sample: e.sample,
-                answered_on_time_share: e.answered_on_time_share,
-                confirmed_share: e.confirmed_share,
-                not_returned_share: e.not_returned_share,
-                insufficient_data: e.score.is_none(),
-                score: e.score,
+            .map(|r| RankingRow {
+                rank: r.entry.rank,
+                organisation_id: r.entry.organisation_id,
+                organisation_name: r.organisation_name,
+                sample: r.entry.sample,
+                answered_on_time_share: r.entry.answered_on_time_share,
+                confirmed_share: r.entry.confirmed_share,
+                not_returned_share: r.entry.not_returned_share,
+                insufficient_data: r.entry.score.is_none(),
+                score: r.entry.score,
             })
             .collect();
-        Ok(Json(Rankings { period: period.into(), as_of: now, min_sample, rows }))
+        Ok(Json(Rankings { period: m.period.into(), as_of: m.as_of, min_sample: m.min_sample, rows }))
     }
 }

@@ -102,6 +102,22 @@ impl Period {
         }
     }
 
+    /// The calendar months the period touches, each clipped to the period: an organisation's trend.
+    pub fn months(&self) -> Vec<Period> {
+        let mut months = Vec::new();
+        let mut start = self.from;
+        while start <= self.to {
+            let next = next_month(first_of_month(start));
+            let end = next.and_then(|n| n.pred_opt()).map_or(self.to, |e| e.min(self.to));
+            months.push(Period { from: start, to: end });
+            match next {
+                Some(n) => start = n,
+                None => break,
+            }
+        }
+        months
+    }
+
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.from <= date && date <= self.to
     }
@@ -942,6 +958,17 @@ mod tests {
 
     fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_trend_has_one_entry_per_month_clipped_to_the_period() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let year = Period::parse("2026").unwrap().months();
+        assert_eq!(year.len(), 12);
+        assert_eq!((year[1].from, year[1].to), (day(2, 1), day(2, 28)));
+        let range = Period::between(day(1, 20), day(3, 5)).unwrap().months();
+        let bounds: Vec<_> = range.iter().map(|p| (p.from, p.to)).collect();
+        assert_eq!(bounds, vec![(day(1, 20), day(1, 31)), (day(2, 1), day(2, 28)), (day(3, 1), day(3, 5))]);
     }
 
     fn appeal(status: Status) -> AppealFacts {
