@@ -471,6 +471,13 @@ pub struct PetitionFigures {
     pub became_appeals_late_or_overdue: i64,
 }
 
+impl PetitionFigures {
+    /// Published petitions still collecting signatures: neither at the threshold nor closed short.
+    pub fn collecting(&self) -> i64 {
+        (self.published - self.reached_threshold - self.closed_short).max(0)
+    }
+}
+
 /// The facts of one petition that its figures depend on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PetitionFacts {

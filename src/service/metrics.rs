@@ -98,6 +98,8 @@ pub struct AppealMetrics {
 pub struct CouncilPetitions {
     pub council_id: i32,
     pub council_name: String,
+    /// Published petitions still collecting signatures (see `PetitionFigures::collecting`).
+    pub collecting: i64,
     pub figures: PetitionFigures,
 }
 
@@ -312,6 +314,7 @@ pub async fn petitions(state: &AppState, period: Period, now: DateTime<Utc>) -> 
         .map(|(council_id, figures)| CouncilPetitions {
             council_id,
             council_name: name_of(&organisations, council_id),
+            collecting: figures.collecting(),
             figures,
         })
         .collect();
@@ -444,5 +447,20 @@ pub async fn organisation(
         categories: by_category.rows,
         months,
         c03,
+    })
+}
+
+/// The statistics overview: appeals per organisation and each council's petitions, for one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub appeals: AppealMetrics,
+    pub petitions: PetitionMetrics,
+}
+
+/// What `GET /metrics/appeals` (per organisation) and `GET /metrics/petitions` answer for the period.
+pub async fn overview(state: &AppState, period: Period, now: DateTime<Utc>) -> Result<Overview, AppError> {
+    Ok(Overview {
+        appeals: appeals(state, period, Grouping::Organisation, AppealFilter::default(), now).await?,
+        petitions: petitions(state, period, now).await?,
     })
 }

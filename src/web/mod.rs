@@ -6,12 +6,14 @@
 //! - `i18n`: the page language (cookie, then `Accept-Language`) and the translated strings;
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
-//! - `pages`: the handlers.
+//! - `pages`: the handlers of the general pages;
+//! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets).
 mod assets;
 mod i18n;
 mod pages;
 mod render;
 mod security;
+mod statistics;
 
 use poem::{
     Endpoint, EndpointExt, Route,
@@ -34,6 +36,16 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/privacy", poem::get(pages::privacy))
         .at("/accessibility", poem::get(pages::accessibility))
         .at("/language", poem::get(pages::choose_language))
+        .at("/statistics", poem::get(statistics::overview))
+        .at("/statistics/organisations/:id", poem::get(statistics::organisation))
+        .at("/statistics/a07", poem::get(statistics::a07))
+        .at("/statistics/c03", poem::get(statistics::c03))
+        .at("/statistics/rankings", poem::get(statistics::rankings))
+        .at("/statistics/petitions", poem::get(statistics::petitions))
+        .at("/open-data", poem::get(statistics::open_data))
+        .at("/audit", poem::get(statistics::audit))
+        .at("/widgets/organisations/:id", poem::get(statistics::organisation_widget))
+        .at("/widgets/petitions/:id", poem::get(statistics::petition_widget))
         .nest(ASSET_PREFIX, assets::endpoint())
         .around(render::error_pages)
         .with(security::SecurityHeaders)

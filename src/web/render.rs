@@ -36,7 +36,7 @@ impl Site {
         self.render(StatusCode::OK, lang, path, template, page)
     }
 
-    fn render(&self, status: StatusCode, lang: Lang, path: &str, template: &str, page: Value) -> Response {
+    pub fn render(&self, status: StatusCode, lang: Lang, path: &str, template: &str, page: Value) -> Response {
         let frame = context! {
             lang => lang.code(),
             other_langs => Lang::ALL.iter().filter(|l| **l != lang).map(|l| l.code()).collect::<Vec<_>>(),

@@ -1,10 +1,19 @@
 //! Headers every page and asset carries. The CSP allows no inline script or style and only this
-//! origin's files; pages may not be framed (the watchdog widgets, when they come, get their own rule).
+//! origin's files; pages may not be framed, except the watchdog widgets under [`WIDGET_PREFIX`], which
+//! news sites embed in an iframe.
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::HeaderValue};
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
 img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
 form-action 'self'; frame-ancestors 'none'";
+
+/// The same policy for the widgets: any site may frame them (they show only public figures).
+pub const WIDGET_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors *";
+
+/// The paths that may be framed by other sites.
+pub const WIDGET_PREFIX: &str = "/widgets/";
 
 pub struct SecurityHeaders;
 
@@ -22,17 +31,22 @@ impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> Result<Self::Output> {
+        let widget = req.uri().path().starts_with(WIDGET_PREFIX);
         let mut response = self.0.call(req).await?.into_response();
         let headers = response.headers_mut();
+        let csp = if widget { WIDGET_CONTENT_SECURITY_POLICY } else { CONTENT_SECURITY_POLICY };
         let fixed = [
-            ("content-security-policy", CONTENT_SECURITY_POLICY),
+            ("content-security-policy", csp),
             ("x-content-type-options", "nosniff"),
-            ("x-frame-options", "DENY"),
             ("referrer-policy", "same-origin"),
             ("permissions-policy", "camera=(), microphone=(), geolocation=(self)"),
         ];
         for (name, value) in fixed {
             headers.insert(name, HeaderValue::from_static(value));
+        }
+        // X-Frame-Options has no "anyone" value: a widget simply goes without it.
+        if !widget {
+            headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
         }
         Ok(response)
     }

@@ -23,3 +23,4 @@ mod operations;
 mod petitions;
 mod privacy;
 mod web;
+mod web_statistics;

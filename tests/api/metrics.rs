@@ -53,15 +53,15 @@ fn resolved(text: &str) -> Value {
     json!({"resolution": "resolved", "text": text})
 }
 
-struct Busy {
-    city: City,
-    council: i64,
-    water: i64,
+pub(crate) struct Busy {
+    pub(crate) city: City,
+    pub(crate) council: i64,
+    pub(crate) water: i64,
 }
 
 /// A small city with a history: the roads department and the housing enterprise (100% community-owned)
 /// handle nine appeals in every way the law allows; a council considers three petitions.
-async fn busy_city(app: &TestApp) -> Busy {
+pub(crate) async fn busy_city(app: &TestApp) -> Busy {
     let city = city::build(app).await;
     let admin = city.admin.clone();
     let org = |body: Value| {
@@ -184,7 +184,7 @@ fn this_year() -> String {
 }
 
 /// The period that surely holds everything made by the test: the last 60 days.
-fn recent() -> String {
+pub(crate) fn recent() -> String {
     let today = Utc::now().with_timezone(&Kyiv).date_naive();
     format!("from={}&to={today}", today - chrono::Days::new(60))
 }

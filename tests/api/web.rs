@@ -107,7 +107,7 @@ async fn an_unknown_page_is_a_page_and_an_unknown_api_path_is_still_a_problem() 
 }
 
 /// The asset URLs of a page: stylesheets, scripts, and the design system's script that ours imports.
-fn asset_urls(html: &str) -> Vec<String> {
+pub(crate) fn asset_urls(html: &str) -> Vec<String> {
     let mut urls: Vec<String> =
         html.split('"').filter(|part| part.starts_with("/static/")).map(str::to_owned).collect();
     let hash = urls.first().expect("the page links its stylesheet").split('/').nth(2).unwrap().to_owned();

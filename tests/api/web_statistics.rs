@@ -1,0 +1,258 @@
+//! The watchdog's pages as a browser meets them over HTTP: every figure shown equals the API's for the
+//! same period, a bad period is explained, the CSV holds the table's numbers, and only the widgets may be
+//! framed by other sites.
+use serde_json::Value;
+
+use crate::{
+    helpers::{TestApp, spawn_app, spawn_app_with_smtp},
+    metrics::{busy_city, recent},
+};
+
+async fn html(app: &TestApp, path: &str) -> (u16, String) {
+    let response = app.client.get(app.url(path)).header("accept-language", "en").send().await.unwrap();
+    // Templates escape '/' as an entity; a browser reads it as '/'.
+    (response.status().as_u16(), response.text().await.unwrap().replace("&#x2f;", "/"))
+}
+
+/// The part of the page from the element carrying `marker` to the end of that table row or card.
+fn section<'a>(page: &'a str, marker: &str, end: &str) -> &'a str {
+    let start = page.find(marker).unwrap_or_else(|| panic!("{marker} is on the page"));
+    let rest = &page[start..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// The text of the element with `data-figure="name"` inside `part`.
+fn figure(part: &str, name: &str) -> String {
+    let marker = format!("data-figure=\"{name}\">");
+    let start = part.find(&marker).unwrap_or_else(|| panic!("figure {name} in {part}")) + marker.len();
+    part[start..start + part[start..].find('<').unwrap()].trim().to_owned()
+}
+
+/// How a page writes a share (0.875 → "87.5%") or a missing figure ("—").
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Null => "—".to_owned(),
+        Value::Number(n) if n.is_f64() => {
+            let percent = (n.as_f64().unwrap() * 1000.0).round() / 10.0;
+            if percent.fract() == 0.0 { format!("{percent:.1}%") } else { format!("{percent}%") }
+        }
+        other => other.to_string(),
+    }
+}
+
+fn api_row<'a>(rows: &'a Value, key: &str, id: i64) -> &'a Value {
+    rows.as_array().unwrap().iter().find(|r| r[key] == id).unwrap_or_else(|| panic!("{key} {id} in {rows}"))
+}
+
+#[tokio::test]
+async fn every_figure_on_the_statistics_pages_is_the_apis_for_the_same_period() {
+    let app = spawn_app_with_smtp().await;
+    let busy = busy_city(&app).await;
+    let period = recent();
+
+    let api = app.get(&format!("/api/v1/metrics/appeals?{period}"), None).await.body;
+    let (status, page) = html(&app, &format!("/statistics?{period}")).await;
+    assert_eq!(status, 200, "{page}");
+    let totals = section(&page, "id=\"appeal-totals\"", "</dl>");
+    assert_eq!(figure(totals, "received"), api["total"]["received"].to_string());
+    assert_eq!(figure(totals, "overdue"), api["total"]["overdue"].to_string());
+    assert_eq!(figure(totals, "on_time_share"), shown(&api["total"]["on_time_share"]));
+    for organisation in [busy.city.roads, busy.city.housing] {
+        let expected = &api_row(&api["rows"], "organisation_id", organisation)["figures"];
+        let row = section(&page, &format!("data-organisation=\"{organisation}\""), "</tr>");
+        for name in ["received", "overdue"] {
+            assert_eq!(figure(row, name), expected[name].to_string(), "{name} of {organisation}");
+        }
+        assert_eq!(figure(row, "on_time_share"), shown(&expected["on_time_share"]));
+        assert_eq!(figure(row, "median_days_to_answer"), shown(&expected["median_days_to_answer"]));
+    }
+
+    let petitions = app.get(&format!("/api/v1/metrics/petitions?{period}"), None).await.body;
+    let council = &api_row(&petitions["councils"], "council_id", busy.council)["figures"];
+    let row = section(&page, &format!("data-council=\"{}\"", busy.council), "</tr>");
+    assert_eq!(figure(row, "reached_threshold"), council["reached_threshold"].to_string());
+    assert_eq!(figure(row, "considered_within_term"), council["considered_within_term"].to_string());
+    let (_, petitions_page) = html(&app, &format!("/statistics/petitions?{period}")).await;
+    let table = section(&petitions_page, &format!("data-council=\"{}\"", busy.council), "</table>");
+    for name in ["submitted", "moderated_within_term", "published", "refused", "reached_threshold", "answers_published"]
+    {
+        assert_eq!(figure(table, name), council[name].to_string(), "petitions: {name}");
+    }
+    assert_eq!(figure(table, "decision-supported"), council["decisions"]["supported"].to_string());
+
+    let indicators = app.get(&format!("/api/v1/indicators?{period}"), None).await.body;
+    let (_, a07) = html(&app, &format!("/statistics/a07?{period}")).await;
+    let card = section(&a07, &format!("data-council=\"{}\"", busy.council), "</table>");
+    let evidence = &api_row(&indicators["a07"], "council_id", busy.council)["evidence"];
+    for name in ["submitted", "moderated_within_term", "considered_within_term", "became_appeals_late_or_overdue"] {
+        assert_eq!(figure(card, name), evidence[name].to_string(), "A07: {name}");
+    }
+    let (_, c03) = html(&app, &format!("/statistics/c03?{period}")).await;
+    for enterprise in [busy.city.housing, busy.water] {
+        let expected = api_row(&indicators["c03"], "organisation_id", enterprise);
+        // From the card's title to the next card.
+        let card = section(&c03, &format!("data-organisation=\"{enterprise}\""), "class=\"govuk-summary-card\"");
+        assert!(card.contains(&format!("data-score=\"{}\"", expected["score"]["outcome"].as_str().unwrap())), "{card}");
+        for name in ["received", "answered_on_time", "overdue", "returned_for_rework"] {
+            assert_eq!(figure(card, name), expected["evidence"][name].to_string(), "C03 {enterprise}: {name}");
+        }
+    }
+
+    let rankings = app.get(&format!("/api/v1/metrics/rankings?{period}"), None).await.body;
+    let (_, ranked) = html(&app, &format!("/statistics/rankings?{period}")).await;
+    for row in rankings["rows"].as_array().unwrap() {
+        let shown_row = section(&ranked, &format!("data-organisation=\"{}\"", row["organisation_id"]), "</tr>");
+        assert_eq!(figure(shown_row, "sample"), row["sample"].to_string());
+        assert_eq!(figure(shown_row, "score"), shown(&row["score"]));
+    }
+}
+
+#[tokio::test]
+async fn an_organisation_page_and_its_widget_show_the_apis_figures_and_its_c03_card() {
+    let app = spawn_app_with_smtp().await;
+    let busy = busy_city(&app).await;
+    let housing = busy.city.housing;
+    let this_year = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).format("%Y").to_string();
+    let api = app.get(&format!("/api/v1/metrics/appeals?period={this_year}&organisation_id={housing}"), None).await;
+    let expected = &api.body["total"];
+
+    let (status, page) = html(&app, &format!("/statistics/organisations/{housing}?period={this_year}")).await;
+    assert_eq!(status, 200, "{page}");
+    let figures = section(&page, "<dl class=\"govuk-summary-list\">", "</dl>");
+    for name in ["received", "answered", "answered_on_time", "overdue", "forwarded", "rated"] {
+        assert_eq!(figure(figures, name), expected[name].to_string(), "{name}");
+    }
+    assert_eq!(figure(figures, "satisfaction"), format!("{:?}", expected["satisfaction"].as_f64().unwrap()));
+    assert!(page.contains("id=\"months\"") && page.contains("data-score="), "a trend and the C03 card");
+
+    let months = app.client.get(app.url(&format!("/statistics/organisations/{housing}?period={this_year}&format=csv")));
+    let csv = months.send().await.unwrap().text().await.unwrap();
+    assert_eq!(csv.lines().count(), 13, "a header and twelve months: {csv}");
+    let received: i64 = csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap().parse::<i64>().unwrap()).sum();
+    assert_eq!(received, expected["received"].as_i64().unwrap(), "the months add up to the year");
+
+    let (status, widget) = html(&app, &format!("/widgets/organisations/{housing}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(figure(&widget, "received"), expected["received"].to_string());
+    assert_eq!(figure(&widget, "on_time_share"), shown(&expected["on_time_share"]));
+    assert!(widget.contains("&lt;iframe src=\"http"), "a snippet to copy with the widget's full address");
+
+    let (status, _) = html(&app, "/statistics/organisations/99999").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_overview_table_sorts_and_downloads_the_same_numbers_as_csv() {
+    let app = spawn_app_with_smtp().await;
+    let busy = busy_city(&app).await;
+    let period = recent();
+    let api = app.get(&format!("/api/v1/metrics/appeals?{period}"), None).await.body;
+    let csv = app.client.get(app.url(&format!("/statistics?{period}&sort=overdue&format=csv"))).send().await.unwrap();
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let expected = &api_row(&api["rows"], "organisation_id", cells[0].parse().unwrap())["figures"];
+        assert_eq!(cells[2], expected["received"].to_string(), "{line}");
+        assert_eq!(cells[5], expected["overdue"].to_string(), "{line}");
+    }
+    let overdue: Vec<i64> = csv.lines().skip(1).map(|l| l.split(',').nth(5).unwrap().parse().unwrap()).collect();
+    assert!(overdue.windows(2).all(|w| w[0] >= w[1]), "most overdue first: {overdue:?}");
+    let (_, page) = html(&app, &format!("/statistics?{period}&sort=received")).await;
+    assert!(page.contains("aria-sort=\"descending\""), "the sorted column says so");
+    assert!(page.contains(&format!("data-organisation=\"{}\"", busy.city.roads)));
+}
+
+#[tokio::test]
+async fn a_bad_period_is_explained_next_to_the_form() {
+    let app = spawn_app().await;
+    for (query, field) in
+        [("period=2026-13", "period"), ("from=2026-02-01", "to"), ("from=2026-05-01&to=2026-01-01", "to")]
+    {
+        for path in ["/statistics", "/statistics/a07", "/statistics/rankings", "/open-data"] {
+            let (status, page) = html(&app, &format!("{path}?{query}")).await;
+            assert_eq!(status, 422, "{path}?{query}");
+            assert!(page.contains("<title>Error:"), "{path}?{query}: the title says there is an error");
+            assert!(page.contains(&format!("href=\"#{field}\"")), "{path}?{query}: the summary links to {field}");
+        }
+    }
+    // Empty fields, as a form sends them, mean "the current year".
+    let (status, _) = html(&app, "/statistics?period=&from=&to=").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_audit_page_shows_the_apis_head_and_verifies_the_chain() {
+    let app = spawn_app_with_smtp().await;
+    busy_city(&app).await;
+    let (_, page) = html(&app, "/audit").await;
+    let head = app.get("/api/v1/audit/head", None).await.body;
+    assert_eq!(figure(&page, "seq"), head["seq"].to_string());
+    assert_eq!(figure(&page, "hash"), head["hash"].as_str().unwrap());
+    let (status, verified) = html(&app, "/audit?verify=1").await;
+    assert_eq!(status, 200);
+    assert!(verified.contains("id=\"verification\" data-valid=\"true\""), "{verified}");
+}
+
+#[tokio::test]
+async fn the_open_data_page_links_every_download_for_the_chosen_period() {
+    let app = spawn_app().await;
+    let (status, page) = html(&app, "/open-data?from=2026-01-01&to=2026-03-31").await;
+    assert_eq!(status, 200);
+    for file in ["appeals", "transitions", "petitions"] {
+        for format in ["csv", "json"] {
+            let link = format!("/api/v1/open-data/{file}.{format}?from=2026-01-01&amp;to=2026-03-31");
+            assert!(page.contains(&link), "{link}");
+            let fetched = app.client.get(app.url(&link.replace("&amp;", "&"))).send().await.unwrap();
+            assert_eq!(fetched.status(), 200, "{link}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_the_widgets_may_be_framed_by_other_sites() {
+    let app = spawn_app_with_smtp().await;
+    let busy = busy_city(&app).await;
+    let widget = app.client.get(app.url(&format!("/widgets/organisations/{}", busy.city.roads))).send().await.unwrap();
+    let csp = widget.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("frame-ancestors *") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(widget.headers().get("x-frame-options").is_none());
+    for path in ["/statistics", "/statistics/a07", "/audit", "/open-data", "/"] {
+        let page = app.client.get(app.url(path)).send().await.unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(page.headers()["x-frame-options"], "DENY", "{path}");
+    }
+    // A petition in moderation has no widget: it is not public.
+    let (status, _) = html(&app, "/widgets/petitions/3").await;
+    assert_eq!(status, 404);
+    let (status, petition) = html(&app, "/widgets/petitions/1").await;
+    assert_eq!(status, 200);
+    let api = app.get("/api/v1/petitions/1", None).await.body;
+    assert_eq!(figure(&petition, "signature_count"), api["signature_count"].to_string());
+}
+
+/// The statistics pages (none has a map) within the page budget: ≤ 60 KB gzipped with everything they load.
+#[tokio::test]
+async fn every_statistics_page_weighs_at_most_60_kb_gzipped_with_its_assets() {
+    let app = spawn_app_with_smtp().await;
+    let busy = busy_city(&app).await;
+    let organisation = format!("/statistics/organisations/{}", busy.city.housing);
+    let widget = format!("/widgets/organisations/{}", busy.city.housing);
+    let paths = ["/statistics", "/statistics/a07", "/statistics/c03", "/statistics/rankings", "/statistics/petitions"]
+        .into_iter()
+        .chain(["/open-data", "/audit", organisation.as_str(), widget.as_str(), "/widgets/petitions/1"]);
+    for path in paths {
+        let gzipped = |url: String| {
+            let request = app.client.get(app.url(&url)).header("accept-encoding", "gzip");
+            async move { request.send().await.unwrap().bytes().await.unwrap().len() }
+        };
+        let mut total = gzipped(path.to_owned()).await;
+        let (_, html) = html(&app, path).await;
+        for url in crate::web::asset_urls(&html) {
+            total += gzipped(url).await;
+        }
+        println!("{path}: {total} bytes gzipped with its assets");
+        assert!(total <= 60 * 1024, "{path} weighs {total} bytes gzipped");
+    }
+}
