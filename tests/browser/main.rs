@@ -10,3 +10,9 @@ mod helpers;
 mod browser;
 
 mod pages;
+
+#[allow(dead_code)]
+#[path = "../api/city.rs"]
+mod city;
+
+mod statistics;
