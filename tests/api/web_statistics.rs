@@ -256,3 +256,34 @@ async fn every_statistics_page_weighs_at_most_60_kb_gzipped_with_its_assets() {
         assert!(total <= 60 * 1024, "{path} weighs {total} bytes gzipped");
     }
 }
+
+/// Runs the verification script shipped for watchdogs against the running service.
+async fn verify_script(app: &TestApp, noted_head: Option<&str>) -> Option<(bool, String)> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/verify-audit-chain.py");
+    let mut command = std::process::Command::new("python3");
+    command.arg(script).arg(app.url(""));
+    command.args(noted_head);
+    // The service answers the script from this test's runtime, so the script runs on another thread.
+    let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap();
+    output.ok().map(|out| (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned()))
+}
+
+#[tokio::test]
+async fn the_shipped_script_recomputes_the_audit_chain_from_the_public_endpoints() {
+    let app = spawn_app_with_smtp().await;
+    busy_city(&app).await;
+    let head = app.get("/api/v1/audit/head", None).await.body;
+    let Some((intact, said)) = verify_script(&app, None).await else {
+        println!("python3 is not installed: the audit script was not run");
+        return;
+    };
+    assert!(intact, "{said}");
+    assert!(head["seq"].as_i64().unwrap() > 10, "the city's history is in the chain: {head}");
+    assert!(said.contains(head["hash"].as_str().unwrap()), "the script arrives at the API's head: {said}");
+
+    let noted = head["hash"].as_str().unwrap();
+    let (intact, said) = verify_script(&app, Some(noted)).await.unwrap();
+    assert!(intact, "a head noted earlier is still a link: {said}");
+    let (intact, said) = verify_script(&app, Some(&"f".repeat(64))).await.unwrap();
+    assert!(!intact && said.starts_with("BROKEN"), "a head that was never a link is reported: {said}");
+}
