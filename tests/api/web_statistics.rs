@@ -287,3 +287,37 @@ async fn the_shipped_script_recomputes_the_audit_chain_from_the_public_endpoints
     let (intact, said) = verify_script(&app, Some(&"f".repeat(64))).await.unwrap();
     assert!(!intact && said.starts_with("BROKEN"), "a head that was never a link is reported: {said}");
 }
+
+/// No string is missing in either language: a missing key would show as the key itself.
+#[tokio::test]
+async fn every_watchdog_page_is_fully_translated_into_ukrainian_and_english() {
+    let app = spawn_app_with_smtp().await;
+    let busy = busy_city(&app).await;
+    let keys: Vec<String> = include_str!("../../locales/en/statistics.ftl")
+        .lines()
+        .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim().to_owned()))
+        .filter(|key| !key.starts_with('#') && !key.is_empty())
+        .collect();
+    let organisation = format!("/statistics/organisations/{}", busy.city.housing);
+    let widget = format!("/widgets/organisations/{}", busy.city.housing);
+    let paths = ["/statistics", "/statistics/a07", "/statistics/c03", "/statistics/rankings", "/statistics/petitions"]
+        .into_iter()
+        .chain(["/open-data", "/audit?verify=1", "/statistics?period=bad", organisation.as_str(), widget.as_str()])
+        .chain(["/widgets/petitions/1"]);
+    for path in paths {
+        for lang in ["uk", "en"] {
+            let response = app.client.get(app.url(path)).header("accept-language", lang).send().await.unwrap();
+            let page = response.text().await.unwrap();
+            assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{path} in {lang}");
+            for key in &keys {
+                for shown in [format!(">{key}<"), format!("> {key}<")] {
+                    assert!(!page.contains(&shown), "{path} in {lang} shows the key {key}");
+                }
+            }
+            let raw = ["figure-", "petition-figure-", "statistics-decision-", "widget-petition-status-", "dataset-"];
+            for prefix in raw {
+                assert!(!page.contains(&format!(">{prefix}")), "{path} in {lang} shows a key starting {prefix}");
+            }
+        }
+    }
+}
