@@ -432,7 +432,8 @@ async fn citizens_with_tokens(
     db: &DatabaseConnection,
     count: usize,
 ) -> anyhow::Result<Vec<String>> {
-    let hash = Password::parse(PASSWORD, "password").map_err(|e| anyhow::anyhow!("{e}"))?.hash()?;
+    let password = Password::parse(PASSWORD, "password").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = hromada::service::secrets::hash_password(&password)?;
     let mut emails = Vec::with_capacity(count);
     for i in 0..count {
         let email = format!("citizen{i}@bench.example.org");

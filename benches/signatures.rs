@@ -28,7 +28,7 @@ use clap::Parser;
 use entity::{accounts, petitions, sessions, signatures};
 use hromada::{
     domain::{
-        accounts::{Password, SecretToken},
+        accounts::Password,
         calendar::kyiv_date,
         petitions::{Actor, Command, SigningMode, Statute},
     },
@@ -286,9 +286,9 @@ async fn statute_without_limit(db: &DatabaseConnection) -> anyhow::Result<i32> {
 
 /// Accounts and live sessions written in bulk; returns each signer's bearer token.
 async fn signers_with_sessions(db: &DatabaseConnection, count: usize) -> anyhow::Result<Vec<String>> {
-    let hash = Password::parse("bench password that is long enough", "password")
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .hash()?;
+    let password =
+        Password::parse("bench password that is long enough", "password").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = hromada::service::secrets::hash_password(&password)?;
     let now = Utc::now();
     let run = &uuid::Uuid::new_v4().simple().to_string()[..8];
     let mut tokens = Vec::with_capacity(count);
@@ -316,7 +316,7 @@ async fn signers_with_sessions(db: &DatabaseConnection, count: usize) -> anyhow:
             .collect();
         let mut sessions_rows = Vec::with_capacity(emails.len());
         for email in &emails {
-            let token = SecretToken::generate();
+            let token = hromada::service::secrets::new_token();
             sessions_rows.push(sessions::ActiveModel {
                 account_id: Set(ids[email]),
                 token_hash: Set(token.digest()),

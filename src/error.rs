@@ -1,11 +1,13 @@
 //! The one error type of the service and its single HTTP shape, problem+json (RFC 7807).
 //!
-//! Domain and storage code return [`AppError`]; handlers return [`ApiError`], which is the same error
+//! Storage and service code return [`AppError`]; the domain's own [`DomainError`] converts into it; handlers return [`ApiError`], which is the same error
 //! rendered as a problem document. Errors raised by the HTTP framework itself (malformed JSON, unknown
 //! route, missing token…) are converted to the same shape by [`problem_from_poem_error`].
 use poem::http::StatusCode;
 use poem_openapi::{ApiResponse, Object, payload::Json};
 use sea_orm::{DbErr, SqlErr};
+
+use crate::domain::DomainError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -46,12 +48,49 @@ impl AppError {
 pub const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 5;
 
 const DATABASE_UNREACHABLE: &str = "the database cannot be reached right now; retry in a few seconds";
-/// A date outside what the working-day calendar supports: 422 naming the field and the range.
-impl From<crate::domain::calendar::UnsupportedDate> for AppError {
-    fn from(err: crate::domain::calendar::UnsupportedDate) -> Self {
-        AppError::validation(&err.field, err.to_string())
+/// The domain's refusals keep their meaning over HTTP: a refused value is a 422 naming the field, a
+/// refused person a 403, a refused state a 409; a fault inside a rule is ours (500, detail logged).
+impl From<DomainError> for AppError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Invalid { field, message } => AppError::Validation { field, message },
+            DomainError::Forbidden(message) => AppError::Forbidden(message),
+            DomainError::Conflict(message) => AppError::Conflict(message),
+            DomainError::Internal(detail) => AppError::Internal(anyhow::anyhow!(detail)),
+        }
     }
 }
+
+/// The domain's specific refusals reach HTTP through [`DomainError`], so `?` works on them too, in a
+/// use case (returning `AppError`) as in a handler (returning `ApiError`).
+macro_rules! through_domain_error {
+    ($($refusal:ty),+ $(,)?) => {
+        $(impl From<$refusal> for AppError {
+            fn from(err: $refusal) -> Self {
+                DomainError::from(err).into()
+            }
+        }
+        impl From<$refusal> for ApiError {
+            fn from(err: $refusal) -> Self {
+                AppError::from(err).into()
+            }
+        })+
+    };
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        AppError::from(err).into()
+    }
+}
+
+through_domain_error!(
+    crate::domain::appeals::TransitionError,
+    crate::domain::appeals::IntakeRefusal,
+    crate::domain::calendar::UnsupportedDate,
+    crate::domain::directory::RoutingError,
+    crate::domain::directory::ShareError,
+);
 
 impl From<DbErr> for AppError {
     /// A unique-constraint violation means the client tried to create something that exists: 409.

@@ -8,7 +8,7 @@
 //! - `mail` the delivery backends and the outbox worker; `startup` wires everything together.
 pub mod api;
 pub mod config;
-pub mod domain;
+pub use hromada_domain as domain;
 pub mod error;
 pub mod generate;
 pub mod mail;

@@ -161,7 +161,7 @@ async fn create_admin(
     let new = NewAccount {
         email: Email::parse(email)?,
         full_name: FullName::parse(full_name)?,
-        password_hash: Password::parse(password, "password")?.hash()?,
+        password_hash: hromada::service::secrets::hash_password(&Password::parse(password, "password")?)?,
         language: Language::parse(language)?,
         role: Role::Administrator,
         verified: true,

@@ -8,8 +8,7 @@ use super::{ApiTags, AppState, BearerAuth, rate_limit::Limit, text::Line};
 use crate::{
     domain::{
         accounts::{
-            Email, FullName, Language, Password, Role, SecretToken, TokenPurpose, dummy_password_hash, token_digest,
-            verify_password,
+            Email, FullName, Language, Password, Role, TokenPurpose, dummy_password_hash, token_digest, verify_password,
         },
         authorization::{Action, authorize},
         notify::{Notification, render},
@@ -160,7 +159,7 @@ impl AppState {
         email: &Email,
         now: DateTime<Utc>,
     ) -> Result<MailedToken, AppError> {
-        let token = SecretToken::generate();
+        let token = crate::service::secrets::new_token();
         let hours = self.settings.verification_ttl_hours;
         let link = format!(
             "{}/api/v1/accounts/verify-email?token={}",
@@ -202,14 +201,14 @@ impl AccountsApi {
         let language = language.as_deref().map(Language::parse).transpose()?.unwrap_or_default();
         let now = Utc::now();
         let verification = state.verification_token(language, full_name.as_str(), &email, now)?;
-        let password_hash = blocking(move || password.hash()).await??;
+        let password_hash = blocking(move || crate::service::secrets::hash_password(&password)).await??;
         let address = email.as_str().to_owned();
         let reset_request_endpoint =
             format!("{}/api/v1/password-reset", state.settings.public_url.trim_end_matches('/'));
         let already_registered = |existing: &entity::accounts::Model| {
             let notification = Notification::AlreadyRegistered { reset_request_endpoint };
             let language = Language::parse(&existing.language).unwrap_or_default();
-            render(&notification, language, &existing.full_name, &Email::parse(&existing.email)?)
+            Ok(render(&notification, language, &existing.full_name, &Email::parse(&existing.email)?)?)
         };
         storage::accounts::register_or_tell_owner(
             &state.db,
@@ -291,7 +290,7 @@ impl AccountsApi {
             .into());
         }
         let now = Utc::now();
-        let token = SecretToken::generate();
+        let token = crate::service::secrets::new_token();
         let expires_at = now + Duration::hours(state.settings.session_ttl_hours.into());
         storage::accounts::create_session(&state.db, account.id, token.digest(), expires_at, now).await?;
         Ok(LoginResponse::Created(Json(SessionView {
@@ -335,7 +334,7 @@ impl AccountsApi {
         let email = Email::parse(&body.email)?;
         if let Some(account) = storage::accounts::find_by_email(&state.db, &email).await? {
             let now = Utc::now();
-            let token = SecretToken::generate();
+            let token = crate::service::secrets::new_token();
             let minutes = state.settings.password_reset_ttl_minutes;
             let notification = Notification::PasswordReset {
                 code: token.as_str().to_owned(),
@@ -371,7 +370,7 @@ impl AccountsApi {
     ) -> ApiResult<NoContent> {
         state.limits.check(Limit::PasswordReset, state.client_ip(req))?;
         let password = Password::parse(&body.new_password, "new_password")?;
-        let hash = blocking(move || password.hash()).await??;
+        let hash = blocking(move || crate::service::secrets::hash_password(&password)).await??;
         storage::accounts::reset_password(&state.db, &token_digest(&body.token), hash, Utc::now()).await?;
         // Every session of the account ended; which tokens were cached for it is not known here.
         state.sessions.forget_all();

@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::AppState;
 use crate::{
     domain::{
-        accounts::{Email, FullName, Language, SecretToken},
+        accounts::{Email, FullName, Language},
         appeals::{AppealKind, Channel, IntakeDraft, Status, TEXT_MAX_CHARS, check_intake},
         calendar::{KYIV, kyiv_date, kyiv_start_of_day},
         directory::{GeoPoint, UrgencyClass},
@@ -940,7 +940,7 @@ fn submission(
         cosigners: vec![],
         received_at: now,
         registered_by: None,
-        open311_token: Some(SecretToken::generate().as_str().to_owned()),
+        open311_token: Some(crate::service::secrets::new_token().as_str().to_owned()),
     })
 }
 

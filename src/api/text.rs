@@ -37,7 +37,7 @@ impl<const MAX: usize, const MULTILINE: bool> Text<MAX, MULTILINE> {
         match self.0 {
             Received::Text(raw) => {
                 let lines = if MULTILINE { Lines::Many } else { Lines::One };
-                text::clean(field, &raw, lines, MAX)
+                Ok(text::clean(field, &raw, lines, MAX)?)
             }
             Received::NotText(kind) => {
                 Err(AppError::validation(field, format!("`{field}` must be text (a JSON string), not {kind}")))

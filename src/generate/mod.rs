@@ -191,8 +191,12 @@ pub async fn run(db: &DatabaseConnection, options: &Options) -> anyhow::Result<R
     }
     add_enterprises(db, now).await?;
     let password = format!("{:032x}", rand::random::<u128>());
-    let hash =
-        tokio::task::spawn_blocking(move || Password::parse(&password, "password").and_then(|p| p.hash())).await??;
+    let hash = tokio::task::spawn_blocking(move || {
+        Password::parse(&password, "password")
+            .map_err(crate::AppError::from)
+            .and_then(|p| crate::service::secrets::hash_password(&p))
+    })
+    .await??;
     let (staff, moderators, staff_created) = ensure_staff(db, &hash, now).await?;
     report.staff = staff_created;
     lap(&mut report, "directory, staff and moderators");

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod metrics;
 pub mod open_data;
 pub mod rate_limit;
+pub mod secrets;
 pub mod widgets;
 
 use std::sync::Arc;

@@ -34,7 +34,7 @@ pub async fn issue(
     now: DateTime<Utc>,
 ) -> Result<(api_keys::Model, SecretToken), AppError> {
     let name = parse_name(name)?;
-    let secret = SecretToken::generate();
+    let secret = crate::service::secrets::new_token();
     let txn = super::begin_write(db).await?;
     let row = api_keys::ActiveModel {
         name: Set(name),

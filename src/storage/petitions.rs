@@ -816,7 +816,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
                             mailbox: email.mailbox(),
                             email,
                             notify,
-                            token: (!counted).then(SecretToken::generate),
+                            token: (!counted).then(crate::service::secrets::new_token),
                         });
                         // Unless the insert finds it signed already (settled below).
                         Ok(SignatureOutcome::Signed { counted })

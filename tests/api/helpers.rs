@@ -455,7 +455,8 @@ impl TestApp {
         let new = hromada::storage::accounts::NewAccount {
             email: Email::parse("admin@rada.example.org").unwrap(),
             full_name: FullName::parse("Admin Adminenko").unwrap(),
-            password_hash: Password::parse(password, "password").unwrap().hash().unwrap(),
+            password_hash: hromada::service::secrets::hash_password(&Password::parse(password, "password").unwrap())
+                .unwrap(),
             language: Language::En,
             role: Role::Administrator,
             verified: true,

@@ -4,13 +4,12 @@ use std::{fmt, str::FromStr};
 
 use argon2::{
     Argon2,
-    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
 };
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::DomainError;
 
 /// An e-mail address, trimmed and lower-cased so that one person has one account (and, later, one
 /// signature per petition) whatever capitalisation they type.
@@ -18,17 +17,17 @@ use crate::error::AppError;
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Email, AppError> {
+    pub fn parse(raw: &str) -> Result<Email, DomainError> {
         let normalised = raw.trim().to_lowercase();
         if normalised.is_empty() {
-            return Err(AppError::validation("email", "the e-mail address is empty"));
+            return Err(DomainError::invalid("email", "the e-mail address is empty"));
         }
         if normalised.len() > 254 {
-            return Err(AppError::validation("email", "the e-mail address is longer than 254 characters"));
+            return Err(DomainError::invalid("email", "the e-mail address is longer than 254 characters"));
         }
         match email_address::EmailAddress::from_str(&normalised) {
             Ok(_) if normalised.contains('.') => Ok(Email(normalised)),
-            _ => Err(AppError::validation(
+            _ => Err(DomainError::invalid(
                 "email",
                 format!("`{}` is not an e-mail address like name@example.org", raw.trim()),
             )),
@@ -68,11 +67,11 @@ pub struct FullName(String);
 impl FullName {
     pub const MAX_CHARS: usize = 200;
 
-    pub fn parse(raw: &str) -> Result<FullName, AppError> {
+    pub fn parse(raw: &str) -> Result<FullName, DomainError> {
         let cleaned = super::text::clean("full_name", raw, super::text::Lines::One, Self::MAX_CHARS)?;
         let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
         if collapsed.split(' ').filter(|w| w.chars().any(char::is_alphabetic)).count() < 2 {
-            return Err(AppError::validation(
+            return Err(DomainError::invalid(
                 "full_name",
                 "give your full name — at least surname and given name (the law does not consider anonymous appeals)",
             ));
@@ -98,17 +97,19 @@ impl fmt::Debug for Password {
 impl Password {
     pub const MIN_CHARS: usize = 10;
     pub const MAX_CHARS: usize = 200;
+    /// The length of the salt [`Password::hash`] takes (128 bits, as RFC 9106 recommends).
+    pub const SALT_BYTES: usize = 16;
 
-    pub fn parse(raw: &str, field: &str) -> Result<Password, AppError> {
+    pub fn parse(raw: &str, field: &str) -> Result<Password, DomainError> {
         let chars = raw.chars().count();
         if chars < Self::MIN_CHARS {
-            return Err(AppError::validation(
+            return Err(DomainError::invalid(
                 field,
                 format!("the password must have at least {} characters", Self::MIN_CHARS),
             ));
         }
         if chars > Self::MAX_CHARS {
-            return Err(AppError::validation(
+            return Err(DomainError::invalid(
                 field,
                 format!("the password must have at most {} characters", Self::MAX_CHARS),
             ));
@@ -116,13 +117,14 @@ impl Password {
         Ok(Password(raw.to_owned()))
     }
 
-    /// Argon2id with the crate's defaults (19 MiB, 2 passes). CPU-heavy: call from a blocking task.
-    pub fn hash(&self) -> Result<String, AppError> {
-        let salt = SaltString::generate(&mut OsRng);
+    /// Argon2id with the crate's defaults (19 MiB, 2 passes), salted with `salt` — random bytes the
+    /// caller draws (the domain has no source of randomness). CPU-heavy: call from a blocking task.
+    pub fn hash(&self, salt: &[u8; Self::SALT_BYTES]) -> Result<String, DomainError> {
+        let salt = SaltString::encode_b64(salt).map_err(|e| DomainError::Internal(format!("encoding a salt: {e}")))?;
         Argon2::default()
             .hash_password(self.0.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
+            .map_err(|e| DomainError::Internal(format!("hashing a password: {e}")))
     }
 }
 
@@ -138,7 +140,10 @@ pub fn verify_password(typed: &str, stored_hash: &str) -> bool {
 /// takes as long as one for a known address (no account enumeration by timing).
 pub fn dummy_password_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| Password("not a real password".into()).hash().expect("argon2 with default parameters"))
+    // A fixed salt is fine here: this hash protects nothing, it only costs the same time to check.
+    HASH.get_or_init(|| {
+        Password("not a real password".into()).hash(&[7; Password::SALT_BYTES]).expect("argon2 with default parameters")
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -149,25 +154,19 @@ pub enum Language {
     En,
 }
 
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Uk => "uk",
-            Language::En => "en",
-        }
-    }
+codes!(Language, own parse { Uk => "uk", En => "en" });
 
-    pub fn parse(code: &str) -> Result<Language, AppError> {
-        match code.trim().to_lowercase().as_str() {
-            "uk" => Ok(Language::Uk),
-            "en" => Ok(Language::En),
-            other => Err(AppError::validation("language", format!("`{other}` is not supported; use `uk` or `en`"))),
-        }
+impl Language {
+    /// The language a person asked for, whatever the case or surrounding spaces.
+    pub fn parse(code: &str) -> Result<Language, DomainError> {
+        let code = code.trim().to_lowercase();
+        Self::from_code(&code)
+            .ok_or_else(|| DomainError::invalid("language", format!("`{code}` is not supported; use `uk` or `en`")))
     }
 }
 
 /// A person's role across the whole service. Officers and heads are not global roles: they are
-/// memberships of one organisation (see [`crate::domain::authorization::Membership`]).
+/// memberships of one organisation (see [`crate::authorization::Membership`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -176,25 +175,13 @@ pub enum Role {
     Administrator,
 }
 
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Citizen => "citizen",
-            Role::Moderator => "moderator",
-            Role::Administrator => "administrator",
-        }
-    }
+codes!(Role, own parse { Citizen => "citizen", Moderator => "moderator", Administrator => "administrator" });
 
-    pub fn parse(code: &str) -> Result<Role, AppError> {
-        match code {
-            "citizen" => Ok(Role::Citizen),
-            "moderator" => Ok(Role::Moderator),
-            "administrator" => Ok(Role::Administrator),
-            other => Err(AppError::validation(
-                "role",
-                format!("`{other}` is not a role; use citizen, moderator or administrator"),
-            )),
-        }
+impl Role {
+    pub fn parse(code: &str) -> Result<Role, DomainError> {
+        Self::from_code(code).ok_or_else(|| {
+            DomainError::invalid("role", format!("`{code}` is not a role; use citizen, moderator or administrator"))
+        })
     }
 }
 
@@ -205,24 +192,18 @@ pub enum TokenPurpose {
     ResetPassword,
 }
 
-impl TokenPurpose {
-    pub fn code(self) -> &'static str {
-        match self {
-            TokenPurpose::VerifyEmail => "verify_email",
-            TokenPurpose::ResetPassword => "reset_password",
-        }
-    }
-}
+codes!(TokenPurpose { VerifyEmail => "verify_email", ResetPassword => "reset_password" });
 
 /// A secret handed to a person (login token, mailed link). Only its SHA-256 is stored, so a copy of the
 /// database cannot be used to log in or to follow someone's links.
 pub struct SecretToken(String);
 
 impl SecretToken {
-    /// 256 random bits, hex-encoded.
-    pub fn generate() -> SecretToken {
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
+    /// The length of the random bytes a token is made of (256 bits).
+    pub const RANDOM_BYTES: usize = 32;
+
+    /// A token from random bytes the caller draws (the domain has no source of randomness), hex-encoded.
+    pub fn from_random(bytes: [u8; Self::RANDOM_BYTES]) -> SecretToken {
         SecretToken(hex::encode(bytes))
     }
 
@@ -252,7 +233,7 @@ mod tests {
     #[test]
     fn a_string_without_at_sign_is_not_an_email() {
         let err = Email::parse("olena.example.org").unwrap_err();
-        assert!(matches!(err, AppError::Validation { field: Some(f), .. } if f == "email"));
+        assert_eq!(err.field(), Some("email"));
     }
 
     #[test]
@@ -270,7 +251,7 @@ mod tests {
 
     #[test]
     fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
-        let hash = Password::parse("correct horse battery", "password").unwrap().hash().unwrap();
+        let hash = Password::parse("correct horse battery", "password").unwrap().hash(&[42; 16]).unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
@@ -278,9 +259,9 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_random_and_stored_only_as_digests() {
-        let a = SecretToken::generate();
-        let b = SecretToken::generate();
+    fn tokens_are_hex_of_their_bytes_and_stored_only_as_digests() {
+        let a = SecretToken::from_random([1; 32]);
+        let b = SecretToken::from_random([2; 32]);
         assert_ne!(a.as_str(), b.as_str());
         assert_eq!(a.as_str().len(), 64);
         assert_eq!(a.digest(), token_digest(a.as_str()));

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use minijinja::{Environment, context};
 
 use super::accounts::{Email, Language};
-use crate::error::AppError;
+use crate::DomainError;
 
 /// A mail to send, before it is queued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,10 +146,15 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 });
 
 /// Renders `notification` in `language` for the person named `full_name` at `to`.
-pub fn render(notification: &Notification, language: Language, full_name: &str, to: &Email) -> Result<Mail, AppError> {
+pub fn render(
+    notification: &Notification,
+    language: Language,
+    full_name: &str,
+    to: &Email,
+) -> Result<Mail, DomainError> {
     let name = format!("{}/{}", language.code(), notification.template());
     let template =
-        TEMPLATES.get_template(&name).map_err(|e| AppError::Internal(anyhow::anyhow!("mail template {name}: {e}")))?;
+        TEMPLATES.get_template(&name).map_err(|e| DomainError::Internal(format!("mail template {name}: {e}")))?;
     let ctx = match notification {
         Notification::VerifyEmail { link, code, valid_hours } => {
             context! { full_name, link, code, valid_hours }
@@ -167,7 +172,7 @@ pub fn render(notification: &Notification, language: Language, full_name: &str, 
         Notification::PetitionUpdate(mail) => context! { full_name, ..minijinja::Value::from_serialize(mail) },
     };
     let text =
-        template.render(ctx).map_err(|e| AppError::Internal(anyhow::anyhow!("rendering mail template {name}: {e}")))?;
+        template.render(ctx).map_err(|e| DomainError::Internal(format!("rendering mail template {name}: {e}")))?;
     let (subject, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
     Ok(Mail {
         kind: notification.template(),

@@ -7,7 +7,7 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
-use crate::error::AppError;
+use crate::DomainError;
 
 /// Whether a field may hold several lines (a text, a reason) or just one (a name, an address).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,24 +41,24 @@ pub mod limits {
 }
 
 /// The text as it will be stored, or a 422 naming `field` and saying what to change.
-pub fn clean(field: &str, raw: &str, lines: Lines, max_chars: usize) -> Result<String, AppError> {
+pub fn clean(field: &str, raw: &str, lines: Lines, max_chars: usize) -> Result<String, DomainError> {
     let normalised: String = raw.nfc().collect();
     let text = match lines {
         Lines::One => normalised.trim().to_owned(),
         Lines::Many => normalised.replace("\r\n", "\n").trim().to_owned(),
     };
     if let Some(bad) = text.chars().find(|&c| !allowed(c, lines)) {
-        return Err(AppError::validation(field, refusal(field, bad, lines)));
+        return Err(DomainError::invalid(field, refusal(field, bad, lines)));
     }
     if longest_mark_run(&text) > MAX_COMBINING_RUN {
-        return Err(AppError::validation(
+        return Err(DomainError::invalid(
             field,
             format!("`{field}` stacks more than {MAX_COMBINING_RUN} combining marks on one letter"),
         ));
     }
     let chars = text.chars().count();
     if chars > max_chars {
-        return Err(AppError::validation(
+        return Err(DomainError::invalid(
             field,
             format!("`{field}` has {chars} characters; at most {max_chars} are accepted"),
         ));
@@ -106,7 +106,7 @@ mod tests {
 
     fn refused(raw: &str, lines: Lines) -> String {
         match clean("name", raw, lines, 50) {
-            Err(AppError::Validation { field, message }) => {
+            Err(DomainError::Invalid { field, message }) => {
                 assert_eq!(field.as_deref(), Some("name"));
                 message
             }

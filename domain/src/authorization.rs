@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::accounts::Role;
-use crate::error::AppError;
+use crate::DomainError;
 
 /// A role inside one organisation (department, municipal enterprise…), as opposed to a global [`Role`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +79,7 @@ pub fn may_read_petition(viewer: Option<&Principal>, published: bool, author_acc
 }
 
 /// Decides whether `principal` may perform `action`. Denials carry a message a person can act on.
-pub fn authorize(principal: &Principal, action: Action) -> Result<(), AppError> {
+pub fn authorize(principal: &Principal, action: Action) -> Result<(), DomainError> {
     let allowed = match action {
         Action::ManageOwnAccount => true,
         Action::ListAccounts | Action::Administer => principal.is_admin(),
@@ -103,7 +103,7 @@ pub fn authorize(principal: &Principal, action: Action) -> Result<(), AppError> 
             principal.moderates() || author_account_id == principal.account_id
         }
     };
-    if allowed { Ok(()) } else { Err(AppError::Forbidden(denial_message(principal, action))) }
+    if allowed { Ok(()) } else { Err(DomainError::Forbidden(denial_message(principal, action))) }
 }
 
 fn denial_message(principal: &Principal, action: Action) -> String {

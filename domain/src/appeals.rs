@@ -381,16 +381,6 @@ pub enum TransitionError {
     Invalid { field: &'static str, message: String },
 }
 
-impl From<TransitionError> for crate::error::AppError {
-    fn from(e: TransitionError) -> Self {
-        match e {
-            TransitionError::Forbidden(m) => crate::error::AppError::Forbidden(m),
-            TransitionError::Conflict(m) => crate::error::AppError::Conflict(m),
-            TransitionError::Invalid { field, message } => crate::error::AppError::validation(field, message),
-        }
-    }
-}
-
 const REASON_MIN_CHARS: usize = 5;
 
 fn require_text(field: &'static str, text: &str, what: &str) -> Result<(), TransitionError> {
@@ -835,7 +825,7 @@ mod tests {
     use chrono::{NaiveDate, TimeZone};
 
     use super::*;
-    use crate::domain::calendar::kyiv_start_of_day;
+    use crate::calendar::kyiv_start_of_day;
 
     fn calendar() -> Calendar {
         Calendar::default()
@@ -1161,7 +1151,7 @@ mod tests {
 
     fn peace_from(y: i32, m: u32, d: u32) -> Calendar {
         let end = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        Calendar::new(crate::domain::calendar::MartialLaw::ended_on(end), BTreeMap::new())
+        Calendar::new(crate::calendar::MartialLaw::ended_on(end), BTreeMap::new())
     }
 
     fn recalculate_command() -> Command {

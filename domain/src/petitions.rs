@@ -645,7 +645,7 @@ mod tests {
         let p = Petition::submitted(1, 1, 10, Utc.with_ymd_and_hms(2026, 8, 21, 9, 0, 0).unwrap(), &cal());
         let due = |p: &Petition| kyiv_date(p.publication_due_at - chrono::Duration::seconds(1));
         assert_eq!(due(&p), NaiveDate::from_ymd_opt(2026, 8, 25).unwrap());
-        let end = crate::domain::calendar::MartialLaw::ended_on(NaiveDate::from_ymd_opt(2026, 8, 22).unwrap());
+        let end = crate::calendar::MartialLaw::ended_on(NaiveDate::from_ymd_opt(2026, 8, 22).unwrap());
         let peace = Calendar::new(end, Default::default());
         let command = || Command::RecalculateDeadline { reason: "martial law ended on 2026-08-22".into() };
         let t = apply(&p, system(), command(), at(22, 9), &peace).unwrap();
