@@ -17,6 +17,15 @@ pub enum OrganisationRole {
     Head,
 }
 
+codes!(OrganisationRole, own parse { Officer => "officer", Head => "head" });
+
+impl OrganisationRole {
+    pub fn parse(code: &str) -> Result<OrganisationRole, DomainError> {
+        Self::from_code(code)
+            .ok_or_else(|| DomainError::invalid("role", format!("`{code}` is not a member role; use officer or head")))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Membership {
     pub organisation_id: i32,

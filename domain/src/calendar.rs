@@ -120,27 +120,16 @@ pub enum HolidayKind {
     Christmas,
 }
 
-impl HolidayKind {
-    /// Stable machine code (the same string serde uses).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::NewYear => "new_year",
-            Self::OrthodoxChristmas => "orthodox_christmas",
-            Self::WomensDay => "womens_day",
-            Self::Easter => "easter",
-            Self::Trinity => "trinity",
-            Self::LabourDay => "labour_day",
-            Self::LabourDaySecond => "labour_day_second",
-            Self::VictoryDay => "victory_day",
-            Self::RemembranceAndVictoryDay => "remembrance_and_victory_day",
-            Self::ConstitutionDay => "constitution_day",
-            Self::StatehoodDay => "statehood_day",
-            Self::IndependenceDay => "independence_day",
-            Self::DefendersDay => "defenders_day",
-            Self::Christmas => "christmas",
-        }
-    }
+// Stable machine codes (the same strings serde uses).
+codes!(HolidayKind {
+    NewYear => "new_year", OrthodoxChristmas => "orthodox_christmas", WomensDay => "womens_day",
+    Easter => "easter", Trinity => "trinity", LabourDay => "labour_day", LabourDaySecond => "labour_day_second",
+    VictoryDay => "victory_day", RemembranceAndVictoryDay => "remembrance_and_victory_day",
+    ConstitutionDay => "constitution_day", StatehoodDay => "statehood_day", IndependenceDay => "independence_day",
+    DefendersDay => "defenders_day", Christmas => "christmas",
+});
 
+impl HolidayKind {
     /// Name as written in Labour Code art. 73.
     pub fn name_uk(self) -> &'static str {
         match self {

@@ -11,6 +11,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::DomainError;
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -61,6 +63,25 @@ pub enum OrganisationKind {
     MunicipalEnterprise,
     /// Anything else that can receive appeals (e.g. a contractor).
     Other,
+}
+
+codes!(OrganisationKind, own parse {
+    Council => "council", ExecutiveBody => "executive_body", Department => "department",
+    MunicipalEnterprise => "municipal_enterprise", Other => "other",
+});
+
+impl OrganisationKind {
+    pub fn parse(code: &str) -> Result<OrganisationKind, DomainError> {
+        Self::from_code(code).ok_or_else(|| {
+            DomainError::invalid(
+                "kind",
+                format!(
+                    "`{code}` is not an organisation kind; use council, executive_body, department, \
+                     municipal_enterprise or other"
+                ),
+            )
+        })
+    }
 }
 
 /// An organisation that can act as an executor of appeals.

@@ -43,3 +43,59 @@ pub mod petitions;
 pub mod text;
 
 pub use error::DomainError;
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+
+    /// Every code turns back into its variant, and it is the same string serde writes, so the database,
+    /// the JSON API and the exports never disagree about a code.
+    fn codes_agree_with_serde<T: Serialize + Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+        from_code: fn(&str) -> Option<T>,
+    ) {
+        for &value in all {
+            assert_eq!(from_code(code(value)), Some(value));
+            assert_eq!(serde_json::to_value(value).unwrap(), code(value), "{value:?}");
+        }
+        assert_eq!(from_code("no_such_code"), None);
+    }
+
+    macro_rules! check {
+        ($($ty:ty),+ $(,)?) => {
+            $(codes_agree_with_serde(<$ty>::ALL, <$ty>::code, <$ty>::from_code);)+
+        };
+    }
+
+    #[test]
+    fn every_coded_enum_round_trips_and_matches_its_serde_name() {
+        use crate::{accounts, appeals, authorization, calendar, directory, petitions};
+        check!(
+            accounts::Language,
+            accounts::Role,
+            appeals::AppealKind,
+            appeals::Channel,
+            appeals::Status,
+            appeals::Resolution,
+            appeals::RefusalCode,
+            authorization::OrganisationRole,
+            calendar::HolidayKind,
+            calendar::Period,
+            directory::OrganisationKind,
+            petitions::SigningMode,
+            petitions::Status,
+            petitions::Decision,
+            petitions::RefusalCode,
+        );
+    }
+
+    #[test]
+    fn a_refused_code_names_the_field_and_lists_the_choices() {
+        let err = crate::accounts::Role::parse("king").unwrap_err();
+        assert_eq!(err.field(), Some("role"));
+        assert_eq!(err.to_string(), "`king` is not a role; use citizen, moderator or administrator");
+        let err = crate::authorization::OrganisationRole::parse("boss").unwrap_err();
+        assert_eq!(err.to_string(), "`boss` is not a member role; use officer or head");
+    }
+}

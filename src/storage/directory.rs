@@ -30,17 +30,8 @@ use crate::{
     error::AppError,
 };
 
-pub fn kind_code(kind: OrganisationKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 pub fn parse_kind(code: &str) -> Result<OrganisationKind, AppError> {
-    serde_json::from_value(json!(code)).map_err(|_| {
-        AppError::validation(
-            "kind",
-            format!("`{code}` is not an organisation kind; use council, executive_body, department, municipal_enterprise or other"),
-        )
-    })
+    Ok(OrganisationKind::parse(code)?)
 }
 
 pub fn parse_urgency(stored: &str) -> Result<UrgencyClass, AppError> {
@@ -118,7 +109,7 @@ pub async fn save_organisation<C: ConnectionTrait + TransactionTrait<Transaction
         None => organisations::ActiveModel { created_at: Set(now), ..Default::default() },
     };
     model.name = Set(fields.name.trim().to_owned());
-    model.kind = Set(kind_code(fields.kind));
+    model.kind = Set(fields.kind.code().to_owned());
     model.parent_id = Set(fields.parent_id);
     model.community_share_percent = Set(fields.community_share_percent);
     model.email = Set(fields.email);
@@ -190,19 +181,8 @@ pub async fn list_members(db: &DatabaseConnection, organisation_id: i32) -> Resu
         .collect())
 }
 
-fn role_code(role: OrganisationRole) -> &'static str {
-    match role {
-        OrganisationRole::Officer => "officer",
-        OrganisationRole::Head => "head",
-    }
-}
-
 pub fn parse_member_role(code: &str) -> Result<OrganisationRole, AppError> {
-    match code {
-        "officer" => Ok(OrganisationRole::Officer),
-        "head" => Ok(OrganisationRole::Head),
-        other => Err(AppError::validation("role", format!("`{other}` is not a member role; use officer or head"))),
-    }
+    Ok(OrganisationRole::parse(code)?)
 }
 
 /// Whether `account_id` is an active member (officer or head) of `organisation_id`.
@@ -235,7 +215,7 @@ pub async fn set_member(
     organisation_members::ActiveModel {
         organisation_id: Set(organisation_id),
         account_id: Set(account_id),
-        role: Set(role_code(role).to_owned()),
+        role: Set(role.code().to_owned()),
         created_at: Set(now),
         removed_at: Set(None),
         ..Default::default()
@@ -252,7 +232,7 @@ pub async fn set_member(
             action: "member_set",
             from_state: None,
             to_state: None,
-            details: json!({ "account_id": account_id, "role": role_code(role), "previous_role": previous }),
+            details: json!({ "account_id": account_id, "role": role.code(), "previous_role": previous }),
         },
     )
     .await?;

@@ -200,20 +200,18 @@ pub enum Period {
     /// No martial law: holidays are days off and a holiday on a weekend moves the day off (art. 67).
     Peacetime,
     /// Martial law in force but Law 2136-IX not yet: holidays and transfers still apply.
+    /// (serde's snake_case would write `…_law2136`; the documented code is `…_law_2136`, read either way.)
+    #[serde(rename = "martial_law_before_law_2136", alias = "martial_law_before_law2136")]
     MartialLawBeforeLaw2136,
     /// Martial law with Law 2136-IX art. 6: holidays are working days, nothing is transferred.
     MartialLaw,
 }
 
-impl Period {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Peacetime => "peacetime",
-            Self::MartialLawBeforeLaw2136 => "martial_law_before_law_2136",
-            Self::MartialLaw => "martial_law",
-        }
-    }
+codes!(Period {
+    Peacetime => "peacetime", MartialLawBeforeLaw2136 => "martial_law_before_law_2136", MartialLaw => "martial_law",
+});
 
+impl Period {
     /// Whether art. 73 holidays are days off and art. 67 transfers apply.
     pub fn holidays_are_days_off(self) -> bool {
         self != Self::MartialLaw
