@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak resident memory of the server under a mix of load: open-data downloads far beyond the download
-# limit, public reads, metrics and rankings, on an already generated database (see README "Generated data
+# limit, public reads, metrics and rankings, on an already generated database (see docs/benchmarks.md "Generated data
 # set"; e.g. `DATABASE_URL=postgres://postgres@127.0.0.1/hromada_gen hromada generate`).
 #
 #   benches/export_memory.sh postgres://postgres@127.0.0.1/hromada_gen [seconds=60] [binary=target/release/hromada]

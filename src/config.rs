@@ -1,4 +1,4 @@
-//! Configuration: defaults < optional TOML file < environment. Every key is documented in the README.
+//! Configuration: defaults < optional TOML file < environment. Every key is documented in docs/configuration.md.
 //!
 //! Environment variables use the `HROMADA_` prefix with `__` between nested keys
 //! (`HROMADA_RATE_LIMITS__LOGIN_PER_MINUTE=5`); `DATABASE_URL` and `SMTP_URL` are also read unprefixed

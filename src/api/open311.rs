@@ -2,8 +2,8 @@
 //! existing city apps can file and follow "Open City" issue reports.
 //!
 //! Plain poem handlers rather than poem-openapi: the format is fixed by the specification (a `.json` or
-//! `.xml` suffix on every path, form-encoded posts, its own error documents), and it is documented in the
-//! README. Services are our categories offered for reports; requests are issue reports only, never
+//! `.xml` suffix on every path, form-encoded posts, its own error documents), and it is documented in
+//! docs/api.md. Services are our categories offered for reports; requests are issue reports only, never
 //! private appeals, and never carry the author's personal data.
 use std::collections::{BTreeMap, HashMap};
 
