@@ -379,10 +379,10 @@ impl Settings {
         if let Some(end) = self.calendar.martial_law_ended_on
             && let Err(message) = crate::domain::calendar::MartialLaw::check_end(end)
         {
-            return invalid("calendar.martial_law_ended_on", message);
+            return invalid("calendar.martial_law_ended_on", message.to_string());
         }
         if let Err(message) = self.indicators.validate() {
-            return invalid("indicators", message);
+            return invalid("indicators", message.to_string());
         }
         // Account ids are small numbers: a short key could be found by trying keys against known pseudonyms.
         if self.open_data.pseudonym_secret.as_ref().is_some_and(|s| s.chars().count() < 32) {

@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, fmt::Display, str::FromStr};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{appeals::Status, calendar::kyiv_date, petitions};
+use super::{DomainError, appeals::Status, calendar::kyiv_date, petitions};
 
 mod definitions;
 mod figures;

@@ -107,7 +107,7 @@ impl MartialLawApi {
     ) -> ApiResult<Json<MartialLawChangeView>> {
         let actor = state.administrator(&auth).await?;
         if let Some(end) = body.ended_on {
-            MartialLaw::check_end(end).map_err(|m| AppError::validation("ended_on", m))?;
+            MartialLaw::check_end(end)?;
         }
         let note = checked_note(&body.note)?;
         let now = Utc::now();

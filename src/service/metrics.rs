@@ -43,19 +43,15 @@ impl PeriodQuery {
                 Err(AppError::validation("period", "give either period or from and to, not both"))
             }
             (Some(p), None, None) => {
-                let period = Period::parse(&p).map_err(|m| AppError::validation("period", m))?;
+                let period = Period::parse(&p)?;
                 calendar::supported("period", period.from)?;
                 calendar::supported("period", period.to)?;
                 Ok(period)
             }
-            (None, Some(f), Some(t)) => {
-                Period::between(date("from", &f)?, date("to", &t)?).map_err(|m| AppError::validation("to", m))
-            }
+            (None, Some(f), Some(t)) => Ok(Period::between(date("from", &f)?, date("to", &t)?)?),
             (None, Some(_), None) => Err(AppError::validation("to", "a range needs both from and to")),
             (None, None, Some(_)) => Err(AppError::validation("from", "a range needs both from and to")),
-            (None, None, None) => {
-                Period::parse(&kyiv_date(now).format("%Y").to_string()).map_err(|m| AppError::validation("period", m))
-            }
+            (None, None, None) => Ok(Period::parse(&kyiv_date(now).format("%Y").to_string())?),
         }
     }
 }

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::HolidayKind;
+use crate::DomainError;
 
 const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(year, month, day) {
@@ -266,12 +267,16 @@ impl MartialLaw {
         out
     }
 
-    /// Checks an end date: after martial law began, within the supported dates.
-    pub fn check_end(date: NaiveDate) -> Result<(), String> {
+    /// Checks an end date: after martial law began, within the supported dates. A refusal names the
+    /// field `ended_on`.
+    pub fn check_end(date: NaiveDate) -> Result<(), DomainError> {
         if date <= MARTIAL_LAW_DECLARED_ON || date > SUPPORTED_UNTIL {
-            return Err(format!(
-                "the end of martial law must be a date after {MARTIAL_LAW_DECLARED_ON} (when it was declared) and \
+            return Err(DomainError::invalid(
+                "ended_on",
+                format!(
+                    "the end of martial law must be a date after {MARTIAL_LAW_DECLARED_ON} (when it was declared) and \
                  no later than {SUPPORTED_UNTIL}"
+                ),
             ));
         }
         Ok(())

@@ -15,8 +15,13 @@ pub struct Period {
 pub const MAX_PERIOD_DAYS: i64 = 366 * 5;
 
 impl Period {
-    /// `2026` (a year), `2026-Q3` (a quarter), `2026-07` (a month) or `2026-07-15` (a day).
-    pub fn parse(text: &str) -> Result<Period, String> {
+    /// `2026` (a year), `2026-Q3` (a quarter), `2026-07` (a month) or `2026-07-15` (a day); a refusal
+    /// names the field `period`.
+    pub fn parse(text: &str) -> Result<Period, DomainError> {
+        Self::parse_text(text).map_err(|message| DomainError::invalid("period", message))
+    }
+
+    fn parse_text(text: &str) -> Result<Period, String> {
         let text = text.trim();
         let bad = || {
             format!(
@@ -52,13 +57,13 @@ impl Period {
         }
     }
 
-    /// An explicit range; both ends included.
-    pub fn between(from: NaiveDate, to: NaiveDate) -> Result<Period, String> {
+    /// An explicit range; both ends included. A refusal names the field `to`.
+    pub fn between(from: NaiveDate, to: NaiveDate) -> Result<Period, DomainError> {
         if to < from {
-            return Err(format!("the range ends ({to}) before it starts ({from})"));
+            return Err(DomainError::invalid("to", format!("the range ends ({to}) before it starts ({from})")));
         }
         if (to - from).num_days() > MAX_PERIOD_DAYS {
-            return Err(format!("a range may span at most {MAX_PERIOD_DAYS} days"));
+            return Err(DomainError::invalid("to", format!("a range may span at most {MAX_PERIOD_DAYS} days")));
         }
         Ok(Period { from, to })
     }

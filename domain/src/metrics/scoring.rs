@@ -35,8 +35,13 @@ impl Default for Scoring {
 }
 
 impl Scoring {
-    /// Checks the configuration: shares within 0..=1, a band that catches a share of 0.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the configuration: shares within 0..=1, a band that catches a share of 0. A refusal names
+    /// the setting `indicators`.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        self.check_bands().map_err(|message| DomainError::invalid("indicators", message))
+    }
+
+    fn check_bands(&self) -> Result<(), String> {
         if self.bands.is_empty() {
             return Err("indicators.bands needs at least one band".into());
         }
