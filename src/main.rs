@@ -35,7 +35,7 @@ enum Command {
     /// Print the OpenAPI specification (YAML) to standard output.
     Openapi,
     /// Fill the database with a realistic generated year of appeals and petitions (load tests).
-    Generate(GenerateArgs),
+    Generate(hromada::generate::cli::Args),
     /// The audit chain.
     Audit {
         #[command(subcommand)]
@@ -54,31 +54,6 @@ enum MetricsCommand {
     Rebuild,
     /// Compare the live tallies with a fresh recount; exit 1 if any differs.
     Check,
-}
-
-#[derive(clap::Args)]
-struct GenerateArgs {
-    /// Appeals and issue reports to generate.
-    #[arg(long, default_value_t = 1_000_000)]
-    appeals: u64,
-    /// Petitions to generate.
-    #[arg(long, default_value_t = 100_000)]
-    petitions: u64,
-    /// Citizen accounts (default: one per 20 appeals, 100 to 50,000).
-    #[arg(long)]
-    citizens: Option<u64>,
-    /// Seed of the random generator: the same seed, sizes and end date give the same data.
-    #[arg(long, default_value_t = 2026)]
-    seed: u64,
-    /// The last Kyiv date of the generated year (default: today).
-    #[arg(long)]
-    end: Option<chrono::NaiveDate>,
-    /// Add to a database that already has appeals.
-    #[arg(long)]
-    force: bool,
-    /// Leave the generated events out of the audit chain (the watcher would link them, slowly).
-    #[arg(long)]
-    no_audit_chain: bool,
 }
 
 #[derive(Subcommand)]
@@ -137,7 +112,7 @@ fn main() -> ExitCode {
                 create_admin(&settings, &email, &full_name, &password, &language).await
             }
             Command::Audit { command: AuditCommand::Verify } => verify_audit_chain(&settings).await,
-            Command::Generate(args) => generate(&settings, args).await,
+            Command::Generate(args) => hromada::generate::cli::run(&settings, args).await,
             Command::Metrics { command } => metrics(&settings, command).await,
             Command::Openapi => unreachable!("handled before configuration is loaded"),
         }
@@ -170,23 +145,6 @@ async fn create_admin(
     storage::migrate(&db).await?;
     let account = storage::accounts::register(&db, new, None, None, Utc::now()).await?;
     println!("administrator {} created with id {}", account.email, account.id);
-    Ok(())
-}
-
-async fn generate(settings: &Settings, args: GenerateArgs) -> anyhow::Result<()> {
-    let end = args.end.unwrap_or_else(|| hromada::domain::calendar::kyiv_date(Utc::now()));
-    let mut options = hromada::generate::Options::new(args.appeals, args.petitions, end);
-    if let Some(citizens) = args.citizens {
-        options.citizens = citizens;
-    }
-    options.seed = args.seed;
-    options.force = args.force;
-    options.audit_chain = !args.no_audit_chain;
-    options.martial_law_ended_on = settings.calendar.martial_law_ended_on;
-    options.progress = true;
-    let db = storage::connect(&settings.database_url).await?;
-    let report = hromada::generate::run(&db, &options).await?;
-    println!("{report}");
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 //! Not generated: signature rows (petition counts are set directly), mails, photos, co-signers,
 //! reminders (`reminded` events).
 pub mod appeal_life;
+pub mod cli;
 pub mod petition_life;
 pub mod sample;
 mod write;
