@@ -7,6 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+mod intake;
+
+pub use intake::{
+    Author, Cosigner, HistoryEntry, Intake, IntakeCategory, IntakeDirectory, IntakeError, IntakeOrganisation,
+    NewAppeal, intake,
+};
+
 use super::{
     authorization::OrganisationRole,
     calendar::Calendar,
@@ -723,48 +730,6 @@ fn recalculate(
 }
 
 impl Appeal {
-    /// The handling state `storage::appeals::file` stores for an appeal received at `received_at`.
-    pub fn received(
-        id: i32,
-        kind: AppealKind,
-        author_account_id: Option<i32>,
-        executor_id: i32,
-        rule: DeadlineRule,
-        received_at: DateTime<Utc>,
-        calendar: &Calendar,
-    ) -> Appeal {
-        let due = deadlines::compute(&rule, received_at, calendar).due_at;
-        Appeal {
-            id,
-            kind,
-            status: Status::Received,
-            author_account_id,
-            executor_id,
-            assignee_account_id: None,
-            deadline_rule: rule,
-            received_at,
-            executor_received_at: received_at,
-            original_due_at: due,
-            due_at: due,
-            extended_due_at: None,
-            forward_due_at: deadlines::compute(&DeadlineRule::Forwarding, received_at, calendar).due_at,
-            forwarded_count: 0,
-            overdue_at: None,
-            reminder_level: None,
-            answered_at: None,
-            resolution: None,
-            answer_text: None,
-            competent_body: None,
-            refusal_code: None,
-            refusal_reason: None,
-            confirmed_at: None,
-            rework_count: 0,
-            rating: None,
-            rating_comment: None,
-            duplicate_of_id: None,
-        }
-    }
-
     fn deadline_rule_is_hours(&self) -> bool {
         matches!(self.deadline_rule, DeadlineRule::UrgencyHours(_))
     }
@@ -792,7 +757,7 @@ pub fn reminder_due(
     }
     let today = super::calendar::kyiv_date(now);
     // The due instant is exclusive (midnight after the due date), so the due date is the day before it.
-    let due_date = super::calendar::kyiv_date(due_at - chrono::Duration::seconds(1));
+    let due_date = deadlines::day_containing(due_at);
     let mut due_offsets: Vec<i32> =
         offsets.iter().filter(|&&n| working_days_before(due_date, n, calendar) <= today).map(|&n| n as i32).collect();
     due_offsets.sort_unstable();
@@ -846,15 +811,15 @@ mod tests {
     }
 
     fn appeal() -> Appeal {
-        Appeal::received(
-            7,
+        let (appeal, _) = Appeal::received(
             AppealKind::IssueReport,
             Some(100),
             1,
             DeadlineRule::AppealNoStudy,
             at(2026, 11, 2, 9),
             &calendar(),
-        )
+        );
+        Appeal { id: 7, ..appeal }
     }
 
     fn officer() -> Actor {
@@ -1148,15 +1113,15 @@ mod tests {
     }
 
     fn received_on_9_august_2026() -> Appeal {
-        Appeal::received(
-            8,
+        let (appeal, _) = Appeal::received(
             AppealKind::Application,
             Some(100),
             1,
             DeadlineRule::AppealNoStudy,
             at(2026, 8, 9, 9),
             &calendar(),
-        )
+        );
+        Appeal { id: 8, ..appeal }
     }
 
     fn peace_from(y: i32, m: u32, d: u32) -> Calendar {

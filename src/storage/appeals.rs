@@ -20,54 +20,19 @@ use crate::{
     domain::{
         accounts::{Email, Language, Role},
         appeals::{
-            self as rules, Actor, Appeal, AppealKind, Channel, Command, HOW_TO_CHALLENGE, RefusalCode, Resolution,
-            Status, Transition,
+            self as rules, Actor, Appeal, AppealKind, Author, Channel, Command, HOW_TO_CHALLENGE, Intake, RefusalCode,
+            Resolution, Status, Transition,
         },
-        authorization::{Action, Principal, authorize},
+        authorization::{Action, Principal, authorize, may_see_appeal},
         calendar::{Calendar, kyiv_date},
-        deadlines::{self, Deadline, DeadlineRule},
-        directory::{DistrictId, GeoPoint, Location},
+        deadlines::{self, Deadline},
+        directory::GeoPoint,
         notify::{AppealMail, Mail, Notification, render},
     },
     error::AppError,
 };
 
 pub const SUBJECT: &str = "appeal";
-
-/// The author of an appeal: personal data, kept with the appeal and never shown publicly.
-#[derive(Debug, Clone)]
-pub struct Author {
-    pub account_id: Option<i32>,
-    pub name: String,
-    pub address: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub language: Language,
-}
-
-/// An appeal as it arrives, before routing.
-#[derive(Debug, Clone)]
-pub struct NewAppeal {
-    pub kind: AppealKind,
-    pub channel: Channel,
-    pub subject: String,
-    pub text: String,
-    pub category_id: Option<i32>,
-    /// The organisation the author addressed, when no category applies.
-    pub addressee_id: Option<i32>,
-    pub point: Option<GeoPoint>,
-    pub place_address: Option<String>,
-    pub district_id: Option<i32>,
-    pub author: Author,
-    pub show_author_name: bool,
-    pub privileged: bool,
-    /// Co-signers of a collective appeal: (full name, address).
-    pub cosigners: Vec<(String, String)>,
-    /// When it was actually received (the registration date for paper, phone and e-mail appeals).
-    pub received_at: DateTime<Utc>,
-    pub registered_by: Option<i32>,
-    pub open311_token: Option<String>,
-}
 
 /// What mails and history need beyond the row: names of the organisations and where links point.
 pub struct Context<'a> {
@@ -79,18 +44,31 @@ fn link(public_url: &str, id: i32) -> String {
     format!("{}/api/v1/appeals/{id}", public_url.trim_end_matches('/'))
 }
 
-/// An appeal routed and given its deadline, ready to be written (see [`prepare`]).
+/// An appeal intake accepted, ready to be written: exactly what the domain decided, plus when and
+/// under which request it is stored.
 #[derive(Debug, Clone)]
 pub struct Filing {
-    new: NewAppeal,
-    executor_id: i32,
-    routing: serde_json::Value,
-    rule: DeadlineRule,
-    deadline: Deadline,
-    forward_due_at: DateTime<Utc>,
+    intake: Intake,
     now: DateTime<Utc>,
     /// The idempotency key of the request that files it, linked to the appeal in the creating transaction.
     key_scope: Option<String>,
+}
+
+impl Filing {
+    /// `intake` to be stored at `now`, linked to the current request's idempotency key.
+    pub fn new(intake: Intake, now: DateTime<Utc>) -> Filing {
+        Filing { intake, now: stored_precision(now), key_scope: super::idempotency::current_scope() }
+    }
+
+    fn cosigners(&self) -> Vec<(String, String)> {
+        self.intake.new.cosigners.iter().map(|c| (c.full_name.clone(), c.address.clone())).collect()
+    }
+}
+
+/// `at` as the databases keep it (microseconds), so that a row built in memory equals the row read back.
+pub fn stored_precision(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::DurationRound;
+    at.duration_trunc(chrono::TimeDelta::microseconds(1)).unwrap_or(at)
 }
 
 /// A stored filing: the row, its deadline with the steps it was computed by, and what the response shows
@@ -104,76 +82,49 @@ pub struct Filed {
     pub cosigners: Vec<(String, String)>,
 }
 
-/// Routes an appeal and computes its deadlines by the calendar; nothing is written yet.
-pub async fn prepare(
-    db: &DatabaseConnection,
-    ctx: &Context<'_>,
-    mut new: NewAppeal,
-    now: DateTime<Utc>,
-) -> Result<Filing, AppError> {
-    use chrono::DurationRound;
-    // The databases keep microseconds: the row built here must equal the row read back later.
-    let micros = chrono::TimeDelta::microseconds(1);
-    let now = now.duration_trunc(micros).unwrap_or(now);
-    new.received_at = new.received_at.duration_trunc(micros).unwrap_or(new.received_at);
-    let (executor_id, urgency, routing) = route(db, &new).await?;
-    let rule = rules::intake_rule(urgency);
-    let deadline = deadlines::compute(&rule, new.received_at, ctx.calendar);
-    let forward_due_at = deadlines::compute(&DeadlineRule::Forwarding, new.received_at, ctx.calendar).due_at;
-    let key_scope = super::idempotency::current_scope();
-    Ok(Filing { new, executor_id, routing, rule, deadline, forward_due_at, now, key_scope })
-}
-
-/// Files an appeal on its own: routes it, computes its deadline, and stores it with its history entry,
-/// mails and tally in one transaction. HTTP intake goes through the [`AppealWriter`] instead.
-pub async fn file(
-    db: &DatabaseConnection,
-    ctx: &Context<'_>,
-    new: NewAppeal,
-    now: DateTime<Utc>,
-) -> Result<(appeals::Model, Deadline), AppError> {
-    let filing = prepare(db, ctx, new, now).await?;
-    let filed = write_filings(db, ctx.public_url, std::slice::from_ref(&filing), None)
+/// Stores one accepted appeal with its history entry, mails and tally in one transaction. HTTP intake
+/// goes through the [`AppealWriter`] instead, which batches.
+pub async fn file(db: &DatabaseConnection, public_url: &str, filing: Filing) -> Result<Filed, AppError> {
+    write_filings(db, public_url, std::slice::from_ref(&filing), None)
         .await?
         .pop()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a filing was written without a result")))?;
-    Ok((filed.row, filed.deadline))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a filing was written without a result")))
 }
 
 fn appeal_model(f: &Filing) -> Result<appeals::ActiveModel, AppError> {
-    let new = &f.new;
+    let (new, appeal) = (&f.intake.new, &f.intake.appeal);
     Ok(appeals::ActiveModel {
-        kind: Set(new.kind.code().to_owned()),
+        kind: Set(appeal.kind.code().to_owned()),
         channel: Set(new.channel.code().to_owned()),
-        status: Set(Status::Received.code().to_owned()),
-        subject: Set(new.subject.trim().to_owned()),
-        text: Set(new.text.trim().to_owned()),
+        status: Set(appeal.status.code().to_owned()),
+        subject: Set(new.subject.clone()),
+        text: Set(new.text.clone()),
         category_id: Set(new.category_id),
         latitude: Set(new.point.map(|p| p.lat)),
         longitude: Set(new.point.map(|p| p.lon)),
         place_address: Set(new.place_address.clone()),
-        district_id: Set(f.routing["district"].as_i64().map(|d| d as i32).or(new.district_id)),
-        author_account_id: Set(new.author.account_id),
-        author_name: Set(new.author.name.trim().to_owned()),
+        district_id: Set(f.intake.district_id),
+        author_account_id: Set(appeal.author_account_id),
+        author_name: Set(new.author.name.clone()),
         author_address: Set(new.author.address.clone()),
         author_email: Set(new.author.email.clone()),
         author_phone: Set(new.author.phone.clone()),
         author_language: Set(new.author.language.code().to_owned()),
         show_author_name: Set(new.show_author_name),
         privileged: Set(new.privileged),
-        executor_id: Set(f.executor_id),
-        routing: Set(f.routing.to_string()),
-        assignee_account_id: Set(None),
-        deadline_rule: Set(serde_json::to_string(&f.rule).map_err(|e| AppError::Internal(e.into()))?),
-        received_at: Set(new.received_at),
+        executor_id: Set(appeal.executor_id),
+        routing: Set(f.intake.routing.to_string()),
+        assignee_account_id: Set(appeal.assignee_account_id),
+        deadline_rule: Set(serde_json::to_string(&appeal.deadline_rule).map_err(|e| AppError::Internal(e.into()))?),
+        received_at: Set(appeal.received_at),
         registered_at: Set(f.now),
         registered_by: Set(new.registered_by),
-        executor_received_at: Set(new.received_at),
-        original_due_at: Set(f.deadline.due_at),
-        due_at: Set(f.deadline.due_at),
-        forward_due_at: Set(f.forward_due_at),
-        forwarded_count: Set(0),
-        rework_count: Set(0),
+        executor_received_at: Set(appeal.executor_received_at),
+        original_due_at: Set(appeal.original_due_at),
+        due_at: Set(appeal.due_at),
+        forward_due_at: Set(appeal.forward_due_at),
+        forwarded_count: Set(appeal.forwarded_count),
+        rework_count: Set(appeal.rework_count),
         open311_token: Set(new.open311_token.clone()),
         version: Set(0),
         updated_at: Set(f.now),
@@ -184,10 +135,8 @@ fn appeal_model(f: &Filing) -> Result<appeals::ActiveModel, AppError> {
 /// Rows per multi-row INSERT, well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766.
 const INSERT_CHUNK: usize = 200;
 
-/// Writes `filings` in one transaction: the appeals (one multi-row INSERT … RETURNING on PostgreSQL),
-/// their co-signers, `received` events and mails (multi-row INSERTs), and the tally change summed per
-/// tally row. All or nothing; the results are in the order of `filings`. The appeals are linked to their
-/// requests' idempotency keys, and to `batch_key` (the ids, comma-separated) when given.
+/// Writes `filings` in one transaction (see [`write_filings_in`]). All or nothing; the results are in
+/// the order of `filings`.
 async fn write_filings(
     db: &DatabaseConnection,
     public_url: &str,
@@ -197,15 +146,146 @@ async fn write_filings(
     if filings.is_empty() {
         return Ok(Vec::new());
     }
-    let models = filings.iter().map(appeal_model).collect::<Result<Vec<_>, _>>()?;
     // Who the mails go to, read before the transaction: one look-up for the whole batch.
-    let executors: Vec<i32> = filings.iter().map(|f| f.executor_id).collect::<BTreeSet<_>>().into_iter().collect();
-    let (organisations, mut staff_by_org) = staff_of(db, &executors).await?;
+    let executors: Vec<i32> =
+        filings.iter().map(|f| f.intake.appeal.executor_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let recipients = staff_of(db, &executors).await?;
     let txn = super::begin_write(db).await?;
+    let filed = write_filings_in(&txn, public_url, filings, batch_key, recipients).await?;
+    txn.commit().await?;
+    Ok(filed)
+}
+
+/// Stores one accepted appeal inside the caller's transaction (a petition turned into an appeal is
+/// stored with the petition's change, all or nothing).
+pub async fn file_in(txn: &DatabaseTransaction, public_url: &str, filing: Filing) -> Result<Filed, AppError> {
+    let recipients = staff_of(txn, &[filing.intake.appeal.executor_id]).await?;
+    write_filings_in(txn, public_url, std::slice::from_ref(&filing), None, recipients)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a filing was written without a result")))
+}
+
+/// Stores a petition's author's appeal and the petition's change that links it, in one transaction:
+/// when the petition may not become an appeal (not its author, not closed short, already done), neither
+/// is stored.
+pub async fn file_for_petition(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    public_url: &str,
+    filing: Filing,
+    petition_id: i32,
+    actor: crate::domain::petitions::Actor,
+    now: DateTime<Utc>,
+) -> Result<entity::petitions::Model, AppError> {
+    let txn = super::begin_write(db).await?;
+    let filed = file_in(&txn, public_url, filing).await?;
+    let petition = super::petitions::get(&txn, petition_id).await?;
+    let command = crate::domain::petitions::Command::ConvertToAppeal { appeal_id: filed.row.id };
+    let (petition, _) =
+        super::petitions::transition_in(&txn, calendar, public_url, &petition, actor, command, now).await?;
+    txn.commit().await?;
+    Ok(petition)
+}
+
+/// The author's name, e-mail and language as the account gives them.
+pub async fn author_of(db: &DatabaseConnection, account_id: i32) -> Result<Author, AppError> {
+    let account = accounts::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized(format!("account {account_id} no longer exists")))?;
+    Ok(Author {
+        account_id: Some(account.id),
+        name: account.full_name,
+        address: None,
+        email: Some(account.email),
+        phone: None,
+        language: Language::parse(&account.language).unwrap_or_default(),
+    })
+}
+
+/// The organisations that receive a batch, and their staff to write to.
+type Recipients = (HashMap<i32, organisations::Model>, HashMap<i32, Vec<Recipient>>);
+
+/// Writes `filings` in `txn`: the appeals (one multi-row INSERT … RETURNING on PostgreSQL), their
+/// co-signers, the `received` entries and mails intake decided (multi-row INSERTs), and the tally change
+/// summed per tally row. The appeals are linked to their requests' idempotency keys, and to `batch_key`
+/// (the ids, comma-separated) when given.
+async fn write_filings_in(
+    txn: &DatabaseTransaction,
+    public_url: &str,
+    filings: &[Filing],
+    batch_key: Option<&str>,
+    (organisations, mut staff_by_org): Recipients,
+) -> Result<Vec<Filed>, AppError> {
+    let rows = insert_appeals(txn, filings).await?;
+    link_keys(txn, &rows, filings, batch_key).await?;
+    let mut cosigners = Vec::new();
+    let mut history = Vec::with_capacity(filings.len());
+    let mut mails = Vec::with_capacity(filings.len() * 2);
+    for (row, f) in rows.iter().zip(filings) {
+        for (full_name, address) in f.cosigners() {
+            cosigners.push(appeal_cosigners::ActiveModel {
+                appeal_id: Set(row.id),
+                full_name: Set(full_name),
+                address: Set(address),
+                ..Default::default()
+            });
+        }
+        let received = &f.intake.received;
+        history.push(entity::events::ActiveModel {
+            occurred_at: Set(f.now),
+            actor_account_id: Set(received.actor_account_id),
+            subject_type: Set(SUBJECT.to_owned()),
+            subject_id: Set(row.id.to_string()),
+            action: Set(received.action.to_owned()),
+            from_state: Set(received.from.map(|s| s.code().to_owned())),
+            to_state: Set(Some(received.to.code().to_owned())),
+            details: Set(received.details.to_string()),
+            ..Default::default()
+        });
+        let executor = organisations.get(&row.executor_id);
+        let executor_name = executor.map(|o| o.name.clone()).unwrap_or_else(|| format!("#{}", row.executor_id));
+        let mut facts = appeal_facts(public_url, row, "received", executor_name)?;
+        facts.routing = f.intake.routing["explanation"].as_str().map(str::to_owned);
+        let notify = f.intake.notify;
+        let staff = if notify.executor { staff_by_org.entry(row.executor_id).or_default().clone() } else { vec![] };
+        let outgoing = author_recipient(row)
+            .filter(|_| notify.author)
+            .map(|r| (Notification::AppealUpdate(facts.clone()), r, None))
+            .into_iter()
+            .chain(staff.into_iter().map(|r| (Notification::AppealForExecutor(facts.clone()), r, None)));
+        mails.extend(render_outgoing(row.id, outgoing)?);
+    }
+    for chunk in cosigners.chunks(INSERT_CHUNK) {
+        appeal_cosigners::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+    }
+    for chunk in history.chunks(INSERT_CHUNK) {
+        entity::events::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+    }
+    let now = filings.iter().map(|f| f.now).max().unwrap_or_else(Utc::now);
+    super::notify::enqueue_many(txn, &mails, now).await?;
+    // Last: the tally rows stay locked until the commit.
+    super::metrics::record_filings(txn, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .zip(filings)
+        .map(|(row, f)| Filed {
+            executor_name: organisations.get(&row.executor_id).map(|o| o.name.clone()).unwrap_or_default(),
+            cosigners: f.cosigners(),
+            deadline: f.intake.deadline.clone(),
+            row,
+        })
+        .collect())
+}
+
+/// Inserts the appeals' rows and returns them in the order of `filings`.
+async fn insert_appeals(txn: &DatabaseTransaction, filings: &[Filing]) -> Result<Vec<appeals::Model>, AppError> {
+    let models = filings.iter().map(appeal_model).collect::<Result<Vec<_>, _>>()?;
     let mut rows = Vec::with_capacity(filings.len());
     if txn.support_returning() {
         for chunk in models.chunks(INSERT_CHUNK) {
-            let mut stored = appeals::Entity::insert_many(chunk.to_vec()).exec_with_returning(&txn).await?;
+            let mut stored = appeals::Entity::insert_many(chunk.to_vec()).exec_with_returning(txn).await?;
             // One statement takes its ids from the sequence in the order of its rows.
             stored.sort_by_key(|r| r.id);
             rows.extend(stored);
@@ -213,85 +293,19 @@ async fn write_filings(
     } else {
         // SQLite: the rows go one by one, in-process and under the one write lock.
         for model in models {
-            rows.push(model.insert(&txn).await?);
+            rows.push(model.insert(txn).await?);
         }
     }
     let matches = rows.len() == filings.len()
         && rows.iter().zip(filings).all(|(row, f)| {
-            row.received_at == f.new.received_at
-                && row.author_account_id == f.new.author.account_id
-                && row.subject == f.new.subject.trim()
+            row.received_at == f.intake.appeal.received_at
+                && row.author_account_id == f.intake.appeal.author_account_id
+                && row.subject == f.intake.new.subject
         });
     if !matches {
         return Err(AppError::Internal(anyhow::anyhow!("the inserted appeals came back in another order")));
     }
-    link_keys(&txn, &rows, filings, batch_key).await?;
-    let mut cosigners = Vec::new();
-    let mut history = Vec::with_capacity(filings.len());
-    let mut mails = Vec::with_capacity(filings.len() * 2);
-    for (row, f) in rows.iter().zip(filings) {
-        for (full_name, address) in &f.new.cosigners {
-            cosigners.push(appeal_cosigners::ActiveModel {
-                appeal_id: Set(row.id),
-                full_name: Set(full_name.trim().to_owned()),
-                address: Set(address.trim().to_owned()),
-                ..Default::default()
-            });
-        }
-        history.push(entity::events::ActiveModel {
-            occurred_at: Set(f.now),
-            actor_account_id: Set(f.new.author.account_id.or(f.new.registered_by)),
-            subject_type: Set(SUBJECT.to_owned()),
-            subject_id: Set(row.id.to_string()),
-            action: Set("received".to_owned()),
-            from_state: Set(None),
-            to_state: Set(Some(Status::Received.code().to_owned())),
-            details: Set(json!({
-                "kind": row.kind,
-                "channel": row.channel,
-                "category_id": row.category_id,
-                "received_at": row.received_at,
-                "executor_id": row.executor_id,
-                "routing": f.routing,
-                "deadline_rule": f.rule,
-                "due_at": f.deadline.due_at,
-                "cosigners": f.new.cosigners.len(),
-            })
-            .to_string()),
-            ..Default::default()
-        });
-        let executor = organisations.get(&row.executor_id);
-        let executor_name = executor.map(|o| o.name.clone()).unwrap_or_else(|| format!("#{}", row.executor_id));
-        let mut facts = appeal_facts(public_url, row, "received", executor_name);
-        facts.routing = f.routing["explanation"].as_str().map(str::to_owned);
-        let staff = staff_by_org.entry(row.executor_id).or_default();
-        let outgoing = author_recipient(row)
-            .map(|r| (Notification::AppealUpdate(facts.clone()), r, None))
-            .into_iter()
-            .chain(staff.iter().map(|r| (Notification::AppealForExecutor(facts.clone()), r.clone(), None)));
-        mails.extend(render_outgoing(row.id, outgoing)?);
-    }
-    for chunk in cosigners.chunks(INSERT_CHUNK) {
-        appeal_cosigners::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
-    for chunk in history.chunks(INSERT_CHUNK) {
-        entity::events::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
-    let now = filings.iter().map(|f| f.now).max().unwrap_or_else(Utc::now);
-    super::notify::enqueue_many(&txn, &mails, now).await?;
-    // Last: the tally rows stay locked until the commit.
-    super::metrics::record_filings(&txn, &rows).await?;
-    txn.commit().await?;
-    Ok(rows
-        .into_iter()
-        .zip(filings)
-        .map(|(row, f)| Filed {
-            executor_name: organisations.get(&row.executor_id).map(|o| o.name.clone()).unwrap_or_default(),
-            cosigners: f.new.cosigners.iter().map(|(n, a)| (n.trim().to_owned(), a.trim().to_owned())).collect(),
-            deadline: f.deadline.clone(),
-            row,
-        })
-        .collect())
+    Ok(rows)
 }
 
 /// Links each appeal to its request's idempotency key, and the whole batch to `batch_key`.
@@ -332,8 +346,8 @@ async fn landed(db: &DatabaseConnection, batch_key: &str, filings: &[Filing]) ->
     for (row, f) in rows.into_iter().zip(filings) {
         filed.push(Filed {
             executor_name: organisation_name(db, row.executor_id).await.ok()?,
-            cosigners: f.new.cosigners.iter().map(|(n, a)| (n.trim().to_owned(), a.trim().to_owned())).collect(),
-            deadline: f.deadline.clone(),
+            cosigners: f.cosigners(),
+            deadline: f.intake.deadline.clone(),
             row,
         });
     }
@@ -444,56 +458,6 @@ async fn write_once(db: &DatabaseConnection, public_url: &str, filings: &[Filing
     }
 }
 
-/// The executor, the urgency class and the recorded routing decision for a new appeal.
-async fn route(
-    db: &DatabaseConnection,
-    new: &NewAppeal,
-) -> Result<(i32, Option<crate::domain::directory::UrgencyClass>, serde_json::Value), AppError> {
-    if let Some(category_id) = new.category_id {
-        let location = Location { district: new.district_id.map(|d| DistrictId(d.into())), point: new.point };
-        let (category, decision) = super::directory::route_item(db, category_id, &location).await?;
-        let usable = if new.kind == AppealKind::IssueReport {
-            category.category.for_reports
-        } else {
-            category.category.for_appeals
-        };
-        if !usable {
-            return Err(AppError::validation(
-                "category_id",
-                format!(
-                    "category {category_id} is not used for this kind of appeal; see GET /api/v1/directory/categories"
-                ),
-            ));
-        }
-        let mut recorded = serde_json::to_value(decision).map_err(|e| AppError::Internal(e.into()))?;
-        recorded["explanation"] = json!(decision.explain());
-        recorded["category_id"] = json!(category_id);
-        return Ok((decision.executor.0 as i32, Some(category.urgency), recorded));
-    }
-    if let Some(addressee) = new.addressee_id {
-        let organisation = super::directory::get_organisation(db, addressee)
-            .await
-            .map_err(|_| AppError::validation("organisation_id", format!("there is no organisation {addressee}")))?;
-        if !organisation.active {
-            return Err(AppError::validation(
-                "organisation_id",
-                format!("{} no longer receives appeals", organisation.name),
-            ));
-        }
-        let recorded = json!({
-            "executor": addressee,
-            "rule": { "rule": "addressed_by_author" },
-            "district": new.district_id,
-            "explanation": format!("Addressed by the author to organisation {addressee}."),
-        });
-        return Ok((addressee, None, recorded));
-    }
-    Err(AppError::validation(
-        "category_id",
-        "choose a category (GET /api/v1/directory/categories) or the organisation the appeal is addressed to",
-    ))
-}
-
 pub async fn get(conn: &impl ConnectionTrait, id: i32) -> Result<appeals::Model, AppError> {
     appeals::Entity::find_by_id(id)
         .one(conn)
@@ -501,13 +465,33 @@ pub async fn get(conn: &impl ConnectionTrait, id: i32) -> Result<appeals::Model,
         .ok_or_else(|| AppError::not_found(format!("there is no appeal {id}")))
 }
 
+/// A stored code read back: a code the service never writes is an internal error, never a guess.
+fn stored<T>(row: &appeals::Model, what: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T, AppError> {
+    parse(code).ok_or_else(|| AppError::Internal(anyhow::anyhow!("appeal {} has a bad {what} `{code}`", row.id)))
+}
+
+/// The status of a stored appeal (the one place a stored status code is read).
+pub fn status_of(row: &appeals::Model) -> Result<Status, AppError> {
+    stored(row, "status", &row.status, Status::parse)
+}
+
+/// The kind of a stored appeal.
+pub fn kind_of(row: &appeals::Model) -> Result<AppealKind, AppError> {
+    stored(row, "kind", &row.kind, AppealKind::parse)
+}
+
+/// The channel of a stored appeal.
+pub fn channel_of(row: &appeals::Model) -> Result<Channel, AppError> {
+    stored(row, "channel", &row.channel, Channel::parse)
+}
+
 /// The handling state of a stored appeal.
 pub fn domain_appeal(row: &appeals::Model) -> Result<Appeal, AppError> {
     let bad = |what: &str| AppError::Internal(anyhow::anyhow!("appeal {} has a bad {what}", row.id));
     Ok(Appeal {
         id: row.id,
-        kind: AppealKind::parse(&row.kind).ok_or_else(|| bad("kind"))?,
-        status: Status::parse(&row.status).ok_or_else(|| bad("status"))?,
+        kind: kind_of(row)?,
+        status: status_of(row)?,
         author_account_id: row.author_account_id,
         executor_id: row.executor_id,
         assignee_account_id: row.assignee_account_id,
@@ -560,14 +544,6 @@ pub fn actor_for(principal: &Principal, row: &appeals::Model) -> Actor {
     }
 }
 
-/// May this caller read the whole appeal (author, executor's staff, administrators)?
-pub fn may_read_private(principal: Option<&Principal>, row: &appeals::Model) -> bool {
-    principal.is_some_and(|p| {
-        let actor = actor_for(p, row);
-        actor.is_author || actor.executor_role.is_some() || actor.administrator
-    })
-}
-
 /// Who is asking for a transition.
 pub enum Requester<'a> {
     Person(&'a Principal),
@@ -604,7 +580,8 @@ async fn transition_in(
     let row = get(txn, id).await?;
     let actor = match requester {
         Requester::Person(principal) => {
-            if !may_read_private(Some(principal), &row) && row.kind != AppealKind::IssueReport.code() {
+            let public = kind_of(&row)? == AppealKind::IssueReport;
+            if !may_see_appeal(Some(principal), public, row.executor_id, row.author_account_id) {
                 return Err(AppError::not_found(format!("there is no appeal {id}")));
             }
             actor_for(principal, &row)
@@ -699,8 +676,7 @@ struct Audience {
 }
 
 fn due_date_text(due_at: DateTime<Utc>) -> String {
-    // `due_at` is the exclusive instant (Kyiv midnight after the due date).
-    kyiv_date(due_at - chrono::Duration::seconds(1)).format("%d.%m.%Y").to_string()
+    deadlines::day_containing(due_at).format("%d.%m.%Y").to_string()
 }
 
 async fn organisation_name(conn: &impl ConnectionTrait, id: i32) -> Result<String, AppError> {
@@ -715,12 +691,17 @@ async fn mail_facts(
     action: &str,
 ) -> Result<AppealMail, AppError> {
     let executor = organisation_name(conn, row.executor_id).await?;
-    Ok(appeal_facts(ctx.public_url, row, action, executor))
+    appeal_facts(ctx.public_url, row, action, executor)
 }
 
-fn appeal_facts(public_url: &str, row: &appeals::Model, action: &str, executor: String) -> AppealMail {
-    let status = Status::parse(&row.status).unwrap_or(Status::Received);
-    AppealMail {
+fn appeal_facts(
+    public_url: &str,
+    row: &appeals::Model,
+    action: &str,
+    executor: String,
+) -> Result<AppealMail, AppError> {
+    let status = status_of(row)?;
+    Ok(AppealMail {
         appeal_id: row.id,
         action: action.to_owned(),
         subject: row.subject.clone(),
@@ -736,7 +717,7 @@ fn appeal_facts(public_url: &str, row: &appeals::Model, action: &str, executor: 
         duplicate_of: row.duplicate_of_id,
         link: link(public_url, row.id),
         ..Default::default()
-    }
+    })
 }
 
 /// A person or mailbox to write to.
@@ -1229,7 +1210,14 @@ pub async fn followed_statuses(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(found.into_iter().filter_map(|(id, s)| Status::parse(&s).map(|s| (id, s))).collect())
+    found
+        .into_iter()
+        .map(|(id, code)| {
+            let status = Status::parse(&code)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("appeal {id} has a bad status `{code}`")))?;
+            Ok((id, status))
+        })
+        .collect()
 }
 
 pub async fn organisation_names(db: &DatabaseConnection) -> Result<BTreeMap<i32, String>, AppError> {
