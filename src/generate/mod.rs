@@ -734,6 +734,21 @@ struct Stats {
     stopped_early: bool,
 }
 
+impl Stats {
+    /// Counts a generated appeal in the summary.
+    fn count(&mut self, lived: &appeal_life::Lived) {
+        let (s, a) = (self, &lived.appeal);
+        *s.appeal_statuses.entry(a.status.code()).or_default() += 1;
+        *s.appeal_kinds.entry(a.kind.code()).or_default() += 1;
+        s.overdue_open += u64::from(a.status.awaits_answer() && a.overdue_at.is_some());
+        s.answered_late += u64::from(a.answered_at.is_some_and(|t| t >= a.due_at));
+        s.extended += u64::from(lived.events.iter().any(|e| e.action == "extended"));
+        s.forwarded += u64::from(a.forwarded_count > 0);
+        s.returned += u64::from(a.rework_count > 0);
+        s.rated += u64::from(a.rating.is_some());
+    }
+}
+
 /// An event waiting for its turn: events are written (and numbered) in time order.
 struct Pending {
     at: DateTime<Utc>,
@@ -936,9 +951,8 @@ impl Generator {
         self.file(spec);
     }
 
-    /// Files one appeal through the domain's intake (as the API would), then plays its life; returns its
-    /// id, or `None` when intake refused it (nothing is generated then).
-    fn file(&mut self, spec: Spec) -> Option<i32> {
+    /// A generated appeal as a client would send it: the place, the author (obviously fake) and the rest.
+    fn draw_appeal(&mut self, spec: Spec) -> NewAppeal {
         let rng = &mut self.rng;
         let world = &self.world;
         let is_report = spec.kind == AppealKind::IssueReport;
@@ -961,7 +975,7 @@ impl Generator {
             }
         };
         let category_id = spec.category.map(|c| world.categories[c].id);
-        let new = NewAppeal {
+        NewAppeal {
             kind: spec.kind,
             channel,
             subject: spec.subject,
@@ -986,8 +1000,18 @@ impl Generator {
             // Intake only asks whether an officer registered it; the officer is drawn below.
             registered_by: (!electronic).then_some(0),
             open311_token: (channel == Channel::Open311).then(|| format!("{:032x}", rng.r#gen::<u128>())),
-        };
-        let intake = match intake(new, world, &world.calendar, spec.received_at.max(world.as_of)) {
+        }
+    }
+
+    /// Files one appeal through the domain's intake (as the API would), then plays its life; returns its
+    /// id, or `None` when intake refused it (nothing is generated then).
+    fn file(&mut self, spec: Spec) -> Option<i32> {
+        let received_at = spec.received_at;
+        let new = self.draw_appeal(spec);
+        let (world, rng) = (&self.world, &mut self.rng);
+        let is_report = new.kind == AppealKind::IssueReport;
+        let (electronic, category_id) = (new.registered_by.is_none(), new.category_id);
+        let intake = match intake(new, world, &world.calendar, received_at.max(world.as_of)) {
             Ok(intake) => intake,
             Err(refusal) => {
                 tracing::warn!(?refusal, "generate: intake refused a generated appeal; skipped");
@@ -1029,67 +1053,8 @@ impl Generator {
         {
             self.recent_reports.insert(c, (id, new.received_at));
         }
-        let row = appeals::ActiveModel {
-            id: Set(id),
-            kind: Set(a.kind.code().to_owned()),
-            channel: Set(new.channel.code().to_owned()),
-            status: Set(a.status.code().to_owned()),
-            subject: Set(new.subject),
-            text: Set(new.text),
-            category_id: Set(category_id),
-            latitude: Set(new.point.map(|p| p.lat)),
-            longitude: Set(new.point.map(|p| p.lon)),
-            place_address: Set(new.place_address),
-            district_id: Set(district_id),
-            author_account_id: Set(a.author_account_id),
-            author_name: Set(new.author.name),
-            author_address: Set(new.author.address),
-            author_email: Set(new.author.email),
-            author_phone: Set(new.author.phone),
-            author_language: Set("uk".to_owned()),
-            show_author_name: Set(new.show_author_name),
-            privileged: Set(new.privileged),
-            executor_id: Set(a.executor_id),
-            routing: Set(routing.to_string()),
-            assignee_account_id: Set(a.assignee_account_id),
-            deadline_rule: Set(serde_json::to_string(&a.deadline_rule).unwrap_or_default()),
-            received_at: Set(a.received_at),
-            registered_at: Set(registered_at),
-            registered_by: Set(registered_by),
-            executor_received_at: Set(a.executor_received_at),
-            original_due_at: Set(a.original_due_at),
-            due_at: Set(a.due_at),
-            extended_due_at: Set(a.extended_due_at),
-            forward_due_at: Set(a.forward_due_at),
-            forwarded_count: Set(a.forwarded_count),
-            overdue_at: Set(a.overdue_at),
-            reminder_level: Set(a.reminder_level),
-            answered_at: Set(a.answered_at),
-            resolution: Set(a.resolution.map(|r| r.code().to_owned())),
-            answer_text: Set(a.answer_text.clone()),
-            competent_body: Set(a.competent_body.clone()),
-            refusal_code: Set(a.refusal_code.map(|c| c.code().to_owned())),
-            refusal_reason: Set(a.refusal_reason.clone()),
-            confirmed_at: Set(a.confirmed_at),
-            rework_count: Set(a.rework_count),
-            rating: Set(a.rating),
-            rating_comment: Set(a.rating_comment.clone()),
-            duplicate_of_id: Set(a.duplicate_of_id),
-            open311_token: Set(new.open311_token),
-            version: Set(lived.version),
-            updated_at: Set(lived.updated_at),
-        };
-
-        let s = &mut self.stats;
-        *s.appeal_statuses.entry(a.status.code()).or_default() += 1;
-        *s.appeal_kinds.entry(a.kind.code()).or_default() += 1;
-        s.overdue_open += u64::from(a.status.awaits_answer() && a.overdue_at.is_some());
-        s.answered_late += u64::from(a.answered_at.is_some_and(|t| t >= a.due_at));
-        s.extended += u64::from(lived.events.iter().any(|e| e.action == "extended"));
-        s.forwarded += u64::from(a.forwarded_count > 0);
-        s.returned += u64::from(a.rework_count > 0);
-        s.rated += u64::from(a.rating.is_some());
-
+        let row = appeal_row(id, new, district_id, &routing, &lived, registered_at, registered_by);
+        self.stats.count(&lived);
         self.appeal_rows.push(row);
         for event in lived.events {
             self.queue(event);
@@ -1281,6 +1246,69 @@ impl Generator {
             let rows = std::mem::take(&mut self.chain_rows);
             self.send(Batch::Chain(rows));
         }
+    }
+}
+
+/// The stored row of a generated appeal: what intake accepted, as its life left it.
+fn appeal_row(
+    id: i32,
+    new: NewAppeal,
+    district_id: Option<i32>,
+    routing: &serde_json::Value,
+    lived: &appeal_life::Lived,
+    registered_at: DateTime<Utc>,
+    registered_by: Option<i32>,
+) -> appeals::ActiveModel {
+    let a = &lived.appeal;
+    appeals::ActiveModel {
+        id: Set(id),
+        kind: Set(a.kind.code().to_owned()),
+        channel: Set(new.channel.code().to_owned()),
+        status: Set(a.status.code().to_owned()),
+        subject: Set(new.subject),
+        text: Set(new.text),
+        category_id: Set(new.category_id),
+        latitude: Set(new.point.map(|p| p.lat)),
+        longitude: Set(new.point.map(|p| p.lon)),
+        place_address: Set(new.place_address),
+        district_id: Set(district_id),
+        author_account_id: Set(a.author_account_id),
+        author_name: Set(new.author.name),
+        author_address: Set(new.author.address),
+        author_email: Set(new.author.email),
+        author_phone: Set(new.author.phone),
+        author_language: Set("uk".to_owned()),
+        show_author_name: Set(new.show_author_name),
+        privileged: Set(new.privileged),
+        executor_id: Set(a.executor_id),
+        routing: Set(routing.to_string()),
+        assignee_account_id: Set(a.assignee_account_id),
+        deadline_rule: Set(serde_json::to_string(&a.deadline_rule).unwrap_or_default()),
+        received_at: Set(a.received_at),
+        registered_at: Set(registered_at),
+        registered_by: Set(registered_by),
+        executor_received_at: Set(a.executor_received_at),
+        original_due_at: Set(a.original_due_at),
+        due_at: Set(a.due_at),
+        extended_due_at: Set(a.extended_due_at),
+        forward_due_at: Set(a.forward_due_at),
+        forwarded_count: Set(a.forwarded_count),
+        overdue_at: Set(a.overdue_at),
+        reminder_level: Set(a.reminder_level),
+        answered_at: Set(a.answered_at),
+        resolution: Set(a.resolution.map(|r| r.code().to_owned())),
+        answer_text: Set(a.answer_text.clone()),
+        competent_body: Set(a.competent_body.clone()),
+        refusal_code: Set(a.refusal_code.map(|c| c.code().to_owned())),
+        refusal_reason: Set(a.refusal_reason.clone()),
+        confirmed_at: Set(a.confirmed_at),
+        rework_count: Set(a.rework_count),
+        rating: Set(a.rating),
+        rating_comment: Set(a.rating_comment.clone()),
+        duplicate_of_id: Set(a.duplicate_of_id),
+        open311_token: Set(new.open311_token),
+        version: Set(lived.version),
+        updated_at: Set(lived.updated_at),
     }
 }
 
