@@ -55,6 +55,7 @@ impl From<DomainError> for AppError {
         match err {
             DomainError::Invalid { field, message } => AppError::Validation { field, message },
             DomainError::Forbidden(message) => AppError::Forbidden(message),
+            DomainError::NotFound(message) => AppError::NotFound(message),
             DomainError::Conflict(message) => AppError::Conflict(message),
             DomainError::Internal(detail) => AppError::Internal(anyhow::anyhow!(detail)),
         }
@@ -87,6 +88,7 @@ impl From<DomainError> for ApiError {
 through_domain_error!(
     crate::domain::appeals::TransitionError,
     crate::domain::appeals::IntakeRefusal,
+    crate::domain::appeals::IntakeError,
     crate::domain::calendar::UnsupportedDate,
     crate::domain::directory::RoutingError,
     crate::domain::directory::ShareError,

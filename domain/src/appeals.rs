@@ -7,6 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+mod intake;
+
+pub use intake::{
+    Author, Cosigner, HistoryEntry, Intake, IntakeCategory, IntakeDirectory, IntakeError, IntakeOrganisation,
+    NewAppeal, intake,
+};
+
 use super::{
     authorization::OrganisationRole,
     calendar::Calendar,
@@ -397,7 +404,8 @@ fn forbidden(message: &str) -> TransitionError {
     TransitionError::Forbidden(message.to_owned())
 }
 
-/// Applies `command` by `actor` at `now`. The only place where an appeal changes state.
+/// Applies `command` by `actor` at `now`. The only place where an appeal changes state; each command's
+/// rule is a method of [`Step`] below.
 pub fn apply(
     appeal: &Appeal,
     actor: Actor,
@@ -405,276 +413,336 @@ pub fn apply(
     now: DateTime<Utc>,
     calendar: &Calendar,
 ) -> Result<Transition, TransitionError> {
-    let from = appeal.status;
-    let mut next = appeal.clone();
-    let mut notify = Audience::default();
-    let mut deadline = None;
-    let conflict = |what: &str| {
-        TransitionError::Conflict(format!("the appeal is {} and cannot be {what}", from.code().replace('_', " ")))
-    };
-    let handling_only = || {
-        if actor.handles() {
+    let mut step =
+        Step { appeal, actor, now, calendar, next: appeal.clone(), notify: Audience::default(), deadline: None };
+    let (action, details) = match command {
+        Command::Acknowledge => step.acknowledge(),
+        Command::Assign { officer_account_id, officer_is_member } => step.assign(officer_account_id, officer_is_member),
+        Command::Forward { to_organisation_id, reason } => step.forward(to_organisation_id, reason),
+        Command::Extend { request, reason } => step.extend(request, reason),
+        Command::Answer { resolution, text, competent_body } => step.answer(resolution, text, competent_body),
+        Command::Refuse { code, reason } => step.refuse(code, reason),
+        Command::Confirm => step.confirm(),
+        Command::ReturnForRework { reason } => step.return_for_rework(reason),
+        Command::Rate { score, comment } => step.rate(score, comment),
+        Command::MarkDuplicate { of_appeal_id, of_status } => step.mark_duplicate(of_appeal_id, of_status),
+        Command::MarkOverdue => step.mark_overdue(),
+        Command::Remind { working_days_before } => step.remind(working_days_before),
+        Command::RecalculateDeadline { reason } => step.recalculate_deadline(reason),
+    }?;
+    let Step { next, notify, deadline, .. } = step;
+    Ok(Transition { to: next.status, appeal: next, action, from: appeal.status, details, notify, deadline })
+}
+
+/// What a command decided: the history's verb and details.
+type StepResult = Result<(&'static str, serde_json::Value), TransitionError>;
+
+/// A transition being worked out: the appeal before it, the state after, who hears, the deadline set.
+struct Step<'a> {
+    appeal: &'a Appeal,
+    actor: Actor,
+    now: DateTime<Utc>,
+    calendar: &'a Calendar,
+    next: Appeal,
+    notify: Audience,
+    deadline: Option<Deadline>,
+}
+
+impl Step<'_> {
+    fn conflict(&self, what: &str) -> TransitionError {
+        let status = self.appeal.status.code().replace('_', " ");
+        TransitionError::Conflict(format!("the appeal is {status} and cannot be {what}"))
+    }
+
+    fn handling_only(&self) -> Result<(), TransitionError> {
+        if self.actor.handles() {
             Ok(())
         } else {
             Err(forbidden("only an officer or the head of the organisation handling the appeal may do this"))
         }
-    };
-    let (action, details) = match command {
-        Command::Acknowledge => {
-            handling_only()?;
-            if from != Status::Received {
-                return Err(conflict("acknowledged"));
-            }
-            next.status = Status::InProgress;
-            if next.assignee_account_id.is_none() {
-                next.assignee_account_id = actor.account_id;
-            }
-            notify.author = true;
-            ("acknowledged", json!({ "assignee_account_id": next.assignee_account_id }))
+    }
+
+    fn acknowledge(&mut self) -> StepResult {
+        let (from, actor) = (self.appeal.status, self.actor);
+        self.handling_only()?;
+        if from != Status::Received {
+            return Err(self.conflict("acknowledged"));
         }
-        Command::Assign { officer_account_id, officer_is_member } => {
-            handling_only()?;
-            if !from.awaits_answer() {
-                return Err(conflict("assigned"));
-            }
-            let taking_it_oneself = actor.account_id == Some(officer_account_id);
-            if !(actor.heads() || (taking_it_oneself && appeal.assignee_account_id.is_none())) {
-                return Err(forbidden(
-                    "an officer may only take an unassigned appeal themself; reassignment is for the head",
-                ));
-            }
-            if !officer_is_member {
-                return Err(TransitionError::Invalid {
-                    field: "officer_account_id",
-                    message: format!("account {officer_account_id} is not an officer of the handling organisation"),
-                });
-            }
-            next.assignee_account_id = Some(officer_account_id);
-            if from == Status::Received {
-                next.status = Status::InProgress;
-            }
-            ("assigned", json!({ "assignee_account_id": officer_account_id }))
+        self.next.status = Status::InProgress;
+        if self.next.assignee_account_id.is_none() {
+            self.next.assignee_account_id = actor.account_id;
         }
-        Command::Forward { to_organisation_id, reason } => {
-            handling_only()?;
-            if !from.awaits_answer() {
-                return Err(conflict("forwarded"));
-            }
-            if to_organisation_id == appeal.executor_id {
-                return Err(TransitionError::Invalid {
-                    field: "organisation_id",
-                    message: "the appeal is already with that organisation".into(),
-                });
-            }
-            require_text("reason", &reason, "the reason for forwarding")?;
-            // Art. 7 within 5 days; the competent body's own term runs from its receipt.
-            let on_time = now < appeal.forward_due_at;
-            let new_deadline = deadlines::compute(&appeal.deadline_rule, now, calendar);
-            next.executor_id = to_organisation_id;
-            next.executor_received_at = now;
-            next.assignee_account_id = None;
-            next.status = Status::Received;
-            next.due_at = new_deadline.due_at;
-            next.extended_due_at = None;
-            next.forward_due_at = deadlines::compute(&DeadlineRule::Forwarding, now, calendar).due_at;
-            next.forwarded_count += 1;
-            next.overdue_at = None;
-            next.reminder_level = None;
-            notify.author = true;
-            notify.executor = true;
-            let details = json!({
-                "from_organisation_id": appeal.executor_id,
-                "to_organisation_id": to_organisation_id,
-                "reason": reason.trim(),
-                "forwarded_within_term": on_time,
-                "forward_due_at": appeal.forward_due_at,
-                "due_at": new_deadline.due_at,
+        self.notify.author = true;
+        Ok(("acknowledged", json!({ "assignee_account_id": self.next.assignee_account_id })))
+    }
+
+    fn assign(&mut self, officer_account_id: i32, officer_is_member: bool) -> StepResult {
+        let (appeal, from, actor) = (self.appeal, self.appeal.status, self.actor);
+        self.handling_only()?;
+        if !from.awaits_answer() {
+            return Err(self.conflict("assigned"));
+        }
+        let taking_it_oneself = actor.account_id == Some(officer_account_id);
+        if !(actor.heads() || (taking_it_oneself && appeal.assignee_account_id.is_none())) {
+            return Err(forbidden(
+                "an officer may only take an unassigned appeal themself; reassignment is for the head",
+            ));
+        }
+        if !officer_is_member {
+            return Err(TransitionError::Invalid {
+                field: "officer_account_id",
+                message: format!("account {officer_account_id} is not an officer of the handling organisation"),
             });
-            deadline = Some(new_deadline);
-            ("forwarded", details)
         }
-        Command::Extend { request, reason } => {
-            if !actor.heads() {
-                return Err(forbidden("only the head of the handling organisation may extend a deadline (art. 20)"));
-            }
-            if !from.awaits_answer() {
-                return Err(conflict("extended"));
-            }
-            if appeal.deadline_rule_is_hours() {
-                return Err(conflict("extended: emergency reports have a term in hours"));
-            }
-            if now >= appeal.due_at {
-                return Err(TransitionError::Conflict(
-                    "the deadline has already passed; an extension must be decided before it ends".into(),
-                ));
-            }
-            require_text("reason", &reason, "the reason for the extension")?;
-            let extended = deadlines::extend(appeal.executor_received_at, appeal.due_at, request, calendar)
-                .map_err(|e| TransitionError::Invalid { field: "total_days", message: e.to_string() })?;
-            next.due_at = extended.due_at;
-            next.extended_due_at = Some(extended.due_at);
-            next.reminder_level = None;
-            notify.author = true;
-            let details = json!({
-                "reason": reason.trim(),
-                "previous_due_at": appeal.due_at,
-                "due_at": extended.due_at,
-                "due_date": extended.due_date,
-                "capped_at_45_days": extended.capped,
+        self.next.assignee_account_id = Some(officer_account_id);
+        if from == Status::Received {
+            self.next.status = Status::InProgress;
+        }
+        Ok(("assigned", json!({ "assignee_account_id": officer_account_id })))
+    }
+
+    fn forward(&mut self, to_organisation_id: i32, reason: String) -> StepResult {
+        let (appeal, from, now, calendar) = (self.appeal, self.appeal.status, self.now, self.calendar);
+        self.handling_only()?;
+        if !from.awaits_answer() {
+            return Err(self.conflict("forwarded"));
+        }
+        if to_organisation_id == appeal.executor_id {
+            return Err(TransitionError::Invalid {
+                field: "organisation_id",
+                message: "the appeal is already with that organisation".into(),
             });
-            deadline = Some(extended);
-            ("extended", details)
         }
-        Command::Answer { resolution, text, competent_body } => {
-            handling_only()?;
-            if !from.awaits_answer() {
-                return Err(conflict("answered"));
-            }
-            require_text("text", &text, "the answer")?;
-            let competent_body = competent_body.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-            if resolution == Resolution::NotCompetent && competent_body.is_none() {
-                return Err(TransitionError::Invalid {
-                    field: "competent_body",
-                    message: "an answer of 'not our competence' must name the competent body".into(),
-                });
-            }
-            next.status = Status::Answered;
-            next.answered_at = Some(now);
-            next.resolution = Some(resolution);
-            next.answer_text = Some(text.trim().to_owned());
-            next.competent_body = competent_body;
-            notify.author = true;
-            let details = json!({
-                "resolution": resolution.code(),
-                "competent_body": next.competent_body,
-                "answered_within_term": now < appeal.due_at,
-                "due_at": appeal.due_at,
+        require_text("reason", &reason, "the reason for forwarding")?;
+        // Art. 7 within 5 days; the competent body's own term runs from its receipt.
+        let on_time = now < appeal.forward_due_at;
+        let new_deadline = deadlines::compute(&appeal.deadline_rule, now, calendar);
+        self.next.executor_id = to_organisation_id;
+        self.next.executor_received_at = now;
+        self.next.assignee_account_id = None;
+        self.next.status = Status::Received;
+        self.next.due_at = new_deadline.due_at;
+        self.next.extended_due_at = None;
+        self.next.forward_due_at = deadlines::compute(&DeadlineRule::Forwarding, now, calendar).due_at;
+        self.next.forwarded_count += 1;
+        self.next.overdue_at = None;
+        self.next.reminder_level = None;
+        self.notify.author = true;
+        self.notify.executor = true;
+        let details = json!({
+            "from_organisation_id": appeal.executor_id,
+            "to_organisation_id": to_organisation_id,
+            "reason": reason.trim(),
+            "forwarded_within_term": on_time,
+            "forward_due_at": appeal.forward_due_at,
+            "due_at": new_deadline.due_at,
+        });
+        self.deadline = Some(new_deadline);
+        Ok(("forwarded", details))
+    }
+
+    fn extend(&mut self, request: ExtensionRequest, reason: String) -> StepResult {
+        let (appeal, from, now, calendar, actor) =
+            (self.appeal, self.appeal.status, self.now, self.calendar, self.actor);
+        if !actor.heads() {
+            return Err(forbidden("only the head of the handling organisation may extend a deadline (art. 20)"));
+        }
+        if !from.awaits_answer() {
+            return Err(self.conflict("extended"));
+        }
+        if appeal.deadline_rule_is_hours() {
+            return Err(self.conflict("extended: emergency reports have a term in hours"));
+        }
+        if now >= appeal.due_at {
+            return Err(TransitionError::Conflict(
+                "the deadline has already passed; an extension must be decided before it ends".into(),
+            ));
+        }
+        require_text("reason", &reason, "the reason for the extension")?;
+        let extended = deadlines::extend(appeal.executor_received_at, appeal.due_at, request, calendar)
+            .map_err(|e| TransitionError::Invalid { field: "total_days", message: e.to_string() })?;
+        self.next.due_at = extended.due_at;
+        self.next.extended_due_at = Some(extended.due_at);
+        self.next.reminder_level = None;
+        self.notify.author = true;
+        let details = json!({
+            "reason": reason.trim(),
+            "previous_due_at": appeal.due_at,
+            "due_at": extended.due_at,
+            "due_date": extended.due_date,
+            "capped_at_45_days": extended.capped,
+        });
+        self.deadline = Some(extended);
+        Ok(("extended", details))
+    }
+
+    fn answer(&mut self, resolution: Resolution, text: String, competent_body: Option<String>) -> StepResult {
+        let (appeal, from, now) = (self.appeal, self.appeal.status, self.now);
+        self.handling_only()?;
+        if !from.awaits_answer() {
+            return Err(self.conflict("answered"));
+        }
+        require_text("text", &text, "the answer")?;
+        let competent_body = competent_body.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        if resolution == Resolution::NotCompetent && competent_body.is_none() {
+            return Err(TransitionError::Invalid {
+                field: "competent_body",
+                message: "an answer of 'not our competence' must name the competent body".into(),
             });
-            ("answered", details)
         }
-        Command::Refuse { code, reason } => {
-            handling_only()?;
-            if !from.awaits_answer() {
-                return Err(conflict("refused"));
-            }
-            require_text("reason", &reason, "the reasons for the refusal (art. 15)")?;
-            next.status = Status::Refused;
-            next.answered_at = Some(now);
-            next.refusal_code = Some(code);
-            next.refusal_reason = Some(reason.trim().to_owned());
-            notify.author = true;
-            ("refused", json!({ "code": code.code(), "legal_basis": code.legal_basis(), "reason": reason.trim() }))
+        self.next.status = Status::Answered;
+        self.next.answered_at = Some(now);
+        self.next.resolution = Some(resolution);
+        self.next.answer_text = Some(text.trim().to_owned());
+        self.next.competent_body = competent_body;
+        self.notify.author = true;
+        let details = json!({
+            "resolution": resolution.code(),
+            "competent_body": self.next.competent_body,
+            "answered_within_term": now < appeal.due_at,
+            "due_at": appeal.due_at,
+        });
+        Ok(("answered", details))
+    }
+
+    fn refuse(&mut self, code: RefusalCode, reason: String) -> StepResult {
+        let (from, now) = (self.appeal.status, self.now);
+        self.handling_only()?;
+        if !from.awaits_answer() {
+            return Err(self.conflict("refused"));
         }
-        Command::Confirm => {
-            if !actor.is_author {
-                return Err(forbidden("only the author may confirm the answer"));
-            }
-            if from != Status::Answered {
-                return Err(conflict("confirmed"));
-            }
-            next.status = Status::Confirmed;
-            next.confirmed_at = Some(now);
-            notify.executor = true;
-            ("confirmed", json!({}))
+        require_text("reason", &reason, "the reasons for the refusal (art. 15)")?;
+        self.next.status = Status::Refused;
+        self.next.answered_at = Some(now);
+        self.next.refusal_code = Some(code);
+        self.next.refusal_reason = Some(reason.trim().to_owned());
+        self.notify.author = true;
+        Ok(("refused", json!({ "code": code.code(), "legal_basis": code.legal_basis(), "reason": reason.trim() })))
+    }
+
+    fn confirm(&mut self) -> StepResult {
+        let (from, now, actor) = (self.appeal.status, self.now, self.actor);
+        if !actor.is_author {
+            return Err(forbidden("only the author may confirm the answer"));
         }
-        Command::ReturnForRework { reason } => {
-            if !actor.is_author {
-                return Err(forbidden("only the author may return the answer for rework"));
-            }
-            if from != Status::Answered {
-                return Err(conflict("returned for rework"));
-            }
-            require_text("reason", &reason, "what is still wrong")?;
-            // The executor gets the category's term again, from the moment of the return.
-            let new_deadline = deadlines::compute(&appeal.deadline_rule, now, calendar);
-            next.status = Status::Rework;
-            next.rework_count += 1;
-            next.due_at = new_deadline.due_at;
-            next.extended_due_at = None;
-            next.executor_received_at = now;
-            next.overdue_at = None;
-            next.reminder_level = None;
-            notify.executor = true;
-            let details = json!({ "reason": reason.trim(), "due_at": new_deadline.due_at });
-            deadline = Some(new_deadline);
-            ("returned_for_rework", details)
+        if from != Status::Answered {
+            return Err(self.conflict("confirmed"));
         }
-        Command::Rate { score, comment } => {
-            if !actor.is_author {
-                return Err(forbidden("only the author may rate the answer"));
-            }
-            if !matches!(from, Status::Answered | Status::Confirmed | Status::Refused) {
-                return Err(TransitionError::Conflict("there is no answer to rate yet".into()));
-            }
-            if !(1..=5).contains(&score) {
-                return Err(TransitionError::Invalid { field: "score", message: "the rating is 1 to 5".into() });
-            }
-            next.rating = Some(score);
-            next.rating_comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-            notify.executor = true;
-            ("rated", json!({ "score": score }))
+        self.next.status = Status::Confirmed;
+        self.next.confirmed_at = Some(now);
+        self.notify.executor = true;
+        Ok(("confirmed", json!({})))
+    }
+
+    fn return_for_rework(&mut self, reason: String) -> StepResult {
+        let (appeal, from, now, calendar, actor) =
+            (self.appeal, self.appeal.status, self.now, self.calendar, self.actor);
+        if !actor.is_author {
+            return Err(forbidden("only the author may return the answer for rework"));
         }
-        Command::MarkDuplicate { of_appeal_id, of_status } => {
-            handling_only()?;
-            if appeal.kind != AppealKind::IssueReport {
-                return Err(conflict("marked duplicate: only issue reports are linked as duplicates"));
-            }
-            if !from.awaits_answer() {
-                return Err(conflict("marked duplicate"));
-            }
-            if of_appeal_id == appeal.id {
-                return Err(TransitionError::Invalid {
-                    field: "duplicate_of",
-                    message: "a report cannot duplicate itself".into(),
-                });
-            }
-            if of_status == Status::Duplicate {
-                return Err(TransitionError::Invalid {
-                    field: "duplicate_of",
-                    message: format!("report {of_appeal_id} is itself a duplicate; link to the report it follows"),
-                });
-            }
-            next.status = Status::Duplicate;
-            next.duplicate_of_id = Some(of_appeal_id);
-            notify.author = true;
-            ("marked_duplicate", json!({ "duplicate_of": of_appeal_id }))
+        if from != Status::Answered {
+            return Err(self.conflict("returned for rework"));
         }
-        Command::MarkOverdue => {
-            if !actor.system {
-                return Err(forbidden("only the deadline watcher marks appeals overdue"));
-            }
-            if !from.awaits_answer() || appeal.overdue_at.is_some() || now < appeal.due_at {
-                return Err(conflict("marked overdue"));
-            }
-            next.overdue_at = Some(now);
-            notify.escalation = true;
-            ("overdue", json!({ "due_at": appeal.due_at }))
+        require_text("reason", &reason, "what is still wrong")?;
+        // The executor gets the category's term again, from the moment of the return.
+        let new_deadline = deadlines::compute(&appeal.deadline_rule, now, calendar);
+        self.next.status = Status::Rework;
+        self.next.rework_count += 1;
+        self.next.due_at = new_deadline.due_at;
+        self.next.extended_due_at = None;
+        self.next.executor_received_at = now;
+        self.next.overdue_at = None;
+        self.next.reminder_level = None;
+        self.notify.executor = true;
+        let details = json!({ "reason": reason.trim(), "due_at": new_deadline.due_at });
+        self.deadline = Some(new_deadline);
+        Ok(("returned_for_rework", details))
+    }
+
+    fn rate(&mut self, score: i32, comment: Option<String>) -> StepResult {
+        let (from, actor) = (self.appeal.status, self.actor);
+        if !actor.is_author {
+            return Err(forbidden("only the author may rate the answer"));
         }
-        Command::Remind { working_days_before } => {
-            if !actor.system {
-                return Err(forbidden("only the deadline watcher sends reminders"));
-            }
-            let already = appeal.reminder_level.is_some_and(|level| level <= working_days_before);
-            if !from.awaits_answer() || already || now >= appeal.due_at {
-                return Err(conflict("reminded"));
-            }
-            next.reminder_level = Some(working_days_before);
-            notify.executor = true;
-            ("reminded", json!({ "working_days_before": working_days_before, "due_at": appeal.due_at }))
+        if !matches!(from, Status::Answered | Status::Confirmed | Status::Refused) {
+            return Err(TransitionError::Conflict("there is no answer to rate yet".into()));
         }
-        Command::RecalculateDeadline { reason } => {
-            if !actor.system {
-                return Err(forbidden("only the service recalculates deadlines, when the calendar's law changes"));
-            }
-            if !from.awaits_answer() {
-                return Err(conflict("recalculated"));
-            }
-            let (details, recounted) = recalculate(appeal, &mut next, &reason, now, calendar)?;
-            deadline = recounted;
-            ("deadline_recalculated", details)
+        if !(1..=5).contains(&score) {
+            return Err(TransitionError::Invalid { field: "score", message: "the rating is 1 to 5".into() });
         }
-    };
-    Ok(Transition { to: next.status, appeal: next, action, from, details, notify, deadline })
+        self.next.rating = Some(score);
+        self.next.rating_comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+        self.notify.executor = true;
+        Ok(("rated", json!({ "score": score })))
+    }
+
+    fn mark_duplicate(&mut self, of_appeal_id: i32, of_status: Status) -> StepResult {
+        let (appeal, from) = (self.appeal, self.appeal.status);
+        self.handling_only()?;
+        if appeal.kind != AppealKind::IssueReport {
+            return Err(self.conflict("marked duplicate: only issue reports are linked as duplicates"));
+        }
+        if !from.awaits_answer() {
+            return Err(self.conflict("marked duplicate"));
+        }
+        if of_appeal_id == appeal.id {
+            return Err(TransitionError::Invalid {
+                field: "duplicate_of",
+                message: "a report cannot duplicate itself".into(),
+            });
+        }
+        if of_status == Status::Duplicate {
+            return Err(TransitionError::Invalid {
+                field: "duplicate_of",
+                message: format!("report {of_appeal_id} is itself a duplicate; link to the report it follows"),
+            });
+        }
+        self.next.status = Status::Duplicate;
+        self.next.duplicate_of_id = Some(of_appeal_id);
+        self.notify.author = true;
+        Ok(("marked_duplicate", json!({ "duplicate_of": of_appeal_id })))
+    }
+
+    fn mark_overdue(&mut self) -> StepResult {
+        let (appeal, from, now, actor) = (self.appeal, self.appeal.status, self.now, self.actor);
+        if !actor.system {
+            return Err(forbidden("only the deadline watcher marks appeals overdue"));
+        }
+        if !from.awaits_answer() || appeal.overdue_at.is_some() || now < appeal.due_at {
+            return Err(self.conflict("marked overdue"));
+        }
+        self.next.overdue_at = Some(now);
+        self.notify.escalation = true;
+        Ok(("overdue", json!({ "due_at": appeal.due_at })))
+    }
+
+    fn remind(&mut self, working_days_before: i32) -> StepResult {
+        let (appeal, from, now, actor) = (self.appeal, self.appeal.status, self.now, self.actor);
+        if !actor.system {
+            return Err(forbidden("only the deadline watcher sends reminders"));
+        }
+        let already = appeal.reminder_level.is_some_and(|level| level <= working_days_before);
+        if !from.awaits_answer() || already || now >= appeal.due_at {
+            return Err(self.conflict("reminded"));
+        }
+        self.next.reminder_level = Some(working_days_before);
+        self.notify.executor = true;
+        Ok(("reminded", json!({ "working_days_before": working_days_before, "due_at": appeal.due_at })))
+    }
+
+    fn recalculate_deadline(&mut self, reason: String) -> StepResult {
+        let (appeal, from, now, calendar, actor) =
+            (self.appeal, self.appeal.status, self.now, self.calendar, self.actor);
+        if !actor.system {
+            return Err(forbidden("only the service recalculates deadlines, when the calendar's law changes"));
+        }
+        if !from.awaits_answer() {
+            return Err(self.conflict("recalculated"));
+        }
+        let (details, recounted) = recalculate(appeal, &mut self.next, &reason, now, calendar)?;
+        self.deadline = recounted;
+        Ok(("deadline_recalculated", details))
+    }
 }
 
 /// Counts the deadline in force (unless a head extended it) and the forwarding term again from the
@@ -713,48 +781,6 @@ fn recalculate(
 }
 
 impl Appeal {
-    /// The handling state `storage::appeals::file` stores for an appeal received at `received_at`.
-    pub fn received(
-        id: i32,
-        kind: AppealKind,
-        author_account_id: Option<i32>,
-        executor_id: i32,
-        rule: DeadlineRule,
-        received_at: DateTime<Utc>,
-        calendar: &Calendar,
-    ) -> Appeal {
-        let due = deadlines::compute(&rule, received_at, calendar).due_at;
-        Appeal {
-            id,
-            kind,
-            status: Status::Received,
-            author_account_id,
-            executor_id,
-            assignee_account_id: None,
-            deadline_rule: rule,
-            received_at,
-            executor_received_at: received_at,
-            original_due_at: due,
-            due_at: due,
-            extended_due_at: None,
-            forward_due_at: deadlines::compute(&DeadlineRule::Forwarding, received_at, calendar).due_at,
-            forwarded_count: 0,
-            overdue_at: None,
-            reminder_level: None,
-            answered_at: None,
-            resolution: None,
-            answer_text: None,
-            competent_body: None,
-            refusal_code: None,
-            refusal_reason: None,
-            confirmed_at: None,
-            rework_count: 0,
-            rating: None,
-            rating_comment: None,
-            duplicate_of_id: None,
-        }
-    }
-
     fn deadline_rule_is_hours(&self) -> bool {
         matches!(self.deadline_rule, DeadlineRule::UrgencyHours(_))
     }
@@ -782,7 +808,7 @@ pub fn reminder_due(
     }
     let today = super::calendar::kyiv_date(now);
     // The due instant is exclusive (midnight after the due date), so the due date is the day before it.
-    let due_date = super::calendar::kyiv_date(due_at - chrono::Duration::seconds(1));
+    let due_date = deadlines::day_containing(due_at);
     let mut due_offsets: Vec<i32> =
         offsets.iter().filter(|&&n| working_days_before(due_date, n, calendar) <= today).map(|&n| n as i32).collect();
     due_offsets.sort_unstable();
@@ -836,15 +862,15 @@ mod tests {
     }
 
     fn appeal() -> Appeal {
-        Appeal::received(
-            7,
+        let (appeal, _) = Appeal::received(
             AppealKind::IssueReport,
             Some(100),
             1,
             DeadlineRule::AppealNoStudy,
             at(2026, 11, 2, 9),
             &calendar(),
-        )
+        );
+        Appeal { id: 7, ..appeal }
     }
 
     fn officer() -> Actor {
@@ -1138,15 +1164,15 @@ mod tests {
     }
 
     fn received_on_9_august_2026() -> Appeal {
-        Appeal::received(
-            8,
+        let (appeal, _) = Appeal::received(
             AppealKind::Application,
             Some(100),
             1,
             DeadlineRule::AppealNoStudy,
             at(2026, 8, 9, 9),
             &calendar(),
-        )
+        );
+        Appeal { id: 8, ..appeal }
     }
 
     fn peace_from(y: i32, m: u32, d: u32) -> Calendar {

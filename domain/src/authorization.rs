@@ -87,6 +87,24 @@ pub fn may_read_petition(viewer: Option<&Principal>, published: bool, author_acc
     published || viewer.is_some_and(|p| authorize(p, Action::ReadUnpublishedPetition { author_account_id }).is_ok())
 }
 
+/// May `viewer` (anyone, when `None`) read the whole of an appeal, its author's personal data included?
+/// Its author, the staff of the organisation handling it, and administrators.
+pub fn may_read_appeal_in_full(viewer: Option<&Principal>, executor_id: i32, author_account_id: Option<i32>) -> bool {
+    viewer
+        .is_some_and(|p| author_account_id == Some(p.account_id) || p.membership(executor_id).is_some() || p.is_admin())
+}
+
+/// May `viewer` know that an appeal exists at all? Issue reports are public (without personal data);
+/// any other appeal only for those who may read it in full (art. 10: its content is not disclosed).
+pub fn may_see_appeal(
+    viewer: Option<&Principal>,
+    public_report: bool,
+    executor_id: i32,
+    author_account_id: Option<i32>,
+) -> bool {
+    public_report || may_read_appeal_in_full(viewer, executor_id, author_account_id)
+}
+
 /// Decides whether `principal` may perform `action`. Denials carry a message a person can act on.
 pub fn authorize(principal: &Principal, action: Action) -> Result<(), DomainError> {
     let allowed = match action {

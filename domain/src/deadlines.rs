@@ -22,6 +22,7 @@ mod extension;
 mod rules;
 
 pub use computing::*;
+pub use counting::day_containing;
 use counting::*;
 pub use extension::*;
 pub use rules::*;

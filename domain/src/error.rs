@@ -2,9 +2,9 @@
 //! which field is to blame (when one is) and a message a person can act on. The specific refusals some
 //! rules return, because callers inspect their details (an intake refusal's code, a routing failure),
 //! convert into it. The service turns it into its HTTP shape at the edge (`AppError` in the root crate):
-//! `Invalid` → 422, `Forbidden` → 403, `Conflict` → 409, `Internal` → 500.
+//! `Invalid` → 422, `Forbidden` → 403, `NotFound` → 404, `Conflict` → 409, `Internal` → 500.
 use crate::{
-    appeals::{IntakeRefusal, TransitionError},
+    appeals::{IntakeError, IntakeRefusal, TransitionError},
     calendar::UnsupportedDate,
     directory::{AreaError, RoutingError, ShareError},
 };
@@ -17,6 +17,9 @@ pub enum DomainError {
     /// The person asking may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// Something the request refers to does not exist (an unknown category).
+    #[error("{0}")]
+    NotFound(String),
     /// Not possible in the current state of the thing.
     #[error("{0}")]
     Conflict(String),
@@ -46,6 +49,15 @@ impl From<TransitionError> for DomainError {
             TransitionError::Forbidden(m) => DomainError::Forbidden(m),
             TransitionError::Conflict(m) => DomainError::Conflict(m),
             TransitionError::Invalid { field, message } => DomainError::invalid(field, message),
+        }
+    }
+}
+
+impl From<IntakeError> for DomainError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Invalid { field, message } => DomainError::invalid(field, message),
+            IntakeError::NotFound(message) => DomainError::NotFound(message),
         }
     }
 }

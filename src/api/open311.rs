@@ -19,17 +19,16 @@ use super::AppState;
 use crate::{
     domain::{
         accounts::{Email, FullName, Language},
-        appeals::{AppealKind, Channel, IntakeDraft, Status, TEXT_MAX_CHARS, check_intake},
-        calendar::{KYIV, kyiv_date, kyiv_start_of_day},
+        appeals::{AppealKind, Author, Channel, NewAppeal, Status, TEXT_MAX_CHARS},
+        calendar::{KYIV, kyiv_start_of_day},
+        deadlines::day_containing,
         directory::{GeoPoint, UrgencyClass},
         text::{self, Lines},
     },
     error::AppError,
-    storage::{
-        self,
-        appeals::{Author, Context, NewAppeal},
-        directory::CategoryRecord,
-        open311::{Openness, RequestFilter},
+    service::appeals::{
+        intake,
+        open311::{self as reports, Openness, Report, RequestFilter, Service},
     },
 };
 
@@ -330,55 +329,51 @@ struct ServiceOut {
     group: String,
 }
 
-/// Categories and organisation names, read once per request.
+/// Categories and organisation names, read once per request, in the language asked for.
 struct Catalogue {
-    categories: Vec<CategoryRecord>,
+    categories: Vec<Service>,
     organisations: BTreeMap<i32, String>,
     language: Language,
 }
 
 impl Catalogue {
     async fn load(state: &AppState, language: Language) -> Result<Catalogue, AppError> {
-        Ok(Catalogue {
-            categories: storage::directory::list_categories(&state.db).await?,
-            organisations: storage::appeals::organisation_names(&state.db).await?,
-            language,
-        })
+        let reports::Catalogue { services, organisations } = reports::catalogue(state).await?;
+        Ok(Catalogue { categories: services, organisations, language })
     }
 
     /// Categories offered for issue reports now.
-    fn offered(&self) -> impl Iterator<Item = &CategoryRecord> {
-        self.categories.iter().filter(|c| c.category.active && c.category.for_reports)
+    fn offered(&self) -> impl Iterator<Item = &Service> {
+        self.categories.iter().filter(|c| c.offered)
     }
 
-    fn offered_by_code(&self, code: &str) -> Option<&CategoryRecord> {
-        self.offered().find(|c| c.category.code == code)
+    fn offered_by_code(&self, code: &str) -> Option<&Service> {
+        self.offered().find(|c| c.code == code)
     }
 
-    fn by_id(&self, id: i32) -> Option<&CategoryRecord> {
-        self.categories.iter().find(|c| c.category.id == id)
+    fn by_id(&self, id: i32) -> Option<&Service> {
+        self.categories.iter().find(|c| c.id == id)
     }
 
     fn organisation(&self, id: i32) -> String {
         self.organisations.get(&id).cloned().unwrap_or_default()
     }
 
-    fn name(&self, record: &CategoryRecord) -> String {
+    fn name(&self, c: &Service) -> String {
         match self.language {
-            Language::Uk => record.category.name_uk.clone(),
-            Language::En => record.category.name_en.clone(),
+            Language::Uk => c.name_uk.clone(),
+            Language::En => c.name_en.clone(),
         }
     }
 
-    fn service(&self, record: &CategoryRecord) -> ServiceOut {
-        let c = &record.category;
+    fn service(&self, c: &Service) -> ServiceOut {
         let executor = self.organisation(c.default_executor_id);
-        let by_district = !record.district_executors.is_empty();
+        let by_district = c.by_district;
         let description = match self.language {
             Language::Uk => format!(
                 "{}. Строк розгляду: {}. Виконавець: {executor}{}.",
                 c.name_uk,
-                time_limit(record.urgency, Language::Uk),
+                time_limit(c.urgency, Language::Uk),
                 if by_district {
                     " (у деяких районах — районний виконавець)"
                 } else {
@@ -388,7 +383,7 @@ impl Catalogue {
             Language::En => format!(
                 "{}. Time limit: {}. Handled by {executor}{}.",
                 c.name_en,
-                time_limit(record.urgency, Language::En),
+                time_limit(c.urgency, Language::En),
                 if by_district { " (in some districts, by the district's executor)" } else { "" }
             ),
         };
@@ -398,7 +393,7 @@ impl Catalogue {
         };
         ServiceOut {
             service_code: c.code.clone(),
-            service_name: self.name(record),
+            service_name: self.name(c),
             description,
             metadata: false,
             kind: "realtime",
@@ -446,7 +441,7 @@ async fn service_definition(req: &Request, Path(file): Path<String>, Data(state)
         let record = catalogue
             .offered_by_code(code)
             .ok_or_else(|| Failure::not_found(format!("there is no service `{code}`; see services.{}", ext(format))))?;
-        let code = record.category.code.clone();
+        let code = record.code.clone();
         format.document(
             "service_definition",
             &DefinitionOut { service_code: code.clone(), attributes: Vec::<()>::new() },
@@ -570,98 +565,66 @@ fn due_text(due_at: DateTime<Utc>, language: Language) -> String {
         Language::En => ("%Y-%m-%d", "%Y-%m-%d %H:%M"),
     };
     if local.hour() == 0 && local.minute() == 0 && local.second() == 0 {
-        kyiv_date(due_at - Duration::seconds(1)).format(date_format).to_string()
+        day_containing(due_at).format(date_format).to_string()
     } else {
         local.format(time_format).to_string()
     }
 }
 
-/// Everything besides the rows that rendering a page of requests needs.
-struct Rendering<'a> {
-    catalogue: &'a Catalogue,
-    followed: BTreeMap<i32, Status>,
-    photos: BTreeMap<i32, i32>,
-    public_url: &'a str,
-}
-
-impl Rendering<'_> {
-    async fn load<'a>(
-        state: &'a AppState,
-        catalogue: &'a Catalogue,
-        rows: &[entity::appeals::Model],
-    ) -> Result<Rendering<'a>, AppError> {
-        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        Ok(Rendering {
-            catalogue,
-            followed: storage::appeals::followed_statuses(&state.db, rows).await?,
-            photos: storage::open311::first_photos(&state.db, &ids).await?,
-            public_url: state.settings.public_url.trim_end_matches('/'),
-        })
-    }
-
-    /// A report as Open311 shows it: no author name, e-mail, phone or address of residence.
-    fn request(&self, row: entity::appeals::Model) -> RequestOut {
-        let english = self.catalogue.language == Language::En;
-        let status = Status::parse(&row.status).unwrap_or(Status::Received);
-        let shown = match (status, row.duplicate_of_id.and_then(|id| self.followed.get(&id))) {
-            (Status::Duplicate, Some(followed)) => *followed,
-            (s, _) => s,
-        };
-        let openness = Openness::of(shown);
-        let status_notes = match status {
-            Status::Duplicate => row.duplicate_of_id.map(|id| {
-                if english {
-                    format!("Duplicate of request {id}.")
-                } else {
-                    format!("Дублікат звернення № {id}.")
-                }
-            }),
-            Status::Refused => row.refusal_reason.clone(),
-            _ => row.answer_text.clone(),
-        };
-        let service_notice = (openness == Openness::Open).then(|| {
-            let due = due_text(row.due_at, self.catalogue.language);
-            match (row.overdue_at.is_some(), english) {
-                (false, false) => format!("Відповідь — до {due}."),
-                (false, true) => format!("Answer due by {due}."),
-                (true, false) => format!("Строк відповіді ({due}) минув."),
-                (true, true) => format!("The answer was due by {due} and is overdue."),
+/// A report as Open311 shows it: no author name, e-mail, phone or address of residence.
+fn request_out(r: Report, catalogue: &Catalogue, public_url: &str) -> RequestOut {
+    let english = catalogue.language == Language::En;
+    let openness = Openness::of(r.shown);
+    let status_notes = match r.status {
+        Status::Duplicate => r.duplicate_of.map(|id| {
+            if english {
+                format!("Duplicate of request {id}.")
+            } else {
+                format!("Дублікат звернення № {id}.")
             }
-        });
-        let category = row.category_id.and_then(|id| self.catalogue.by_id(id));
-        RequestOut {
-            service_request_id: row.id.to_string(),
-            status: openness.code(),
-            status_notes,
-            service_name: category.map(|c| self.catalogue.name(c)),
-            service_code: category.map(|c| c.category.code.clone()),
-            agency_responsible: self.catalogue.organisation(row.executor_id),
-            service_notice,
-            requested_datetime: w3(row.received_at),
-            updated_datetime: w3(row.updated_at),
-            expected_datetime: w3(row.due_at),
-            address: row.place_address,
-            address_id: None,
-            zipcode: None,
-            lat: row.latitude,
-            long: row.longitude,
-            media_url: self
-                .photos
-                .get(&row.id)
-                .map(|photo| format!("{}/api/v1/appeals/{}/photos/{photo}", self.public_url, row.id)),
-            description: row.text,
+        }),
+        Status::Refused => r.refusal_reason,
+        _ => r.answer_text,
+    };
+    let service_notice = (openness == Openness::Open).then(|| {
+        let due = due_text(r.due_at, catalogue.language);
+        match (r.overdue, english) {
+            (false, false) => format!("Відповідь — до {due}."),
+            (false, true) => format!("Answer due by {due}."),
+            (true, false) => format!("Строк відповіді ({due}) минув."),
+            (true, true) => format!("The answer was due by {due} and is overdue."),
         }
+    });
+    let category = r.category_id.and_then(|id| catalogue.by_id(id));
+    RequestOut {
+        service_request_id: r.id.to_string(),
+        status: openness.code(),
+        status_notes,
+        service_name: category.map(|c| catalogue.name(c)),
+        service_code: category.map(|c| c.code.clone()),
+        agency_responsible: catalogue.organisation(r.executor_id),
+        service_notice,
+        requested_datetime: w3(r.received_at),
+        updated_datetime: w3(r.updated_at),
+        expected_datetime: w3(r.due_at),
+        address: r.address,
+        address_id: None,
+        zipcode: None,
+        lat: r.lat,
+        long: r.long,
+        media_url: r.first_photo_id.map(|photo| format!("{public_url}/api/v1/appeals/{}/photos/{photo}", r.id)),
+        description: r.description,
     }
 }
 
-async fn render_requests(
+fn render_requests(
     state: &AppState,
     catalogue: &Catalogue,
-    rows: Vec<entity::appeals::Model>,
+    found: Vec<Report>,
     format: Format,
 ) -> Result<Response, Failure> {
-    let rendering = Rendering::load(state, catalogue, &rows).await?;
-    let requests: Vec<RequestOut> = rows.into_iter().map(|row| rendering.request(row)).collect();
+    let public_url = state.settings.public_url.trim_end_matches('/');
+    let requests: Vec<RequestOut> = found.into_iter().map(|r| request_out(r, catalogue, public_url)).collect();
     format.list(StatusCode::OK, "service_requests", "request", &requests)
 }
 
@@ -681,7 +644,7 @@ fn request_filter(
         let ids = codes
             .iter()
             .map(|code| {
-                catalogue.categories.iter().find(|c| c.category.code == *code).map(|c| c.category.id).ok_or_else(|| {
+                catalogue.categories.iter().find(|c| c.code == *code).map(|c| c.id).ok_or_else(|| {
                     Failure::bad_request(format!("service_code `{code}` is not a service here; see services.json"))
                 })
             })
@@ -704,8 +667,8 @@ async fn list_requests(
 ) -> Result<Response, Failure> {
     let catalogue = Catalogue::load(state, language(params)).await?;
     let filter = request_filter(params, &catalogue, Utc::now())?;
-    let rows = storage::open311::requests(&state.db, &filter).await?;
-    render_requests(state, &catalogue, rows, format).await
+    let found = reports::requests(state, &filter).await?;
+    render_requests(state, &catalogue, found, format)
 }
 
 #[handler]
@@ -717,9 +680,9 @@ async fn one_request(req: &Request, Path(file): Path<String>, Data(state): Data<
     let result = async {
         let missing = || Failure::not_found(format!("there is no service request {id}"));
         let id: i32 = id.parse().map_err(|_| missing())?;
-        let row = storage::open311::request(&state.db, id).await?.ok_or_else(missing)?;
+        let report = reports::request(state, id).await?.ok_or_else(missing)?;
         let catalogue = Catalogue::load(state, language(&query(req))).await?;
-        render_requests(state, &catalogue, vec![row], format).await
+        render_requests(state, &catalogue, vec![report], format)
     }
     .await;
     result.unwrap_or_else(|failure| failure.render(format))
@@ -738,7 +701,7 @@ async fn token_lookup(Path(file): Path<String>, Data(state): Data<&AppState>) ->
         Err(failure) => return failure.render(Format::Json),
     };
     let result = async {
-        let id = storage::open311::request_id_for_token(&state.db, token)
+        let id = reports::request_id_for_token(state, token)
             .await?
             .ok_or_else(|| Failure::not_found(format!("there is no request with the token {token}")))?;
         let found = [TokenOut { token: token.to_owned(), service_request_id: id.to_string() }];
@@ -807,14 +770,14 @@ async fn read_form(req: &Request, body: Body) -> Result<HashMap<String, String>,
 }
 
 /// The client's key: required to file, refused when unknown or revoked.
-async fn check_key(state: &AppState, fields: &HashMap<String, String>) -> Result<entity::api_keys::Model, Failure> {
+async fn check_key(state: &AppState, fields: &HashMap<String, String>) -> Result<i32, Failure> {
     let Some(presented) = given(fields, "api_key") else {
         return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "api_key is required to file a request; the city council's administrators issue keys",
         ));
     };
-    storage::api_keys::active_key(&state.db, presented)
+    reports::client_key(state, presented)
         .await?
         .ok_or_else(|| Failure::new(StatusCode::FORBIDDEN, "the api_key is not valid: it is unknown or was revoked"))
 }
@@ -828,10 +791,10 @@ fn point(fields: &HashMap<String, String>) -> Result<Option<GeoPoint>, Failure> 
     };
     match (number("lat")?, number("long")?) {
         (None, None) => Ok(None),
-        (Some(lat), Some(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
-            Ok(Some(GeoPoint { lat, lon }))
-        }
-        (Some(_), Some(_)) => Err(Failure::bad_request("lat must be −90…90 and long −180…180")),
+        (Some(lat), Some(lon)) => match GeoPoint::checked(lat, lon) {
+            Some(point) => Ok(Some(point)),
+            None => Err(Failure::bad_request("lat must be −90…90 and long −180…180")),
+        },
         _ => Err(Failure::bad_request("give both lat and long, or neither")),
     }
 }
@@ -866,12 +829,8 @@ fn media_url(fields: &HashMap<String, String>) -> Result<Option<String>, Failure
     }
 }
 
-/// The issue report a submission describes, checked as the law requires of any appeal.
-fn submission(
-    fields: &HashMap<String, String>,
-    catalogue: &Catalogue,
-    now: DateTime<Utc>,
-) -> Result<NewAppeal, Failure> {
+/// The issue report a submission describes; intake checks it as the law requires of any appeal.
+fn submission(fields: &HashMap<String, String>, catalogue: &Catalogue) -> Result<NewAppeal, Failure> {
     let code = given(fields, "service_code").ok_or_else(|| Failure::bad_request("service_code was not provided"))?;
     let category = catalogue.offered_by_code(code).ok_or_else(|| {
         Failure::bad_request(format!("service_code `{code}` is not a service here; see services.json"))
@@ -898,31 +857,15 @@ fn submission(
     let description =
         text::clean("description", given(fields, "description").unwrap_or(""), Lines::Many, TEXT_MAX_CHARS)
             .map_err(|e| Failure::bad_request(e.to_string()))?;
-    let description = description.as_str();
-    let subject = subject_of(description);
-    check_intake(&IntakeDraft {
-        kind: Some(AppealKind::IssueReport),
-        author_name: name.as_str(),
-        author_address: "",
-        author_email: email.as_str(),
-        author_phone: phone.as_deref().unwrap_or(""),
-        subject: &subject,
-        text: description,
-        has_category: true,
-        has_place: point.is_some() || address.is_some(),
-        electronic: true,
-    })
-    .map_err(|refusal| Failure::bad_request(open311_field(refusal.field, &refusal.reason)))?;
-    let text = match media_url(fields)? {
-        Some(url) => format!("{description}\n\nmedia_url: {url}"),
-        None => description.to_owned(),
-    };
+    let subject = subject_of(&description);
+    // The link stays in the text for the executor; intake checks the description as written.
+    let media_url = media_url(fields)?;
     Ok(NewAppeal {
         kind: AppealKind::IssueReport,
         channel: Channel::Open311,
         subject,
-        text,
-        category_id: Some(category.category.id),
+        text: description,
+        category_id: Some(category.id),
         addressee_id: None,
         point,
         place_address: address,
@@ -938,15 +881,24 @@ fn submission(
         show_author_name: false,
         privileged: false,
         cosigners: vec![],
-        received_at: now,
+        received_at: Utc::now(),
         registered_by: None,
         open311_token: Some(crate::service::secrets::new_token().as_str().to_owned()),
     })
+    .map(|new| with_media_url(new, media_url))
 }
 
-/// An intake refusal, naming the Open311 field rather than ours.
-fn open311_field(field: &str, reason: &str) -> String {
-    let name = match field {
+fn with_media_url(mut new: NewAppeal, media_url: Option<String>) -> NewAppeal {
+    if let Some(url) = media_url {
+        new.text = format!("{}\n\nmedia_url: {url}", new.text);
+    }
+    new
+}
+
+/// An intake refusal as Open311 states it (400), naming the Open311 field rather than ours.
+fn open311_refusal(error: AppError) -> Failure {
+    let AppError::Validation { field, message } = &error else { return Failure::from(error) };
+    let name = match field.as_deref().unwrap_or("") {
         "author_name" => "first_name, last_name",
         "author_email" => "email",
         "text" | "subject" => "description",
@@ -954,28 +906,24 @@ fn open311_field(field: &str, reason: &str) -> String {
         "category_id" => "service_code",
         other => other,
     };
-    format!("{name}: {reason}")
+    Failure::bad_request(format!("{name}: {message}"))
 }
 
 async fn create_request(state: &AppState, req: &Request, body: Body, format: Format) -> Result<Response, Failure> {
     let fields = read_form(req, body).await?;
     let key = check_key(state, &fields).await?;
     let catalogue = Catalogue::load(state, language(&fields)).await?;
-    let now = Utc::now();
-    let new = submission(&fields, &catalogue, now)?;
-    let token = new.open311_token.clone().unwrap_or_default();
-    let calendar = state.calendar().await?;
-    let ctx = Context { public_url: &state.settings.public_url, calendar: &calendar };
-    let (row, _) = storage::appeals::file(&state.db, &ctx, new, now).await?;
-    state.mail_wake.notify_one();
-    tracing::info!(appeal = row.id, api_key = key.id, "an issue report was filed through Open311");
-    let due = due_text(row.due_at, catalogue.language);
-    let executor = catalogue.organisation(row.executor_id);
+    let new = submission(&fields, &catalogue)?;
+    let filed = intake::file_open311(state, new).await.map_err(open311_refusal)?;
+    tracing::info!(appeal = filed.id, api_key = key, "an issue report was filed through Open311");
+    let due = due_text(filed.due_at, catalogue.language);
+    let executor = catalogue.organisation(filed.executor_id);
     let service_notice = match catalogue.language {
-        Language::Uk => format!("Зареєстровано за № {}. Виконавець: {executor}. Відповідь — до {due}.", row.id),
-        Language::En => format!("Registered as No. {}. Handled by {executor}. Answer due by {due}.", row.id),
+        Language::Uk => format!("Зареєстровано за № {}. Виконавець: {executor}. Відповідь — до {due}.", filed.id),
+        Language::En => format!("Registered as No. {}. Handled by {executor}. Answer due by {due}.", filed.id),
     };
-    let created = [CreatedOut { service_request_id: row.id.to_string(), service_notice, account_id: None, token }];
+    let token = filed.token.unwrap_or_default();
+    let created = [CreatedOut { service_request_id: filed.id.to_string(), service_notice, account_id: None, token }];
     format.list(StatusCode::OK, "service_requests", "request", &created)
 }
 

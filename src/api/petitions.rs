@@ -18,8 +18,8 @@ use super::{
 };
 use crate::{
     domain::{
-        accounts::{Email, FullName, Language},
-        appeals::{AppealKind, Channel, TEXT_MAX_CHARS},
+        accounts::{Email, FullName},
+        appeals::TEXT_MAX_CHARS,
         authorization::{Action, Principal, authorize, may_read_petition},
         petitions::{self, Actor, Command, Decision, RefusalCode, SigningMode, Status, Statute},
         text::limits,
@@ -27,7 +27,6 @@ use crate::{
     error::{ApiResult, AppError},
     storage::{
         self,
-        appeals::{Author, Context, NewAppeal},
         petitions::{ListFilter, SignatureOp, SignatureOutcome, Sort, Submission},
     },
 };
@@ -670,57 +669,11 @@ impl PetitionsApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<ToAppealInput>,
     ) -> ApiResult<Json<PetitionView>> {
-        let (principal, account) = state.authenticate(&auth).await?;
-        let row = storage::petitions::get(&state.db, id.0).await?;
-        if row.author_account_id != principal.account_id {
-            return Err(AppError::Forbidden("only the author may ask for this".into()).into());
-        }
-        if row.status != Status::Closed.code() || row.appeal_id.is_some() {
-            return Err(AppError::Conflict(
-                "only a petition closed short of the threshold, once, becomes an appeal".into(),
-            )
-            .into());
-        }
+        let actor = crate::service::Actor::Person(state.authenticate(&auth).await?.0);
         let author_address = body.0.author_address.read("author_address")?;
-        if author_address.chars().count() < 5 {
-            return Err(AppError::validation(
-                "author_address",
-                "an appeal must give the author's place of residence (art. 5)",
-            )
-            .into());
-        }
-        let calendar = state.calendar().await?;
-        let ctx = Context { public_url: &state.settings.public_url, calendar: &calendar };
-        let now = Utc::now();
-        let new = NewAppeal {
-            kind: AppealKind::Application,
-            channel: Channel::Web,
-            subject: row.title.chars().take(200).collect(),
-            text: format!("{}\n\n(Petition No. {} closed with {} signatures.)", row.text, row.id, row.signature_count),
-            category_id: None,
-            addressee_id: Some(row.council_id),
-            point: None,
-            place_address: None,
-            district_id: None,
-            author: Author {
-                account_id: Some(account.id),
-                name: account.full_name.clone(),
-                address: Some(author_address),
-                email: Some(account.email.clone()),
-                phone: None,
-                language: Language::parse(&account.language).unwrap_or_default(),
-            },
-            show_author_name: false,
-            privileged: false,
-            cosigners: Vec::new(),
-            received_at: now,
-            registered_by: None,
-            open311_token: None,
-        };
-        let (appeal, _) = storage::appeals::file(&state.db, &ctx, new, now).await?;
-        let result = self.act(&state, &auth, id.0, Command::ConvertToAppeal { appeal_id: appeal.id }).await;
-        state.mail_wake.notify_one();
-        result
+        let petition =
+            crate::service::appeals::intake::file_petition_as_appeal(&state, &actor, id.0, author_address).await?;
+        Ok(Json(petition.into()))
     }
 }
 

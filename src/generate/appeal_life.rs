@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::{Rng, rngs::StdRng, seq::SliceRandom};
-use serde_json::json;
 
 use super::sample::{DAY, HOUR, chance, exponential, secs, weighted};
 use crate::domain::{
@@ -59,7 +58,7 @@ pub struct Filed {
     pub registered_at: DateTime<Utc>,
     /// The officer who entered it, for appeals not filed by the citizen online.
     pub registered_by: Option<i32>,
-    /// The `received` event's details, as `storage::appeals::file` writes them.
+    /// The `received` event's details, as `domain::appeals::intake` decided them.
     pub received_details: serde_json::Value,
     /// An earlier open report of the same category this one may duplicate.
     pub duplicate_candidate: Option<i32>,
@@ -351,31 +350,13 @@ fn play(t: &mut Tracker<'_>, duplicate_candidate: Option<i32>, rng: &mut StdRng)
     }
 }
 
-/// The details of the `received` event, as `storage::appeals::file` writes them.
-pub fn received_details(
-    appeal: &Appeal,
-    channel: &str,
-    category_id: Option<i32>,
-    routing: &serde_json::Value,
-) -> serde_json::Value {
-    json!({
-        "kind": appeal.kind.code(),
-        "channel": channel,
-        "category_id": category_id,
-        "received_at": appeal.received_at,
-        "executor_id": appeal.executor_id,
-        "routing": routing,
-        "deadline_rule": appeal.deadline_rule,
-        "due_at": appeal.due_at,
-        "cosigners": 0,
-    })
-}
-
 #[cfg(test)]
 mod tests {
 
     use chrono::TimeZone;
     use rand::SeedableRng;
+
+    use serde_json::json;
 
     use super::*;
     use crate::domain::deadlines;
@@ -451,13 +432,13 @@ mod tests {
             let received = as_of - secs(&mut rng, 60, 200 * DAY);
             let kind = [AppealKind::IssueReport, AppealKind::Application, AppealKind::Complaint][id as usize % 3];
             let author = (id % 5 != 0).then_some(1000 + id);
-            let appeal = Appeal::received(id, kind, author, 1, rules[id as usize % 3], received, &calendar);
-            let details = received_details(&appeal, "web", None, &json!({}));
+            let (appeal, _) = Appeal::received(kind, author, 1, rules[id as usize % 3], received, &calendar);
+            let appeal = Appeal { id, ..appeal };
             let filed = Filed {
                 appeal,
                 registered_at: received,
                 registered_by: None,
-                received_details: details,
+                received_details: json!({}),
                 duplicate_candidate: (id > 1).then_some(id - 1),
             };
             let lived = live(filed, &city, &mut rng);
@@ -490,8 +471,7 @@ mod tests {
         let city = City { calendar: &calendar, staff: &staff, punctuality: &punctuality, forward_targets: &[1], as_of };
         let one = |seed| {
             let received = as_of - Duration::days(40);
-            let appeal = Appeal::received(
-                1,
+            let (appeal, _) = Appeal::received(
                 AppealKind::Application,
                 Some(5),
                 1,
@@ -499,6 +479,7 @@ mod tests {
                 received,
                 &calendar,
             );
+            let appeal = Appeal { id: 1, ..appeal };
             let filed = Filed {
                 received_details: json!({}),
                 appeal,

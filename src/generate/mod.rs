@@ -31,7 +31,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QuerySelect, Set,
 };
-use serde_json::json;
 
 use self::{
     appeal_life::{City, Event, Filed, Staff},
@@ -41,13 +40,15 @@ use self::{
 };
 use crate::{
     domain::{
+        accounts::Language,
         accounts::Password,
-        appeals::{AppealKind, intake_rule},
+        appeals::{
+            AppealKind, Author, Channel, Intake, IntakeCategory, IntakeDirectory, IntakeOrganisation, NewAppeal, intake,
+        },
         audit::{ChainRecord, GENESIS, actor_commitment, link_hash, sha256_hex},
         authorization::OrganisationRole,
         calendar::{Calendar, kyiv_date, kyiv_end_of_day, kyiv_start_of_day},
-        deadlines::DeadlineRule,
-        directory::{Area, DistrictId, GeoPoint, Location, OrganisationKind, RoutingRules, UrgencyClass, route},
+        directory::{Area, DistrictId, GeoPoint, OrganisationKind, RoutingRules, UrgencyClass},
         petitions::Statute,
     },
     storage::{
@@ -512,6 +513,32 @@ struct World {
     citizens: i32,
 }
 
+/// The generated city's directory, as intake reads it.
+impl IntakeDirectory for World {
+    fn category(&self, id: i32) -> Option<IntakeCategory> {
+        self.categories.iter().find(|c| c.id == id).map(|c| IntakeCategory {
+            active: true,
+            for_appeals: c.for_appeals,
+            for_reports: c.for_reports,
+            urgency: c.urgency,
+            rules: c.rules.clone(),
+        })
+    }
+
+    fn has_district(&self, id: i32) -> bool {
+        self.district_ids.contains(&id)
+    }
+
+    fn areas(&self) -> Vec<(DistrictId, &Area)> {
+        self.areas.iter().map(|(d, a)| (*d, a)).collect()
+    }
+
+    fn organisation(&self, id: i32) -> Option<IntakeOrganisation> {
+        let active = self.active.contains(&i64::from(id));
+        active.then(|| IntakeOrganisation { name: format!("#{id}"), active })
+    }
+}
+
 impl World {
     async fn load(
         db: &DatabaseConnection,
@@ -710,6 +737,21 @@ struct Stats {
     returned: u64,
     rated: u64,
     stopped_early: bool,
+}
+
+impl Stats {
+    /// Counts a generated appeal in the summary.
+    fn count(&mut self, lived: &appeal_life::Lived) {
+        let (s, a) = (self, &lived.appeal);
+        *s.appeal_statuses.entry(a.status.code()).or_default() += 1;
+        *s.appeal_kinds.entry(a.kind.code()).or_default() += 1;
+        s.overdue_open += u64::from(a.status.awaits_answer() && a.overdue_at.is_some());
+        s.answered_late += u64::from(a.answered_at.is_some_and(|t| t >= a.due_at));
+        s.extended += u64::from(lived.events.iter().any(|e| e.action == "extended"));
+        s.forwarded += u64::from(a.forwarded_count > 0);
+        s.returned += u64::from(a.rework_count > 0);
+        s.rated += u64::from(a.rating.is_some());
+    }
 }
 
 /// An event waiting for its turn: events are written (and numbered) in time order.
@@ -914,10 +956,8 @@ impl Generator {
         self.file(spec);
     }
 
-    /// Routes, dates and plays one appeal; returns its id.
-    fn file(&mut self, spec: Spec) -> i32 {
-        let id = self.ids.appeal;
-        self.ids.appeal += 1;
+    /// A generated appeal as a client would send it: the place, the author (obviously fake) and the rest.
+    fn draw_appeal(&mut self, spec: Spec) -> NewAppeal {
         let rng = &mut self.rng;
         let world = &self.world;
         let is_report = spec.kind == AppealKind::IssueReport;
@@ -928,62 +968,79 @@ impl Generator {
         } else {
             (None, None)
         };
-        let (executor_id, rule, routing, district_id) = match (spec.category, spec.addressee) {
-            (Some(c), _) => {
-                let category = &world.categories[c];
-                let location = Location { district: explicit_district.map(|d| DistrictId(d.into())), point };
-                let areas: Vec<(DistrictId, &Area)> = world.areas.iter().map(|(d, a)| (*d, a)).collect();
-                match route(&category.rules, &location, &areas, |o| world.active.contains(&o.0)) {
-                    Ok(decision) => {
-                        let mut recorded = serde_json::to_value(decision).unwrap_or_default();
-                        recorded["explanation"] = json!(decision.explain());
-                        recorded["category_id"] = json!(category.id);
-                        let district = decision.district.map(|d| d.0 as i32).or(explicit_district);
-                        (decision.executor.0 as i32, intake_rule(Some(category.urgency)), recorded, district)
-                    }
-                    Err(_) => {
-                        let executor = category.rules.default_executor.0 as i32;
-                        (executor, intake_rule(Some(category.urgency)), json!({"executor": executor}), None)
-                    }
-                }
-            }
-            (None, addressee) => {
-                let to = addressee.unwrap_or(world.council);
-                let recorded = json!({
-                    "executor": to,
-                    "rule": { "rule": "addressed_by_author" },
-                    "district": explicit_district,
-                    "explanation": format!("Addressed by the author to organisation {to}."),
-                });
-                (to, DeadlineRule::AppealStandard, recorded, explicit_district)
+        let channel = Channel::parse(spec.channel).unwrap_or(Channel::Web);
+        let electronic = matches!(channel, Channel::Web | Channel::Open311);
+        // Personal data: obviously fake.
+        let (author_name, author_email) = match spec.author_account_id {
+            Some(account) => (citizen_name(account), Some(citizen_email(account))),
+            None => {
+                let n = rng.gen_range(0..1_000_000);
+                let email = (channel == Channel::Email).then(|| format!("writer-{n:06}@{GENERATED_DOMAIN}"));
+                (format!("Вигаданий Заявник-{n:06}"), email)
             }
         };
         let category_id = spec.category.map(|c| world.categories[c].id);
-        let appeal = crate::domain::appeals::Appeal::received(
-            id,
-            spec.kind,
-            spec.author_account_id,
-            executor_id,
-            rule,
-            spec.received_at,
-            &world.calendar,
-        );
-        let electronic = matches!(spec.channel, "web" | "open311");
+        NewAppeal {
+            kind: spec.kind,
+            channel,
+            subject: spec.subject,
+            text: spec.text,
+            category_id,
+            addressee_id: if category_id.is_some() { None } else { Some(spec.addressee.unwrap_or(world.council)) },
+            point,
+            place_address: is_report.then(|| format!("вул. Вигадана, {}", rng.gen_range(1..300))),
+            district_id: explicit_district,
+            author: Author {
+                account_id: spec.author_account_id,
+                name: author_name,
+                address: (!is_report || chance(rng, 0.3)).then(|| fake_address(rng)),
+                email: author_email,
+                phone: chance(rng, 0.4).then(|| fake_phone(rng)),
+                language: Language::Uk,
+            },
+            show_author_name: is_report && chance(rng, 0.25),
+            privileged: chance(rng, 0.04),
+            cosigners: Vec::new(),
+            received_at: spec.received_at,
+            // Intake only asks whether an officer registered it; the officer is drawn below.
+            registered_by: (!electronic).then_some(0),
+            open311_token: (channel == Channel::Open311).then(|| format!("{:032x}", rng.r#gen::<u128>())),
+        }
+    }
+
+    /// Files one appeal through the domain's intake (as the API would), then plays its life; returns its
+    /// id, or `None` when intake refused it (nothing is generated then).
+    fn file(&mut self, spec: Spec) -> Option<i32> {
+        let received_at = spec.received_at;
+        let new = self.draw_appeal(spec);
+        let (world, rng) = (&self.world, &mut self.rng);
+        let is_report = new.kind == AppealKind::IssueReport;
+        let (electronic, category_id) = (new.registered_by.is_none(), new.category_id);
+        let intake = match intake(new, world, &world.calendar, received_at.max(world.as_of)) {
+            Ok(intake) => intake,
+            Err(refusal) => {
+                tracing::warn!(?refusal, "generate: intake refused a generated appeal; skipped");
+                return None;
+            }
+        };
+        let id = self.ids.appeal;
+        self.ids.appeal += 1;
+        let Intake { mut appeal, new, district_id, routing, received, .. } = intake;
+        appeal.id = id;
         let registered_at =
-            if electronic { spec.received_at } else { (spec.received_at + secs(rng, 600, 6 * HOUR)).min(world.as_of) };
+            if electronic { new.received_at } else { (new.received_at + secs(rng, 600, 6 * HOUR)).min(world.as_of) };
         let registered_by = (!electronic).then(|| {
-            let staff = &world.staff[&executor_id];
+            let staff = &world.staff[&appeal.executor_id];
             staff.officers[rng.gen_range(0..staff.officers.len())]
         });
         let duplicate_candidate = match (is_report, category_id) {
             (true, Some(c)) => self
                 .recent_reports
                 .get(&c)
-                .filter(|(_, at)| spec.received_at - *at < Duration::days(3))
+                .filter(|(_, at)| new.received_at - *at < Duration::days(3))
                 .map(|(first, _)| *first),
             _ => None,
         };
-        let details = appeal_life::received_details(&appeal, spec.channel, category_id, &routing);
         let city = City {
             calendar: &world.calendar,
             staff: &world.staff,
@@ -991,90 +1048,18 @@ impl Generator {
             forward_targets: &world.forward_targets,
             as_of: world.as_of,
         };
-        let filed = Filed { appeal, registered_at, registered_by, received_details: details, duplicate_candidate };
+        let received_details = received.details;
+        let filed = Filed { appeal, registered_at, registered_by, received_details, duplicate_candidate };
         let lived = appeal_life::live(filed, &city, rng);
         let a = &lived.appeal;
         if is_report
             && let Some(c) = category_id
             && a.status != crate::domain::appeals::Status::Duplicate
         {
-            self.recent_reports.insert(c, (id, spec.received_at));
+            self.recent_reports.insert(c, (id, new.received_at));
         }
-
-        // Personal data: obviously fake.
-        let (author_name, author_email) = match spec.author_account_id {
-            Some(account) => (citizen_name(account), Some(citizen_email(account))),
-            None => {
-                let n = rng.gen_range(0..1_000_000);
-                let email = (spec.channel == "email").then(|| format!("writer-{n:06}@{GENERATED_DOMAIN}"));
-                (format!("Вигаданий Заявник-{n:06}"), email)
-            }
-        };
-        let author_address = (!is_report || chance(rng, 0.3)).then(|| fake_address(rng));
-        let author_phone = chance(rng, 0.4).then(|| fake_phone(rng));
-        let place_address = is_report.then(|| format!("вул. Вигадана, {}", rng.gen_range(1..300)));
-        let open311_token = (spec.channel == "open311").then(|| format!("{:032x}", rng.r#gen::<u128>()));
-        let row = appeals::ActiveModel {
-            id: Set(id),
-            kind: Set(a.kind.code().to_owned()),
-            channel: Set(spec.channel.to_owned()),
-            status: Set(a.status.code().to_owned()),
-            subject: Set(spec.subject),
-            text: Set(spec.text),
-            category_id: Set(category_id),
-            latitude: Set(point.map(|p| p.lat)),
-            longitude: Set(point.map(|p| p.lon)),
-            place_address: Set(place_address),
-            district_id: Set(district_id),
-            author_account_id: Set(a.author_account_id),
-            author_name: Set(author_name),
-            author_address: Set(author_address),
-            author_email: Set(author_email),
-            author_phone: Set(author_phone),
-            author_language: Set("uk".to_owned()),
-            show_author_name: Set(is_report && chance(rng, 0.25)),
-            privileged: Set(chance(rng, 0.04)),
-            executor_id: Set(a.executor_id),
-            routing: Set(routing.to_string()),
-            assignee_account_id: Set(a.assignee_account_id),
-            deadline_rule: Set(serde_json::to_string(&a.deadline_rule).unwrap_or_default()),
-            received_at: Set(a.received_at),
-            registered_at: Set(registered_at),
-            registered_by: Set(registered_by),
-            executor_received_at: Set(a.executor_received_at),
-            original_due_at: Set(a.original_due_at),
-            due_at: Set(a.due_at),
-            extended_due_at: Set(a.extended_due_at),
-            forward_due_at: Set(a.forward_due_at),
-            forwarded_count: Set(a.forwarded_count),
-            overdue_at: Set(a.overdue_at),
-            reminder_level: Set(a.reminder_level),
-            answered_at: Set(a.answered_at),
-            resolution: Set(a.resolution.map(|r| r.code().to_owned())),
-            answer_text: Set(a.answer_text.clone()),
-            competent_body: Set(a.competent_body.clone()),
-            refusal_code: Set(a.refusal_code.map(|c| c.code().to_owned())),
-            refusal_reason: Set(a.refusal_reason.clone()),
-            confirmed_at: Set(a.confirmed_at),
-            rework_count: Set(a.rework_count),
-            rating: Set(a.rating),
-            rating_comment: Set(a.rating_comment.clone()),
-            duplicate_of_id: Set(a.duplicate_of_id),
-            open311_token: Set(open311_token),
-            version: Set(lived.version),
-            updated_at: Set(lived.updated_at),
-        };
-
-        let s = &mut self.stats;
-        *s.appeal_statuses.entry(a.status.code()).or_default() += 1;
-        *s.appeal_kinds.entry(a.kind.code()).or_default() += 1;
-        s.overdue_open += u64::from(a.status.awaits_answer() && a.overdue_at.is_some());
-        s.answered_late += u64::from(a.answered_at.is_some_and(|t| t >= a.due_at));
-        s.extended += u64::from(lived.events.iter().any(|e| e.action == "extended"));
-        s.forwarded += u64::from(a.forwarded_count > 0);
-        s.returned += u64::from(a.rework_count > 0);
-        s.rated += u64::from(a.rating.is_some());
-
+        let row = appeal_row(id, new, district_id, &routing, &lived, registered_at, registered_by);
+        self.stats.count(&lived);
         self.appeal_rows.push(row);
         for event in lived.events {
             self.queue(event);
@@ -1086,7 +1071,7 @@ impl Generator {
         if self.progress && self.made.is_multiple_of(100_000) {
             eprintln!("generate: {} appeals after {:.1} s", self.made, self.started.elapsed().as_secs_f64());
         }
-        id
+        Some(id)
     }
 
     fn petition(&mut self, submitted_at: DateTime<Utc>) {
@@ -1130,15 +1115,16 @@ impl Generator {
                 subject: format!("Петиція №{id} як звернення (згенеровано)"),
                 text: format!("Згенерована петиція №{id}, що не набрала підписів, розглядається як звернення."),
             };
-            let appeal_id = self.file(spec);
-            let people = People {
-                moderators: &self.world.moderators,
-                council_officers: &council_officers,
-                statutes: &self.world.statutes,
-                calendar: &self.world.calendar,
-                as_of: self.world.as_of,
-            };
-            petition_life::convert(&mut lived, appeal_id, at, &people);
+            if let Some(appeal_id) = self.file(spec) {
+                let people = People {
+                    moderators: &self.world.moderators,
+                    council_officers: &council_officers,
+                    statutes: &self.world.statutes,
+                    calendar: &self.world.calendar,
+                    as_of: self.world.as_of,
+                };
+                petition_life::convert(&mut lived, appeal_id, at, &people);
+            }
         }
         let p = &lived.petition;
         let category_id = chance(&mut self.rng, 0.5).then(|| {
@@ -1265,6 +1251,69 @@ impl Generator {
             let rows = std::mem::take(&mut self.chain_rows);
             self.send(Batch::Chain(rows));
         }
+    }
+}
+
+/// The stored row of a generated appeal: what intake accepted, as its life left it.
+fn appeal_row(
+    id: i32,
+    new: NewAppeal,
+    district_id: Option<i32>,
+    routing: &serde_json::Value,
+    lived: &appeal_life::Lived,
+    registered_at: DateTime<Utc>,
+    registered_by: Option<i32>,
+) -> appeals::ActiveModel {
+    let a = &lived.appeal;
+    appeals::ActiveModel {
+        id: Set(id),
+        kind: Set(a.kind.code().to_owned()),
+        channel: Set(new.channel.code().to_owned()),
+        status: Set(a.status.code().to_owned()),
+        subject: Set(new.subject),
+        text: Set(new.text),
+        category_id: Set(new.category_id),
+        latitude: Set(new.point.map(|p| p.lat)),
+        longitude: Set(new.point.map(|p| p.lon)),
+        place_address: Set(new.place_address),
+        district_id: Set(district_id),
+        author_account_id: Set(a.author_account_id),
+        author_name: Set(new.author.name),
+        author_address: Set(new.author.address),
+        author_email: Set(new.author.email),
+        author_phone: Set(new.author.phone),
+        author_language: Set("uk".to_owned()),
+        show_author_name: Set(new.show_author_name),
+        privileged: Set(new.privileged),
+        executor_id: Set(a.executor_id),
+        routing: Set(routing.to_string()),
+        assignee_account_id: Set(a.assignee_account_id),
+        deadline_rule: Set(serde_json::to_string(&a.deadline_rule).unwrap_or_default()),
+        received_at: Set(a.received_at),
+        registered_at: Set(registered_at),
+        registered_by: Set(registered_by),
+        executor_received_at: Set(a.executor_received_at),
+        original_due_at: Set(a.original_due_at),
+        due_at: Set(a.due_at),
+        extended_due_at: Set(a.extended_due_at),
+        forward_due_at: Set(a.forward_due_at),
+        forwarded_count: Set(a.forwarded_count),
+        overdue_at: Set(a.overdue_at),
+        reminder_level: Set(a.reminder_level),
+        answered_at: Set(a.answered_at),
+        resolution: Set(a.resolution.map(|r| r.code().to_owned())),
+        answer_text: Set(a.answer_text.clone()),
+        competent_body: Set(a.competent_body.clone()),
+        refusal_code: Set(a.refusal_code.map(|c| c.code().to_owned())),
+        refusal_reason: Set(a.refusal_reason.clone()),
+        confirmed_at: Set(a.confirmed_at),
+        rework_count: Set(a.rework_count),
+        rating: Set(a.rating),
+        rating_comment: Set(a.rating_comment.clone()),
+        duplicate_of_id: Set(a.duplicate_of_id),
+        open311_token: Set(new.open311_token),
+        version: Set(lived.version),
+        updated_at: Set(lived.updated_at),
     }
 }
 

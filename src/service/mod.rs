@@ -4,6 +4,7 @@
 //! [`Actor`] and plain inputs, and returns plain results or the one [`AppError`]; it authorizes through
 //! `domain::authorization`, applies the domain's rules and saves through `storage`. Handlers only parse,
 //! call one use case and render, so a rule is never decided twice and no sea-orm model reaches them.
+pub mod appeals;
 pub mod audit;
 pub mod metrics;
 pub mod open_data;

@@ -21,6 +21,7 @@ use serde_json::json;
 use super::events::{self, NewEvent};
 use crate::{
     domain::{
+        appeals::{IntakeCategory, IntakeDirectory, IntakeOrganisation},
         authorization::{Membership, OrganisationRole},
         directory::{
             Area, DistrictId, Location, OrganisationId, OrganisationKind, RoutingDecision, RoutingRules, UrgencyClass,
@@ -572,6 +573,7 @@ pub struct RoutingDirectory {
     district_ids: HashSet<i32>,
     areas: Vec<(DistrictId, Area)>,
     active: HashSet<i64>,
+    organisations: HashMap<i32, IntakeOrganisation>,
 }
 
 impl RoutingDirectory {
@@ -587,14 +589,44 @@ impl RoutingDirectory {
                 areas.push((DistrictId(d.id.into()), area));
             }
         }
-        let active = organisations::Entity::find()
-            .filter(organisations::Column::Active.eq(true))
+        let organisations: HashMap<i32, IntakeOrganisation> = organisations::Entity::find()
             .all(db)
             .await?
             .into_iter()
-            .map(|o| i64::from(o.id))
+            .map(|o| (o.id, IntakeOrganisation { name: o.name, active: o.active }))
             .collect();
-        Ok(RoutingDirectory { categories, district_ids: district_rows.iter().map(|d| d.id).collect(), areas, active })
+        let active = organisations.iter().filter(|(_, o)| o.active).map(|(id, _)| i64::from(*id)).collect();
+        let district_ids = district_rows.iter().map(|d| d.id).collect();
+        Ok(RoutingDirectory { categories, district_ids, areas, active, organisations })
+    }
+}
+
+/// The directory as intake reads it, the moment an appeal is filed.
+pub async fn intake_directory(db: &DatabaseConnection) -> Result<Arc<RoutingDirectory>, AppError> {
+    ROUTING_DIRECTORY.get(db, || RoutingDirectory::load(db)).await
+}
+
+impl IntakeDirectory for RoutingDirectory {
+    fn category(&self, id: i32) -> Option<IntakeCategory> {
+        self.categories.get(&id).map(|c| IntakeCategory {
+            active: c.category.active,
+            for_appeals: c.category.for_appeals,
+            for_reports: c.category.for_reports,
+            urgency: c.urgency,
+            rules: c.routing_rules(),
+        })
+    }
+
+    fn has_district(&self, id: i32) -> bool {
+        self.district_ids.contains(&id)
+    }
+
+    fn areas(&self) -> Vec<(DistrictId, &Area)> {
+        self.areas.iter().map(|(id, a)| (*id, a)).collect()
+    }
+
+    fn organisation(&self, id: i32) -> Option<IntakeOrganisation> {
+        self.organisations.get(&id).cloned()
     }
 }
 

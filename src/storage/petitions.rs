@@ -266,7 +266,8 @@ pub async fn transition(
     Ok(result)
 }
 
-async fn transition_in(
+/// [`transition`] inside the caller's transaction (a petition turned into an appeal is stored with it).
+pub(crate) async fn transition_in(
     txn: &DatabaseTransaction,
     calendar: &Calendar,
     public_url: &str,
@@ -338,9 +339,9 @@ async fn transition_in(
         reason: updated.refusal_reason.clone(),
         decision: updated.decision.as_deref().map(|d| d.replace('_', " ")),
         answer: updated.answer_text.clone(),
-        due_date: updated.consideration_due_at.map(|d| {
-            crate::domain::calendar::kyiv_date(d - chrono::Duration::seconds(1)).format("%d.%m.%Y").to_string()
-        }),
+        due_date: updated
+            .consideration_due_at
+            .map(|d| crate::domain::deadlines::day_containing(d).format("%d.%m.%Y").to_string()),
         link: format!("{}/api/v1/petitions/{}", public_url.trim_end_matches('/'), updated.id),
         ..Default::default()
     };

@@ -569,17 +569,17 @@ async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once()
     use hromada::{
         domain::{
             accounts::Language,
-            appeals::{AppealKind, Channel},
+            appeals::{AppealKind, Author, Channel, Cosigner, NewAppeal, intake},
         },
-        storage::appeals::{Author, Context, NewAppeal},
+        storage::appeals::{Filing, stored_precision},
     };
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;
     let citizen = app.get("/api/v1/accounts/me", Some(&city.citizen)).await.body["id"].as_i64().unwrap() as i32;
     let calendar = hromada::storage::calendar::current_calendar(&app.db, None).await.unwrap();
     let public_url = "http://127.0.0.1";
-    let ctx = Context { public_url, calendar: &calendar };
-    let now = chrono::Utc::now();
+    let directory = hromada::storage::directory::intake_directory(&app.db).await.unwrap();
+    let now = stored_precision(chrono::Utc::now());
     let mut filings = Vec::new();
     for i in 0..5 {
         let new = NewAppeal {
@@ -603,12 +603,13 @@ async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once()
             },
             show_author_name: false,
             privileged: false,
-            cosigners: vec![("Petro Petrenko".into(), "Kramatorsk, Shkilna 12".into())],
+            cosigners: vec![Cosigner { full_name: "Petro Petrenko".into(), address: "Kramatorsk, Shkilna 12".into() }],
             received_at: now,
             registered_by: None,
             open311_token: None,
         };
-        filings.push(hromada::storage::appeals::prepare(&app.db, &ctx, new, now).await.unwrap());
+        let accepted = intake(new, directory.as_ref(), &calendar, now).expect("intake accepts it");
+        filings.push(Filing::new(accepted, now));
     }
 
     let outcomes = hromada::storage::appeals::file_batch(&app.db, public_url, &filings).await;

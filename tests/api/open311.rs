@@ -519,20 +519,19 @@ async fn requests_are_listed_with_the_specification_filters() {
 
 /// An ordinary (private) appeal, filed the way the web form files one.
 async fn private_appeal(app: &TestApp) -> String {
+    use hromada::domain::accounts::Language;
     use hromada::{
-        domain::{
-            accounts::Language,
-            appeals::{AppealKind, Channel},
-        },
-        storage::appeals::{Author, Context, NewAppeal},
+        domain::appeals::{AppealKind, Author, Channel, NewAppeal, intake},
+        storage::appeals::{Filing, stored_precision},
     };
     let calendar = hromada::storage::calendar::calendar(&app.db, None).await.unwrap();
-    let ctx = Context { public_url: &app.settings.public_url, calendar: &calendar };
+    let directory = hromada::storage::directory::intake_directory(&app.db).await.unwrap();
+    let now = stored_precision(Utc::now());
     let categories = hromada::storage::directory::list_categories(&app.db).await.unwrap();
     let school = categories.iter().find(|c| c.category.code == "school").unwrap().category.id;
     let new = NewAppeal {
         kind: AppealKind::Application,
-        channel: Channel::Paper,
+        channel: Channel::Web,
         subject: "Ремонт спортзалу".into(),
         text: "Прошу відремонтувати спортзал школи № 3.".into(),
         category_id: Some(school),
@@ -544,19 +543,20 @@ async fn private_appeal(app: &TestApp) -> String {
             account_id: None,
             name: "Іваненко Іван".into(),
             address: Some("вул. Садова, 1".into()),
-            email: None,
+            email: Some("ivanenko@example.org".into()),
             phone: None,
             language: Language::Uk,
         },
         show_author_name: false,
         privileged: false,
         cosigners: vec![],
-        received_at: Utc::now(),
+        received_at: now,
         registered_by: None,
         open311_token: None,
     };
-    let (row, _) = hromada::storage::appeals::file(&app.db, &ctx, new, Utc::now()).await.unwrap();
-    row.id.to_string()
+    let accepted = intake(new, directory.as_ref(), &calendar, now).expect("intake accepts it");
+    let filed = hromada::storage::appeals::file(&app.db, &app.settings.public_url, Filing::new(accepted, now)).await;
+    filed.unwrap().row.id.to_string()
 }
 
 #[tokio::test]

@@ -327,3 +327,52 @@ async fn a_page_out_of_range_is_a_422_naming_it_on_every_list() {
     }
     app.get("/api/v1/petitions?page=two", None).await.assert_problem(400);
 }
+
+/// Closes petition `id` short of its threshold: the collection period is moved into the past and the
+/// watcher (every second) closes it.
+async fn closed_short(app: &TestApp, id: i64) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => "UPDATE petitions SET collection_ends_at = $1::timestamptz WHERE id = $2",
+        _ => "UPDATE petitions SET collection_ends_at = $1 WHERE id = $2",
+    };
+    app.db.execute_raw(Statement::from_sql_and_values(backend, sql, [past.into(), (id as i32).into()])).await.unwrap();
+    for _ in 0..100 {
+        if app.get(&format!("/api/v1/petitions/{id}"), None).await.body["status"] == "closed" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("petition {id} did not close");
+}
+
+#[tokio::test]
+async fn a_petition_becomes_one_appeal_or_none_never_half() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = TestAppBuilder::new().await.with_smtp().configure(|s| s.watcher.interval_seconds = 1).spawn().await;
+    let council = council(&app, 100, "verified_account").await;
+    let id = submitted(&app, &council).await;
+    step(&app, &council.moderator, &format!("/api/v1/petitions/{id}/publish"), json!({})).await;
+    closed_short(&app, id).await;
+    let appeals = || async { entity::appeals::Entity::find().count(&app.db).await.unwrap() };
+    let ask = format!("/api/v1/petitions/{id}/appeal");
+    let address = json!({"author_address": "Kramatorsk, Myru 1"});
+
+    // Someone else asks: refused, and no appeal was stored on the way.
+    let ivan = app.verified_citizen("Ivan Franko", "ivan@example.org").await;
+    app.post(&ask, Some(&ivan), address.clone()).await.assert_problem(403);
+    assert_eq!(appeals().await, 0, "a refused request leaves no appeal behind");
+
+    // The author's client sends the request four times at once: one appeal, linked; the rest are refused.
+    let answers =
+        futures::future::join_all((0..4).map(|_| app.post(&ask, Some(&council.author), address.clone()))).await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [200, 409].contains(s)), "{statuses:?}");
+    assert_eq!(appeals().await, 1, "exactly one appeal, the one the petition links to");
+    let linked = app.get(&format!("/api/v1/petitions/{id}"), None).await.body["appeal_id"].as_i64();
+    let only = entity::appeals::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(linked, Some(i64::from(only.id)));
+}

@@ -90,9 +90,10 @@ pub(super) fn plus_months(date: NaiveDate, n: u32) -> NaiveDate {
     date.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
 }
 
-/// The Kyiv day an exclusive due instant belongs to: an instant exactly at
-/// Kyiv midnight closes the day that just ended.
-pub(super) fn day_containing(due_at: DateTime<Utc>) -> NaiveDate {
+/// The due date of an exclusive due instant: the Kyiv day it belongs to, so
+/// an instant exactly at Kyiv midnight closes the day that just ended. The one
+/// place that turns a stored `due_at` into the last day shown to people.
+pub fn day_containing(due_at: DateTime<Utc>) -> NaiveDate {
     kyiv_date(due_at - Duration::nanoseconds(1))
 }
 

@@ -8,6 +8,22 @@ pub struct GeoPoint {
     pub lon: f64,
 }
 
+impl GeoPoint {
+    /// What every input of a point is told when it is out of range.
+    pub const RANGE: &str = "latitude must be −90…90 and longitude −180…180";
+
+    /// The one coordinate rule: finite, latitude −90…90, longitude −180…180.
+    pub fn checked(lat: f64, lon: f64) -> Option<GeoPoint> {
+        let valid =
+            lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
+        valid.then_some(GeoPoint { lat, lon })
+    }
+
+    pub fn is_valid(self) -> bool {
+        GeoPoint::checked(self.lat, self.lon).is_some()
+    }
+}
+
 /// Where an appeal is, as far as anyone said.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Location {
@@ -160,10 +176,8 @@ pub fn route(
 ) -> Result<RoutingDecision, RoutingError> {
     let located = match (location.district, location.point) {
         (Some(district), _) => Ok((district, LocatedBy::ExplicitDistrict)),
-        (None, Some(GeoPoint { lat, lon })) => {
-            let valid =
-                lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
-            if !valid {
+        (None, Some(point @ GeoPoint { lat, lon })) => {
+            if !point.is_valid() {
                 return Err(RoutingError::InvalidPoint { lat, lon });
             }
             district_for_point(areas, lat, lon)

@@ -1,0 +1,217 @@
+//! Filing: every way an appeal or report arrives goes through `domain::appeals::intake`, and storage
+//! saves exactly what it returned.
+use chrono::{DateTime, Utc};
+
+use super::{AppealDetails, Extras, details, person};
+use crate::{
+    domain::{
+        appeals::{AppealKind, Author, Channel, Cosigner, NewAppeal, intake},
+        authorization::{Action, Principal, authorize},
+        directory::GeoPoint,
+        petitions,
+    },
+    error::AppError,
+    service::{Actor, AppState},
+    storage::{
+        self,
+        appeals::{Filed, Filing, stored_precision},
+    },
+};
+
+/// What a citizen files; the author's name, e-mail and language come from the account.
+#[derive(Debug, Clone)]
+pub struct AppealForm {
+    pub kind: AppealKind,
+    pub subject: String,
+    pub text: String,
+    pub category_id: Option<i32>,
+    /// For an appeal outside every category: the organisation it is addressed to.
+    pub organisation_id: Option<i32>,
+    pub point: Option<GeoPoint>,
+    pub address: Option<String>,
+    pub district_id: Option<i32>,
+    pub author_address: Option<String>,
+    pub author_phone: Option<String>,
+    pub privileged: bool,
+    pub show_author_name: bool,
+    pub cosigners: Vec<Cosigner>,
+}
+
+/// An appeal received on paper, by phone or by e-mail, as the registering officer enters it.
+#[derive(Debug, Clone)]
+pub struct PaperForm {
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    pub kind: AppealKind,
+    pub subject: String,
+    pub text: String,
+    pub category_id: Option<i32>,
+    /// The organisation it was addressed to; defaults to the registering officer's own.
+    pub organisation_id: Option<i32>,
+    pub point: Option<GeoPoint>,
+    pub address: Option<String>,
+    pub district_id: Option<i32>,
+    pub author: Author,
+    pub privileged: bool,
+    pub cosigners: Vec<Cosigner>,
+}
+
+/// File an appeal or an issue report (a verified citizen). Each account files at most
+/// `rate_limits.appeals_per_hour`.
+pub async fn file(state: &AppState, actor: &Actor, form: AppealForm) -> Result<AppealDetails, AppError> {
+    let principal = person(actor)?;
+    let author = storage::appeals::author_of(&state.db, principal.account_id).await?;
+    let now = stored_precision(Utc::now());
+    let new = NewAppeal {
+        kind: form.kind,
+        channel: Channel::Web,
+        subject: form.subject,
+        text: form.text,
+        category_id: form.category_id,
+        addressee_id: form.organisation_id,
+        point: form.point,
+        place_address: form.address,
+        district_id: form.district_id,
+        author: Author { address: form.author_address, phone: form.author_phone, ..author },
+        show_author_name: form.show_author_name,
+        privileged: form.privileged,
+        cosigners: form.cosigners,
+        received_at: now,
+        registered_by: None,
+        open311_token: None,
+    };
+    let filing = accept(state, new, now).await?;
+    state.limits.check_filing(principal.account_id)?;
+    let filed = state.appeals.file(filing).await?;
+    filed_details(filed, principal)
+}
+
+/// Register an appeal received off-line (an officer of the receiving organisation). Its deadline runs
+/// from the date it was actually received.
+pub async fn register_paper(state: &AppState, actor: &Actor, form: PaperForm) -> Result<AppealDetails, AppError> {
+    let principal = person(actor)?;
+    let Some(own) = principal.memberships.first().map(|m| m.organisation_id) else {
+        return Err(AppError::Forbidden("only officers of an organisation register appeals received off-line".into()));
+    };
+    let receiving = form.organisation_id.unwrap_or(own);
+    authorize(principal, Action::HandleForOrganisation { organisation_id: receiving })?;
+    let now = stored_precision(Utc::now());
+    let new = NewAppeal {
+        kind: form.kind,
+        channel: form.channel,
+        subject: form.subject,
+        text: form.text,
+        category_id: form.category_id,
+        addressee_id: if form.category_id.is_some() { None } else { Some(receiving) },
+        point: form.point,
+        place_address: form.address,
+        district_id: form.district_id,
+        author: Author { account_id: None, ..form.author },
+        show_author_name: false,
+        privileged: form.privileged,
+        cosigners: form.cosigners,
+        received_at: stored_precision(form.received_at),
+        registered_by: Some(principal.account_id),
+        open311_token: None,
+    };
+    let filing = accept(state, new, now).await?;
+    let filed = state.appeals.file(filing).await?;
+    filed_details(filed, principal)
+}
+
+/// An issue report filed through Open311, as stored.
+#[derive(Debug, Clone)]
+pub struct FiledReport {
+    pub id: i32,
+    pub executor_id: i32,
+    pub due_at: DateTime<Utc>,
+    pub token: Option<String>,
+}
+
+/// File an issue report sent by an Open311 client (the client's key was checked by the caller).
+pub async fn file_open311(state: &AppState, new: NewAppeal) -> Result<FiledReport, AppError> {
+    let now = stored_precision(Utc::now());
+    let new = NewAppeal { channel: Channel::Open311, received_at: now, registered_by: None, ..new };
+    let filing = accept(state, new, now).await?;
+    let filed = storage::appeals::file(&state.db, &state.settings.public_url, filing).await?;
+    state.mail_wake.notify_one();
+    let row = filed.row;
+    Ok(FiledReport { id: row.id, executor_id: row.executor_id, due_at: row.due_at, token: row.open311_token })
+}
+
+/// Have a petition that closed short considered as an ordinary appeal (its author): an application to the
+/// council with the petition's text and its own deadline. The appeal and the petition's link to it are
+/// stored in one transaction: either both or neither.
+pub async fn file_petition_as_appeal(
+    state: &AppState,
+    actor: &Actor,
+    petition_id: i32,
+    author_address: String,
+) -> Result<entity::petitions::Model, AppError> {
+    let principal = person(actor)?;
+    let petition = storage::petitions::get(&state.db, petition_id).await?;
+    let author = storage::appeals::author_of(&state.db, principal.account_id).await?;
+    let now = stored_precision(Utc::now());
+    let new = NewAppeal {
+        kind: AppealKind::Application,
+        channel: Channel::Web,
+        subject: petition.title.chars().take(200).collect(),
+        text: format!(
+            "{}\n\n(Petition No. {} closed with {} signatures.)",
+            petition.text, petition.id, petition.signature_count
+        ),
+        category_id: None,
+        addressee_id: Some(petition.council_id),
+        point: None,
+        place_address: None,
+        district_id: None,
+        author: Author { address: Some(author_address), phone: None, ..author },
+        show_author_name: false,
+        privileged: false,
+        cosigners: Vec::new(),
+        received_at: now,
+        registered_by: None,
+        open311_token: None,
+    };
+    let filing = accept(state, new, now).await?;
+    let calendar = state.calendar().await?;
+    let actor = petitions::Actor {
+        account_id: Some(principal.account_id),
+        is_author: principal.account_id == petition.author_account_id,
+        ..Default::default()
+    };
+    let stored = storage::appeals::file_for_petition(
+        &state.db,
+        &calendar,
+        &state.settings.public_url,
+        filing,
+        petition_id,
+        actor,
+        now,
+    )
+    .await?;
+    state.mail_wake.notify_one();
+    Ok(stored)
+}
+
+/// Intake by the domain, against the directory and calendar as they are now.
+async fn accept(state: &AppState, new: NewAppeal, now: DateTime<Utc>) -> Result<Filing, AppError> {
+    let directory = storage::directory::intake_directory(&state.db).await?;
+    let calendar = state.calendar().await?;
+    let accepted = intake(new, directory.as_ref(), &calendar, now)?;
+    Ok(Filing::new(accepted, now))
+}
+
+/// An appeal just filed, as the filer sees it: nothing is read again.
+fn filed_details(filed: Filed, viewer: &Principal) -> Result<AppealDetails, AppError> {
+    let Filed { row, deadline, executor_name, cosigners } = filed;
+    let extras = Extras {
+        executor_name,
+        followed: None,
+        photo_ids: Vec::new(),
+        in_full: super::in_full(Some(viewer), &row),
+        cosigners: cosigners.into_iter().map(|(full_name, address)| Cosigner { full_name, address }).collect(),
+        deadline: Some(deadline),
+    };
+    details(row, extras)
+}

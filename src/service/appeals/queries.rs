@@ -1,0 +1,199 @@
+//! Reading appeals and reports: one appeal, the lists of citizens, officers and administrators, the
+//! history, open reports nearby and the public map.
+use chrono::{DateTime, Utc};
+
+use super::{AppealDetails, list_details, load_details, person, visible};
+use crate::{
+    domain::{
+        appeals::{AppealKind, Status, public_details},
+        authorization::{Action, authorize, may_read_appeal_in_full},
+        directory::GeoPoint,
+    },
+    error::AppError,
+    service::{Actor, AppState},
+    storage::{
+        self, Page,
+        appeals::{BoundingBox, ListFilter},
+    },
+};
+
+/// One appeal or report. Issue reports are public (without personal data); other appeals only for
+/// the author, the executor's staff and administrators.
+pub async fn view(state: &AppState, actor: &Actor, id: i32) -> Result<AppealDetails, AppError> {
+    let row = visible(state, actor, id).await?;
+    load_details(state, row, actor.principal(), None).await
+}
+
+/// Whose appeals a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Queue {
+    /// The caller's own (a citizen's submissions); administrators see everything.
+    Mine,
+    /// What an organisation handles (its officers, heads and administrators).
+    Organisation(i32),
+}
+
+/// What a list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    pub kind: Option<AppealKind>,
+    pub status: Option<Status>,
+    pub category_id: Option<i32>,
+    /// true: only overdue; false: only not overdue.
+    pub overdue: Option<bool>,
+    pub page: Page,
+}
+
+/// A page of appeals.
+#[derive(Debug, Clone)]
+pub struct AppealList {
+    pub items: Vec<AppealDetails>,
+    pub page: Page,
+    pub total: u64,
+}
+
+/// The appeals of `queue`: privileged authors first (art. 20), then the nearest deadline.
+pub async fn list(state: &AppState, actor: &Actor, queue: Queue, request: ListRequest) -> Result<AppealList, AppError> {
+    let principal = person(actor)?;
+    let ListRequest { kind, status, category_id, overdue, page } = request;
+    let mut filter = ListFilter { kind, status, category_id, overdue, page, ..Default::default() };
+    let administrator = authorize(principal, Action::Administer).is_ok();
+    match queue {
+        Queue::Organisation(organisation_id) => {
+            if !administrator {
+                authorize(principal, Action::HandleForOrganisation { organisation_id })?;
+            }
+            filter.executor_ids = Some(vec![organisation_id]);
+        }
+        Queue::Mine if administrator => {}
+        Queue::Mine => filter.author_account_id = Some(principal.account_id),
+    }
+    let (rows, total) = storage::appeals::list(&state.db, &filter).await?;
+    let items = list_details(state, rows, Some(principal)).await?;
+    Ok(AppealList { items, page, total })
+}
+
+/// One step of an appeal's history.
+#[derive(Debug, Clone)]
+pub struct HistoryStep {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    /// Only for those who may read the appeal in full.
+    pub actor_account_id: Option<i32>,
+    pub details: serde_json::Value,
+}
+
+/// Every step with its time, status change and details, oldest first. Who acted, and the account ids
+/// in the details, only for those who may read the whole appeal.
+pub async fn history(state: &AppState, actor: &Actor, id: i32) -> Result<Vec<HistoryStep>, AppError> {
+    let row = visible(state, actor, id).await?;
+    let in_full = may_read_appeal_in_full(actor.principal(), row.executor_id, row.author_account_id);
+    let events = storage::events::history(&state.db, storage::appeals::SUBJECT, &id.to_string()).await?;
+    events
+        .into_iter()
+        .map(|e| {
+            let details = serde_json::from_str(&e.details)
+                .map_err(|_| AppError::Internal(anyhow::anyhow!("event {} has bad details", e.id)))?;
+            Ok(HistoryStep {
+                at: e.occurred_at,
+                action: e.action,
+                from_status: e.from_state,
+                to_status: e.to_state,
+                actor_account_id: if in_full { e.actor_account_id } else { None },
+                details: if in_full { details } else { public_details(details) },
+            })
+        })
+        .collect()
+}
+
+/// An open report near a point.
+#[derive(Debug, Clone)]
+pub struct NearbyReport {
+    pub id: i32,
+    pub subject: String,
+    pub status: Status,
+    /// Metres, to a decimetre.
+    pub distance_m: f64,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Open reports of a category within `radius_m` (1–5000) of a point, nearest first: offered before
+/// filing, so the same pothole is not reported ten times.
+pub async fn nearby(
+    state: &AppState,
+    category_id: i32,
+    point: GeoPoint,
+    radius_m: f64,
+) -> Result<Vec<NearbyReport>, AppError> {
+    if !point.is_valid() {
+        return Err(AppError::validation("location", GeoPoint::RANGE));
+    }
+    if !(1.0..=5000.0).contains(&radius_m) {
+        return Err(AppError::validation("radius_m", "the radius is 1 to 5000 metres"));
+    }
+    let near = storage::appeals::nearby_open_reports(&state.db, category_id, point, radius_m).await?;
+    near.into_iter()
+        .map(|(row, d)| {
+            Ok(NearbyReport {
+                status: storage::appeals::status_of(&row)?,
+                id: row.id,
+                subject: row.subject,
+                distance_m: (d * 10.0).round() / 10.0,
+                received_at: row.received_at,
+            })
+        })
+        .collect()
+}
+
+/// A public issue report on the map: no personal data.
+#[derive(Debug, Clone)]
+pub struct MapPoint {
+    pub id: i32,
+    pub point: GeoPoint,
+    pub subject: String,
+    pub category_id: Option<i32>,
+    /// As the public sees it: a duplicate shows the status of the report it follows.
+    pub status: Status,
+    pub executor_id: i32,
+    pub received_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub overdue: bool,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub duplicate_of: Option<i32>,
+}
+
+/// Public issue reports with a point, inside `bbox` if given, newest first, at most `limit` (1–10000).
+pub async fn map_points(
+    state: &AppState,
+    bbox: Option<BoundingBox>,
+    category_id: Option<i32>,
+    status: Option<Status>,
+    limit: u64,
+) -> Result<Vec<MapPoint>, AppError> {
+    if !(1..=10_000).contains(&limit) {
+        return Err(AppError::validation("limit", "the limit is 1 to 10000"));
+    }
+    let rows = storage::appeals::public_reports(&state.db, bbox, category_id, status, limit).await?;
+    let followed = storage::appeals::followed_statuses(&state.db, &rows).await?;
+    let mut points = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (Some(lat), Some(lon)) = (row.latitude, row.longitude) else { continue };
+        let status = storage::appeals::status_of(&row)?;
+        points.push(MapPoint {
+            id: row.id,
+            point: GeoPoint { lat, lon },
+            subject: row.subject,
+            category_id: row.category_id,
+            status: status.shown_with(row.duplicate_of_id.and_then(|id| followed.get(&id)).copied()),
+            executor_id: row.executor_id,
+            received_at: row.received_at,
+            due_at: row.due_at,
+            overdue: row.overdue_at.is_some(),
+            answered_at: row.answered_at,
+            duplicate_of: row.duplicate_of_id,
+        });
+    }
+    Ok(points)
+}
