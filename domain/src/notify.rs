@@ -32,13 +32,15 @@ pub enum Notification {
     },
     PasswordReset {
         code: String,
-        reset_endpoint: String,
+        /// The page where the code sets a new password.
+        link: String,
         valid_minutes: u32,
     },
     /// To the owner of an address someone tried to register again (the answer to the registration does
     /// not say whether the address was known).
     AlreadyRegistered {
-        reset_request_endpoint: String,
+        /// The page to ask for a password reset.
+        link: String,
     },
     /// To the author of an appeal: it was received or changed.
     AppealUpdate(AppealMail),
@@ -159,10 +161,10 @@ pub fn render(
         Notification::VerifyEmail { link, code, valid_hours } => {
             context! { full_name, link, code, valid_hours }
         }
-        Notification::PasswordReset { code, reset_endpoint, valid_minutes } => {
-            context! { full_name, code, reset_endpoint, valid_minutes }
+        Notification::PasswordReset { code, link, valid_minutes } => {
+            context! { full_name, code, link, valid_minutes }
         }
-        Notification::AlreadyRegistered { reset_request_endpoint } => context! { full_name, reset_request_endpoint },
+        Notification::AlreadyRegistered { link } => context! { full_name, link },
         Notification::AppealUpdate(mail)
         | Notification::AppealForExecutor(mail)
         | Notification::DeadlineReminder(mail)
@@ -292,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_name_cannot_inject_into_the_recipient_header() {
-        let n = Notification::PasswordReset { code: "c".into(), reset_endpoint: "/r".into(), valid_minutes: 60 };
+        let n = Notification::PasswordReset { code: "c".into(), link: "/r".into(), valid_minutes: 60 };
         let mail = render(&n, Language::En, "Evil\" <x@y.z>", &olena()).unwrap();
         assert_eq!(mail.recipient, "\"Evil x@y.z\" <olena@example.org>");
     }

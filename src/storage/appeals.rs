@@ -75,10 +75,6 @@ pub struct Context<'a> {
     pub calendar: &'a Calendar,
 }
 
-fn link(public_url: &str, id: i32) -> String {
-    format!("{}/api/v1/appeals/{id}", public_url.trim_end_matches('/'))
-}
-
 /// An appeal routed and given its deadline, ready to be written (see [`prepare`]).
 #[derive(Debug, Clone)]
 pub struct Filing {
@@ -734,7 +730,7 @@ fn appeal_facts(public_url: &str, row: &appeals::Model, action: &str, executor: 
         answer: row.answer_text.clone(),
         competent_body: row.competent_body.clone(),
         duplicate_of: row.duplicate_of_id,
-        link: link(public_url, row.id),
+        link: crate::mail::links::appeal(public_url, row.id),
         ..Default::default()
     }
 }

@@ -341,7 +341,7 @@ async fn transition_in(
         due_date: updated.consideration_due_at.map(|d| {
             crate::domain::calendar::kyiv_date(d - chrono::Duration::seconds(1)).format("%d.%m.%Y").to_string()
         }),
-        link: format!("{}/api/v1/petitions/{}", public_url.trim_end_matches('/'), updated.id),
+        link: crate::mail::links::petition(public_url, updated.id),
         ..Default::default()
     };
     if transition.notify_author
@@ -886,11 +886,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
                 petition_id: signature.petition_id,
                 action: "confirm_signature".into(),
                 title,
-                link: format!(
-                    "{}/api/v1/petitions/signatures/confirm?token={}",
-                    ctx.public_url.trim_end_matches('/'),
-                    token.as_str()
-                ),
+                link: crate::mail::links::signature_confirmation(&ctx.public_url, token.as_str()),
                 code: Some(token.as_str().to_owned()),
                 valid_hours: Some(ctx.confirmation_ttl.num_hours()),
                 ..Default::default()
