@@ -74,6 +74,17 @@ async fn the_verification_mail_is_in_ukrainian_by_default() {
     let mail = app.smtp().nth_mail_to("olena@example.org", 1).await;
     assert!(mail.subject().starts_with("Підтвердіть"), "{}", mail.subject());
     assert!(mail.body().contains("Вітаємо, Петренко Олена!"));
+
+    // Text and HTML alternatives, both in her language; the HTML part links the same page.
+    assert_eq!(mail.content_type(), "multipart/alternative");
+    let html = mail.html();
+    assert!(html.contains("<html lang=\"uk\">"), "{html}");
+    assert!(html.contains("Вітаємо, Петренко Олена!"), "{html}");
+    let token = mail.token();
+    assert!(html.contains(&format!("<a href=\"http://127.0.0.1:8080/account/confirm-email?token={token}\"")), "{html}");
+    // A mandatory mail: nothing to unsubscribe from.
+    assert_eq!(mail.header("List-Unsubscribe"), "");
+    assert!(!html.contains("/unsubscribe"));
 }
 
 #[tokio::test]

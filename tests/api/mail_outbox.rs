@@ -70,7 +70,7 @@ async fn two_workers_on_one_database_never_send_the_same_mail_twice() {
             recipient: format!("person{i}@example.org"),
             subject: format!("mail {i}"),
             body: "hello".into(),
-            dedupe_key: None,
+            ..Default::default()
         };
         storage::notify::enqueue(&db, &mail, now).await.unwrap();
     }
@@ -111,6 +111,7 @@ async fn a_mail_with_a_dedupe_key_is_queued_only_once() {
         subject: "Due in 3 working days".into(),
         body: "…".into(),
         dedupe_key: Some("reminder:appeal:17:3".into()),
+        ..Default::default()
     };
     assert!(storage::notify::enqueue(&db, &reminder, chrono::Utc::now()).await.unwrap());
     assert!(!storage::notify::enqueue(&db, &reminder, chrono::Utc::now()).await.unwrap());
@@ -174,7 +175,7 @@ fn numbered_mail(i: usize) -> Mail {
         recipient: format!("person{i}@example.org"),
         subject: format!("mail {i}"),
         body: "hello".into(),
-        dedupe_key: None,
+        ..Default::default()
     }
 }
 
