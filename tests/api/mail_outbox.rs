@@ -12,8 +12,8 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
 
 use crate::helpers::{
-    SinkBehaviour, SmtpSink, TestAppBuilder, free_port, fresh_database_url, fresh_persistent_database_url,
-    implicit_tls_front, test_settings, tls_fixture,
+    ReceivedMail, SinkBehaviour, SmtpSink, TestAppBuilder, free_port, fresh_database_url,
+    fresh_persistent_database_url, implicit_tls_front, test_settings, tls_fixture,
 };
 
 #[tokio::test]
@@ -133,6 +133,11 @@ async fn without_smtp_mail_is_written_to_the_mail_folder() {
         if let Some(file) = files.first() {
             let text = std::fs::read_to_string(file.path()).unwrap();
             assert!(text.contains("olena@example.org"));
+            // The folder gets the whole mail: both alternatives.
+            let mail = ReceivedMail { to: vec![], raw: text.into_bytes() };
+            assert_eq!(mail.content_type(), "multipart/alternative");
+            assert!(mail.body().contains("/account/confirm-email?token="));
+            assert!(mail.html().contains("/account/confirm-email?token="));
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
