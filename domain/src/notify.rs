@@ -173,6 +173,8 @@ pub struct AppealMail {
     pub score: Option<i32>,
     /// Working days left (reminders).
     pub days: Option<i32>,
+    /// Written to someone who follows a public report, not to its author.
+    pub to_follower: bool,
     pub link: String,
 }
 

@@ -683,6 +683,9 @@ async fn transition_in(
         escalation: transition.notify.escalation,
     };
     queue_mails(txn, &updated, &mail, audience, now).await?;
+    if audience.author {
+        queue_follower_mails(txn, ctx.public_url, &updated, &mail, now).await?;
+    }
     super::metrics::record_change(txn, Some(&row), &updated).await?;
     Ok((updated, transition))
 }
@@ -891,6 +894,41 @@ async fn queue_mails(
         }
     }
     let mails = render_outgoing(row.id, outgoing)?;
+    super::notify::enqueue_many(conn, &mails, now).await?;
+    Ok(())
+}
+
+const FOLLOWED_REPORTS: super::subscriptions::OptionalMail = super::subscriptions::OptionalMail::FollowedReports;
+
+/// Tells the followers of a public report what its author is told, if they still want news of reports they
+/// follow, with a one-click unsubscribe. Private appeals have no followers.
+async fn queue_follower_mails(
+    conn: &impl ConnectionTrait,
+    public_url: &str,
+    row: &appeals::Model,
+    facts: &AppealMail,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if row.kind != AppealKind::IssueReport.code() {
+        return Ok(());
+    }
+    let mut followers = super::subscriptions::followers(conn, row.id).await?;
+    followers.retain(|id| Some(*id) != row.author_account_id);
+    let wanting = super::subscriptions::recipients_wanting(conn, public_url, &followers, FOLLOWED_REPORTS, now).await?;
+    let facts = AppealMail { to_follower: true, ..facts.clone() };
+    let mut mails = Vec::new();
+    for account in accounts::Entity::find()
+        .filter(accounts::Column::Id.is_in(wanting.keys().copied()))
+        .filter(accounts::Column::EmailVerifiedAt.is_not_null())
+        .all(conn)
+        .await?
+    {
+        let Ok(email) = Email::parse(&account.email) else { continue };
+        let language = Language::parse(&account.language).unwrap_or_default();
+        let mut mail = render(&Notification::AppealUpdate(facts.clone()), language, &account.full_name, &email)?;
+        mail.list_unsubscribe = wanting.get(&account.id).cloned();
+        mails.push(mail);
+    }
     super::notify::enqueue_many(conn, &mails, now).await?;
     Ok(())
 }
