@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use entity::{appeal_followers, mail_preferences, unsubscribe_tokens};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
 };
 
 use crate::{domain::accounts::SecretToken, error::AppError};
@@ -131,10 +132,12 @@ pub async fn recipients_wanting(
         created_at: Set(now),
     });
     for chunk in offers.collect::<Vec<_>>().chunks(500) {
-        unsubscribe_tokens::Entity::insert_many(chunk.to_vec())
-            .on_conflict_do_nothing()
-            .exec_without_returning(conn)
-            .await?;
+        // The conflict to skip is the (account, kind) pair, not the primary key (a fresh random token).
+        let existing = OnConflict::columns([unsubscribe_tokens::Column::AccountId, unsubscribe_tokens::Column::Kind])
+            .do_nothing()
+            .to_owned();
+        let offered = unsubscribe_tokens::Entity::insert_many(chunk.to_vec()).on_conflict(existing);
+        ignore_existing(offered.exec_without_returning(conn).await)?;
     }
     Ok(unsubscribe_tokens::Entity::find()
         .filter(unsubscribe_tokens::Column::AccountId.is_in(wanting))
@@ -193,4 +196,12 @@ pub async fn followers(conn: &impl ConnectionTrait, appeal_id: i32) -> Result<Ve
         .into_iter()
         .map(|row| row.account_id)
         .collect())
+}
+
+/// An insert-if-absent that found every row present already is not an error here.
+fn ignore_existing(result: Result<u64, DbErr>) -> Result<(), DbErr> {
+    match result {
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
+        Err(other) => Err(other),
+    }
 }
