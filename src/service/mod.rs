@@ -5,8 +5,8 @@
 //! `domain::authorization`, applies the domain's rules and saves through `storage`. Handlers only parse,
 //! call one use case and render, so a rule is never decided twice and no sea-orm model reaches them.
 pub mod audit;
-pub mod metrics;
 pub mod mail;
+pub mod metrics;
 pub mod open_data;
 pub mod rate_limit;
 pub mod secrets;

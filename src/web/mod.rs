@@ -7,7 +7,7 @@
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
 //! - `pages`: the handlers of the general pages;
-//! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets).
+//! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
 //! - `mail`: the one-click unsubscribe page.
 mod assets;
 mod i18n;
