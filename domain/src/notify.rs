@@ -30,7 +30,7 @@ pub struct Mail {
 
 impl Mail {
     /// The HTML alternative of the text body, with an unsubscribe footer on optional mail.
-    pub fn html(&self) -> Result<String, AppError> {
+    pub fn html(&self) -> Result<String, DomainError> {
         let paragraphs: Vec<Vec<Vec<Piece>>> = self
             .body
             .split("\n\n")
@@ -46,7 +46,7 @@ impl Mail {
         };
         HTML.get_template("layout")
             .and_then(|t| t.render(ctx))
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering the HTML mail layout: {e}")))
+            .map_err(|e| DomainError::Internal(format!("rendering the HTML mail layout: {e}")))
     }
 }
 

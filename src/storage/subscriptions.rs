@@ -12,7 +12,7 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 
-use crate::{domain::accounts::SecretToken, error::AppError};
+use crate::error::AppError;
 
 /// The kinds of optional mail a citizen may turn off. Their own items' mail is not optional.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,7 +126,7 @@ pub async fn recipients_wanting(
     let wanting: Vec<i32> = accounts.iter().copied().filter(|id| !opted_out.contains(id)).collect();
     // Offer a token to each (kept only where none exists yet), then read back the one that stands.
     let offers = wanting.iter().map(|&account_id| unsubscribe_tokens::ActiveModel {
-        token: Set(SecretToken::generate().as_str().to_owned()),
+        token: Set(crate::service::secrets::new_token().as_str().to_owned()),
         account_id: Set(account_id),
         kind: Set(kind.code().to_owned()),
         created_at: Set(now),
