@@ -112,7 +112,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             recipient: format!("person{i}@bench.example.org"),
             subject: format!("Mail {i}"),
             body: "A line of text, as in a short notification.\n".repeat(8),
-            dedupe_key: None,
+            ..Default::default()
         })
         .collect();
     let queued_at = Instant::now();

@@ -221,9 +221,11 @@ pub enum ApiError {
     /// [`problem_from_poem_error`]; declared so that the spec lists every status.)
     #[oai(status = 405, content_type = "application/problem+json")]
     MethodNotAllowed(Json<Problem>, #[oai(header = "Allow")] String),
-    /// The request conflicts with the current state, e.g. the e-mail address is taken.
+    /// The request conflicts with the current state, e.g. a petition already published. Also the answer
+    /// to a request with an `Idempotency-Key` whose first request is still being handled: then
+    /// `Retry-After` says in how many seconds to send it again (docs/api-clients.md).
     #[oai(status = 409, content_type = "application/problem+json")]
-    Conflict(Json<Problem>),
+    Conflict(Json<Problem>, #[oai(header = "Retry-After")] Option<u64>),
     /// The body is not `application/json` (or, for photos, not a raw image body). Answered by the
     /// framework before the handler; declared so that the spec lists every status.
     #[oai(status = 415, content_type = "application/problem+json")]
@@ -265,7 +267,7 @@ impl From<AppError> for ApiError {
                 ApiError::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", detail)))
             }
             AppError::Conflict(detail) => {
-                ApiError::Conflict(Json(Problem::new(StatusCode::CONFLICT, "conflict", detail)))
+                ApiError::Conflict(Json(Problem::new(StatusCode::CONFLICT, "conflict", detail)), None)
             }
             AppError::TooManyRequests { message, retry_after_seconds } => ApiError::TooManyRequests(
                 Json(Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", message)),

@@ -1,7 +1,9 @@
 //! What we tell people by mail, rendered from the templates in `templates/mail/{uk,en}/`.
 //!
-//! A template's first line is the subject; the rest is the plain-text body. Rendering is pure; queueing
-//! (the outbox, in the same transaction as the change that causes the mail) is `storage::notify`.
+//! A template's first line is the subject; the rest is the plain-text body. The HTML alternative is drawn
+//! from that text by one layout (`templates/mail/layout.html`: paragraphs, links made clickable, all of it
+//! escaped), so the two parts can never say different things. Rendering is pure; queueing (the outbox, in
+//! the same transaction as the change that causes the mail) is `storage::notify`.
 use std::sync::LazyLock;
 
 use minijinja::{Environment, context};
@@ -10,7 +12,7 @@ use super::accounts::{Email, Language};
 use crate::DomainError;
 
 /// A mail to send, before it is queued.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mail {
     /// Template name, kept with the queued mail for operators and tests.
     pub kind: &'static str,
@@ -20,7 +22,76 @@ pub struct Mail {
     pub body: String,
     /// Set when this mail must go out at most once ever (see `outbox_mails.dedupe_key`).
     pub dedupe_key: Option<String>,
+    /// The recipient's language (the HTML part's `lang` and footer).
+    pub language: Language,
+    /// The one-click unsubscribe URL of an optional mail; mandatory mails have none.
+    pub list_unsubscribe: Option<String>,
 }
+
+impl Mail {
+    /// The HTML alternative of the text body, with an unsubscribe footer on optional mail.
+    pub fn html(&self) -> Result<String, DomainError> {
+        let paragraphs: Vec<Vec<Vec<Piece>>> = self
+            .body
+            .split("\n\n")
+            .map(|paragraph| paragraph.trim_matches('\n'))
+            .filter(|paragraph| !paragraph.trim().is_empty())
+            .map(|paragraph| paragraph.lines().map(pieces).collect())
+            .collect();
+        let ctx = context! {
+            lang => self.language.code(),
+            subject => self.subject,
+            paragraphs,
+            unsubscribe => self.list_unsubscribe.as_deref().map(escape_url),
+        };
+        HTML.get_template("layout")
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| DomainError::Internal(format!("rendering the HTML mail layout: {e}")))
+    }
+}
+
+/// A run of text in a line of the HTML part, or a link (`href`, already attribute-escaped: the
+/// template's escaper would also turn every `/` into `&#x2f;`).
+#[derive(serde::Serialize)]
+struct Piece {
+    text: String,
+    href: Option<String>,
+}
+
+/// Escapes what could end an attribute or start markup; a URL's slashes stay readable.
+fn escape_url(url: &str) -> String {
+    url.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Splits a line into text and the `http(s)://` addresses in it (a trailing full stop or comma stays text).
+fn pieces(line: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    let mut text = String::new();
+    for (i, word) in line.split(' ').enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        if word.starts_with("https://") || word.starts_with("http://") {
+            let href = word.trim_end_matches(['.', ',', ';', ')']);
+            out.push(Piece { text: std::mem::take(&mut text), href: None });
+            out.push(Piece { text: href.to_owned(), href: Some(escape_url(href)) });
+            text.push_str(&word[href.len()..]);
+        } else {
+            text.push_str(word);
+        }
+    }
+    out.push(Piece { text, href: None });
+    out.retain(|p| !p.text.is_empty());
+    out
+}
+
+/// The HTML layout, escaping everything it is given.
+static HTML: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    env.add_template("layout", include_str!("../../templates/mail/layout.html")).expect("the mail layout is valid");
+    env
+});
 
 /// The reasons we write to a person.
 #[derive(Debug, Clone)]
@@ -32,13 +103,15 @@ pub enum Notification {
     },
     PasswordReset {
         code: String,
-        reset_endpoint: String,
+        /// The page where the code sets a new password.
+        link: String,
         valid_minutes: u32,
     },
     /// To the owner of an address someone tried to register again (the answer to the registration does
     /// not say whether the address was known).
     AlreadyRegistered {
-        reset_request_endpoint: String,
+        /// The page to ask for a password reset.
+        link: String,
     },
     /// To the author of an appeal: it was received or changed.
     AppealUpdate(AppealMail),
@@ -100,6 +173,8 @@ pub struct AppealMail {
     pub score: Option<i32>,
     /// Working days left (reminders).
     pub days: Option<i32>,
+    /// Written to someone who follows a public report, not to its author.
+    pub to_follower: bool,
     pub link: String,
 }
 
@@ -159,10 +234,10 @@ pub fn render(
         Notification::VerifyEmail { link, code, valid_hours } => {
             context! { full_name, link, code, valid_hours }
         }
-        Notification::PasswordReset { code, reset_endpoint, valid_minutes } => {
-            context! { full_name, code, reset_endpoint, valid_minutes }
+        Notification::PasswordReset { code, link, valid_minutes } => {
+            context! { full_name, code, link, valid_minutes }
         }
-        Notification::AlreadyRegistered { reset_request_endpoint } => context! { full_name, reset_request_endpoint },
+        Notification::AlreadyRegistered { link } => context! { full_name, link },
         Notification::AppealUpdate(mail)
         | Notification::AppealForExecutor(mail)
         | Notification::DeadlineReminder(mail)
@@ -180,6 +255,8 @@ pub fn render(
         subject: subject.trim().to_owned(),
         body: body.trim_start_matches('\n').to_owned(),
         dedupe_key: None,
+        language,
+        list_unsubscribe: None,
     })
 }
 
@@ -291,8 +368,28 @@ mod tests {
     }
 
     #[test]
+    fn the_html_part_says_what_the_text_says_with_clickable_links_and_escaped_text() {
+        let n = Notification::PasswordReset {
+            code: "c0de".into(),
+            link: "https://x/reset?token=c0de".into(),
+            valid_minutes: 60,
+        };
+        let mut mail = render(&n, Language::En, "<b>Olena</b> & co", &olena()).unwrap();
+        let html = mail.html().unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"en\">"), "{html}");
+        assert!(html.contains("<a href=\"https://x/reset?token=c0de\""), "{html}");
+        assert!(html.contains("&lt;b&gt;Olena&lt;&#x2f;b&gt; &amp; co"), "names are escaped: {html}");
+        assert!(!html.contains("Unsubscribe"), "mandatory mail has no unsubscribe: {html}");
+        mail.list_unsubscribe = Some("https://x/unsubscribe?token=ab".into());
+        mail.language = Language::Uk;
+        let html = mail.html().unwrap();
+        assert!(html.contains("<a href=\"https://x/unsubscribe?token=ab\""), "{html}");
+        assert!(html.contains("Відписатися"), "{html}");
+    }
+
+    #[test]
     fn a_name_cannot_inject_into_the_recipient_header() {
-        let n = Notification::PasswordReset { code: "c".into(), reset_endpoint: "/r".into(), valid_minutes: 60 };
+        let n = Notification::PasswordReset { code: "c".into(), link: "/r".into(), valid_minutes: 60 };
         let mail = render(&n, Language::En, "Evil\" <x@y.z>", &olena()).unwrap();
         assert_eq!(mail.recipient, "\"Evil x@y.z\" <olena@example.org>");
     }

@@ -9,6 +9,10 @@ pub struct Model {
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
+    /// The HTML alternative of `body_text` (mails queued before it existed have none).
+    pub body_html: Option<String>,
+    /// The one-click unsubscribe URL of an optional mail (`List-Unsubscribe`); none for mandatory mail.
+    pub list_unsubscribe: Option<String>,
     #[sea_orm(unique)]
     pub dedupe_key: Option<String>,
     pub status: String,

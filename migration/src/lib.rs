@@ -23,6 +23,7 @@ mod m0012_open_appeals_index;
 mod m0013_idempotency_keys;
 mod m0014_audit_actor_commitments;
 mod m0015_signature_mailboxes;
+mod m0016_mail_preferences;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_idempotency_keys::Migration),
             Box::new(m0014_audit_actor_commitments::Migration),
             Box::new(m0015_signature_mailboxes::Migration),
+            Box::new(m0016_mail_preferences::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ use crate::{
         text::limits,
     },
     error::{ApiResult, AppError},
+    mail::links,
     storage::{
         self,
         accounts::{MailedToken, NewAccount},
@@ -161,11 +162,7 @@ impl AppState {
     ) -> Result<MailedToken, AppError> {
         let token = crate::service::secrets::new_token();
         let hours = self.settings.verification_ttl_hours;
-        let link = format!(
-            "{}/api/v1/accounts/verify-email?token={}",
-            self.settings.public_url.trim_end_matches('/'),
-            token.as_str()
-        );
+        let link = links::email_confirmation(&self.settings.public_url, token.as_str());
         let notification = Notification::VerifyEmail { link, code: token.as_str().to_owned(), valid_hours: hours };
         Ok(MailedToken {
             digest: token.digest(),
@@ -203,10 +200,9 @@ impl AccountsApi {
         let verification = state.verification_token(language, full_name.as_str(), &email, now)?;
         let password_hash = blocking(move || crate::service::secrets::hash_password(&password)).await??;
         let address = email.as_str().to_owned();
-        let reset_request_endpoint =
-            format!("{}/api/v1/password-reset", state.settings.public_url.trim_end_matches('/'));
+        let reset_request_link = links::password_reset_request(&state.settings.public_url);
         let already_registered = |existing: &entity::accounts::Model| {
-            let notification = Notification::AlreadyRegistered { reset_request_endpoint };
+            let notification = Notification::AlreadyRegistered { link: reset_request_link };
             let language = Language::parse(&existing.language).unwrap_or_default();
             Ok(render(&notification, language, &existing.full_name, &Email::parse(&existing.email)?)?)
         };
@@ -338,10 +334,7 @@ impl AccountsApi {
             let minutes = state.settings.password_reset_ttl_minutes;
             let notification = Notification::PasswordReset {
                 code: token.as_str().to_owned(),
-                reset_endpoint: format!(
-                    "{}/api/v1/password-reset/confirm",
-                    state.settings.public_url.trim_end_matches('/')
-                ),
+                link: links::password_reset(&state.settings.public_url, token.as_str()),
                 valid_minutes: minutes,
             };
             let language = Language::parse(&account.language).unwrap_or_default();

@@ -4,11 +4,28 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth};
+use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
 use crate::{
     error::{ApiResult, AppError},
-    storage,
+    service::{self, Actor},
+    storage::{self, subscriptions::Preferences},
 };
+
+/// Which optional mails the account gets. Mail about its own appeals, reports and petitions, password
+/// resets and address confirmation always comes; each optional mail carries a one-click unsubscribe.
+#[derive(Debug, Object)]
+pub struct MailPreferences {
+    /// News of petitions the account signed (and asked to be told about when signing).
+    pub signed_petitions: bool,
+    /// News of public reports the account follows (`POST /appeals/{id}/followers`).
+    pub followed_reports: bool,
+}
+
+impl From<Preferences> for MailPreferences {
+    fn from(p: Preferences) -> Self {
+        MailPreferences { signed_petitions: p.signed_petitions, followed_reports: p.followed_reports }
+    }
+}
 
 /// Where a mail is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -81,6 +98,48 @@ pub struct MailApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Mail")]
 impl MailApi {
+    /// The logged-in account's choice of optional mail
+    ///
+    /// Everything is on until changed.
+    #[oai(path = "/accounts/me/mail-preferences", method = "get", tag = "ApiTags::Accounts")]
+    async fn preferences(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<MailPreferences>> {
+        let actor = actor(&state, &auth).await?;
+        Ok(Json(service::mail::preferences(&state, &actor).await?.into()))
+    }
+
+    /// Choose which optional mails the logged-in account gets
+    #[oai(path = "/accounts/me/mail-preferences", method = "put", tag = "ApiTags::Accounts")]
+    async fn set_preferences(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<MailPreferences>,
+    ) -> ApiResult<Json<MailPreferences>> {
+        let actor = actor(&state, &auth).await?;
+        let choice = Preferences { signed_petitions: body.signed_petitions, followed_reports: body.followed_reports };
+        Ok(Json(service::mail::set_preferences(&state, &actor, choice).await?.into()))
+    }
+
+    /// Follow a public report
+    ///
+    /// The logged-in account is mailed when the report changes, as long as its `followed_reports`
+    /// preference is on. Only public reports (kind `issue_report`) can be followed; following twice is
+    /// the same as once.
+    #[oai(path = "/appeals/:id/followers", method = "post", tag = "ApiTags::Appeals")]
+    async fn follow(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<NoContent> {
+        let actor = actor(&state, &auth).await?;
+        service::mail::follow_report(&state, &actor, id.0, true).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Stop following a public report
+    #[oai(path = "/appeals/:id/followers", method = "delete", tag = "ApiTags::Appeals")]
+    async fn unfollow(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<NoContent> {
+        let actor = actor(&state, &auth).await?;
+        service::mail::follow_report(&state, &actor, id.0, false).await?;
+        Ok(NoContent::Done)
+    }
+
     /// Mails in the outbox by status, newest first (administrators)
     ///
     /// `status` defaults to `failed`: the mails left for an operator, each with the reason. Page with
@@ -139,4 +198,9 @@ impl MailApi {
         state.mail_wake.notify_one();
         Ok(Json(Requeued { ids }))
     }
+}
+
+async fn actor(state: &AppState, auth: &BearerAuth) -> Result<Actor, AppError> {
+    let (principal, _) = state.authenticate(auth).await?;
+    Ok(Actor::Person(principal))
 }

@@ -1,5 +1,6 @@
 //! Mail delivery: the transport (SMTP over parallel kept-alive connections, or a folder when no SMTP
 //! server is configured) and the worker that drains the outbox (`worker`). See `docs/mail.md`.
+pub mod links;
 mod smtp;
 mod worker;
 

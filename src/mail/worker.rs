@@ -16,7 +16,10 @@ use chrono::{DateTime, Utc};
 use entity::outbox_mails::Model as QueuedMail;
 use lettre::{
     Message,
-    message::{Mailbox, header::ContentType},
+    message::{
+        Mailbox, MultiPart,
+        header::{ContentType, HeaderName, HeaderValue},
+    },
 };
 use prometheus_client::metrics::counter::Counter;
 use sea_orm::{DatabaseConnection, DbErr};
@@ -319,14 +322,26 @@ impl OutboxWorker {
         let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient `{}`: {e}", mail.recipient))?;
         // A stable Message-ID lets receiving servers drop a copy if a crash ever makes us send twice.
         let domain = self.from.email.domain().to_owned();
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(format!("<outbox-{}@{domain}>", mail.id)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body_text.clone())
-            .map_err(|e| e.to_string())
+            .message_id(Some(format!("<outbox-{}@{domain}>", mail.id)));
+        if let Some(url) = &mail.list_unsubscribe {
+            // RFC 8058: a mail client may unsubscribe with one POST to this URL, no page, no cookies.
+            builder = builder
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let built = match &mail.body_html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.body_text.clone(), html.clone())),
+            // Queued before the HTML part existed.
+            None => builder.header(ContentType::TEXT_PLAIN).body(mail.body_text.clone()),
+        };
+        built.map_err(|e| e.to_string())
     }
 }
 

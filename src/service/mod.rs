@@ -6,6 +6,7 @@
 //! call one use case and render, so a rule is never decided twice and no sea-orm model reaches them.
 pub mod appeals;
 pub mod audit;
+pub mod mail;
 pub mod metrics;
 pub mod open_data;
 pub mod rate_limit;

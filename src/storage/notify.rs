@@ -47,23 +47,29 @@ pub async fn enqueue_many(conn: &impl ConnectionTrait, mails: &[Mail], now: Date
             .flatten()
             .collect()
     };
-    let rows: Vec<outbox_mails::ActiveModel> = mails
+    let rows = mails
         .iter()
         .filter(|m| m.dedupe_key.as_ref().is_none_or(|k| taken.insert(k.clone())))
-        .map(|mail| outbox_mails::ActiveModel {
-            kind: Set(mail.kind.to_owned()),
-            recipient: Set(mail.recipient.clone()),
-            subject: Set(mail.subject.clone()),
-            body_text: Set(mail.body.clone()),
-            dedupe_key: Set(mail.dedupe_key.clone()),
-            status: Set(PENDING.to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            created_at: Set(now),
-            ..Default::default()
+        .map(|mail| -> Result<outbox_mails::ActiveModel, DbErr> {
+            // A layout that does not render is a bug, reported like any failed write.
+            let html = mail.html().map_err(|e| DbErr::Custom(e.to_string()))?;
+            Ok(outbox_mails::ActiveModel {
+                kind: Set(mail.kind.to_owned()),
+                recipient: Set(mail.recipient.clone()),
+                subject: Set(mail.subject.clone()),
+                body_text: Set(mail.body.clone()),
+                body_html: Set(Some(html)),
+                list_unsubscribe: Set(mail.list_unsubscribe.clone()),
+                dedupe_key: Set(mail.dedupe_key.clone()),
+                status: Set(PENDING.to_owned()),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                created_at: Set(now),
+                ..Default::default()
+            })
         })
-        .collect();
-    // 9 values a row: far below the bind-parameter limits of both databases.
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    // 11 values a row: far below the bind-parameter limits of both databases.
     for chunk in rows.chunks(500) {
         Entity::insert_many(chunk.to_vec()).exec_without_returning(conn).await?;
     }

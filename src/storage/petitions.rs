@@ -23,7 +23,10 @@ use sea_orm::{
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
-use super::events::{self, NewEvent};
+use super::{
+    events::{self, NewEvent},
+    subscriptions::{self, OptionalMail},
+};
 use crate::{
     domain::{
         accounts::{Email, Language, SecretToken, token_digest},
@@ -342,7 +345,7 @@ pub(crate) async fn transition_in(
         due_date: updated
             .consideration_due_at
             .map(|d| crate::domain::deadlines::day_containing(d).format("%d.%m.%Y").to_string()),
-        link: format!("{}/api/v1/petitions/{}", public_url.trim_end_matches('/'), updated.id),
+        link: crate::mail::links::petition(public_url, updated.id),
         ..Default::default()
     };
     if transition.notify_author
@@ -354,44 +357,67 @@ pub(crate) async fn transition_in(
             &author.full_name,
             &author.email,
             Language::parse(&author.language).unwrap_or_default(),
+            None,
             now,
         )
         .await?;
     }
     if transition.notify_signers {
-        // Signers who asked to be told, confirmed and not withdrawn; read in pages so memory stays flat.
-        let mut last_id = 0;
-        loop {
-            let page = signatures::Entity::find()
-                .filter(signatures::Column::PetitionId.eq(updated.id))
-                .filter(signatures::Column::Status.eq(CONFIRMED))
-                .filter(signatures::Column::Notify.eq(true))
-                .filter(signatures::Column::Id.gt(last_id))
-                .order_by_asc(signatures::Column::Id)
-                .limit(1000)
-                .all(txn)
-                .await?;
-            let Some(last) = page.last() else { break };
-            last_id = last.id;
-            // Signers with an account get mail in their language; the others in Ukrainian.
-            let languages: HashMap<i32, Language> = accounts::Entity::find()
-                .filter(accounts::Column::Id.is_in(page.iter().filter_map(|s| s.account_id)))
-                .all(txn)
-                .await?
-                .into_iter()
-                .map(|a| (a.id, Language::parse(&a.language).unwrap_or_default()))
-                .collect();
-            for signer in page {
-                let mut mail = facts.clone();
-                mail.to_signer = true;
-                let language = signer.account_id.and_then(|id| languages.get(&id).copied()).unwrap_or_default();
-                queue(txn, &mail, &signer.full_name, &signer.email, language, now).await?;
-            }
-        }
+        queue_signer_mails(txn, public_url, &facts, now).await?;
     }
     // Last: the tally row stays locked until the commit.
     super::metrics::record_petition_change(txn, Some(&before), after).await?;
     Ok((updated, transition))
+}
+
+/// Tells the signers who asked to be told, confirmed and not withdrawn, read in pages so memory stays
+/// flat. Signers with an account get mail in their language, only if they still want news of petitions
+/// they signed, with a one-click unsubscribe; the others (e-mail signatures) in Ukrainian.
+async fn queue_signer_mails(
+    txn: &impl ConnectionTrait,
+    public_url: &str,
+    facts: &PetitionMail,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut last_id = 0;
+    loop {
+        let page = signatures::Entity::find()
+            .filter(signatures::Column::PetitionId.eq(facts.petition_id))
+            .filter(signatures::Column::Status.eq(CONFIRMED))
+            .filter(signatures::Column::Notify.eq(true))
+            .filter(signatures::Column::Id.gt(last_id))
+            .order_by_asc(signatures::Column::Id)
+            .limit(1000)
+            .all(txn)
+            .await?;
+        let Some(last) = page.last() else { break };
+        last_id = last.id;
+        let account_ids: Vec<i32> = page.iter().filter_map(|s| s.account_id).collect();
+        let languages: HashMap<i32, Language> = accounts::Entity::find()
+            .filter(accounts::Column::Id.is_in(account_ids.iter().copied()))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, Language::parse(&a.language).unwrap_or_default()))
+            .collect();
+        let wanting =
+            subscriptions::recipients_wanting(txn, public_url, &account_ids, OptionalMail::SignedPetitions, now)
+                .await?;
+        for signer in page {
+            let unsubscribe = match signer.account_id {
+                Some(id) => match wanting.get(&id) {
+                    Some(url) => Some(url.clone()),
+                    None => continue,
+                },
+                None => None,
+            };
+            let mut mail = facts.clone();
+            mail.to_signer = true;
+            let language = signer.account_id.and_then(|id| languages.get(&id).copied()).unwrap_or_default();
+            queue(txn, &mail, &signer.full_name, &signer.email, language, unsubscribe, now).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn queue(
@@ -400,10 +426,12 @@ async fn queue(
     name: &str,
     email: &str,
     language: Language,
+    unsubscribe: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Ok(email) = Email::parse(email) else { return Ok(()) };
-    let mail = render(&Notification::PetitionUpdate(facts.clone()), language, name, &email)?;
+    let mut mail = render(&Notification::PetitionUpdate(facts.clone()), language, name, &email)?;
+    mail.list_unsubscribe = unsubscribe;
     super::notify::enqueue(conn, &mail, now).await?;
     Ok(())
 }
@@ -887,11 +915,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
                 petition_id: signature.petition_id,
                 action: "confirm_signature".into(),
                 title,
-                link: format!(
-                    "{}/api/v1/petitions/signatures/confirm?token={}",
-                    ctx.public_url.trim_end_matches('/'),
-                    token.as_str()
-                ),
+                link: crate::mail::links::signature_confirmation(&ctx.public_url, token.as_str()),
                 code: Some(token.as_str().to_owned()),
                 valid_hours: Some(ctx.confirmation_ttl.num_hours()),
                 ..Default::default()

@@ -7,9 +7,11 @@
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
 //! - `pages`: the handlers of the general pages;
-//! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets).
+//! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
+//! - `mail`: the one-click unsubscribe page.
 mod assets;
 mod i18n;
+mod mail;
 mod pages;
 mod render;
 mod security;
@@ -46,6 +48,8 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/audit", poem::get(statistics::audit))
         .at("/widgets/organisations/:id", poem::get(statistics::organisation_widget))
         .at("/widgets/petitions/:id", poem::get(statistics::petition_widget))
+        // One-click unsubscribe: its POST is authorised by the mailed token alone, never by a CSRF token.
+        .at("/unsubscribe", poem::get(mail::ask).post(mail::unsubscribe))
         .nest(ASSET_PREFIX, assets::endpoint())
         .around(render::error_pages)
         .with(security::SecurityHeaders)

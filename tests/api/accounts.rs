@@ -29,14 +29,16 @@ async fn a_citizen_registers_confirms_by_mail_logs_in_and_out() {
     let body = mail.body();
     let link = body
         .lines()
-        .find(|l| l.contains("/api/v1/accounts/verify-email?token="))
-        .expect("a link in the mail")
+        .find(|l| l.contains("/account/confirm-email?token="))
+        .expect("a link to the confirmation page in the mail")
         .trim()
         .to_owned();
     assert!(link.starts_with("http://127.0.0.1:8080/"), "links use the configured public URL: {link}");
 
-    // She follows the link (on this server).
-    let path = link.trim_start_matches("http://127.0.0.1:8080");
+    // The page's form confirms through the API with the link's token.
+    let token = link.split("token=").nth(1).unwrap();
+    let path = format!("/api/v1/accounts/verify-email?token={token}");
+    let path = path.as_str();
     let verified = app.get(path, None).await;
     assert_eq!(verified.status, 200, "{}", verified.body);
     assert_eq!(verified.body["state"], "active");
@@ -72,6 +74,17 @@ async fn the_verification_mail_is_in_ukrainian_by_default() {
     let mail = app.smtp().nth_mail_to("olena@example.org", 1).await;
     assert!(mail.subject().starts_with("Підтвердіть"), "{}", mail.subject());
     assert!(mail.body().contains("Вітаємо, Петренко Олена!"));
+
+    // Text and HTML alternatives, both in her language; the HTML part links the same page.
+    assert_eq!(mail.content_type(), "multipart/alternative");
+    let html = mail.html();
+    assert!(html.contains("<html lang=\"uk\">"), "{html}");
+    assert!(html.contains("Вітаємо, Петренко Олена!"), "{html}");
+    let token = mail.token();
+    assert!(html.contains(&format!("<a href=\"http://127.0.0.1:8080/account/confirm-email?token={token}\"")), "{html}");
+    // A mandatory mail: nothing to unsubscribe from.
+    assert_eq!(mail.header("List-Unsubscribe"), "");
+    assert!(!html.contains("/unsubscribe"));
 }
 
 #[tokio::test]

@@ -39,9 +39,32 @@ impl ReceivedMail {
             .unwrap_or_default()
     }
 
-    /// The decoded text body (quoted-printable or base64 undone).
+    /// The decoded text body (quoted-printable or base64 undone): the `text/plain` part.
     pub fn body(&self) -> String {
-        mailparse::parse_mail(&self.raw).expect("a well-formed mail").get_body().expect("a text body")
+        self.part("text/plain")
+            .unwrap_or_else(|| panic!("no text/plain part in:\n{}", String::from_utf8_lossy(&self.raw)))
+    }
+
+    /// The decoded `text/html` alternative.
+    pub fn html(&self) -> String {
+        self.part("text/html")
+            .unwrap_or_else(|| panic!("no text/html part in:\n{}", String::from_utf8_lossy(&self.raw)))
+    }
+
+    /// The top-level content type, e.g. `multipart/alternative`.
+    pub fn content_type(&self) -> String {
+        mailparse::parse_mail(&self.raw).expect("a well-formed mail").ctype.mimetype
+    }
+
+    /// The decoded body of the first part of type `mimetype`.
+    fn part(&self, mimetype: &str) -> Option<String> {
+        fn find(mail: &mailparse::ParsedMail, mimetype: &str) -> Option<String> {
+            if mail.subparts.is_empty() {
+                return (mail.ctype.mimetype == mimetype).then(|| mail.get_body().expect("a decodable body"));
+            }
+            mail.subparts.iter().find_map(|part| find(part, mimetype))
+        }
+        find(&mailparse::parse_mail(&self.raw).expect("a well-formed mail"), mimetype)
     }
 
     /// The 64-hex-digit code or link token the mail carries.

@@ -128,3 +128,25 @@ async fn an_anonymous_registration_retried_with_its_key_creates_one_account() {
     assert_eq!((again.status, &again.body), (202, &first.body));
     assert_eq!(accounts::Entity::find().count(&app.db).await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn the_spec_says_every_endpoint_taking_a_key_may_answer_409_with_retry_after() {
+    let app = spawn_app_with_smtp().await;
+    let spec = app.get("/openapi.json", None).await.body;
+    let mut endpoints = 0;
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let takes_key = operation["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"));
+            if takes_key {
+                endpoints += 1;
+                let conflict = &operation["responses"]["409"];
+                let headers = conflict["headers"].as_object().map(|h| h.keys().cloned().collect::<Vec<_>>());
+                let says_when = headers.unwrap_or_default().iter().any(|h| h.eq_ignore_ascii_case("Retry-After"));
+                assert!(says_when, "{method} {path}: 409 without Retry-After: {conflict}");
+            }
+        }
+    }
+    assert!(endpoints >= 6, "the creating endpoints take Idempotency-Key ({endpoints} found)");
+}

@@ -12,8 +12,8 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
 
 use crate::helpers::{
-    SinkBehaviour, SmtpSink, TestAppBuilder, free_port, fresh_database_url, fresh_persistent_database_url,
-    implicit_tls_front, test_settings, tls_fixture,
+    ReceivedMail, SinkBehaviour, SmtpSink, TestAppBuilder, free_port, fresh_database_url,
+    fresh_persistent_database_url, implicit_tls_front, test_settings, tls_fixture,
 };
 
 #[tokio::test]
@@ -70,7 +70,7 @@ async fn two_workers_on_one_database_never_send_the_same_mail_twice() {
             recipient: format!("person{i}@example.org"),
             subject: format!("mail {i}"),
             body: "hello".into(),
-            dedupe_key: None,
+            ..Default::default()
         };
         storage::notify::enqueue(&db, &mail, now).await.unwrap();
     }
@@ -111,6 +111,7 @@ async fn a_mail_with_a_dedupe_key_is_queued_only_once() {
         subject: "Due in 3 working days".into(),
         body: "…".into(),
         dedupe_key: Some("reminder:appeal:17:3".into()),
+        ..Default::default()
     };
     assert!(storage::notify::enqueue(&db, &reminder, chrono::Utc::now()).await.unwrap());
     assert!(!storage::notify::enqueue(&db, &reminder, chrono::Utc::now()).await.unwrap());
@@ -132,6 +133,11 @@ async fn without_smtp_mail_is_written_to_the_mail_folder() {
         if let Some(file) = files.first() {
             let text = std::fs::read_to_string(file.path()).unwrap();
             assert!(text.contains("olena@example.org"));
+            // The folder gets the whole mail: both alternatives.
+            let mail = ReceivedMail { to: vec![], raw: text.into_bytes() };
+            assert_eq!(mail.content_type(), "multipart/alternative");
+            assert!(mail.body().contains("/account/confirm-email?token="));
+            assert!(mail.html().contains("/account/confirm-email?token="));
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -174,7 +180,7 @@ fn numbered_mail(i: usize) -> Mail {
         recipient: format!("person{i}@example.org"),
         subject: format!("mail {i}"),
         body: "hello".into(),
-        dedupe_key: None,
+        ..Default::default()
     }
 }
 

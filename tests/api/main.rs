@@ -16,6 +16,7 @@ mod health;
 mod hostile;
 mod idempotency;
 mod mail_outbox;
+mod mail_preferences;
 mod metrics;
 mod open311;
 mod open_data;

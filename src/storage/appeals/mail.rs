@@ -161,6 +161,43 @@ pub(super) async fn queue_mails(
     Ok(())
 }
 
+const FOLLOWED_REPORTS: crate::storage::subscriptions::OptionalMail =
+    crate::storage::subscriptions::OptionalMail::FollowedReports;
+
+/// Tells the followers of a public report what its author is told, if they still want news of reports they
+/// follow, with a one-click unsubscribe. Private appeals have no followers.
+pub(super) async fn queue_follower_mails(
+    conn: &impl ConnectionTrait,
+    public_url: &str,
+    row: &appeals::Model,
+    facts: &AppealMail,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::storage::subscriptions;
+    if row.kind != AppealKind::IssueReport.code() {
+        return Ok(());
+    }
+    let mut followers = subscriptions::followers(conn, row.id).await?;
+    followers.retain(|id| Some(*id) != row.author_account_id);
+    let wanting = subscriptions::recipients_wanting(conn, public_url, &followers, FOLLOWED_REPORTS, now).await?;
+    let facts = AppealMail { to_follower: true, ..facts.clone() };
+    let mut mails = Vec::new();
+    for account in accounts::Entity::find()
+        .filter(accounts::Column::Id.is_in(wanting.keys().copied()))
+        .filter(accounts::Column::EmailVerifiedAt.is_not_null())
+        .all(conn)
+        .await?
+    {
+        let Ok(email) = Email::parse(&account.email) else { continue };
+        let language = Language::parse(&account.language).unwrap_or_default();
+        let mut mail = render(&Notification::AppealUpdate(facts.clone()), language, &account.full_name, &email)?;
+        mail.list_unsubscribe = wanting.get(&account.id).cloned();
+        mails.push(mail);
+    }
+    crate::storage::notify::enqueue_many(conn, &mails, now).await?;
+    Ok(())
+}
+
 /// Renders each mail once per kind and address (someone who is both author and officer gets one of each
 /// kind); an address that cannot be used is skipped.
 pub(super) fn render_outgoing(

@@ -51,10 +51,6 @@ pub struct Context<'a> {
     pub calendar: &'a Calendar,
 }
 
-fn link(public_url: &str, id: i32) -> String {
-    format!("{}/api/v1/appeals/{id}", public_url.trim_end_matches('/'))
-}
-
 pub async fn get(conn: &impl ConnectionTrait, id: i32) -> Result<appeals::Model, AppError> {
     appeals::Entity::find_by_id(id)
         .one(conn)
