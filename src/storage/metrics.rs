@@ -601,6 +601,53 @@ async fn read_sums<T: StoredTally>(
     table: &TallyTable<T>,
     period: Period,
 ) -> Result<Vec<(Vec<i32>, T)>, AppError> {
+    let sums = read_bucketed_sums(conn, table, period, &Split::whole()).await?;
+    Ok(sums.into_iter().map(|(_, ids, tally)| (ids, tally)).collect())
+}
+
+/// How the rows of a period are summed: as one, or per calendar month (an organisation's trend), and for
+/// every executor or one.
+struct Split<'a> {
+    /// The first day of every month after the first: row dates before the k-th go to bucket k.
+    month_starts: &'a [NaiveDate],
+    executor: Option<i32>,
+}
+
+impl Split<'_> {
+    fn whole() -> Self {
+        Split { month_starts: &[], executor: None }
+    }
+
+    /// A `CASE` numbering the bucket of `column`, its bounds the parameters `$first`…: grouping by it lets
+    /// the database sum every month in one query, the same SQL on SQLite and PostgreSQL.
+    fn bucket(&self, column: &str, first: usize) -> String {
+        if self.month_starts.is_empty() {
+            return "0".into();
+        }
+        let whens: String =
+            (0..self.month_starts.len()).map(|k| format!("WHEN {column} < ${} THEN {k} ", first + k)).collect();
+        format!("CASE {whens}ELSE {} END", self.month_starts.len())
+    }
+
+    /// `AND executor_id = $n` when one executor is asked for (`$n` after the bucket bounds).
+    fn executor_filter(&self, first: usize) -> String {
+        self.executor.map_or(String::new(), |_| format!(" AND executor_id = ${}", first + self.month_starts.len()))
+    }
+
+    /// The bucket bounds, then the executor, as parameter values; `bound` turns a month start into the
+    /// value its column compares with.
+    fn values(&self, bound: impl Fn(NaiveDate) -> Value) -> Vec<Value> {
+        self.month_starts.iter().map(|&d| bound(d)).chain(self.executor.map(Value::from)).collect()
+    }
+}
+
+/// [`read_sums`] per bucket of `split`: (bucket, ids, summed tally).
+async fn read_bucketed_sums<T: StoredTally>(
+    conn: &impl ConnectionTrait,
+    table: &TallyTable<T>,
+    period: Period,
+    split: &Split<'_>,
+) -> Result<Vec<(i32, Vec<i32>, T)>, AppError> {
     let backend = conn.get_database_backend();
     let join = if backend == DatabaseBackend::Postgres { "string_agg" } else { "group_concat" };
     let ids = T::IDS.join(", ");
@@ -609,14 +656,22 @@ async fn read_sums<T: StoredTally>(
     let maps = T::MAPS.iter().map(|m| format!("COALESCE({join}(NULLIF({m}, ''), ','), '') AS {m}"));
     let columns: Vec<String> = counters.chain(maps).collect();
     let sql = format!(
-        "SELECT {ids}, {} FROM {} WHERE {} BETWEEN $1 AND $2 GROUP BY {ids}",
+        "SELECT {} AS bucket, {ids}, {} FROM {} WHERE {} BETWEEN $1 AND $2{} GROUP BY bucket, {ids}",
+        split.bucket(table.date_column, 3),
         columns.join(", "),
         table.name,
-        table.date_column
+        table.date_column,
+        split.executor_filter(3),
     );
-    let values: Vec<Value> = vec![period.from.into(), period.to.into()];
+    let mut values: Vec<Value> = vec![period.from.into(), period.to.into()];
+    values.extend(split.values(Value::from));
     let rows = conn.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
-    rows.iter().map(parse_sum::<T>).collect()
+    rows.iter()
+        .map(|row| {
+            let (ids, tally) = parse_sum::<T>(row)?;
+            Ok((row.try_get::<i32>("", "bucket")?, ids, tally))
+        })
+        .collect()
 }
 
 /// A stored tally row that differs from a fresh recount.
@@ -676,44 +731,77 @@ pub type ExecutorCategory = (i32, i32);
 /// The appeals of a period per executor and category: the summed tallies (monthly rows for the whole
 /// months of the period, daily rows for the days around them) and how many open ones are past their
 /// deadline at `now`.
-pub async fn appeal_tallies(
+pub async fn appeal_tallies(db: &DatabaseConnection, period: Period, now: DateTime<Utc>) -> Result<Sums, AppError> {
+    Ok(split_tallies(db, period, &Split::whole(), now).await?.pop().unwrap_or_default())
+}
+
+/// [`appeal_tallies`] of one executor for each calendar month the period touches (clipped to the period,
+/// as [`Period::months`]), in order: the database groups by month, so a year is a few queries, not twelve
+/// rounds of them.
+pub async fn appeal_month_tallies(
     db: &DatabaseConnection,
     period: Period,
+    executor_id: i32,
     now: DateTime<Utc>,
-) -> Result<BTreeMap<ExecutorCategory, (Tally, i64)>, AppError> {
+) -> Result<Vec<Sums>, AppError> {
+    let month_starts: Vec<NaiveDate> = period.months().iter().skip(1).map(|m| m.from).collect();
+    split_tallies(db, period, &Split { month_starts: &month_starts, executor: Some(executor_id) }, now).await
+}
+
+/// Summed tallies and overdue counts per executor and category.
+pub type Sums = BTreeMap<ExecutorCategory, (Tally, i64)>;
+
+/// The tallies and overdue counts of a period, one [`Sums`] per bucket of `split`.
+async fn split_tallies(
+    db: &DatabaseConnection,
+    period: Period,
+    split: &Split<'_>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Sums>, AppError> {
     let (day_ranges, months) = period.split_by_months();
     let mut parts = Vec::new();
     for range in day_ranges {
-        parts.extend(read_sums(db, &DAILY, range).await?);
+        parts.extend(read_bucketed_sums(db, &DAILY, range, split).await?);
     }
     if let Some(months) = months {
-        parts.extend(read_sums(db, &MONTHLY, months).await?);
+        parts.extend(read_bucketed_sums(db, &MONTHLY, months, split).await?);
     }
-    let mut sums: BTreeMap<ExecutorCategory, (Tally, i64)> = BTreeMap::new();
-    for (ids, tally) in &parts {
+    let mut buckets: Vec<Sums> = vec![Sums::new(); split.month_starts.len() + 1];
+    for (k, ids, tally) in &parts {
+        let sums = &mut buckets[bucket_index(*k, split)];
         sums.entry((ids[0], ids[1])).or_default().0.add(tally, 1);
     }
     // The status codes are our own constants, written into the SQL on purpose: the condition is then the
     // predicate of the partial index of open appeals (m0012), which every plan uses, PostgreSQL's generic
     // plan for the prepared statement included; with the codes as parameters it could not.
     let awaiting = sql_list(&Status::awaiting_answer_codes());
-    let values: Vec<Value> = vec![now.into(), kyiv_start_of_day(period.from).into(), kyiv_end_of_day(period.to).into()];
+    let mut values: Vec<Value> =
+        vec![now.into(), kyiv_start_of_day(period.from).into(), kyiv_end_of_day(period.to).into()];
+    values.extend(split.values(|d| kyiv_start_of_day(d).into()));
     let overdue = db
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             format!(
-                "SELECT executor_id, COALESCE(category_id, 0) AS category_id, COUNT(*) AS overdue FROM appeals \
-                 WHERE status IN ({awaiting}) AND due_at <= $1 AND received_at >= $2 AND received_at < $3 \
-                 GROUP BY executor_id, COALESCE(category_id, 0)"
+                "SELECT {} AS bucket, executor_id, COALESCE(category_id, 0) AS category_id, COUNT(*) AS overdue \
+                 FROM appeals WHERE status IN ({awaiting}) AND due_at <= $1 AND received_at >= $2 AND received_at < $3{} \
+                 GROUP BY bucket, executor_id, COALESCE(category_id, 0)",
+                split.bucket("received_at", 4),
+                split.executor_filter(4),
             ),
             values,
         ))
         .await?;
     for row in overdue {
         let key = (row.try_get::<i32>("", "executor_id")?, row.try_get::<i32>("", "category_id")?);
-        sums.entry(key).or_default().1 += row.try_get::<i64>("", "overdue")?;
+        let k = bucket_index(row.try_get::<i32>("", "bucket")?, split);
+        buckets[k].entry(key).or_default().1 += row.try_get::<i64>("", "overdue")?;
     }
-    Ok(sums)
+    Ok(buckets)
+}
+
+/// A bucket number from the database as an index of the buckets (clamped: the `CASE` only yields 0..=n).
+fn bucket_index(k: i32, split: &Split<'_>) -> usize {
+    usize::try_from(k).unwrap_or(0).min(split.month_starts.len())
 }
 
 /// Each council's petition figures for a period, at `now`, counted by the published definitions

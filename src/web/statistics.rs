@@ -18,7 +18,7 @@ use crate::{
     service::{
         AppState, audit as audit_use_case,
         metrics::{self as use_case, PeriodQuery},
-        widgets,
+        open_data as open_data_use_case, widgets,
     },
 };
 
@@ -246,7 +246,7 @@ pub fn open_data(site: Data<&Site>, lang: Lang, uri: &Uri, Query(form): Query<Pe
     match form.query().resolve(now) {
         Ok(period) => {
             let page = context! {
-                files => ["appeals", "transitions", "petitions"],
+                files => Value::from_serialize(open_data_use_case::downloads()),
                 filtered => chosen,
                 api => crate::api::API_PREFIX,
                 ..period_context(&form, period)

@@ -141,6 +141,35 @@ async fn an_organisation_page_and_its_widget_show_the_apis_figures_and_its_c03_c
     assert_eq!(status, 404);
 }
 
+/// Each month of an organisation's trend, as its CSV gives it, equals `GET /metrics/appeals` for that month
+/// clipped to the period (`from`..`to`): the page reads all months at once, the API one at a time.
+#[tokio::test]
+async fn an_organisations_monthly_trend_equals_the_apis_figures_month_by_month() {
+    let app = spawn_app_with_smtp().await;
+    let busy = busy_city(&app).await;
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive();
+    // 60 days back: three or four months, the first and the last only partly in the period.
+    let (from, to) = (today - chrono::Days::new(60), today);
+    for organisation in [busy.city.housing, busy.city.roads] {
+        let path = format!("/statistics/organisations/{organisation}?from={from}&to={to}&format=csv");
+        let csv = app.client.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        let mut busy_months = 0;
+        for line in csv.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let first = chrono::NaiveDate::parse_from_str(&format!("{}-01", cells[0]), "%Y-%m-%d").unwrap();
+            let last = first.checked_add_months(chrono::Months::new(1)).unwrap().pred_opt().unwrap();
+            let (month_from, month_to) = (first.max(from), last.min(to));
+            let query = format!("from={month_from}&to={month_to}&organisation_id={organisation}");
+            let expected = &app.get(&format!("/api/v1/metrics/appeals?{query}"), None).await.body["total"];
+            for (i, name) in ["received", "answered_on_time", "answered_late", "overdue"].iter().enumerate() {
+                assert_eq!(cells[i + 1], expected[name].to_string(), "{name} of {organisation} in {}", cells[0]);
+            }
+            busy_months += usize::from(expected["received"].as_i64().unwrap() > 0);
+        }
+        assert!(busy_months >= 2, "appeals of today and of 40 days ago fall in two months: {csv}");
+    }
+}
+
 #[tokio::test]
 async fn the_overview_table_sorts_and_downloads_the_same_numbers_as_csv() {
     let app = spawn_app_with_smtp().await;
