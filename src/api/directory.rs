@@ -2,7 +2,7 @@
 //! preview, and administrators' editing (organisations, members, districts, categories).
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
 use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, text::Line};
 use crate::{
@@ -272,12 +272,8 @@ pub struct RoutingView {
     pub explanation: String,
 }
 
-#[derive(ApiResponse)]
-pub enum Created<T: poem_openapi::types::ToJSON + Send + Sync> {
-    /// Created.
-    #[oai(status = 201)]
-    Created(Json<T>),
-}
+// Kept here too for the files that still import it from this module.
+pub use super::created::Created;
 
 pub struct DirectoryApi;
 

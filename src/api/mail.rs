@@ -2,35 +2,14 @@
 //! queue once the cause is fixed (a relay that refused everything, a mistyped address corrected…).
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::{ApiTags, AppState, BearerAuth};
+pub use crate::service::mail::MailStatus;
 use crate::{
-    error::{ApiResult, AppError},
-    storage,
+    error::ApiResult,
+    service::mail::{self as mail_service, OutboxMail},
 };
-
-/// Where a mail is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "lowercase")]
-pub enum MailStatus {
-    /// Waiting to be delivered (or to be retried).
-    Pending,
-    /// Accepted by the SMTP server.
-    Sent,
-    /// Given up on: refused with a 5xx, an unusable address, or deferred `outbox.max_attempts` times.
-    Failed,
-}
-
-impl MailStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            MailStatus::Pending => storage::notify::PENDING,
-            MailStatus::Sent => storage::notify::SENT,
-            MailStatus::Failed => storage::notify::FAILED,
-        }
-    }
-}
 
 /// A mail in the outbox, as administrators see it (the body is not shown).
 #[derive(Debug, Object)]
@@ -41,8 +20,7 @@ pub struct OutboxMailView {
     /// `"Full Name" <address>`.
     pub recipient: String,
     pub subject: String,
-    /// `pending`, `sent` or `failed`.
-    pub status: String,
+    pub status: MailStatus,
     /// Counted delivery attempts (a relay outage is not counted).
     pub attempts: i32,
     /// The last reason it was not delivered: the SMTP server's answer, or why the relay was unreachable.
@@ -54,8 +32,8 @@ pub struct OutboxMailView {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-impl From<entity::outbox_mails::Model> for OutboxMailView {
-    fn from(m: entity::outbox_mails::Model) -> Self {
+impl From<OutboxMail> for OutboxMailView {
+    fn from(m: OutboxMail) -> Self {
         OutboxMailView {
             id: m.id,
             kind: m.kind,
@@ -97,13 +75,9 @@ impl MailApi {
         /// At most this many, 1–500 (default 100).
         limit: Query<Option<u64>>,
     ) -> ApiResult<Json<Vec<OutboxMailView>>> {
-        state.administrator(&auth).await?;
-        let limit = limit.0.unwrap_or(100);
-        if !(1..=500).contains(&limit) {
-            return Err(AppError::validation("limit", "limit must be between 1 and 500").into());
-        }
+        let actor = state.actor(&auth).await?;
         let status = status.0.unwrap_or(MailStatus::Failed);
-        let mails = storage::notify::list(&state.db, status.as_str(), before_id.0, limit).await?;
+        let mails = mail_service::list(&state, &actor, status, before_id.0, limit.0.unwrap_or(100)).await?;
         Ok(Json(mails.into_iter().map(OutboxMailView::from).collect()))
     }
 
@@ -112,20 +86,8 @@ impl MailApi {
     /// It is due at once with a fresh series of attempts, and keeps its `Message-ID`.
     #[oai(path = "/mails/:id/retry", method = "post")]
     async fn retry(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<Requeued>> {
-        let actor = state.administrator(&auth).await?;
-        let ids = storage::notify::retry_failed(&state.db, Some(&[id.0]), Utc::now()).await?;
-        if ids.is_empty() {
-            let exists = !storage::notify::list_ids(&state.db, &[id.0]).await?.is_empty();
-            return Err(if exists {
-                AppError::Conflict(format!("mail {} has not failed; only failed mails can be retried", id.0))
-            } else {
-                AppError::not_found(format!("there is no mail {}", id.0))
-            }
-            .into());
-        }
-        tracing::info!(actor, mail_id = id.0, "failed mail put back in the queue");
-        state.mail_wake.notify_one();
-        Ok(Json(Requeued { ids }))
+        let actor = state.actor(&auth).await?;
+        Ok(Json(Requeued { ids: mail_service::retry(&state, &actor, id.0).await? }))
     }
 
     /// Put every failed mail back in the queue (administrators)
@@ -133,10 +95,7 @@ impl MailApi {
     /// For after the cause is fixed, e.g. a relay that refused every mail. Each keeps its `Message-ID`.
     #[oai(path = "/mails/retry-failed", method = "post")]
     async fn retry_all(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<Requeued>> {
-        let actor = state.administrator(&auth).await?;
-        let ids = storage::notify::retry_failed(&state.db, None, Utc::now()).await?;
-        tracing::info!(actor, count = ids.len(), "failed mails put back in the queue");
-        state.mail_wake.notify_one();
-        Ok(Json(Requeued { ids }))
+        let actor = state.actor(&auth).await?;
+        Ok(Json(Requeued { ids: mail_service::retry_all(&state, &actor).await? }))
     }
 }

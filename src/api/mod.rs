@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod appeals;
 pub mod audit;
 pub mod calendar;
+pub mod created;
 pub mod directory;
 pub mod health;
 pub mod idempotency;
@@ -159,6 +160,11 @@ impl AppState {
             memberships,
         };
         Ok((principal, account))
+    }
+
+    /// The caller behind a bearer token, as the use cases of `service` take it.
+    pub async fn actor(&self, auth: &BearerAuth) -> Result<crate::service::Actor, AppError> {
+        Ok(crate::service::Actor::Person(self.authenticate(auth).await?.0))
     }
 
     /// The account id of the caller, who must be an administrator.

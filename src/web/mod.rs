@@ -6,9 +6,12 @@
 //! - `i18n`: the page language (cookie, then `Accept-Language`) and the translated strings;
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
-//! - `pages`: the handlers of the general pages;
+//! - `pages`: the handlers of the general pages; `calculator`: the deadline calculator page; `dates`: dates
+//!   in words;
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets).
 mod assets;
+mod calculator;
+mod dates;
 mod i18n;
 mod pages;
 mod render;
@@ -46,6 +49,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/audit", poem::get(statistics::audit))
         .at("/widgets/organisations/:id", poem::get(statistics::organisation_widget))
         .at("/widgets/petitions/:id", poem::get(statistics::petition_widget))
+        .at("/calculator", poem::get(calculator::calculator))
         .nest(ASSET_PREFIX, assets::endpoint())
         .around(render::error_pages)
         .with(security::SecurityHeaders)
