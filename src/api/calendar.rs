@@ -7,10 +7,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, text::Line};
+use super::{
+    ApiTags, AppState, BearerAuth,
+    accounts::NoContent,
+    codes::{Code, Codes, RequiredText},
+    text::Line,
+};
 use crate::{
     domain::{
-        calendar::{DayInfo, DayReason, HolidayKind, HolidayVersionId, RegimeSpan, holiday_on},
+        calendar::{DayInfo, DayReason, HolidayKind, HolidayVersionId, Period, RegimeSpan, holiday_on},
         deadlines::Term,
     },
     error::ApiResult,
@@ -80,7 +85,7 @@ pub struct RegimeView {
     pub holiday_version: String,
     /// `peacetime`, `martial_law_before_law_2136` (24 February–23 March 2022: holidays still days off) or
     /// `martial_law` (holidays are working days, Law 2136-IX art. 6).
-    pub period: String,
+    pub period: Code<PeriodCodes>,
     /// The same in words.
     pub description: String,
 }
@@ -91,7 +96,7 @@ impl From<RegimeSpan> for RegimeView {
             from: span.from,
             to: span.to,
             holiday_version: span.regime.version.version().code.to_owned(),
-            period: span.regime.period.code().to_owned(),
+            period: Code::from(span.regime.period.code()),
             description: span.regime.describe(),
         }
     }
@@ -103,7 +108,7 @@ pub struct DayView {
     pub date: NaiveDate,
     pub working: bool,
     /// `weekday`, `weekend`, `holiday`, `holiday_worked_under_martial_law`, `transferred_day_off` or `override`.
-    pub reason: String,
+    pub reason: Code<ReasonCodes>,
     /// The public holiday on this date, or, for a transferred day off, the holiday whose day off moved here.
     #[oai(nullable)]
     pub holiday: Option<HolidayView>,
@@ -117,7 +122,7 @@ pub struct DayView {
     /// The code of the holiday list (Labour Code art. 73) in force on this date.
     pub holiday_version: String,
     /// `peacetime`, `martial_law_before_law_2136` or `martial_law` (see `RegimeView`).
-    pub period: String,
+    pub period: Code<PeriodCodes>,
     /// The law applied, in words.
     pub law_applied: String,
 }
@@ -142,13 +147,13 @@ impl DayView {
         DayView {
             date: info.date,
             working: info.working,
-            reason: reason.to_owned(),
+            reason: Code::from(reason),
             holiday,
             note,
             explanation,
             martial_law: under_martial_law(regime),
             holiday_version: regime.version.version().code.to_owned(),
-            period: regime.period.code().to_owned(),
+            period: Code::from(regime.period.code()),
             law_applied: regime.describe(),
         }
     }
@@ -453,22 +458,23 @@ impl CalendarApi {
     }
 }
 
-/// A query parameter the spec declares required; when it is missing the handler answers a 422 that
-/// names it and says what to send (rather than the framework's bare 400). `C` lists the codes the spec
-/// states as its `enum` (none: any text); the use case refuses any other with a 422 naming them.
-pub struct RequiredText<C: Codes = AnyText>(Option<String>, std::marker::PhantomData<C>);
+/// Why a day is or is not a working day.
+pub struct ReasonCodes;
 
-/// The codes a [`RequiredText`] accepts, stated in the spec.
-pub trait Codes: Send + Sync + 'static {
-    fn codes() -> Vec<&'static str>;
+impl Codes for ReasonCodes {
+    fn codes() -> Vec<String> {
+        ["weekday", "weekend", "holiday", "holiday_worked_under_martial_law", "transferred_day_off", "override"]
+            .map(str::to_owned)
+            .to_vec()
+    }
 }
 
-/// Any text.
-pub struct AnyText;
+/// The martial-law periods (`domain::calendar::Period`).
+pub struct PeriodCodes;
 
-impl Codes for AnyText {
-    fn codes() -> Vec<&'static str> {
-        vec![]
+impl Codes for PeriodCodes {
+    fn codes() -> Vec<String> {
+        Period::ALL.iter().map(|p| p.code().to_owned()).collect()
     }
 }
 
@@ -476,50 +482,8 @@ impl Codes for AnyText {
 pub struct RuleCodes;
 
 impl Codes for RuleCodes {
-    fn codes() -> Vec<&'static str> {
-        RULES.iter().map(|r| r.code).collect()
-    }
-}
-
-impl<C: Codes> RequiredText<C> {
-    fn as_deref(&self) -> Option<&str> {
-        self.0.as_deref()
-    }
-}
-
-impl<C: Codes> poem_openapi::types::Type for RequiredText<C> {
-    const IS_REQUIRED: bool = true;
-    type RawValueType = String;
-    type RawElementValueType = String;
-
-    fn name() -> std::borrow::Cow<'static, str> {
-        "string".into()
-    }
-
-    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
-        let mut schema = poem_openapi::registry::MetaSchema::new("string");
-        schema.enum_items = C::codes().into_iter().map(serde_json::Value::from).collect();
-        poem_openapi::registry::MetaSchemaRef::Inline(Box::new(schema))
-    }
-
-    fn as_raw_value(&self) -> Option<&String> {
-        self.0.as_ref()
-    }
-
-    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a String> + 'a> {
-        Box::new(self.0.iter())
-    }
-}
-
-impl<C: Codes> poem_openapi::types::ParseFromParameter for RequiredText<C> {
-    fn parse_from_parameter(value: &str) -> poem_openapi::types::ParseResult<Self> {
-        Ok(RequiredText(Some(value.to_owned()), std::marker::PhantomData))
-    }
-
-    fn parse_from_parameters<I: IntoIterator<Item = A>, A: AsRef<str>>(
-        iter: I,
-    ) -> poem_openapi::types::ParseResult<Self> {
-        Ok(RequiredText(iter.into_iter().next().map(|v| v.as_ref().to_owned()), std::marker::PhantomData))
+    fn codes() -> Vec<String> {
+        RULES.iter().map(|r| r.code.to_owned()).collect()
     }
 }
 

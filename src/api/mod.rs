@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod appeals;
 pub mod audit;
 pub mod calendar;
+pub mod codes;
 pub mod created;
 pub mod directory;
 pub mod health;

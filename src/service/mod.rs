@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod calendar;
+pub mod directory;
 pub mod mail;
 pub mod metrics;
 pub mod open_data;

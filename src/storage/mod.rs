@@ -3,6 +3,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod appeals;
 pub mod audit;
+pub mod cache;
 pub mod calendar;
 pub mod directory;
 pub mod events;
