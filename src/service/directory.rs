@@ -10,10 +10,7 @@ use crate::{
         directory::{Area, DistrictId, GeoPoint, Location, OrganisationKind, UrgencyClass, in_c03_scope},
     },
     error::AppError,
-    storage::{
-        self,
-        directory::CategoryRecord,
-    },
+    storage::{self, directory::CategoryRecord},
 };
 // What an administrator gives for an organisation or a category: plain data, checked by storage on save.
 pub use crate::storage::directory::{CategoryFields, OrganisationFields, parse_kind as organisation_kind};
