@@ -4,8 +4,12 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, directory::Created, text::Line};
-use crate::{domain::text::limits, error::ApiResult, storage};
+use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, created::Created, text::Line};
+use crate::{
+    domain::text::limits,
+    error::ApiResult,
+    service::api_keys::{self as api_keys_service, ApiKey},
+};
 
 #[derive(Debug, Object)]
 pub struct ApiKeyInput {
@@ -36,8 +40,8 @@ pub struct ApiKeyView {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-impl From<entity::api_keys::Model> for ApiKeyView {
-    fn from(k: entity::api_keys::Model) -> Self {
+impl From<ApiKey> for ApiKeyView {
+    fn from(k: ApiKey) -> Self {
         ApiKeyView {
             id: k.id,
             name: k.name,
@@ -63,22 +67,22 @@ impl ApiKeysApi {
         auth: BearerAuth,
         body: Json<ApiKeyInput>,
     ) -> ApiResult<Created<IssuedApiKey>> {
-        let actor = state.administrator(&auth).await?;
+        let actor = state.actor(&auth).await?;
         let name = body.0.name.read("name")?;
-        let (row, secret) = storage::api_keys::issue(&state.db, actor, &name, Utc::now()).await?;
+        let issued = api_keys_service::issue(&state, &actor, &name).await?;
         Ok(Created::Created(Json(IssuedApiKey {
-            id: row.id,
-            name: row.name,
-            key: secret.as_str().to_owned(),
-            created_at: row.created_at,
+            id: issued.key.id,
+            name: issued.key.name,
+            key: issued.secret,
+            created_at: issued.key.created_at,
         })))
     }
 
     /// Keys issued so far, revoked ones included (administrators)
     #[oai(path = "/api-keys", method = "get")]
     async fn list(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<Vec<ApiKeyView>>> {
-        state.administrator(&auth).await?;
-        let keys = storage::api_keys::list(&state.db).await?;
+        let actor = state.actor(&auth).await?;
+        let keys = api_keys_service::list(&state, &actor).await?;
         Ok(Json(keys.into_iter().map(ApiKeyView::from).collect()))
     }
 
@@ -88,8 +92,8 @@ impl ApiKeysApi {
     /// reports stays complete. Revoking a revoked key is not an error.
     #[oai(path = "/api-keys/:id", method = "delete")]
     async fn revoke(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<NoContent> {
-        let actor = state.administrator(&auth).await?;
-        storage::api_keys::revoke(&state.db, actor, id.0, Utc::now()).await?;
+        let actor = state.actor(&auth).await?;
+        api_keys_service::revoke(&state, &actor, id.0).await?;
         Ok(NoContent::Done)
     }
 }

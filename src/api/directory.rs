@@ -2,27 +2,55 @@
 //! preview, and administrators' editing (organisations, members, districts, categories).
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{ApiTags, AppState, BearerAuth, accounts::NoContent, text::Line};
+use super::{
+    ApiTags, AppState, BearerAuth,
+    accounts::NoContent,
+    text::Line,
+    text_codes::{Code, Codes},
+};
 use crate::{
-    domain::{
-        authorization::{Action, authorize},
-        directory::{Area, DistrictId, GeoPoint, Location, UrgencyClass, in_c03_scope},
-        text::limits,
-    },
+    domain::{authorization::OrganisationRole, text::limits},
     error::{ApiResult, AppError},
-    storage::{
-        self,
-        directory::{CategoryFields, CategoryRecord, OrganisationFields, parse_kind, parse_member_role},
+    service::directory::{
+        self as directory_service, Category, CategoryFields, District, Organisation, OrganisationFields,
+        URGENCY_CLASSES, organisation_kind, organisation_kind_codes, urgency, urgency_code,
     },
 };
+
+/// The organisation kinds.
+pub struct KindCodes;
+
+impl Codes for KindCodes {
+    fn codes() -> Vec<String> {
+        organisation_kind_codes()
+    }
+}
+
+/// The roles inside an organisation.
+pub struct RoleCodes;
+
+impl Codes for RoleCodes {
+    fn codes() -> Vec<String> {
+        OrganisationRole::ALL.iter().map(|r| r.code().to_owned()).collect()
+    }
+}
+
+/// The urgency classes of a category.
+pub struct UrgencyCodes;
+
+impl Codes for UrgencyCodes {
+    fn codes() -> Vec<String> {
+        URGENCY_CLASSES.iter().map(|c| (*c).to_owned()).collect()
+    }
+}
 
 #[derive(Debug, Object)]
 pub struct OrganisationInput {
     pub name: Line<{ limits::LABEL }>,
     /// `council`, `executive_body`, `department`, `municipal_enterprise` or `other`.
-    pub kind: Line<{ limits::CODE }>,
+    pub kind: Code<KindCodes>,
     #[oai(nullable)]
     pub parent_id: Option<i32>,
     /// The community's equity share in %, 0–100 (for enterprises; ≥ 50 puts it in indicator C03's scope).
@@ -46,7 +74,7 @@ pub struct OrganisationInput {
 pub struct OrganisationView {
     pub id: i32,
     pub name: String,
-    pub kind: String,
+    pub kind: Code<KindCodes>,
     #[oai(nullable)]
     pub parent_id: Option<i32>,
     #[oai(nullable)]
@@ -64,16 +92,15 @@ pub struct OrganisationView {
     pub active: bool,
 }
 
-impl From<entity::organisations::Model> for OrganisationView {
-    fn from(o: entity::organisations::Model) -> Self {
-        let c03 = parse_kind(&o.kind).map(|k| in_c03_scope(k, o.community_share_percent)).unwrap_or(false);
+impl From<Organisation> for OrganisationView {
+    fn from(o: Organisation) -> Self {
         OrganisationView {
             id: o.id,
             name: o.name,
-            kind: o.kind,
+            kind: Code::from(o.kind.as_str()),
             parent_id: o.parent_id,
             community_share_percent: o.community_share_percent,
-            in_c03_scope: c03,
+            in_c03_scope: o.in_c03_scope,
             email: o.email,
             phone: o.phone,
             address: o.address,
@@ -86,7 +113,7 @@ impl From<entity::organisations::Model> for OrganisationView {
 impl OrganisationInput {
     fn into_fields(self) -> Result<OrganisationFields, AppError> {
         Ok(OrganisationFields {
-            kind: parse_kind(&self.kind.read("kind")?)?,
+            kind: organisation_kind(&self.kind.read("kind")?)?,
             name: self.name.read("name")?,
             parent_id: self.parent_id,
             community_share_percent: self.community_share_percent,
@@ -102,14 +129,15 @@ impl OrganisationInput {
 #[derive(Debug, Object)]
 pub struct MemberInput {
     /// `officer` or `head`.
-    pub role: Line<{ limits::CODE }>,
+    pub role: Code<RoleCodes>,
 }
 
 #[derive(Debug, Object)]
 pub struct MemberView {
     pub account_id: i32,
     pub full_name: String,
-    pub role: String,
+    /// `officer` or `head`.
+    pub role: Code<RoleCodes>,
     pub since: DateTime<Utc>,
 }
 
@@ -129,9 +157,9 @@ pub struct DistrictView {
     pub area: Option<serde_json::Value>,
 }
 
-impl From<entity::districts::Model> for DistrictView {
-    fn from(d: entity::districts::Model) -> Self {
-        DistrictView { id: d.id, name: d.name, area: d.area_geojson.and_then(|text| serde_json::from_str(&text).ok()) }
+impl From<District> for DistrictView {
+    fn from(d: District) -> Self {
+        DistrictView { id: d.id, name: d.name, area: d.area }
     }
 }
 
@@ -139,34 +167,16 @@ impl From<entity::districts::Model> for DistrictView {
 #[derive(Debug, Object)]
 pub struct Urgency {
     /// `emergency` (in hours), `normal` (15 days) or `complex` (one month).
-    pub class: String,
+    pub class: Code<UrgencyCodes>,
     /// For `emergency`: the hours, 1–720.
     #[oai(nullable)]
     pub hours: Option<u32>,
 }
 
 impl Urgency {
-    fn parse(&self) -> Result<UrgencyClass, AppError> {
-        match (self.class.as_str(), self.hours) {
-            ("emergency", Some(hours)) if (1..=720).contains(&hours) => Ok(UrgencyClass::Emergency { hours }),
-            ("emergency", _) => {
-                Err(AppError::validation("urgency.hours", "an emergency category needs hours from 1 to 720"))
-            }
-            ("normal", _) => Ok(UrgencyClass::Normal),
-            ("complex", _) => Ok(UrgencyClass::Complex),
-            (other, _) => Err(AppError::validation(
-                "urgency.class",
-                format!("`{other}` is not an urgency class; use emergency, normal or complex"),
-            )),
-        }
-    }
-
-    fn from_class(class: UrgencyClass) -> Urgency {
-        match class {
-            UrgencyClass::Emergency { hours } => Urgency { class: "emergency".into(), hours: Some(hours) },
-            UrgencyClass::Normal => Urgency { class: "normal".into(), hours: None },
-            UrgencyClass::Complex => Urgency { class: "complex".into(), hours: None },
-        }
+    fn from_class(class: crate::domain::directory::UrgencyClass) -> Urgency {
+        let (code, hours) = urgency_code(class);
+        Urgency { class: Code::from(code), hours }
     }
 }
 
@@ -212,23 +222,23 @@ pub struct CategoryView {
     pub active: bool,
 }
 
-impl From<CategoryRecord> for CategoryView {
-    fn from(r: CategoryRecord) -> Self {
+impl From<Category> for CategoryView {
+    fn from(Category { id, fields: r }: Category) -> Self {
         CategoryView {
-            id: r.category.id,
-            code: r.category.code,
-            name_uk: r.category.name_uk,
-            name_en: r.category.name_en,
+            id,
+            code: r.code,
+            name_uk: r.name_uk,
+            name_en: r.name_en,
             urgency: Urgency::from_class(r.urgency),
-            default_executor_id: r.category.default_executor_id,
+            default_executor_id: r.default_executor_id,
             district_executors: r
                 .district_executors
                 .into_iter()
                 .map(|(district_id, executor_id)| DistrictExecutor { district_id, executor_id })
                 .collect(),
-            for_reports: r.category.for_reports,
-            for_appeals: r.category.for_appeals,
-            active: r.category.active,
+            for_reports: r.for_reports,
+            for_appeals: r.for_appeals,
+            active: r.active,
         }
     }
 }
@@ -236,7 +246,7 @@ impl From<CategoryRecord> for CategoryView {
 impl CategoryInput {
     fn into_fields(self) -> Result<CategoryFields, AppError> {
         Ok(CategoryFields {
-            urgency: self.urgency.parse()?,
+            urgency: urgency(&self.urgency.class.read("urgency.class")?, self.urgency.hours)?,
             code: self.code.read("code")?,
             name_uk: self.name_uk.read("name_uk")?,
             name_en: self.name_en.read("name_en")?,
@@ -272,34 +282,24 @@ pub struct RoutingView {
     pub explanation: String,
 }
 
-#[derive(ApiResponse)]
-pub enum Created<T: poem_openapi::types::ToJSON + Send + Sync> {
-    /// Created.
-    #[oai(status = 201)]
-    Created(Json<T>),
-}
+// Kept here too for the files that still import it from this module.
+pub use super::created::Created;
 
 pub struct DirectoryApi;
-
-fn parse_area(area: Option<&serde_json::Value>) -> Result<Option<Area>, AppError> {
-    area.filter(|v| !v.is_null())
-        .map(|v| Area::from_geojson(v).map_err(|e| AppError::validation("area", e.to_string())))
-        .transpose()
-}
 
 #[OpenApi(prefix_path = "/directory", tag = "ApiTags::Directory")]
 impl DirectoryApi {
     /// Organisations (public)
     #[oai(path = "/organisations", method = "get")]
     async fn organisations(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<OrganisationView>>> {
-        let all = storage::directory::list_organisations(&state.db).await?;
+        let all = directory_service::organisations(&state).await?;
         Ok(Json(all.into_iter().map(OrganisationView::from).collect()))
     }
 
     /// One organisation (public)
     #[oai(path = "/organisations/:id", method = "get")]
     async fn organisation(&self, state: Data<&AppState>, id: Path<i32>) -> ApiResult<Json<OrganisationView>> {
-        Ok(Json(storage::directory::get_organisation(&state.db, id.0).await?.into()))
+        Ok(Json(directory_service::organisation(&state, id.0).await?.into()))
     }
 
     /// Add an organisation (administrators)
@@ -313,10 +313,8 @@ impl DirectoryApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<OrganisationInput>,
     ) -> ApiResult<Created<OrganisationView>> {
-        let actor = state.administrator(&auth).await?;
-        let saved =
-            storage::directory::save_organisation(&state.db, Some(actor), None, body.0.into_fields()?, Utc::now())
-                .await?;
+        let actor = state.actor(&auth).await?;
+        let saved = directory_service::save_organisation(&state, &actor, None, body.0.into_fields()?).await?;
         Ok(Created::Created(Json(saved.into())))
     }
 
@@ -329,15 +327,8 @@ impl DirectoryApi {
         id: Path<i32>,
         body: Json<OrganisationInput>,
     ) -> ApiResult<Json<OrganisationView>> {
-        let actor = state.administrator(&auth).await?;
-        let saved = storage::directory::save_organisation(
-            &state.db,
-            Some(actor),
-            Some(id.0),
-            body.0.into_fields()?,
-            Utc::now(),
-        )
-        .await?;
+        let actor = state.actor(&auth).await?;
+        let saved = directory_service::save_organisation(&state, &actor, Some(id.0), body.0.into_fields()?).await?;
         Ok(Json(saved.into()))
     }
 
@@ -349,13 +340,16 @@ impl DirectoryApi {
         auth: BearerAuth,
         id: Path<i32>,
     ) -> ApiResult<Json<Vec<MemberView>>> {
-        let (principal, _) = state.authenticate(&auth).await?;
-        authorize(&principal, Action::Administer)
-            .or_else(|_| authorize(&principal, Action::HeadOfOrganisation { organisation_id: id.0 }))?;
-        let rows = storage::directory::list_members(&state.db, id.0).await?;
+        let actor = state.actor(&auth).await?;
+        let rows = directory_service::members(&state, &actor, id.0).await?;
         Ok(Json(
             rows.into_iter()
-                .map(|r| MemberView { account_id: r.account_id, full_name: r.full_name, role: r.role, since: r.since })
+                .map(|r| MemberView {
+                    account_id: r.account_id,
+                    full_name: r.full_name,
+                    role: Code::from(r.role.as_str()),
+                    since: r.since,
+                })
                 .collect(),
         ))
     }
@@ -370,11 +364,9 @@ impl DirectoryApi {
         account_id: Path<i32>,
         body: Json<MemberInput>,
     ) -> ApiResult<NoContent> {
-        let actor = state.administrator(&auth).await?;
-        let role = parse_member_role(&body.0.role.read("role")?)?;
-        storage::directory::set_member(&state.db, actor, id.0, account_id.0, role, Utc::now()).await?;
-        // Cached sessions carry their memberships: the change counts from the next request here.
-        state.sessions.forget_all();
+        let actor = state.actor(&auth).await?;
+        let role = body.0.role.read("role")?;
+        directory_service::set_member(&state, &actor, id.0, account_id.0, &role).await?;
         Ok(NoContent::Done)
     }
 
@@ -387,16 +379,15 @@ impl DirectoryApi {
         id: Path<i32>,
         account_id: Path<i32>,
     ) -> ApiResult<NoContent> {
-        let actor = state.administrator(&auth).await?;
-        storage::directory::remove_member(&state.db, actor, id.0, account_id.0, Utc::now()).await?;
-        state.sessions.forget_all();
+        let actor = state.actor(&auth).await?;
+        directory_service::remove_member(&state, &actor, id.0, account_id.0).await?;
         Ok(NoContent::Done)
     }
 
     /// Districts (public)
     #[oai(path = "/districts", method = "get")]
     async fn districts(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<DistrictView>>> {
-        let all = storage::directory::list_districts(&state.db).await?;
+        let all = directory_service::districts(&state).await?;
         Ok(Json(all.into_iter().map(DistrictView::from).collect()))
     }
 
@@ -411,11 +402,9 @@ impl DirectoryApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<DistrictInput>,
     ) -> ApiResult<Created<DistrictView>> {
-        let actor = state.administrator(&auth).await?;
-        let area = parse_area(body.area.as_ref())?;
-        let name = body.0.name.read("name")?;
-        let saved =
-            storage::directory::save_district(&state.db, Some(actor), None, &name, area.as_ref(), Utc::now()).await?;
+        let actor = state.actor(&auth).await?;
+        let DistrictInput { name, area } = body.0;
+        let saved = directory_service::save_district(&state, &actor, None, &name.read("name")?, area.as_ref()).await?;
         Ok(Created::Created(Json(saved.into())))
     }
 
@@ -428,26 +417,24 @@ impl DirectoryApi {
         id: Path<i32>,
         body: Json<DistrictInput>,
     ) -> ApiResult<Json<DistrictView>> {
-        let actor = state.administrator(&auth).await?;
-        let area = parse_area(body.area.as_ref())?;
-        let name = body.0.name.read("name")?;
-        let saved =
-            storage::directory::save_district(&state.db, Some(actor), Some(id.0), &name, area.as_ref(), Utc::now())
-                .await?;
+        let actor = state.actor(&auth).await?;
+        let DistrictInput { name, area } = body.0;
+        let name = name.read("name")?;
+        let saved = directory_service::save_district(&state, &actor, Some(id.0), &name, area.as_ref()).await?;
         Ok(Json(saved.into()))
     }
 
     /// Categories of appeals and issue reports (public)
     #[oai(path = "/categories", method = "get")]
     async fn categories(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<CategoryView>>> {
-        let all = storage::directory::list_categories(&state.db).await?;
+        let all = directory_service::categories(&state).await?;
         Ok(Json(all.into_iter().map(CategoryView::from).collect()))
     }
 
     /// One category (public)
     #[oai(path = "/categories/:id", method = "get")]
     async fn category(&self, state: Data<&AppState>, id: Path<i32>) -> ApiResult<Json<CategoryView>> {
-        Ok(Json(storage::directory::get_category(&state.db, id.0).await?.into()))
+        Ok(Json(directory_service::category(&state, id.0).await?.into()))
     }
 
     /// Add a category (administrators)
@@ -461,9 +448,8 @@ impl DirectoryApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<CategoryInput>,
     ) -> ApiResult<Created<CategoryView>> {
-        let actor = state.administrator(&auth).await?;
-        let saved =
-            storage::directory::save_category(&state.db, Some(actor), None, body.0.into_fields()?, Utc::now()).await?;
+        let actor = state.actor(&auth).await?;
+        let saved = directory_service::save_category(&state, &actor, None, body.0.into_fields()?).await?;
         Ok(Created::Created(Json(saved.into())))
     }
 
@@ -478,10 +464,8 @@ impl DirectoryApi {
         id: Path<i32>,
         body: Json<CategoryInput>,
     ) -> ApiResult<Json<CategoryView>> {
-        let actor = state.administrator(&auth).await?;
-        let saved =
-            storage::directory::save_category(&state.db, Some(actor), Some(id.0), body.0.into_fields()?, Utc::now())
-                .await?;
+        let actor = state.actor(&auth).await?;
+        let saved = directory_service::save_category(&state, &actor, Some(id.0), body.0.into_fields()?).await?;
         Ok(Json(saved.into()))
     }
 
@@ -491,21 +475,14 @@ impl DirectoryApi {
     /// point, else the category's default executor. The answer names the rule that matched.
     #[oai(path = "/routing", method = "post")]
     async fn routing(&self, state: Data<&AppState>, body: Json<RoutingRequest>) -> ApiResult<Json<RoutingView>> {
-        let point = match (body.latitude, body.longitude) {
-            (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon }),
-            (None, None) => None,
-            _ => return Err(AppError::validation("latitude", "give both latitude and longitude, or neither").into()),
-        };
-        let location = Location { district: body.district_id.map(|d| DistrictId(d.into())), point };
-        let (_, decision) = storage::directory::route_item(&state.db, body.category_id, &location).await?;
-        let executor_id = decision.executor.0 as i32;
-        let executor = storage::directory::get_organisation(&state.db, executor_id).await?;
+        let RoutingRequest { category_id, district_id, latitude, longitude } = body.0;
+        let routing = directory_service::route(&state, category_id, district_id, latitude, longitude).await?;
         Ok(Json(RoutingView {
-            executor_id,
-            executor_name: executor.name,
-            district_id: decision.district.map(|d| d.0 as i32),
-            rule: serde_json::to_value(decision.rule).map_err(|e| AppError::Internal(e.into()))?,
-            explanation: decision.explain(),
+            executor_id: routing.executor_id,
+            executor_name: routing.executor_name,
+            district_id: routing.district_id,
+            rule: routing.rule,
+            explanation: routing.explanation,
         }))
     }
 }

@@ -1,14 +1,16 @@
-//! The outbox for administrators: the mails that could not be delivered, and putting them back in the
+//! Mail over HTTP: the citizen's choice of optional mail and following public reports; for
+//! administrators, the outbox: the mails that could not be delivered, and putting them back in the
 //! queue once the cause is fixed (a relay that refused everything, a mistyped address corrected…).
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::{ApiTags, AppState, BearerAuth, accounts::NoContent};
+pub use crate::service::mail::MailStatus;
 use crate::{
-    error::{ApiResult, AppError},
-    service::{self, Actor},
-    storage::{self, subscriptions::Preferences},
+    error::ApiResult,
+    service::mail::{self as mail_service, OutboxMail},
+    storage::subscriptions::Preferences,
 };
 
 /// Which optional mails the account gets. Mail about its own appeals, reports and petitions, password
@@ -27,28 +29,6 @@ impl From<Preferences> for MailPreferences {
     }
 }
 
-/// Where a mail is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "lowercase")]
-pub enum MailStatus {
-    /// Waiting to be delivered (or to be retried).
-    Pending,
-    /// Accepted by the SMTP server.
-    Sent,
-    /// Given up on: refused with a 5xx, an unusable address, or deferred `outbox.max_attempts` times.
-    Failed,
-}
-
-impl MailStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            MailStatus::Pending => storage::notify::PENDING,
-            MailStatus::Sent => storage::notify::SENT,
-            MailStatus::Failed => storage::notify::FAILED,
-        }
-    }
-}
-
 /// A mail in the outbox, as administrators see it (the body is not shown).
 #[derive(Debug, Object)]
 pub struct OutboxMailView {
@@ -58,8 +38,7 @@ pub struct OutboxMailView {
     /// `"Full Name" <address>`.
     pub recipient: String,
     pub subject: String,
-    /// `pending`, `sent` or `failed`.
-    pub status: String,
+    pub status: MailStatus,
     /// Counted delivery attempts (a relay outage is not counted).
     pub attempts: i32,
     /// The last reason it was not delivered: the SMTP server's answer, or why the relay was unreachable.
@@ -71,8 +50,8 @@ pub struct OutboxMailView {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-impl From<entity::outbox_mails::Model> for OutboxMailView {
-    fn from(m: entity::outbox_mails::Model) -> Self {
+impl From<OutboxMail> for OutboxMailView {
+    fn from(m: OutboxMail) -> Self {
         OutboxMailView {
             id: m.id,
             kind: m.kind,
@@ -103,8 +82,8 @@ impl MailApi {
     /// Everything is on until changed.
     #[oai(path = "/accounts/me/mail-preferences", method = "get", tag = "ApiTags::Accounts")]
     async fn preferences(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<MailPreferences>> {
-        let actor = actor(&state, &auth).await?;
-        Ok(Json(service::mail::preferences(&state, &actor).await?.into()))
+        let actor = state.actor(&auth).await?;
+        Ok(Json(mail_service::preferences(&state, &actor).await?.into()))
     }
 
     /// Choose which optional mails the logged-in account gets
@@ -115,9 +94,9 @@ impl MailApi {
         auth: BearerAuth,
         body: Json<MailPreferences>,
     ) -> ApiResult<Json<MailPreferences>> {
-        let actor = actor(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let choice = Preferences { signed_petitions: body.signed_petitions, followed_reports: body.followed_reports };
-        Ok(Json(service::mail::set_preferences(&state, &actor, choice).await?.into()))
+        Ok(Json(mail_service::set_preferences(&state, &actor, choice).await?.into()))
     }
 
     /// Follow a public report
@@ -127,16 +106,16 @@ impl MailApi {
     /// the same as once.
     #[oai(path = "/appeals/:id/followers", method = "post", tag = "ApiTags::Appeals")]
     async fn follow(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<NoContent> {
-        let actor = actor(&state, &auth).await?;
-        service::mail::follow_report(&state, &actor, id.0, true).await?;
+        let actor = state.actor(&auth).await?;
+        mail_service::follow_report(&state, &actor, id.0, true).await?;
         Ok(NoContent::Done)
     }
 
     /// Stop following a public report
     #[oai(path = "/appeals/:id/followers", method = "delete", tag = "ApiTags::Appeals")]
     async fn unfollow(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<NoContent> {
-        let actor = actor(&state, &auth).await?;
-        service::mail::follow_report(&state, &actor, id.0, false).await?;
+        let actor = state.actor(&auth).await?;
+        mail_service::follow_report(&state, &actor, id.0, false).await?;
         Ok(NoContent::Done)
     }
 
@@ -156,13 +135,9 @@ impl MailApi {
         /// At most this many, 1–500 (default 100).
         limit: Query<Option<u64>>,
     ) -> ApiResult<Json<Vec<OutboxMailView>>> {
-        state.administrator(&auth).await?;
-        let limit = limit.0.unwrap_or(100);
-        if !(1..=500).contains(&limit) {
-            return Err(AppError::validation("limit", "limit must be between 1 and 500").into());
-        }
+        let actor = state.actor(&auth).await?;
         let status = status.0.unwrap_or(MailStatus::Failed);
-        let mails = storage::notify::list(&state.db, status.as_str(), before_id.0, limit).await?;
+        let mails = mail_service::list(&state, &actor, status, before_id.0, limit.0.unwrap_or(100)).await?;
         Ok(Json(mails.into_iter().map(OutboxMailView::from).collect()))
     }
 
@@ -171,20 +146,8 @@ impl MailApi {
     /// It is due at once with a fresh series of attempts, and keeps its `Message-ID`.
     #[oai(path = "/mails/:id/retry", method = "post")]
     async fn retry(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<Requeued>> {
-        let actor = state.administrator(&auth).await?;
-        let ids = storage::notify::retry_failed(&state.db, Some(&[id.0]), Utc::now()).await?;
-        if ids.is_empty() {
-            let exists = !storage::notify::list_ids(&state.db, &[id.0]).await?.is_empty();
-            return Err(if exists {
-                AppError::Conflict(format!("mail {} has not failed; only failed mails can be retried", id.0))
-            } else {
-                AppError::not_found(format!("there is no mail {}", id.0))
-            }
-            .into());
-        }
-        tracing::info!(actor, mail_id = id.0, "failed mail put back in the queue");
-        state.mail_wake.notify_one();
-        Ok(Json(Requeued { ids }))
+        let actor = state.actor(&auth).await?;
+        Ok(Json(Requeued { ids: mail_service::retry(&state, &actor, id.0).await? }))
     }
 
     /// Put every failed mail back in the queue (administrators)
@@ -192,15 +155,7 @@ impl MailApi {
     /// For after the cause is fixed, e.g. a relay that refused every mail. Each keeps its `Message-ID`.
     #[oai(path = "/mails/retry-failed", method = "post")]
     async fn retry_all(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<Requeued>> {
-        let actor = state.administrator(&auth).await?;
-        let ids = storage::notify::retry_failed(&state.db, None, Utc::now()).await?;
-        tracing::info!(actor, count = ids.len(), "failed mails put back in the queue");
-        state.mail_wake.notify_one();
-        Ok(Json(Requeued { ids }))
+        let actor = state.actor(&auth).await?;
+        Ok(Json(Requeued { ids: mail_service::retry_all(&state, &actor).await? }))
     }
-}
-
-async fn actor(state: &AppState, auth: &BearerAuth) -> Result<Actor, AppError> {
-    let (principal, _) = state.authenticate(auth).await?;
-    Ok(Actor::Person(principal))
 }

@@ -1,18 +1,14 @@
 //! Martial law as a dated period over HTTP: when it began, when its holiday rule applied, and the end an
 //! administrator records. Recording an end (or withdrawing it) is an event in the history, and every open
 //! appeal and petition has its running deadline counted again, each change in that item's history.
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::{ApiTags, AppState, BearerAuth};
 use crate::{
-    domain::calendar::{
-        MartialLaw,
-        law::{MARTIAL_LAW_DECLARED_ON, MARTIAL_LAW_HOLIDAY_RULE_FROM},
-    },
-    error::{ApiResult, AppError},
-    storage,
+    error::ApiResult,
+    service::calendar::{self as calendar_service, MartialLawState},
 };
 
 /// Martial law as the calendar applies it.
@@ -51,31 +47,15 @@ pub struct MartialLawChangeView {
     pub deadlines_recalculated: u32,
 }
 
-async fn view(state: &AppState) -> Result<MartialLawView, AppError> {
-    let recorded = storage::calendar::recorded_martial_law_end(&state.db).await?;
-    let configured = state.settings.calendar.martial_law_ended_on;
-    let (ended_on, source) = match (recorded, configured) {
-        (Some(ended_on), _) => (ended_on, "administrator"),
-        (None, Some(ended_on)) => (Some(ended_on), "configuration"),
-        (None, None) => (None, "none"),
-    };
-    Ok(MartialLawView {
-        declared_on: MARTIAL_LAW_DECLARED_ON,
-        holiday_rule_from: MARTIAL_LAW_HOLIDAY_RULE_FROM,
-        ended_on,
-        source: source.to_owned(),
-    })
-}
-
-fn checked_note(note: &str) -> Result<&str, AppError> {
-    let note = note.trim();
-    if note.is_empty() {
-        return Err(AppError::validation("note", "name the decision this records, e.g. \"Presidential Decree No. …\""));
+impl From<MartialLawState> for MartialLawView {
+    fn from(state: MartialLawState) -> Self {
+        MartialLawView {
+            declared_on: state.declared_on,
+            holiday_rule_from: state.holiday_rule_from,
+            ended_on: state.ended_on,
+            source: state.source.code().to_owned(),
+        }
     }
-    if note.chars().count() > super::calendar::NOTE_MAX_CHARS {
-        return Err(AppError::validation("note", format!("at most {} characters", super::calendar::NOTE_MAX_CHARS)));
-    }
-    Ok(note)
 }
 
 pub struct MartialLawApi;
@@ -88,7 +68,7 @@ impl MartialLawApi {
     /// administrator, else from the configuration).
     #[oai(path = "/calendar/martial-law", method = "get")]
     async fn martial_law(&self, state: Data<&AppState>) -> ApiResult<Json<MartialLawView>> {
-        Ok(Json(view(&state).await?))
+        Ok(Json(calendar_service::martial_law(&state).await?.into()))
     }
 
     /// Record the end of martial law (administrators)
@@ -105,28 +85,12 @@ impl MartialLawApi {
         auth: BearerAuth,
         body: Json<MartialLawRequest>,
     ) -> ApiResult<Json<MartialLawChangeView>> {
-        let actor = state.administrator(&auth).await?;
-        if let Some(end) = body.ended_on {
-            MartialLaw::check_end(end)?;
-        }
-        let note = checked_note(&body.note)?;
-        let now = Utc::now();
-        let changed = storage::calendar::set_martial_law_end(&state.db, actor, body.ended_on, note, now).await?;
-        let mut recalculated = 0;
-        if changed {
-            let calendar = state.calendar().await?;
-            let reason = match body.ended_on {
-                Some(end) => format!("martial law ended on {end} ({note})"),
-                None => format!("martial law continues ({note})"),
-            };
-            let public_url = &state.settings.public_url;
-            recalculated =
-                storage::calendar::recalculate_open_items(&state.db, &calendar, public_url, &reason, now).await?;
-        }
+        let actor = state.actor(&auth).await?;
+        let change = calendar_service::set_martial_law_end(&state, &actor, body.ended_on, &body.note).await?;
         Ok(Json(MartialLawChangeView {
-            martial_law: view(&state).await?,
-            changed,
-            deadlines_recalculated: recalculated,
+            martial_law: change.martial_law.into(),
+            changed: change.changed,
+            deadlines_recalculated: change.deadlines_recalculated,
         }))
     }
 }

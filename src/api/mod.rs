@@ -6,6 +6,7 @@ pub mod appeals;
 pub mod audit;
 pub mod calendar;
 pub mod codes;
+pub mod created;
 pub mod directory;
 pub mod health;
 pub mod idempotency;
@@ -17,6 +18,7 @@ pub mod open_data;
 pub mod paging;
 pub mod petitions;
 pub mod text;
+pub mod text_codes;
 
 use std::net::IpAddr;
 
@@ -160,6 +162,11 @@ impl AppState {
             memberships,
         };
         Ok((principal, account))
+    }
+
+    /// The caller behind a bearer token, as the use cases of `service` take it.
+    pub async fn actor(&self, auth: &BearerAuth) -> Result<crate::service::Actor, AppError> {
+        Ok(crate::service::Actor::Person(self.authenticate(auth).await?.0))
     }
 
     /// The account id of the caller, who must be an administrator.

@@ -23,11 +23,11 @@ pub struct PageNumber(pub u64);
 pub struct PerPage(pub u64);
 
 impl PageNumber {
-    pub const MAX: u64 = 1_000_000;
+    pub const MAX: u64 = Page::MAX_NUMBER;
 }
 
 impl PerPage {
-    pub const MAX: u64 = 500;
+    pub const MAX: u64 = Page::MAX_SIZE;
 }
 
 impl Default for PageNumber {

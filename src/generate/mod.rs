@@ -446,8 +446,9 @@ async fn ensure_staff(
             .filter(organisation_members::Column::RemovedAt.is_null())
             .all(db)
             .await?;
-        let mut head = members.iter().find(|m| m.role == "head").map(|m| m.account_id);
-        let mut officers: Vec<i32> = members.iter().filter(|m| m.role == "officer").map(|m| m.account_id).collect();
+        let mut head = members.iter().find(|m| m.role == OrganisationRole::Head.code()).map(|m| m.account_id);
+        let mut officers: Vec<i32> =
+            members.iter().filter(|m| m.role == OrganisationRole::Officer.code()).map(|m| m.account_id).collect();
         if head.is_none() {
             let email = format!("head-{}@{GENERATED_DOMAIN}", organisation.id);
             let (id, new) = ensure_account(db, &email, "Вигаданий Керівник", "citizen", hash, now).await?;

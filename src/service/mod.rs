@@ -4,8 +4,11 @@
 //! [`Actor`] and plain inputs, and returns plain results or the one [`AppError`]; it authorizes through
 //! `domain::authorization`, applies the domain's rules and saves through `storage`. Handlers only parse,
 //! call one use case and render, so a rule is never decided twice and no sea-orm model reaches them.
+pub mod api_keys;
 pub mod appeals;
 pub mod audit;
+pub mod calendar;
+pub mod directory;
 pub mod mail;
 pub mod metrics;
 pub mod open_data;
@@ -35,6 +38,17 @@ impl Actor {
             Actor::Anonymous => None,
             Actor::Person(principal) => Some(principal),
         }
+    }
+}
+
+impl Actor {
+    /// The account id of an administrator; 401 for nobody, 403 for anyone else (`domain::authorization`).
+    pub fn administrator(&self) -> Result<i32, crate::error::AppError> {
+        let principal = self
+            .principal()
+            .ok_or_else(|| crate::error::AppError::Unauthorized("log in as an administrator".into()))?;
+        crate::domain::authorization::authorize(principal, crate::domain::authorization::Action::Administer)?;
+        Ok(principal.account_id)
     }
 }
 

@@ -154,8 +154,8 @@ pub async fn calendar(
 pub const OVERRIDES_MAX_AGE: Duration = Duration::from_secs(1);
 
 static OVERRIDES_GENERATION: AtomicU64 = AtomicU64::new(0);
-static RECORDS: LazyLock<super::directory::SharedCache<CalendarRecords>> =
-    LazyLock::new(|| super::directory::SharedCache::new(&OVERRIDES_GENERATION, OVERRIDES_MAX_AGE));
+static RECORDS: LazyLock<super::cache::SharedCache<CalendarRecords>> =
+    LazyLock::new(|| super::cache::SharedCache::new(&OVERRIDES_GENERATION, OVERRIDES_MAX_AGE));
 
 /// Marks the calendar records this process keeps in memory as out of date.
 pub fn overrides_changed() {

@@ -3,6 +3,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod appeals;
 pub mod audit;
+pub mod cache;
 pub mod calendar;
 pub mod directory;
 pub mod events;
@@ -109,7 +110,9 @@ where
     .await
 }
 
-/// One page of a list: `number` from 1, `size` items (bounded by `api::paging`, so the offset fits).
+/// One page of a list: `number` from 1 to [`Page::MAX_NUMBER`], `size` items from 1 to [`Page::MAX_SIZE`].
+/// The one statement of the page bounds: `api::paging` declares them in the spec and refuses others, and
+/// every list limited another way (the mail outbox's `limit`) uses the same largest size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
     pub number: u64,
@@ -117,6 +120,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// The last page anyone may ask for; with [`Page::MAX_SIZE`], its offset cannot overflow.
+    pub const MAX_NUMBER: u64 = 1_000_000;
+    /// The most items one page holds.
+    pub const MAX_SIZE: u64 = 500;
+
     /// The 0-based page index of sea-orm's paginator.
     pub fn index(&self) -> u64 {
         self.number.saturating_sub(1)

@@ -6,10 +6,13 @@
 //! - `i18n`: the page language (cookie, then `Accept-Language`) and the translated strings;
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
-//! - `pages`: the handlers of the general pages;
+//! - `pages`: the handlers of the general pages; `calculator`: the deadline calculator page; `dates`: dates
+//!   in words;
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
 //! - `mail`: the one-click unsubscribe page.
 mod assets;
+mod calculator;
+mod dates;
 mod i18n;
 mod mail;
 mod pages;
@@ -50,6 +53,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/widgets/petitions/:id", poem::get(statistics::petition_widget))
         // One-click unsubscribe: its POST is authorised by the mailed token alone, never by a CSRF token.
         .at("/unsubscribe", poem::get(mail::ask).post(mail::unsubscribe))
+        .at("/calculator", poem::get(calculator::calculator))
         .nest(ASSET_PREFIX, assets::endpoint())
         .around(render::error_pages)
         .with(security::SecurityHeaders)

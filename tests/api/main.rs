@@ -24,4 +24,5 @@ mod operations;
 mod petitions;
 mod privacy;
 mod web;
+mod web_calculator;
 mod web_statistics;

@@ -3,7 +3,15 @@ use reqwest::header::{ACCEPT_ENCODING, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_T
 
 use crate::helpers::{TestApp, TestAppBuilder, spawn_app};
 
-const PAGES: [&str; 4] = ["/", "/help", "/privacy", "/accessibility"];
+/// Every page, the calculator with an answer too (its largest form).
+const PAGES: [&str; 6] = [
+    "/",
+    "/help",
+    "/privacy",
+    "/accessibility",
+    "/calculator",
+    "/calculator?day=18&month=12&year=2021&rule=appeal_no_study",
+];
 
 async fn page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = app.client.get(app.url(path));

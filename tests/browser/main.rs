@@ -9,6 +9,7 @@ mod helpers;
 
 mod browser;
 
+mod calculator;
 mod pages;
 
 #[allow(dead_code)]

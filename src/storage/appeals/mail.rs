@@ -22,7 +22,9 @@ pub(super) async fn staff(
         .and_where(organisation_members::Column::RemovedAt.is_null())
         .to_owned();
     if heads_only {
-        members.and_where(organisation_members::Column::Role.eq("head"));
+        members.and_where(
+            organisation_members::Column::Role.eq(crate::domain::authorization::OrganisationRole::Head.code()),
+        );
     }
     // The members' accounts in one query (a sub-select), not the members first and then their accounts.
     let mut out = people(conn, Condition::all().add(accounts::Column::Id.in_subquery(members))).await?;

@@ -1,0 +1,22 @@
+# Дати словами (src/web/dates.rs). Ключі збігаються з en/dates.ftl.
+date-long = { $weekday }, { $day } { $month } { $year } р.
+date-short = { $day } { $month } { $year } р.
+date-month-1 = січня
+date-month-2 = лютого
+date-month-3 = березня
+date-month-4 = квітня
+date-month-5 = травня
+date-month-6 = червня
+date-month-7 = липня
+date-month-8 = серпня
+date-month-9 = вересня
+date-month-10 = жовтня
+date-month-11 = листопада
+date-month-12 = грудня
+date-weekday-1 = понеділок
+date-weekday-2 = вівторок
+date-weekday-3 = середа
+date-weekday-4 = четвер
+date-weekday-5 = пʼятниця
+date-weekday-6 = субота
+date-weekday-7 = неділя
