@@ -408,7 +408,7 @@ fn cosigners(input: Vec<CosignerInput>) -> Result<Vec<(String, String)>, AppErro
         .into_iter()
         .map(|c| {
             let (full_name, address) = (c.full_name.read("cosigners")?, c.address.read("cosigners")?);
-            if full_name.split_whitespace().count() < 2 || address.chars().count() < 5 {
+            if !crate::domain::accounts::is_full_name(&full_name) || !crate::domain::accounts::is_residence(&address) {
                 return Err(AppError::validation(
                     "cosigners",
                     "every co-signer needs a full name and a place of residence (art. 5)",

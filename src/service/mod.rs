@@ -4,9 +4,11 @@
 //! [`Actor`] and plain inputs, and returns plain results or the one [`AppError`]; it authorizes through
 //! `domain::authorization`, applies the domain's rules and saves through `storage`. Handlers only parse,
 //! call one use case and render, so a rule is never decided twice and no sea-orm model reaches them.
+pub mod accounts;
 pub mod audit;
 pub mod metrics;
 pub mod open_data;
+pub mod petitions;
 pub mod rate_limit;
 pub mod secrets;
 pub mod widgets;
@@ -75,7 +77,7 @@ pub struct SessionCache {
 /// What a request needs of its session: the account and its organisation memberships.
 #[derive(Debug, Clone)]
 pub struct CachedSession {
-    pub account: entity::accounts::Model,
+    pub account: accounts::Account,
     pub memberships: Vec<crate::domain::authorization::Membership>,
 }
 
