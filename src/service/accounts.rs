@@ -96,7 +96,7 @@ fn verification_token(
 ) -> Result<MailedToken, AppError> {
     let token = SecretToken::generate();
     let hours = state.settings.verification_ttl_hours;
-    let link = format!("{}/api/v1/accounts/verify-email?token={}", base_url(state), token.as_str());
+    let link = format!("{}/account/confirm-email?token={}", base_url(state), token.as_str());
     let notification = Notification::VerifyEmail { link, code: token.as_str().to_owned(), valid_hours: hours };
     Ok(MailedToken {
         digest: token.digest(),

@@ -6,14 +6,19 @@
 //! - `i18n`: the page language (cookie, then `Accept-Language`) and the translated strings;
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
-//! - `pages`: the handlers of the general pages;
-//! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets).
+//! - `pages`, `account`: the handlers of the general and account pages;
+//! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
+//! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
+//! - `forms`: CSRF check, error summary, POST → 303.
+mod account;
 mod assets;
+mod forms;
 mod i18n;
 mod pages;
 mod render;
 mod security;
 mod statistics;
+pub mod session;
 
 use poem::{
     Endpoint, EndpointExt, Route,
@@ -46,8 +51,18 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/audit", poem::get(statistics::audit))
         .at("/widgets/organisations/:id", poem::get(statistics::organisation_widget))
         .at("/widgets/petitions/:id", poem::get(statistics::petition_widget))
+        .at("/account", poem::get(account::settings_page).post(account::save_settings))
+        .at("/account/register", poem::get(account::register_page).post(account::register))
+        .at("/account/register/check-email", poem::get(account::check_email))
+        .at("/account/confirm-email", poem::get(account::confirm_email_page).post(account::confirm_email))
+        .at("/account/login", poem::get(account::login_page).post(account::login))
+        .at("/account/logout", poem::post(account::logout))
+        .at("/account/password-reset", poem::get(account::reset_page).post(account::request_reset))
+        .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
         .nest(ASSET_PREFIX, assets::endpoint())
         .around(render::error_pages)
+        // Inside the CSRF middleware, so the layout's "log out" button gets its form token.
+        .around(session::resolve)
         .with(security::SecurityHeaders)
         // Pages and assets are text that compresses ~4:1; cheap phones on slow networks feel it most.
         .with(Compression::new())

@@ -24,3 +24,4 @@ mod petitions;
 mod privacy;
 mod web;
 mod web_statistics;
+mod web_accounts;
