@@ -9,6 +9,7 @@ mod helpers;
 
 mod browser;
 
+mod accounts;
 mod pages;
 
 #[allow(dead_code)]
