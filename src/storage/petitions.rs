@@ -887,7 +887,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
                 action: "confirm_signature".into(),
                 title,
                 link: format!(
-                    "{}/api/v1/petitions/signatures/confirm?token={}",
+                    "{}/petitions/signatures/confirm?token={}",
                     ctx.public_url.trim_end_matches('/'),
                     token.as_str()
                 ),

@@ -6,7 +6,7 @@
 //! - `i18n`: the page language (cookie, then `Accept-Language`) and the translated strings;
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
-//! - `pages`, `account`: the handlers of the general and account pages;
+//! - `pages`, `account`, `petitions`: the handlers of the general, account and petition pages;
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `forms`: CSRF check, error summary, POST → 303.
@@ -15,6 +15,7 @@ mod assets;
 mod forms;
 mod i18n;
 mod pages;
+mod petitions;
 mod render;
 mod security;
 mod statistics;
@@ -58,6 +59,11 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/account/login", poem::get(account::login_page).post(account::login))
         .at("/account/logout", poem::post(account::logout))
         .at("/account/password-reset", poem::get(account::reset_page).post(account::request_reset))
+        .at("/petitions", poem::get(petitions::list))
+        .at("/petitions/signatures/check-email", poem::get(petitions::check_email))
+        .at("/petitions/signatures/confirm", poem::get(petitions::confirm_page).post(petitions::confirm))
+        .at("/petitions/:id", poem::get(petitions::view))
+        .at("/petitions/:id/sign", poem::get(petitions::sign_page).post(petitions::sign))
         .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
         .nest(ASSET_PREFIX, assets::endpoint())
         .around(render::error_pages)

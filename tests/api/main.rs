@@ -25,3 +25,4 @@ mod privacy;
 mod web;
 mod web_statistics;
 mod web_accounts;
+mod web_petitions;

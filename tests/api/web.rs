@@ -3,8 +3,16 @@ use reqwest::header::{ACCEPT_ENCODING, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_T
 
 use crate::helpers::{TestApp, TestAppBuilder, spawn_app};
 
-const PAGES: [&str; 7] =
-    ["/", "/help", "/privacy", "/accessibility", "/account/login", "/account/register", "/account/password-reset"];
+const PAGES: [&str; 8] = [
+    "/",
+    "/help",
+    "/privacy",
+    "/accessibility",
+    "/account/login",
+    "/account/register",
+    "/account/password-reset",
+    "/petitions",
+];
 
 async fn page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut request = app.client.get(app.url(path));
