@@ -11,6 +11,7 @@ mod browser;
 
 mod accounts;
 mod pages;
+mod petitions;
 
 #[allow(dead_code)]
 #[path = "../api/city.rs"]
