@@ -13,6 +13,7 @@ use crate::{
         authorization::{Action, Principal, authorize, may_read_petition},
         calendar::kyiv_date,
         petitions::{self as rules, Command, Decision, Petition, RefusalCode, SigningMode, Status, Statute},
+        text::{self, Lines},
     },
     error::AppError,
     storage::{
@@ -396,4 +397,76 @@ pub async fn to_appeal(
     let result = act(state, actor, id, Command::ConvertToAppeal { appeal_id: appeal.id }).await;
     state.mail_wake.notify_one();
     result
+}
+
+/// Cleans a draft typed in a form (one-line title, multi-line text) and checks it against the statute
+/// of its council, without saving anything: the "check your answers" step.
+pub async fn check(state: &AppState, actor: &Actor, draft: Draft) -> Result<Draft, AppError> {
+    person(actor)?;
+    let title = text::clean("title", &draft.title, Lines::One, rules::TITLE_LIMIT_MAX)?;
+    let text = text::clean("text", &draft.text, Lines::Many, rules::TEXT_LIMIT_MAX)?;
+    let council_id = council(state, draft.council_id).await?;
+    let statute = storage::petitions::statute_in_force(&state.db, council_id, kyiv_date(Utc::now()))
+        .await?
+        .ok_or_else(|| AppError::Conflict("the council takes no petitions yet: it has no statute in force".into()))?;
+    rules::check_submission(&title, &text, &statute)
+        .map_err(|(field, message)| AppError::validation(field, message))?;
+    Ok(Draft { council_id: Some(council_id), title, text, category_id: draft.category_id })
+}
+
+/// What a form's key says about a submission.
+pub enum Once {
+    /// Submitted now, or by an earlier post with the same key: the petition's id.
+    Submitted(i32),
+    /// The first post with this key is still being handled.
+    InFlight,
+}
+
+/// Submits a draft from a form carrying a per-form key, through the same idempotency store as the
+/// API's `Idempotency-Key`: a double click or a retried POST creates nothing twice, and gets the
+/// petition the first one created.
+pub async fn submit_once(state: &AppState, actor: &Actor, draft: Draft, form_key: &str) -> Result<Once, AppError> {
+    use sha2::{Digest, Sha256};
+
+    use crate::storage::idempotency::{self as keys, Claim};
+    let principal = person(actor)?;
+    let key = form_key.trim();
+    if key.is_empty() || key.len() > 255 {
+        return Err(AppError::BadRequest("the form has lost its key; start again".into()));
+    }
+    let scope = hex::encode(Sha256::digest(format!("web:account:{}:{key}", principal.account_id)));
+    let fingerprint = hex::encode(Sha256::digest(format!("{}\u{0}{}", draft.title, draft.text)));
+    let retention = chrono::TimeDelta::hours(i64::from(state.settings.idempotency.retention_hours));
+    let created = |resource: &str| resource.rsplit('/').next().and_then(|id| id.parse().ok());
+    match keys::claim(&state.db, &scope, &fingerprint, Utc::now(), retention).await? {
+        Claim::Proceed => match keys::with_scope(scope.clone(), submit(state, actor, draft)).await {
+            Ok(record) => {
+                let answer = keys::KeptAnswer {
+                    status: 303,
+                    headers: vec![("location".into(), format!("/petitions/{}", record.petition.id))],
+                    body: String::new(),
+                };
+                keys::keep_answer(&state.db, &scope, &answer).await?;
+                Ok(Once::Submitted(record.petition.id))
+            }
+            Err(err) => {
+                keys::release(&state.db, &scope).await?;
+                Err(err)
+            }
+        },
+        Claim::Answered(kept) => {
+            let location = kept.headers.iter().find(|(name, _)| name == "location").map(|(_, v)| v.as_str());
+            location
+                .and_then(created)
+                .map(Once::Submitted)
+                .ok_or_else(|| anyhow::anyhow!("a kept answer without a petition").into())
+        }
+        Claim::Created { resource } => {
+            created(&resource).map(Once::Submitted).ok_or_else(|| anyhow::anyhow!("a key linked to {resource}").into())
+        }
+        Claim::InFlight => Ok(Once::InFlight),
+        Claim::Mismatch => Err(AppError::Conflict(
+            "this form was already sent with other words; start a new petition to send these".into(),
+        )),
+    }
 }

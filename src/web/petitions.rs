@@ -329,3 +329,117 @@ pub async fn confirm(
         },
     }
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DraftForm {
+    csrf_token: String,
+    form_key: String,
+    title: String,
+    text: String,
+    /// "Change" on the check page: back to the words, as they were.
+    change: Option<String>,
+}
+
+const NEW: &str = "/petitions/new";
+
+/// Step 1 of 2: the words. Signed-in citizens only; others are sent to log in first.
+#[handler]
+pub fn new_page(site: Data<&Site>, lang: Lang, visitor: Visitor, csrf: &CsrfToken) -> Response {
+    if !visitor.signed_in() {
+        return see_other("/account/login");
+    }
+    // One key per form shown: the same form posted twice creates one petition.
+    let page = context! { form_key => uuid::Uuid::new_v4().to_string() };
+    site.page(lang, NEW, "petitions/new.html", with_form(csrf, &FormErrors::default(), page))
+}
+
+fn with_form(csrf: &CsrfToken, errors: &FormErrors, page: Value) -> Value {
+    context! { csrf_token => csrf.0.clone(), ..form_errors(errors, page) }
+}
+
+/// Step 2 of 2: "check your answers", or the words again with what is wrong.
+#[handler]
+pub async fn check_draft(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<DraftForm>,
+) -> Response {
+    if let Err(page) = check_csrf(&site, lang, NEW, verifier, &form.csrf_token) {
+        return page;
+    }
+    if form.change.is_some() {
+        let page = context! { form_key => form.form_key, title => form.title, text => form.text };
+        return site.page(lang, NEW, "petitions/new.html", with_form(csrf, &FormErrors::default(), page));
+    }
+    let draft =
+        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
+    match use_case::check(&state, &visitor.actor, draft).await {
+        Ok(draft) => {
+            let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let page = context! { form_key => form.form_key, title => draft.title, text => draft.text, paragraphs => paragraphs };
+            site.page(lang, NEW, "petitions/check.html", with_form(csrf, &FormErrors::default(), page))
+        }
+        Err(AppError::Unauthorized(_)) => see_other("/account/login"),
+        Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
+            Refusal::Form(errors) => {
+                let page = context! { form_key => form.form_key, title => form.title, text => form.text };
+                site.page(lang, NEW, "petitions/new.html", with_form(csrf, &errors, page))
+            }
+            Refusal::Page(page) => page,
+        },
+    }
+}
+
+/// Sends the checked petition, once per form key, and shows its confirmation.
+#[handler]
+pub async fn submit_draft(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<DraftForm>,
+) -> Response {
+    let path = "/petitions/new/submit";
+    if let Err(page) = check_csrf(&site, lang, path, verifier, &form.csrf_token) {
+        return page;
+    }
+    let draft =
+        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
+    match use_case::submit_once(&state, &visitor.actor, draft, &form.form_key).await {
+        Ok(use_case::Once::Submitted(id)) => see_other(&format!("/petitions/{id}/submitted")),
+        Ok(use_case::Once::InFlight) => site.error(lang, path, StatusCode::CONFLICT),
+        Err(AppError::Unauthorized(_)) => see_other("/account/login"),
+        Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
+            Refusal::Form(errors) => {
+                let page = context! { form_key => form.form_key, title => form.title, text => form.text };
+                site.page(lang, NEW, "petitions/new.html", with_form(csrf, &errors, page))
+            }
+            Refusal::Page(page) => page,
+        },
+    }
+}
+
+/// The confirmation: the petition's number and the 2-working-day publication term.
+#[handler]
+pub async fn submitted(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    Path(id): Path<i32>,
+) -> Response {
+    let path = format!("/petitions/{id}/submitted");
+    match use_case::view(&state, &visitor.actor, id).await {
+        Ok(record) => {
+            site.page(lang, &path, "petitions/submitted.html", context! { petition => PetitionCard::from(record) })
+        }
+        Err(err) => error_page(&site, lang, &path, &err),
+    }
+}

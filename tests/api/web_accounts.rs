@@ -89,6 +89,12 @@ impl<'a> Browser<'a> {
         self.read(response).await
     }
 
+    /// Posts `fields` with the cookies of `other` (the same browser sending from a second tab).
+    pub async fn post_as(mut self, other: &Browser<'_>, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.cookies = other.cookies.clone();
+        self.post(path, fields).await
+    }
+
     /// Opens the form at `path`, then posts `fields` with the form's token.
     pub async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let token = self.get(path).await.csrf_token();

@@ -124,3 +124,58 @@ async fn a_visitor_signs_by_email_and_confirms_with_the_button_behind_the_mailed
     let again = browser.submit(&link_path, &[("token", &mail.token())]).await;
     assert!(again.html.contains("govuk-error-summary"), "{}", again.html);
 }
+
+/// Reads a hidden field's value from a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("a hidden {name}")) + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_citizen_starts_a_petition_in_two_steps_and_a_double_submit_creates_it_once() {
+    let app = spawn_app_with_smtp().await;
+    let council = council(&app, 3, "verified_account").await;
+    let mut browser = Browser::new(&app);
+    let anonymous = browser.get("/petitions/new").await;
+    assert_eq!(anonymous.location.as_deref(), Some("/account/login"), "log in first");
+
+    register_and_confirm(&mut browser, "Taras Koval", "taras@example.org", "a long password 6").await;
+    browser.submit("/account/login", &[("email", "taras@example.org"), ("password", "a long password 6")]).await;
+
+    // Step 1: too short a text comes back with the error and the words typed.
+    let form = browser.get("/petitions/new").await;
+    let key = hidden(&form.html, "form_key");
+    let csrf = form.csrf_token();
+    let title = "Benches for the bus stops";
+    let short = browser
+        .post("/petitions/new", &[("csrf_token", &csrf), ("form_key", &key), ("title", title), ("text", "Too short.")])
+        .await;
+    assert!(short.title().starts_with("Error: "), "{}", short.title());
+    assert!(short.html.contains("<a href=\"#text\">State the demand in at least 50 characters"), "{}", short.html);
+    assert!(short.html.contains(&format!("value=\"{title}\"")) && short.html.contains(">Too short.</textarea>"));
+
+    // Step 2: check your answers.
+    let text = "Please put benches at every bus stop on Shevchenko Street: older people wait standing there.";
+    let check = browser
+        .post("/petitions/new", &[("csrf_token", &csrf), ("form_key", &key), ("title", title), ("text", text)])
+        .await;
+    assert!(check.html.contains("Check your petition") && check.html.contains(text), "{}", check.html);
+
+    // Sending twice (a double click, a retried POST) creates one petition and lands on one confirmation.
+    let fields = [("csrf_token", csrf.as_str()), ("form_key", key.as_str()), ("title", title), ("text", text)];
+    let (first, second) = tokio::join!(
+        Browser::new(&app).post_as(&browser, "/petitions/new/submit", &fields),
+        Browser::new(&app).post_as(&browser, "/petitions/new/submit", &fields)
+    );
+    let third = browser.post("/petitions/new/submit", &fields).await;
+    let locations: Vec<_> = [&first, &second, &third].iter().map(|p| p.location.clone()).collect();
+    let done = third.location.clone().expect("a confirmation");
+    assert!(done.ends_with("/submitted"), "{locations:?}");
+    assert!(locations.iter().all(|l| l.is_none() || l.as_deref() == Some(done.as_str())), "{locations:?}");
+    let moderation = app.get("/api/v1/petitions?status=moderation", Some(&council.moderator)).await;
+    assert_eq!(moderation.body["total"], 1, "one petition, however often the form was sent");
+
+    let confirmation = browser.get(&done).await;
+    assert!(confirmation.html.contains("Petition sent") && confirmation.html.contains("within 2 working days"));
+}
