@@ -126,3 +126,42 @@ async fn a_citizen_signs_with_an_account_without_javascript() {
     assert_accessible(&browser, "the petition's page after signing", Script::Off, DESKTOP).await;
     browser.close().await;
 }
+
+/// A citizen starts a petition: the words (with a mistake first), check, send, the confirmation.
+async fn start_a_petition(script: Script, viewport: Viewport) {
+    if !available() {
+        return;
+    }
+    let app = spawn_app_with_smtp().await;
+    published_petition(&app, "verified_account").await;
+    app.verified_citizen("Taras Koval", "taras@example.org").await;
+    let browser = Browser::open(script, viewport).await;
+    browser.goto(&app.url("/account/login")).await;
+    fill(&browser, "email", "taras@example.org").await;
+    fill(&browser, "password", "a long enough password").await;
+    click(&browser, "main form button[type=submit]").await;
+
+    browser.goto(&app.url("/petitions/new")).await;
+    assert_accessible(&browser, "start a petition", script, viewport).await;
+    fill(&browser, "title", "Benches for the bus stops").await;
+    fill(&browser, "text", "Too short.").await;
+    click(&browser, "main form button[type=submit]").await;
+    assert_accessible(&browser, "start a petition with an error", script, viewport).await;
+    fill(&browser, "text", "Please put benches at every bus stop on Shevchenko Street: older people wait standing.").await;
+    click(&browser, "main form button[type=submit]").await;
+    assert_accessible(&browser, "check your petition", script, viewport).await;
+    click(&browser, "main form[action='/petitions/new/submit'] button").await;
+    assert!(browser.client.current_url().await.unwrap().path().ends_with("/submitted"));
+    assert_accessible(&browser, "petition sent", script, viewport).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_citizen_starts_a_petition_on_a_phone_with_javascript() {
+    start_a_petition(Script::On, PHONE).await;
+}
+
+#[tokio::test]
+async fn a_citizen_starts_a_petition_on_a_desktop_without_javascript() {
+    start_a_petition(Script::Off, DESKTOP).await;
+}
