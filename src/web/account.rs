@@ -2,7 +2,7 @@
 //! a forgotten password reset with the mailed code. Each POST checks the CSRF token, calls one use case
 //! of `service::accounts` and answers 303 to the next page, or shows the form again with its errors and
 //! what was typed (never the password).
-use minijinja::{Value, context};
+use minijinja::context;
 use poem::{
     Request, Response, handler,
     web::{CsrfToken, CsrfVerifier, Data, Form, Query, cookie::CookieJar},
@@ -10,7 +10,7 @@ use poem::{
 use serde::Deserialize;
 
 use super::{
-    forms::{FormErrors, Refusal, check_csrf, refusal, see_other},
+    forms::{FormErrors, Refusal, after, csrf_refused, form_page, refusal, see_other},
     i18n::Lang,
     render::Site,
     session::{self, Visitor},
@@ -19,39 +19,6 @@ use crate::service::{
     AppState,
     accounts::{self, Registration},
 };
-
-/// Renders an account page with its form token and errors.
-fn form_page(
-    site: &Site,
-    lang: Lang,
-    path: &str,
-    template: &str,
-    csrf: &CsrfToken,
-    errors: &FormErrors,
-    page: Value,
-) -> Response {
-    let frame = context! {
-        csrf_token => csrf.0.clone(),
-        errors => errors.list.clone(),
-        field_errors => errors.by_field.clone(),
-    };
-    site.page(lang, path, template, context! { ..page, ..frame })
-}
-
-/// What a use case's refusal shows: the form again, or an error page.
-fn refused(
-    site: &Site,
-    lang: Lang,
-    path: &str,
-    form: &str,
-    field: &str,
-    err: crate::error::AppError,
-) -> Result<FormErrors, Response> {
-    match refusal(site, lang, path, form, field, err) {
-        Refusal::Form(errors) => Ok(errors),
-        Refusal::Page(page) => Err(page),
-    }
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -79,7 +46,7 @@ pub async fn register(
     verifier: &CsrfVerifier,
     Form(form): Form<RegisterForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, REGISTER, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, REGISTER, verifier, &form.csrf_token) {
         return page;
     }
     let registration = Registration {
@@ -88,16 +55,19 @@ pub async fn register(
         password: form.password,
         language: Some(lang.code().to_owned()),
     };
-    match accounts::register(&state, state.client_ip(req), registration).await {
-        Ok(_) => see_other("/account/register/check-email"),
-        Err(err) => match refused(&site, lang, REGISTER, "register", "email", err) {
-            Ok(errors) => {
-                let typed = context! { full_name => form.full_name, email => form.email };
-                form_page(&site, lang, REGISTER, "account/register.html", csrf, &errors, typed)
-            }
-            Err(page) => page,
+    let result = accounts::register(&state, state.client_ip(req), registration).await;
+    after(
+        &site,
+        lang,
+        REGISTER,
+        ("register", "email"),
+        result,
+        |_| "/account/register/check-email".into(),
+        |errors| {
+            let typed = context! { full_name => form.full_name, email => form.email };
+            form_page(&site, lang, REGISTER, "account/register.html", csrf, &errors, typed)
         },
-    }
+    )
 }
 
 #[handler]
@@ -136,19 +106,22 @@ pub async fn confirm_email(
     verifier: &CsrfVerifier,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, CONFIRM, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, CONFIRM, verifier, &form.csrf_token) {
         return page;
     }
-    match accounts::verify_email(&state, &form.token).await {
-        Ok(_) => see_other("/account/login?confirmed=1"),
-        Err(err) => match refused(&site, lang, CONFIRM, "confirm", "token", err) {
-            Ok(errors) => {
-                let page = context! { token => form.token };
-                form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &errors, page)
-            }
-            Err(page) => page,
+    let result = accounts::verify_email(&state, &form.token).await;
+    after(
+        &site,
+        lang,
+        CONFIRM,
+        ("confirm", "token"),
+        result,
+        |_| "/account/login?confirmed=1".into(),
+        |errors| {
+            let page = context! { token => form.token };
+            form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &errors, page)
         },
-    }
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,7 +161,7 @@ pub async fn login(
     verifier: &CsrfVerifier,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, LOGIN, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, LOGIN, verifier, &form.csrf_token) {
         return page;
     }
     match accounts::login(&state, state.client_ip(req), &form.email, &form.password).await {
@@ -203,12 +176,12 @@ pub async fn login(
                 crate::error::AppError::Forbidden(_) => "login-unverified",
                 _ => "login",
             };
-            match refused(&site, lang, LOGIN, form_name, "email", err) {
-                Ok(errors) => {
+            match refusal(&site, lang, LOGIN, form_name, "email", err) {
+                Refusal::Form(errors) => {
                     let page = context! { email => form.email };
                     form_page(&site, lang, LOGIN, "account/login.html", csrf, &errors, page)
                 }
-                Err(page) => page,
+                Refusal::Page(page) => page,
             }
         }
     }
@@ -230,7 +203,7 @@ pub async fn logout(
     verifier: &CsrfVerifier,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, "/account/logout", verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, "/account/logout", verifier, &form.csrf_token) {
         return page;
     }
     if let Some(digest) = &visitor.session_digest
@@ -267,19 +240,22 @@ pub async fn request_reset(
     verifier: &CsrfVerifier,
     Form(form): Form<EmailForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, RESET, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, RESET, verifier, &form.csrf_token) {
         return page;
     }
-    match accounts::request_password_reset(&state, state.client_ip(req), &form.email).await {
-        Ok(()) => see_other("/account/password-reset?sent=1"),
-        Err(err) => match refused(&site, lang, RESET, "reset", "email", err) {
-            Ok(errors) => {
-                let page = context! { email => form.email };
-                form_page(&site, lang, RESET, "account/password-reset.html", csrf, &errors, page)
-            }
-            Err(page) => page,
+    let result = accounts::request_password_reset(&state, state.client_ip(req), &form.email).await;
+    after(
+        &site,
+        lang,
+        RESET,
+        ("reset", "email"),
+        result,
+        |_| "/account/password-reset?sent=1".into(),
+        |errors| {
+            let page = context! { email => form.email };
+            form_page(&site, lang, RESET, "account/password-reset.html", csrf, &errors, page)
         },
-    }
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -308,19 +284,22 @@ pub async fn set_new_password(
     verifier: &CsrfVerifier,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, NEW_PASSWORD, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, NEW_PASSWORD, verifier, &form.csrf_token) {
         return page;
     }
-    match accounts::reset_password(&state, state.client_ip(req), &form.token, &form.new_password).await {
-        Ok(()) => see_other("/account/login?reset=1"),
-        Err(err) => match refused(&site, lang, NEW_PASSWORD, "new-password", "token", err) {
-            Ok(errors) => {
-                let page = context! { token => form.token };
-                form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &errors, page)
-            }
-            Err(page) => page,
+    let result = accounts::reset_password(&state, state.client_ip(req), &form.token, &form.new_password).await;
+    after(
+        &site,
+        lang,
+        NEW_PASSWORD,
+        ("new-password", "token"),
+        result,
+        |_| "/account/login?reset=1".into(),
+        |errors| {
+            let page = context! { token => form.token };
+            form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &errors, page)
         },
-    }
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -377,7 +356,7 @@ pub async fn save_settings(
     verifier: &CsrfVerifier,
     Form(form): Form<LanguageForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, SETTINGS, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, SETTINGS, verifier, &form.csrf_token) {
         return page;
     }
     if !visitor.signed_in() {
@@ -385,9 +364,9 @@ pub async fn save_settings(
     }
     match accounts::set_language(&state, &visitor.actor, &form.language).await {
         Ok(_) => see_other("/account?saved=1"),
-        Err(err) => match refused(&site, lang, SETTINGS, "settings", "language", err) {
-            Ok(errors) => settings(&site, &state, lang, &visitor, csrf, errors, false).await,
-            Err(page) => page,
+        Err(err) => match refusal(&site, lang, SETTINGS, "settings", "language", err) {
+            Refusal::Form(errors) => settings(&site, &state, lang, &visitor, csrf, errors, false).await,
+            Refusal::Page(page) => page,
         },
     }
 }

@@ -74,8 +74,46 @@ pub fn refusal(site: &Site, lang: Lang, path: &str, form: &str, fallback_field: 
 }
 
 /// The CSRF check every POST makes first: a form without its valid token gets the 403 page.
-pub fn check_csrf(site: &Site, lang: Lang, path: &str, verifier: &CsrfVerifier, token: &str) -> Result<(), Response> {
-    if verifier.is_valid(token) { Ok(()) } else { Err(site.error(lang, path, StatusCode::FORBIDDEN)) }
+pub fn csrf_refused(site: &Site, lang: Lang, path: &str, verifier: &CsrfVerifier, token: &str) -> Option<Response> {
+    (!verifier.is_valid(token)).then(|| site.error(lang, path, StatusCode::FORBIDDEN))
+}
+
+/// A form POST's answer: 303 to `next(value)` when the use case succeeded; else the form again with
+/// its errors (`again`), or the error page.
+pub fn after<T>(
+    site: &Site,
+    lang: Lang,
+    path: &str,
+    (form, field): (&str, &str),
+    result: Result<T, AppError>,
+    next: impl FnOnce(T) -> String,
+    again: impl FnOnce(FormErrors) -> Response,
+) -> Response {
+    match result {
+        Ok(value) => see_other(&next(value)),
+        Err(err) => match refusal(site, lang, path, form, field, err) {
+            Refusal::Form(errors) => again(errors),
+            Refusal::Page(page) => page,
+        },
+    }
+}
+
+/// Renders a form page with its CSRF token and its errors (the summary and each field's).
+pub fn form_page(
+    site: &Site,
+    lang: Lang,
+    path: &str,
+    template: &str,
+    csrf: &poem::web::CsrfToken,
+    errors: &FormErrors,
+    page: minijinja::Value,
+) -> Response {
+    let frame = minijinja::context! {
+        csrf_token => csrf.0.clone(),
+        errors => errors.list.clone(),
+        field_errors => errors.by_field.clone(),
+    };
+    site.page(lang, path, template, minijinja::context! { ..page, ..frame })
 }
 
 /// POST → 303 → GET: after a form did its work, the browser fetches the next page.

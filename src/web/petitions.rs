@@ -12,7 +12,7 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{FormErrors, Refusal, check_csrf, refusal, see_other},
+    forms::{FormErrors, Refusal, after, csrf_refused, form_page, refusal, see_other},
     i18n::Lang,
     render::Site,
     session::Visitor,
@@ -253,7 +253,7 @@ pub async fn sign(
     Form(form): Form<SignForm>,
 ) -> Response {
     let path = format!("/petitions/{id}/sign");
-    if let Err(page) = check_csrf(&site, lang, &path, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
         return page;
     }
     let signer = match &visitor.session_digest {
@@ -300,10 +300,8 @@ const CONFIRM: &str = "/petitions/signatures/confirm";
 /// The mailed link lands here: a button confirms, so a mail scanner opening the link signs nothing.
 #[handler]
 pub fn confirm_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenParams>) -> Response {
-    let page = context! {
-        token => q.token, csrf_token => csrf.0.clone(), errors => Vec::<()>::new(), field_errors => context! {},
-    };
-    site.page(lang, CONFIRM, "petitions/confirm.html", page)
+    let page = context! { token => q.token };
+    form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &FormErrors::default(), page)
 }
 
 #[handler]
@@ -315,19 +313,14 @@ pub async fn confirm(
     verifier: &CsrfVerifier,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, CONFIRM, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, CONFIRM, verifier, &form.csrf_token) {
         return page;
     }
-    match use_case::confirm_signature(&state, &form.token).await {
-        Ok(id) => see_other(&format!("/petitions/{id}?confirmed=1#sign")),
-        Err(err) => match refusal(&site, lang, CONFIRM, "signature-confirm", "token", err) {
-            Refusal::Form(errors) => {
-                let page = form_errors(&errors, context! { token => form.token, csrf_token => csrf.0.clone() });
-                site.page(lang, CONFIRM, "petitions/confirm.html", page)
-            }
-            Refusal::Page(page) => page,
-        },
-    }
+    let result = use_case::confirm_signature(&state, &form.token).await;
+    let next = |id| format!("/petitions/{id}?confirmed=1#sign");
+    after(&site, lang, CONFIRM, ("signature-confirm", "token"), result, next, |errors| {
+        form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &errors, context! { token => form.token })
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -351,11 +344,7 @@ pub fn new_page(site: Data<&Site>, lang: Lang, visitor: Visitor, csrf: &CsrfToke
     }
     // One key per form shown: the same form posted twice creates one petition.
     let page = context! { form_key => uuid::Uuid::new_v4().to_string() };
-    site.page(lang, NEW, "petitions/new.html", with_form(csrf, &FormErrors::default(), page))
-}
-
-fn with_form(csrf: &CsrfToken, errors: &FormErrors, page: Value) -> Value {
-    context! { csrf_token => csrf.0.clone(), ..form_errors(errors, page) }
+    form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page)
 }
 
 /// Step 2 of 2: "check your answers", or the words again with what is wrong.
@@ -369,12 +358,12 @@ pub async fn check_draft(
     verifier: &CsrfVerifier,
     Form(form): Form<DraftForm>,
 ) -> Response {
-    if let Err(page) = check_csrf(&site, lang, NEW, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, NEW, verifier, &form.csrf_token) {
         return page;
     }
     if form.change.is_some() {
         let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-        return site.page(lang, NEW, "petitions/new.html", with_form(csrf, &FormErrors::default(), page));
+        return form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page);
     }
     let draft =
         use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
@@ -382,13 +371,13 @@ pub async fn check_draft(
         Ok(draft) => {
             let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
             let page = context! { form_key => form.form_key, title => draft.title, text => draft.text, paragraphs => paragraphs };
-            site.page(lang, NEW, "petitions/check.html", with_form(csrf, &FormErrors::default(), page))
+            form_page(&site, lang, NEW, "petitions/check.html", csrf, &FormErrors::default(), page)
         }
         Err(AppError::Unauthorized(_)) => see_other("/account/login"),
         Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
             Refusal::Form(errors) => {
                 let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-                site.page(lang, NEW, "petitions/new.html", with_form(csrf, &errors, page))
+                form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
             }
             Refusal::Page(page) => page,
         },
@@ -407,7 +396,7 @@ pub async fn submit_draft(
     Form(form): Form<DraftForm>,
 ) -> Response {
     let path = "/petitions/new/submit";
-    if let Err(page) = check_csrf(&site, lang, path, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(&site, lang, path, verifier, &form.csrf_token) {
         return page;
     }
     let draft =
@@ -419,7 +408,7 @@ pub async fn submit_draft(
         Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
             Refusal::Form(errors) => {
                 let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-                site.page(lang, NEW, "petitions/new.html", with_form(csrf, &errors, page))
+                form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
             }
             Refusal::Page(page) => page,
         },

@@ -147,7 +147,8 @@ async fn start_a_petition(script: Script, viewport: Viewport) {
     fill(&browser, "text", "Too short.").await;
     click(&browser, "main form button[type=submit]").await;
     assert_accessible(&browser, "start a petition with an error", script, viewport).await;
-    fill(&browser, "text", "Please put benches at every bus stop on Shevchenko Street: older people wait standing.").await;
+    fill(&browser, "text", "Please put benches at every bus stop on Shevchenko Street: older people wait standing.")
+        .await;
     click(&browser, "main form button[type=submit]").await;
     assert_accessible(&browser, "check your petition", script, viewport).await;
     click(&browser, "main form[action='/petitions/new/submit'] button").await;
