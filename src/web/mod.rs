@@ -18,8 +18,8 @@ mod pages;
 mod petitions;
 mod render;
 mod security;
-mod statistics;
 pub mod session;
+mod statistics;
 
 use poem::{
     Endpoint, EndpointExt, Route,

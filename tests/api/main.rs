@@ -23,6 +23,6 @@ mod operations;
 mod petitions;
 mod privacy;
 mod web;
-mod web_statistics;
 mod web_accounts;
 mod web_petitions;
+mod web_statistics;
