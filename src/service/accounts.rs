@@ -9,8 +9,7 @@ use super::{Actor, AppState, CachedSession, rate_limit::Limit};
 use crate::{
     domain::{
         accounts::{
-            Email, FullName, Language, Password, Role, SecretToken, TokenPurpose, dummy_password_hash, token_digest,
-            verify_password,
+            Email, FullName, Language, Password, Role, TokenPurpose, dummy_password_hash, token_digest, verify_password,
         },
         authorization::{Action, Principal, authorize},
         notify::{Notification, render},
@@ -94,7 +93,7 @@ fn verification_token(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<MailedToken, AppError> {
-    let token = SecretToken::generate();
+    let token = super::secrets::new_token();
     let hours = state.settings.verification_ttl_hours;
     let link = format!("{}/account/confirm-email?token={}", base_url(state), token.as_str());
     let notification = Notification::VerifyEmail { link, code: token.as_str().to_owned(), valid_hours: hours };
@@ -116,13 +115,13 @@ pub async fn register(state: &AppState, ip: IpAddr, input: Registration) -> Resu
     let language = input.language.as_deref().map(Language::parse).transpose()?.unwrap_or_default();
     let now = Utc::now();
     let verification = verification_token(state, language, full_name.as_str(), &email, now)?;
-    let password_hash = blocking(move || password.hash()).await??;
+    let password_hash = blocking(move || super::secrets::hash_password(&password)).await??;
     let address = email.as_str().to_owned();
     let reset_request_endpoint = format!("{}/api/v1/password-reset", base_url(state));
     let already_registered = |existing: &entity::accounts::Model| {
         let notification = Notification::AlreadyRegistered { reset_request_endpoint };
         let language = Language::parse(&existing.language).unwrap_or_default();
-        render(&notification, language, &existing.full_name, &Email::parse(&existing.email)?)
+        Ok(render(&notification, language, &existing.full_name, &Email::parse(&existing.email)?)?)
     };
     storage::accounts::register_or_tell_owner(
         &state.db,
@@ -179,7 +178,7 @@ pub async fn login(state: &AppState, ip: IpAddr, email: &str, password: &str) ->
         return Err(AppError::Forbidden(UNVERIFIED.into()));
     }
     let now = Utc::now();
-    let token = SecretToken::generate();
+    let token = super::secrets::new_token();
     let expires_at = now + Duration::hours(state.settings.session_ttl_hours.into());
     storage::accounts::create_session(&state.db, account.id, token.digest(), expires_at, now).await?;
     Ok(Session { token: token.as_str().to_owned(), expires_at, account })
@@ -198,7 +197,7 @@ pub async fn request_password_reset(state: &AppState, ip: IpAddr, email: &str) -
     let email = Email::parse(email)?;
     if let Some(account) = storage::accounts::find_by_email(&state.db, &email).await? {
         let now = Utc::now();
-        let token = SecretToken::generate();
+        let token = super::secrets::new_token();
         let minutes = state.settings.password_reset_ttl_minutes;
         let notification = Notification::PasswordReset {
             code: token.as_str().to_owned(),
@@ -221,7 +220,7 @@ pub async fn request_password_reset(state: &AppState, ip: IpAddr, email: &str) -
 pub async fn reset_password(state: &AppState, ip: IpAddr, token: &str, new_password: &str) -> Result<(), AppError> {
     state.limits.check(Limit::PasswordReset, ip)?;
     let password = Password::parse(new_password, "new_password")?;
-    let hash = blocking(move || password.hash()).await??;
+    let hash = blocking(move || super::secrets::hash_password(&password)).await??;
     storage::accounts::reset_password(&state.db, &token_digest(token.trim()), hash, Utc::now()).await?;
     // Every session of the account ended; which tokens were cached for it is not known here.
     state.sessions.forget_all();
