@@ -70,7 +70,7 @@ impl FullName {
     pub fn parse(raw: &str) -> Result<FullName, DomainError> {
         let cleaned = super::text::clean("full_name", raw, super::text::Lines::One, Self::MAX_CHARS)?;
         let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-        if collapsed.split(' ').filter(|w| w.chars().any(char::is_alphabetic)).count() < 2 {
+        if !is_full_name(&collapsed) {
             return Err(DomainError::invalid(
                 "full_name",
                 "give your full name — at least surname and given name (the law does not consider anonymous appeals)",
@@ -83,6 +83,20 @@ impl FullName {
         &self.0
     }
 }
+
+/// Is `name` a full name (art. 5): at least two words with letters, surname and given name?
+pub fn is_full_name(name: &str) -> bool {
+    name.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).count() >= 2
+}
+
+/// Is `address` a place of residence an appeal may give (art. 5): something a letter could reach, not
+/// a blank or a token of a few characters?
+pub fn is_residence(address: &str) -> bool {
+    address.trim().chars().count() >= RESIDENCE_MIN_CHARS
+}
+
+/// The shortest place of residence accepted.
+pub const RESIDENCE_MIN_CHARS: usize = 5;
 
 /// A password as typed, checked for length only (NIST SP 800-63B: length beats composition rules).
 pub struct Password(String);

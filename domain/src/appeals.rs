@@ -179,7 +179,7 @@ pub fn check_intake(draft: &IntakeDraft<'_>) -> Result<(), IntakeRefusal> {
              considered (Law 'On Citizens' Appeals' arts. 5, 8)",
         );
     }
-    if kind != AppealKind::IssueReport && draft.author_address.trim().chars().count() < 5 {
+    if kind != AppealKind::IssueReport && !super::accounts::is_residence(draft.author_address) {
         return refuse(
             "author_address",
             RefusalCode::NonConforming,

@@ -462,15 +462,20 @@ fn recalculate(
     }
 }
 
-/// Whether a signature may be given (or withdrawn) now.
+/// The collecting window: published, collecting, and its period not over. The one statement of it.
+pub fn collecting_at(status: Status, collection_ends_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    status == Status::Collecting && collection_ends_at.is_some_and(|end| now < end)
+}
+
+/// Whether a signature may be given (or withdrawn) now, and if not, why.
 pub fn check_collecting(petition: &Petition, now: DateTime<Utc>) -> Result<(), String> {
-    match (petition.status, petition.collection_ends_at) {
-        (Status::Collecting, Some(end)) if now < end => Ok(()),
-        (Status::Collecting, _) => Err("the collection period of this petition has ended".into()),
-        (Status::Moderation, _) => Err("the petition is not published yet".into()),
-        (status, _) => {
-            Err(format!("the petition is {} and no longer collects signatures", status.code().replace('_', " ")))
-        }
+    if collecting_at(petition.status, petition.collection_ends_at, now) {
+        return Ok(());
+    }
+    match petition.status {
+        Status::Collecting => Err("the collection period of this petition has ended".into()),
+        Status::Moderation => Err("the petition is not published yet".into()),
+        status => Err(format!("the petition is {} and no longer collects signatures", status.code().replace('_', " "))),
     }
 }
 

@@ -22,14 +22,13 @@ pub mod text_codes;
 
 use std::net::IpAddr;
 
-use chrono::Utc;
 use poem::Request;
 use poem_openapi::{OpenApiService, SecurityScheme, Tags, auth::Bearer};
 
-pub use crate::service::{AppState, CachedSession, SessionCache, rate_limit};
+pub use crate::service::{AppState, CachedSession, SessionCache, accounts::Account, rate_limit};
 use crate::{
     domain::{
-        accounts::{Role, token_digest},
+        accounts::token_digest,
         authorization::{Action, Principal, authorize},
     },
     error::AppError,
@@ -109,15 +108,15 @@ pub fn service() -> OpenApiService<Apis, ()> {
 
 impl AppState {
     /// The caller behind a bearer token, with their roles.
-    pub async fn authenticate(&self, auth: &BearerAuth) -> Result<(Principal, entity::accounts::Model), AppError> {
-        self.authenticate_digest(token_digest(&auth.0.token)).await
+    pub async fn authenticate(&self, auth: &BearerAuth) -> Result<(Principal, Account), AppError> {
+        crate::service::accounts::authenticate(self, token_digest(&auth.0.token)).await
     }
 
     /// The caller, when the request carries a bearer token (for endpoints that are public but show
     /// more to the people involved). A token that is sent must be valid.
     pub async fn optional_principal(&self, req: &Request) -> Result<Option<Principal>, AppError> {
         match self.bearer_digest(req)? {
-            Some(digest) => Ok(Some(self.authenticate_digest(digest).await?.0)),
+            Some(digest) => Ok(Some(crate::service::accounts::authenticate(self, digest).await?.0)),
             None => Ok(None),
         }
     }
@@ -135,33 +134,6 @@ impl AppState {
             .or_else(|| header.strip_prefix("bearer "))
             .ok_or_else(|| AppError::Unauthorized("send `Authorization: Bearer <token>`".into()))?;
         Ok(Some(token_digest(token.trim())))
-    }
-
-    /// The account and memberships of a live session, from the short-lived cache or the database.
-    async fn session_for_digest(&self, digest: String) -> Result<CachedSession, AppError> {
-        if let Some(session) = self.sessions.get(&digest) {
-            return Ok(session);
-        }
-        let account =
-            storage::accounts::account_for_session(&self.db, &digest, Utc::now()).await?.ok_or_else(|| {
-                AppError::Unauthorized(
-                    "the token is unknown, expired or logged out; log in again at POST /api/v1/sessions".into(),
-                )
-            })?;
-        let memberships = storage::directory::memberships_of(&self.db, account.id).await?;
-        let session = CachedSession { account, memberships };
-        self.sessions.put(digest, session.clone());
-        Ok(session)
-    }
-
-    async fn authenticate_digest(&self, digest: String) -> Result<(Principal, entity::accounts::Model), AppError> {
-        let CachedSession { account, memberships } = self.session_for_digest(digest).await?;
-        let principal = Principal {
-            account_id: account.id,
-            role: Role::parse(&account.role).map_err(|_| anyhow::anyhow!("account {} has a bad role", account.id))?,
-            memberships,
-        };
-        Ok((principal, account))
     }
 
     /// The caller behind a bearer token, as the use cases of `service` take it.

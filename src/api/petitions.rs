@@ -1,9 +1,10 @@
 //! Petitions over HTTP: statute terms, submission and moderation, signing (with an account, or with name
-//! and e-mail confirmed by mail), public reading, the council's notice and answer, closing short.
+//! and e-mail confirmed by mail), public reading, the council's notice and answer, closing short. Each
+//! handler parses, calls one use case of `service::petitions` and renders.
 use chrono::{DateTime, NaiveDate, Utc};
 use poem::{Request, web::Data};
 use poem_openapi::{
-    Object, OpenApi,
+    Enum, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -13,23 +14,67 @@ use super::{
     directory::Created,
     paging::{PageNumber, PerPage},
     parse_code,
-    rate_limit::Limit,
     text::{Line, Prose},
 };
 use crate::{
     domain::{
-        accounts::{Email, FullName},
+        accounts::FullName,
         appeals::TEXT_MAX_CHARS,
-        authorization::{Action, Principal, authorize, may_read_petition},
-        petitions::{self, Actor, Command, Decision, RefusalCode, SigningMode, Status, Statute},
+        petitions::{self, Decision, RefusalCode, SigningMode, Status, Statute},
         text::limits,
     },
     error::{ApiResult, AppError},
-    storage::{
-        self,
-        petitions::{ListFilter, SignatureOp, SignatureOutcome, Sort, Submission},
+    service::{
+        Actor,
+        petitions::{self as use_case, Draft, ListQuery, PetitionRecord, Signer as SignerKind, Sort},
     },
 };
+
+/// Generates a spec enum mirroring a domain code enum, and the conversion from it.
+macro_rules! code_enum {
+    ($(#[$doc:meta])* $name:ident for $domain:ty { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+        #[oai(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl From<$domain> for $name {
+            fn from(value: $domain) -> Self {
+                match value { $(<$domain>::$variant => $name::$variant),+ }
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// Where a petition is: `moderation` → `collecting` (or `refused`) → `awaiting_consideration` →
+    /// `under_consideration` → `answered`; `closed` when collection ended short of the threshold.
+    PetitionStatus for Status {
+        Moderation, Refused, Collecting, AwaitingConsideration, UnderConsideration, Answered, Closed
+    }
+);
+code_enum!(
+    /// The council's decision on a petition.
+    DecisionCode for Decision { Supported, PartlySupported, NotSupported }
+);
+code_enum!(
+    /// Why a moderator did not publish a petition.
+    RefusalReasonCode for RefusalCode { BannedContent, NotCouncilCompetence, Duplicate, NoEssence, Abusive }
+);
+code_enum!(
+    /// Who may sign: only verified accounts, or also anyone confirming by e-mail.
+    SigningModeCode for SigningMode { VerifiedAccount, AccountOrEmail }
+);
+
+/// Whether a signature counts yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum SignatureStatus {
+    /// Counted.
+    Confirmed,
+    /// Counted once the mailed link is opened.
+    Pending,
+}
 
 #[derive(Debug, Object)]
 pub struct StatuteInput {
@@ -55,7 +100,7 @@ pub struct StatuteView {
     pub collection_days: u32,
     pub title_max_chars: u32,
     pub text_max_chars: u32,
-    pub signing_mode: String,
+    pub signing_mode: SigningModeCode,
 }
 
 impl From<Statute> for StatuteView {
@@ -68,7 +113,7 @@ impl From<Statute> for StatuteView {
             collection_days: s.collection_days,
             title_max_chars: s.title_max_chars,
             text_max_chars: s.text_max_chars,
-            signing_mode: s.signing_mode.code().to_owned(),
+            signing_mode: s.signing_mode.into(),
         }
     }
 }
@@ -94,14 +139,14 @@ pub struct PetitionView {
     pub text: String,
     #[oai(nullable)]
     pub category_id: Option<i32>,
-    pub status: String,
+    pub status: PetitionStatus,
     pub submitted_at: DateTime<Utc>,
     /// Publication (or refusal) is due within 2 working days of submission.
     pub publication_due_at: DateTime<Utc>,
     #[oai(nullable)]
     pub moderated_at: Option<DateTime<Utc>>,
     #[oai(nullable)]
-    pub refusal_code: Option<String>,
+    pub refusal_code: Option<RefusalReasonCode>,
     #[oai(nullable)]
     pub refusal_reason: Option<String>,
     #[oai(nullable)]
@@ -125,7 +170,7 @@ pub struct PetitionView {
     #[oai(nullable)]
     pub answered_at: Option<DateTime<Utc>>,
     #[oai(nullable)]
-    pub decision: Option<String>,
+    pub decision: Option<DecisionCode>,
     #[oai(nullable)]
     pub answer: Option<String>,
     #[oai(nullable)]
@@ -135,20 +180,21 @@ pub struct PetitionView {
     pub appeal_id: Option<i32>,
 }
 
-impl From<entity::petitions::Model> for PetitionView {
-    fn from(p: entity::petitions::Model) -> Self {
+impl From<PetitionRecord> for PetitionView {
+    fn from(r: PetitionRecord) -> Self {
+        let p = r.petition;
         PetitionView {
             id: p.id,
             council_id: p.council_id,
-            author_name: p.author_name,
-            title: p.title,
-            text: p.text,
-            category_id: p.category_id,
-            status: p.status,
+            author_name: r.author_name,
+            title: r.title,
+            text: r.text,
+            category_id: r.category_id,
+            status: p.status.into(),
             submitted_at: p.submitted_at,
             publication_due_at: p.publication_due_at,
             moderated_at: p.moderated_at,
-            refusal_code: p.refusal_code,
+            refusal_code: p.refusal_code.map(Into::into),
             refusal_reason: p.refusal_reason,
             published_at: p.published_at,
             statute_id: p.statute_id,
@@ -159,7 +205,7 @@ impl From<entity::petitions::Model> for PetitionView {
             notice_at: p.notice_at,
             consideration_due_at: p.consideration_due_at,
             answered_at: p.answered_at,
-            decision: p.decision,
+            decision: p.decision.map(Into::into),
             answer: p.answer_text,
             closed_at: p.closed_at,
             appeal_id: p.appeal_id,
@@ -203,14 +249,13 @@ pub struct SignInput {
 
 #[derive(Debug, Object)]
 pub struct SignatureReceipt {
-    /// `confirmed` (counted) or `pending` (counted once the mailed link is opened).
-    pub status: String,
+    pub status: SignatureStatus,
     pub message: String,
 }
 
 #[derive(Debug, Object)]
 pub struct ConfirmInput {
-    pub token: String,
+    pub token: Line<{ limits::CODE }>,
 }
 
 #[derive(Debug, Object)]
@@ -240,62 +285,26 @@ pub struct PetitionHistoryEntry {
     pub at: DateTime<Utc>,
     pub action: String,
     #[oai(nullable)]
-    pub from_status: Option<String>,
+    pub from_status: Option<PetitionStatus>,
     #[oai(nullable)]
-    pub to_status: Option<String>,
+    pub to_status: Option<PetitionStatus>,
     pub details: serde_json::Value,
 }
 
 pub struct PetitionsApi;
 
-/// The petition if `viewer` may see it: one never published (in moderation, refused) only to its author
-/// and the moderators; to everyone else it does not exist.
-async fn visible(state: &AppState, id: i32, viewer: Option<&Principal>) -> Result<entity::petitions::Model, AppError> {
-    let row = storage::petitions::get(&state.db, id).await?;
-    let published = Status::parse(&row.status).is_some_and(Status::was_published);
-    if may_read_petition(viewer, published, row.author_account_id) {
-        Ok(row)
-    } else {
-        Err(AppError::not_found(format!("there is no petition {id}")))
-    }
+/// The caller behind a bearer token.
+async fn person(state: &AppState, auth: &BearerAuth) -> Result<Actor, AppError> {
+    Ok(Actor::Person(state.authenticate(auth).await?.0))
 }
 
-impl PetitionsApi {
-    async fn act(
-        &self,
-        state: &AppState,
-        auth: &BearerAuth,
-        id: i32,
-        command: Command,
-    ) -> ApiResult<Json<PetitionView>> {
-        let (principal, _) = state.authenticate(auth).await?;
-        let row = storage::petitions::get(&state.db, id).await?;
-        let actor = Actor {
-            account_id: Some(principal.account_id),
-            is_author: principal.account_id == row.author_account_id,
-            moderator: authorize(&principal, Action::ModerateItem { author_account_id: Some(row.author_account_id) })
-                .is_ok(),
-            council_officer: authorize(
-                &principal,
-                Action::HandleItem { organisation_id: row.council_id, author_account_id: Some(row.author_account_id) },
-            )
-            .is_ok(),
-            system: false,
-        };
-        let calendar = state.calendar().await?;
-        let (updated, _) = storage::petitions::transition(
-            &state.db,
-            &calendar,
-            &state.settings.public_url,
-            id,
-            actor,
-            command,
-            Utc::now(),
-        )
-        .await?;
-        state.mail_wake.notify_one();
-        Ok(Json(updated.into()))
-    }
+/// The caller, if the request carries a bearer token (which must then be valid).
+async fn viewer(state: &AppState, req: &Request) -> Result<Actor, AppError> {
+    Ok(state.optional_principal(req).await?.into())
+}
+
+fn status_code(code: Option<String>) -> Option<PetitionStatus> {
+    code.as_deref().and_then(Status::parse).map(Into::into)
 }
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Petitions")]
@@ -303,8 +312,7 @@ impl PetitionsApi {
     /// Statute terms of every council, over time
     #[oai(path = "/petitions/statutes", method = "get")]
     async fn statutes(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<StatuteView>>> {
-        let rows = storage::petitions::statutes(&state.db).await?;
-        Ok(Json(rows.iter().map(|r| storage::petitions::domain_statute(r).into()).collect()))
+        Ok(Json(use_case::statutes(&state).await?.into_iter().map(Into::into).collect()))
     }
 
     /// Adopt statute terms from a date (administrators)
@@ -321,7 +329,7 @@ impl PetitionsApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<StatuteInput>,
     ) -> ApiResult<Created<StatuteView>> {
-        let admin = state.administrator(&auth).await?;
+        let actor = person(&state, &auth).await?;
         let input = body.0;
         let statute = Statute {
             id: 0,
@@ -338,8 +346,7 @@ impl PetitionsApi {
                 SigningMode::listing,
             )?,
         };
-        let row = storage::petitions::add_statute(&state.db, Some(admin), &statute, Utc::now()).await?;
-        Ok(Created::Created(Json(storage::petitions::domain_statute(&row).into())))
+        Ok(Created::Created(Json(use_case::add_statute(&state, &actor, statute).await?.into())))
     }
 
     /// Submit a petition (verified citizens)
@@ -355,40 +362,15 @@ impl PetitionsApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<PetitionInput>,
     ) -> ApiResult<Created<PetitionView>> {
-        let (principal, account) = state.authenticate(&auth).await?;
+        let actor = person(&state, &auth).await?;
         let input = body.0;
-        let council_id = match input.council_id {
-            Some(id) => id,
-            None => {
-                let councils: Vec<i32> = storage::directory::list_organisations(&state.db)
-                    .await?
-                    .into_iter()
-                    .filter(|o| o.kind == "council" && o.active)
-                    .map(|o| o.id)
-                    .collect();
-                match councils[..] {
-                    [only] => only,
-                    _ => {
-                        return Err(AppError::validation(
-                            "council_id",
-                            "name the council the petition is addressed to",
-                        )
-                        .into());
-                    }
-                }
-            }
-        };
-        let calendar = state.calendar().await?;
-        let submission = Submission {
-            council_id,
-            author_account_id: principal.account_id,
-            author_name: account.full_name,
+        let draft = Draft {
+            council_id: input.council_id,
             title: input.title.read("title")?,
             text: input.text.read("text")?,
             category_id: input.category_id,
         };
-        let row = storage::petitions::submit(&state.db, &calendar, submission, Utc::now()).await?;
-        Ok(Created::Created(Json(row.into())))
+        Ok(Created::Created(Json(use_case::submit(&state, &actor, draft).await?.into())))
     }
 
     /// Petitions: search, filter, sort, page
@@ -411,49 +393,21 @@ impl PetitionsApi {
         #[oai(default = "twenty")] per_page: Query<PerPage>,
     ) -> ApiResult<Json<PetitionPage>> {
         let page = page.0.with_size(per_page.0);
-        let statuses = match status.0.as_deref() {
-            None => Status::ALL.iter().copied().filter(|s| s.was_published()).collect(),
-            Some(code) => {
-                let status = parse_code("status", code, Status::parse, Status::listing)?;
-                if !status.was_published() {
-                    let viewer = state.optional_principal(req).await?;
-                    match viewer {
-                        Some(p) => authorize(&p, Action::Moderate)?,
-                        None => {
-                            return Err(AppError::Unauthorized(
-                                "petitions in moderation or refused are listed for moderators only".into(),
-                            )
-                            .into());
-                        }
-                    }
-                }
-                vec![status]
-            }
-        };
-        let sort = match sort.0.as_deref() {
-            None | Some("newest") => Sort::Newest,
-            Some("most_signed") => Sort::MostSigned,
-            Some("closing_soon") => Sort::ClosingSoon,
-            Some(other) => {
-                return Err(AppError::validation(
-                    "sort",
-                    format!("`{other}` is not newest, most_signed or closing_soon"),
-                )
-                .into());
-            }
-        };
-        let filter = ListFilter {
-            statuses,
-            query: q.0.filter(|q| !q.trim().is_empty()),
+        let status = status.0.map(|code| parse_code("status", &code, Status::parse, Status::listing)).transpose()?;
+        let query = ListQuery {
+            status,
+            query: q.0,
             category_id: category_id.0,
             submitted_from: submitted_from.0,
             submitted_to: submitted_to.0,
-            sort,
+            sort: parse_sort(sort.0.as_deref())?,
             page,
         };
-        let (rows, total) = storage::petitions::list(&state.db, &filter).await?;
+        let viewer =
+            if status.is_some_and(|s| !s.was_published()) { viewer(&state, req).await? } else { Actor::Anonymous };
+        let (records, total) = use_case::list(&state, &viewer, query).await?;
         Ok(Json(PetitionPage {
-            items: rows.into_iter().map(Into::into).collect(),
+            items: records.into_iter().map(Into::into).collect(),
             page: page.number,
             per_page: page.size,
             total,
@@ -463,8 +417,8 @@ impl PetitionsApi {
     /// One petition
     #[oai(path = "/petitions/:id", method = "get")]
     async fn get(&self, state: Data<&AppState>, req: &Request, id: Path<i32>) -> ApiResult<Json<PetitionView>> {
-        let viewer = state.optional_principal(req).await?;
-        Ok(Json(visible(&state, id.0, viewer.as_ref()).await?.into()))
+        let viewer = viewer(&state, req).await?;
+        Ok(Json(use_case::view(&state, &viewer, id.0).await?.into()))
     }
 
     /// The history of a petition (public once published)
@@ -475,18 +429,17 @@ impl PetitionsApi {
         req: &Request,
         id: Path<i32>,
     ) -> ApiResult<Json<Vec<PetitionHistoryEntry>>> {
-        let viewer = state.optional_principal(req).await?;
-        visible(&state, id.0, viewer.as_ref()).await?;
-        let events = storage::events::history(&state.db, storage::petitions::SUBJECT, &id.0.to_string()).await?;
+        let viewer = viewer(&state, req).await?;
+        let entries = use_case::history(&state, &viewer, id.0).await?;
         Ok(Json(
-            events
+            entries
                 .into_iter()
                 .map(|e| PetitionHistoryEntry {
-                    at: e.occurred_at,
+                    at: e.at,
                     action: e.action,
-                    from_status: e.from_state,
-                    to_status: e.to_state,
-                    details: serde_json::from_str(&e.details).unwrap_or_default(),
+                    from_status: status_code(e.from_status),
+                    to_status: status_code(e.to_status),
+                    details: e.details,
                 })
                 .collect(),
         ))
@@ -502,8 +455,7 @@ impl PetitionsApi {
         #[oai(default = "hundred")] per_page: Query<PerPage>,
     ) -> ApiResult<Json<SignerPage>> {
         let page = page.0.with_size(per_page.0);
-        visible(&state, id.0, None).await?;
-        let (names, total) = storage::petitions::signer_names(&state.db, id.0, page).await?;
+        let (names, total) = use_case::signers(&state, id.0, page).await?;
         let items = names.into_iter().map(|(full_name, signed_at)| Signer { full_name, signed_at }).collect();
         Ok(Json(SignerPage { items, page: page.number, per_page: page.size, total }))
     }
@@ -511,15 +463,8 @@ impl PetitionsApi {
     /// Publish a submitted petition (moderators)
     #[oai(path = "/petitions/:id/publish", method = "post")]
     async fn publish(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<PetitionView>> {
-        let row = storage::petitions::get(&state.db, id.0).await?;
-        let statute = storage::petitions::statute_in_force(
-            &state.db,
-            row.council_id,
-            crate::domain::calendar::kyiv_date(Utc::now()),
-        )
-        .await?
-        .ok_or_else(|| AppError::Conflict("the council has no petition statute in force".into()))?;
-        self.act(&state, &auth, id.0, Command::Publish { statute }).await
+        let actor = person(&state, &auth).await?;
+        Ok(Json(use_case::publish(&state, &actor, id.0).await?.into()))
     }
 
     /// Refuse to publish, with a coded reason the author receives (moderators)
@@ -531,10 +476,10 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<ModerationRefusal>,
     ) -> ApiResult<Json<PetitionView>> {
-        state.authenticate(&auth).await?;
+        let actor = person(&state, &auth).await?;
         let ModerationRefusal { code, reason } = body.0;
         let code = parse_code("code", &code.read("code")?, RefusalCode::parse, RefusalCode::listing)?;
-        self.act(&state, &auth, id.0, Command::Refuse { code, reason: reason.read("reason")? }).await
+        Ok(Json(use_case::refuse(&state, &actor, id.0, code, reason.read("reason")?).await?.into()))
     }
 
     /// Sign a petition
@@ -553,55 +498,22 @@ impl PetitionsApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<SignInput>,
     ) -> ApiResult<Created<SignatureReceipt>> {
-        state.limits.check(Limit::Sign, state.client_ip(req))?;
         let input = body.0;
-        let op = match state.bearer_digest(req)? {
-            // The writer looks up the sessions of a whole batch at once (unless this one was seen just now).
-            Some(digest) => match state.sessions.get(&digest) {
-                Some(super::CachedSession { account, .. }) => SignatureOp::Sign {
-                    petition_id: id.0,
-                    account_id: Some(account.id),
-                    full_name: account.full_name,
-                    email: Email::parse(&account.email)?,
-                    notify: input.notify,
-                },
-                None => SignatureOp::SignWithSession { petition_id: id.0, token_digest: digest, notify: input.notify },
+        let signer = match state.bearer_digest(req)? {
+            Some(digest) => SignerKind::Session(digest),
+            None => SignerKind::ByEmail {
+                full_name: Line::read_optional(input.full_name, "full_name")?.unwrap_or_default(),
+                email: Line::read_optional(input.email, "email")?.unwrap_or_default(),
             },
-            None => {
-                let row = storage::petitions::get(&state.db, id.0).await?;
-                let mode = match row.statute_id {
-                    Some(statute_id) => storage::petitions::statutes(&state.db)
-                        .await?
-                        .iter()
-                        .find(|s| s.id == statute_id)
-                        .map(|s| storage::petitions::domain_statute(s).signing_mode),
-                    None => None,
-                };
-                if mode != Some(SigningMode::AccountOrEmail) {
-                    return Err(AppError::Unauthorized(
-                        "this council's statute requires signing with a verified account; log in first".into(),
-                    )
-                    .into());
-                }
-                let name = FullName::parse(&Line::read_optional(input.full_name, "full_name")?.unwrap_or_default())?;
-                let email = Email::parse(&Line::read_optional(input.email, "email")?.unwrap_or_default())?;
-                SignatureOp::Sign {
-                    petition_id: id.0,
-                    account_id: None,
-                    full_name: name.as_str().to_owned(),
-                    email,
-                    notify: input.notify,
-                }
-            }
         };
-        let receipt = match state.signatures.submit(op).await? {
-            SignatureOutcome::Signed { counted: true } => {
-                SignatureReceipt { status: "confirmed".into(), message: "Your signature is counted.".into() }
-            }
-            _ => SignatureReceipt {
-                status: "pending".into(),
+        let counted = use_case::sign(&state, state.client_ip(req), id.0, signer, input.notify).await?;
+        let receipt = if counted {
+            SignatureReceipt { status: SignatureStatus::Confirmed, message: "Your signature is counted.".into() }
+        } else {
+            SignatureReceipt {
+                status: SignatureStatus::Pending,
                 message: "Open the link we mailed you to confirm the signature; until then it is not counted.".into(),
-            },
+            }
         };
         Ok(Created::Created(Json(receipt)))
     }
@@ -614,30 +526,28 @@ impl PetitionsApi {
         auth: BearerAuth,
         id: Path<i32>,
     ) -> ApiResult<super::accounts::NoContent> {
-        let (_, account) = state.authenticate(&auth).await?;
-        state
-            .signatures
-            .submit(SignatureOp::Withdraw { petition_id: id.0, email: Email::parse(&account.email)? })
-            .await?;
+        let actor = person(&state, &auth).await?;
+        use_case::withdraw(&state, &actor, id.0).await?;
         Ok(super::accounts::NoContent::Done)
     }
 
     /// Confirm an e-mail signature with the token from the mail
     #[oai(path = "/petitions/signatures/confirm", method = "post")]
     async fn confirm(&self, state: Data<&AppState>, body: Json<ConfirmInput>) -> ApiResult<Json<SignatureReceipt>> {
-        self.confirm_token(&state, body.0.token).await
+        confirmed(&state, &body.0.token.read("token")?).await
     }
 
     /// Confirm an e-mail signature by opening the mailed link
     #[oai(path = "/petitions/signatures/confirm", method = "get")]
     async fn confirm_link(&self, state: Data<&AppState>, token: Query<String>) -> ApiResult<Json<SignatureReceipt>> {
-        self.confirm_token(&state, token.0).await
+        confirmed(&state, &token.0).await
     }
 
     /// Publish the notice of the start of consideration (officers of the council)
     #[oai(path = "/petitions/:id/notice", method = "post")]
     async fn notice(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<PetitionView>> {
-        self.act(&state, &auth, id.0, Command::PublishNotice).await
+        let actor = person(&state, &auth).await?;
+        Ok(Json(use_case::notice(&state, &actor, id.0).await?.into()))
     }
 
     /// Publish the council's answer with its reasons (officers of the council)
@@ -649,10 +559,10 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<PetitionAnswerInput>,
     ) -> ApiResult<Json<PetitionView>> {
-        state.authenticate(&auth).await?;
+        let actor = person(&state, &auth).await?;
         let PetitionAnswerInput { decision, text } = body.0;
         let decision = parse_code("decision", &decision.read("decision")?, Decision::parse, Decision::listing)?;
-        self.act(&state, &auth, id.0, Command::Answer { decision, text: text.read("text")? }).await
+        Ok(Json(use_case::answer(&state, &actor, id.0, decision, text.read("text")?).await?.into()))
     }
 
     /// Have a petition that closed short considered as an ordinary appeal (its author)
@@ -669,22 +579,28 @@ impl PetitionsApi {
         _idempotency_key: poem_openapi::param::Header<Option<String>>,
         body: Json<ToAppealInput>,
     ) -> ApiResult<Json<PetitionView>> {
-        let actor = crate::service::Actor::Person(state.authenticate(&auth).await?.0);
-        let author_address = body.0.author_address.read("author_address")?;
-        let petition =
-            crate::service::appeals::intake::file_petition_as_appeal(&state, &actor, id.0, author_address).await?;
-        Ok(Json(petition.into()))
+        let actor = person(&state, &auth).await?;
+        let address = body.0.author_address.read("author_address")?;
+        Ok(Json(use_case::to_appeal(&state, &actor, id.0, address).await?.into()))
     }
 }
 
-impl PetitionsApi {
-    async fn confirm_token(&self, state: &AppState, token: String) -> ApiResult<Json<SignatureReceipt>> {
-        match state.signatures.submit(SignatureOp::Confirm { token: token.trim().to_owned() }).await? {
-            SignatureOutcome::Confirmed { petition_id } => Ok(Json(SignatureReceipt {
-                status: "confirmed".into(),
-                message: format!("Your signature under petition {petition_id} is confirmed and counted."),
-            })),
-            _ => Err(AppError::Internal(anyhow::anyhow!("unexpected confirmation outcome")).into()),
+async fn confirmed(state: &AppState, token: &str) -> ApiResult<Json<SignatureReceipt>> {
+    let petition_id = use_case::confirm_signature(state, token).await?;
+    Ok(Json(SignatureReceipt {
+        status: SignatureStatus::Confirmed,
+        message: format!("Your signature under petition {petition_id} is confirmed and counted."),
+    }))
+}
+
+/// `newest` (default), `most_signed` or `closing_soon`.
+pub fn parse_sort(code: Option<&str>) -> Result<Sort, AppError> {
+    match code {
+        None | Some("newest") => Ok(Sort::Newest),
+        Some("most_signed") => Ok(Sort::MostSigned),
+        Some("closing_soon") => Ok(Sort::ClosingSoon),
+        Some(other) => {
+            Err(AppError::validation("sort", format!("`{other}` is not newest, most_signed or closing_soon")))
         }
     }
 }

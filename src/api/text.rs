@@ -45,6 +45,17 @@ impl<const MAX: usize, const MULTILINE: bool> Text<MAX, MULTILINE> {
         }
     }
 
+    /// The text exactly as sent, for a secret that must not be altered (a password): only a value
+    /// that is not text is refused. The secret's own rule checks its length.
+    pub fn raw(self, field: &str) -> Result<String, AppError> {
+        match self.0 {
+            Received::Text(raw) => Ok(raw),
+            Received::NotText(kind) => {
+                Err(AppError::validation(field, format!("`{field}` must be text (a JSON string), not {kind}")))
+            }
+        }
+    }
+
     /// An optional field: absent or null stays `None`.
     pub fn read_optional(value: Option<Self>, field: &str) -> Result<Option<String>, AppError> {
         value.map(|t| t.read(field)).transpose()

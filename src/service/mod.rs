@@ -4,6 +4,7 @@
 //! [`Actor`] and plain inputs, and returns plain results or the one [`AppError`]; it authorizes through
 //! `domain::authorization`, applies the domain's rules and saves through `storage`. Handlers only parse,
 //! call one use case and render, so a rule is never decided twice and no sea-orm model reaches them.
+pub mod accounts;
 pub mod api_keys;
 pub mod appeals;
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod directory;
 pub mod mail;
 pub mod metrics;
 pub mod open_data;
+pub mod petitions;
 pub mod rate_limit;
 pub mod secrets;
 pub mod widgets;
@@ -91,7 +93,7 @@ pub struct SessionCache {
 /// What a request needs of its session: the account and its organisation memberships.
 #[derive(Debug, Clone)]
 pub struct CachedSession {
-    pub account: entity::accounts::Model,
+    pub account: accounts::Account,
     pub memberships: Vec<crate::domain::authorization::Membership>,
 }
 

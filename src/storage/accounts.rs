@@ -376,3 +376,23 @@ pub async fn revoke_session(db: &DatabaseConnection, digest: &str, now: DateTime
         .await?;
     Ok(())
 }
+
+pub async fn get(db: &DatabaseConnection, id: i32) -> Result<accounts::Model, AppError> {
+    accounts::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("there is no account {id}")))
+}
+
+/// Changes the language of an account's mails and pages.
+pub async fn set_language(
+    db: &DatabaseConnection,
+    id: i32,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<accounts::Model, AppError> {
+    let mut active = get(db, id).await?.into_active_model();
+    active.language = Set(language.code().to_owned());
+    active.updated_at = Set(now);
+    Ok(active.update(db).await?)
+}

@@ -1072,7 +1072,7 @@ struct Counter {
 
 impl Counter {
     fn collecting_at(&self, now: DateTime<Utc>) -> bool {
-        self.status == Status::Collecting.code() && self.ends_at.is_some_and(|end| now < end)
+        Status::parse(&self.status).is_some_and(|status| rules::collecting_at(status, self.ends_at, now))
     }
 }
 

@@ -6,18 +6,24 @@
 //! - `i18n`: the page language (cookie, then `Accept-Language`) and the translated strings;
 //! - `render`: the template environment and the one page/error renderer;
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
-//! - `pages`: the handlers of the general pages; `calculator`: the deadline calculator page; `dates`: dates
-//!   in words;
+//! - `pages`, `account`, `petitions`: the handlers of the general, account and petition pages;
+//!   `calculator`: the deadline calculator page; `dates`: dates in words;
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
-//! - `mail`: the one-click unsubscribe page.
+//! - `mail`: the one-click unsubscribe page;
+//! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
+//! - `forms`: CSRF check, error summary, POST → 303.
+mod account;
 mod assets;
 mod calculator;
 mod dates;
+mod forms;
 mod i18n;
 mod mail;
 mod pages;
+mod petitions;
 mod render;
 mod security;
+pub mod session;
 mod statistics;
 
 use poem::{
@@ -54,8 +60,26 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         // One-click unsubscribe: its POST is authorised by the mailed token alone, never by a CSRF token.
         .at("/unsubscribe", poem::get(mail::ask).post(mail::unsubscribe))
         .at("/calculator", poem::get(calculator::calculator))
+        .at("/account", poem::get(account::settings_page).post(account::save_settings))
+        .at("/account/register", poem::get(account::register_page).post(account::register))
+        .at("/account/register/check-email", poem::get(account::check_email))
+        .at("/account/confirm-email", poem::get(account::confirm_email_page).post(account::confirm_email))
+        .at("/account/login", poem::get(account::login_page).post(account::login))
+        .at("/account/logout", poem::post(account::logout))
+        .at("/account/password-reset", poem::get(account::reset_page).post(account::request_reset))
+        .at("/petitions", poem::get(petitions::list))
+        .at("/petitions/signatures/check-email", poem::get(petitions::check_email))
+        .at("/petitions/signatures/confirm", poem::get(petitions::confirm_page).post(petitions::confirm))
+        .at("/petitions/new", poem::get(petitions::new_page).post(petitions::check_draft))
+        .at("/petitions/new/submit", poem::post(petitions::submit_draft))
+        .at("/petitions/:id/submitted", poem::get(petitions::submitted))
+        .at("/petitions/:id", poem::get(petitions::view))
+        .at("/petitions/:id/sign", poem::get(petitions::sign_page).post(petitions::sign))
+        .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
         .nest(ASSET_PREFIX, assets::endpoint())
         .around(render::error_pages)
+        // Inside the CSRF middleware, so the layout's "log out" button gets its form token.
+        .around(session::resolve)
         .with(security::SecurityHeaders)
         // Pages and assets are text that compresses ~4:1; cheap phones on slow networks feel it most.
         .with(Compression::new())

@@ -43,6 +43,7 @@ impl Site {
             service_name => self.service_names.get(&lang),
             assets => Value::from_safe_string(assets::base_url()),
             path => path,
+            session => Value::from_serialize(super::session::frame()),
         };
         let rendered = ENV.get_template(template).and_then(|t| t.render(context! { ..page, ..frame }));
         match rendered {

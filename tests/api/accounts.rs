@@ -241,3 +241,22 @@ async fn registration_is_rate_limited_per_address() {
     .await
     .assert_problem(429);
 }
+
+#[tokio::test]
+async fn login_resend_and_password_reset_refuse_a_number_or_boolean_where_text_is_expected() {
+    let app = crate::helpers::spawn_app().await;
+    let cases = [
+        ("/api/v1/sessions", json!({"email": 380_501_234_567_i64, "password": "long password 1"}), "email"),
+        ("/api/v1/sessions", json!({"email": "ivan@example.org", "password": true}), "password"),
+        ("/api/v1/accounts/verification-mail", json!({"email": false}), "email"),
+        ("/api/v1/password-reset", json!({"email": 42}), "email"),
+        ("/api/v1/password-reset/confirm", json!({"token": 7, "new_password": "long password 1"}), "token"),
+        ("/api/v1/password-reset/confirm", json!({"token": "abc", "new_password": 1234567890123_i64}), "new_password"),
+        ("/api/v1/accounts/verify-email", json!({"token": true}), "token"),
+    ];
+    for (path, body, field) in cases {
+        let answer = app.post(path, None, body).await;
+        assert!(answer.assert_problem(422).contains("JSON string"), "{path}: {}", answer.body);
+        assert_eq!(answer.body["field"], field, "{path}");
+    }
+}

@@ -24,5 +24,7 @@ mod operations;
 mod petitions;
 mod privacy;
 mod web;
+mod web_accounts;
 mod web_calculator;
+mod web_petitions;
 mod web_statistics;

@@ -4,13 +4,17 @@ use reqwest::header::{ACCEPT_ENCODING, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_T
 use crate::helpers::{TestApp, TestAppBuilder, spawn_app};
 
 /// Every page, the calculator with an answer too (its largest form).
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 10] = [
     "/",
     "/help",
     "/privacy",
     "/accessibility",
     "/calculator",
     "/calculator?day=18&month=12&year=2021&rule=appeal_no_study",
+    "/account/login",
+    "/account/register",
+    "/account/password-reset",
+    "/petitions",
 ];
 
 async fn page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {

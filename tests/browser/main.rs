@@ -9,8 +9,10 @@ mod helpers;
 
 mod browser;
 
+mod accounts;
 mod calculator;
 mod pages;
+mod petitions;
 
 #[allow(dead_code)]
 #[path = "../api/city.rs"]

@@ -50,7 +50,7 @@ import email, pathlib, re, sys
 for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.eml")):
     for part in email.message_from_bytes(path.read_bytes()).walk():
         if part.get_content_type() == "text/plain":
-            found = re.search(r"verify-email\?token=([A-Za-z0-9_-]+)", part.get_payload(decode=True).decode())
+            found = re.search(r"confirm-email\?token=([A-Za-z0-9_-]+)", part.get_payload(decode=True).decode())
             if found:
                 print(found.group(1)); sys.exit()
 PY

@@ -215,7 +215,8 @@ fn check_content(new: &NewAppeal) -> Result<(), IntakeError> {
 
 /// Art. 5: every co-signer of a collective appeal gives a full name and a place of residence.
 fn check_cosigners(cosigners: &[Cosigner]) -> Result<(), IntakeError> {
-    let incomplete = |c: &Cosigner| c.full_name.split_whitespace().count() < 2 || c.address.chars().count() < 5;
+    let incomplete =
+        |c: &Cosigner| !crate::accounts::is_full_name(&c.full_name) || !crate::accounts::is_residence(&c.address);
     if cosigners.iter().any(incomplete) {
         return Err(invalid("cosigners", "every co-signer needs a full name and a place of residence (art. 5)"));
     }

@@ -1,0 +1,372 @@
+//! The account pages: register → "check your mail" → confirm the address → log in → settings; log out;
+//! a forgotten password reset with the mailed code. Each POST checks the CSRF token, calls one use case
+//! of `service::accounts` and answers 303 to the next page, or shows the form again with its errors and
+//! what was typed (never the password).
+use minijinja::context;
+use poem::{
+    Request, Response, handler,
+    web::{CsrfToken, CsrfVerifier, Data, Form, Query, cookie::CookieJar},
+};
+use serde::Deserialize;
+
+use super::{
+    forms::{FormErrors, Refusal, after, csrf_refused, form_page, refusal, see_other},
+    i18n::Lang,
+    render::Site,
+    session::{self, Visitor},
+};
+use crate::service::{
+    AppState,
+    accounts::{self, Registration},
+};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    csrf_token: String,
+    full_name: String,
+    email: String,
+    password: String,
+}
+
+const REGISTER: &str = "/account/register";
+
+#[handler]
+pub fn register_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken) -> Response {
+    form_page(&site, lang, REGISTER, "account/register.html", csrf, &FormErrors::default(), context! {})
+}
+
+#[handler]
+pub async fn register(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    req: &Request,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<RegisterForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, REGISTER, verifier, &form.csrf_token) {
+        return page;
+    }
+    let registration = Registration {
+        full_name: form.full_name.clone(),
+        email: form.email.clone(),
+        password: form.password,
+        language: Some(lang.code().to_owned()),
+    };
+    let result = accounts::register(&state, state.client_ip(req), registration).await;
+    after(
+        &site,
+        lang,
+        REGISTER,
+        ("register", "email"),
+        result,
+        |_| "/account/register/check-email".into(),
+        |errors| {
+            let typed = context! { full_name => form.full_name, email => form.email };
+            form_page(&site, lang, REGISTER, "account/register.html", csrf, &errors, typed)
+        },
+    )
+}
+
+#[handler]
+pub fn check_email(site: Data<&Site>, lang: Lang) -> Response {
+    site.page(lang, "/account/register/check-email", "account/check-email.html", context! {})
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenQuery {
+    token: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenForm {
+    csrf_token: String,
+    token: String,
+}
+
+const CONFIRM: &str = "/account/confirm-email";
+
+/// The mailed link lands here: a button confirms, so a mail scanner that opens links confirms nothing.
+#[handler]
+pub fn confirm_email_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
+    let page = context! { token => q.token };
+    form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &FormErrors::default(), page)
+}
+
+#[handler]
+pub async fn confirm_email(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, CONFIRM, verifier, &form.csrf_token) {
+        return page;
+    }
+    let result = accounts::verify_email(&state, &form.token).await;
+    after(
+        &site,
+        lang,
+        CONFIRM,
+        ("confirm", "token"),
+        result,
+        |_| "/account/login?confirmed=1".into(),
+        |errors| {
+            let page = context! { token => form.token };
+            form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &errors, page)
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    csrf_token: String,
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Notice {
+    confirmed: Option<String>,
+    reset: Option<String>,
+    sent: Option<String>,
+    saved: Option<String>,
+}
+
+const LOGIN: &str = "/account/login";
+
+#[handler]
+pub fn login_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(notice): Query<Notice>) -> Response {
+    let page = context! { confirmed => notice.confirmed.is_some(), reset => notice.reset.is_some() };
+    form_page(&site, lang, LOGIN, "account/login.html", csrf, &FormErrors::default(), page)
+}
+
+#[handler]
+#[allow(clippy::too_many_arguments)]
+pub async fn login(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    req: &Request,
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, LOGIN, verifier, &form.csrf_token) {
+        return page;
+    }
+    match accounts::login(&state, state.client_ip(req), &form.email, &form.password).await {
+        Ok(login) => {
+            let lifetime = (login.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
+            session::remember(jar, &login.token, lifetime, state.settings.public_url.starts_with("https://"));
+            see_other("/account")
+        }
+        Err(err) => {
+            // Which of the two was wrong is not told; an unconfirmed address is.
+            let form_name = match &err {
+                crate::error::AppError::Forbidden(_) => "login-unverified",
+                _ => "login",
+            };
+            match refusal(&site, lang, LOGIN, form_name, "email", err) {
+                Refusal::Form(errors) => {
+                    let page = context! { email => form.email };
+                    form_page(&site, lang, LOGIN, "account/login.html", csrf, &errors, page)
+                }
+                Refusal::Page(page) => page,
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+#[handler]
+pub async fn logout(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    jar: &CookieJar,
+    verifier: &CsrfVerifier,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, "/account/logout", verifier, &form.csrf_token) {
+        return page;
+    }
+    if let Some(digest) = &visitor.session_digest
+        && let Err(e) = accounts::logout(&state, digest).await
+    {
+        tracing::warn!(error = %e, "a web logout could not revoke its session");
+    }
+    session::forget(jar);
+    see_other("/")
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EmailForm {
+    csrf_token: String,
+    email: String,
+}
+
+const RESET: &str = "/account/password-reset";
+
+#[handler]
+pub fn reset_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(notice): Query<Notice>) -> Response {
+    let page = context! { sent => notice.sent.is_some() };
+    form_page(&site, lang, RESET, "account/password-reset.html", csrf, &FormErrors::default(), page)
+}
+
+#[handler]
+pub async fn request_reset(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    req: &Request,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, RESET, verifier, &form.csrf_token) {
+        return page;
+    }
+    let result = accounts::request_password_reset(&state, state.client_ip(req), &form.email).await;
+    after(
+        &site,
+        lang,
+        RESET,
+        ("reset", "email"),
+        result,
+        |_| "/account/password-reset?sent=1".into(),
+        |errors| {
+            let page = context! { email => form.email };
+            form_page(&site, lang, RESET, "account/password-reset.html", csrf, &errors, page)
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewPasswordForm {
+    csrf_token: String,
+    token: String,
+    new_password: String,
+}
+
+const NEW_PASSWORD: &str = "/account/password-reset/new";
+
+#[handler]
+pub fn new_password_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
+    let page = context! { token => q.token };
+    form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &FormErrors::default(), page)
+}
+
+#[handler]
+pub async fn set_new_password(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    req: &Request,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<NewPasswordForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, NEW_PASSWORD, verifier, &form.csrf_token) {
+        return page;
+    }
+    let result = accounts::reset_password(&state, state.client_ip(req), &form.token, &form.new_password).await;
+    after(
+        &site,
+        lang,
+        NEW_PASSWORD,
+        ("new-password", "token"),
+        result,
+        |_| "/account/login?reset=1".into(),
+        |errors| {
+            let page = context! { token => form.token };
+            form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &errors, page)
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LanguageForm {
+    csrf_token: String,
+    language: String,
+}
+
+const SETTINGS: &str = "/account";
+
+#[handler]
+pub async fn settings_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Query(notice): Query<Notice>,
+) -> Response {
+    settings(&site, &state, lang, &visitor, csrf, FormErrors::default(), notice.saved.is_some()).await
+}
+
+async fn settings(
+    site: &Site,
+    state: &AppState,
+    lang: Lang,
+    visitor: &Visitor,
+    csrf: &CsrfToken,
+    errors: FormErrors,
+    saved: bool,
+) -> Response {
+    match accounts::me(state, &visitor.actor).await {
+        Ok(account) => {
+            let page = context! {
+                full_name => account.full_name,
+                email => account.email,
+                language => account.language,
+                saved => saved,
+            };
+            form_page(site, lang, SETTINGS, "account/settings.html", csrf, &errors, page)
+        }
+        Err(_) => see_other("/account/login"),
+    }
+}
+
+#[handler]
+pub async fn save_settings(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<LanguageForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, SETTINGS, verifier, &form.csrf_token) {
+        return page;
+    }
+    if !visitor.signed_in() {
+        return see_other("/account/login");
+    }
+    match accounts::set_language(&state, &visitor.actor, &form.language).await {
+        Ok(_) => see_other("/account?saved=1"),
+        Err(err) => match refusal(&site, lang, SETTINGS, "settings", "language", err) {
+            Refusal::Form(errors) => settings(&site, &state, lang, &visitor, csrf, errors, false).await,
+            Refusal::Page(page) => page,
+        },
+    }
+}

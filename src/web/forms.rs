@@ -1,0 +1,122 @@
+//! What every form page shares: the CSRF check, the errors shown in the GOV.UK error summary and beside
+//! each field, the redirect after a successful POST, and the page for an error no field can fix.
+use std::collections::BTreeMap;
+
+use poem::{
+    Response,
+    http::{StatusCode, header},
+    web::CsrfVerifier,
+};
+use serde::Serialize;
+
+use super::{i18n::Lang, render::Site};
+use crate::error::AppError;
+
+/// One error: the field it belongs to (the summary links to `#field`) and the words shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub text: String,
+}
+
+/// The errors of one submitted form, in the order of its fields.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FormErrors {
+    /// For the error summary at the top.
+    pub list: Vec<FieldError>,
+    /// For the message beside each field.
+    pub by_field: BTreeMap<String, String>,
+}
+
+impl FormErrors {
+    pub fn add(&mut self, field: &str, text: String) {
+        if self.by_field.contains_key(field) {
+            return;
+        }
+        self.by_field.insert(field.to_owned(), text.clone());
+        self.list.push(FieldError { field: field.to_owned(), text });
+    }
+
+    /// The error of `field` in words a person can act on: the form's own string `<form>-error-<field>`
+    /// when there is one, else the rule's message.
+    pub fn field(lang: Lang, form: &str, field: &str, message: &str) -> FormErrors {
+        let key = format!("{form}-error-{field}");
+        let text = lang.text(&key, None);
+        let mut errors = FormErrors::default();
+        errors.add(field, if text == key { message.to_owned() } else { text });
+        errors
+    }
+}
+
+/// What became of a use case a form called: field errors to show again on the form, or a page.
+pub enum Refusal {
+    Form(FormErrors),
+    Page(Response),
+}
+
+/// Sorts a use case's error: a field's error goes back to the form (on `fallback_field` when the
+/// rule names none); a rate limit, an outage or our fault gets its error page.
+pub fn refusal(site: &Site, lang: Lang, path: &str, form: &str, fallback_field: &str, err: AppError) -> Refusal {
+    let field_error = |field: &str, message: &str| Refusal::Form(FormErrors::field(lang, form, field, message));
+    match &err {
+        AppError::Validation { field, message } => field_error(field.as_deref().unwrap_or(fallback_field), message),
+        AppError::Unauthorized(message) | AppError::Forbidden(message) | AppError::NotFound(message) => {
+            field_error(fallback_field, message)
+        }
+        AppError::Conflict(message) | AppError::BadRequest(message) => field_error(fallback_field, message),
+        AppError::TooManyRequests { .. } => Refusal::Page(site.error(lang, path, StatusCode::TOO_MANY_REQUESTS)),
+        AppError::Unavailable(_) => Refusal::Page(site.error(lang, path, StatusCode::SERVICE_UNAVAILABLE)),
+        AppError::Internal(e) => {
+            tracing::error!(error = %e, path, "a form's use case failed");
+            Refusal::Page(site.error(lang, path, StatusCode::INTERNAL_SERVER_ERROR))
+        }
+    }
+}
+
+/// The CSRF check every POST makes first: a form without its valid token gets the 403 page.
+pub fn csrf_refused(site: &Site, lang: Lang, path: &str, verifier: &CsrfVerifier, token: &str) -> Option<Response> {
+    (!verifier.is_valid(token)).then(|| site.error(lang, path, StatusCode::FORBIDDEN))
+}
+
+/// A form POST's answer: 303 to `next(value)` when the use case succeeded; else the form again with
+/// its errors (`again`), or the error page.
+pub fn after<T>(
+    site: &Site,
+    lang: Lang,
+    path: &str,
+    (form, field): (&str, &str),
+    result: Result<T, AppError>,
+    next: impl FnOnce(T) -> String,
+    again: impl FnOnce(FormErrors) -> Response,
+) -> Response {
+    match result {
+        Ok(value) => see_other(&next(value)),
+        Err(err) => match refusal(site, lang, path, form, field, err) {
+            Refusal::Form(errors) => again(errors),
+            Refusal::Page(page) => page,
+        },
+    }
+}
+
+/// Renders a form page with its CSRF token and its errors (the summary and each field's).
+pub fn form_page(
+    site: &Site,
+    lang: Lang,
+    path: &str,
+    template: &str,
+    csrf: &poem::web::CsrfToken,
+    errors: &FormErrors,
+    page: minijinja::Value,
+) -> Response {
+    let frame = minijinja::context! {
+        csrf_token => csrf.0.clone(),
+        errors => errors.list.clone(),
+        field_errors => errors.by_field.clone(),
+    };
+    site.page(lang, path, template, minijinja::context! { ..page, ..frame })
+}
+
+/// POST → 303 → GET: after a form did its work, the browser fetches the next page.
+pub fn see_other(location: &str) -> Response {
+    Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, location).finish()
+}

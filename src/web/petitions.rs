@@ -1,0 +1,434 @@
+//! The petition pages: the list (search, status, sort, pages), one petition (text, author, dates,
+//! progress to the threshold, the deadlines and what the law says about them, signers by name, history,
+//! the council's answer), signing (with the session's account, or name and e-mail where the statute
+//! allows → "check your mail"), and the mailed confirmation link (a page with a button).
+use chrono::{DateTime, Utc};
+use minijinja::{Value, context};
+use poem::{
+    Request, Response, handler,
+    http::StatusCode,
+    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    forms::{FormErrors, Refusal, after, csrf_refused, form_page, refusal, see_other},
+    i18n::Lang,
+    render::Site,
+    session::Visitor,
+};
+use crate::{
+    domain::{calendar::kyiv_date, petitions::Status},
+    error::AppError,
+    service::{
+        AppState,
+        petitions::{self as use_case, ListQuery, PetitionRecord, Signer, Sort},
+    },
+    storage::Page,
+};
+
+const PER_PAGE: u64 = 20;
+
+/// A date as people in Ukraine write it, in Kyiv's calendar.
+fn day(at: Option<DateTime<Utc>>) -> Option<String> {
+    at.map(|at| kyiv_date(at).format("%d.%m.%Y").to_string())
+}
+
+/// What a template shows of a petition.
+#[derive(Serialize)]
+struct PetitionCard {
+    id: i32,
+    title: String,
+    /// The text's paragraphs (blank lines dropped).
+    paragraphs: Vec<String>,
+    author_name: String,
+    status: &'static str,
+    collecting: bool,
+    signature_count: i64,
+    threshold: Option<i32>,
+    /// 0–100, for the progress bar.
+    percent: i64,
+    submitted: Option<String>,
+    publication_due: Option<String>,
+    published: Option<String>,
+    collection_ends: Option<String>,
+    threshold_reached: Option<String>,
+    notice: Option<String>,
+    consideration_due: Option<String>,
+    answered: Option<String>,
+    decision: Option<&'static str>,
+    answer: Option<String>,
+    refusal_reason: Option<String>,
+    closed: Option<String>,
+}
+
+impl From<PetitionRecord> for PetitionCard {
+    fn from(r: PetitionRecord) -> Self {
+        let p = r.petition;
+        let threshold = p.signature_threshold.filter(|t| *t > 0);
+        let percent = threshold.map_or(0, |t| (p.signature_count * 100 / i64::from(t)).min(100));
+        PetitionCard {
+            id: p.id,
+            title: r.title,
+            paragraphs: r.text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            author_name: r.author_name,
+            status: p.status.code(),
+            collecting: crate::domain::petitions::collecting_at(p.status, p.collection_ends_at, Utc::now()),
+            signature_count: p.signature_count,
+            threshold,
+            percent,
+            submitted: day(Some(p.submitted_at)),
+            publication_due: day(Some(p.publication_due_at)),
+            published: day(p.published_at),
+            collection_ends: day(p.collection_ends_at),
+            threshold_reached: day(p.threshold_reached_at),
+            notice: day(p.notice_at),
+            consideration_due: day(p.consideration_due_at),
+            answered: day(p.answered_at),
+            decision: p.decision.map(|d| d.code()),
+            answer: p.answer_text,
+            refusal_reason: p.refusal_reason,
+            closed: day(p.closed_at),
+        }
+    }
+}
+
+/// A history entry in words: its own string where there is one, else the action's code made readable.
+fn event_label(lang: Lang, action: &str) -> String {
+    let key = format!("petition-event-{action}");
+    let text = lang.text(&key, None);
+    if text == key { action.replace('_', " ") } else { text }
+}
+
+/// An error no form can fix: the error page with the matching status.
+fn error_page(site: &Site, lang: Lang, path: &str, err: &AppError) -> Response {
+    let status = match err {
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Validation { .. } | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        AppError::Unauthorized(_) | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(e) => {
+            tracing::error!(error = %e, path, "a petition page failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    site.error(lang, path, status)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListParams {
+    q: Option<String>,
+    status: Option<String>,
+    sort: Option<String>,
+    page: Option<u64>,
+}
+
+#[handler]
+pub async fn list(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let path = "/petitions";
+    // Unknown choices fall back to the defaults: a hand-edited address still shows a list.
+    let status = params.status.as_deref().and_then(Status::parse).filter(|s| s.was_published());
+    let sort = match params.sort.as_deref() {
+        Some("most_signed") => Sort::MostSigned,
+        Some("closing_soon") => Sort::ClosingSoon,
+        _ => Sort::Newest,
+    };
+    let number = params.page.unwrap_or(1).clamp(1, crate::api::paging::PageNumber::MAX);
+    let query = ListQuery {
+        status,
+        query: params.q.clone(),
+        category_id: None,
+        submitted_from: None,
+        submitted_to: None,
+        sort,
+        page: Page { number, size: PER_PAGE },
+    };
+    match use_case::list(&state, &visitor.actor, query).await {
+        Ok((records, total)) => {
+            let pages = total.div_ceil(PER_PAGE).max(1);
+            let page = context! {
+                petitions => records.into_iter().map(PetitionCard::from).collect::<Vec<_>>(),
+                total => total,
+                q => params.q.unwrap_or_default(),
+                status => status.map(|s| s.code()).unwrap_or(""),
+                sort => match sort { Sort::MostSigned => "most_signed", Sort::ClosingSoon => "closing_soon", Sort::Newest => "newest" },
+                statuses => Status::ALL.iter().filter(|s| s.was_published()).map(|s| s.code()).collect::<Vec<_>>(),
+                page_number => number,
+                pages => pages,
+            };
+            site.page(lang, path, "petitions/list.html", page)
+        }
+        Err(err) => error_page(&site, lang, path, &err),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Notice {
+    signed: Option<String>,
+    confirmed: Option<String>,
+}
+
+/// The petition's page with what the visitor may do on it.
+async fn petition_page(
+    site: &Site,
+    state: &AppState,
+    lang: Lang,
+    visitor: &Visitor,
+    csrf: &CsrfToken,
+    id: i32,
+    extra: Value,
+) -> Response {
+    let path = format!("/petitions/{id}");
+    let record = match use_case::view(state, &visitor.actor, id).await {
+        Ok(record) => record,
+        Err(err) => return error_page(site, lang, &path, &err),
+    };
+    let by_email = use_case::signs_by_email(state, &record).await.unwrap_or(false);
+    let signers = use_case::signers(state, id, Page { number: 1, size: 100 }).await.map(|(s, _)| s).unwrap_or_default();
+    let history = use_case::history(state, &visitor.actor, id).await.unwrap_or_default();
+    let page = context! {
+        petition => PetitionCard::from(record),
+        signers => signers.into_iter().map(|(name, at)| context! { name => name, on => day(Some(at)) }).collect::<Vec<_>>(),
+        history => history.into_iter().map(|e| context! { what => event_label(lang, &e.action), on => day(Some(e.at)) }).collect::<Vec<_>>(),
+        signed_in => visitor.signed_in(),
+        by_email => by_email,
+        csrf_token => csrf.0.clone(),
+        ..extra
+    };
+    // A page without errors still has (empty) ones for the form partials.
+    let page = context! { ..page, ..context! { errors => Vec::<()>::new(), field_errors => context! {} } };
+    site.page(lang, &path, "petitions/petition.html", page)
+}
+
+#[handler]
+pub async fn view(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Path(id): Path<i32>,
+    Query(notice): Query<Notice>,
+) -> Response {
+    let extra = context! { signed => notice.signed.is_some(), confirmed => notice.confirmed.is_some() };
+    petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignForm {
+    csrf_token: String,
+    full_name: String,
+    email: String,
+    notify: Option<String>,
+}
+
+/// `GET /petitions/{id}/sign`: the signing part of the petition's page.
+#[handler]
+pub fn sign_page(Path(id): Path<i32>) -> Response {
+    see_other(&format!("/petitions/{id}#sign"))
+}
+
+#[handler]
+#[allow(clippy::too_many_arguments)]
+pub async fn sign(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    req: &Request,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<i32>,
+    Form(form): Form<SignForm>,
+) -> Response {
+    let path = format!("/petitions/{id}/sign");
+    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
+        return page;
+    }
+    let signer = match &visitor.session_digest {
+        Some(digest) => Signer::Session(digest.clone()),
+        None => Signer::ByEmail { full_name: form.full_name.clone(), email: form.email.clone() },
+    };
+    match use_case::sign(&state, state.client_ip(req), id, signer, form.notify.is_some()).await {
+        Ok(true) => see_other(&format!("/petitions/{id}?signed=1#sign")),
+        Ok(false) => see_other("/petitions/signatures/check-email"),
+        Err(err) => match refusal(&site, lang, &path, "sign", "full_name", err) {
+            Refusal::Form(errors) => {
+                let extra = form_errors(&errors, context! { full_name => form.full_name, email => form.email });
+                petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
+            }
+            Refusal::Page(page) => page,
+        },
+    }
+}
+
+fn form_errors(errors: &FormErrors, typed: Value) -> Value {
+    context! { errors => errors.list.clone(), field_errors => errors.by_field.clone(), ..typed }
+}
+
+#[handler]
+pub fn check_email(site: Data<&Site>, lang: Lang) -> Response {
+    site.page(lang, "/petitions/signatures/check-email", "petitions/check-email.html", context! {})
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenParams {
+    token: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfirmForm {
+    csrf_token: String,
+    token: String,
+}
+
+const CONFIRM: &str = "/petitions/signatures/confirm";
+
+/// The mailed link lands here: a button confirms, so a mail scanner opening the link signs nothing.
+#[handler]
+pub fn confirm_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenParams>) -> Response {
+    let page = context! { token => q.token };
+    form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &FormErrors::default(), page)
+}
+
+#[handler]
+pub async fn confirm(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<ConfirmForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, CONFIRM, verifier, &form.csrf_token) {
+        return page;
+    }
+    let result = use_case::confirm_signature(&state, &form.token).await;
+    let next = |id| format!("/petitions/{id}?confirmed=1#sign");
+    after(&site, lang, CONFIRM, ("signature-confirm", "token"), result, next, |errors| {
+        form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &errors, context! { token => form.token })
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DraftForm {
+    csrf_token: String,
+    form_key: String,
+    title: String,
+    text: String,
+    /// "Change" on the check page: back to the words, as they were.
+    change: Option<String>,
+}
+
+const NEW: &str = "/petitions/new";
+
+/// Step 1 of 2: the words. Signed-in citizens only; others are sent to log in first.
+#[handler]
+pub fn new_page(site: Data<&Site>, lang: Lang, visitor: Visitor, csrf: &CsrfToken) -> Response {
+    if !visitor.signed_in() {
+        return see_other("/account/login");
+    }
+    // One key per form shown: the same form posted twice creates one petition.
+    let page = context! { form_key => uuid::Uuid::new_v4().to_string() };
+    form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page)
+}
+
+/// Step 2 of 2: "check your answers", or the words again with what is wrong.
+#[handler]
+pub async fn check_draft(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<DraftForm>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, NEW, verifier, &form.csrf_token) {
+        return page;
+    }
+    if form.change.is_some() {
+        let page = context! { form_key => form.form_key, title => form.title, text => form.text };
+        return form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page);
+    }
+    let draft =
+        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
+    match use_case::check(&state, &visitor.actor, draft).await {
+        Ok(draft) => {
+            let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let page = context! { form_key => form.form_key, title => draft.title, text => draft.text, paragraphs => paragraphs };
+            form_page(&site, lang, NEW, "petitions/check.html", csrf, &FormErrors::default(), page)
+        }
+        Err(AppError::Unauthorized(_)) => see_other("/account/login"),
+        Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
+            Refusal::Form(errors) => {
+                let page = context! { form_key => form.form_key, title => form.title, text => form.text };
+                form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
+            }
+            Refusal::Page(page) => page,
+        },
+    }
+}
+
+/// Sends the checked petition, once per form key, and shows its confirmation.
+#[handler]
+pub async fn submit_draft(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<DraftForm>,
+) -> Response {
+    let path = "/petitions/new/submit";
+    if let Some(page) = csrf_refused(&site, lang, path, verifier, &form.csrf_token) {
+        return page;
+    }
+    let draft =
+        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
+    match use_case::submit_once(&state, &visitor.actor, draft, &form.form_key).await {
+        Ok(use_case::Once::Submitted(id)) => see_other(&format!("/petitions/{id}/submitted")),
+        Ok(use_case::Once::InFlight) => site.error(lang, path, StatusCode::CONFLICT),
+        Err(AppError::Unauthorized(_)) => see_other("/account/login"),
+        Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
+            Refusal::Form(errors) => {
+                let page = context! { form_key => form.form_key, title => form.title, text => form.text };
+                form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
+            }
+            Refusal::Page(page) => page,
+        },
+    }
+}
+
+/// The confirmation: the petition's number and the 2-working-day publication term.
+#[handler]
+pub async fn submitted(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    Path(id): Path<i32>,
+) -> Response {
+    let path = format!("/petitions/{id}/submitted");
+    match use_case::view(&state, &visitor.actor, id).await {
+        Ok(record) => {
+            site.page(lang, &path, "petitions/submitted.html", context! { petition => PetitionCard::from(record) })
+        }
+        Err(err) => error_page(&site, lang, &path, &err),
+    }
+}
