@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub account_id: i32,
     pub created_at: DateTimeUtc,
+    /// When the account stopped following (a row is never deleted); `None` while it follows.
+    pub unfollowed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -37,6 +37,7 @@ enum AppealFollowers {
     AppealId,
     AccountId,
     CreatedAt,
+    UnfollowedAt,
 }
 
 #[derive(DeriveIden)]
@@ -109,6 +110,8 @@ impl MigrationTrait for Migration {
                     .col(integer(AppealFollowers::AppealId))
                     .col(integer(AppealFollowers::AccountId))
                     .col(timestamp_with_time_zone(AppealFollowers::CreatedAt))
+                    // Unfollowing is recorded, never deleted; following again clears it.
+                    .col(timestamp_with_time_zone_null(AppealFollowers::UnfollowedAt))
                     .primary_key(Index::create().col(AppealFollowers::AppealId).col(AppealFollowers::AccountId))
                     .foreign_key(
                         ForeignKey::create()

@@ -161,7 +161,7 @@ pub async fn follow_report(state: &AppState, actor: &Actor, appeal_id: i32, foll
     if follow {
         storage::subscriptions::follow(&state.db, appeal_id, principal.account_id, Utc::now()).await
     } else {
-        storage::subscriptions::unfollow(&state.db, appeal_id, principal.account_id).await
+        storage::subscriptions::unfollow(&state.db, appeal_id, principal.account_id, Utc::now()).await
     }
 }
 

@@ -172,16 +172,39 @@ pub async fn follow(
     account_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let row =
-        appeal_followers::ActiveModel { appeal_id: Set(appeal_id), account_id: Set(account_id), created_at: Set(now) };
-    appeal_followers::Entity::insert(row).on_conflict_do_nothing().exec_without_returning(db).await?;
+    let row = appeal_followers::ActiveModel {
+        appeal_id: Set(appeal_id),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        unfollowed_at: Set(None),
+    };
+    // Following again after unfollowing clears the mark; the first follow's time is kept.
+    appeal_followers::Entity::insert(row)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::columns([
+                appeal_followers::Column::AppealId,
+                appeal_followers::Column::AccountId,
+            ])
+            .update_column(appeal_followers::Column::UnfollowedAt)
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
-pub async fn unfollow(db: &DatabaseConnection, appeal_id: i32, account_id: i32) -> Result<(), AppError> {
-    appeal_followers::Entity::delete_many()
+/// Stops following: the row stays, marked with the time (no hard deletes).
+pub async fn unfollow(
+    db: &DatabaseConnection,
+    appeal_id: i32,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    appeal_followers::Entity::update_many()
+        .col_expr(appeal_followers::Column::UnfollowedAt, sea_orm::sea_query::Expr::value(Some(now)))
         .filter(appeal_followers::Column::AppealId.eq(appeal_id))
         .filter(appeal_followers::Column::AccountId.eq(account_id))
+        .filter(appeal_followers::Column::UnfollowedAt.is_null())
         .exec(db)
         .await?;
     Ok(())
@@ -191,6 +214,7 @@ pub async fn unfollow(db: &DatabaseConnection, appeal_id: i32, account_id: i32) 
 pub async fn followers(conn: &impl ConnectionTrait, appeal_id: i32) -> Result<Vec<i32>, AppError> {
     Ok(appeal_followers::Entity::find()
         .filter(appeal_followers::Column::AppealId.eq(appeal_id))
+        .filter(appeal_followers::Column::UnfollowedAt.is_null())
         .all(conn)
         .await?
         .into_iter()

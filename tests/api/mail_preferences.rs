@@ -137,3 +137,32 @@ async fn an_unknown_unsubscribe_link_changes_nothing_and_says_where_to_choose() 
     let garbage = reqwest::Client::new().post(app.url("/unsubscribe?token=<script>")).send().await.unwrap();
     assert_eq!(garbage.status(), 404);
 }
+
+#[tokio::test]
+async fn a_neighbour_who_stops_following_a_report_hears_no_more_until_following_again() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let filed = app.post("/api/v1/appeals", Some(&city.citizen), broken_bench(&city)).await;
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let report = filed.body["id"].as_i64().unwrap();
+    let followers = format!("/api/v1/appeals/{report}/followers");
+    let neighbour = app.verified_citizen("Marko Vovchok", "marko@example.org").await;
+    let news_to_marko = |app: &TestApp| {
+        app.smtp().mails_to("marko@example.org").iter().filter(|m| m.subject().contains("A report you follow")).count()
+    };
+
+    assert_eq!(app.post(&followers, Some(&neighbour), json!({})).await.status, 204);
+    assert_eq!(app.delete(&followers, Some(&neighbour)).await.status, 204);
+    app.post(&format!("/api/v1/appeals/{report}/acknowledge"), Some(&city.roads_officer), json!({})).await;
+    // The author hears of it; the neighbour who left does not.
+    mail_about(&app, city::CITIZEN, &format!("Your appeal No. {report}: taken up")).await;
+    assert_eq!(news_to_marko(&app), 0, "no news after unfollowing");
+
+    // Following again brings the news back.
+    assert_eq!(app.post(&followers, Some(&neighbour), json!({})).await.status, 204);
+    let answer = json!({"resolution": "resolved", "text": "The bench was repaired."});
+    let answered = app.post(&format!("/api/v1/appeals/{report}/answer"), Some(&city.roads_officer), answer).await;
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    mail_about(&app, "marko@example.org", &format!("A report you follow, No. {report}")).await;
+    assert_eq!(news_to_marko(&app), 1);
+}

@@ -14,9 +14,7 @@ async fn fill(browser: &Browser, id: &str, text: &str) {
 
 /// Submits the page's main form and waits for the next page.
 async fn submit(browser: &Browser) {
-    let button = browser.client.find(Locator::Css("main form button[type=submit]")).await.expect("a submit button");
-    button.click().await.unwrap();
-    browser.client.wait().for_element(Locator::Css("footer")).await.unwrap();
+    browser.click_and_wait("main form button[type=submit]").await;
 }
 
 async fn assert_accessible(browser: &Browser, what: &str, script: Script, viewport: Viewport) {
@@ -77,9 +75,7 @@ async fn register_confirm_and_log_in(script: Script, viewport: Viewport) {
     assert_accessible(&browser, "the account page", script, viewport).await;
 
     // Log out from the navigation.
-    let logout = browser.client.find(Locator::Css("header form button")).await.expect("a log out button");
-    logout.click().await.unwrap();
-    browser.client.wait().for_element(Locator::Css("footer")).await.unwrap();
+    browser.click_and_wait("header form button").await;
     assert_eq!(path_of(&browser).await, "/");
     browser.client.find(Locator::Css("header a[href='/account/login']")).await.expect("a log in link again");
     browser.close().await;

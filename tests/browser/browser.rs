@@ -133,6 +133,26 @@ impl Browser {
         self.client.goto(url).await.expect("the page loads");
     }
 
+    /// Clicks what `css` finds and waits until the next page has replaced this one: the old page's root
+    /// element goes stale (waiting only for a `footer` could find the old page's own), then the new
+    /// page's footer is there.
+    pub async fn click_and_wait(&self, css: &str) {
+        let old_page = self.client.find(Locator::Css("html")).await.expect("a page");
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("nothing matches {css}"))
+            .click()
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        while old_page.tag_name().await.is_ok() {
+            assert!(started.elapsed() < Duration::from_secs(10), "clicking {css} did not lead to another page");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.client.wait().for_element(Locator::Css("footer")).await.expect("the next page");
+    }
+
     pub async fn text_of(&self, css: &str) -> String {
         self.client.find(Locator::Css(css)).await.expect(css).text().await.expect("text")
     }

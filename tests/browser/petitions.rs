@@ -44,8 +44,7 @@ async fn fill(browser: &Browser, id: &str, text: &str) {
 }
 
 async fn click(browser: &Browser, css: &str) {
-    browser.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css}")).click().await.unwrap();
-    browser.client.wait().for_element(Locator::Css("footer")).await.unwrap();
+    browser.click_and_wait(css).await;
 }
 
 async fn assert_accessible(browser: &Browser, what: &str, script: Script, viewport: Viewport) {
