@@ -1,6 +1,7 @@
 //! Mail people want: the HTML part and the `List-Unsubscribe` target of each queued mail, every account's
 //! choice of optional mail (no row: everything on), the one-click unsubscribe tokens (opaque; one per
-//! account and kind of mail) and the followers of public reports.
+//! account and kind of mail, or one per signature of a signer without an account) and the followers of
+//! public reports.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -27,6 +28,7 @@ enum UnsubscribeTokens {
     Table,
     Token,
     AccountId,
+    SignatureId,
     Kind,
     CreatedAt,
 }
@@ -38,6 +40,12 @@ enum AppealFollowers {
     AccountId,
     CreatedAt,
     UnfollowedAt,
+}
+
+#[derive(DeriveIden)]
+enum Signatures {
+    Table,
+    Id,
 }
 
 #[derive(DeriveIden)]
@@ -81,13 +89,20 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(UnsubscribeTokens::Table)
                     .col(string_len(UnsubscribeTokens::Token, 64).primary_key())
-                    .col(integer(UnsubscribeTokens::AccountId))
+                    // An account's token, or (for a signer without an account) a signature's.
+                    .col(integer_null(UnsubscribeTokens::AccountId))
+                    .col(integer_null(UnsubscribeTokens::SignatureId))
                     .col(string_len(UnsubscribeTokens::Kind, 32))
                     .col(timestamp_with_time_zone(UnsubscribeTokens::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(UnsubscribeTokens::Table, UnsubscribeTokens::AccountId)
                             .to(Accounts::Table, Accounts::Id),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(UnsubscribeTokens::Table, UnsubscribeTokens::SignatureId)
+                            .to(Signatures::Table, Signatures::Id),
                     )
                     .to_owned(),
             )
@@ -99,6 +114,16 @@ impl MigrationTrait for Migration {
                     .table(UnsubscribeTokens::Table)
                     .col(UnsubscribeTokens::AccountId)
                     .col(UnsubscribeTokens::Kind)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("uq_unsubscribe_tokens_signature")
+                    .table(UnsubscribeTokens::Table)
+                    .col(UnsubscribeTokens::SignatureId)
                     .unique()
                     .to_owned(),
             )

@@ -406,15 +406,16 @@ async fn queue_signer_mails(
         for signer in page {
             let unsubscribe = match signer.account_id {
                 Some(id) => match wanting.get(&id) {
-                    Some(url) => Some(url.clone()),
+                    Some(url) => url.clone(),
                     None => continue,
                 },
-                None => None,
+                // Without an account, the link stops this petition's news to this signature.
+                None => subscriptions::signature_unsubscribe_link(txn, public_url, signer.id, now).await?,
             };
             let mut mail = facts.clone();
             mail.to_signer = true;
             let language = signer.account_id.and_then(|id| languages.get(&id).copied()).unwrap_or_default();
-            queue(txn, &mail, &signer.full_name, &signer.email, language, unsubscribe, now).await?;
+            queue(txn, &mail, &signer.full_name, &signer.email, language, Some(unsubscribe), now).await?;
         }
     }
     Ok(())

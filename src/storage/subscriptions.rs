@@ -2,11 +2,13 @@
 //! one-click unsubscribe tokens, and the followers of public reports.
 //!
 //! A token is random, one per account and kind of mail, reused by every mail of that kind: it can only
-//! turn that kind of news off, so it is kept as it is mailed (not as a digest) and never expires.
+//! turn that kind of news off, so it is kept as it is mailed (not as a digest) and never expires. A
+//! signer without an account has no preferences: their token names the signature, and turns off the
+//! news of that one petition (`signatures.notify`).
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use entity::{appeal_followers, mail_preferences, unsubscribe_tokens};
+use entity::{appeal_followers, mail_preferences, signatures, unsubscribe_tokens};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     sea_query::OnConflict,
@@ -127,7 +129,8 @@ pub async fn recipients_wanting(
     // Offer a token to each (kept only where none exists yet), then read back the one that stands.
     let offers = wanting.iter().map(|&account_id| unsubscribe_tokens::ActiveModel {
         token: Set(crate::service::secrets::new_token().as_str().to_owned()),
-        account_id: Set(account_id),
+        account_id: Set(Some(account_id)),
+        signature_id: Set(None),
         kind: Set(kind.code().to_owned()),
         created_at: Set(now),
     });
@@ -145,8 +148,35 @@ pub async fn recipients_wanting(
         .all(conn)
         .await?
         .into_iter()
-        .map(|row| (row.account_id, crate::mail::links::unsubscribe(public_url, &row.token)))
+        .filter_map(|row| Some((row.account_id?, crate::mail::links::unsubscribe(public_url, &row.token))))
         .collect())
+}
+
+/// The unsubscribe URL of a signature made without an account (created on first use): it stops the
+/// news of that petition to that signer. Call it in the transaction that queues the mail.
+pub async fn signature_unsubscribe_link(
+    conn: &impl ConnectionTrait,
+    public_url: &str,
+    signature_id: i32,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let offer = unsubscribe_tokens::ActiveModel {
+        token: Set(crate::service::secrets::new_token().as_str().to_owned()),
+        account_id: Set(None),
+        signature_id: Set(Some(signature_id)),
+        kind: Set(OptionalMail::SignedPetitions.code().to_owned()),
+        created_at: Set(now),
+    };
+    let existing = OnConflict::column(unsubscribe_tokens::Column::SignatureId).do_nothing().to_owned();
+    ignore_existing(
+        unsubscribe_tokens::Entity::insert(offer).on_conflict(existing).exec_without_returning(conn).await,
+    )?;
+    let row = unsubscribe_tokens::Entity::find()
+        .filter(unsubscribe_tokens::Column::SignatureId.eq(signature_id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the unsubscribe token of signature {signature_id} was not kept"))?;
+    Ok(crate::mail::links::unsubscribe(public_url, &row.token))
 }
 
 /// Turns off the kind of mail `token` names. Returns the kind, or `None` for an unknown token.
@@ -160,8 +190,20 @@ pub async fn unsubscribe(
         return Ok(None);
     };
     let Some(kind) = OptionalMail::parse(&row.kind) else { return Ok(None) };
-    let current = preferences(db, row.account_id).await?;
-    set_preferences(db, row.account_id, current.without(kind), now).await?;
+    match (row.account_id, row.signature_id) {
+        (Some(account_id), _) => {
+            let current = preferences(db, account_id).await?;
+            set_preferences(db, account_id, current.without(kind), now).await?;
+        }
+        (None, Some(signature_id)) => {
+            signatures::Entity::update_many()
+                .col_expr(signatures::Column::Notify, sea_orm::sea_query::Expr::value(false))
+                .filter(signatures::Column::Id.eq(signature_id))
+                .exec(db)
+                .await?;
+        }
+        (None, None) => return Ok(None),
+    }
     Ok(Some(kind))
 }
 

@@ -251,12 +251,42 @@ pub fn free_port() -> u16 {
     StdTcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// Test databases are named `hromada_test_<unix seconds>_<uuid>`; nothing drops one when its test ends
+/// (a test's runtime is gone by then), so each test process drops, once, those of earlier runs.
+const TEST_DATABASE_PREFIX: &str = "hromada_test_";
+/// Older than this, a test database belongs to a finished run (a whole suite takes minutes).
+const TEST_DATABASE_MAX_AGE_SECONDS: u64 = 3 * 3600;
+
+async fn drop_old_test_databases(admin: &DatabaseConnection) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let listing = sea_orm::Statement::from_string(
+        admin.get_database_backend(),
+        format!("SELECT datname FROM pg_database WHERE datname LIKE '{TEST_DATABASE_PREFIX}%'"),
+    );
+    let Ok(rows) = admin.query_all_raw(listing).await else { return };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+        // A name without a time is from before names carried one: an earlier run's.
+        let created = name[TEST_DATABASE_PREFIX.len()..].split('_').next().and_then(|t| t.parse::<u64>().ok());
+        if created.is_none_or(|secs| now.saturating_sub(secs) > TEST_DATABASE_MAX_AGE_SECONDS) {
+            // Best effort: a database still in use by some other process is left for a later sweep.
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\"")).await;
+        }
+    }
+}
+
 /// A fresh database: in-memory SQLite, or a new PostgreSQL database on the server of TEST_DATABASE_URL.
 pub async fn fresh_database_url() -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
             let admin = sea_orm::Database::connect(&base).await.expect("TEST_DATABASE_URL reachable");
-            let name = format!("hromada_test_{}", uuid::Uuid::new_v4().simple());
+            drop_old_test_databases(&admin).await;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+            let name = format!("{TEST_DATABASE_PREFIX}{now}_{}", uuid::Uuid::new_v4().simple());
             admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
             admin.close().await.ok();
             let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");

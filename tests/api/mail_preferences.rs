@@ -166,3 +166,36 @@ async fn a_neighbour_who_stops_following_a_report_hears_no_more_until_following_
     mail_about(&app, "marko@example.org", &format!("A report you follow, No. {report}")).await;
     assert_eq!(news_to_marko(&app), 1);
 }
+
+#[tokio::test]
+async fn a_signer_without_an_account_leaves_a_petitions_news_with_one_click() {
+    let app = spawn_app_with_smtp().await;
+    let council = council(&app, 2, "account_or_email").await;
+    let id = submitted(&app, &council).await;
+    step(&app, &council.moderator, &format!("/api/v1/petitions/{id}/publish"), json!({})).await;
+    // Lesia signs with her name and e-mail, asks for news, and confirms from the mail.
+    let by_mail = json!({"full_name": "Lesia Ukrainka", "email": "lesia@example.org", "notify": true});
+    let pending = app.post(&format!("/api/v1/petitions/{id}/signatures"), None, by_mail).await;
+    assert_eq!(pending.status, 201, "{}", pending.body);
+    let confirmation = mail_about(&app, "lesia@example.org", &format!("петицією № {id}")).await;
+    assert_eq!(confirmation.header("List-Unsubscribe"), "", "confirming her own signature is not optional mail");
+    let confirmed =
+        app.post("/api/v1/petitions/signatures/confirm", None, json!({"token": confirmation.token()})).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    let ivan = app.verified_citizen("Ivan Franko", "ivan@example.org").await;
+    assert_eq!(sign(&app, &ivan, id, true).await.status, 201);
+
+    step(&app, &council.clerk, &format!("/api/v1/petitions/{id}/notice"), json!({})).await;
+    // Without an account there is no language preference: her mail is in Ukrainian.
+    let news = mail_about(&app, "lesia@example.org", &format!("Петиція № {id}: розпочато розгляд")).await;
+    assert_eq!(one_click(&app, &news).await.status(), 200);
+
+    let answer = json!({"decision": "supported", "text": "The park will be restored in spring."});
+    step(&app, &council.clerk, &format!("/api/v1/petitions/{id}/answer"), answer).await;
+    mail_about(&app, "ivan@example.org", &format!("Petition No. {id}: the council's answer")).await;
+    mail_about(&app, "author@example.org", &format!("Petition No. {id}: the council's answer")).await;
+    let to_lesia: Vec<String> = app.smtp().mails_to("lesia@example.org").iter().map(|m| m.subject()).collect();
+    assert_eq!(to_lesia.len(), 2, "only the confirmation and the news before she left: {to_lesia:?}");
+    // Her signature still counts.
+    assert_eq!(app.get(&format!("/api/v1/petitions/{id}"), None).await.body["signature_count"], 2);
+}
