@@ -10,7 +10,9 @@ use poem::{
 use serde::Deserialize;
 
 use super::{
-    forms::{FormErrors, Refusal, after, csrf_refused, form_page, refusal, see_other},
+    forms::{
+        FormErrors, Refusal, TokenForm, TokenQuery, after, csrf_refused, form_page, refusal, see_other, token_page,
+    },
     i18n::Lang,
     render::Site,
     session::{self, Visitor},
@@ -75,26 +77,12 @@ pub fn check_email(site: Data<&Site>, lang: Lang) -> Response {
     site.page(lang, "/account/register/check-email", "account/check-email.html", context! {})
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct TokenQuery {
-    token: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct TokenForm {
-    csrf_token: String,
-    token: String,
-}
-
 const CONFIRM: &str = "/account/confirm-email";
 
 /// The mailed link lands here: a button confirms, so a mail scanner that opens links confirms nothing.
 #[handler]
 pub fn confirm_email_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
-    let page = context! { token => q.token };
-    form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &FormErrors::default(), page)
+    token_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, q.token)
 }
 
 #[handler]
@@ -270,8 +258,7 @@ const NEW_PASSWORD: &str = "/account/password-reset/new";
 
 #[handler]
 pub fn new_password_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
-    let page = context! { token => q.token };
-    form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &FormErrors::default(), page)
+    token_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, q.token)
 }
 
 #[handler]

@@ -7,7 +7,7 @@ use poem::{
     http::{StatusCode, header},
     web::CsrfVerifier,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{i18n::Lang, render::Site};
 use crate::error::AppError;
@@ -119,4 +119,32 @@ pub fn form_page(
 /// POST → 303 → GET: after a form did its work, the browser fetches the next page.
 pub fn see_other(location: &str) -> Response {
     Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, location).finish()
+}
+
+/// The token of a mailed link (`?token=…`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenQuery {
+    pub token: String,
+}
+
+/// The form a mailed link's page posts: its CSRF token and the link's token.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenForm {
+    pub csrf_token: String,
+    pub token: String,
+}
+
+/// The page a mailed link lands on: a button posts the token, so a mail scanner that opens links does
+/// nothing by opening one.
+pub fn token_page(
+    site: &Site,
+    lang: Lang,
+    path: &str,
+    template: &str,
+    csrf: &poem::web::CsrfToken,
+    token: String,
+) -> Response {
+    form_page(site, lang, path, template, csrf, &FormErrors::default(), minijinja::context! { token })
 }

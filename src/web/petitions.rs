@@ -12,7 +12,9 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{FormErrors, Refusal, after, csrf_refused, form_page, refusal, see_other},
+    forms::{
+        FormErrors, Refusal, TokenForm, TokenQuery, after, csrf_refused, form_page, refusal, see_other, token_page,
+    },
     i18n::Lang,
     render::Site,
     session::Visitor,
@@ -282,26 +284,12 @@ pub fn check_email(site: Data<&Site>, lang: Lang) -> Response {
     site.page(lang, "/petitions/signatures/check-email", "petitions/check-email.html", context! {})
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct TokenParams {
-    token: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct ConfirmForm {
-    csrf_token: String,
-    token: String,
-}
-
 const CONFIRM: &str = "/petitions/signatures/confirm";
 
 /// The mailed link lands here: a button confirms, so a mail scanner opening the link signs nothing.
 #[handler]
-pub fn confirm_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenParams>) -> Response {
-    let page = context! { token => q.token };
-    form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &FormErrors::default(), page)
+pub fn confirm_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
+    token_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, q.token)
 }
 
 #[handler]
@@ -311,7 +299,7 @@ pub async fn confirm(
     lang: Lang,
     csrf: &CsrfToken,
     verifier: &CsrfVerifier,
-    Form(form): Form<ConfirmForm>,
+    Form(form): Form<TokenForm>,
 ) -> Response {
     if let Some(page) = csrf_refused(&site, lang, CONFIRM, verifier, &form.csrf_token) {
         return page;
