@@ -105,6 +105,36 @@ pub fn may_see_appeal(
     public_report || may_read_appeal_in_full(viewer, executor_id, author_account_id)
 }
 
+/// What of the staff's desk a person may use; the desk's navigation shows exactly these entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct DeskAccess {
+    /// Officer or head of at least one organisation: the work queue, case pages, registration.
+    pub handles: bool,
+    /// Head of at least one organisation: the team's overview.
+    pub heads: bool,
+    /// Moderator (or administrator): petitions awaiting moderation.
+    pub moderates: bool,
+    /// Administrator: the directory, statutes, calendar, accounts.
+    pub administers: bool,
+}
+
+impl DeskAccess {
+    /// Is there anything at the desk for this person? (The layout shows "Desk" only then.)
+    pub fn any(&self) -> bool {
+        self.handles || self.heads || self.moderates || self.administers
+    }
+}
+
+/// The parts of the desk `principal` may use (nothing for a citizen without memberships).
+pub fn desk_access(principal: &Principal) -> DeskAccess {
+    DeskAccess {
+        handles: !principal.memberships.is_empty(),
+        heads: principal.memberships.iter().any(|m| m.role == OrganisationRole::Head),
+        moderates: principal.moderates(),
+        administers: principal.is_admin(),
+    }
+}
+
 /// Decides whether `principal` may perform `action`. Denials carry a message a person can act on.
 pub fn authorize(principal: &Principal, action: Action) -> Result<(), DomainError> {
     let allowed = match action {
@@ -229,6 +259,24 @@ mod tests {
         assert!(authorize(&moderator, handle(Some(6))).is_ok());
         assert!(authorize(&moderator, handle(Some(5))).is_err());
         assert!(authorize(&person(Role::Citizen), Action::ModerateItem { author_account_id: Some(6) }).is_err());
+    }
+
+    #[test]
+    fn the_desk_is_for_staff_and_shows_each_only_their_part() {
+        assert!(!desk_access(&person(Role::Citizen)).any());
+        let moderator = desk_access(&person(Role::Moderator));
+        assert!(moderator.moderates && !moderator.handles && !moderator.administers);
+        let admin = desk_access(&person(Role::Administrator));
+        assert!(admin.administers && admin.moderates && !admin.handles);
+        let officer = Principal {
+            account_id: 5,
+            role: Role::Citizen,
+            memberships: vec![Membership { organisation_id: 7, role: OrganisationRole::Officer }],
+        };
+        assert_eq!(desk_access(&officer), DeskAccess { handles: true, ..DeskAccess::default() });
+        let head =
+            Principal { memberships: vec![Membership { organisation_id: 7, role: OrganisationRole::Head }], ..officer };
+        assert!(desk_access(&head).heads && desk_access(&head).handles);
     }
 
     #[test]

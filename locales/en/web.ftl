@@ -5,6 +5,7 @@ service-label = Service
 nav-label = Menu
 nav-home = Home
 nav-help = Help
+nav-desk = Desk
 language-label = Language
 language-uk = Українська
 language-en = English

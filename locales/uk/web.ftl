@@ -5,6 +5,7 @@ service-label = Сервіс
 nav-label = Меню
 nav-home = Головна
 nav-help = Довідка
+nav-desk = Робоче місце
 language-label = Мова
 language-uk = Українська
 language-en = English

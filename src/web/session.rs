@@ -10,7 +10,10 @@ use poem::{
 };
 
 use crate::{
-    domain::accounts::token_digest,
+    domain::{
+        accounts::token_digest,
+        authorization::{DeskAccess, desk_access},
+    },
     service::{Actor, AppState, accounts},
 };
 
@@ -40,6 +43,9 @@ impl Visitor {
 pub struct Frame {
     pub signed_in_as: Option<String>,
     pub csrf_token: Option<String>,
+    /// The parts of the staff's desk the person may use (decided by `domain::authorization`); the
+    /// layout shows "Desk" when there is any, and the desk's sub-navigation shows each part.
+    pub desk: DeskAccess,
 }
 
 tokio::task_local! {
@@ -77,6 +83,7 @@ pub async fn resolve<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<
     let frame = Frame {
         signed_in_as: visitor.name.clone(),
         csrf_token: req.data::<poem::web::CsrfToken>().map(|t| t.0.clone()),
+        desk: visitor.actor.principal().map(desk_access).unwrap_or_default(),
     };
     req.extensions_mut().insert(visitor);
     let jar = req.cookie().clone();
