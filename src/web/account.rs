@@ -10,9 +10,7 @@ use poem::{
 use serde::Deserialize;
 
 use super::{
-    forms::{
-        FormErrors, Refusal, TokenForm, TokenQuery, after, csrf_refused, form_page, refusal, see_other, token_page,
-    },
+    forms::{FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, see_other, token_page},
     i18n::Lang,
     render::Site,
     session::{self, Visitor},
@@ -48,28 +46,25 @@ pub async fn register(
     verifier: &CsrfVerifier,
     Form(form): Form<RegisterForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, REGISTER, verifier, &form.csrf_token) {
-        return page;
-    }
     let registration = Registration {
         full_name: form.full_name.clone(),
         email: form.email.clone(),
         password: form.password,
         language: Some(lang.code().to_owned()),
     };
-    let result = accounts::register(&state, state.client_ip(req), registration).await;
-    after(
-        &site,
-        lang,
-        REGISTER,
-        ("register", "email"),
-        result,
-        |_| "/account/register/check-email".into(),
-        |errors| {
-            let typed = context! { full_name => form.full_name, email => form.email };
-            form_page(&site, lang, REGISTER, "account/register.html", csrf, &errors, typed)
-        },
-    )
+    let use_case = accounts::register(&state, state.client_ip(req), registration);
+    FormPost::new(&site, lang, REGISTER, ("register", "email"))
+        .handle(
+            verifier,
+            &form.csrf_token,
+            use_case,
+            |_| see_other("/account/register/check-email"),
+            async |errors| {
+                let typed = context! { full_name => form.full_name, email => form.email };
+                form_page(&site, lang, REGISTER, "account/register.html", csrf, &errors, typed)
+            },
+        )
+        .await
 }
 
 #[handler]
@@ -94,22 +89,19 @@ pub async fn confirm_email(
     verifier: &CsrfVerifier,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, CONFIRM, verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = accounts::verify_email(&state, &form.token).await;
-    after(
-        &site,
-        lang,
-        CONFIRM,
-        ("confirm", "token"),
-        result,
-        |_| "/account/login?confirmed=1".into(),
-        |errors| {
-            let page = context! { token => form.token };
-            form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &errors, page)
-        },
-    )
+    let use_case = accounts::verify_email(&state, &form.token);
+    FormPost::new(&site, lang, CONFIRM, ("confirm", "token"))
+        .handle(
+            verifier,
+            &form.csrf_token,
+            use_case,
+            |_| see_other("/account/login?confirmed=1"),
+            async |errors| {
+                let page = context! { token => form.token };
+                form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &errors, page)
+            },
+        )
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,8 +121,6 @@ pub struct Notice {
     saved: Option<String>,
 }
 
-const LOGIN: &str = "/account/login";
-
 #[handler]
 pub fn login_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(notice): Query<Notice>) -> Response {
     let page = context! { confirmed => notice.confirmed.is_some(), reset => notice.reset.is_some() };
@@ -149,30 +139,20 @@ pub async fn login(
     verifier: &CsrfVerifier,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, LOGIN, verifier, &form.csrf_token) {
-        return page;
-    }
-    match accounts::login(&state, state.client_ip(req), &form.email, &form.password).await {
-        Ok(login) => {
-            let lifetime = (login.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
-            session::remember(jar, &login.token, lifetime, state.settings.public_url.starts_with("https://"));
-            see_other("/account")
-        }
-        Err(err) => {
-            // Which of the two was wrong is not told; an unconfirmed address is.
-            let form_name = match &err {
-                crate::error::AppError::Forbidden(_) => "login-unverified",
-                _ => "login",
-            };
-            match refusal(&site, lang, LOGIN, form_name, "email", err) {
-                Refusal::Form(errors) => {
-                    let page = context! { email => form.email };
-                    form_page(&site, lang, LOGIN, "account/login.html", csrf, &errors, page)
-                }
-                Refusal::Page(page) => page,
-            }
-        }
-    }
+    let use_case = accounts::login(&state, state.client_ip(req), &form.email, &form.password);
+    let signed_in = |login: accounts::Session| {
+        let lifetime = (login.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
+        session::remember(jar, &login.token, lifetime, state.settings.public_url.starts_with("https://"));
+        see_other("/account")
+    };
+    // Which of the two was wrong is not told; an unconfirmed address is.
+    FormPost::new(&site, lang, LOGIN, ("login", "email"))
+        .forbidden_as("login-unverified")
+        .handle(verifier, &form.csrf_token, use_case, signed_in, async |errors| {
+            let page = context! { email => form.email };
+            form_page(&site, lang, LOGIN, "account/login.html", csrf, &errors, page)
+        })
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,16 +171,22 @@ pub async fn logout(
     verifier: &CsrfVerifier,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, "/account/logout", verifier, &form.csrf_token) {
-        return page;
-    }
-    if let Some(digest) = &visitor.session_digest
-        && let Err(e) = accounts::logout(&state, digest).await
-    {
-        tracing::warn!(error = %e, "a web logout could not revoke its session");
-    }
-    session::forget(jar);
-    see_other("/")
+    // Logging out never fails for the visitor: a session the store could not revoke is still forgotten.
+    let use_case = async {
+        if let Some(digest) = &visitor.session_digest
+            && let Err(e) = accounts::logout(&state, digest).await
+        {
+            tracing::warn!(error = %e, "a web logout could not revoke its session");
+        }
+        Ok(())
+    };
+    let forgotten = |()| {
+        session::forget(jar);
+        see_other("/")
+    };
+    FormPost::new(&site, lang, "/account/logout", ("logout", "csrf_token"))
+        .handle(verifier, &form.csrf_token, use_case, forgotten, async |_| see_other("/"))
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -228,22 +214,19 @@ pub async fn request_reset(
     verifier: &CsrfVerifier,
     Form(form): Form<EmailForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, RESET, verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = accounts::request_password_reset(&state, state.client_ip(req), &form.email).await;
-    after(
-        &site,
-        lang,
-        RESET,
-        ("reset", "email"),
-        result,
-        |_| "/account/password-reset?sent=1".into(),
-        |errors| {
-            let page = context! { email => form.email };
-            form_page(&site, lang, RESET, "account/password-reset.html", csrf, &errors, page)
-        },
-    )
+    let use_case = accounts::request_password_reset(&state, state.client_ip(req), &form.email);
+    FormPost::new(&site, lang, RESET, ("reset", "email"))
+        .handle(
+            verifier,
+            &form.csrf_token,
+            use_case,
+            |_| see_other("/account/password-reset?sent=1"),
+            async |errors| {
+                let page = context! { email => form.email };
+                form_page(&site, lang, RESET, "account/password-reset.html", csrf, &errors, page)
+            },
+        )
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -271,22 +254,19 @@ pub async fn set_new_password(
     verifier: &CsrfVerifier,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, NEW_PASSWORD, verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = accounts::reset_password(&state, state.client_ip(req), &form.token, &form.new_password).await;
-    after(
-        &site,
-        lang,
-        NEW_PASSWORD,
-        ("new-password", "token"),
-        result,
-        |_| "/account/login?reset=1".into(),
-        |errors| {
-            let page = context! { token => form.token };
-            form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &errors, page)
-        },
-    )
+    let use_case = accounts::reset_password(&state, state.client_ip(req), &form.token, &form.new_password);
+    FormPost::new(&site, lang, NEW_PASSWORD, ("new-password", "token"))
+        .handle(
+            verifier,
+            &form.csrf_token,
+            use_case,
+            |_| see_other("/account/login?reset=1"),
+            async |errors| {
+                let page = context! { token => form.token };
+                form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &errors, page)
+            },
+        )
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -329,7 +309,7 @@ async fn settings(
             };
             form_page(site, lang, SETTINGS, "account/settings.html", csrf, &errors, page)
         }
-        Err(_) => see_other("/account/login"),
+        Err(_) => see_other(LOGIN),
     }
 }
 
@@ -343,17 +323,15 @@ pub async fn save_settings(
     verifier: &CsrfVerifier,
     Form(form): Form<LanguageForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, SETTINGS, verifier, &form.csrf_token) {
-        return page;
-    }
-    if !visitor.signed_in() {
-        return see_other("/account/login");
-    }
-    match accounts::set_language(&state, &visitor.actor, &form.language).await {
-        Ok(_) => see_other("/account?saved=1"),
-        Err(err) => match refusal(&site, lang, SETTINGS, "settings", "language", err) {
-            Refusal::Form(errors) => settings(&site, &state, lang, &visitor, csrf, errors, false).await,
-            Refusal::Page(page) => page,
-        },
-    }
+    let use_case = accounts::set_language(&state, &visitor.actor, &form.language);
+    FormPost::new(&site, lang, SETTINGS, ("settings", "language"))
+        .login_first()
+        .handle(
+            verifier,
+            &form.csrf_token,
+            use_case,
+            |_| see_other("/account?saved=1"),
+            async |errors| settings(&site, &state, lang, &visitor, csrf, errors, false).await,
+        )
+        .await
 }

@@ -78,23 +78,67 @@ pub fn csrf_refused(site: &Site, lang: Lang, path: &str, verifier: &CsrfVerifier
     (!verifier.is_valid(token)).then(|| site.error(lang, path, StatusCode::FORBIDDEN))
 }
 
-/// A form POST's answer: 303 to `next(value)` when the use case succeeded; else the form again with
-/// its errors (`again`), or the error page.
-pub fn after<T>(
-    site: &Site,
+/// Where a POST lands when its use case wants a signed-in person and the visitor is not one.
+pub const LOGIN: &str = "/account/login";
+
+/// The frame of every form POST: the CSRF check, the one use case, then 303 onwards or the form again
+/// with its errors (or the error page). Build it with the page's path and the form's strings
+/// (`<form>-error-<field>`, and the field an error naming none goes to), then call [`FormPost::handle`].
+pub struct FormPost<'a> {
+    site: &'a Site,
     lang: Lang,
-    path: &str,
-    (form, field): (&str, &str),
-    result: Result<T, AppError>,
-    next: impl FnOnce(T) -> String,
-    again: impl FnOnce(FormErrors) -> Response,
-) -> Response {
-    match result {
-        Ok(value) => see_other(&next(value)),
-        Err(err) => match refusal(site, lang, path, form, field, err) {
-            Refusal::Form(errors) => again(errors),
-            Refusal::Page(page) => page,
-        },
+    path: &'a str,
+    form: &'a str,
+    field: &'a str,
+    forbidden_form: Option<&'a str>,
+    login_first: bool,
+}
+
+impl<'a> FormPost<'a> {
+    pub fn new(site: &'a Site, lang: Lang, path: &'a str, (form, field): (&'a str, &'a str)) -> FormPost<'a> {
+        FormPost { site, lang, path, form, field, forbidden_form: None, login_first: false }
+    }
+
+    /// A use case that needs a signed-in person: a visitor who is not one (401) is sent to log in
+    /// rather than shown an error.
+    pub fn login_first(self) -> FormPost<'a> {
+        FormPost { login_first: true, ..self }
+    }
+
+    /// A refusal of the person (403) uses the strings of `form` instead (login: an unconfirmed address
+    /// is told apart from a wrong password).
+    pub fn forbidden_as(self, form: &'a str) -> FormPost<'a> {
+        FormPost { forbidden_form: Some(form), ..self }
+    }
+
+    /// Checks `csrf_token`, runs `use_case`, and answers with `done(value)` (a 303 or a page) or
+    /// `again(errors)` (the form with what was typed) or the error page. The use case is a future, so it
+    /// does nothing unless the token is valid.
+    pub async fn handle<T>(
+        &self,
+        verifier: &CsrfVerifier,
+        csrf_token: &str,
+        use_case: impl Future<Output = Result<T, AppError>>,
+        done: impl FnOnce(T) -> Response,
+        again: impl AsyncFnOnce(FormErrors) -> Response,
+    ) -> Response {
+        if let Some(page) = csrf_refused(self.site, self.lang, self.path, verifier, csrf_token) {
+            return page;
+        }
+        match use_case.await {
+            Ok(value) => done(value),
+            Err(AppError::Unauthorized(_)) if self.login_first => see_other(LOGIN),
+            Err(err) => {
+                let form = match (&err, self.forbidden_form) {
+                    (AppError::Forbidden(_), Some(form)) => form,
+                    _ => self.form,
+                };
+                match refusal(self.site, self.lang, self.path, form, self.field, err) {
+                    Refusal::Form(errors) => again(errors).await,
+                    Refusal::Page(page) => page,
+                }
+            }
+        }
     }
 }
 

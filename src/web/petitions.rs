@@ -12,9 +12,7 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{
-        FormErrors, Refusal, TokenForm, TokenQuery, after, csrf_refused, form_page, refusal, see_other, token_page,
-    },
+    forms::{FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, see_other, token_page},
     i18n::Lang,
     render::Site,
     session::Visitor,
@@ -255,24 +253,21 @@ pub async fn sign(
     Form(form): Form<SignForm>,
 ) -> Response {
     let path = format!("/petitions/{id}/sign");
-    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
-        return page;
-    }
     let signer = match &visitor.session_digest {
         Some(digest) => Signer::Session(digest.clone()),
         None => Signer::ByEmail { full_name: form.full_name.clone(), email: form.email.clone() },
     };
-    match use_case::sign(&state, state.client_ip(req), id, signer, form.notify.is_some()).await {
-        Ok(true) => see_other(&format!("/petitions/{id}?signed=1#sign")),
-        Ok(false) => see_other("/petitions/signatures/check-email"),
-        Err(err) => match refusal(&site, lang, &path, "sign", "full_name", err) {
-            Refusal::Form(errors) => {
-                let extra = form_errors(&errors, context! { full_name => form.full_name, email => form.email });
-                petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
-            }
-            Refusal::Page(page) => page,
-        },
-    }
+    let signing = use_case::sign(&state, state.client_ip(req), id, signer, form.notify.is_some());
+    let signed = |counted| match counted {
+        true => see_other(&format!("/petitions/{id}?signed=1#sign")),
+        false => see_other("/petitions/signatures/check-email"),
+    };
+    FormPost::new(&site, lang, &path, ("sign", "full_name"))
+        .handle(verifier, &form.csrf_token, signing, signed, async |errors| {
+            let extra = form_errors(&errors, context! { full_name => form.full_name, email => form.email });
+            petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
+        })
+        .await
 }
 
 fn form_errors(errors: &FormErrors, typed: Value) -> Value {
@@ -301,14 +296,13 @@ pub async fn confirm(
     verifier: &CsrfVerifier,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, CONFIRM, verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = use_case::confirm_signature(&state, &form.token).await;
-    let next = |id| format!("/petitions/{id}?confirmed=1#sign");
-    after(&site, lang, CONFIRM, ("signature-confirm", "token"), result, next, |errors| {
-        form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &errors, context! { token => form.token })
-    })
+    let confirming = use_case::confirm_signature(&state, &form.token);
+    let confirmed = |id| see_other(&format!("/petitions/{id}?confirmed=1#sign"));
+    FormPost::new(&site, lang, CONFIRM, ("signature-confirm", "token"))
+        .handle(verifier, &form.csrf_token, confirming, confirmed, async |errors| {
+            form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &errors, context! { token => form.token })
+        })
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -328,7 +322,7 @@ const NEW: &str = "/petitions/new";
 #[handler]
 pub fn new_page(site: Data<&Site>, lang: Lang, visitor: Visitor, csrf: &CsrfToken) -> Response {
     if !visitor.signed_in() {
-        return see_other("/account/login");
+        return see_other(LOGIN);
     }
     // One key per form shown: the same form posted twice creates one petition.
     let page = context! { form_key => uuid::Uuid::new_v4().to_string() };
@@ -346,30 +340,34 @@ pub async fn check_draft(
     verifier: &CsrfVerifier,
     Form(form): Form<DraftForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, NEW, verifier, &form.csrf_token) {
-        return page;
-    }
-    if form.change.is_some() {
+    let words = |errors: &FormErrors| {
         let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-        return form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page);
-    }
-    let draft =
-        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
-    match use_case::check(&state, &visitor.actor, draft).await {
-        Ok(draft) => {
+        form_page(&site, lang, NEW, "petitions/new.html", csrf, errors, page)
+    };
+    // "Change" needs no check: the words go back as they were.
+    let checking = async {
+        if form.change.is_some() {
+            return Ok(None);
+        }
+        let draft = draft_of(&form);
+        use_case::check(&state, &visitor.actor, draft).await.map(Some)
+    };
+    let checked = |draft: Option<use_case::Draft>| match draft {
+        None => words(&FormErrors::default()),
+        Some(draft) => {
             let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
             let page = context! { form_key => form.form_key, title => draft.title, text => draft.text, paragraphs => paragraphs };
             form_page(&site, lang, NEW, "petitions/check.html", csrf, &FormErrors::default(), page)
         }
-        Err(AppError::Unauthorized(_)) => see_other("/account/login"),
-        Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
-            Refusal::Form(errors) => {
-                let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-                form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
-            }
-            Refusal::Page(page) => page,
-        },
-    }
+    };
+    FormPost::new(&site, lang, NEW, ("new-petition", "title"))
+        .login_first()
+        .handle(verifier, &form.csrf_token, checking, checked, async |errors| words(&errors))
+        .await
+}
+
+fn draft_of(form: &DraftForm) -> use_case::Draft {
+    use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None }
 }
 
 /// Sends the checked petition, once per form key, and shows its confirmation.
@@ -384,23 +382,18 @@ pub async fn submit_draft(
     Form(form): Form<DraftForm>,
 ) -> Response {
     let path = "/petitions/new/submit";
-    if let Some(page) = csrf_refused(&site, lang, path, verifier, &form.csrf_token) {
-        return page;
-    }
-    let draft =
-        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
-    match use_case::submit_once(&state, &visitor.actor, draft, &form.form_key).await {
-        Ok(use_case::Once::Submitted(id)) => see_other(&format!("/petitions/{id}/submitted")),
-        Ok(use_case::Once::InFlight) => site.error(lang, path, StatusCode::CONFLICT),
-        Err(AppError::Unauthorized(_)) => see_other("/account/login"),
-        Err(err) => match refusal(&site, lang, NEW, "new-petition", "title", err) {
-            Refusal::Form(errors) => {
-                let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-                form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
-            }
-            Refusal::Page(page) => page,
-        },
-    }
+    let submitting = use_case::submit_once(&state, &visitor.actor, draft_of(&form), &form.form_key);
+    let on_file = |once| match once {
+        use_case::Once::Submitted(id) => see_other(&format!("/petitions/{id}/submitted")),
+        use_case::Once::InFlight => site.error(lang, path, StatusCode::CONFLICT),
+    };
+    FormPost::new(&site, lang, path, ("new-petition", "title"))
+        .login_first()
+        .handle(verifier, &form.csrf_token, submitting, on_file, async |errors| {
+            let page = context! { form_key => form.form_key, title => form.title, text => form.text };
+            form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
+        })
+        .await
 }
 
 /// The confirmation: the petition's number and the 2-working-day publication term.
