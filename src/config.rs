@@ -88,6 +88,19 @@ pub struct WebSettings {
     /// Key that seals the forms' CSRF cookies (at least 32 characters); unset: a random key per process,
     /// so several instances behind one address need the same configured key.
     pub csrf_secret: Option<String>,
+    /// Base map tiles under the Leaflet maps, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`;
+    /// unset: the district outlines on a plain background, with nothing fetched from elsewhere.
+    pub map_tile_url: Option<String>,
+    /// The tiles' attribution shown on the map (the tile provider's licence usually requires one).
+    pub map_tile_attribution: String,
+}
+
+impl WebSettings {
+    /// The tile server's origin (`https://tile.example.org`), which the pages' CSP must allow images from.
+    pub fn map_tile_origin(&self) -> Option<String> {
+        let url = url::Url::parse(self.map_tile_url.as_deref()?).ok()?;
+        Some(url.origin().ascii_serialization())
+    }
 }
 
 impl Default for WebSettings {
@@ -96,6 +109,8 @@ impl Default for WebSettings {
             service_name_uk: "Громада — звернення та петиції".to_owned(),
             service_name_en: "Hromada — appeals and petitions".to_owned(),
             csrf_secret: None,
+            map_tile_url: None,
+            map_tile_attribution: String::new(),
         }
     }
 }
@@ -108,6 +123,8 @@ impl std::fmt::Debug for WebSettings {
             .field("service_name_uk", &self.service_name_uk)
             .field("service_name_en", &self.service_name_en)
             .field("csrf_secret", &secret)
+            .field("map_tile_url", &self.map_tile_url)
+            .field("map_tile_attribution", &self.map_tile_attribution)
             .finish()
     }
 }
@@ -329,6 +346,16 @@ impl Settings {
         }
         if self.web.csrf_secret.as_ref().is_some_and(|s| s.len() < 32) {
             return invalid("web.csrf_secret", "must be at least 32 characters long".into());
+        }
+        if let Some(tiles) = &self.web.map_tile_url {
+            let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p));
+            let https = tiles.starts_with("https://") || tiles.starts_with("http://");
+            if !placeholders || !https || self.web.map_tile_origin().is_none() {
+                return invalid(
+                    "web.map_tile_url",
+                    format!("`{tiles}` is not an http(s) URL with {{z}}, {{x}} and {{y}}"),
+                );
+            }
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
             return invalid("log_level", format!("`{}` is not a tracing filter", self.log_level));

@@ -5,3 +5,8 @@ import { initAll } from "../vendor/govuk-frontend/dist/govuk/govuk-frontend.min.
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// The map platform (Leaflet, ~45 KB gzipped) loads only on pages that show a map.
+if (document.querySelector(".hromada-map")) {
+  import("./map.js");
+}

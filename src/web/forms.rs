@@ -73,6 +73,27 @@ pub fn refusal(site: &Site, lang: Lang, path: &str, form: &str, fallback_field: 
     }
 }
 
+/// The status of a use case's error that no form can fix.
+pub fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Validation { .. } | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        AppError::Unauthorized(_) | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(e) => {
+            tracing::error!(error = %e, "a page's use case failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    }
+}
+
+/// An error no form can fix: the error page with the matching status.
+pub fn error_page(site: &Site, lang: Lang, path: &str, err: &AppError) -> Response {
+    site.error(lang, path, status_of(err))
+}
+
 /// The CSRF check every POST makes first: a form without its valid token gets the 403 page.
 pub fn csrf_refused(site: &Site, lang: Lang, path: &str, verifier: &CsrfVerifier, token: &str) -> Option<Response> {
     (!verifier.is_valid(token)).then(|| site.error(lang, path, StatusCode::FORBIDDEN))

@@ -10,6 +10,7 @@
 //!   `calculator`: the deadline calculator page; `dates`: dates in words;
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
 //! - `mail`: the one-click unsubscribe page;
+//! - `map`: the shared map platform (server-drawn SVG districts, points, shading; Leaflet's data);
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;
@@ -19,6 +20,7 @@ mod dates;
 mod forms;
 mod i18n;
 mod mail;
+pub mod map;
 mod pages;
 mod petitions;
 mod render;
@@ -41,7 +43,7 @@ pub use i18n::Lang;
 /// answers unknown paths with the HTML "page not found".
 pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
     let secure = settings.public_url.starts_with("https://");
-    Route::new()
+    let route = Route::new()
         .at("/", poem::get(pages::home))
         .at("/help", poem::get(pages::help))
         .at("/privacy", poem::get(pages::privacy))
@@ -76,11 +78,13 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/petitions/:id", poem::get(petitions::view))
         .at("/petitions/:id/sign", poem::get(petitions::sign_page).post(petitions::sign))
         .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
-        .nest(ASSET_PREFIX, assets::endpoint())
+        .nest(ASSET_PREFIX, assets::endpoint());
+    let route = map::routes(route);
+    route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.
         .around(session::resolve)
-        .with(security::SecurityHeaders)
+        .with(security::SecurityHeaders::new(settings.web.map_tile_origin().as_deref()))
         // Pages and assets are text that compresses ~4:1; cheap phones on slow networks feel it most.
         .with(Compression::new())
         .with(Csrf::new().cookie_name("hromada-csrf").key(csrf_key(settings)).secure(secure).same_site(SameSite::Lax))

@@ -12,12 +12,27 @@ use serde::Deserialize;
 
 use super::{
     i18n::{LANG_COOKIE, Lang},
+    map,
     render::Site,
 };
+use crate::service::AppState;
+
+/// How many recent reports the home page's map shows.
+const HOME_MAP_REPORTS: u64 = 200;
 
 #[handler]
-pub fn home(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
-    site.page(lang, uri.path(), "home.html", context! {})
+pub async fn home(site: Data<&Site>, state: Data<&AppState>, lang: Lang, uri: &Uri) -> Response {
+    // The map is a bonus on this page: without it (no districts, an outage) the page still serves.
+    let map = crate::service::reports::public_map(&state, None, None, HOME_MAP_REPORTS).await.ok();
+    let widget = map.and_then(|m| {
+        let picture = map::Picture {
+            title: lang.text("map-recent-reports", None),
+            markers: map::report_markers(&m.points),
+            shading: None,
+        };
+        map::MapWidget::new(&m.districts, &picture).map(|w| w.with_points(&format!("limit={HOME_MAP_REPORTS}")))
+    });
+    site.page(lang, uri.path(), "home.html", context! { map => widget })
 }
 
 #[handler]

@@ -12,14 +12,13 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, see_other, token_page},
+    forms::{FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, error_page, form_page, see_other, token_page},
     i18n::Lang,
     render::Site,
     session::Visitor,
 };
 use crate::{
     domain::{calendar::kyiv_date, petitions::Status},
-    error::AppError,
     service::{
         AppState,
         petitions::{self as use_case, ListQuery, PetitionRecord, Signer, Sort},
@@ -98,23 +97,6 @@ fn event_label(lang: Lang, action: &str) -> String {
     let key = format!("petition-event-{action}");
     let text = lang.text(&key, None);
     if text == key { action.replace('_', " ") } else { text }
-}
-
-/// An error no form can fix: the error page with the matching status.
-fn error_page(site: &Site, lang: Lang, path: &str, err: &AppError) -> Response {
-    let status = match err {
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Validation { .. } | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        AppError::Unauthorized(_) | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Internal(e) => {
-            tracing::error!(error = %e, path, "a petition page failed");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
-    site.error(lang, path, status)
 }
 
 #[derive(Debug, Default, Deserialize)]

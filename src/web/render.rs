@@ -22,13 +22,17 @@ struct Templates;
 #[derive(Clone)]
 pub struct Site {
     service_names: Arc<HashMap<Lang, String>>,
+    /// The base map tiles' URL and attribution, for `map/map.html` (none: outlines only).
+    map_tiles: Option<Arc<(String, String)>>,
 }
 
 impl Site {
     pub fn new(settings: &Settings) -> Site {
         let names =
             [(Lang::Uk, settings.web.service_name_uk.clone()), (Lang::En, settings.web.service_name_en.clone())];
-        Site { service_names: Arc::new(names.into_iter().collect()) }
+        let tiles =
+            settings.web.map_tile_url.clone().map(|url| Arc::new((url, settings.web.map_tile_attribution.clone())));
+        Site { service_names: Arc::new(names.into_iter().collect()), map_tiles: tiles }
     }
 
     /// Renders `template` for a page at `path` (the language switch returns there).
@@ -44,6 +48,7 @@ impl Site {
             assets => Value::from_safe_string(assets::base_url()),
             path => path,
             session => Value::from_serialize(super::session::frame()),
+            map_tiles => self.map_tiles.as_deref().map(|(url, attribution)| context! { url, attribution }),
         };
         let rendered = ENV.get_template(template).and_then(|t| t.render(context! { ..page, ..frame }));
         match rendered {

@@ -15,28 +15,52 @@ form-action 'self'; frame-ancestors *";
 /// The paths that may be framed by other sites.
 pub const WIDGET_PREFIX: &str = "/widgets/";
 
-pub struct SecurityHeaders;
+/// The headers; the policies allow images from the configured map tile server too, if any.
+pub struct SecurityHeaders {
+    pages: HeaderValue,
+    widgets: HeaderValue,
+}
+
+impl SecurityHeaders {
+    pub fn new(tile_origin: Option<&str>) -> SecurityHeaders {
+        let with_tiles = |policy: &str| {
+            let policy = match tile_origin {
+                Some(origin) => policy.replacen("img-src 'self' data:", &format!("img-src 'self' data: {origin}"), 1),
+                None => policy.to_owned(),
+            };
+            HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+        };
+        SecurityHeaders {
+            pages: with_tiles(CONTENT_SECURITY_POLICY),
+            widgets: with_tiles(WIDGET_CONTENT_SECURITY_POLICY),
+        }
+    }
+}
 
 impl<E: Endpoint> Middleware<E> for SecurityHeaders {
     type Output = SecurityHeadersEndpoint<E>;
 
     fn transform(&self, ep: E) -> Self::Output {
-        SecurityHeadersEndpoint(ep)
+        SecurityHeadersEndpoint { ep, pages: self.pages.clone(), widgets: self.widgets.clone() }
     }
 }
 
-pub struct SecurityHeadersEndpoint<E>(E);
+pub struct SecurityHeadersEndpoint<E> {
+    ep: E,
+    pages: HeaderValue,
+    widgets: HeaderValue,
+}
 
 impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> Result<Self::Output> {
         let widget = req.uri().path().starts_with(WIDGET_PREFIX);
-        let mut response = self.0.call(req).await?.into_response();
+        let mut response = self.ep.call(req).await?.into_response();
         let headers = response.headers_mut();
-        let csp = if widget { WIDGET_CONTENT_SECURITY_POLICY } else { CONTENT_SECURITY_POLICY };
+        let csp = if widget { &self.widgets } else { &self.pages };
+        headers.insert("content-security-policy", csp.clone());
         let fixed = [
-            ("content-security-policy", csp),
             ("x-content-type-options", "nosniff"),
             ("referrer-policy", "same-origin"),
             ("permissions-policy", "camera=(), microphone=(), geolocation=(self)"),

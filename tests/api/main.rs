@@ -26,5 +26,6 @@ mod privacy;
 mod web;
 mod web_accounts;
 mod web_calculator;
+mod web_map;
 mod web_petitions;
 mod web_statistics;

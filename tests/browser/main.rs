@@ -11,6 +11,7 @@ mod browser;
 
 mod accounts;
 mod calculator;
+mod map;
 mod pages;
 mod petitions;
 

@@ -1,0 +1,7 @@
+# The shared map (src/web/map.rs, templates/web/map/map.html, assets/web/map.js).
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out
+map-open-report = Open the report
+map-chosen-place = The chosen place
+map-recent-reports = Map of recent problem reports
+home-map-heading = Recent problem reports
