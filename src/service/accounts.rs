@@ -255,6 +255,22 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<Account>, AppEr
     storage::accounts::list(&state.db).await?.into_iter().map(Account::try_from).collect()
 }
 
+/// The most accounts one search lists.
+pub const SEARCH_LIMIT: usize = 100;
+
+/// Accounts whose name or e-mail contains `query` (any case; every account for an empty one), at most
+/// [`SEARCH_LIMIT`], with the number found (administrators).
+pub async fn search(state: &AppState, actor: &Actor, query: &str) -> Result<(Vec<Account>, usize), AppError> {
+    let needle = query.trim().to_lowercase();
+    let found: Vec<Account> = list(state, actor)
+        .await?
+        .into_iter()
+        .filter(|a| a.full_name.to_lowercase().contains(&needle) || a.email.to_lowercase().contains(&needle))
+        .collect();
+    let total = found.len();
+    Ok((found.into_iter().take(SEARCH_LIMIT).collect(), total))
+}
+
 /// Grants or removes a global role (administrators; not their own).
 pub async fn change_role(state: &AppState, actor: &Actor, target: i32, role: Role) -> Result<Account, AppError> {
     let principal = person(actor)?;

@@ -131,3 +131,68 @@ pub fn verification(v: storage::audit::Verification) -> Verification {
         reason,
     }
 }
+
+/// The subjects administration changes: the directory, statutes, the calendar, API keys and accounts.
+pub const ADMINISTERED: [&str; 8] = [
+    "organisation",
+    "district",
+    "category",
+    "petition_statute",
+    "calendar_day",
+    "calendar_martial_law",
+    "api_key",
+    "account",
+];
+
+/// One change as administrators read it in the event history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub id: i32,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_account_id: Option<i32>,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    /// The event's non-personal details (JSON text).
+    pub details: String,
+}
+
+/// The latest changes to what administrators manage (`subject` one of [`ADMINISTERED`], or all of
+/// them), newest first, with ids below `before_id`; at most `limit`, 1 to 200 (administrators).
+pub async fn changes(
+    state: &AppState,
+    actor: &super::Actor,
+    subject: Option<&str>,
+    before_id: Option<i32>,
+    limit: u64,
+) -> Result<Vec<Change>, AppError> {
+    actor.administrator()?;
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::validation("limit", "limit must be between 1 and 200"));
+    }
+    let types: Vec<&str> = match subject {
+        None => ADMINISTERED.to_vec(),
+        Some(s) if ADMINISTERED.contains(&s) => vec![s],
+        Some(other) => {
+            let known = ADMINISTERED.join(", ");
+            return Err(AppError::validation("subject", format!("`{other}` is not one of {known}")));
+        }
+    };
+    let rows = storage::events::recent(&state.db, &types, before_id, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|e| Change {
+            id: e.id,
+            occurred_at: e.occurred_at,
+            actor_account_id: e.actor_account_id,
+            subject_type: e.subject_type,
+            subject_id: e.subject_id,
+            action: e.action,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            details: e.details,
+        })
+        .collect())
+}

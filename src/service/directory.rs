@@ -279,3 +279,61 @@ pub async fn route(
         explanation: decision.explain(),
     })
 }
+
+/// A district as the administrator is about to save it: the name, the checked GeoJSON and what it covers.
+#[derive(Debug, Clone)]
+pub struct DistrictPreview {
+    pub name: String,
+    /// The area as it will be stored (a `Feature` unwrapped to its geometry).
+    pub geojson: serde_json::Value,
+    pub polygons: usize,
+    /// Corner points of every ring, the closing repeat of each ring not counted.
+    pub points: usize,
+    /// South-west and north-east corners, as (latitude, longitude).
+    pub south_west: (f64, f64),
+    pub north_east: (f64, f64),
+}
+
+/// Checks a district's name and the text of its GeoJSON area (pasted or uploaded) by the rules of
+/// saving it, for the check step before saving (administrators). The errors name what is wrong: not
+/// JSON, not a polygon, not closed, a coordinate out of range.
+pub fn preview_district(actor: &Actor, name: &str, text: &str) -> Result<DistrictPreview, AppError> {
+    actor.administrator()?;
+    let name = storage::directory::district_name(name)?.to_owned();
+    if text.trim().is_empty() {
+        return Err(AppError::validation("area", "paste the district's GeoJSON polygon or choose a GeoJSON file"));
+    }
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| AppError::validation("area", format!("this is not GeoJSON (JSON text): {e}")))?;
+    let area = Area::from_geojson(&value).map_err(|e| AppError::validation("area", e.to_string()))?;
+    let rings = area.polygons().iter().flatten();
+    let corners: Vec<[f64; 2]> = rings.flat_map(|ring| ring[..ring.len().saturating_sub(1)].iter().copied()).collect();
+    let fold = |pick: fn(f64, f64) -> f64, axis: usize, start: f64| corners.iter().map(|p| p[axis]).fold(start, pick);
+    Ok(DistrictPreview {
+        name,
+        geojson: area.to_geojson(),
+        polygons: area.polygons().len(),
+        points: corners.len(),
+        south_west: (fold(f64::min, 1, f64::INFINITY), fold(f64::min, 0, f64::INFINITY)),
+        north_east: (fold(f64::max, 1, f64::NEG_INFINITY), fold(f64::max, 0, f64::NEG_INFINITY)),
+    })
+}
+
+/// The account an administrator names to make a member: its number, or its e-mail address.
+pub async fn account_named(state: &AppState, actor: &Actor, who: &str) -> Result<i32, AppError> {
+    actor.administrator()?;
+    let who = who.trim();
+    if let Ok(id) = who.parse::<i32>() {
+        return match storage::accounts::get(&state.db, id).await {
+            Ok(account) => Ok(account.id),
+            Err(AppError::NotFound(_)) => Err(AppError::validation("account", format!("there is no account {id}"))),
+            Err(other) => Err(other),
+        };
+    }
+    let email = crate::domain::accounts::Email::parse(who)
+        .map_err(|_| AppError::validation("account", "give the account's number or its e-mail address"))?;
+    storage::accounts::find_by_email(&state.db, &email)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| AppError::validation("account", format!("no account has the e-mail address {who}")))
+}

@@ -313,6 +313,14 @@ pub async fn list_districts(db: &DatabaseConnection) -> Result<Vec<districts::Mo
     Ok(districts::Entity::find().order_by_asc(districts::Column::Id).all(db).await?)
 }
 
+/// A district's name as saved, or the error naming it.
+pub fn district_name(name: &str) -> Result<&str, AppError> {
+    match name.trim() {
+        "" => Err(AppError::validation("name", "the district needs a name")),
+        name => Ok(name),
+    }
+}
+
 /// Creates or replaces a district; `area` is validated GeoJSON.
 pub async fn save_district<C: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>>(
     db: &C,
@@ -322,9 +330,7 @@ pub async fn save_district<C: ConnectionTrait + TransactionTrait<Transaction = D
     area: Option<&Area>,
     now: DateTime<Utc>,
 ) -> Result<districts::Model, AppError> {
-    if name.trim().is_empty() {
-        return Err(AppError::validation("name", "the district needs a name"));
-    }
+    let name = district_name(name)?;
     let txn = super::begin_write(db).await?;
     let mut model = match id {
         Some(id) => districts::Entity::find_by_id(id)
@@ -334,7 +340,7 @@ pub async fn save_district<C: ConnectionTrait + TransactionTrait<Transaction = D
             .into_active_model(),
         None => districts::ActiveModel { created_at: Set(now), ..Default::default() },
     };
-    model.name = Set(name.trim().to_owned());
+    model.name = Set(name.to_owned());
     model.area_geojson = Set(area.map(|a| a.to_geojson().to_string()));
     model.updated_at = Set(now);
     let saved = model.save(&txn).await.map_err(name_taken("district"))?;

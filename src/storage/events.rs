@@ -50,3 +50,18 @@ pub async fn history(
         .all(conn)
         .await
 }
+
+/// The latest events of the subject types `types`, newest first, with ids below `before_id`.
+pub async fn recent(
+    conn: &impl ConnectionTrait,
+    types: &[&str],
+    before_id: Option<i32>,
+    limit: u64,
+) -> Result<Vec<events::Model>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    let mut query = events::Entity::find().filter(events::Column::SubjectType.is_in(types.iter().copied()));
+    if let Some(before) = before_id {
+        query = query.filter(events::Column::Id.lt(before));
+    }
+    query.order_by_desc(events::Column::Id).limit(limit).all(conn).await
+}

@@ -10,7 +10,7 @@ use poem::{
 use serde::Deserialize;
 
 use super::{
-    forms::{FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, see_other, token_page},
+    forms::{CsrfOnly, FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, see_other, token_page},
     i18n::Lang,
     render::Site,
     session::{self, Visitor},
@@ -153,12 +153,6 @@ pub async fn login(
             form_page(&site, lang, LOGIN, "account/login.html", csrf, &errors, page)
         })
         .await
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct CsrfOnly {
-    csrf_token: String,
 }
 
 #[handler]

@@ -154,9 +154,8 @@ fn read(form: &CalculatorForm, lang: Lang) -> Result<(&'static RuleSpec, String,
 
 /// The three fields as a real date with a four-digit year; the range is the calendar's to judge.
 fn read_date(form: &CalculatorForm) -> Option<NaiveDate> {
-    let number = |field: &Option<String>| field.as_deref().map(str::trim).and_then(|v| v.parse::<u32>().ok());
-    let year = form.year.as_deref().map(str::trim).filter(|y| y.len() == 4)?;
-    NaiveDate::from_ymd_opt(year.parse().ok()?, number(&form.month)?, number(&form.day)?)
+    let field = |f: &Option<String>| f.clone().unwrap_or_default();
+    super::dates::from_fields(&field(&form.day), &field(&form.month), &field(&form.year))
 }
 
 /// A refusal of the calculator use case, on the field it names.

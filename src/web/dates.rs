@@ -5,6 +5,13 @@ use fluent_bundle::FluentValue;
 
 use super::i18n::{Lang, args_from};
 
+/// Three typed fields (day, month, a four-digit year) as a real date; the range is the calendar's to judge.
+pub fn from_fields(day: &str, month: &str, year: &str) -> Option<NaiveDate> {
+    let number = |field: &str| field.trim().parse::<u32>().ok();
+    let year = Some(year.trim()).filter(|y| y.len() == 4)?;
+    NaiveDate::from_ymd_opt(year.parse().ok()?, number(month)?, number(day)?)
+}
+
 /// `date` in words, with its weekday, in `lang`.
 pub fn long_date(lang: Lang, date: NaiveDate) -> String {
     let weekday = lang.text(&format!("date-weekday-{}", date.weekday().number_from_monday()), None);

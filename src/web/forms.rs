@@ -213,3 +213,10 @@ pub fn token_page(
 ) -> Response {
     form_page(site, lang, path, template, csrf, &FormErrors::default(), minijinja::context! { token })
 }
+
+/// A form that carries nothing but its CSRF token (a button: log out, remove, revoke, retry).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfOnly {
+    pub csrf_token: String,
+}

@@ -11,9 +11,11 @@
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
 //! - `mail`: the one-click unsubscribe page;
 //! - `map`: the shared map platform (server-drawn SVG districts, points, shading; Leaflet's data);
+//! - `admin`: the administration (`/admin/…`), for administrators only;
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;
+mod admin;
 mod assets;
 mod calculator;
 mod dates;
@@ -78,6 +80,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/petitions/:id", poem::get(petitions::view))
         .at("/petitions/:id/sign", poem::get(petitions::sign_page).post(petitions::sign))
         .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
+        .nest_no_strip("/admin", admin::routes())
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);
     route

@@ -25,6 +25,7 @@ mod petitions;
 mod privacy;
 mod web;
 mod web_accounts;
+mod web_admin;
 mod web_calculator;
 mod web_map;
 mod web_petitions;

@@ -89,6 +89,34 @@ impl<'a> Browser<'a> {
         self.read(response).await
     }
 
+    /// Posts `fields` and files (`(field, file name, content)`) as a `multipart/form-data` form would.
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &str)]) -> Page {
+        let boundary = "hromada-test-boundary-7d3a";
+        let mut body = String::new();
+        for (name, value) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        for (name, file_name, content) in files {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/geo+json\r\n\r\n{content}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let response = self
+            .client
+            .post(self.app.url(path))
+            .header(COOKIE, self.cookie_header())
+            .header("accept-language", "en")
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(response).await
+    }
+
     /// Posts `fields` with the cookies of `other` (the same browser sending from a second tab).
     pub async fn post_as(mut self, other: &Browser<'_>, path: &str, fields: &[(&str, &str)]) -> Page {
         self.cookies = other.cookies.clone();

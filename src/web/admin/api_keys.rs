@@ -1,0 +1,143 @@
+//! API keys: issue one (its secret shown once, on the next page, never again), list them, revoke one:
+//! `service::api_keys`, as `POST/GET /api/v1/api-keys` and `POST /api/v1/api-keys/{id}/revoke`.
+//!
+//! Between the POST that issues a key and the page that shows it, the secret rides in a cookie that
+//! only that page is sent (HttpOnly, SameSite=Strict, five minutes) and that the page deletes: a reload
+//! or the back button shows that it was shown, not the secret. The server keeps only its digest.
+use std::time::Duration;
+
+use minijinja::{Value, context};
+use poem::{
+    Response, handler,
+    web::{
+        CsrfToken, CsrfVerifier, Data, Form, Path, Query,
+        cookie::{Cookie, CookieJar, SameSite},
+    },
+};
+use serde::Deserialize;
+
+use super::{Done, form_again, line};
+use crate::{
+    domain::text::limits,
+    service::{AppState, api_keys},
+    web::{
+        forms::{CsrfOnly, FormErrors, FormPost, csrf_refused, error_page, form_page, see_other},
+        i18n::Lang,
+        render::Site,
+        session::Visitor,
+    },
+};
+
+const LIST: &str = "/admin/api-keys";
+const ISSUED: &str = "/admin/api-keys/issued";
+const SECRET_COOKIE: &str = "hromada-new-api-key";
+
+async fn list_context(
+    state: &AppState,
+    visitor: &Visitor,
+    done: Option<String>,
+) -> Result<Value, crate::error::AppError> {
+    let keys: Vec<Value> = api_keys::list(state, &visitor.actor)
+        .await?
+        .into_iter()
+        .map(|k| {
+            context! {
+                id => k.id, name => k.name, created_by => k.created_by,
+                created_at => k.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                revoked_at => k.revoked_at.map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()),
+            }
+        })
+        .collect();
+    Ok(context! { keys, notice => done })
+}
+
+#[handler]
+pub async fn list(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Query(done): Query<Done>,
+) -> Response {
+    match list_context(&state, &visitor, done.notice(&["key-revoked"])).await {
+        Ok(page) => form_page(&site, lang, LIST, "admin/api-keys.html", csrf, &FormErrors::default(), page),
+        Err(err) => error_page(&site, lang, LIST, &err),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct IssueForm {
+    csrf_token: String,
+    name: String,
+}
+
+#[handler]
+#[allow(clippy::too_many_arguments)]
+pub async fn issue(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    jar: &CookieJar,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Form(form): Form<IssueForm>,
+) -> Response {
+    let use_case = async { api_keys::issue(&state, &visitor.actor, &line("name", &form.name, limits::LABEL)?).await };
+    let secure = state.settings.public_url.starts_with("https://");
+    let issued = |issued: api_keys::IssuedKey| {
+        jar.add(secret_cookie(&format!("{}:{}", issued.key.name, issued.secret), Duration::from_secs(300), secure));
+        see_other(ISSUED)
+    };
+    FormPost::new(&site, lang, LIST, ("api-key", "name"))
+        .handle(verifier, &form.csrf_token, use_case, issued, async |errors| {
+            let page = list_context(&state, &visitor, None).await.map(|page| context! { name => form.name, ..page });
+            form_again(&site, lang, LIST, ("admin/api-keys.html", csrf), &errors, page)
+        })
+        .await
+}
+
+fn secret_cookie(value: &str, max_age: Duration, secure: bool) -> Cookie {
+    let mut cookie = Cookie::new_with_str(SECRET_COOKIE, value);
+    cookie.set_path(ISSUED);
+    cookie.set_max_age(max_age);
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Strict);
+    cookie.set_secure(secure);
+    cookie
+}
+
+/// The key just issued, once: the cookie is deleted as the page is shown.
+#[handler]
+pub fn issued_page(site: Data<&Site>, state: Data<&AppState>, lang: Lang, jar: &CookieJar) -> Response {
+    let value = jar.get(SECRET_COOKIE).map(|c| c.value_str().to_owned());
+    let (name, secret) = match value.as_deref().and_then(|v| v.rsplit_once(':')) {
+        Some((name, secret)) => (Some(name.to_owned()), Some(secret.to_owned())),
+        None => (None, None),
+    };
+    if value.is_some() {
+        jar.add(secret_cookie("", Duration::ZERO, state.settings.public_url.starts_with("https://")));
+    }
+    site.page(lang, ISSUED, "admin/api-key-issued.html", context! { name, secret })
+}
+
+#[handler]
+pub async fn revoke(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    verifier: &CsrfVerifier,
+    Path(id): Path<i32>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    if let Some(page) = csrf_refused(&site, lang, LIST, verifier, &form.csrf_token) {
+        return page;
+    }
+    match api_keys::revoke(&state, &visitor.actor, id).await {
+        Ok(()) => see_other(&format!("{LIST}?done=key-revoked")),
+        Err(err) => error_page(&site, lang, LIST, &err),
+    }
+}

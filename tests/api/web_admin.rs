@@ -1,0 +1,586 @@
+//! The administration pages as a browser without JavaScript uses them: every form with its CSRF token,
+//! its errors in the summary with what was typed kept, POST → 303 → GET with a notice; every page and
+//! form refused with the 403 page to anyone but an administrator, nothing changed.
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::{
+    city,
+    helpers::{TestApp, spawn_app_with_smtp},
+    web_accounts::{Browser, Page},
+};
+
+const ADMIN_EMAIL: &str = "admin@rada.example.org";
+const ADMIN_PASSWORD: &str = "administrator password";
+
+/// An administrator signed in on the pages (created as `hromada admin create` does it).
+async fn admin_browser(app: &TestApp) -> (Browser<'_>, String) {
+    let token = app.administrator().await;
+    (logged_in_admin(app).await, token)
+}
+
+/// The administrator that exists (`city::build` makes one) signed in on the pages.
+async fn logged_in_admin(app: &TestApp) -> Browser<'_> {
+    let mut browser = Browser::new(app);
+    let login = browser.submit("/account/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+    assert_eq!(login.status, 303, "{}", login.html);
+    browser
+}
+
+/// Signs `browser` in with an account the test made.
+async fn signed_in<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+    let mut browser = Browser::new(app);
+    let login = browser.submit("/account/login", &[("email", email), ("password", "a long enough password")]).await;
+    assert_eq!(login.status, 303, "{}", login.html);
+    browser
+}
+
+fn assert_error(page: &Page, field: &str, words: &str) {
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.title().starts_with("Error:"), "{}", page.title());
+    assert!(page.html.contains("govuk-error-summary"), "{}", page.html);
+    assert!(page.html.contains(&format!("href=\"#{field}\"")), "the summary links to #{field}: {}", page.html);
+    assert!(page.html.contains(words), "`{words}` in {}", page.html);
+}
+
+fn assert_see_other(page: &Page, to: &str) {
+    assert_eq!((page.status, page.location.as_deref().unwrap_or_default()), (303, to), "{}", page.html);
+}
+
+/// Whether the page's navigation links the administration (the layout escapes `/` as `&#x2f;`).
+fn links_admin(html: &str) -> bool {
+    html.contains("href=\"/admin\"") || html.contains("href=\"&#x2f;admin\"")
+}
+
+const PAGES: [&str; 17] = [
+    "/admin",
+    "/admin/organisations",
+    "/admin/organisations/new",
+    "/admin/organisations/1",
+    "/admin/districts",
+    "/admin/districts/new",
+    "/admin/districts/1",
+    "/admin/categories",
+    "/admin/categories/new",
+    "/admin/categories/1",
+    "/admin/statutes",
+    "/admin/calendar",
+    "/admin/api-keys",
+    "/admin/api-keys/issued",
+    "/admin/accounts",
+    "/admin/events",
+    "/admin/mail",
+];
+
+const FORMS: [&str; 16] = [
+    "/admin/organisations/new",
+    "/admin/organisations/1",
+    "/admin/organisations/1/members",
+    "/admin/organisations/1/members/1/remove",
+    "/admin/districts/save",
+    "/admin/categories/new",
+    "/admin/categories/1",
+    "/admin/statutes",
+    "/admin/calendar",
+    "/admin/calendar/remove",
+    "/admin/calendar/martial-law",
+    "/admin/api-keys",
+    "/admin/api-keys/1/revoke",
+    "/admin/accounts/1/role",
+    "/admin/mail/retry",
+    "/admin/mail/1/retry",
+];
+
+#[tokio::test]
+async fn every_admin_page_and_form_is_refused_with_the_403_page_to_everyone_but_administrators() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let moderator = app.verified_citizen("Marta Moderenko", "moderator@example.org").await;
+    let moderator_id = app.get("/api/v1/accounts/me", Some(&moderator)).await.body["id"].as_i64().unwrap();
+    let role = app
+        .put(&format!("/api/v1/accounts/{moderator_id}/role"), Some(&city.admin), json!({"role": "moderator"}))
+        .await;
+    assert_eq!(role.status, 200, "{}", role.body);
+    let events_before = hromada::storage::events::recent(&app.db, &hromada::service::audit::ADMINISTERED, None, 200)
+        .await
+        .unwrap()
+        .len();
+
+    let visitor = Browser::new(&app);
+    let people = [
+        ("visitor", visitor),
+        ("citizen", signed_in(&app, city::CITIZEN).await),
+        ("moderator", signed_in(&app, "moderator@example.org").await),
+        ("officer", signed_in(&app, city::ROADS_OFFICER).await),
+        ("head", signed_in(&app, city::HOUSING_HEAD).await),
+    ];
+    for (who, mut browser) in people {
+        // A page they may open gives them a valid form token: the refusal is for who they are.
+        let token = browser.get("/").await;
+        assert_eq!(token.status, 200);
+        assert!(!links_admin(&token.html), "{who} is not offered the administration");
+        for path in PAGES {
+            let page = browser.get(path).await;
+            assert_eq!(page.status, 403, "{who} GET {path}");
+            assert!(page.html.contains("<html"), "{who} GET {path} gets the error page");
+        }
+        let csrf = browser.get("/account/login").await.csrf_token();
+        for path in FORMS {
+            let page =
+                browser.post(path, &[("csrf_token", &csrf), ("name", "Forbidden"), ("role", "administrator")]).await;
+            assert_eq!(page.status, 403, "{who} POST {path}");
+        }
+        let district =
+            browser.post_multipart("/admin/districts/new", &[("csrf_token", &csrf), ("name", "X")], &[]).await;
+        assert_eq!(district.status, 403, "{who} POST /admin/districts/new");
+    }
+    let events_after = hromada::storage::events::recent(&app.db, &hromada::service::audit::ADMINISTERED, None, 200)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(events_before, events_after, "nothing changed");
+
+    // A form of the administrator's without its token is refused.
+    let mut admin = logged_in_admin(&app).await;
+    // The layout's "Desk" leads staff to their desk, whose sub-navigation links the administration.
+    assert!(
+        admin.get("/").await.html.contains("govuk-service-navigation__link\" href=\"&#x2f;desk"),
+        "the desk is offered"
+    );
+    assert_eq!(admin.get("/admin").await.status, 200);
+    for path in FORMS {
+        let forged = admin.post(path, &[("csrf_token", "forged"), ("name", "Forged")]).await;
+        assert_eq!(forged.status, 403, "POST {path} with a forged token");
+    }
+    let no_token = admin.post_multipart("/admin/districts/new", &[("name", "X")], &[]).await;
+    assert_eq!(no_token.status, 403);
+}
+
+const SQUARE: &str = r#"{"type": "Polygon", "coordinates": [[[37.50, 48.70], [37.60, 48.70], [37.60, 48.80], [37.50, 48.80], [37.50, 48.70]]]}"#;
+
+#[tokio::test]
+async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_report_is_routed_by_them() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let mut browser = logged_in_admin(&app).await;
+
+    // The district: pasted, refused while it is wrong, checked, then saved.
+    let csrf = browser.get("/admin/districts/new").await.csrf_token();
+    let post = |area: &'static str| {
+        vec![("csrf_token", csrf.clone()), ("name", "Staryi Misto".to_owned()), ("area", area.to_owned())]
+    };
+    let cases = [
+        ("", "paste the district"),
+        ("{not json", "this is not GeoJSON"),
+        (r#"{"type": "Point", "coordinates": [37.5, 48.7]}"#, "cannot describe a district"),
+        (
+            r#"{"type": "Polygon", "coordinates": [[[37.5, 48.7], [37.6, 48.7], [37.6, 48.8], [37.5, 48.8]]]}"#,
+            "is not closed",
+        ),
+        (
+            r#"{"type": "Polygon", "coordinates": [[[48.7, 137.5], [48.8, 137.5], [48.8, 137.6], [48.7, 137.5]]]}"#,
+            "outside -90..90",
+        ),
+    ];
+    for (area, words) in cases {
+        let fields = post(area);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = browser.post_multipart("/admin/districts/new", &fields, &[]).await;
+        assert_error(&page, "area", words);
+        assert!(page.html.contains("value=\"Staryi Misto\""), "the name is kept");
+    }
+    let nameless = browser
+        .post_multipart("/admin/districts/new", &[("csrf_token", &csrf), ("name", " "), ("area", SQUARE)], &[])
+        .await;
+    assert_error(&nameless, "name", "the district needs a name");
+
+    // An uploaded file is used instead of the text.
+    let check = browser
+        .post_multipart(
+            "/admin/districts/new",
+            &[("csrf_token", &csrf), ("name", "Staryi Misto"), ("area", "")],
+            &[("file", "misto.geojson", SQUARE)],
+        )
+        .await;
+    assert_eq!(check.status, 200, "{}", check.html);
+    assert!(check.html.contains("Check the district before saving"), "{}", check.html);
+    assert!(
+        check.html.contains("from 48.70000, 37.50000 (south-west) to 48.80000, 37.60000 (north-east)"),
+        "{}",
+        check.html
+    );
+    assert!(check.html.contains(">4<"), "four corner points: {}", check.html);
+    let area = hidden(&check.html, "area");
+    let saved = browser
+        .post(
+            "/admin/districts/save",
+            &[("csrf_token", &check.csrf_token()), ("name", "Staryi Misto"), ("area", &area)],
+        )
+        .await;
+    assert_see_other(&saved, "/admin/districts?done=district-saved");
+    let list = browser.get("/admin/districts?done=district-saved").await;
+    assert!(list.html.contains("The district is saved.") && list.html.contains("Staryi Misto"), "{}", list.html);
+    let districts = app.get("/api/v1/directory/districts", None).await;
+    let district = districts.body.as_array().unwrap().iter().find(|d| d["name"] == "Staryi Misto").unwrap().clone();
+    let district_id = district["id"].as_i64().unwrap();
+
+    // The category: refused while it is wrong (what was typed is kept), then saved with a district's executor.
+    let form = "/admin/categories/new";
+    let district_field = format!("district_{district_id}");
+    let (roads, housing) = (city.roads.to_string(), city.housing.to_string());
+    let emergency = browser
+        .submit(
+            form,
+            &[
+                ("code", "broken_bench"),
+                ("name_uk", "Зламана лавка"),
+                ("name_en", "Broken bench"),
+                ("urgency_class", "emergency"),
+                ("urgency_hours", ""),
+                ("default_executor_id", &roads),
+            ],
+        )
+        .await;
+    assert_error(&emergency, "urgency_hours", "an emergency category needs hours");
+    assert!(emergency.html.contains("value=\"Зламана лавка\""), "kept: {}", emergency.html);
+    let no_executor = browser
+        .submit(
+            form,
+            &[("code", "broken_bench"), ("name_uk", "Лавка"), ("name_en", "Bench"), ("urgency_class", "normal")],
+        )
+        .await;
+    assert_error(&no_executor, "default_executor_id", "whole number");
+    let created = browser
+        .submit(
+            form,
+            &[
+                ("code", "broken_bench"),
+                ("name_uk", "Зламана лавка"),
+                ("name_en", "Broken bench"),
+                ("urgency_class", "normal"),
+                ("default_executor_id", &roads),
+                (&district_field, &housing),
+                ("for_reports", "yes"),
+                ("for_appeals", "yes"),
+                ("active", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.html);
+    let location = created.location.unwrap();
+    assert!(location.ends_with("?done=category-saved"), "{location}");
+    let edit = browser.get(&location).await;
+    assert!(edit.html.contains("The category is saved."), "{}", edit.html);
+    let category_id: i64 =
+        location.trim_start_matches("/admin/categories/").split('?').next().unwrap().parse().unwrap();
+    let twice = browser
+        .submit(
+            form,
+            &[
+                ("code", "broken_bench"),
+                ("name_uk", "Інша"),
+                ("name_en", "Other"),
+                ("urgency_class", "normal"),
+                ("default_executor_id", &roads),
+            ],
+        )
+        .await;
+    assert_error(&twice, "code", "");
+
+    // A new report inside the district goes to the district's executor; one outside to the default.
+    let report = |lat: f64| {
+        json!({"kind": "issue_report", "subject": "Broken bench", "text": "The bench by the fountain is broken.",
+               "category_id": category_id, "location": {"latitude": lat, "longitude": 37.55}})
+    };
+    let inside = app.post("/api/v1/appeals", Some(&city.citizen), report(48.75)).await;
+    assert_eq!(inside.status, 201, "{}", inside.body);
+    assert_eq!(inside.body["executor"]["id"], city.housing);
+    let outside = app.post("/api/v1/appeals", Some(&city.citizen), report(48.90)).await;
+    assert_eq!(outside.body["executor"]["id"], city.roads);
+
+    // Both changes are in the event history.
+    let events = browser.get("/admin/events").await;
+    assert!(events.html.contains("District") && events.html.contains("Category"), "{}", events.html);
+    let districts_only = browser.get("/admin/events?subject=district").await;
+    assert!(districts_only.html.contains("Staryi Misto") && !districts_only.html.contains("broken_bench"));
+}
+
+/// The value of the hidden field `name` in `html`, as a browser would post it.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("a hidden {name}")) + marker.len();
+    let raw = html[start..].split('"').next().unwrap();
+    raw.replace("&quot;", "\"").replace("&#x2f;", "/").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+}
+
+#[tokio::test]
+async fn an_administrator_edits_an_organisation_and_adds_and_removes_its_members() {
+    let app = spawn_app_with_smtp().await;
+    let citizen = app.verified_citizen("Ivan Franko", "ivan@example.org").await;
+    let citizen_id = app.get("/api/v1/accounts/me", Some(&citizen)).await.body["id"].as_i64().unwrap();
+    let (mut browser, _) = admin_browser(&app).await;
+
+    let form = "/admin/organisations/new";
+    let share = browser
+        .submit(form, &[("name", "Teplo"), ("kind", "municipal_enterprise"), ("community_share_percent", "120")])
+        .await;
+    assert_error(&share, "community_share_percent", "");
+    assert!(share.html.contains("value=\"Teplo\"") && share.html.contains("value=\"120\""), "kept");
+    let nameless = browser.submit(form, &[("name", ""), ("kind", "department")]).await;
+    assert_error(&nameless, "name", "");
+    let no_kind = browser.submit(form, &[("name", "Teplo")]).await;
+    assert_error(&no_kind, "kind", "");
+    let created = browser
+        .submit(
+            form,
+            &[
+                ("name", "Teplo"),
+                ("kind", "municipal_enterprise"),
+                ("community_share_percent", "75,5"),
+                ("active", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.html);
+    let location = created.location.unwrap();
+    let path = location.split('?').next().unwrap().to_owned();
+    let id: i64 = path.trim_start_matches("/admin/organisations/").parse().unwrap();
+    let api = app.get(&format!("/api/v1/directory/organisations/{id}"), None).await;
+    assert_eq!((api.body["community_share_percent"].as_f64(), &api.body["in_c03_scope"]), (Some(75.5), &json!(true)));
+    let list = browser.get("/admin/organisations").await;
+    assert!(list.html.contains("Teplo") && list.html.contains("Municipal enterprise"));
+    let renamed = browser
+        .submit(&path, &[("name", "Teplo City"), ("kind", "municipal_enterprise"), ("community_share_percent", "75.5")])
+        .await;
+    assert_see_other(&renamed, &format!("{path}?done=organisation-saved"));
+    assert_eq!(app.get(&format!("/api/v1/directory/organisations/{id}"), None).await.body["active"], false);
+
+    // Members by e-mail or number; an unknown one is refused with the field named.
+    let members = format!("{path}/members");
+    let csrf = browser.get(&path).await.csrf_token();
+    let unknown =
+        browser.post(&members, &[("csrf_token", &csrf), ("account", "nobody@example.org"), ("role", "officer")]).await;
+    assert_error(&unknown, "account", "no account has the e-mail address nobody@example.org");
+    assert!(unknown.html.contains("value=\"nobody@example.org\""), "kept");
+    let bad_role =
+        browser.post(&members, &[("csrf_token", &csrf), ("account", "ivan@example.org"), ("role", "boss")]).await;
+    assert_error(&bad_role, "role", "boss");
+    let added =
+        browser.post(&members, &[("csrf_token", &csrf), ("account", "ivan@example.org"), ("role", "head")]).await;
+    assert_see_other(&added, &format!("{path}?done=member-saved#members"));
+    let page = browser.get(&format!("{path}?done=member-saved")).await;
+    assert!(
+        page.html.contains("The member is saved.") && page.html.contains("Ivan Franko") && page.html.contains("Head")
+    );
+    let as_head = app.get(&format!("/api/v1/directory/organisations/{id}/members"), Some(&citizen)).await;
+    assert_eq!(as_head.status, 200, "the head now sees the members");
+    let by_number = browser
+        .post(&members, &[("csrf_token", &csrf), ("account", &citizen_id.to_string()), ("role", "officer")])
+        .await;
+    assert_eq!(by_number.status, 303);
+    let removed = browser.post(&format!("{members}/{citizen_id}/remove"), &[("csrf_token", &csrf)]).await;
+    assert_see_other(&removed, &format!("{path}?done=member-removed#members"));
+    assert!(browser.get(&path).await.html.contains("Nobody works here yet."));
+}
+
+#[tokio::test]
+async fn an_administrator_keeps_the_calendar_and_the_petition_statutes() {
+    let app = spawn_app_with_smtp().await;
+    let admin_token = app.administrator().await;
+    let council = app
+        .post("/api/v1/directory/organisations", Some(&admin_token), json!({"name": "City Council", "kind": "council"}))
+        .await;
+    let council_id = council.body["id"].as_i64().unwrap().to_string();
+    let mut browser = Browser::new(&app);
+    browser.submit("/account/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+
+    let calendar = "/admin/calendar";
+    let not_a_date = browser
+        .submit(
+            calendar,
+            &[("date_day", "31"), ("date_month", "2"), ("date_year", "2026"), ("working", "no"), ("note", "X")],
+        )
+        .await;
+    assert_error(&not_a_date, "date", "enter a real date");
+    assert!(not_a_date.html.contains("value=\"31\""), "kept");
+    let no_note = browser
+        .submit(
+            calendar,
+            &[("date_day", "2"), ("date_month", "1"), ("date_year", "2026"), ("working", "no"), ("note", "")],
+        )
+        .await;
+    assert_error(&no_note, "note", "name the decision");
+    let no_choice = browser
+        .submit(calendar, &[("date_day", "2"), ("date_month", "1"), ("date_year", "2026"), ("note", "Resolution 1")])
+        .await;
+    assert_error(&no_choice, "working", "");
+    let saved = browser
+        .submit(
+            calendar,
+            &[
+                ("date_day", "2"),
+                ("date_month", "1"),
+                ("date_year", "2026"),
+                ("working", "no"),
+                ("note", "Cabinet resolution No. 1 of 1 December 2025"),
+            ],
+        )
+        .await;
+    assert_see_other(&saved, "/admin/calendar?done=override-saved");
+    let day = app.get("/api/v1/calendar/days/2026-01-02", None).await;
+    assert_eq!(day.body["working"], false, "{}", day.body);
+    let page = browser.get("/admin/calendar?done=override-saved").await;
+    assert!(page.html.contains("The day is recorded.") && page.html.contains("Cabinet resolution No. 1"));
+    let removed =
+        browser.post("/admin/calendar/remove", &[("csrf_token", &page.csrf_token()), ("date", "2026-01-02")]).await;
+    assert_see_other(&removed, "/admin/calendar?done=override-removed");
+    assert_eq!(app.get("/api/v1/calendar/days/2026-01-02", None).await.body["working"], true);
+
+    let martial_law = "/admin/calendar/martial-law";
+    let csrf = browser.get(calendar).await.csrf_token();
+    let no_note = browser.post(martial_law, &[("csrf_token", &csrf), ("martial_law_note", "")]).await;
+    assert_error(&no_note, "martial_law_note", "name the decision");
+    let continues = browser
+        .post(martial_law, &[("csrf_token", &csrf), ("martial_law_note", "Presidential Decree No. 1/2026")])
+        .await;
+    assert_see_other(&continues, "/admin/calendar?done=martial-law-saved");
+
+    let statutes = "/admin/statutes";
+    let typed = |threshold: &'static str| {
+        vec![
+            ("council_id", council_id.clone()),
+            ("effective_from_day", "1".into()),
+            ("effective_from_month", "1".into()),
+            ("effective_from_year", "2026".into()),
+            ("signature_threshold", threshold.into()),
+            ("collection_days", "60".into()),
+            ("title_max_chars", "200".into()),
+            ("text_max_chars", "10000".into()),
+            ("signing_mode", "verified_account".into()),
+        ]
+    };
+    let fields = typed("0");
+    let too_few = browser.submit(statutes, &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_error(&too_few, "signature_threshold", "1 to 1,000,000");
+    let fields = typed("250");
+    let adopted = browser.submit(statutes, &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_see_other(&adopted, "/admin/statutes?done=statute-saved");
+    let listed = app.get("/api/v1/petitions/statutes", None).await;
+    assert!(listed.body.to_string().contains("\"signature_threshold\":250"), "{}", listed.body);
+
+    let events = browser.get("/admin/events").await;
+    assert!(
+        events.html.contains("Calendar day")
+            && events.html.contains("Petition statute")
+            && events.html.contains("Martial law")
+    );
+}
+
+#[tokio::test]
+async fn an_api_key_is_shown_once_on_the_next_page_and_can_be_revoked() {
+    let app = spawn_app_with_smtp().await;
+    let (mut browser, admin_token) = admin_browser(&app).await;
+
+    let nameless = browser.submit("/admin/api-keys", &[("name", "  ")]).await;
+    assert_error(&nameless, "name", "");
+    let issued = browser.submit("/admin/api-keys", &[("name", "City dashboard")]).await;
+    assert_see_other(&issued, "/admin/api-keys/issued");
+    let shown = browser.get("/admin/api-keys/issued").await;
+    assert!(shown.html.contains("Key for City dashboard"), "{}", shown.html);
+    let start = shown.html.find("id=\"secret\">").unwrap() + 13;
+    let secret = shown.html[start..].split('<').next().unwrap().to_owned();
+    assert!(secret.len() >= 32, "{secret}");
+    let again = browser.get("/admin/api-keys/issued").await;
+    assert!(!again.html.contains(&secret) && again.html.contains("cannot be shown again"), "shown once only");
+    let list = browser.get("/admin/api-keys").await;
+    assert!(list.html.contains("City dashboard") && list.html.contains("In use") && !list.html.contains(&secret));
+
+    let keys = app.get("/api/v1/api-keys", Some(&admin_token)).await;
+    let id = keys.body[0]["id"].as_i64().unwrap();
+    let revoked = browser.post(&format!("/admin/api-keys/{id}/revoke"), &[("csrf_token", &list.csrf_token())]).await;
+    assert_see_other(&revoked, "/admin/api-keys?done=key-revoked");
+    let after = browser.get("/admin/api-keys?done=key-revoked").await;
+    assert!(after.html.contains("The key is revoked.") && after.html.contains("Revoked "));
+    assert!(app.get("/api/v1/api-keys", Some(&admin_token)).await.body[0]["revoked_at"].is_string());
+}
+
+#[tokio::test]
+async fn an_administrator_finds_an_account_and_makes_it_a_moderator_but_not_their_own() {
+    let app = spawn_app_with_smtp().await;
+    app.verified_citizen("Ivan Franko", "ivan@example.org").await;
+    app.verified_citizen("Lesia Ukrainka", "lesia@example.org").await;
+    let (mut browser, _) = admin_browser(&app).await;
+
+    let found = browser.get("/admin/accounts?q=LESIA").await;
+    assert!(
+        found.html.contains("1 account found.")
+            && found.html.contains("Lesia Ukrainka")
+            && !found.html.contains("Ivan Franko")
+    );
+    let all = browser.get("/admin/accounts").await;
+    assert!(all.html.contains("3 accounts found.") && all.html.contains("You cannot change your own role"));
+    let lesia = app.db.clone();
+    let lesia_id = hromada::storage::accounts::list(&lesia)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email == "lesia@example.org")
+        .unwrap()
+        .id;
+    let admin_id = hromada::storage::accounts::list(&lesia)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email == ADMIN_EMAIL)
+        .unwrap()
+        .id;
+    let csrf = all.csrf_token();
+    let set = browser
+        .post(
+            &format!("/admin/accounts/{lesia_id}/role"),
+            &[("csrf_token", &csrf), ("role", "moderator"), ("q", "lesia")],
+        )
+        .await;
+    assert_see_other(&set, &format!("/admin/accounts?done=role-saved&q=lesia#account-{lesia_id}"));
+    let page = browser.get("/admin/accounts?done=role-saved&q=lesia").await;
+    assert!(page.html.contains("The role is saved.") && page.html.contains("Moderator"));
+    let own =
+        browser.post(&format!("/admin/accounts/{admin_id}/role"), &[("csrf_token", &csrf), ("role", "citizen")]).await;
+    assert_eq!(own.status, 403, "the domain refuses an administrator's own role change");
+    assert!(browser.get("/admin").await.status == 200, "still an administrator");
+    let events = browser.get("/admin/events?subject=account").await;
+    assert!(events.html.contains("moderator"), "{}", events.html);
+}
+
+#[tokio::test]
+async fn an_administrator_sees_failed_mail_with_the_servers_reason_and_retries_it() {
+    let app = spawn_app_with_smtp().await;
+    let (mut browser, admin_token) = admin_browser(&app).await;
+    let empty = browser.get("/admin/mail").await;
+    assert!(empty.html.contains("No mail has failed."));
+
+    app.smtp().answer_next(550, "5.7.1 Relaying denied for this sender");
+    app.post("/api/v1/password-reset", None, json!({"email": ADMIN_EMAIL})).await;
+    let mut failed = browser.get("/admin/mail").await;
+    for _ in 0..100 {
+        if failed.html.contains("Relaying denied") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        failed = browser.get("/admin/mail").await;
+    }
+    let table = failed.html.find("<main").map(|at| &failed.html[at..]).unwrap_or_default();
+    assert!(failed.html.contains("Relaying denied for this sender") && failed.html.contains(ADMIN_EMAIL), "{table}");
+    assert!(!failed.html.contains("token="), "no message body");
+    let mails = app.get("/api/v1/mails", Some(&admin_token)).await;
+    let id = mails.body[0]["id"].as_i64().unwrap();
+    let retried = browser.post(&format!("/admin/mail/{id}/retry"), &[("csrf_token", &failed.csrf_token())]).await;
+    assert_see_other(&retried, "/admin/mail?done=mail-retried&count=1");
+    assert!(browser.get("/admin/mail?done=mail-retried&count=1").await.html.contains("1 mail is back in the queue."));
+    app.smtp().nth_mail_to(ADMIN_EMAIL, 1).await;
+    let again = browser.post(&format!("/admin/mail/{id}/retry"), &[("csrf_token", &failed.csrf_token())]).await;
+    assert_eq!(again.status, 409, "it has not failed any more");
+    let all = browser.post("/admin/mail/retry", &[("csrf_token", &failed.csrf_token())]).await;
+    assert_see_other(&all, "/admin/mail?done=mail-retried&count=0");
+}
