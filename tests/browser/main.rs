@@ -10,6 +10,7 @@ mod helpers;
 mod browser;
 
 mod accounts;
+mod admin;
 mod calculator;
 mod map;
 mod pages;
