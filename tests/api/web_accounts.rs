@@ -89,6 +89,20 @@ impl<'a> Browser<'a> {
         self.read(response).await
     }
 
+    /// The size of `path` as sent gzip-compressed (the client does not unpack it).
+    pub async fn gzipped_size(&mut self, path: &str) -> usize {
+        let response = self
+            .client
+            .get(self.app.url(path))
+            .header(COOKIE, self.cookie_header())
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{path} is compressed");
+        response.bytes().await.unwrap().len()
+    }
+
     /// Posts `fields` and files (`(field, file name, content)`) as a `multipart/form-data` form would.
     pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &str)]) -> Page {
         let boundary = "hromada-test-boundary-7d3a";

@@ -584,3 +584,19 @@ async fn an_administrator_sees_failed_mail_with_the_servers_reason_and_retries_i
     let all = browser.post("/admin/mail/retry", &[("csrf_token", &failed.csrf_token())]).await;
     assert_see_other(&all, "/admin/mail?done=mail-retried&count=0");
 }
+
+#[tokio::test]
+async fn every_admin_page_weighs_at_most_60_kb_gzipped_with_its_assets() {
+    let app = spawn_app_with_smtp().await;
+    city::build(&app).await;
+    let mut browser = logged_in_admin(&app).await;
+    for path in PAGES {
+        let html = browser.get(path).await.html;
+        let mut total = browser.gzipped_size(path).await;
+        for url in crate::web::asset_urls(&html) {
+            total += browser.gzipped_size(&url).await;
+        }
+        assert!(total <= 60 * 1024, "{path} weighs {total} bytes gzipped");
+        println!("{path}: {total} bytes gzipped with its assets");
+    }
+}
