@@ -366,7 +366,7 @@ pub async fn submit_draft(
     let path = "/petitions/new/submit";
     let submitting = use_case::submit_once(&state, &visitor.actor, draft_of(&form), &form.form_key);
     let on_file = |once| match once {
-        use_case::Once::Submitted(id) => see_other(&format!("/petitions/{id}/submitted")),
+        use_case::Once::Created(id) => see_other(&format!("/petitions/{id}/submitted")),
         use_case::Once::InFlight => site.error(lang, path, StatusCode::CONFLICT),
     };
     FormPost::new(&site, lang, path, ("new-petition", "title"))

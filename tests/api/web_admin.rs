@@ -44,6 +44,16 @@ fn assert_error(page: &Page, field: &str, words: &str) {
     assert!(page.html.contains(words), "`{words}` in {}", page.html);
 }
 
+/// Opens the form at `path` and posts `fields` with the form's token and its key (`form_key`), as a
+/// browser posts a form that creates something.
+async fn create(browser: &mut Browser<'_>, path: &str, fields: &[(&str, &str)]) -> Page {
+    let form = browser.get(path).await;
+    let (token, key) = (form.csrf_token(), hidden(&form.html, "form_key"));
+    let mut all = vec![("csrf_token", token.as_str()), ("form_key", key.as_str())];
+    all.extend_from_slice(fields);
+    browser.post(path, &all).await
+}
+
 fn assert_see_other(page: &Page, to: &str) {
     assert_eq!((page.status, page.location.as_deref().unwrap_or_default()), (303, to), "{}", page.html);
 }
@@ -166,7 +176,8 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
     let mut browser = logged_in_admin(&app).await;
 
     // The district: pasted, refused while it is wrong, checked, then saved.
-    let csrf = browser.get("/admin/districts/new").await.csrf_token();
+    let new_form = browser.get("/admin/districts/new").await;
+    let (csrf, key) = (new_form.csrf_token(), hidden(&new_form.html, "form_key"));
     let post = |area: &'static str| {
         vec![("csrf_token", csrf.clone()), ("name", "Staryi Misto".to_owned()), ("area", area.to_owned())]
     };
@@ -199,7 +210,7 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
     let check = browser
         .post_multipart(
             "/admin/districts/new",
-            &[("csrf_token", &csrf), ("name", "Staryi Misto"), ("area", "")],
+            &[("csrf_token", &csrf), ("form_key", &key), ("name", "Staryi Misto"), ("area", "")],
             &[("file", "misto.geojson", SQUARE)],
         )
         .await;
@@ -215,7 +226,12 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
     let saved = browser
         .post(
             "/admin/districts/save",
-            &[("csrf_token", &check.csrf_token()), ("name", "Staryi Misto"), ("area", &area)],
+            &[
+                ("csrf_token", &check.csrf_token()),
+                ("form_key", &hidden(&check.html, "form_key")),
+                ("name", "Staryi Misto"),
+                ("area", &area),
+            ],
         )
         .await;
     assert_see_other(&saved, "/admin/districts?done=district-saved");
@@ -229,44 +245,44 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
     let form = "/admin/categories/new";
     let district_field = format!("district_{district_id}");
     let (roads, housing) = (city.roads.to_string(), city.housing.to_string());
-    let emergency = browser
-        .submit(
-            form,
-            &[
-                ("code", "broken_bench"),
-                ("name_uk", "Зламана лавка"),
-                ("name_en", "Broken bench"),
-                ("urgency_class", "emergency"),
-                ("urgency_hours", ""),
-                ("default_executor_id", &roads),
-            ],
-        )
-        .await;
+    let emergency = create(
+        &mut browser,
+        form,
+        &[
+            ("code", "broken_bench"),
+            ("name_uk", "Зламана лавка"),
+            ("name_en", "Broken bench"),
+            ("urgency_class", "emergency"),
+            ("urgency_hours", ""),
+            ("default_executor_id", &roads),
+        ],
+    )
+    .await;
     assert_error(&emergency, "urgency_hours", "an emergency category needs hours");
     assert!(emergency.html.contains("value=\"Зламана лавка\""), "kept: {}", emergency.html);
-    let no_executor = browser
-        .submit(
-            form,
-            &[("code", "broken_bench"), ("name_uk", "Лавка"), ("name_en", "Bench"), ("urgency_class", "normal")],
-        )
-        .await;
+    let no_executor = create(
+        &mut browser,
+        form,
+        &[("code", "broken_bench"), ("name_uk", "Лавка"), ("name_en", "Bench"), ("urgency_class", "normal")],
+    )
+    .await;
     assert_error(&no_executor, "default_executor_id", "whole number");
-    let created = browser
-        .submit(
-            form,
-            &[
-                ("code", "broken_bench"),
-                ("name_uk", "Зламана лавка"),
-                ("name_en", "Broken bench"),
-                ("urgency_class", "normal"),
-                ("default_executor_id", &roads),
-                (&district_field, &housing),
-                ("for_reports", "yes"),
-                ("for_appeals", "yes"),
-                ("active", "yes"),
-            ],
-        )
-        .await;
+    let created = create(
+        &mut browser,
+        form,
+        &[
+            ("code", "broken_bench"),
+            ("name_uk", "Зламана лавка"),
+            ("name_en", "Broken bench"),
+            ("urgency_class", "normal"),
+            ("default_executor_id", &roads),
+            (&district_field, &housing),
+            ("for_reports", "yes"),
+            ("for_appeals", "yes"),
+            ("active", "yes"),
+        ],
+    )
+    .await;
     assert_eq!(created.status, 303, "{}", created.html);
     let location = created.location.unwrap();
     assert!(location.ends_with("?done=category-saved"), "{location}");
@@ -274,18 +290,18 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
     assert!(edit.html.contains("The category is saved."), "{}", edit.html);
     let category_id: i64 =
         location.trim_start_matches("/admin/categories/").split('?').next().unwrap().parse().unwrap();
-    let twice = browser
-        .submit(
-            form,
-            &[
-                ("code", "broken_bench"),
-                ("name_uk", "Інша"),
-                ("name_en", "Other"),
-                ("urgency_class", "normal"),
-                ("default_executor_id", &roads),
-            ],
-        )
-        .await;
+    let twice = create(
+        &mut browser,
+        form,
+        &[
+            ("code", "broken_bench"),
+            ("name_uk", "Інша"),
+            ("name_en", "Other"),
+            ("urgency_class", "normal"),
+            ("default_executor_id", &roads),
+        ],
+    )
+    .await;
     assert_error(&twice, "code", "");
 
     // A new report inside the district goes to the district's executor; one outside to the default.
@@ -322,26 +338,24 @@ async fn an_administrator_edits_an_organisation_and_adds_and_removes_its_members
     let (mut browser, _) = admin_browser(&app).await;
 
     let form = "/admin/organisations/new";
-    let share = browser
-        .submit(form, &[("name", "Teplo"), ("kind", "municipal_enterprise"), ("community_share_percent", "120")])
-        .await;
+    let share = create(
+        &mut browser,
+        form,
+        &[("name", "Teplo"), ("kind", "municipal_enterprise"), ("community_share_percent", "120")],
+    )
+    .await;
     assert_error(&share, "community_share_percent", "");
     assert!(share.html.contains("value=\"Teplo\"") && share.html.contains("value=\"120\""), "kept");
-    let nameless = browser.submit(form, &[("name", ""), ("kind", "department")]).await;
+    let nameless = create(&mut browser, form, &[("name", ""), ("kind", "department")]).await;
     assert_error(&nameless, "name", "");
-    let no_kind = browser.submit(form, &[("name", "Teplo")]).await;
+    let no_kind = create(&mut browser, form, &[("name", "Teplo")]).await;
     assert_error(&no_kind, "kind", "");
-    let created = browser
-        .submit(
-            form,
-            &[
-                ("name", "Teplo"),
-                ("kind", "municipal_enterprise"),
-                ("community_share_percent", "75,5"),
-                ("active", "yes"),
-            ],
-        )
-        .await;
+    let created = create(
+        &mut browser,
+        form,
+        &[("name", "Teplo"), ("kind", "municipal_enterprise"), ("community_share_percent", "75,5"), ("active", "yes")],
+    )
+    .await;
     assert_eq!(created.status, 303, "{}", created.html);
     let location = created.location.unwrap();
     let path = location.split('?').next().unwrap().to_owned();
@@ -482,9 +496,12 @@ async fn an_api_key_is_shown_once_on_the_next_page_and_can_be_revoked() {
     let app = spawn_app_with_smtp().await;
     let (mut browser, admin_token) = admin_browser(&app).await;
 
-    let nameless = browser.submit("/admin/api-keys", &[("name", "  ")]).await;
+    let nameless = create(&mut browser, "/admin/api-keys", &[("name", "  ")]).await;
     assert_error(&nameless, "name", "");
-    let issued = browser.submit("/admin/api-keys", &[("name", "City dashboard")]).await;
+    let form = browser.get("/admin/api-keys").await;
+    let (token, key) = (form.csrf_token(), hidden(&form.html, "form_key"));
+    let fields = [("csrf_token", token.as_str()), ("form_key", key.as_str()), ("name", "City dashboard")];
+    let issued = browser.post("/admin/api-keys", &fields).await;
     assert_see_other(&issued, "/admin/api-keys/issued");
     let shown = browser.get("/admin/api-keys/issued").await;
     assert!(shown.html.contains("Key for City dashboard"), "{}", shown.html);
@@ -496,7 +513,12 @@ async fn an_api_key_is_shown_once_on_the_next_page_and_can_be_revoked() {
     let list = browser.get("/admin/api-keys").await;
     assert!(list.html.contains("City dashboard") && list.html.contains("In use") && !list.html.contains(&secret));
 
+    // The same form sent again (a retry) issues no second key and shows no secret.
+    let retried = browser.post("/admin/api-keys", &fields).await;
+    assert_see_other(&retried, "/admin/api-keys/issued");
+    assert!(browser.get("/admin/api-keys/issued").await.html.contains("cannot be shown again"));
     let keys = app.get("/api/v1/api-keys", Some(&admin_token)).await;
+    assert_eq!(keys.body.as_array().unwrap().len(), 1, "{}", keys.body);
     let id = keys.body[0]["id"].as_i64().unwrap();
     let revoked = browser.post(&format!("/admin/api-keys/{id}/revoke"), &[("csrf_token", &list.csrf_token())]).await;
     assert_see_other(&revoked, "/admin/api-keys?done=key-revoked");

@@ -48,7 +48,7 @@ async fn list_context(
             }
         })
         .collect();
-    Ok(context! { keys, notice => done })
+    Ok(context! { keys, notice => done, form_key => super::new_form_key() })
 }
 
 #[handler]
@@ -70,6 +70,7 @@ pub async fn list(
 #[serde(default)]
 pub struct IssueForm {
     csrf_token: String,
+    form_key: String,
     name: String,
 }
 
@@ -85,15 +86,31 @@ pub async fn issue(
     verifier: &CsrfVerifier,
     Form(form): Form<IssueForm>,
 ) -> Response {
-    let use_case = async { api_keys::issue(&state, &visitor.actor, &line("name", &form.name, limits::LABEL)?).await };
+    // The secret is kept for the next page only when this POST issued the key: a retried POST gets the
+    // key the first one issued, whose secret is gone.
+    let secret = std::sync::Mutex::new(None);
+    let use_case = async {
+        let name = line("name", &form.name, limits::LABEL)?;
+        let issue = async {
+            let issued = api_keys::issue(&state, &visitor.actor, &name).await?;
+            *secret.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some(format!("{}:{}", issued.key.name, issued.secret));
+            Ok(issued.key.id)
+        };
+        super::create_once(&state, &visitor, (&form.form_key, &name), LIST, issue).await
+    };
     let secure = state.settings.public_url.starts_with("https://");
-    let issued = |issued: api_keys::IssuedKey| {
-        jar.add(secret_cookie(&format!("{}:{}", issued.key.name, issued.secret), Duration::from_secs(300), secure));
+    let issued = |_id: i32| {
+        let shown = secret.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(value) = shown {
+            jar.add(secret_cookie(&value, Duration::from_secs(300), secure));
+        }
         see_other(ISSUED)
     };
     FormPost::new(&site, lang, LIST, ("api-key", "name"))
         .handle(verifier, &form.csrf_token, use_case, issued, async |errors| {
-            let page = list_context(&state, &visitor, None).await.map(|page| context! { name => form.name, ..page });
+            let typed = context! { name => form.name, form_key => form.form_key };
+            let page = list_context(&state, &visitor, None).await.map(|page| context! { ..typed, ..page });
             form_again(&site, lang, LIST, ("admin/api-keys.html", csrf), &errors, page)
         })
         .await

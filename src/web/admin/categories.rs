@@ -141,10 +141,12 @@ async fn page_context(
 #[handler]
 pub async fn new_page(site: Data<&Site>, state: Data<&AppState>, lang: Lang, csrf: &CsrfToken) -> Response {
     let path = format!("{LIST}/new");
-    let typed: Typed = [("urgency_class", "normal"), ("for_reports", "yes"), ("for_appeals", "yes"), ("active", "yes")]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let mut typed: Typed =
+        [("urgency_class", "normal"), ("for_reports", "yes"), ("for_appeals", "yes"), ("active", "yes")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+    typed.insert("form_key".into(), super::new_form_key());
     match page_context(&state, None, &typed, None).await {
         Ok(page) => form_page(&site, lang, &path, TEMPLATE, csrf, &FormErrors::default(), page),
         Err(err) => error_page(&site, lang, &path, &err),
@@ -211,8 +213,18 @@ async fn save(
 ) -> Response {
     let path = id.map_or_else(|| format!("{LIST}/new"), |id| format!("{LIST}/{id}"));
     let (typed, token) = typed(form);
-    let use_case = async { directory::save_category(state, &visitor.actor, id, fields(&typed)?).await };
-    let saved = |saved: Category| see_other(&format!("{LIST}/{}?done=category-saved", saved.id));
+    let use_case = async {
+        let fields = fields(&typed)?;
+        match id {
+            Some(id) => Ok(directory::save_category(state, &visitor.actor, Some(id), fields).await?.id),
+            None => {
+                let fingerprint = serde_json::to_string(&typed).unwrap_or_default();
+                let creating = async { Ok(directory::save_category(state, &visitor.actor, None, fields).await?.id) };
+                super::create_once(state, visitor, (get(&typed, "form_key"), &fingerprint), LIST, creating).await
+            }
+        }
+    };
+    let saved = |id: i32| see_other(&format!("{LIST}/{id}?done=category-saved"));
     FormPost::new(site, lang, &path, ("category", "code"))
         .handle(verifier, &token, use_case, saved, async |errors| {
             let page = page_context(state, id, &typed, None).await;

@@ -49,7 +49,8 @@ fn form_path(id: Option<i32>) -> String {
 #[handler]
 pub fn new_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken) -> Response {
     let path = form_path(None);
-    form_page(&site, lang, &path, FORM, csrf, &FormErrors::default(), context! { action => path })
+    let page = context! { action => path, form_key => super::new_form_key() };
+    form_page(&site, lang, &path, FORM, csrf, &FormErrors::default(), page)
 }
 
 #[handler]
@@ -79,6 +80,7 @@ pub async fn edit_page(
 #[derive(Debug, Default)]
 struct DistrictUpload {
     csrf_token: String,
+    form_key: String,
     name: String,
     area: String,
     unreadable: Option<AppError>,
@@ -102,6 +104,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<DistrictUpload, AppErro
         };
         match name.as_str() {
             "csrf_token" => upload.csrf_token = text,
+            "form_key" => upload.form_key = text,
             "name" => upload.name = text,
             "area" if upload.area.trim().is_empty() => upload.area = text,
             "file" if !text.trim().is_empty() => upload.area = text,
@@ -153,7 +156,7 @@ async fn check(
         Ok(upload) => upload,
         Err(err) => return error_page(site, lang, &path, &err),
     };
-    let DistrictUpload { csrf_token, name, area, unreadable } = upload;
+    let DistrictUpload { csrf_token, form_key, name, area, unreadable } = upload;
     let use_case = async {
         match unreadable {
             Some(err) => Err(err),
@@ -161,12 +164,12 @@ async fn check(
         }
     };
     let preview = |preview: DistrictPreview| {
-        let page = checked(id, &preview, path.clone());
+        let page = context! { form_key => form_key.clone(), ..checked(id, &preview, path.clone()) };
         form_page(site, lang, &path, "admin/district-check.html", csrf, &FormErrors::default(), page)
     };
     FormPost::new(site, lang, &path, ("district", "area"))
         .handle(verifier, &csrf_token, use_case, preview, async |errors| {
-            let typed = context! { action => path.clone(), id, name, area };
+            let typed = context! { action => path.clone(), id, name, area, form_key };
             form_page(site, lang, &path, FORM, csrf, &errors, typed)
         })
         .await
@@ -186,6 +189,7 @@ fn checked(id: Option<i32>, p: &DistrictPreview, back: String) -> Value {
 #[serde(default)]
 pub struct SaveForm {
     csrf_token: String,
+    form_key: String,
     id: String,
     name: String,
     area: String,
@@ -206,12 +210,20 @@ pub async fn save(
     let use_case = async {
         let area = serde_json::from_str::<serde_json::Value>(&form.area)
             .map_err(|e| AppError::validation("area", format!("this is not GeoJSON (JSON text): {e}")))?;
-        directory::save_district(&state, &visitor.actor, id, &form.name, Some(&area)).await
+        let save =
+            async { Ok(directory::save_district(&state, &visitor.actor, id, &form.name, Some(&area)).await?.id) };
+        match id {
+            Some(_) => save.await,
+            None => {
+                let fingerprint = format!("{}\u{0}{}", form.name, form.area);
+                super::create_once(&state, &visitor, (&form.form_key, &fingerprint), LIST, save).await
+            }
+        }
     };
     let saved = |_| see_other(&format!("{LIST}?done=district-saved"));
     FormPost::new(&site, lang, &path, ("district", "name"))
         .handle(verifier, &form.csrf_token, use_case, saved, async |errors| {
-            let typed = context! { action => path.clone(), id, name => form.name, area => form.area };
+            let typed = context! { action => path.clone(), id, name => form.name, area => form.area, form_key => form.form_key };
             form_page(&site, lang, &path, FORM, csrf, &errors, typed)
         })
         .await

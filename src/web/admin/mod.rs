@@ -131,6 +131,29 @@ fn optional_number<T: std::str::FromStr>(field: &str, raw: &str) -> Result<Optio
     }
 }
 
+/// Creates an item once per form (`service::once`): the form's hidden `form_key` makes a double click
+/// or a retried POST return the item the first one created, with `fingerprint` its content.
+async fn create_once(
+    state: &crate::service::AppState,
+    visitor: &Visitor,
+    (form_key, fingerprint): (&str, &str),
+    collection: &str,
+    create: impl Future<Output = Result<i32, AppError>>,
+) -> Result<i32, AppError> {
+    let account = visitor.actor.administrator()?;
+    match crate::service::once::create_once(state, account, form_key, fingerprint, collection, create).await? {
+        crate::service::once::Once::Created(id) => Ok(id),
+        crate::service::once::Once::InFlight => {
+            Err(AppError::Conflict("this form is still being sent; wait a moment and open the list".into()))
+        }
+    }
+}
+
+/// A new form's key (see [`create_once`]).
+fn new_form_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 /// A form shown again with its errors, on a page whose context was loaded (or the error page when
 /// it could not be).
 fn form_again(

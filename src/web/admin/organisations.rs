@@ -44,6 +44,7 @@ pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(d
 pub struct OrganisationForm {
     #[serde(skip_serializing)]
     csrf_token: String,
+    form_key: String,
     name: String,
     kind: String,
     parent_id: String,
@@ -137,7 +138,12 @@ pub async fn new_page(
     visitor: Visitor,
     csrf: &CsrfToken,
 ) -> Response {
-    let typed = OrganisationForm { active: Some("yes".into()), kind: "department".into(), ..Default::default() };
+    let typed = OrganisationForm {
+        active: Some("yes".into()),
+        kind: "department".into(),
+        form_key: super::new_form_key(),
+        ..Default::default()
+    };
     let path = "/admin/organisations/new";
     match page_context(&state, &visitor, None, &typed, None).await {
         Ok(page) => form_page(&site, lang, path, TEMPLATE, csrf, &FormErrors::default(), page),
@@ -211,9 +217,17 @@ async fn save(
     let path = id.map_or_else(|| "/admin/organisations/new".to_owned(), |id| format!("/admin/organisations/{id}"));
     let use_case = async {
         let fields = form.fields()?;
-        directory::save_organisation(state, &visitor.actor, id, fields).await
+        match id {
+            Some(id) => Ok(directory::save_organisation(state, &visitor.actor, Some(id), fields).await?.id),
+            None => {
+                let fingerprint = serde_json::to_string(&form).unwrap_or_default();
+                let creating =
+                    async { Ok(directory::save_organisation(state, &visitor.actor, None, fields).await?.id) };
+                super::create_once(state, visitor, (&form.form_key, &fingerprint), LIST, creating).await
+            }
+        }
     };
-    let saved = |saved: Organisation| see_other(&format!("/admin/organisations/{}?done=organisation-saved", saved.id));
+    let saved = |id: i32| see_other(&format!("/admin/organisations/{id}?done=organisation-saved"));
     FormPost::new(site, lang, &path, ("organisation", "name"))
         .handle(verifier, &form.csrf_token, use_case, saved, async |errors| {
             let page = page_context(state, visitor, id, &form, None).await;

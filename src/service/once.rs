@@ -1,0 +1,71 @@
+//! Forms that create something carry a per-form key (`form_key`), and the creation goes through the same
+//! idempotency store as the API's `Idempotency-Key`: a double click or a retried POST creates nothing
+//! twice and gets what the first one created.
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use crate::{
+    error::AppError,
+    storage::idempotency::{self as keys, Claim},
+};
+
+/// What became of a form's creation.
+pub enum Once {
+    /// Created now, or by an earlier post with the same key: the new item's id.
+    Created(i32),
+    /// The first post with this key is still being handled.
+    InFlight,
+}
+
+/// Runs `create` once per (`account_id`, `form_key`): the item's id is kept under the key as the
+/// location `{collection}/{id}`, so a repeat with the same `fingerprint` (the form's content) gets that
+/// id, and a repeat with other content is refused (409).
+pub async fn create_once(
+    state: &AppState,
+    account_id: i32,
+    form_key: &str,
+    fingerprint: &str,
+    collection: &str,
+    create: impl Future<Output = Result<i32, AppError>>,
+) -> Result<Once, AppError> {
+    let key = form_key.trim();
+    if key.is_empty() || key.len() > 255 {
+        return Err(AppError::BadRequest("the form has lost its key; start again".into()));
+    }
+    let scope = hex::encode(Sha256::digest(format!("web:account:{account_id}:{key}")));
+    let fingerprint = hex::encode(Sha256::digest(fingerprint));
+    let retention = chrono::TimeDelta::hours(i64::from(state.settings.idempotency.retention_hours));
+    let created = |resource: &str| resource.rsplit('/').next().and_then(|id| id.parse().ok());
+    match keys::claim(&state.db, &scope, &fingerprint, Utc::now(), retention).await? {
+        Claim::Proceed => match keys::with_scope(scope.clone(), create).await {
+            Ok(id) => {
+                let answer = keys::KeptAnswer {
+                    status: 303,
+                    headers: vec![("location".into(), format!("{collection}/{id}"))],
+                    body: String::new(),
+                };
+                keys::keep_answer(&state.db, &scope, &answer).await?;
+                Ok(Once::Created(id))
+            }
+            Err(err) => {
+                keys::release(&state.db, &scope).await?;
+                Err(err)
+            }
+        },
+        Claim::Answered(kept) => {
+            let location = kept.headers.iter().find(|(name, _)| name == "location").map(|(_, v)| v.as_str());
+            location
+                .and_then(created)
+                .map(Once::Created)
+                .ok_or_else(|| anyhow::anyhow!("a kept answer without a created item").into())
+        }
+        Claim::Created { resource } => {
+            created(&resource).map(Once::Created).ok_or_else(|| anyhow::anyhow!("a key linked to {resource}").into())
+        }
+        Claim::InFlight => Ok(Once::InFlight),
+        Claim::Mismatch => Err(AppError::Conflict(
+            "this form was already sent with other content; open the form again to send this".into(),
+        )),
+    }
+}
