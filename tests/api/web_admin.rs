@@ -222,6 +222,7 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
         check.html
     );
     assert!(check.html.contains(">4<"), "four corner points: {}", check.html);
+    assert!(check.html.contains("<svg") && check.html.contains("Map of the districts with Staryi Misto"), "the map");
     let area = hidden(&check.html, "area");
     let saved = browser
         .post(

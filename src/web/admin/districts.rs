@@ -11,6 +11,10 @@ use serde::Deserialize;
 
 use super::Done;
 use crate::{
+    domain::directory::Area,
+    web::map::{self, MapDistrict},
+};
+use crate::{
     error::AppError,
     service::{
         AppState,
@@ -118,19 +122,21 @@ async fn read_upload(mut multipart: Multipart) -> Result<DistrictUpload, AppErro
 #[allow(clippy::too_many_arguments)]
 pub async fn check_new(
     site: Data<&Site>,
+    state: Data<&AppState>,
     lang: Lang,
     visitor: Visitor,
     csrf: &CsrfToken,
     verifier: &CsrfVerifier,
     multipart: Multipart,
 ) -> Response {
-    check(&site, lang, &visitor, csrf, verifier, None, multipart).await
+    check(&site, &state, lang, &visitor, (csrf, verifier), None, multipart).await
 }
 
 #[handler]
 #[allow(clippy::too_many_arguments)]
 pub async fn check_edit(
     site: Data<&Site>,
+    state: Data<&AppState>,
     lang: Lang,
     visitor: Visitor,
     csrf: &CsrfToken,
@@ -138,16 +144,16 @@ pub async fn check_edit(
     Path(id): Path<i32>,
     multipart: Multipart,
 ) -> Response {
-    check(&site, lang, &visitor, csrf, verifier, Some(id), multipart).await
+    check(&site, &state, lang, &visitor, (csrf, verifier), Some(id), multipart).await
 }
 
 /// The check step: what the domain read from the area, with the button that saves it.
 async fn check(
     site: &Site,
+    state: &AppState,
     lang: Lang,
     visitor: &Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
+    (csrf, verifier): (&CsrfToken, &CsrfVerifier),
     id: Option<i32>,
     multipart: Multipart,
 ) -> Response {
@@ -160,11 +166,15 @@ async fn check(
     let use_case = async {
         match unreadable {
             Some(err) => Err(err),
-            None => directory::preview_district(&visitor.actor, &name, &area),
+            None => {
+                let preview = directory::preview_district(&visitor.actor, &name, &area)?;
+                Ok((preview, directory::districts(state).await?))
+            }
         }
     };
-    let preview = |preview: DistrictPreview| {
-        let page = context! { form_key => form_key.clone(), ..checked(id, &preview, path.clone()) };
+    let preview = |(preview, others): (DistrictPreview, Vec<District>)| {
+        let map = Value::from_safe_string(picture(lang, id, &preview, &others));
+        let page = context! { form_key => form_key.clone(), map, ..checked(id, &preview, path.clone()) };
         form_page(site, lang, &path, "admin/district-check.html", csrf, &FormErrors::default(), page)
     };
     FormPost::new(site, lang, &path, ("district", "area"))
@@ -173,6 +183,20 @@ async fn check(
             form_page(site, lang, &path, FORM, csrf, &errors, typed)
         })
         .await
+}
+
+/// The shared map's SVG of the district being saved among the others (its old border left out).
+fn picture(lang: Lang, id: Option<i32>, preview: &DistrictPreview, others: &[District]) -> String {
+    let others: Vec<District> = others.iter().filter(|d| Some(d.id) != id).cloned().collect();
+    let mut districts = map::drawable(&others);
+    if let Ok(area) = Area::from_geojson(&preview.geojson) {
+        districts.push(MapDistrict { id: id.unwrap_or(0), name: preview.name.clone(), area });
+    }
+    let title = lang
+        .text("admin-district-map-title", Some(&crate::web::i18n::args_from([("name", preview.name.clone().into())])));
+    map::MapFrame::around(&districts)
+        .map(|frame| map::svg(&frame, &districts, &map::Picture { title, markers: vec![], shading: None }))
+        .unwrap_or_default()
 }
 
 fn checked(id: Option<i32>, p: &DistrictPreview, back: String) -> Value {
