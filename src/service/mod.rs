@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod directory;
 pub mod mail;
 pub mod metrics;
+pub mod once;
 pub mod open_data;
 pub mod petitions;
 pub mod rate_limit;

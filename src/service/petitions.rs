@@ -366,59 +366,16 @@ pub async fn check(state: &AppState, actor: &Actor, draft: Draft) -> Result<Draf
     Ok(Draft { council_id: Some(council_id), title, text, category_id: draft.category_id })
 }
 
-/// What a form's key says about a submission.
-pub enum Once {
-    /// Submitted now, or by an earlier post with the same key: the petition's id.
-    Submitted(i32),
-    /// The first post with this key is still being handled.
-    InFlight,
-}
+pub use super::once::Once;
 
-/// Submits a draft from a form carrying a per-form key, through the same idempotency store as the
-/// API's `Idempotency-Key`: a double click or a retried POST creates nothing twice, and gets the
-/// petition the first one created.
+/// Submits a draft from a form carrying a per-form key (`service::once`): a double click or a retried
+/// POST creates one petition and gets it.
 pub async fn submit_once(state: &AppState, actor: &Actor, draft: Draft, form_key: &str) -> Result<Once, AppError> {
-    use sha2::{Digest, Sha256};
-
-    use crate::storage::idempotency::{self as keys, Claim};
     let principal = person(actor)?;
-    let key = form_key.trim();
-    if key.is_empty() || key.len() > 255 {
-        return Err(AppError::BadRequest("the form has lost its key; start again".into()));
-    }
-    let scope = hex::encode(Sha256::digest(format!("web:account:{}:{key}", principal.account_id)));
-    let fingerprint = hex::encode(Sha256::digest(format!("{}\u{0}{}", draft.title, draft.text)));
-    let retention = chrono::TimeDelta::hours(i64::from(state.settings.idempotency.retention_hours));
-    let created = |resource: &str| resource.rsplit('/').next().and_then(|id| id.parse().ok());
-    match keys::claim(&state.db, &scope, &fingerprint, Utc::now(), retention).await? {
-        Claim::Proceed => match keys::with_scope(scope.clone(), submit(state, actor, draft)).await {
-            Ok(record) => {
-                let answer = keys::KeptAnswer {
-                    status: 303,
-                    headers: vec![("location".into(), format!("/petitions/{}", record.petition.id))],
-                    body: String::new(),
-                };
-                keys::keep_answer(&state.db, &scope, &answer).await?;
-                Ok(Once::Submitted(record.petition.id))
-            }
-            Err(err) => {
-                keys::release(&state.db, &scope).await?;
-                Err(err)
-            }
-        },
-        Claim::Answered(kept) => {
-            let location = kept.headers.iter().find(|(name, _)| name == "location").map(|(_, v)| v.as_str());
-            location
-                .and_then(created)
-                .map(Once::Submitted)
-                .ok_or_else(|| anyhow::anyhow!("a kept answer without a petition").into())
-        }
-        Claim::Created { resource } => {
-            created(&resource).map(Once::Submitted).ok_or_else(|| anyhow::anyhow!("a key linked to {resource}").into())
-        }
-        Claim::InFlight => Ok(Once::InFlight),
-        Claim::Mismatch => Err(AppError::Conflict(
-            "this form was already sent with other words; start a new petition to send these".into(),
-        )),
-    }
+    let fingerprint = format!("{}\u{0}{}", draft.title, draft.text);
+    let location = |id| format!("/petitions/{id}");
+    super::once::submit_once(state, principal.account_id, form_key, &fingerprint, location, || async {
+        submit(state, actor, draft).await.map(|record| record.petition.id)
+    })
+    .await
 }
