@@ -12,6 +12,7 @@ mod browser;
 mod accounts;
 mod calculator;
 mod map;
+mod desk;
 mod pages;
 mod petitions;
 

@@ -105,9 +105,10 @@ pub async fn queue(
     let counted: Vec<(i32, i64)> = filter
         .select()
         .select_only()
-        .column_as(urgency_rank(bounds), "rank")
+        .column_as(urgency_rank(bounds), "urgency_rank")
         .column_as(Expr::from(Func::count(Expr::col(appeals::Column::Id))), "items")
-        .group_by(urgency_rank(bounds))
+        // By the output column: PostgreSQL cannot tell that two `CASE`s with their own parameters agree.
+        .group_by(Expr::col(sea_orm::sea_query::Alias::new("urgency_rank")))
         .into_tuple()
         .all(db)
         .await?;
