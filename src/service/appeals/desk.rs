@@ -245,7 +245,8 @@ pub async fn team(state: &AppState, actor: &Actor, organisation_id: Option<i32>)
         .map(|(id, name)| (Some(id), TeamLine { account_id: Some(id), name, ..TeamLine::default() }))
         .collect();
     let mut totals = TeamLine::default();
-    for (assignee, due_at, extended) in storage::appeals::open_deadlines(&state.db, organisation_id).await? {
+    for item in storage::appeals::open_deadlines(&state.db, organisation_id).await? {
+        let (assignee, due_at, extended) = (item.assignee_account_id, item.due_at, item.extended);
         let line = lines.entry(assignee).or_insert_with(|| TeamLine { account_id: assignee, ..TeamLine::default() });
         for line in [line, &mut totals] {
             line.open += 1;

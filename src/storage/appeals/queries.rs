@@ -261,13 +261,21 @@ pub async fn open_counts(db: &DatabaseConnection) -> Result<(u64, u64), AppError
     Ok((all, overdue))
 }
 
-/// One open item of an organisation as the head's overview counts it: assignee, deadline in force,
-/// and whether the head extended it.
-pub async fn open_deadlines(
-    db: &DatabaseConnection,
-    organisation_id: i32,
-) -> Result<Vec<(Option<i32>, DateTime<Utc>, bool)>, AppError> {
-    let rows: Vec<(Option<i32>, DateTime<Utc>, Option<DateTime<Utc>>)> = appeals::Entity::find()
+/// One open item of an organisation as the head's overview counts it.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenDeadline {
+    pub assignee_account_id: Option<i32>,
+    /// The deadline in force.
+    pub due_at: DateTime<Utc>,
+    /// The head extended it.
+    pub extended: bool,
+}
+
+/// Assignee, deadline in force and extension of an organisation's open items.
+type OpenDeadlineRow = (Option<i32>, DateTime<Utc>, Option<DateTime<Utc>>);
+
+pub async fn open_deadlines(db: &DatabaseConnection, organisation_id: i32) -> Result<Vec<OpenDeadline>, AppError> {
+    let rows: Vec<OpenDeadlineRow> = appeals::Entity::find()
         .select_only()
         .columns([appeals::Column::AssigneeAccountId, appeals::Column::DueAt, appeals::Column::ExtendedDueAt])
         .filter(appeals::Column::ExecutorId.eq(organisation_id))
@@ -275,7 +283,14 @@ pub async fn open_deadlines(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|(assignee, due, extended)| (assignee, due, extended.is_some())).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(assignee_account_id, due_at, extended)| OpenDeadline {
+            assignee_account_id,
+            due_at,
+            extended: extended.is_some(),
+        })
+        .collect())
 }
 
 /// What changed for an organisation's open items after `since`.
