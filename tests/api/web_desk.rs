@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    city::{self, CITIZEN, HOUSING_HEAD, HOUSING_OFFICER, ROADS_HEAD, ROADS_OFFICER},
+    city::{self, CITIZEN, HOUSING_HEAD, HOUSING_OFFICER, ROADS_HEAD, ROADS_OFFICER, paper_appeal},
     helpers::{TestApp, spawn_app_with_smtp},
     web_accounts::{Browser, Page},
 };
@@ -16,26 +16,6 @@ async fn signed_in<'a>(app: &'a TestApp, email: &str, password: &str) -> Browser
     let login = browser.submit("/account/login", &[("email", email), ("password", password)]).await;
     assert_eq!(login.status, 303, "{}", login.html);
     browser
-}
-
-/// A paper appeal registered through the API, received `days_ago`, in `category`.
-async fn registered(
-    app: &TestApp,
-    officer: &str,
-    subject: &str,
-    days_ago: i64,
-    category: i64,
-    privileged: bool,
-) -> i64 {
-    let received_at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
-    let paper = json!({
-        "channel": "paper", "received_at": received_at, "kind": "application", "category_id": category,
-        "subject": subject, "text": format!("{subject}: please see to it, it has been like this for weeks."),
-        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5", "privileged": privileged,
-    });
-    let answer = app.post("/api/v1/appeals/registrations", Some(officer), paper).await;
-    assert_eq!(answer.status, 201, "{}", answer.body);
-    answer.body["id"].as_i64().unwrap()
 }
 
 /// Where `needle` is on the page (panics when it is not there).
@@ -58,9 +38,9 @@ async fn status(app: &TestApp, token: &str, id: i64) -> Value {
 async fn the_queue_shows_the_most_urgent_first_with_counts_filters_search_and_what_changed() {
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;
-    let later = registered(&app, &city.roads_officer, "Faded zebra crossing", 0, city.lift, false).await;
-    let overdue = registered(&app, &city.roads_officer, "Pothole by the school", 40, city.pothole, false).await;
-    let privileged = registered(&app, &city.roads_officer, "Broken kerb", 0, city.lift, true).await;
+    let later = paper_appeal(&app, &city.roads_officer, "Faded zebra crossing", 0, city.lift, false).await;
+    let overdue = paper_appeal(&app, &city.roads_officer, "Pothole by the school", 40, city.pothole, false).await;
+    let privileged = paper_appeal(&app, &city.roads_officer, "Broken kerb", 0, city.lift, true).await;
     let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
 
     let queue = officer.get("/desk").await;
@@ -89,8 +69,17 @@ async fn the_queue_shows_the_most_urgent_first_with_counts_filters_search_and_wh
         at(&privileged_first, &format!("appeal-{privileged}")) < at(&privileged_first, &format!("appeal-{overdue}"))
     );
 
+    // Someone who works in two organisations switches between their queues.
+    let me = app.get("/api/v1/accounts/me", Some(&city.roads_officer)).await.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/directory/organisations/{}/members/{me}", city.housing);
+    assert_eq!(app.put(&path, Some(&city.admin), json!({"role": "officer"})).await.status, 204);
+    let two = officer.get("/desk").await;
+    assert!(two.html.contains("id=\"org\"") && two.html.contains("Housing Enterprise"), "{}", two.html);
+    let housing = officer.get(&format!("/desk?org={}", city.housing)).await;
+    assert!(housing.html.contains("0 items") && !housing.html.contains(&format!("appeal-{overdue}")));
+
     // A new item arrives: the next visit says so.
-    registered(&app, &city.roads_officer, "Dark street lamp", 0, city.lift, false).await;
+    paper_appeal(&app, &city.roads_officer, "Dark street lamp", 0, city.lift, false).await;
     let again = officer.get("/desk").await;
     assert!(again.html.contains("Since your last visit") && again.html.contains("1 new item"), "{}", again.html);
 }
@@ -99,7 +88,7 @@ async fn the_queue_shows_the_most_urgent_first_with_counts_filters_search_and_wh
 async fn an_officer_acknowledges_answers_and_a_returned_item_comes_back_with_the_new_deadline() {
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;
-    let id = registered(&app, &city.roads_officer, "Pothole by the school", 2, city.pothole, false).await;
+    let id = paper_appeal(&app, &city.roads_officer, "Pothole by the school", 2, city.pothole, false).await;
     let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
 
     let case = officer.get(&format!("/desk/appeals/{id}")).await;
@@ -164,7 +153,7 @@ async fn an_officer_acknowledges_answers_and_a_returned_item_comes_back_with_the
 async fn the_head_extends_within_45_days_and_an_officer_forwards_and_loses_sight_of_it() {
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;
-    let id = registered(&app, &city.roads_officer, "Lift in block 12", 1, city.lift, false).await;
+    let id = paper_appeal(&app, &city.roads_officer, "Lift in block 12", 1, city.lift, false).await;
 
     let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
     // An officer without head rights: the form is not offered, and a forged post changes nothing.

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     browser::{Browser, DESKTOP, PHONE, Script, Viewport, available},
-    city::{self, HOUSING_OFFICER, ROADS_HEAD, ROADS_OFFICER},
+    city::{self, HOUSING_OFFICER, ROADS_HEAD, ROADS_OFFICER, paper_appeal},
     helpers::{TestApp, spawn_app_with_smtp},
 };
 
@@ -35,17 +35,6 @@ async fn log_in(app: &TestApp, script: Script, viewport: Viewport, email: &str) 
     browser
 }
 
-/// A paper appeal registered through the API, received `days_ago`, in `category`.
-async fn registered(app: &TestApp, officer: &str, subject: &str, days_ago: i64, category: i64) -> i64 {
-    let received_at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
-    let paper = json!({
-        "channel": "paper", "received_at": received_at, "kind": "application", "category_id": category,
-        "subject": subject, "text": format!("{subject}: please see to it."),
-        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5",
-    });
-    app.post("/api/v1/appeals/registrations", Some(officer), paper).await.body["id"].as_i64().unwrap()
-}
-
 fn path_of(url: url::Url) -> String {
     url.path().to_owned()
 }
@@ -67,7 +56,7 @@ async fn take_assign_answer_and_see_it_return(script: Script, viewport: Viewport
         .body["id"]
         .as_i64()
         .unwrap();
-    registered(&app, &city.roads_officer, "Faded zebra crossing", 0, city.lift).await;
+    paper_appeal(&app, &city.roads_officer, "Faded zebra crossing", 0, city.lift, false).await;
     let officer_id = app.get("/api/v1/accounts/me", Some(&city.roads_officer)).await.body["id"].as_i64().unwrap();
     let browser = log_in(&app, script, viewport, ROADS_OFFICER).await;
 
@@ -139,8 +128,8 @@ async fn head_extends_and_officer_forwards(script: Script, viewport: Viewport) {
     }
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;
-    let overdue = registered(&app, &city.roads_officer, "Pothole by the school", 40, city.pothole).await;
-    let lift = registered(&app, &city.roads_officer, "Lift in block 12", 1, city.lift).await;
+    let overdue = paper_appeal(&app, &city.roads_officer, "Pothole by the school", 40, city.pothole, false).await;
+    let lift = paper_appeal(&app, &city.roads_officer, "Lift in block 12", 1, city.lift, false).await;
 
     let head = log_in(&app, script, viewport, ROADS_HEAD).await;
     head.goto(&app.url("/desk")).await;
