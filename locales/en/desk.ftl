@@ -228,3 +228,4 @@ desk-team-week = Due this week
 desk-team-extended = Extended
 desk-team-unassigned = Not assigned
 desk-team-total = All
+desk-map-title = The place on the map

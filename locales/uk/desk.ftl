@@ -237,3 +237,4 @@ desk-team-week = Строк цього тижня
 desk-team-extended = Продовжені
 desk-team-unassigned = Не призначено
 desk-team-total = Усього
+desk-map-title = Місце на мапі

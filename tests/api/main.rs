@@ -26,7 +26,7 @@ mod privacy;
 mod web;
 mod web_accounts;
 mod web_calculator;
-mod web_map;
 mod web_desk;
+mod web_map;
 mod web_petitions;
 mod web_statistics;

@@ -134,7 +134,7 @@ async fn an_officer_acknowledges_answers_and_a_returned_item_comes_back_with_the
             "/api/v1/appeals",
             Some(&city.citizen),
             json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
-                   "category_id": city.pothole, "address": "Myru 1"}),
+                   "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}}),
         )
         .await;
     let report = report.body["id"].as_i64().unwrap();
@@ -146,6 +146,26 @@ async fn an_officer_acknowledges_answers_and_a_returned_item_comes_back_with_the
     let queue = officer.get("/desk").await;
     assert!(queue.html.contains(&format!("appeal-{report}\"")) && queue.html.contains("Returned for rework"));
     assert!(queue.html.contains("returned for rework"), "the since-last-visit panel says so: {}", queue.html);
+
+    // The same pothole reported again nearby: the case page offers the open report, and links it.
+    let again = app
+        .post(
+            "/api/v1/appeals",
+            Some(&city.citizen),
+            json!({"kind": "issue_report", "subject": "Pothole again", "text": "The same deep pothole by the bus stop.",
+                   "category_id": city.pothole, "location": {"latitude": 48.7301, "longitude": 37.58}}),
+        )
+        .await;
+    let again = again.body["id"].as_i64().unwrap();
+    let case = officer.get(&format!("/desk/appeals/{again}")).await;
+    assert!(
+        case.html.contains("48.73010, 37.58000") && case.html.contains(&format!("№ {report}: Pothole on Myru")),
+        "{}",
+        case.html
+    );
+    let linked = act(&mut officer, again, "duplicate-of", &[("duplicate_of", &report.to_string())]).await;
+    assert_eq!(linked.status, 303, "{}", linked.html);
+    assert_eq!(status(&app, &city.roads_officer, again).await, "duplicate");
     let _ = CITIZEN;
 }
 

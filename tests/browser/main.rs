@@ -11,8 +11,8 @@ mod browser;
 
 mod accounts;
 mod calculator;
-mod map;
 mod desk;
+mod map;
 mod pages;
 mod petitions;
 

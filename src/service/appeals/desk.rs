@@ -139,6 +139,8 @@ pub struct Case {
     pub head: bool,
     /// The latest due date an extension may give (art. 20: 45 days in total), when it may be extended.
     pub extension_limit: Option<NaiveDate>,
+    /// The city's districts, for the map of the place (when the item has a point).
+    pub districts: Vec<crate::service::directory::District>,
 }
 
 /// The case page of appeal `id`: for the staff of the organisation handling it. Someone who may not
@@ -182,10 +184,13 @@ pub async fn case(state: &AppState, actor: &Actor, id: i32) -> Result<Case, AppE
         }
         None => None,
     };
-    let district_name = match appeal.district_id {
-        Some(d) => storage::directory::list_districts(&state.db).await?.into_iter().find(|x| x.id == d).map(|x| x.name),
-        None => None,
+    let districts = if appeal.district_id.is_some() || appeal.point.is_some() {
+        crate::service::directory::districts(state).await?
+    } else {
+        Vec::new()
     };
+    let district_name = appeal.district_id.and_then(|d| districts.iter().find(|x| x.id == d)).map(|x| x.name.clone());
+    let districts = if appeal.point.is_some() { districts } else { Vec::new() };
     let assignee_name =
         appeal.assignee_account_id.and_then(|a| officers.iter().find(|(id, _)| *id == a).map(|(_, n)| n.clone()));
     Ok(Case {
@@ -201,6 +206,7 @@ pub async fn case(state: &AppState, actor: &Actor, id: i32) -> Result<Case, AppE
         nearby,
         head,
         extension_limit,
+        districts,
     })
 }
 

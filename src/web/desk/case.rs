@@ -23,6 +23,7 @@ use crate::{
     web::{
         forms::{FormErrors, FormPost, error_page, form_page, see_other},
         i18n::Lang,
+        map,
         render::Site,
         session::Visitor,
     },
@@ -101,8 +102,15 @@ fn case_view(lang: Lang, case: Case) -> Value {
         nearby,
         head,
         extension_limit,
+        districts,
     } = case;
     let a: AppealDetails = appeal;
+    // The place on the shared map, drawn on the server (no script needed to see it).
+    let map = a.point.and_then(|point| {
+        let marker = map::Marker { point, label: a.subject.clone(), kind: map::MarkerKind::Chosen };
+        let picture = map::Picture { title: lang.text("desk-map-title", None), markers: vec![marker], shading: None };
+        map::MapWidget::new(&districts, &picture).map(|w| w.svg)
+    });
     let author = a.author.map(|au| {
         context! {
             name => au.full_name, address => au.address, email => au.email, phone => au.phone,
@@ -137,6 +145,7 @@ fn case_view(lang: Lang, case: Case) -> Value {
         officers => officers, organisations => organisations,
         nearby => nearby.into_iter().map(|n| context! { id => n.id, subject => n.subject, distance => n.distance_m.round() as i64 }).collect::<Vec<_>>(),
         head => head,
+        map => map,
         extension_limit => extension_limit.map(|d| crate::web::dates::date(lang, d)),
     }
 }
