@@ -113,11 +113,18 @@ pub struct FormPost<'a> {
     field: &'a str,
     forbidden_form: Option<&'a str>,
     login_first: bool,
+    refused_as_page: bool,
 }
 
 impl<'a> FormPost<'a> {
     pub fn new(site: &'a Site, lang: Lang, path: &'a str, (form, field): (&'a str, &'a str)) -> FormPost<'a> {
-        FormPost { site, lang, path, form, field, forbidden_form: None, login_first: false }
+        FormPost { site, lang, path, form, field, forbidden_form: None, login_first: false, refused_as_page: false }
+    }
+
+    /// A refusal of the person (401, 403) or of what they may not know exists (404) gets the error
+    /// page, not a message on the form: the staff's desk, whose forms are not theirs to use at all.
+    pub fn refused_as_page(self) -> FormPost<'a> {
+        FormPost { refused_as_page: true, ..self }
     }
 
     /// A use case that needs a signed-in person: a visitor who is not one (401) is sent to log in
@@ -149,6 +156,11 @@ impl<'a> FormPost<'a> {
         match use_case.await {
             Ok(value) => done(value),
             Err(AppError::Unauthorized(_)) if self.login_first => see_other(LOGIN),
+            Err(err @ (AppError::Unauthorized(_) | AppError::Forbidden(_) | AppError::NotFound(_)))
+                if self.refused_as_page =>
+            {
+                error_page(self.site, self.lang, self.path, &err)
+            }
             Err(err) => {
                 let form = match (&err, self.forbidden_form) {
                     (AppError::Forbidden(_), Some(form)) => form,

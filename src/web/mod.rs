@@ -19,6 +19,7 @@ mod admin;
 mod assets;
 mod calculator;
 mod dates;
+mod desk;
 mod forms;
 mod i18n;
 mod mail;
@@ -83,6 +84,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .nest_no_strip("/admin", admin::routes())
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);
+    let route = desk::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

@@ -102,3 +102,21 @@ pub async fn mail_about(app: &TestApp, address: &str, needle: &str) -> crate::he
     let subjects: Vec<String> = app.smtp().mails_to(address).iter().map(|m| m.subject()).collect();
     panic!("no mail to {address} about `{needle}`; got {subjects:?}");
 }
+
+/// A paper appeal `officer` registers through the API, received `days_ago`, in `category`; its id.
+pub async fn paper_appeal(
+    app: &TestApp,
+    officer: &str,
+    subject: &str,
+    days_ago: i64,
+    category: i64,
+    privileged: bool,
+) -> i64 {
+    let received_at = (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339();
+    let paper = json!({
+        "channel": "paper", "received_at": received_at, "kind": "application", "category_id": category,
+        "subject": subject, "text": format!("{subject}: please see to it, it has been like this for weeks."),
+        "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Myru 5", "privileged": privileged,
+    });
+    created(app, officer, "/api/v1/appeals/registrations", paper).await
+}

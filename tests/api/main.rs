@@ -27,6 +27,7 @@ mod web;
 mod web_accounts;
 mod web_admin;
 mod web_calculator;
+mod web_desk;
 mod web_map;
 mod web_petitions;
 mod web_statistics;

@@ -12,6 +12,7 @@ mod browser;
 mod accounts;
 mod admin;
 mod calculator;
+mod desk;
 mod map;
 mod pages;
 mod petitions;

@@ -250,6 +250,7 @@ impl IntakeApi {
             category_id: category_id.0,
             overdue: overdue.0,
             page: page.0.with_size(per_page.0),
+            ..ListRequest::default()
         };
         let list = queries::list(&state, &actor, queue, request).await?;
         Ok(Json(AppealPage {

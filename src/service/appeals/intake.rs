@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{AppealDetails, Extras, details, person};
 use crate::{
     domain::{
-        appeals::{AppealKind, Author, Channel, Cosigner, NewAppeal, intake},
+        appeals::{AppealKind, Author, Channel, Cosigner, Intake, NewAppeal, intake},
         authorization::{Action, Principal, authorize},
         directory::GeoPoint,
         petitions,
@@ -90,13 +90,52 @@ pub async fn file(state: &AppState, actor: &Actor, form: AppealForm) -> Result<A
 /// from the date it was actually received.
 pub async fn register_paper(state: &AppState, actor: &Actor, form: PaperForm) -> Result<AppealDetails, AppError> {
     let principal = person(actor)?;
+    let now = stored_precision(Utc::now());
+    let filing = accept(state, paper_appeal(principal, form)?, now).await?;
+    let filed = state.appeals.file(filing).await?;
+    filed_details(filed, principal)
+}
+
+/// What registering `form` would give, without saving it: the executor and the deadline.
+#[derive(Debug, Clone)]
+pub struct PaperPreview {
+    pub executor_name: String,
+    pub deadline: crate::domain::deadlines::Deadline,
+}
+
+/// The check step before registering: the same intake as [`register_paper`], nothing saved.
+pub async fn preview_paper(state: &AppState, actor: &Actor, form: PaperForm) -> Result<PaperPreview, AppError> {
+    let principal = person(actor)?;
+    let now = stored_precision(Utc::now());
+    let accepted = intake_now(state, paper_appeal(principal, form)?, now).await?;
+    let executor_name =
+        storage::appeals::organisation_names(&state.db).await?.remove(&accepted.appeal.executor_id).unwrap_or_default();
+    Ok(PaperPreview { executor_name, deadline: accepted.deadline })
+}
+
+/// Registers `form` once per form key (`service::once`): a double click or a retried POST registers
+/// one appeal and gets it.
+pub async fn register_paper_once(
+    state: &AppState,
+    actor: &Actor,
+    form: PaperForm,
+    form_key: &str,
+) -> Result<crate::service::once::Once, AppError> {
+    let principal = person(actor)?;
+    let fingerprint = format!("paper\u{0}{}\u{0}{}\u{0}{}", form.author.name, form.subject, form.text);
+    let registering = async { Ok(register_paper(state, actor, form).await?.id) };
+    crate::service::once::create_once(state, principal.account_id, form_key, &fingerprint, "/appeals", registering)
+        .await
+}
+
+/// The appeal `principal` registers from `form`, received where they work.
+fn paper_appeal(principal: &Principal, form: PaperForm) -> Result<NewAppeal, AppError> {
     let Some(own) = principal.memberships.first().map(|m| m.organisation_id) else {
         return Err(AppError::Forbidden("only officers of an organisation register appeals received off-line".into()));
     };
     let receiving = form.organisation_id.unwrap_or(own);
     authorize(principal, Action::HandleForOrganisation { organisation_id: receiving })?;
-    let now = stored_precision(Utc::now());
-    let new = NewAppeal {
+    Ok(NewAppeal {
         kind: form.kind,
         channel: form.channel,
         subject: form.subject,
@@ -113,10 +152,7 @@ pub async fn register_paper(state: &AppState, actor: &Actor, form: PaperForm) ->
         received_at: stored_precision(form.received_at),
         registered_by: Some(principal.account_id),
         open311_token: None,
-    };
-    let filing = accept(state, new, now).await?;
-    let filed = state.appeals.file(filing).await?;
-    filed_details(filed, principal)
+    })
 }
 
 /// An issue report filed through Open311, as stored.
@@ -195,11 +231,15 @@ pub async fn file_petition_as_appeal(
 }
 
 /// Intake by the domain, against the directory and calendar as they are now.
-async fn accept(state: &AppState, new: NewAppeal, now: DateTime<Utc>) -> Result<Filing, AppError> {
+async fn intake_now(state: &AppState, new: NewAppeal, now: DateTime<Utc>) -> Result<Intake, AppError> {
     let directory = storage::directory::intake_directory(&state.db).await?;
     let calendar = state.calendar().await?;
-    let accepted = intake(new, directory.as_ref(), &calendar, now)?;
-    Ok(Filing::new(accepted, now))
+    Ok(intake(new, directory.as_ref(), &calendar, now)?)
+}
+
+/// Intake, ready to be stored.
+async fn accept(state: &AppState, new: NewAppeal, now: DateTime<Utc>) -> Result<Filing, AppError> {
+    Ok(Filing::new(intake_now(state, new, now).await?, now))
 }
 
 /// An appeal just filed, as the filer sees it: nothing is read again.

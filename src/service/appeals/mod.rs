@@ -11,6 +11,7 @@
 //! Each takes the state, an [`Actor`] and plain inputs and returns the plain structs below or an
 //! [`AppError`]; who may see what is decided by `domain::authorization` alone.
 pub mod citizen;
+pub mod desk;
 pub mod handling;
 pub mod intake;
 pub mod open311;

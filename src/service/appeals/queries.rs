@@ -1,11 +1,16 @@
 //! Reading appeals and reports: one appeal, the lists of citizens, officers and administrators, the
 //! history, open reports nearby and the public map.
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use super::{AppealDetails, list_details, load_details, person, visible};
 use crate::{
     domain::{
-        appeals::{AppealKind, Status, public_details},
+        appeals::{
+            AppealKind, Channel, Status, public_details,
+            urgency::{Urgency, UrgencyBounds},
+        },
         authorization::{Action, authorize, may_read_appeal_in_full},
         directory::GeoPoint,
     },
@@ -13,7 +18,7 @@ use crate::{
     service::{Actor, AppState},
     storage::{
         self, Page,
-        appeals::{BoundingBox, ListFilter},
+        appeals::{BoundingBox, ListFilter, Search},
     },
 };
 
@@ -41,7 +46,26 @@ pub struct ListRequest {
     pub category_id: Option<i32>,
     /// true: only overdue; false: only not overdue.
     pub overdue: Option<bool>,
+    pub district_id: Option<i32>,
+    pub channel: Option<Channel>,
+    pub assignee_account_id: Option<i32>,
+    /// Only what still awaits an answer (when no status is chosen).
+    pub open_only: bool,
+    /// An appeal's number ("123", "№123", "#123"), or words of its subject or text.
+    pub search: Option<String>,
+    pub order: ListOrder,
     pub page: Page,
+}
+
+/// How a list is sorted.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum ListOrder {
+    /// Privileged authors first (art. 20), then the nearest deadline.
+    #[default]
+    Deadline,
+    /// The work queue: overdue, due today, due within the reminder window, later; privileged authors
+    /// first inside each group, or before all when `privileged_first`.
+    Urgency { privileged_first: bool },
 }
 
 /// A page of appeals.
@@ -50,13 +74,54 @@ pub struct AppealList {
     pub items: Vec<AppealDetails>,
     pub page: Page,
     pub total: u64,
+    /// By urgency: the items of each group, and where the groups split now.
+    pub groups: Option<(BTreeMap<Urgency, u64>, UrgencyBounds)>,
 }
 
-/// The appeals of `queue`: privileged authors first (art. 20), then the nearest deadline.
+/// "Due soon" lasts as long as the watcher's earliest reminder (in working days).
+pub(super) fn reminder_window(state: &AppState) -> u32 {
+    state.settings.watcher.reminder_working_days.iter().copied().max().unwrap_or(0)
+}
+
+/// A search box's words: a number finds that appeal, anything else searches subject and text.
+fn search(text: Option<String>) -> Option<Search> {
+    let text = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())?;
+    let number = text.trim_start_matches(['№', '#']).trim();
+    Some(match number.parse::<i32>() {
+        Ok(id) if id > 0 => Search::Number(id),
+        _ => Search::Words(text.chars().take(200).collect()),
+    })
+}
+
+/// The appeals of `queue`, sorted by `request.order`.
 pub async fn list(state: &AppState, actor: &Actor, queue: Queue, request: ListRequest) -> Result<AppealList, AppError> {
     let principal = person(actor)?;
-    let ListRequest { kind, status, category_id, overdue, page } = request;
-    let mut filter = ListFilter { kind, status, category_id, overdue, page, ..Default::default() };
+    let ListRequest {
+        kind,
+        status,
+        category_id,
+        overdue,
+        district_id,
+        channel,
+        assignee_account_id,
+        open_only,
+        search: words,
+        order,
+        page,
+    } = request;
+    let mut filter = ListFilter {
+        kind,
+        status,
+        category_id,
+        overdue,
+        district_id,
+        channel,
+        assignee_account_id,
+        open_only,
+        page,
+        search: search(words),
+        ..Default::default()
+    };
     let administrator = authorize(principal, Action::Administer).is_ok();
     match queue {
         Queue::Organisation(organisation_id) => {
@@ -68,9 +133,20 @@ pub async fn list(state: &AppState, actor: &Actor, queue: Queue, request: ListRe
         Queue::Mine if administrator => {}
         Queue::Mine => filter.author_account_id = Some(principal.account_id),
     }
-    let (rows, total) = storage::appeals::list(&state.db, &filter).await?;
+    let (rows, total, groups) = match order {
+        ListOrder::Deadline => {
+            let (rows, total) = storage::appeals::list(&state.db, &filter).await?;
+            (rows, total, None)
+        }
+        ListOrder::Urgency { privileged_first } => {
+            let calendar = state.calendar().await?;
+            let bounds = UrgencyBounds::at(Utc::now(), reminder_window(state), &calendar);
+            let (rows, counts) = storage::appeals::queue(&state.db, &filter, &bounds, privileged_first).await?;
+            (rows, counts.values().sum(), Some((counts, bounds)))
+        }
+    };
     let items = list_details(state, rows, Some(principal)).await?;
-    Ok(AppealList { items, page, total })
+    Ok(AppealList { items, page, total, groups })
 }
 
 /// One step of an appeal's history.

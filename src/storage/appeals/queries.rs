@@ -1,5 +1,6 @@
 //! What citizens, officers and the public read.
 use super::*;
+use crate::domain::appeals::urgency::{Urgency, UrgencyBounds};
 
 /// Filters of the appeal list.
 #[derive(Debug, Clone, Default)]
@@ -10,33 +11,63 @@ pub struct ListFilter {
     pub status: Option<Status>,
     pub overdue: Option<bool>,
     pub category_id: Option<i32>,
+    pub district_id: Option<i32>,
+    pub channel: Option<Channel>,
+    pub assignee_account_id: Option<i32>,
+    /// Only items that still await an answer (when no status is chosen).
+    pub open_only: bool,
+    /// An appeal's number, or words of its subject or text.
+    pub search: Option<Search>,
     pub page: crate::storage::Page,
 }
 
+/// What a search box asked for.
+#[derive(Debug, Clone)]
+pub enum Search {
+    Number(i32),
+    Words(String),
+}
+
+impl ListFilter {
+    /// The rows the filter selects, unordered.
+    fn select(&self) -> sea_orm::Select<appeals::Entity> {
+        use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+        let mut all = Condition::all()
+            .add_option(self.author_account_id.map(|a| appeals::Column::AuthorAccountId.eq(a)))
+            .add_option(self.executor_ids.clone().map(|e| appeals::Column::ExecutorId.is_in(e)))
+            .add_option(self.kind.map(|k| appeals::Column::Kind.eq(k.code())))
+            .add_option(self.status.map(|s| appeals::Column::Status.eq(s.code())))
+            .add_option(self.category_id.map(|c| appeals::Column::CategoryId.eq(c)))
+            .add_option(self.district_id.map(|d| appeals::Column::DistrictId.eq(d)))
+            .add_option(self.channel.map(|c| appeals::Column::Channel.eq(c.code())))
+            .add_option(self.assignee_account_id.map(|a| appeals::Column::AssigneeAccountId.eq(a)))
+            .add_option(self.overdue.map(|o| {
+                if o { appeals::Column::OverdueAt.is_not_null() } else { appeals::Column::OverdueAt.is_null() }
+            }));
+        if self.open_only && self.status.is_none() {
+            all = all.add(appeals::Column::Status.is_in(Status::awaiting_answer_codes()));
+        }
+        match &self.search {
+            Some(Search::Number(id)) => all = all.add(appeals::Column::Id.eq(*id)),
+            Some(Search::Words(words)) => {
+                // Case-insensitive (SQLite's lower() folds ASCII only); `%` and `_` typed by a person are literal.
+                let escaped = words.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let pattern = format!("%{escaped}%");
+                let like = |col: appeals::Column| {
+                    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+                };
+                all = all.add(like(appeals::Column::Subject).or(like(appeals::Column::Text)));
+            }
+            None => {}
+        }
+        appeals::Entity::find().filter(all)
+    }
+}
+
+/// The appeals of `filter`: privileged authors first (art. 20), then the nearest deadline.
 pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<appeals::Model>, u64), AppError> {
-    let mut query = appeals::Entity::find();
-    if let Some(author) = filter.author_account_id {
-        query = query.filter(appeals::Column::AuthorAccountId.eq(author));
-    }
-    if let Some(executors) = &filter.executor_ids {
-        query = query.filter(appeals::Column::ExecutorId.is_in(executors.clone()));
-    }
-    if let Some(kind) = filter.kind {
-        query = query.filter(appeals::Column::Kind.eq(kind.code()));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(appeals::Column::Status.eq(status.code()));
-    }
-    if let Some(category) = filter.category_id {
-        query = query.filter(appeals::Column::CategoryId.eq(category));
-    }
-    match filter.overdue {
-        Some(true) => query = query.filter(appeals::Column::OverdueAt.is_not_null()),
-        Some(false) => query = query.filter(appeals::Column::OverdueAt.is_null()),
-        None => {}
-    }
-    // Privileged authors first (art. 20), then the nearest deadline.
-    let paginator = query
+    let paginator = filter
+        .select()
         .order_by_desc(appeals::Column::Privileged)
         .order_by_asc(appeals::Column::DueAt)
         .order_by_asc(appeals::Column::Id)
@@ -44,6 +75,61 @@ pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<a
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(filter.page.index()).await?;
     Ok((rows, total))
+}
+
+/// The urgency group of a row as SQL: 0 overdue, 1 due today, 2 due soon, 3 later.
+fn urgency_rank(bounds: &UrgencyBounds) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
+    let due = || Expr::col(appeals::Column::DueAt);
+    CaseStatement::new()
+        .case(due().lte(bounds.now), Expr::val(Urgency::Overdue.rank()))
+        .case(due().lte(bounds.today_ends), Expr::val(Urgency::DueToday.rank()))
+        .case(due().lte(bounds.soon_ends), Expr::val(Urgency::DueSoon.rank()))
+        .finally(Expr::val(Urgency::Later.rank()))
+        .into()
+}
+
+/// A page of the work queue of `filter`, most urgent group first (privileged authors first inside each
+/// group, or before everything when `privileged_first`), then the nearest deadline; with the number of
+/// items in each group.
+pub async fn queue(
+    db: &DatabaseConnection,
+    filter: &ListFilter,
+    bounds: &UrgencyBounds,
+    privileged_first: bool,
+) -> Result<(Vec<appeals::Model>, BTreeMap<Urgency, u64>), AppError> {
+    use sea_orm::{
+        Order,
+        sea_query::{Expr, Func},
+    };
+    let counted: Vec<(i32, i64)> = filter
+        .select()
+        .select_only()
+        .column_as(urgency_rank(bounds), "urgency_rank")
+        .column_as(Expr::from(Func::count(Expr::col(appeals::Column::Id))), "items")
+        // By the output column: PostgreSQL cannot tell that two `CASE`s with their own parameters agree.
+        .group_by(Expr::col(sea_orm::sea_query::Alias::new("urgency_rank")))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counts = counted
+        .into_iter()
+        .filter_map(|(rank, n)| Some((Urgency::from_rank(rank)?, u64::try_from(n).unwrap_or(0))))
+        .collect();
+    let mut query = filter.select();
+    if privileged_first {
+        query = query.order_by_desc(appeals::Column::Privileged);
+    }
+    let rows = query
+        .order_by(urgency_rank(bounds), Order::Asc)
+        .order_by_desc(appeals::Column::Privileged)
+        .order_by_asc(appeals::Column::DueAt)
+        .order_by_asc(appeals::Column::Id)
+        .offset(filter.page.index() * filter.page.size)
+        .limit(filter.page.size)
+        .all(db)
+        .await?;
+    Ok((rows, counts))
 }
 
 /// A bounding box in degrees: west, south, east, north.
@@ -173,4 +259,85 @@ pub async fn open_counts(db: &DatabaseConnection) -> Result<(u64, u64), AppError
         .count(db)
         .await?;
     Ok((all, overdue))
+}
+
+/// One open item of an organisation as the head's overview counts it.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenDeadline {
+    pub assignee_account_id: Option<i32>,
+    /// The deadline in force.
+    pub due_at: DateTime<Utc>,
+    /// The head extended it.
+    pub extended: bool,
+}
+
+/// Assignee, deadline in force and extension of an organisation's open items.
+type OpenDeadlineRow = (Option<i32>, DateTime<Utc>, Option<DateTime<Utc>>);
+
+pub async fn open_deadlines(db: &DatabaseConnection, organisation_id: i32) -> Result<Vec<OpenDeadline>, AppError> {
+    let rows: Vec<OpenDeadlineRow> = appeals::Entity::find()
+        .select_only()
+        .columns([appeals::Column::AssigneeAccountId, appeals::Column::DueAt, appeals::Column::ExtendedDueAt])
+        .filter(appeals::Column::ExecutorId.eq(organisation_id))
+        .filter(appeals::Column::Status.is_in(Status::awaiting_answer_codes()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(assignee_account_id, due_at, extended)| OpenDeadline {
+            assignee_account_id,
+            due_at,
+            extended: extended.is_some(),
+        })
+        .collect())
+}
+
+/// What changed for an organisation's open items after `since`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Received (or forwarded to it) and not yet taken up.
+    pub new_items: u64,
+    /// Sent back by their authors.
+    pub returned: u64,
+    /// Deadline reminders the watcher sent.
+    pub reminded: u64,
+    /// Deadlines that passed.
+    pub overdue: u64,
+}
+
+pub async fn changes_since(
+    db: &DatabaseConnection,
+    organisation_id: i32,
+    since: DateTime<Utc>,
+) -> Result<Changes, AppError> {
+    let open = || {
+        appeals::Entity::find()
+            .filter(appeals::Column::ExecutorId.eq(organisation_id))
+            .filter(appeals::Column::Status.is_in(Status::awaiting_answer_codes()))
+    };
+    let new_items = open()
+        .filter(appeals::Column::Status.eq(Status::Received.code()))
+        .filter(appeals::Column::ExecutorReceivedAt.gt(since))
+        .count(db)
+        .await?;
+    let returned = open()
+        .filter(appeals::Column::Status.eq(Status::Rework.code()))
+        .filter(appeals::Column::ExecutorReceivedAt.gt(since))
+        .count(db)
+        .await?;
+    let overdue = open().filter(appeals::Column::OverdueAt.gt(since)).count(db).await?;
+    // Reminders are only in the history; few happen between two visits, so they are matched here.
+    let reminded_ids: Vec<String> = entity::events::Entity::find()
+        .select_only()
+        .column(entity::events::Column::SubjectId)
+        .filter(entity::events::Column::SubjectType.eq(super::SUBJECT))
+        .filter(entity::events::Column::Action.eq("reminded"))
+        .filter(entity::events::Column::OccurredAt.gt(since))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ids: BTreeSet<i32> = reminded_ids.iter().filter_map(|id| id.parse().ok()).collect();
+    let reminded = if ids.is_empty() { 0 } else { open().filter(appeals::Column::Id.is_in(ids)).count(db).await? };
+    Ok(Changes { new_items, returned, reminded, overdue })
 }

@@ -1,0 +1,174 @@
+//! `/desk`: the organisation's work queue, most urgent first, with filters (a GET form), counts per
+//! group, search, pages, and what changed since the officer's last visit.
+use chrono::{DateTime, Utc};
+use minijinja::context;
+use poem::{
+    Response, handler,
+    web::{
+        Data, Query,
+        cookie::{Cookie, CookieJar, SameSite},
+    },
+};
+use serde::Deserialize;
+
+use super::{due_day, time_left};
+use crate::{
+    domain::appeals::{AppealKind, Channel, Status, urgency::Urgency},
+    service::{
+        AppState,
+        appeals::{
+            desk::{self, WorkQueue},
+            queries::{ListOrder, ListRequest},
+        },
+    },
+    storage::Page,
+    web::{forms::error_page, i18n::Lang, render::Site, session::Visitor},
+};
+
+const PER_PAGE: u64 = 25;
+
+/// The cookie that remembers when this browser last looked at an organisation's queue.
+fn seen_cookie(organisation_id: i32) -> String {
+    format!("hromada-desk-seen-{organisation_id}")
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct QueueParams {
+    org: Option<i32>,
+    status: String,
+    kind: String,
+    category: Option<i32>,
+    district: Option<i32>,
+    channel: String,
+    assignee: Option<i32>,
+    mine: Option<String>,
+    privileged: Option<String>,
+    q: String,
+    page: Option<u64>,
+    /// An appeal just forwarded away (the notice says it left the queue).
+    forwarded: Option<i32>,
+}
+
+impl QueueParams {
+    /// The list request; unknown choices fall back to "any", so a hand-edited address still shows a list.
+    fn request(&self, visitor: &Visitor) -> ListRequest {
+        let me = visitor.actor.principal().map(|p| p.account_id);
+        ListRequest {
+            kind: AppealKind::from_code(&self.kind),
+            status: Status::from_code(&self.status),
+            category_id: self.category,
+            district_id: self.district,
+            channel: Channel::from_code(&self.channel),
+            assignee_account_id: if self.mine.is_some() { me } else { self.assignee },
+            open_only: self.status.is_empty(),
+            search: Some(self.q.clone()),
+            order: ListOrder::Urgency { privileged_first: self.privileged.is_some() },
+            page: Page { number: self.page.unwrap_or(1).clamp(1, Page::MAX_NUMBER), size: PER_PAGE },
+            ..ListRequest::default()
+        }
+    }
+
+    /// The address of another page of the same list.
+    fn page_link(&self, number: u64) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        let optional = [
+            ("org", self.org.map(|v| v.to_string())),
+            ("category", self.category.map(|v| v.to_string())),
+            ("district", self.district.map(|v| v.to_string())),
+            ("assignee", self.assignee.map(|v| v.to_string())),
+            ("mine", self.mine.clone()),
+            ("privileged", self.privileged.clone()),
+        ];
+        for (name, value) in
+            [("status", &self.status), ("kind", &self.kind), ("channel", &self.channel), ("q", &self.q)]
+        {
+            if !value.is_empty() {
+                query.append_pair(name, value);
+            }
+        }
+        for (name, value) in optional.iter().filter_map(|(n, v)| v.as_ref().map(|v| (n, v))) {
+            query.append_pair(name, value);
+        }
+        query.append_pair("page", &number.to_string());
+        format!("/desk?{}", query.finish())
+    }
+}
+
+#[handler]
+pub async fn queue(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    jar: &CookieJar,
+    Query(params): Query<QueueParams>,
+) -> Response {
+    let path = "/desk";
+    let organisation = params.org.or_else(|| visitor.actor.principal()?.memberships.first().map(|m| m.organisation_id));
+    let since = organisation
+        .and_then(|org| jar.get(&seen_cookie(org)))
+        .and_then(|c| DateTime::parse_from_rfc3339(c.value_str()).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let work = match desk::queue(&state, &visitor.actor, params.org, params.request(&visitor), since).await {
+        Ok(work) => work,
+        Err(err) => return error_page(&site, lang, path, &err),
+    };
+    remember_visit(jar, work.organisation_id);
+    let categories = crate::service::directory::categories(&state).await.unwrap_or_default();
+    let districts = crate::service::directory::districts(&state).await.unwrap_or_default();
+    let page = render_queue(lang, &params, work, since);
+    let page = context! {
+        categories => categories.iter().map(|c| (c.id, if lang == Lang::Uk { c.fields.name_uk.clone() } else { c.fields.name_en.clone() })).collect::<Vec<_>>(),
+        districts => districts.iter().map(|d| (d.id, d.name.clone())).collect::<Vec<_>>(),
+        ..page
+    };
+    site.page(lang, path, "desk/queue.html", page)
+}
+
+/// Remembers this visit, so the next one shows what changed since.
+fn remember_visit(jar: &CookieJar, organisation_id: i32) {
+    let mut cookie = Cookie::new_with_str(seen_cookie(organisation_id), Utc::now().to_rfc3339());
+    cookie.set_path("/desk");
+    cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 3600));
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    jar.add(cookie);
+}
+
+fn render_queue(lang: Lang, params: &QueueParams, work: WorkQueue, since: Option<DateTime<Utc>>) -> minijinja::Value {
+    let WorkQueue { organisation_id, workplaces, items, total, groups, officers, changes } = work;
+    let number = params.page.unwrap_or(1).max(1);
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let items: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let a = item.appeal;
+            context! {
+                id => a.id, subject => a.subject, kind => a.kind.code(), status => a.status.code(),
+                channel => a.channel.code(), privileged => a.privileged,
+                urgency => item.urgency.code(), due => due_day(lang, a.deadline.due_at),
+                left => time_left(lang, item.time_left), assignee => item.assignee_name,
+                extended => a.deadline.extended_due_at.is_some(), rework => a.status == Status::Rework,
+            }
+        })
+        .collect();
+    context! {
+        organisation_id, total, items, officers, pages, page_number => number,
+        workplaces => workplaces.into_iter().map(|w| (w.id, w.name)).collect::<Vec<_>>(),
+        groups => Urgency::ALL.iter().map(|u| (u.code(), groups.get(u).copied().unwrap_or(0))).collect::<Vec<_>>(),
+        changes => changes.map(|c| context! { new_items => c.new_items, returned => c.returned, reminded => c.reminded, overdue => c.overdue }),
+        since => since.map(|s| super::day(lang, s)),
+        previous => (number > 1).then(|| params.page_link(number - 1)),
+        next => (number < pages).then(|| params.page_link(number + 1)),
+        statuses => Status::ALL.iter().map(|s| s.code()).collect::<Vec<_>>(),
+        kinds => AppealKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(),
+        channels => Channel::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(),
+        f => context! {
+            status => params.status, kind => params.kind, category => params.category, district => params.district,
+            channel => params.channel, assignee => params.assignee, mine => params.mine.is_some(),
+            privileged => params.privileged.is_some(), q => params.q,
+        },
+        forwarded => params.forwarded,
+    }
+}
