@@ -491,6 +491,28 @@ pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<p
     Ok((paginator.fetch_page(filter.page.index()).await?, total))
 }
 
+/// Petitions in `status` (addressed to one of `councils`, when given), the one waiting longest first,
+/// and how many there are: what a desk works through. At most `limit` are returned.
+pub async fn waiting(
+    db: &DatabaseConnection,
+    status: Status,
+    councils: Option<&[i32]>,
+    limit: u64,
+) -> Result<(Vec<petitions::Model>, u64), AppError> {
+    let mut query = petitions::Entity::find().filter(petitions::Column::Status.eq(status.code()));
+    if let Some(councils) = councils {
+        query = query.filter(petitions::Column::CouncilId.is_in(councils.iter().copied()));
+    }
+    let longest_waiting = match status {
+        Status::AwaitingConsideration => petitions::Column::ThresholdReachedAt,
+        Status::UnderConsideration => petitions::Column::ConsiderationDueAt,
+        _ => petitions::Column::SubmittedAt,
+    };
+    let paginator = query.order_by_asc(longest_waiting).order_by_asc(petitions::Column::Id).paginate(db, limit);
+    let total = paginator.num_items().await?;
+    Ok((paginator.fetch_page(0).await?, total))
+}
+
 /// Names of confirmed signers, oldest first, a page at a time.
 pub async fn signer_names(
     db: &DatabaseConnection,

@@ -11,12 +11,14 @@
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
 //! - `mail`: the one-click unsubscribe page;
 //! - `map`: the shared map platform (server-drawn SVG districts, points, shading; Leaflet's data);
+//! - `desk_petitions`: the desk's moderation and council petition pages;
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;
 mod assets;
 mod calculator;
 mod dates;
+mod desk_petitions;
 mod forms;
 mod i18n;
 mod mail;
@@ -80,6 +82,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);
+    let route = desk_petitions::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

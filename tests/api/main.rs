@@ -27,5 +27,6 @@ mod web;
 mod web_accounts;
 mod web_calculator;
 mod web_map;
+mod web_moderation;
 mod web_petitions;
 mod web_statistics;
