@@ -1,17 +1,16 @@
 # Strings of the desk's moderation pages and what the desk pages share, in English. Keys match uk/moderation.ftl.
-desk-nav-label = Petitions at the desk
-desk-due = Due by { $date }
-desk-due-key = Due by
-desk-author = Author
-desk-signatures = Signatures
-desk-text-heading = The petition's text
-desk-public-page = The petition's public page
-desk-time-overdue = { $days ->
+petition-desk-due = Due by { $date }
+petition-desk-due-key = Due by
+petition-desk-author = Author
+petition-desk-signatures = Signatures
+petition-desk-text-heading = The petition's text
+petition-desk-public-page = The petition's public page
+petition-desk-time-overdue = { $days ->
     [one] overdue by { $days } day
    *[other] overdue by { $days } days
 }
-desk-time-today = due today
-desk-time-left = { $days ->
+petition-desk-time-today = due today
+petition-desk-time-left = { $days ->
     [one] { $days } working day left
    *[other] { $days } working days left
 }
@@ -34,7 +33,9 @@ moderation-refuse = Refuse the petition
 moderation-refused-heading = Refused
 moderation-published-on = Published on { $date }.
 moderation-back = Back to moderation
-moderation-done-published = The petition is published and collects signatures until { $date }. The author was told by email.
-moderation-done-refused = The petition is refused. The author was told by email, with your explanation.
+moderation-published-done = The petition is published
+moderation-published-next = It collects signatures until { $date }. The author was told by email.
+moderation-refused-done = The petition is refused
+moderation-refused-next = The author was told by email, with your explanation.
 refuse-error-code = Choose the ground of the refusal
 refuse-error-reason = Explain the refusal to the author in at least 10 characters

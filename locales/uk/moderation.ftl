@@ -1,18 +1,17 @@
 # Рядки сторінок модерації та спільні рядки сторінок робочого місця українською. Ключі — як у en/moderation.ftl.
-desk-nav-label = Петиції на робочому місці
-desk-due = Строк до { $date }
-desk-due-key = Строк до
-desk-author = Автор
-desk-signatures = Підписи
-desk-text-heading = Текст петиції
-desk-public-page = Публічна сторінка петиції
-desk-time-overdue = { $days ->
+petition-desk-due = Строк до { $date }
+petition-desk-due-key = Строк до
+petition-desk-author = Автор
+petition-desk-signatures = Підписи
+petition-desk-text-heading = Текст петиції
+petition-desk-public-page = Публічна сторінка петиції
+petition-desk-time-overdue = { $days ->
     [one] прострочено на { $days } день
     [few] прострочено на { $days } дні
    *[many] прострочено на { $days } днів
 }
-desk-time-today = строк спливає сьогодні
-desk-time-left = { $days ->
+petition-desk-time-today = строк спливає сьогодні
+petition-desk-time-left = { $days ->
     [one] залишився { $days } робочий день
     [few] залишилося { $days } робочі дні
    *[many] залишилося { $days } робочих днів
@@ -37,7 +36,9 @@ moderation-refuse = Відмовити
 moderation-refused-heading = Відмовлено
 moderation-published-on = Оприлюднено { $date }.
 moderation-back = Назад до модерації
-moderation-done-published = Петицію оприлюднено; збір підписів триває до { $date }. Автору надіслано лист.
-moderation-done-refused = В оприлюдненні петиції відмовлено. Автору надіслано лист із вашим поясненням.
+moderation-published-done = Петицію оприлюднено
+moderation-published-next = Збір підписів триває до { $date }. Автору надіслано лист.
+moderation-refused-done = В оприлюдненні петиції відмовлено
+moderation-refused-next = Автору надіслано лист із вашим поясненням.
 refuse-error-code = Оберіть підставу відмови
 refuse-error-reason = Поясніть авторові причину відмови, щонайменше 10 символів

@@ -113,17 +113,24 @@ pub struct FormPost<'a> {
     field: &'a str,
     forbidden_form: Option<&'a str>,
     login_first: bool,
+    forbidden_page: bool,
 }
 
 impl<'a> FormPost<'a> {
     pub fn new(site: &'a Site, lang: Lang, path: &'a str, (form, field): (&'a str, &'a str)) -> FormPost<'a> {
-        FormPost { site, lang, path, form, field, forbidden_form: None, login_first: false }
+        FormPost { site, lang, path, form, field, forbidden_form: None, login_first: false, forbidden_page: false }
     }
 
     /// A use case that needs a signed-in person: a visitor who is not one (401) is sent to log in
     /// rather than shown an error.
     pub fn login_first(self) -> FormPost<'a> {
         FormPost { login_first: true, ..self }
+    }
+
+    /// A refusal of the person (403) gets the 403 page and changes nothing: for forms only some people
+    /// may use at all (the desk's actions), where no field could fix it.
+    pub fn forbidden_page(self) -> FormPost<'a> {
+        FormPost { forbidden_page: true, ..self }
     }
 
     /// A refusal of the person (403) uses the strings of `form` instead (login: an unconfirmed address
@@ -149,6 +156,9 @@ impl<'a> FormPost<'a> {
         match use_case.await {
             Ok(value) => done(value),
             Err(AppError::Unauthorized(_)) if self.login_first => see_other(LOGIN),
+            Err(AppError::Forbidden(_)) if self.forbidden_page => {
+                self.site.error(self.lang, self.path, StatusCode::FORBIDDEN)
+            }
             Err(err) => {
                 let form = match (&err, self.forbidden_form) {
                     (AppError::Forbidden(_), Some(form)) => form,

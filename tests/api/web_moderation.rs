@@ -78,7 +78,7 @@ async fn a_moderator_refuses_one_petition_with_a_ground_and_publishes_another() 
         post_from(&mut moderator, &case, &format!("{case}/refuse"), &[("code", "abusive"), ("reason", reason)]).await;
     assert_eq!((done.status, done.location.as_deref()), (303, Some(format!("{case}?done=refused").as_str())));
     let after = moderator.get(&format!("{case}?done=refused")).await;
-    assert!(after.html.contains("The petition is refused. The author was told by email"), "{}", after.html);
+    assert!(after.html.contains("The petition is refused") && after.html.contains("The author was told by email"));
     assert!(
         after.html.contains("Insults, obscenity or other people&#x27;s personal data") && after.html.contains(reason)
     );
@@ -90,7 +90,7 @@ async fn a_moderator_refuses_one_petition_with_a_ground_and_publishes_another() 
     let done = post_from(&mut moderator, &case, &format!("{case}/publish"), &[]).await;
     assert_eq!(done.location.as_deref(), Some(format!("{case}?done=published").as_str()));
     let after = moderator.get(&format!("{case}?done=published")).await;
-    assert!(after.html.contains("The petition is published and collects signatures until"), "{}", after.html);
+    assert!(after.html.contains("The petition is published") && after.html.contains("It collects signatures until"));
     assert!(after.html.contains(&format!("href=\"/petitions/{published}\"")));
     let again = moderator.post(&format!("{case}/publish"), &[("csrf_token", &after.csrf_token())]).await;
     assert_eq!(again.status, 200);
@@ -186,7 +186,7 @@ async fn an_officer_of_the_council_publishes_the_notice_then_the_answer() {
     let done = post_from(&mut clerk, &case, &format!("{case}/notice"), &[]).await;
     assert_eq!(done.location.as_deref(), Some(format!("{case}?done=notice").as_str()));
     let after = clerk.get(&format!("{case}?done=notice")).await;
-    assert!(after.html.contains("The notice is published. The answer is due by"), "{}", after.html);
+    assert!(after.html.contains("The notice is published") && after.html.contains("The answer is due by"));
     assert!(after.html.contains("working days left") && after.html.contains("Publish the answer"));
     let queue = clerk.get("/desk/council").await;
     assert!(queue.html.contains("1 petition is under consideration"), "{}", queue.html);
@@ -206,7 +206,7 @@ async fn an_officer_of_the_council_publishes_the_notice_then_the_answer() {
     let done = post_from(&mut clerk, &case, &format!("{case}/answer"), &fields).await;
     assert_eq!(done.location.as_deref(), Some(format!("{case}?done=answered").as_str()));
     let after = clerk.get(&format!("{case}?done=answered")).await;
-    assert!(after.html.contains("The answer is published on the petition&#x27;s page"), "{}", after.html);
+    assert!(after.html.contains("The answer is published") && after.html.contains("It is on the petition&#x27;s page"));
     assert_eq!(status_of(&app, &council, id).await, "answered");
 
     // The public page shows the notice, the due date and the answer.

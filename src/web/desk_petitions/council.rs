@@ -8,20 +8,13 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{ActionForm, CaseForm, Desk, Done, after_action, case_page, desk_group, refused_page};
+use super::{ActionForm, CaseForm, Ctx, Desk, Done, act, case_page, desk_group, queue_page};
 use crate::{
     domain::petitions::Decision,
     error::AppError,
     service::{AppState, petitions as use_case},
-    web::{
-        forms::{FormErrors, csrf_refused, form_page},
-        i18n::Lang,
-        render::Site,
-        session::Visitor,
-    },
+    web::{i18n::Lang, render::Site, session::Visitor},
 };
-
-const QUEUE: &str = "/desk/council";
 
 #[handler]
 pub async fn queue(
@@ -31,14 +24,12 @@ pub async fn queue(
     visitor: Visitor,
     csrf: &CsrfToken,
 ) -> Response {
-    match use_case::council_queue(&state, &visitor.actor).await {
-        Ok((awaiting, considering)) => {
-            let page =
-                context! { awaiting => desk_group(lang, awaiting), considering => desk_group(lang, considering) };
-            form_page(&site, lang, QUEUE, "council/queue.html", csrf, &FormErrors::default(), page)
-        }
-        Err(err) => refused_page(&site, lang, QUEUE, &err),
-    }
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let queues = use_case::council_queue(&state, &visitor.actor).await;
+    let page = queues.map(|(awaiting, considering)| {
+        context! { awaiting => desk_group(lang, awaiting), considering => desk_group(lang, considering) }
+    });
+    queue_page(&ctx, "/desk/council", "council/queue.html", page)
 }
 
 #[handler]
@@ -51,8 +42,9 @@ pub async fn case(
     Path(id): Path<i32>,
     Query(done): Query<Done>,
 ) -> Response {
-    let form = CaseForm::fresh(csrf, done.known(&["notice", "answered"]));
-    case_page(&site, &state, lang, &visitor.actor, Desk::Council, id, form).await
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let form = CaseForm { errors: Default::default(), typed: context! {}, done: done.done };
+    case_page(&ctx, Desk::Council, id, form).await
 }
 
 #[handler]
@@ -67,14 +59,10 @@ pub async fn notice(
     Path(id): Path<i32>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let path = format!("/desk/council/{id}/notice");
-    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = use_case::notice(&state, &visitor.actor, id).await.map(|_| ());
-    let done = "notice";
-    let form = ("notice", "notice", context! {});
-    after_action(&site, &state, lang, &visitor.actor, csrf, (Desk::Council, id, done), form, result).await
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let announcing = async { use_case::notice(&state, &visitor.actor, id).await.map(drop) };
+    let form_strings = ("notice", "notice", context! {});
+    act(&ctx, (verifier, &form.csrf_token), (Desk::Council, id, "notice"), form_strings, announcing).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,15 +85,12 @@ pub async fn answer(
     Path(id): Path<i32>,
     Form(form): Form<AnswerForm>,
 ) -> Response {
-    let path = format!("/desk/council/{id}/answer");
-    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
-        return page;
-    }
-    let typed = context! { decision => form.decision.clone(), text => form.text.clone() };
-    let result = match Decision::parse(&form.decision) {
-        Some(decision) => use_case::answer(&state, &visitor.actor, id, decision, form.text.clone()).await.map(|_| ()),
-        None => Err(AppError::validation("decision", "choose the council's decision")),
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let answering = async {
+        let decision =
+            Decision::parse(&form.decision).ok_or_else(|| AppError::validation("decision", "choose the decision"))?;
+        use_case::answer(&state, &visitor.actor, id, decision, form.text.clone()).await.map(drop)
     };
-    let form = ("answer", "text", typed);
-    after_action(&site, &state, lang, &visitor.actor, csrf, (Desk::Council, id, "answered"), form, result).await
+    let typed = context! { decision => form.decision.clone(), text => form.text.clone() };
+    act(&ctx, (verifier, &form.csrf_token), (Desk::Council, id, "answered"), ("answer", "text", typed), answering).await
 }

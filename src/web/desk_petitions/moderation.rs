@@ -1,5 +1,5 @@
 //! `/desk/moderation`: the petitions awaiting moderation with the 2-working-day clock, and one
-//! petition's page where a moderator publishes it or refuses it with a code and an explanation.
+//! petition's page where a moderator publishes it or refuses it with a ground and an explanation.
 use minijinja::context;
 use poem::{
     Response, handler,
@@ -7,19 +7,13 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{ActionForm, CaseForm, Desk, Done, after_action, case_page, desk_group, refused_page};
+use super::{ActionForm, CaseForm, Ctx, Desk, Done, act, case_page, desk_group, queue_page};
 use crate::{
     domain::petitions::RefusalCode,
+    error::AppError,
     service::{AppState, petitions as use_case},
-    web::{
-        forms::{FormErrors, csrf_refused, form_page},
-        i18n::Lang,
-        render::Site,
-        session::Visitor,
-    },
+    web::{i18n::Lang, render::Site, session::Visitor},
 };
-
-const QUEUE: &str = "/desk/moderation";
 
 #[handler]
 pub async fn queue(
@@ -29,13 +23,10 @@ pub async fn queue(
     visitor: Visitor,
     csrf: &CsrfToken,
 ) -> Response {
-    match use_case::moderation_queue(&state, &visitor.actor).await {
-        Ok(group) => {
-            let page = context! { queue => desk_group(lang, group) };
-            form_page(&site, lang, QUEUE, "moderation/queue.html", csrf, &FormErrors::default(), page)
-        }
-        Err(err) => refused_page(&site, lang, QUEUE, &err),
-    }
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let queue = use_case::moderation_queue(&state, &visitor.actor).await;
+    let page = queue.map(|group| context! { queue => desk_group(lang, group) });
+    queue_page(&ctx, "/desk/moderation", "moderation/queue.html", page)
 }
 
 #[handler]
@@ -48,8 +39,9 @@ pub async fn case(
     Path(id): Path<i32>,
     Query(done): Query<Done>,
 ) -> Response {
-    let form = CaseForm::fresh(csrf, done.known(&["published", "refused"]));
-    case_page(&site, &state, lang, &visitor.actor, Desk::Moderation, id, form).await
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let form = CaseForm { errors: Default::default(), typed: context! {}, done: done.done };
+    case_page(&ctx, Desk::Moderation, id, form).await
 }
 
 #[handler]
@@ -64,14 +56,10 @@ pub async fn publish(
     Path(id): Path<i32>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let path = format!("/desk/moderation/{id}/publish");
-    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = use_case::publish(&state, &visitor.actor, id).await.map(|_| ());
-    let done = "published";
-    let form = ("publish", "publish", context! {});
-    after_action(&site, &state, lang, &visitor.actor, csrf, (Desk::Moderation, id, done), form, result).await
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let publishing = async { use_case::publish(&state, &visitor.actor, id).await.map(drop) };
+    let form_strings = ("publish", "publish", context! {});
+    act(&ctx, (verifier, &form.csrf_token), (Desk::Moderation, id, "published"), form_strings, publishing).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,15 +82,13 @@ pub async fn refuse(
     Path(id): Path<i32>,
     Form(form): Form<RefuseForm>,
 ) -> Response {
-    let path = format!("/desk/moderation/{id}/refuse");
-    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
-        return page;
-    }
-    let typed = context! { code => form.code.clone(), reason => form.reason.clone() };
-    let result = match RefusalCode::parse(&form.code) {
-        Some(code) => use_case::refuse(&state, &visitor.actor, id, code, form.reason.clone()).await.map(|_| ()),
-        None => Err(crate::error::AppError::validation("code", "choose the ground of the refusal")),
+    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+    let refusing = async {
+        let code = RefusalCode::parse(&form.code)
+            .ok_or_else(|| AppError::validation("code", "choose the ground of the refusal"))?;
+        use_case::refuse(&state, &visitor.actor, id, code, form.reason.clone()).await.map(drop)
     };
-    let form = ("refuse", "reason", typed);
-    after_action(&site, &state, lang, &visitor.actor, csrf, (Desk::Moderation, id, "refused"), form, result).await
+    let typed = context! { code => form.code.clone(), reason => form.reason.clone() };
+    act(&ctx, (verifier, &form.csrf_token), (Desk::Moderation, id, "refused"), ("refuse", "reason", typed), refusing)
+        .await
 }
