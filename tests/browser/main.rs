@@ -12,6 +12,7 @@ mod browser;
 mod accounts;
 mod calculator;
 mod map;
+mod moderation;
 mod pages;
 mod petitions;
 
