@@ -129,6 +129,14 @@ impl Browser {
         self.client.issue_cmd(command).await.expect("DevTools accepts the script setting");
     }
 
+    /// Makes the page's viewport exactly `viewport` (the window's size includes the browser's frame).
+    pub async fn set_viewport(&self, viewport: Viewport) {
+        let params =
+            json!({ "width": viewport.width, "height": viewport.height, "deviceScaleFactor": 1, "mobile": false });
+        let command = Cdp { cmd: "Emulation.setDeviceMetricsOverride", params };
+        self.client.issue_cmd(command).await.expect("DevTools accepts the viewport");
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("the page loads");
     }

@@ -15,6 +15,7 @@ mod map;
 mod moderation;
 mod pages;
 mod petitions;
+mod screenshots;
 
 #[allow(dead_code)]
 #[path = "../api/city.rs"]

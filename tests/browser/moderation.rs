@@ -13,7 +13,7 @@ const PASSWORD: &str = "a long enough password";
 
 /// A council (threshold `threshold`) with a moderator and an officer, and `count` petitions submitted by
 /// one author; returns the petitions' ids and the moderator's token.
-async fn council_with_petitions(app: &TestApp, threshold: u32, count: usize) -> (Vec<i64>, String) {
+pub(crate) async fn council_with_petitions(app: &TestApp, threshold: u32, count: usize) -> (Vec<i64>, String) {
     let admin = app.administrator().await;
     let council = app
         .post("/api/v1/directory/organisations", Some(&admin), json!({"name": "City Council", "kind": "council"}))
