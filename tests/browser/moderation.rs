@@ -116,19 +116,6 @@ async fn a_moderator_refuses_and_publishes_on_a_desktop_without_javascript() {
     moderate(Script::Off, DESKTOP).await;
 }
 
-/// Presses Enter on what `css` finds (the keyboard's way to press a button) and waits for the next page.
-async fn press_enter(browser: &Browser, css: &str) {
-    let old_page = browser.client.find(Locator::Css("html")).await.unwrap();
-    let element = browser.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("nothing matches {css}"));
-    element.send_keys("\u{E007}").await.unwrap();
-    let started = std::time::Instant::now();
-    while old_page.tag_name().await.is_ok() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(10), "Enter on {css} led nowhere");
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    browser.client.wait().for_element(Locator::Css("footer")).await.unwrap();
-}
-
 /// An officer of the council announces consideration and answers, with the keyboard only.
 async fn consider(script: Script, viewport: Viewport) {
     if !available() {
@@ -146,9 +133,9 @@ async fn consider(script: Script, viewport: Viewport) {
     browser.goto(&app.url("/desk/council")).await;
     assert!(browser.text_of("main").await.contains("1 петиція очікує оголошення про розгляд"));
     assert_accessible(&browser, "the council's petitions", script, viewport).await;
-    press_enter(&browser, &format!("main a[href='/desk/council/{id}']")).await;
+    browser.press_enter_and_wait(&format!("main a[href='/desk/council/{id}']")).await;
     assert_accessible(&browser, "a petition awaiting the notice", script, viewport).await;
-    press_enter(&browser, "#notice").await;
+    browser.press_enter_and_wait("#notice").await;
     assert!(browser.text_of(".govuk-notification-banner").await.contains("Оголошення оприлюднено"));
     assert!(
         browser.text_of("main").await.contains("робочих дні") || browser.text_of("main").await.contains("робочих днів")
@@ -159,7 +146,7 @@ async fn consider(script: Script, viewport: Viewport) {
     let first = browser.client.find(Locator::Id("decision")).await.unwrap();
     first.send_keys(" ").await.unwrap();
     fill(&browser, "text", "The council supports the petition: lights go up along the path in spring.").await;
-    press_enter(&browser, "form[action$='/answer'] button[type=submit]").await;
+    browser.press_enter_and_wait("form[action$='/answer'] button[type=submit]").await;
     assert!(browser.text_of(".govuk-notification-banner").await.contains("Відповідь оприлюднено"));
     assert_accessible(&browser, "the answered petition", script, viewport).await;
     browser.goto(&app.url(&format!("/petitions/{id}"))).await;
