@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod appeals;
 mod audit;
+mod batch_retries;
 mod calendar;
 mod calendar_history;
 mod city;
