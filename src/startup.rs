@@ -63,19 +63,23 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| anyhow::anyhow!("the listener has no address"))?;
+        let lost_commit_answers = storage::LostCommitAnswers::default();
         let signatures = storage::petitions::SignatureWriter::start(storage::petitions::WriterContext {
             db: db.clone(),
             public_url: settings.public_url.clone(),
             martial_law_ended_on: settings.calendar.martial_law_ended_on,
             mail_wake: mail_wake.clone(),
             confirmation_ttl: chrono::Duration::hours(settings.signature_confirmation_ttl_hours.into()),
+            lost_commit_answers: lost_commit_answers.clone(),
         });
         let appeals = storage::appeals::AppealWriter::start(storage::appeals::AppealWriterContext {
             db: db.clone(),
             public_url: settings.public_url.clone(),
             mail_wake: mail_wake.clone(),
+            lost_commit_answers: lost_commit_answers.clone(),
         });
         let state = AppState {
+            lost_commit_answers,
             db,
             signatures,
             appeals,

@@ -20,12 +20,14 @@ mod computing;
 mod counting;
 mod extension;
 mod rules;
+mod time_left;
 
 pub use computing::*;
 pub use counting::day_containing;
 use counting::*;
 pub use extension::*;
 pub use rules::*;
+pub use time_left::{TimeLeft, time_left};
 
 #[cfg(test)]
 mod tests;

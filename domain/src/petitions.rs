@@ -187,6 +187,17 @@ pub struct Petition {
 }
 
 impl Petition {
+    /// The legal term running in the petition's state, if one is: publication (2 working days) while
+    /// in moderation, the council's answer (10 working days from the notice) while under consideration.
+    /// Awaiting the notice has no term of its own in the law: the desk shows how long it has waited.
+    pub fn running_deadline(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            Status::Moderation => Some(self.publication_due_at),
+            Status::UnderConsideration => self.consideration_due_at,
+            _ => None,
+        }
+    }
+
     /// A petition as submitted, awaiting moderation: what `storage::petitions::submit` stores.
     pub fn submitted(id: i32, council_id: i32, author: i32, at: DateTime<Utc>, calendar: &Calendar) -> Petition {
         Petition {

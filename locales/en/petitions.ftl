@@ -95,3 +95,10 @@ check-petition-submit = Send the petition
 submitted-petition-title = Petition sent
 submitted-petition-next = What happens next
 submitted-petition-term = A moderator publishes your petition, or refuses it with a reason, within 2 working days: by { $date }. We will email you either way.
+
+petition-refused-heading = Not published
+refusal-code-banned_content = Banned content (calls to overthrow the constitutional order, war propaganda, hatred…)
+refusal-code-not_council_competence = Not within the council's competence
+refusal-code-duplicate = The same demand as a petition already collecting signatures
+refusal-code-no_essence = No demand can be made out of the text
+refusal-code-abusive = Insults, obscenity or other people's personal data

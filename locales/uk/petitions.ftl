@@ -96,3 +96,10 @@ check-petition-submit = Надіслати петицію
 submitted-petition-title = Петицію надіслано
 submitted-petition-next = Що далі
 submitted-petition-term = Модератор оприлюднить вашу петицію або відмовить з поясненням протягом 2 робочих днів: до { $date }. Ми повідомимо вас листом у будь-якому разі.
+
+petition-refused-heading = Не оприлюднено
+refusal-code-banned_content = Заборонений зміст (заклики до повалення конституційного ладу, пропаганда війни, ненависть…)
+refusal-code-not_council_competence = Не належить до повноважень ради
+refusal-code-duplicate = Та сама вимога, що й у петиції, яка вже збирає підписи
+refusal-code-no_essence = З тексту неможливо встановити вимогу
+refusal-code-abusive = Образи, нецензурна лексика або персональні дані інших людей

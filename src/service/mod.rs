@@ -80,6 +80,8 @@ pub struct AppState {
     pub appeals: storage::appeals::AppealWriter,
     /// Open-data downloads streaming now (see [`open_data::DownloadSlots`]).
     pub downloads: open_data::DownloadSlots,
+    /// The batch writers' test seam (see [`storage::LostCommitAnswers`]); never armed in service.
+    pub lost_commit_answers: storage::LostCommitAnswers,
 }
 
 /// Sessions looked up in the last [`SessionCache::TTL`], so a burst of requests with one token (a

@@ -10,7 +10,8 @@ use crate::{
     domain::{
         accounts::{Email, FullName},
         authorization::{Action, Principal, authorize, may_read_petition},
-        calendar::kyiv_date,
+        calendar::{Calendar, kyiv_date},
+        deadlines::{TimeLeft, time_left},
         petitions::{self as rules, Command, Decision, Petition, RefusalCode, SigningMode, Status, Statute},
         text::{self, Lines},
     },
@@ -273,6 +274,97 @@ pub async fn answer(
     text: String,
 ) -> Result<PetitionRecord, AppError> {
     act(state, actor, id, Command::Answer { decision, text }).await
+}
+
+/// A petition as a desk lists it: the record, and the legal clock running in its state.
+#[derive(Debug, Clone)]
+pub struct DeskItem {
+    pub record: PetitionRecord,
+    /// The end of the term running now (publication, or the council's answer), if one is.
+    pub due_at: Option<DateTime<Utc>>,
+    pub time_left: Option<TimeLeft>,
+}
+
+/// One group of a desk's queue: the first [`DESK_LIMIT`] petitions waiting longest, and how many wait.
+#[derive(Debug, Clone, Default)]
+pub struct DeskGroup {
+    pub items: Vec<DeskItem>,
+    pub total: u64,
+}
+
+/// The most petitions one group of a desk's queue shows at once.
+pub const DESK_LIMIT: u64 = 100;
+
+fn desk_item(record: PetitionRecord, calendar: &Calendar, now: DateTime<Utc>) -> DeskItem {
+    let due_at = record.petition.running_deadline();
+    DeskItem { time_left: due_at.map(|due| time_left(due, now, calendar)), due_at, record }
+}
+
+async fn desk_group(state: &AppState, status: Status, councils: Option<&[i32]>) -> Result<DeskGroup, AppError> {
+    let (rows, total) = storage::petitions::waiting(&state.db, status, councils, DESK_LIMIT).await?;
+    let calendar = state.calendar().await?;
+    let now = Utc::now();
+    let items = rows
+        .into_iter()
+        .map(|row| Ok(desk_item(PetitionRecord::try_from(row)?, &calendar, now)))
+        .collect::<Result<_, AppError>>()?;
+    Ok(DeskGroup { items, total })
+}
+
+/// The moderators' queue: petitions awaiting moderation, the oldest first (moderators).
+pub async fn moderation_queue(state: &AppState, actor: &Actor) -> Result<DeskGroup, AppError> {
+    authorize(person(actor)?, Action::Moderate)?;
+    desk_group(state, Status::Moderation, None).await
+}
+
+/// One petition as its moderator reads it, in any state; never the moderator's own petition.
+pub async fn moderation_case(state: &AppState, actor: &Actor, id: i32) -> Result<DeskItem, AppError> {
+    let principal = person(actor)?;
+    authorize(principal, Action::Moderate)?;
+    let record = PetitionRecord::try_from(storage::petitions::get(&state.db, id).await?)?;
+    authorize(principal, Action::ModerateItem { author_account_id: Some(record.petition.author_account_id) })?;
+    Ok(desk_item(record, &state.calendar().await?, Utc::now()))
+}
+
+/// The councils whose petitions `actor` handles (an officer or head of each); refused when none.
+async fn councils_of(state: &AppState, actor: &Actor) -> Result<Vec<i32>, AppError> {
+    let principal = person(actor)?;
+    let councils = storage::directory::list_organisations(&state.db).await?.into_iter().filter(|o| o.kind == "council");
+    let mut refusal = AppError::Forbidden("only officers of the council may handle its petitions".into());
+    let mut handled = vec![];
+    for council in councils {
+        match authorize(principal, Action::HandleForOrganisation { organisation_id: council.id }) {
+            Ok(()) => handled.push(council.id),
+            Err(err) => refusal = err.into(),
+        }
+    }
+    if handled.is_empty() { Err(refusal) } else { Ok(handled) }
+}
+
+/// The council's queue (its officers): petitions that reached the threshold and await the notice,
+/// and those under consideration with the 10-working-day clock.
+pub async fn council_queue(state: &AppState, actor: &Actor) -> Result<(DeskGroup, DeskGroup), AppError> {
+    let councils = councils_of(state, actor).await?;
+    let awaiting = desk_group(state, Status::AwaitingConsideration, Some(&councils)).await?;
+    let considering = desk_group(state, Status::UnderConsideration, Some(&councils)).await?;
+    Ok((awaiting, considering))
+}
+
+/// One petition as an officer of its council handles it; never one the officer wrote.
+pub async fn council_case(state: &AppState, actor: &Actor, id: i32) -> Result<DeskItem, AppError> {
+    let principal = person(actor)?;
+    let record = PetitionRecord::try_from(storage::petitions::get(&state.db, id).await?)?;
+    let petition = &record.petition;
+    // One in moderation or refused is not the council's yet: for its officers it does not exist.
+    if !may_read_petition(Some(principal), petition.status.was_published(), petition.author_account_id) {
+        return Err(AppError::not_found(format!("there is no petition {id}")));
+    }
+    let action = Action::HandleItem {
+        organisation_id: petition.council_id,
+        author_account_id: Some(petition.author_account_id),
+    };
+    authorize(principal, action)?;
+    Ok(desk_item(record, &state.calendar().await?, Utc::now()))
 }
 
 /// Signs petition `id`: a signed-in account is counted at once (`true`); a signature by e-mail counts

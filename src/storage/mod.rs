@@ -136,3 +136,25 @@ impl Default for Page {
         Page { number: 1, size: 50 }
     }
 }
+
+/// A test seam of the batch writers: the next `n` COMMITs that land answer with an error, as when the
+/// connection is lost at that moment (the commit landed, the answer did not). Tests arm it to prove a
+/// writer's retry never stores an item twice; in service nobody arms it and it costs one atomic load.
+#[derive(Debug, Clone, Default)]
+pub struct LostCommitAnswers(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl LostCommitAnswers {
+    /// Loses the answers to the next `n` COMMITs of the writers sharing this seam.
+    pub fn lose_next(&self, n: usize) {
+        self.0.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// After a COMMIT landed: its answer, lost when the seam is armed.
+    pub(crate) fn answer(&self) -> Result<(), crate::error::AppError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        match self.0.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)) {
+            Ok(_) => Err(crate::error::AppError::Unavailable("the answer to COMMIT was lost (test seam)".into())),
+            Err(_) => Ok(()),
+        }
+    }
+}

@@ -491,6 +491,28 @@ pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<p
     Ok((paginator.fetch_page(filter.page.index()).await?, total))
 }
 
+/// Petitions in `status` (addressed to one of `councils`, when given), the one waiting longest first,
+/// and how many there are: what a desk works through. At most `limit` are returned.
+pub async fn waiting(
+    db: &DatabaseConnection,
+    status: Status,
+    councils: Option<&[i32]>,
+    limit: u64,
+) -> Result<(Vec<petitions::Model>, u64), AppError> {
+    let mut query = petitions::Entity::find().filter(petitions::Column::Status.eq(status.code()));
+    if let Some(councils) = councils {
+        query = query.filter(petitions::Column::CouncilId.is_in(councils.iter().copied()));
+    }
+    let longest_waiting = match status {
+        Status::AwaitingConsideration => petitions::Column::ThresholdReachedAt,
+        Status::UnderConsideration => petitions::Column::ConsiderationDueAt,
+        _ => petitions::Column::SubmittedAt,
+    };
+    let paginator = query.order_by_asc(longest_waiting).order_by_asc(petitions::Column::Id).paginate(db, limit);
+    let total = paginator.num_items().await?;
+    Ok((paginator.fetch_page(0).await?, total))
+}
+
 /// Names of confirmed signers, oldest first, a page at a time.
 pub async fn signer_names(
     db: &DatabaseConnection,
@@ -599,6 +621,8 @@ pub struct WriterContext {
     pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
     /// How long a mailed confirmation link of an e-mail signature works.
     pub confirmation_ttl: chrono::Duration,
+    /// The test seam that loses the answers to COMMITs (see [`super::LostCommitAnswers`]).
+    pub lost_commit_answers: super::LostCommitAnswers,
 }
 
 /// Most operations one transaction takes.
@@ -748,11 +772,90 @@ async fn write_with_retries(
     ops: &[SignatureOp],
 ) -> Result<(Vec<Result<SignatureOutcome, AppError>>, bool), AppError> {
     for _ in 0..STALE_RETRIES {
-        if let Written::Done { outcomes, mailed } = write_batch(ctx, open, ops).await? {
+        if let Written::Done { outcomes, mailed } = write_batch_once(ctx, open, ops).await? {
             return Ok((outcomes, mailed));
         }
     }
     Err(AppError::Conflict("the petition changed just now; sign again".into()))
+}
+
+/// [`write_batch`] under a key of the batch's own, recorded in its transaction with the batch's outcomes:
+/// when the COMMIT answers with an error but landed (the connection lost at that moment), the callers
+/// get the outcomes as committed, and the one-by-one retry never stores a signature a second time (a
+/// pending one would be stored and mailed twice; a counted one would be answered "already signed").
+async fn write_batch_once(ctx: &WriterContext, open: &OpenPetitions, ops: &[SignatureOp]) -> Result<Written, AppError> {
+    let batch_key = format!("signature-batch:{}", uuid::Uuid::new_v4().simple());
+    let written = write_batch(ctx, open, ops, &batch_key).await;
+    match written.and_then(|written| ctx.lost_commit_answers.answer().map(|()| written)) {
+        Ok(written) => Ok(written),
+        Err(error) => match super::idempotency::created_by(&ctx.db, &batch_key).await {
+            Ok(Some(recorded)) => {
+                tracing::warn!(%error, size = ops.len(), "a signature batch landed although its COMMIT failed");
+                // The petitions it touched may have changed in that batch: read them again next time.
+                for op in ops {
+                    if let SignatureOp::Sign { petition_id, .. } | SignatureOp::Withdraw { petition_id, .. } = op {
+                        open.forget(*petition_id);
+                    }
+                }
+                Ok(Written::Done { outcomes: outcome_codes::decode(&recorded, ops.len())?, mailed: true })
+            }
+            _ => Err(error),
+        },
+    }
+}
+
+/// The outcomes of a batch as recorded beside its key, so a batch whose COMMIT's answer was lost can
+/// still answer each caller as the committed batch would have.
+mod outcome_codes {
+    use serde_json::{Value, json};
+
+    use super::SignatureOutcome;
+    use crate::error::AppError;
+
+    pub(super) fn encode(outcomes: &[Result<SignatureOutcome, AppError>]) -> String {
+        let codes: Vec<Value> = outcomes
+            .iter()
+            .map(|outcome| match outcome {
+                Ok(SignatureOutcome::Signed { counted }) => json!({ "signed": counted }),
+                Ok(SignatureOutcome::Confirmed { petition_id }) => json!({ "confirmed": petition_id }),
+                Ok(SignatureOutcome::Withdrawn) => json!({ "withdrawn": true }),
+                Err(AppError::Validation { field, message }) => json!({ "invalid": message, "field": field }),
+                Err(AppError::NotFound(message)) => json!({ "not_found": message }),
+                Err(AppError::Unauthorized(message)) => json!({ "unauthorized": message }),
+                Err(error) => json!({ "conflict": error.to_string() }),
+            })
+            .collect();
+        Value::Array(codes).to_string()
+    }
+
+    pub(super) fn decode(recorded: &str, count: usize) -> Result<Vec<Result<SignatureOutcome, AppError>>, AppError> {
+        let codes: Vec<Value> = serde_json::from_str(recorded).map_err(|e| anyhow::anyhow!("batch outcomes: {e}"))?;
+        if codes.len() != count {
+            return Err(anyhow::anyhow!("a batch recorded {} outcomes for {count} operations", codes.len()).into());
+        }
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        Ok(codes
+            .iter()
+            .map(|code| {
+                if let Some(counted) = code.get("signed") {
+                    Ok(SignatureOutcome::Signed { counted: counted.as_bool().unwrap_or(false) })
+                } else if let Some(id) = code.get("confirmed") {
+                    Ok(SignatureOutcome::Confirmed { petition_id: id.as_i64().unwrap_or_default() as i32 })
+                } else if code.get("withdrawn").is_some() {
+                    Ok(SignatureOutcome::Withdrawn)
+                } else if let Some(message) = code.get("invalid") {
+                    let field = code.get("field").and_then(Value::as_str).map(str::to_owned);
+                    Err(AppError::Validation { field, message: text(message) })
+                } else if let Some(message) = code.get("not_found") {
+                    Err(AppError::NotFound(text(message)))
+                } else if let Some(message) = code.get("unauthorized") {
+                    Err(AppError::Unauthorized(text(message)))
+                } else {
+                    Err(AppError::Conflict(code.get("conflict").map(text).unwrap_or_default()))
+                }
+            })
+            .collect())
+    }
 }
 
 /// What became of a batch.
@@ -786,7 +889,12 @@ fn already_signed() -> AppError {
 /// Round trips: the sessions (one query), the petitions not known to be collecting, one insert that also
 /// skips stored duplicates, one counter update for all petitions of the batch that re-checks they still
 /// collect, the commit.
-async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[SignatureOp]) -> Result<Written, AppError> {
+async fn write_batch(
+    ctx: &WriterContext,
+    open: &OpenPetitions,
+    ops: &[SignatureOp],
+    batch_key: &str,
+) -> Result<Written, AppError> {
     let now = Utc::now();
     let txn = super::begin_write(&ctx.db).await?;
     let resolved = resolve_sessions(&txn, ops, now).await?;
@@ -961,6 +1069,7 @@ async fn write_batch(ctx: &WriterContext, open: &OpenPetitions, ops: &[Signature
             mailed = true;
         }
     }
+    super::idempotency::record_batch(&txn, batch_key, &outcome_codes::encode(&outcomes), now).await?;
     txn.commit().await?;
     Ok(Written::Done { outcomes, mailed })
 }

@@ -12,6 +12,7 @@
 //! - `mail`: the one-click unsubscribe page;
 //! - `map`: the shared map platform (server-drawn SVG districts, points, shading; Leaflet's data);
 //! - `admin`: the administration (`/admin/…`), for administrators only;
+//! - `desk_petitions`: the desk's moderation and council petition pages;
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;
@@ -20,6 +21,7 @@ mod assets;
 mod calculator;
 mod dates;
 mod desk;
+mod desk_petitions;
 mod forms;
 mod i18n;
 mod mail;
@@ -85,6 +87,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);
     let route = desk::routes(route);
+    let route = desk_petitions::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

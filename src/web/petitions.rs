@@ -29,13 +29,13 @@ use crate::{
 const PER_PAGE: u64 = 20;
 
 /// A date as people in Ukraine write it, in Kyiv's calendar.
-fn day(at: Option<DateTime<Utc>>) -> Option<String> {
+pub(super) fn day(at: Option<DateTime<Utc>>) -> Option<String> {
     at.map(|at| kyiv_date(at).format("%d.%m.%Y").to_string())
 }
 
 /// What a template shows of a petition.
 #[derive(Serialize)]
-struct PetitionCard {
+pub(super) struct PetitionCard {
     id: i32,
     title: String,
     /// The text's paragraphs (blank lines dropped).
@@ -57,6 +57,7 @@ struct PetitionCard {
     answered: Option<String>,
     decision: Option<&'static str>,
     answer: Option<String>,
+    refusal_code: Option<&'static str>,
     refusal_reason: Option<String>,
     closed: Option<String>,
 }
@@ -86,6 +87,7 @@ impl From<PetitionRecord> for PetitionCard {
             answered: day(p.answered_at),
             decision: p.decision.map(|d| d.code()),
             answer: p.answer_text,
+            refusal_code: p.refusal_code.map(|c| c.code()),
             refusal_reason: p.refusal_reason,
             closed: day(p.closed_at),
         }
@@ -93,7 +95,7 @@ impl From<PetitionRecord> for PetitionCard {
 }
 
 /// A history entry in words: its own string where there is one, else the action's code made readable.
-fn event_label(lang: Lang, action: &str) -> String {
+pub(super) fn event_label(lang: Lang, action: &str) -> String {
     let key = format!("petition-event-{action}");
     let text = lang.text(&key, None);
     if text == key { action.replace('_', " ") } else { text }

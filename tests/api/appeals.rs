@@ -564,8 +564,13 @@ async fn concurrent_filings_are_each_stored_once_with_their_event_mails_and_tall
     assert_eq!(tallied(&app).await, (40, true));
 }
 
-#[tokio::test]
-async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once() {
+/// Five pothole reports of the city's citizen, prepared for the intake writer; the author of the one at
+/// `faulty` (if any) does not exist, so its row breaks a batch's transaction.
+pub(crate) async fn pothole_filings(
+    app: &TestApp,
+    city: &city::City,
+    faulty: Option<usize>,
+) -> Vec<hromada::storage::appeals::Filing> {
     use hromada::{
         domain::{
             accounts::Language,
@@ -573,11 +578,8 @@ async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once()
         },
         storage::appeals::{Filing, stored_precision},
     };
-    let app = spawn_app_with_smtp().await;
-    let city = city::build(&app).await;
     let citizen = app.get("/api/v1/accounts/me", Some(&city.citizen)).await.body["id"].as_i64().unwrap() as i32;
     let calendar = hromada::storage::calendar::current_calendar(&app.db, None).await.unwrap();
-    let public_url = "http://127.0.0.1";
     let directory = hromada::storage::directory::intake_directory(&app.db).await.unwrap();
     let now = stored_precision(chrono::Utc::now());
     let mut filings = Vec::new();
@@ -593,8 +595,8 @@ async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once()
             place_address: Some("Shkilna 1".into()),
             district_id: None,
             author: Author {
-                // The third author's account does not exist: its row breaks the batch's transaction.
-                account_id: Some(if i == 2 { 999_999 } else { citizen }),
+                // The `faulty` author's account does not exist: its row breaks the batch's transaction.
+                account_id: Some(if Some(i) == faulty { 999_999 } else { citizen }),
                 name: "Olena Petrenko".into(),
                 address: None,
                 email: Some(city::CITIZEN.into()),
@@ -611,8 +613,17 @@ async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once()
         let accepted = intake(new, directory.as_ref(), &calendar, now).expect("intake accepts it");
         filings.push(Filing::new(accepted, now));
     }
+    filings
+}
 
-    let outcomes = hromada::storage::appeals::file_batch(&app.db, public_url, &filings).await;
+#[tokio::test]
+async fn a_faulty_appeal_in_a_batch_fails_alone_and_the_others_are_stored_once() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let public_url = "http://127.0.0.1";
+    let filings = pothole_filings(&app, &city, Some(2)).await;
+
+    let outcomes = hromada::storage::appeals::file_batch(&app.db, public_url, &filings, &Default::default()).await;
     assert_eq!(outcomes.len(), 5);
     assert!(outcomes[2].is_err(), "the faulty appeal is refused");
     let ids: Vec<i64> = outcomes

@@ -129,6 +129,14 @@ impl Browser {
         self.client.issue_cmd(command).await.expect("DevTools accepts the script setting");
     }
 
+    /// Makes the page's viewport exactly `viewport` (the window's size includes the browser's frame).
+    pub async fn set_viewport(&self, viewport: Viewport) {
+        let params =
+            json!({ "width": viewport.width, "height": viewport.height, "deviceScaleFactor": 1, "mobile": false });
+        let command = Cdp { cmd: "Emulation.setDeviceMetricsOverride", params };
+        self.client.issue_cmd(command).await.expect("DevTools accepts the viewport");
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("the page loads");
     }
@@ -138,16 +146,26 @@ impl Browser {
     /// page's footer is there.
     pub async fn click_and_wait(&self, css: &str) {
         let old_page = self.client.find(Locator::Css("html")).await.expect("a page");
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|_| panic!("nothing matches {css}"))
-            .click()
-            .await
-            .unwrap();
+        self.find(css).await.click().await.unwrap();
+        self.wait_for_next_page(old_page, css).await;
+    }
+
+    /// Presses Enter on what `css` finds (the keyboard's way to follow a link or press a button) and
+    /// waits for the next page, as [`Browser::click_and_wait`] does.
+    pub async fn press_enter_and_wait(&self, css: &str) {
+        let old_page = self.client.find(Locator::Css("html")).await.expect("a page");
+        self.find(css).await.send_keys("\u{E007}").await.unwrap();
+        self.wait_for_next_page(old_page, css).await;
+    }
+
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("nothing matches {css}"))
+    }
+
+    async fn wait_for_next_page(&self, old_page: fantoccini::elements::Element, css: &str) {
         let started = std::time::Instant::now();
         while old_page.tag_name().await.is_ok() {
-            assert!(started.elapsed() < Duration::from_secs(10), "clicking {css} did not lead to another page");
+            assert!(started.elapsed() < Duration::from_secs(10), "acting on {css} did not lead to another page");
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         self.client.wait().for_element(Locator::Css("footer")).await.expect("the next page");

@@ -14,8 +14,10 @@ mod admin;
 mod calculator;
 mod desk;
 mod map;
+mod moderation;
 mod pages;
 mod petitions;
+mod screenshots;
 
 #[allow(dead_code)]
 #[path = "../api/city.rs"]

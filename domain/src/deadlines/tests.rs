@@ -374,3 +374,17 @@ fn working_days_straddling_the_end_of_martial_law_skip_the_holiday_after_it() {
     assert_eq!(due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 24))), date(2026, 8, 26));
     assert_eq!(due_date(DeadlineRule::PetitionPublication, friday, &ending_on(date(2026, 8, 25))), date(2026, 8, 25));
 }
+
+#[test]
+fn time_left_counts_working_days_then_today_then_days_overdue() {
+    // Due at the end of Tuesday 14 January 2025 (martial law: Monday to Friday are working days).
+    let due = kyiv_end_of_day(date(2025, 1, 14));
+    let left = |at| time_left(due, at, &martial());
+    // From Friday 10 January: Monday and Tuesday are left; the weekend does not count.
+    assert_eq!(left(kyiv(2025, 1, 10, 9, 0)), TimeLeft::WorkingDaysLeft { working_days: 2 });
+    assert_eq!(left(kyiv(2025, 1, 13, 23, 0)), TimeLeft::WorkingDaysLeft { working_days: 1 });
+    assert_eq!(left(kyiv(2025, 1, 14, 0, 1)), TimeLeft::DueToday);
+    assert_eq!(left(kyiv(2025, 1, 14, 23, 59)), TimeLeft::DueToday);
+    assert_eq!(left(kyiv(2025, 1, 15, 0, 0)), TimeLeft::Overdue { days: 1 });
+    assert_eq!(left(kyiv(2025, 1, 20, 12, 0)), TimeLeft::Overdue { days: 6 });
+}

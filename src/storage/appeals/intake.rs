@@ -335,6 +335,8 @@ pub struct AppealWriterContext {
     pub db: DatabaseConnection,
     pub public_url: String,
     pub mail_wake: Arc<Notify>,
+    /// The test seam that loses the answers to COMMITs (see [`crate::storage::LostCommitAnswers`]).
+    pub lost_commit_answers: crate::storage::LostCommitAnswers,
 }
 
 /// Most filings one transaction takes.
@@ -375,7 +377,9 @@ pub(super) async fn run_filing_writer(
     // Take whatever is waiting (at least one), then let the next writer take the queue.
     while receiver.lock().await.recv_many(&mut batch, MAX_FILINGS).await > 0 {
         let (filings, replies): (Vec<Filing>, Vec<FilingReply>) = batch.drain(..).unzip();
-        for (reply, outcome) in replies.into_iter().zip(file_batch(&ctx.db, &ctx.public_url, &filings).await) {
+        for (reply, outcome) in
+            replies.into_iter().zip(file_batch(&ctx.db, &ctx.public_url, &filings, &ctx.lost_commit_answers).await)
+        {
             let _ = reply.send(outcome);
         }
         ctx.mail_wake.notify_one();
@@ -385,8 +389,13 @@ pub(super) async fn run_filing_writer(
 /// Stores `filings` in one transaction, one outcome per filing in order. When the batch fails as a whole
 /// (e.g. one appeal's author was deleted meanwhile), nothing of it was stored: each filing is then
 /// written on its own, so the others are stored once and only the faulty one gets an error.
-pub async fn file_batch(db: &DatabaseConnection, public_url: &str, filings: &[Filing]) -> Vec<Result<Filed, AppError>> {
-    let error = match write_once(db, public_url, filings).await {
+pub async fn file_batch(
+    db: &DatabaseConnection,
+    public_url: &str,
+    filings: &[Filing],
+    lost: &crate::storage::LostCommitAnswers,
+) -> Vec<Result<Filed, AppError>> {
+    let error = match write_once(db, public_url, filings, lost).await {
         Ok(filed) => return filed.into_iter().map(Ok).collect(),
         Err(error) if filings.len() == 1 => return vec![Err(error)],
         Err(error) => error,
@@ -394,7 +403,7 @@ pub async fn file_batch(db: &DatabaseConnection, public_url: &str, filings: &[Fi
     tracing::warn!(%error, size = filings.len(), "appeal batch failed; writing its appeals one by one");
     let mut outcomes = Vec::with_capacity(filings.len());
     for filing in filings {
-        let outcome = write_once(db, public_url, std::slice::from_ref(filing))
+        let outcome = write_once(db, public_url, std::slice::from_ref(filing), lost)
             .await
             .and_then(|mut one| one.pop().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no result"))));
         outcomes.push(outcome);
@@ -409,9 +418,11 @@ pub(super) async fn write_once(
     db: &DatabaseConnection,
     public_url: &str,
     filings: &[Filing],
+    lost: &crate::storage::LostCommitAnswers,
 ) -> Result<Vec<Filed>, AppError> {
     let batch_key = format!("appeal-batch:{}", uuid::Uuid::new_v4().simple());
-    match write_filings(db, public_url, filings, Some(&batch_key)).await {
+    let written = write_filings(db, public_url, filings, Some(&batch_key)).await;
+    match written.and_then(|filed| lost.answer().map(|()| filed)) {
         Ok(filed) => Ok(filed),
         Err(error) => match landed(db, &batch_key, filings).await {
             Some(filed) => {
