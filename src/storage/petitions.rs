@@ -31,7 +31,7 @@ use crate::{
     domain::{
         accounts::{Email, Language, SecretToken, token_digest},
         calendar::Calendar,
-        notify::{Notification, PetitionMail, render},
+        notify::{Mail, Notification, PetitionMail, render},
         petitions::{
             self as rules, Actor, Command, Decision, Petition, RefusalCode, SigningMode, Status, Statute, Transition,
         },
@@ -403,22 +403,39 @@ async fn queue_signer_mails(
         let wanting =
             subscriptions::recipients_wanting(txn, public_url, &account_ids, OptionalMail::SignedPetitions, now)
                 .await?;
+        // Without an account, the link stops this petition's news to this signature: one batch a page.
+        let by_email: Vec<i32> = page.iter().filter(|s| s.account_id.is_none()).map(|s| s.id).collect();
+        let signature_links = subscriptions::signature_unsubscribe_links(txn, public_url, &by_email, now).await?;
+        let mut mails = Vec::with_capacity(page.len());
         for signer in page {
             let unsubscribe = match signer.account_id {
-                Some(id) => match wanting.get(&id) {
-                    Some(url) => url.clone(),
-                    None => continue,
-                },
-                // Without an account, the link stops this petition's news to this signature.
-                None => subscriptions::signature_unsubscribe_link(txn, public_url, signer.id, now).await?,
+                Some(id) => wanting.get(&id),
+                None => signature_links.get(&signer.id),
             };
+            let Some(unsubscribe) = unsubscribe else { continue };
             let mut mail = facts.clone();
             mail.to_signer = true;
             let language = signer.account_id.and_then(|id| languages.get(&id).copied()).unwrap_or_default();
-            queue(txn, &mail, &signer.full_name, &signer.email, language, Some(unsubscribe), now).await?;
+            mails.extend(render_mail(&mail, &signer.full_name, &signer.email, language, Some(unsubscribe.clone()))?);
         }
+        super::notify::enqueue_many(txn, &mails, now).await?;
     }
     Ok(())
+}
+
+/// Petition news to one person, with its one-click unsubscribe if optional; none for an address that
+/// cannot be used.
+fn render_mail(
+    facts: &PetitionMail,
+    name: &str,
+    email: &str,
+    language: Language,
+    unsubscribe: Option<String>,
+) -> Result<Option<Mail>, AppError> {
+    let Ok(email) = Email::parse(email) else { return Ok(None) };
+    let mut mail = render(&Notification::PetitionUpdate(facts.clone()), language, name, &email)?;
+    mail.list_unsubscribe = unsubscribe;
+    Ok(Some(mail))
 }
 
 async fn queue(
@@ -430,10 +447,9 @@ async fn queue(
     unsubscribe: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Ok(email) = Email::parse(email) else { return Ok(()) };
-    let mut mail = render(&Notification::PetitionUpdate(facts.clone()), language, name, &email)?;
-    mail.list_unsubscribe = unsubscribe;
-    super::notify::enqueue(conn, &mail, now).await?;
+    if let Some(mail) = render_mail(facts, name, email, language, unsubscribe)? {
+        super::notify::enqueue(conn, &mail, now).await?;
+    }
     Ok(())
 }
 
