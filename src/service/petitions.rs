@@ -50,6 +50,7 @@ impl TryFrom<entity::petitions::Model> for PetitionRecord {
 }
 
 /// A petition as its author typed it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Draft {
     /// May be left out when the installation has one council.
     pub council_id: Option<i32>,
@@ -352,7 +353,7 @@ pub async fn to_appeal(
 }
 
 /// Cleans a draft typed in a form (one-line title, multi-line text) and checks it against the statute
-/// of its council, without saving anything: the "check your answers" step.
+/// of its council, without saving anything.
 pub async fn check(state: &AppState, actor: &Actor, draft: Draft) -> Result<Draft, AppError> {
     person(actor)?;
     let title = text::clean("title", &draft.title, Lines::One, rules::TITLE_LIMIT_MAX)?;
@@ -366,59 +367,30 @@ pub async fn check(state: &AppState, actor: &Actor, draft: Draft) -> Result<Draf
     Ok(Draft { council_id: Some(council_id), title, text, category_id: draft.category_id })
 }
 
-/// What a form's key says about a submission.
-pub enum Once {
-    /// Submitted now, or by an earlier post with the same key: the petition's id.
-    Submitted(i32),
-    /// The first post with this key is still being handled.
-    InFlight,
+/// The web form's name for its kept draft and its key.
+const NEW_PETITION: &str = "new-petition";
+
+/// The "continue" step of the web form: checks the draft and keeps it under the form's key for the
+/// check-your-answers page.
+pub async fn keep_draft(state: &AppState, actor: &Actor, form_key: &str, draft: Draft) -> Result<Draft, AppError> {
+    let checked = check(state, actor, draft).await?;
+    super::forms::keep_draft(state, person(actor)?, (NEW_PETITION, form_key), &checked).await?;
+    Ok(checked)
 }
 
-/// Submits a draft from a form carrying a per-form key, through the same idempotency store as the
-/// API's `Idempotency-Key`: a double click or a retried POST creates nothing twice, and gets the
-/// petition the first one created.
-pub async fn submit_once(state: &AppState, actor: &Actor, draft: Draft, form_key: &str) -> Result<Once, AppError> {
-    use sha2::{Digest, Sha256};
+/// The draft kept under the form's key, as the author last continued with it.
+pub async fn kept_draft(state: &AppState, actor: &Actor, form_key: &str) -> Result<Draft, AppError> {
+    super::forms::kept_draft(state, person(actor)?, (NEW_PETITION, form_key)).await
+}
 
-    use crate::storage::idempotency::{self as keys, Claim};
+pub use super::forms::Once;
+
+/// Submits the draft kept under the form's key, once per key: a double click or a retried POST creates
+/// nothing twice, and gets the petition the first one created.
+pub async fn submit_once(state: &AppState, actor: &Actor, form_key: &str) -> Result<Once, AppError> {
     let principal = person(actor)?;
-    let key = form_key.trim();
-    if key.is_empty() || key.len() > 255 {
-        return Err(AppError::BadRequest("the form has lost its key; start again".into()));
-    }
-    let scope = hex::encode(Sha256::digest(format!("web:account:{}:{key}", principal.account_id)));
-    let fingerprint = hex::encode(Sha256::digest(format!("{}\u{0}{}", draft.title, draft.text)));
-    let retention = chrono::TimeDelta::hours(i64::from(state.settings.idempotency.retention_hours));
-    let created = |resource: &str| resource.rsplit('/').next().and_then(|id| id.parse().ok());
-    match keys::claim(&state.db, &scope, &fingerprint, Utc::now(), retention).await? {
-        Claim::Proceed => match keys::with_scope(scope.clone(), submit(state, actor, draft)).await {
-            Ok(record) => {
-                let answer = keys::KeptAnswer {
-                    status: 303,
-                    headers: vec![("location".into(), format!("/petitions/{}", record.petition.id))],
-                    body: String::new(),
-                };
-                keys::keep_answer(&state.db, &scope, &answer).await?;
-                Ok(Once::Submitted(record.petition.id))
-            }
-            Err(err) => {
-                keys::release(&state.db, &scope).await?;
-                Err(err)
-            }
-        },
-        Claim::Answered(kept) => {
-            let location = kept.headers.iter().find(|(name, _)| name == "location").map(|(_, v)| v.as_str());
-            location
-                .and_then(created)
-                .map(Once::Submitted)
-                .ok_or_else(|| anyhow::anyhow!("a kept answer without a petition").into())
-        }
-        Claim::Created { resource } => {
-            created(&resource).map(Once::Submitted).ok_or_else(|| anyhow::anyhow!("a key linked to {resource}").into())
-        }
-        Claim::InFlight => Ok(Once::InFlight),
-        Claim::Mismatch => Err(AppError::Conflict(
-            "this form was already sent with other words; start a new petition to send these".into(),
-        )),
-    }
+    let draft = kept_draft(state, actor, form_key).await?;
+    let fingerprint = format!("{}\u{0}{}", draft.title, draft.text);
+    let create = async { submit(state, actor, draft).await.map(|record| record.petition.id) };
+    super::forms::once(state, principal, (NEW_PETITION, form_key), &fingerprint, create).await
 }

@@ -148,7 +148,8 @@ impl<'a> FormPost<'a> {
         }
         match use_case.await {
             Ok(value) => done(value),
-            Err(AppError::Unauthorized(_)) if self.login_first => see_other(LOGIN),
+            // The form's own page is where to come back to after logging in.
+            Err(AppError::Unauthorized(_)) if self.login_first => see_other(&login_then(self.path)),
             Err(err) => {
                 let form = match (&err, self.forbidden_form) {
                     (AppError::Forbidden(_), Some(form)) => form,
@@ -179,6 +180,26 @@ pub fn form_page(
         field_errors => errors.by_field.clone(),
     };
     site.page(lang, path, template, minijinja::context! { ..page, ..frame })
+}
+
+/// What a query value keeps as it is (RFC 3986's unreserved characters).
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// `value` made safe to put in a query string.
+pub fn encoded(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// The log-in page, coming back to `path` (a path of this site) after.
+pub fn login_then(path: &str) -> String {
+    format!("{LOGIN}?return={}", encoded(path))
+}
+
+/// Where to go after logging in: a path of this site only, never another site's address.
+pub fn local_path(wanted: &str) -> Option<&str> {
+    let local = wanted.starts_with('/') && !wanted.starts_with("//") && !wanted.contains(['\\', '\r', '\n']);
+    local.then_some(wanted)
 }
 
 /// POST → 303 → GET: after a form did its work, the browser fetches the next page.

@@ -73,6 +73,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/petitions/signatures/check-email", poem::get(petitions::check_email))
         .at("/petitions/signatures/confirm", poem::get(petitions::confirm_page).post(petitions::confirm))
         .at("/petitions/new", poem::get(petitions::new_page).post(petitions::check_draft))
+        .at("/petitions/new/check", poem::get(petitions::check_page))
         .at("/petitions/new/submit", poem::post(petitions::submit_draft))
         .at("/petitions/:id/submitted", poem::get(petitions::submitted))
         .at("/petitions/:id", poem::get(petitions::view))

@@ -12,7 +12,9 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, error_page, form_page, see_other, token_page},
+    forms::{
+        FormErrors, FormPost, TokenForm, TokenQuery, encoded, error_page, form_page, login_then, see_other, token_page,
+    },
     i18n::Lang,
     render::Site,
     session::Visitor,
@@ -294,24 +296,41 @@ pub struct DraftForm {
     form_key: String,
     title: String,
     text: String,
-    /// "Change" on the check page: back to the words, as they were.
-    change: Option<String>,
+}
+
+/// `?key=…`: the form whose kept draft a step shows.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DraftKey {
+    key: String,
 }
 
 const NEW: &str = "/petitions/new";
 
-/// Step 1 of 2: the words. Signed-in citizens only; others are sent to log in first.
+/// Step 1 of 2: the words — blank, or as kept when the author comes back to change them. Signed-in
+/// citizens only; others are sent to log in first and brought back.
 #[handler]
-pub fn new_page(site: Data<&Site>, lang: Lang, visitor: Visitor, csrf: &CsrfToken) -> Response {
+pub async fn new_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Query(q): Query<DraftKey>,
+) -> Response {
     if !visitor.signed_in() {
-        return see_other(LOGIN);
+        return see_other(&login_then(NEW));
     }
-    // One key per form shown: the same form posted twice creates one petition.
-    let page = context! { form_key => uuid::Uuid::new_v4().to_string() };
+    let page = match use_case::kept_draft(&state, &visitor.actor, &q.key).await {
+        Ok(draft) => context! { form_key => q.key, title => draft.title, text => draft.text },
+        // One key per form shown: the same form posted twice creates one petition.
+        Err(_) => context! { form_key => uuid::Uuid::new_v4().to_string() },
+    };
     form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page)
 }
 
-/// Step 2 of 2: "check your answers", or the words again with what is wrong.
+/// "Continue": the words are checked and kept, then "check your answers" (POST → 303 → GET); or the
+/// words again with what is wrong.
 #[handler]
 pub async fn check_draft(
     site: Data<&Site>,
@@ -322,37 +341,49 @@ pub async fn check_draft(
     verifier: &CsrfVerifier,
     Form(form): Form<DraftForm>,
 ) -> Response {
-    let words = |errors: &FormErrors| {
-        let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-        form_page(&site, lang, NEW, "petitions/new.html", csrf, errors, page)
-    };
-    // "Change" needs no check: the words go back as they were.
-    let checking = async {
-        if form.change.is_some() {
-            return Ok(None);
-        }
-        let draft = draft_of(&form);
-        use_case::check(&state, &visitor.actor, draft).await.map(Some)
-    };
-    let checked = |draft: Option<use_case::Draft>| match draft {
-        None => words(&FormErrors::default()),
-        Some(draft) => {
-            let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-            let page = context! { form_key => form.form_key, title => draft.title, text => draft.text, paragraphs => paragraphs };
-            form_page(&site, lang, NEW, "petitions/check.html", csrf, &FormErrors::default(), page)
-        }
-    };
+    let draft =
+        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
+    let keeping = use_case::keep_draft(&state, &visitor.actor, &form.form_key, draft);
+    let kept = |_| see_other(&format!("{NEW}/check?key={}", encoded(&form.form_key)));
     FormPost::new(&site, lang, NEW, ("new-petition", "title"))
         .login_first()
-        .handle(verifier, &form.csrf_token, checking, checked, async |errors| words(&errors))
+        .handle(verifier, &form.csrf_token, keeping, kept, async |errors| words(&site, lang, csrf, &form, &errors))
         .await
 }
 
-fn draft_of(form: &DraftForm) -> use_case::Draft {
-    use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None }
+/// The words page again with what was typed and what is wrong.
+fn words(site: &Site, lang: Lang, csrf: &CsrfToken, form: &DraftForm, errors: &FormErrors) -> Response {
+    let page = context! { form_key => form.form_key.clone(), title => form.title.clone(), text => form.text.clone() };
+    form_page(site, lang, NEW, "petitions/new.html", csrf, errors, page)
 }
 
-/// Sends the checked petition, once per form key, and shows its confirmation.
+/// Step 2 of 2: "check your answers", from the kept draft.
+#[handler]
+pub async fn check_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Query(q): Query<DraftKey>,
+) -> Response {
+    let path = "/petitions/new/check";
+    if !visitor.signed_in() {
+        return see_other(&login_then(NEW));
+    }
+    match use_case::kept_draft(&state, &visitor.actor, &q.key).await {
+        Ok(draft) => {
+            let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let change = format!("{NEW}?key={}", encoded(&q.key));
+            let page = context! { form_key => q.key, title => draft.title, paragraphs, change };
+            form_page(&site, lang, path, "petitions/check.html", csrf, &FormErrors::default(), page)
+        }
+        // Lost or expired: start again.
+        Err(_) => see_other(NEW),
+    }
+}
+
+/// Sends the kept petition, once per form key, and shows its confirmation.
 #[handler]
 pub async fn submit_draft(
     site: Data<&Site>,
@@ -364,16 +395,15 @@ pub async fn submit_draft(
     Form(form): Form<DraftForm>,
 ) -> Response {
     let path = "/petitions/new/submit";
-    let submitting = use_case::submit_once(&state, &visitor.actor, draft_of(&form), &form.form_key);
+    let submitting = use_case::submit_once(&state, &visitor.actor, &form.form_key);
     let on_file = |once| match once {
-        use_case::Once::Submitted(id) => see_other(&format!("/petitions/{id}/submitted")),
+        use_case::Once::Created(id) => see_other(&format!("/petitions/{id}/submitted")),
         use_case::Once::InFlight => site.error(lang, path, StatusCode::CONFLICT),
     };
-    FormPost::new(&site, lang, path, ("new-petition", "title"))
+    FormPost::new(&site, lang, NEW, ("new-petition", "title"))
         .login_first()
         .handle(verifier, &form.csrf_token, submitting, on_file, async |errors| {
-            let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-            form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
+            words(&site, lang, csrf, &form, &errors)
         })
         .await
 }
