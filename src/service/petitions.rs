@@ -181,6 +181,30 @@ pub async fn list(state: &AppState, actor: &Actor, query: ListQuery) -> Result<(
     Ok((rows.into_iter().map(PetitionRecord::try_from).collect::<Result<_, _>>()?, total))
 }
 
+/// The signed-in person's petitions: those they started (any status) and those they signed (with the
+/// time), newest first, at most 100 of each.
+pub async fn mine(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<(Vec<PetitionRecord>, Vec<(PetitionRecord, DateTime<Utc>)>), AppError> {
+    let principal = person(actor)?;
+    let (started, signed) = storage::petitions::of_account(&state.db, principal.account_id, 100).await?;
+    let started = started.into_iter().map(PetitionRecord::try_from).collect::<Result<_, _>>()?;
+    let signed = signed
+        .into_iter()
+        .map(|(row, at)| Ok((PetitionRecord::try_from(row)?, at)))
+        .collect::<Result<_, AppError>>()?;
+    Ok((started, signed))
+}
+
+/// Whether the signed-in person's signature counts under the petition (false for visitors).
+pub async fn has_signed(state: &AppState, actor: &Actor, id: i32) -> Result<bool, AppError> {
+    match actor.principal() {
+        Some(principal) => storage::petitions::has_signed(&state.db, id, principal.account_id).await,
+        None => Ok(false),
+    }
+}
+
 /// One petition, if `actor` may see it: one never published (in moderation, refused) only to its
 /// author and the moderators; to everyone else it does not exist.
 pub async fn view(state: &AppState, actor: &Actor, id: i32) -> Result<PetitionRecord, AppError> {

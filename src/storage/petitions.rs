@@ -472,6 +472,52 @@ pub struct ListFilter {
     pub page: super::Page,
 }
 
+/// The petitions `account_id` started (any status) and those it signed (confirmed, not withdrawn, with
+/// the time it signed), newest first, at most `limit` of each.
+pub async fn of_account(
+    db: &DatabaseConnection,
+    account_id: i32,
+    limit: u64,
+) -> Result<(Vec<petitions::Model>, Vec<(petitions::Model, DateTime<Utc>)>), AppError> {
+    let started = petitions::Entity::find()
+        .filter(petitions::Column::AuthorAccountId.eq(account_id))
+        .order_by_desc(petitions::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let signatures = signatures::Entity::find()
+        .filter(signatures::Column::AccountId.eq(account_id))
+        .filter(signatures::Column::Status.eq(CONFIRMED))
+        .order_by_desc(signatures::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let signed_ids: Vec<i32> = signatures.iter().map(|s| s.petition_id).collect();
+    let mut by_id: HashMap<i32, petitions::Model> = petitions::Entity::find()
+        .filter(petitions::Column::Id.is_in(signed_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let signed = signatures
+        .into_iter()
+        .filter_map(|s| Some((by_id.remove(&s.petition_id)?, s.confirmed_at.unwrap_or(s.created_at))))
+        .collect();
+    Ok((started, signed))
+}
+
+/// Whether `account_id` has a counted (confirmed, not withdrawn) signature under `petition_id`.
+pub async fn has_signed(db: &DatabaseConnection, petition_id: i32, account_id: i32) -> Result<bool, AppError> {
+    Ok(signatures::Entity::find()
+        .filter(signatures::Column::PetitionId.eq(petition_id))
+        .filter(signatures::Column::AccountId.eq(account_id))
+        .filter(signatures::Column::Status.eq(CONFIRMED))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<petitions::Model>, u64), AppError> {
     let mut query = petitions::Entity::find()
         .filter(petitions::Column::Status.is_in(filter.statuses.iter().map(|s| s.code()).collect::<Vec<_>>()));

@@ -14,6 +14,7 @@
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;
+mod appeals;
 mod assets;
 mod calculator;
 mod dates;
@@ -21,6 +22,7 @@ mod forms;
 mod i18n;
 mod mail;
 pub mod map;
+mod my;
 mod pages;
 mod petitions;
 mod render;
@@ -81,6 +83,8 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);
+    let route = appeals::routes(route);
+    let route = my::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

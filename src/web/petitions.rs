@@ -160,6 +160,7 @@ pub async fn list(
 pub struct Notice {
     signed: Option<String>,
     confirmed: Option<String>,
+    withdrawn: Option<String>,
 }
 
 /// The petition's page with what the visitor may do on it.
@@ -180,7 +181,10 @@ async fn petition_page(
     let by_email = use_case::signs_by_email(state, &record).await.unwrap_or(false);
     let signers = use_case::signers(state, id, Page { number: 1, size: 100 }).await.map(|(s, _)| s).unwrap_or_default();
     let history = use_case::history(state, &visitor.actor, id).await.unwrap_or_default();
+    let has_signed = use_case::has_signed(state, &visitor.actor, id).await.unwrap_or(false);
+    let is_author = visitor.actor.principal().is_some_and(|p| p.account_id == record.petition.author_account_id);
     let page = context! {
+        has_signed, is_author,
         petition => PetitionCard::from(record),
         signers => signers.into_iter().map(|(name, at)| context! { name => name, on => day(Some(at)) }).collect::<Vec<_>>(),
         history => history.into_iter().map(|e| context! { what => event_label(lang, &e.action), on => day(Some(e.at)) }).collect::<Vec<_>>(),
@@ -204,7 +208,9 @@ pub async fn view(
     Path(id): Path<i32>,
     Query(notice): Query<Notice>,
 ) -> Response {
-    let extra = context! { signed => notice.signed.is_some(), confirmed => notice.confirmed.is_some() };
+    let extra = context! {
+        signed => notice.signed.is_some(), confirmed => notice.confirmed.is_some(), withdrawn => notice.withdrawn.is_some(),
+    };
     petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
 }
 
