@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use super::{
     dates,
-    forms::{FormErrors, Refusal, csrf_refused, encoded, error_page, form_page, login_then, refusal, see_other},
+    forms::{
+        FormErrors, FormPost, Refusal, csrf_refused, encoded, error_page, form_page, login_then, refusal, see_other,
+    },
     i18n::Lang,
     render::Site,
     session::Visitor,
@@ -127,13 +129,14 @@ pub async fn continue_draft(
     verifier: &CsrfVerifier,
     Form(fields): Form<AppealFields>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, NEW, verifier, &fields.csrf_token) {
-        return page;
-    }
-    match use_case::keep_draft(&state, &visitor.actor, &fields.form_key, fields.draft()).await {
-        Ok(_) => see_other(&format!("{CHECK}?key={}", encoded(&fields.form_key))),
-        Err(err) => form_again(&site, &state, lang, csrf, &fields, err).await,
-    }
+    let keeping = use_case::keep_draft(&state, &visitor.actor, &fields.form_key, fields.draft());
+    let kept = |_| see_other(&format!("{CHECK}?key={}", encoded(&fields.form_key)));
+    FormPost::new(&site, lang, NEW, ("new-appeal", "text"))
+        .login_first()
+        .handle(verifier, &fields.csrf_token, keeping, kept, async |errors| {
+            form(&site, &state, lang, csrf, (fields.form_key.clone(), fields.draft()), &errors).await
+        })
+        .await
 }
 
 /// The form again with the use case's refusal, or the page the refusal needs.

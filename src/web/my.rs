@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     dates,
-    forms::{FormErrors, Refusal, csrf_refused, error_page, form_page, local_path, login_then, refusal, see_other},
+    forms::{FormErrors, FormPost, csrf_refused, error_page, form_page, local_path, login_then, see_other},
     i18n::Lang,
     render::Site,
     session::Visitor,
@@ -210,28 +210,23 @@ pub struct AuthorForm {
     comment: String,
 }
 
-/// What a POST of the author's page answers: 303 back with `notice`, or the page with the form's error
-/// and what was typed.
-#[allow(clippy::too_many_arguments)]
-async fn answer_author(
-    (site, state, lang, visitor, csrf): (&Site, &AppState, Lang, &Visitor, &CsrfToken),
-    id: i32,
-    form_name: &str,
-    field: &str,
-    result: Result<AppealDetails, AppError>,
-    notice: &str,
+/// A POST of the author's page: the CSRF check, the one use case, then 303 back with `notice`, or the
+/// page with the form's error and what was typed (someone else's appeal: its 404 or 403 page).
+async fn author_post<T>(
+    (site, state, lang, visitor, csrf, verifier): (&Site, &AppState, Lang, &Visitor, &CsrfToken, &CsrfVerifier),
+    (id, csrf_token): (i32, &str),
+    (form, field, notice): (&str, &str, &str),
+    use_case: impl Future<Output = Result<T, AppError>>,
     typed: Value,
 ) -> Response {
     let path = format!("/my/appeals/{id}");
-    match result {
-        Ok(_) => see_other(&format!("{path}?{notice}=1")),
-        Err(AppError::Unauthorized(_)) => see_other(&login_then(&path)),
-        Err(err @ (AppError::NotFound(_) | AppError::Forbidden(_))) => error_page(site, lang, &path, &err),
-        Err(err) => match refusal(site, lang, &path, form_name, field, err) {
-            Refusal::Form(errors) => render_appeal(site, state, lang, visitor, csrf, id, (&errors, typed)).await,
-            Refusal::Page(page) => page,
-        },
-    }
+    let done = |_| see_other(&format!("{path}?{notice}=1"));
+    FormPost::new(site, lang, &path, (form, field))
+        .login_first()
+        .handle(verifier, csrf_token, use_case, done, async |errors| {
+            render_appeal(site, state, lang, visitor, csrf, id, (&errors, typed)).await
+        })
+        .await
 }
 
 #[handler]
@@ -246,12 +241,9 @@ pub async fn confirm(
     Path(id): Path<i32>,
     Form(form): Form<AuthorForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, &format!("/my/appeals/{id}"), verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = citizen::confirm(&state, &visitor.actor, id).await;
-    let frame = (site.0, state.0, lang, &visitor, csrf);
-    answer_author(frame, id, "confirm", "confirm", result, "confirmed", context! {}).await
+    let confirming = citizen::confirm(&state, &visitor.actor, id);
+    let frame = (site.0, state.0, lang, &visitor, csrf, verifier);
+    author_post(frame, (id, &form.csrf_token), ("confirm", "confirm", "confirmed"), confirming, context! {}).await
 }
 
 #[handler]
@@ -266,12 +258,10 @@ pub async fn return_for_rework(
     Path(id): Path<i32>,
     Form(form): Form<AuthorForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, &format!("/my/appeals/{id}"), verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = citizen::return_for_rework(&state, &visitor.actor, id, form.reason.clone()).await;
-    let frame = (site.0, state.0, lang, &visitor, csrf);
-    answer_author(frame, id, "rework", "reason", result, "returned", context! { reason => form.reason }).await
+    let returning = citizen::return_for_rework(&state, &visitor.actor, id, form.reason.clone());
+    let frame = (site.0, state.0, lang, &visitor, csrf, verifier);
+    let typed = context! { reason => form.reason.clone() };
+    author_post(frame, (id, &form.csrf_token), ("rework", "reason", "returned"), returning, typed).await
 }
 
 #[handler]
@@ -286,16 +276,13 @@ pub async fn rate(
     Path(id): Path<i32>,
     Form(form): Form<AuthorForm>,
 ) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, &format!("/my/appeals/{id}"), verifier, &form.csrf_token) {
-        return page;
-    }
     // No choice made is a score of 0, which the rule refuses with its own words ("1 to 5").
     let score = form.score.trim().parse().unwrap_or(0);
     let comment = Some(form.comment.trim().to_owned()).filter(|c| !c.is_empty());
-    let result = citizen::rate(&state, &visitor.actor, id, score, comment).await;
-    let frame = (site.0, state.0, lang, &visitor, csrf);
-    let typed = context! { score => form.score, comment => form.comment };
-    answer_author(frame, id, "rate", "score", result, "rated", typed).await
+    let rating = citizen::rate(&state, &visitor.actor, id, score, comment);
+    let frame = (site.0, state.0, lang, &visitor, csrf, verifier);
+    let typed = context! { score => form.score.clone(), comment => form.comment.clone() };
+    author_post(frame, (id, &form.csrf_token), ("rate", "score", "rated"), rating, typed).await
 }
 
 #[derive(Debug, Default, Deserialize)]

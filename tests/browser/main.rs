@@ -10,6 +10,7 @@ mod helpers;
 mod browser;
 
 mod accounts;
+mod appeals;
 mod calculator;
 mod map;
 mod pages;
