@@ -40,6 +40,7 @@ pub(super) fn routes(route: poem::Route) -> poem::Route {
         .at("/my/appeals/:id/return", poem::post(return_for_rework))
         .at("/my/appeals/:id/rate", poem::post(rate))
         .at("/petitions/:id/signature/withdraw", poem::post(withdraw_signature))
+        .at("/petitions/:id/appeal", poem::get(petition_appeal_page).post(petition_appeal))
 }
 
 /// What a template shows of an appeal's deadline: the due date in words and the time left in days.
@@ -316,4 +317,74 @@ pub async fn withdraw_signature(
         Err(AppError::Unauthorized(_)) => see_other(&login_then(&back)),
         Err(err) => error_page(&site, lang, &path, &err),
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PetitionAppealForm {
+    csrf_token: String,
+    author_address: String,
+}
+
+/// The page where the author of a petition that closed short has it considered as an appeal.
+async fn petition_appeal_form(
+    (site, state, lang, visitor, csrf): (&Site, &AppState, Lang, &Visitor, &CsrfToken),
+    id: i32,
+    errors: &FormErrors,
+    author_address: String,
+) -> Response {
+    let path = format!("/petitions/{id}/appeal");
+    if !visitor.signed_in() {
+        return see_other(&login_then(&path));
+    }
+    match petitions::view(state, &visitor.actor, id).await {
+        Ok(record) => {
+            let petition = context! { id => record.petition.id, title => record.title };
+            let page = context! { petition, author_address };
+            form_page(site, lang, &path, "petitions/appeal.html", csrf, errors, page)
+        }
+        Err(err) => error_page(site, lang, &path, &err),
+    }
+}
+
+#[handler]
+pub async fn petition_appeal_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Path(id): Path<i32>,
+) -> Response {
+    let frame = (site.0, state.0, lang, &visitor, csrf);
+    petition_appeal_form(frame, id, &FormErrors::default(), String::new()).await
+}
+
+/// Files the petition as an appeal (the use case decides whether the law allows it) and opens the
+/// appeal's page.
+#[handler]
+#[allow(clippy::too_many_arguments)]
+pub async fn petition_appeal(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    verifier: &CsrfVerifier,
+    Path(id): Path<i32>,
+    Form(form): Form<PetitionAppealForm>,
+) -> Response {
+    let path = format!("/petitions/{id}/appeal");
+    let filing = petitions::to_appeal(&state, &visitor.actor, id, form.author_address.clone());
+    let filed = |record: petitions::PetitionRecord| match record.petition.appeal_id {
+        Some(appeal) => see_other(&format!("/my/appeals/{appeal}?filed=1")),
+        None => see_other(&format!("/petitions/{id}")),
+    };
+    let frame = (site.0, state.0, lang, &visitor, csrf);
+    FormPost::new(&site, lang, &path, ("petition-appeal", "author_address"))
+        .login_first()
+        .handle(verifier, &form.csrf_token, filing, filed, async |errors| {
+            petition_appeal_form(frame, id, &errors, form.author_address.clone()).await
+        })
+        .await
 }

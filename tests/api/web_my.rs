@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::{
     city::{self, CITIZEN, ROADS_OFFICER, mail_about},
     helpers::spawn_app_with_smtp,
-    petitions::{council, sign, step, submitted},
+    petitions::{closed_short, council, sign, step, submitted},
     web_accounts::Browser,
     web_appeals::{SUBJECT, file_through_pages, logged_in},
 };
@@ -142,4 +142,41 @@ async fn a_signer_withdraws_the_signature_from_the_petitions_page_or_from_my_sub
     assert!(ivan.get(&format!("/petitions/{id}?withdrawn=1")).await.html.contains("Your signature was withdrawn."));
     // Withdrawing what is not there is refused with a page, not a crash.
     assert!(browser.post(&withdraw, &[("csrf_token", &csrf)]).await.status >= 400);
+}
+
+#[tokio::test]
+async fn the_author_of_a_petition_closed_short_has_it_considered_as_an_appeal_from_its_page() {
+    let app = crate::helpers::TestAppBuilder::new()
+        .await
+        .with_smtp()
+        .configure(|s| s.watcher.interval_seconds = 1)
+        .spawn()
+        .await;
+    let council = council(&app, 100, "verified_account").await;
+    let id = submitted(&app, &council).await;
+    step(&app, &council.moderator, &format!("/api/v1/petitions/{id}/publish"), json!({})).await;
+    closed_short(&app, id).await;
+    let ask = format!("/petitions/{id}/appeal");
+
+    // Someone else may open the page, but the use case refuses them, and nothing is filed.
+    app.verified_citizen("Marko Vovchok", "marko@example.org").await;
+    let mut marko = logged_in(&app, "marko@example.org").await;
+    let refused = marko.submit(&ask, &[("author_address", "Kramatorsk, Myru 1")]).await;
+    assert!(refused.title().starts_with("Error: "), "{}", refused.html);
+    assert!(app.get(&format!("/api/v1/petitions/{id}"), None).await.body["appeal_id"].is_null());
+
+    let mut author = logged_in(&app, "author@example.org").await;
+    let page = author.get(&format!("/petitions/{id}")).await;
+    assert!(page.html.contains(&format!("href=\"{ask}\"")), "the closed petition's page offers it to its author");
+    let form = author.get(&ask).await;
+    assert!(form.html.contains("art. 5") && form.html.contains("art. 20"));
+    let csrf = form.csrf_token();
+    assert_eq!(author.post(&ask, &[("author_address", "Kramatorsk, Myru 1")]).await.status, 403, "no CSRF token");
+    let empty = author.post(&ask, &[("csrf_token", &csrf), ("author_address", "")]).await;
+    assert!(empty.html.contains("<a href=\"#author_address\">Enter where you live"), "{}", empty.html);
+    let filed = author.post(&ask, &[("csrf_token", &csrf), ("author_address", "Kramatorsk, Myru 1")]).await;
+    let appeal = app.get(&format!("/api/v1/petitions/{id}"), None).await.body["appeal_id"].as_i64().expect("linked");
+    assert_eq!(filed.location, Some(format!("/my/appeals/{appeal}?filed=1")));
+    let done = author.get(&format!("/my/appeals/{appeal}?filed=1")).await;
+    assert!(done.html.contains("Appeal sent") && done.html.contains("City Council will consider it"), "{}", done.html);
 }
