@@ -84,3 +84,7 @@ petition-appeal-lead = Your petition "{ $title }" closed without the signatures 
 petition-appeal-submit = Send it as an appeal
 petition-appeal-back = Back to the petition
 petition-appeal-error-author_address = Enter where you live: town or village, street and house
+petitions-category = Category
+petitions-category-all = All categories
+petitions-from = Submitted on or after
+petitions-to = Submitted on or before

@@ -87,3 +87,7 @@ petition-appeal-lead = Ваша петиція «{ $title }» завершила
 petition-appeal-submit = Надіслати як звернення
 petition-appeal-back = Повернутися до петиції
 petition-appeal-error-author_address = Вкажіть місце проживання: населений пункт, вулицю і будинок
+petitions-category = Категорія
+petitions-category-all = Усі категорії
+petitions-from = Подані не раніше
+petitions-to = Подані не пізніше

@@ -20,9 +20,12 @@ use super::{
     session::Visitor,
 };
 use crate::{
-    domain::{calendar::kyiv_date, petitions::Status},
+    domain::{
+        calendar::{kyiv_date, kyiv_end_of_day, kyiv_start_of_day},
+        petitions::Status,
+    },
     service::{
-        AppState,
+        AppState, directory,
         petitions::{self as use_case, ListQuery, PetitionRecord, Signer, Sort},
     },
     storage::Page,
@@ -106,6 +109,11 @@ fn event_label(lang: Lang, action: &str) -> String {
 pub struct ListParams {
     q: Option<String>,
     status: Option<String>,
+    /// A petition category's id.
+    category: Option<String>,
+    /// Submitted on or after / on or before these days (YYYY-MM-DD, Kyiv).
+    from: Option<String>,
+    to: Option<String>,
     sort: Option<String>,
     page: Option<u64>,
 }
@@ -127,15 +135,29 @@ pub async fn list(
         _ => Sort::Newest,
     };
     let number = params.page.unwrap_or(1).clamp(1, crate::api::paging::PageNumber::MAX);
+    let day =
+        |text: &Option<String>| text.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let (from, to) = (day(&params.from), day(&params.to));
+    let category_id = params.category.as_deref().and_then(|c| c.parse::<i32>().ok());
     let query = ListQuery {
         status,
         query: params.q.clone(),
-        category_id: None,
-        submitted_from: None,
-        submitted_to: None,
+        category_id,
+        submitted_from: from.map(kyiv_start_of_day),
+        submitted_to: to.map(kyiv_end_of_day),
         sort,
         page: Page { number, size: PER_PAGE },
     };
+    let categories: Vec<Value> = directory::categories(&state)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c.fields.active)
+        .map(|c| {
+            let name = if lang == Lang::En { c.fields.name_en } else { c.fields.name_uk };
+            context! { id => c.id, name }
+        })
+        .collect();
     match use_case::list(&state, &visitor.actor, query).await {
         Ok((records, total)) => {
             let pages = total.div_ceil(PER_PAGE).max(1);
@@ -148,6 +170,8 @@ pub async fn list(
                 statuses => Status::ALL.iter().filter(|s| s.was_published()).map(|s| s.code()).collect::<Vec<_>>(),
                 page_number => number,
                 pages => pages,
+                categories, category => category_id, from => from.map(|d| d.to_string()).unwrap_or_default(),
+                to => to.map(|d| d.to_string()).unwrap_or_default(),
             };
             site.page(lang, path, "petitions/list.html", page)
         }

@@ -29,6 +29,19 @@ async fn a_visitor_finds_a_petition_in_the_list_and_reads_its_page_with_the_dead
     assert!(list.html.contains("1 petition found"));
     let none = browser.get("/petitions?q=nonexistentword").await;
     assert!(none.html.contains("0 petitions found"));
+    // Filters by the day it was submitted (Kyiv): today finds it, tomorrow on does not.
+    let today = hromada::domain::calendar::kyiv_date(chrono::Utc::now());
+    let tomorrow = today.succ_opt().unwrap();
+    let by_day = browser.get(&format!("/petitions?from={today}&to={today}")).await;
+    assert!(
+        by_day.html.contains(&format!("href=\"/petitions/{id}\""))
+            && by_day.html.contains(&format!("value=\"{today}\""))
+    );
+    assert!(browser.get(&format!("/petitions?from={tomorrow}")).await.html.contains("0 petitions found"));
+    assert!(
+        browser.get("/petitions?from=not-a-date").await.html.contains("1 petition found"),
+        "a bad date filters nothing"
+    );
 
     let page = browser.get(&format!("/petitions/{id}")).await;
     assert_eq!(page.status, 200);
