@@ -13,7 +13,8 @@ use serde::Deserialize;
 use super::{
     dates,
     forms::{
-        FormErrors, FormPost, Refusal, csrf_refused, encoded, error_page, form_page, login_then, refusal, see_other,
+        DraftKey, FormErrors, FormPost, Refusal, csrf_refused, encoded, error_page, form_page, login_then, refusal,
+        see_other,
     },
     i18n::Lang,
     render::Site,
@@ -67,13 +68,6 @@ impl AppealFields {
             privileged: self.privileged.is_some(),
         }
     }
-}
-
-/// `?key=…`: the form whose kept draft a step shows.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct DraftKey {
-    key: String,
 }
 
 /// The form page: blank with a new key, or `draft` as typed, with `errors`.

@@ -207,6 +207,13 @@ pub fn see_other(location: &str) -> Response {
     Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, location).finish()
 }
 
+/// `?key=…`: the multi-step form whose kept draft a step shows.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DraftKey {
+    pub key: String,
+}
+
 /// The token of a mailed link (`?token=…`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

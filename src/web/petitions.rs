@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     forms::{
-        FormErrors, FormPost, TokenForm, TokenQuery, encoded, error_page, form_page, login_then, see_other, token_page,
+        DraftKey, FormErrors, FormPost, TokenForm, TokenQuery, encoded, error_page, form_page, login_then, see_other,
+        token_page,
     },
     i18n::Lang,
     render::Site,
@@ -326,13 +327,6 @@ pub struct DraftForm {
     form_key: String,
     title: String,
     text: String,
-}
-
-/// `?key=…`: the form whose kept draft a step shows.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct DraftKey {
-    key: String,
 }
 
 const NEW: &str = "/petitions/new";
