@@ -106,6 +106,17 @@ impl Status {
         matches!(self, Status::Received | Status::InProgress | Status::Rework)
     }
 
+    /// The author may confirm the answer or return it for rework (art. 20 practice: the loop closes only
+    /// with the author).
+    pub fn answer_awaits_author(self) -> bool {
+        self == Status::Answered
+    }
+
+    /// There is an answer (or a written refusal) for the author to rate.
+    pub fn may_be_rated(self) -> bool {
+        matches!(self, Status::Answered | Status::Confirmed | Status::Refused)
+    }
+
     /// The codes of the statuses that await an answer, for queries.
     pub fn awaiting_answer_codes() -> Vec<&'static str> {
         Status::ALL.iter().filter(|s| s.awaits_answer()).map(|s| s.code()).collect()
@@ -626,7 +637,7 @@ impl Step<'_> {
         if !actor.is_author {
             return Err(forbidden("only the author may confirm the answer"));
         }
-        if from != Status::Answered {
+        if !from.answer_awaits_author() {
             return Err(self.conflict("confirmed"));
         }
         self.next.status = Status::Confirmed;
@@ -641,7 +652,7 @@ impl Step<'_> {
         if !actor.is_author {
             return Err(forbidden("only the author may return the answer for rework"));
         }
-        if from != Status::Answered {
+        if !from.answer_awaits_author() {
             return Err(self.conflict("returned for rework"));
         }
         require_text("reason", &reason, "what is still wrong")?;
@@ -665,7 +676,7 @@ impl Step<'_> {
         if !actor.is_author {
             return Err(forbidden("only the author may rate the answer"));
         }
-        if !matches!(from, Status::Answered | Status::Confirmed | Status::Refused) {
+        if !from.may_be_rated() {
             return Err(TransitionError::Conflict("there is no answer to rate yet".into()));
         }
         if !(1..=5).contains(&score) {

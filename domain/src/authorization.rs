@@ -76,6 +76,9 @@ pub enum Action {
     HandleItem { organisation_id: i32, author_account_id: Option<i32> },
     /// Read a petition that was never published (in moderation, or refused) written by `author_account_id`.
     ReadUnpublishedPetition { author_account_id: i32 },
+    /// Follow one's own submission as its author (status, deadlines, history, the answer, and what the
+    /// author may do about it) on the author's own pages.
+    FollowOwnSubmission { author_account_id: Option<i32> },
     /// Edit the directory, calendar, statute parameters.
     Administer,
 }
@@ -159,6 +162,8 @@ pub fn authorize(principal: &Principal, action: Action) -> Result<(), DomainErro
         Action::ReadUnpublishedPetition { author_account_id } => {
             principal.moderates() || author_account_id == principal.account_id
         }
+        // Not even administrators: these pages are the author's own, staff have the desk.
+        Action::FollowOwnSubmission { author_account_id } => author_account_id == Some(principal.account_id),
     };
     if allowed { Ok(()) } else { Err(DomainError::Forbidden(denial_message(principal, action))) }
 }
@@ -191,6 +196,7 @@ fn denial_message(principal: &Principal, action: Action) -> String {
         Action::ReadUnpublishedPetition { .. } => {
             "a petition that was not published is for its author and the moderators only".into()
         }
+        Action::FollowOwnSubmission { .. } => "only its author follows a submission on these pages".into(),
         Action::ManageOwnAccount => "not allowed".into(),
     }
 }
@@ -201,6 +207,16 @@ mod tests {
 
     fn person(role: Role) -> Principal {
         Principal { account_id: 1, role, memberships: vec![] }
+    }
+
+    #[test]
+    fn only_the_author_follows_a_submission_on_the_authors_pages_not_even_an_administrator() {
+        let author = person(Role::Citizen);
+        assert!(authorize(&author, Action::FollowOwnSubmission { author_account_id: Some(1) }).is_ok());
+        assert!(authorize(&author, Action::FollowOwnSubmission { author_account_id: Some(2) }).is_err());
+        assert!(authorize(&author, Action::FollowOwnSubmission { author_account_id: None }).is_err());
+        let admin = Principal { account_id: 3, ..person(Role::Administrator) };
+        assert!(authorize(&admin, Action::FollowOwnSubmission { author_account_id: Some(1) }).is_err());
     }
 
     #[test]

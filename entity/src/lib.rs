@@ -28,3 +28,4 @@ pub mod service_secrets;
 pub mod sessions;
 pub mod signatures;
 pub mod unsubscribe_tokens;
+pub mod web_drafts;

@@ -24,6 +24,7 @@ mod m0013_idempotency_keys;
 mod m0014_audit_actor_commitments;
 mod m0015_signature_mailboxes;
 mod m0016_mail_preferences;
+mod m0018_web_drafts;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_audit_actor_commitments::Migration),
             Box::new(m0015_signature_mailboxes::Migration),
             Box::new(m0016_mail_preferences::Migration),
+            Box::new(m0018_web_drafts::Migration),
         ]
     }
 }

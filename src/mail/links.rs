@@ -43,10 +43,20 @@ pub fn unsubscribe(public_url: &str, token: &str) -> String {
     format!("{}/unsubscribe?token={token}", base(public_url))
 }
 
-/// An appeal or report. The pages `/my/{id}` (the author's) and `/reports/{id}` (public) are not built
-/// yet, so this still points at the JSON API; switch it here when they exist.
-pub fn appeal(public_url: &str, id: i32) -> String {
-    format!("{}/api/v1/appeals/{id}", base(public_url))
+/// The author's own page of an appeal or report: status, deadlines, history, answers and what they
+/// can do about the answer.
+pub fn my_appeal(public_url: &str, id: i32) -> String {
+    format!("{}/my/appeals/{id}", base(public_url))
+}
+
+/// A report's public page, for the people who follow it.
+pub fn report(public_url: &str, id: i32) -> String {
+    format!("{}/reports/{id}", base(public_url))
+}
+
+/// The case page of the executor's staff on the desk.
+pub fn desk_appeal(public_url: &str, id: i32) -> String {
+    format!("{}/desk/appeals/{id}", base(public_url))
 }
 
 #[cfg(test)]
@@ -66,6 +76,8 @@ mod tests {
         assert_eq!(password_reset_request(url), "https://hromada.example.org/account/password-reset");
         assert_eq!(account_settings(url), "https://hromada.example.org/account");
         assert_eq!(unsubscribe(url, "ab12"), "https://hromada.example.org/unsubscribe?token=ab12");
-        assert_eq!(appeal(url, 3), "https://hromada.example.org/api/v1/appeals/3");
+        assert_eq!(my_appeal(url, 3), "https://hromada.example.org/my/appeals/3");
+        assert_eq!(report(url, 3), "https://hromada.example.org/reports/3");
+        assert_eq!(desk_appeal(url, 3), "https://hromada.example.org/desk/appeals/3");
     }
 }

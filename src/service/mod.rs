@@ -10,6 +10,7 @@ pub mod appeals;
 pub mod audit;
 pub mod calendar;
 pub mod directory;
+pub mod forms;
 pub mod mail;
 pub mod metrics;
 pub mod once;

@@ -51,6 +51,7 @@ impl TryFrom<entity::petitions::Model> for PetitionRecord {
 }
 
 /// A petition as its author typed it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Draft {
     /// May be left out when the installation has one council.
     pub council_id: Option<i32>,
@@ -179,6 +180,30 @@ pub async fn list(state: &AppState, actor: &Actor, query: ListQuery) -> Result<(
     };
     let (rows, total) = storage::petitions::list(&state.db, &filter).await?;
     Ok((rows.into_iter().map(PetitionRecord::try_from).collect::<Result<_, _>>()?, total))
+}
+
+/// The signed-in person's petitions: those they started (any status) and those they signed (with the
+/// time), newest first, at most 100 of each.
+pub async fn mine(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<(Vec<PetitionRecord>, Vec<(PetitionRecord, DateTime<Utc>)>), AppError> {
+    let principal = person(actor)?;
+    let (started, signed) = storage::petitions::of_account(&state.db, principal.account_id, 100).await?;
+    let started = started.into_iter().map(PetitionRecord::try_from).collect::<Result<_, _>>()?;
+    let signed = signed
+        .into_iter()
+        .map(|(row, at)| Ok((PetitionRecord::try_from(row)?, at)))
+        .collect::<Result<_, AppError>>()?;
+    Ok((started, signed))
+}
+
+/// Whether the signed-in person's signature counts under the petition (false for visitors).
+pub async fn has_signed(state: &AppState, actor: &Actor, id: i32) -> Result<bool, AppError> {
+    match actor.principal() {
+        Some(principal) => storage::petitions::has_signed(&state.db, id, principal.account_id).await,
+        None => Ok(false),
+    }
 }
 
 /// One petition, if `actor` may see it: one never published (in moderation, refused) only to its
@@ -444,7 +469,7 @@ pub async fn to_appeal(
 }
 
 /// Cleans a draft typed in a form (one-line title, multi-line text) and checks it against the statute
-/// of its council, without saving anything: the "check your answers" step.
+/// of its council, without saving anything.
 pub async fn check(state: &AppState, actor: &Actor, draft: Draft) -> Result<Draft, AppError> {
     person(actor)?;
     let title = text::clean("title", &draft.title, Lines::One, rules::TITLE_LIMIT_MAX)?;
@@ -458,13 +483,30 @@ pub async fn check(state: &AppState, actor: &Actor, draft: Draft) -> Result<Draf
     Ok(Draft { council_id: Some(council_id), title, text, category_id: draft.category_id })
 }
 
-pub use super::once::Once;
+/// The web form's name for its kept draft and its key.
+const NEW_PETITION: &str = "new-petition";
 
-/// Submits a draft from a form carrying a per-form key (`service::once`): a double click or a retried
-/// POST creates one petition, and gets the petition the first one created.
-pub async fn submit_once(state: &AppState, actor: &Actor, draft: Draft, form_key: &str) -> Result<Once, AppError> {
+/// The "continue" step of the web form: checks the draft and keeps it under the form's key for the
+/// check-your-answers page.
+pub async fn keep_draft(state: &AppState, actor: &Actor, form_key: &str, draft: Draft) -> Result<Draft, AppError> {
+    let checked = check(state, actor, draft).await?;
+    super::forms::keep_draft(state, person(actor)?, (NEW_PETITION, form_key), &checked).await?;
+    Ok(checked)
+}
+
+/// The draft kept under the form's key, as the author last continued with it.
+pub async fn kept_draft(state: &AppState, actor: &Actor, form_key: &str) -> Result<Draft, AppError> {
+    super::forms::kept_draft(state, person(actor)?, (NEW_PETITION, form_key)).await
+}
+
+pub use super::forms::Once;
+
+/// Submits the draft kept under the form's key, once per key: a double click or a retried POST creates
+/// nothing twice, and gets the petition the first one created.
+pub async fn submit_once(state: &AppState, actor: &Actor, form_key: &str) -> Result<Once, AppError> {
     let principal = person(actor)?;
+    let draft = kept_draft(state, actor, form_key).await?;
     let fingerprint = format!("{}\u{0}{}", draft.title, draft.text);
-    let submitting = async { Ok(submit(state, actor, draft).await?.petition.id) };
-    super::once::create_once(state, principal.account_id, form_key, &fingerprint, "/petitions", submitting).await
+    let create = async { submit(state, actor, draft).await.map(|record| record.petition.id) };
+    super::once::create_once(state, principal.account_id, form_key, &fingerprint, "/petitions", create).await
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cache;
 pub mod calendar;
 pub mod directory;
+pub mod drafts;
 pub mod events;
 pub mod idempotency;
 pub mod metrics;

@@ -31,7 +31,7 @@ use crate::{
     domain::{
         accounts::{Email, Language, SecretToken, token_digest},
         calendar::Calendar,
-        notify::{Notification, PetitionMail, render},
+        notify::{Mail, Notification, PetitionMail, render},
         petitions::{
             self as rules, Actor, Command, Decision, Petition, RefusalCode, SigningMode, Status, Statute, Transition,
         },
@@ -403,22 +403,39 @@ async fn queue_signer_mails(
         let wanting =
             subscriptions::recipients_wanting(txn, public_url, &account_ids, OptionalMail::SignedPetitions, now)
                 .await?;
+        // Without an account, the link stops this petition's news to this signature: one batch a page.
+        let by_email: Vec<i32> = page.iter().filter(|s| s.account_id.is_none()).map(|s| s.id).collect();
+        let signature_links = subscriptions::signature_unsubscribe_links(txn, public_url, &by_email, now).await?;
+        let mut mails = Vec::with_capacity(page.len());
         for signer in page {
             let unsubscribe = match signer.account_id {
-                Some(id) => match wanting.get(&id) {
-                    Some(url) => url.clone(),
-                    None => continue,
-                },
-                // Without an account, the link stops this petition's news to this signature.
-                None => subscriptions::signature_unsubscribe_link(txn, public_url, signer.id, now).await?,
+                Some(id) => wanting.get(&id),
+                None => signature_links.get(&signer.id),
             };
+            let Some(unsubscribe) = unsubscribe else { continue };
             let mut mail = facts.clone();
             mail.to_signer = true;
             let language = signer.account_id.and_then(|id| languages.get(&id).copied()).unwrap_or_default();
-            queue(txn, &mail, &signer.full_name, &signer.email, language, Some(unsubscribe), now).await?;
+            mails.extend(render_mail(&mail, &signer.full_name, &signer.email, language, Some(unsubscribe.clone()))?);
         }
+        super::notify::enqueue_many(txn, &mails, now).await?;
     }
     Ok(())
+}
+
+/// Petition news to one person, with its one-click unsubscribe if optional; none for an address that
+/// cannot be used.
+fn render_mail(
+    facts: &PetitionMail,
+    name: &str,
+    email: &str,
+    language: Language,
+    unsubscribe: Option<String>,
+) -> Result<Option<Mail>, AppError> {
+    let Ok(email) = Email::parse(email) else { return Ok(None) };
+    let mut mail = render(&Notification::PetitionUpdate(facts.clone()), language, name, &email)?;
+    mail.list_unsubscribe = unsubscribe;
+    Ok(Some(mail))
 }
 
 async fn queue(
@@ -430,10 +447,9 @@ async fn queue(
     unsubscribe: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Ok(email) = Email::parse(email) else { return Ok(()) };
-    let mut mail = render(&Notification::PetitionUpdate(facts.clone()), language, name, &email)?;
-    mail.list_unsubscribe = unsubscribe;
-    super::notify::enqueue(conn, &mail, now).await?;
+    if let Some(mail) = render_mail(facts, name, email, language, unsubscribe)? {
+        super::notify::enqueue(conn, &mail, now).await?;
+    }
     Ok(())
 }
 
@@ -454,6 +470,52 @@ pub struct ListFilter {
     pub submitted_to: Option<DateTime<Utc>>,
     pub sort: Sort,
     pub page: super::Page,
+}
+
+/// The petitions `account_id` started (any status) and those it signed (confirmed, not withdrawn, with
+/// the time it signed), newest first, at most `limit` of each.
+pub async fn of_account(
+    db: &DatabaseConnection,
+    account_id: i32,
+    limit: u64,
+) -> Result<(Vec<petitions::Model>, Vec<(petitions::Model, DateTime<Utc>)>), AppError> {
+    let started = petitions::Entity::find()
+        .filter(petitions::Column::AuthorAccountId.eq(account_id))
+        .order_by_desc(petitions::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let signatures = signatures::Entity::find()
+        .filter(signatures::Column::AccountId.eq(account_id))
+        .filter(signatures::Column::Status.eq(CONFIRMED))
+        .order_by_desc(signatures::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let signed_ids: Vec<i32> = signatures.iter().map(|s| s.petition_id).collect();
+    let mut by_id: HashMap<i32, petitions::Model> = petitions::Entity::find()
+        .filter(petitions::Column::Id.is_in(signed_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let signed = signatures
+        .into_iter()
+        .filter_map(|s| Some((by_id.remove(&s.petition_id)?, s.confirmed_at.unwrap_or(s.created_at))))
+        .collect();
+    Ok((started, signed))
+}
+
+/// Whether `account_id` has a counted (confirmed, not withdrawn) signature under `petition_id`.
+pub async fn has_signed(db: &DatabaseConnection, petition_id: i32, account_id: i32) -> Result<bool, AppError> {
+    Ok(signatures::Entity::find()
+        .filter(signatures::Column::PetitionId.eq(petition_id))
+        .filter(signatures::Column::AccountId.eq(account_id))
+        .filter(signatures::Column::Status.eq(CONFIRMED))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 pub async fn list(db: &DatabaseConnection, filter: &ListFilter) -> Result<(Vec<petitions::Model>, u64), AppError> {

@@ -152,31 +152,40 @@ pub async fn recipients_wanting(
         .collect())
 }
 
-/// The unsubscribe URL of a signature made without an account (created on first use): it stops the
-/// news of that petition to that signer. Call it in the transaction that queues the mail.
-pub async fn signature_unsubscribe_link(
+/// The unsubscribe URLs of signatures made without an account, by signature id (each created on first
+/// use): each stops the news of that petition to that signer. One insert and one read per 500
+/// signatures, in the transaction that queues the mails.
+pub async fn signature_unsubscribe_links(
     conn: &impl ConnectionTrait,
     public_url: &str,
-    signature_id: i32,
+    signature_ids: &[i32],
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
-    let offer = unsubscribe_tokens::ActiveModel {
-        token: Set(crate::service::secrets::new_token().as_str().to_owned()),
-        account_id: Set(None),
-        signature_id: Set(Some(signature_id)),
-        kind: Set(OptionalMail::SignedPetitions.code().to_owned()),
-        created_at: Set(now),
-    };
-    let existing = OnConflict::column(unsubscribe_tokens::Column::SignatureId).do_nothing().to_owned();
-    ignore_existing(
-        unsubscribe_tokens::Entity::insert(offer).on_conflict(existing).exec_without_returning(conn).await,
-    )?;
-    let row = unsubscribe_tokens::Entity::find()
-        .filter(unsubscribe_tokens::Column::SignatureId.eq(signature_id))
-        .one(conn)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the unsubscribe token of signature {signature_id} was not kept"))?;
-    Ok(crate::mail::links::unsubscribe(public_url, &row.token))
+) -> Result<HashMap<i32, String>, AppError> {
+    let mut links = HashMap::with_capacity(signature_ids.len());
+    for chunk in signature_ids.chunks(500) {
+        let offers = chunk.iter().map(|&signature_id| unsubscribe_tokens::ActiveModel {
+            token: Set(crate::service::secrets::new_token().as_str().to_owned()),
+            account_id: Set(None),
+            signature_id: Set(Some(signature_id)),
+            kind: Set(OptionalMail::SignedPetitions.code().to_owned()),
+            created_at: Set(now),
+        });
+        let existing = OnConflict::column(unsubscribe_tokens::Column::SignatureId).do_nothing().to_owned();
+        let offered = unsubscribe_tokens::Entity::insert_many(offers).on_conflict(existing);
+        ignore_existing(offered.exec_without_returning(conn).await)?;
+        let kept = unsubscribe_tokens::Entity::find()
+            .filter(unsubscribe_tokens::Column::SignatureId.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?;
+        links.extend(
+            kept.into_iter()
+                .filter_map(|row| Some((row.signature_id?, crate::mail::links::unsubscribe(public_url, &row.token)))),
+        );
+    }
+    if let Some(missing) = signature_ids.iter().find(|id| !links.contains_key(id)) {
+        return Err(anyhow::anyhow!("the unsubscribe token of signature {missing} was not kept").into());
+    }
+    Ok(links)
 }
 
 /// Turns off the kind of mail `token` names. Returns the kind, or `None` for an unknown token.

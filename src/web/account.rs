@@ -10,7 +10,9 @@ use poem::{
 use serde::Deserialize;
 
 use super::{
-    forms::{CsrfOnly, FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, see_other, token_page},
+    forms::{
+        CsrfOnly, FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, local_path, see_other, token_page,
+    },
     i18n::Lang,
     render::Site,
     session::{self, Visitor},
@@ -110,6 +112,9 @@ pub struct LoginForm {
     csrf_token: String,
     email: String,
     password: String,
+    /// The page that asked to log in first, to come back to.
+    #[serde(rename = "return")]
+    return_to: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,11 +124,14 @@ pub struct Notice {
     reset: Option<String>,
     sent: Option<String>,
     saved: Option<String>,
+    #[serde(rename = "return")]
+    return_to: Option<String>,
 }
 
 #[handler]
 pub fn login_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(notice): Query<Notice>) -> Response {
-    let page = context! { confirmed => notice.confirmed.is_some(), reset => notice.reset.is_some() };
+    let return_to = notice.return_to.as_deref().and_then(local_path);
+    let page = context! { confirmed => notice.confirmed.is_some(), reset => notice.reset.is_some(), return_to };
     form_page(&site, lang, LOGIN, "account/login.html", csrf, &FormErrors::default(), page)
 }
 
@@ -143,13 +151,13 @@ pub async fn login(
     let signed_in = |login: accounts::Session| {
         let lifetime = (login.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
         session::remember(jar, &login.token, lifetime, state.settings.public_url.starts_with("https://"));
-        see_other("/account")
+        see_other(local_path(&form.return_to).unwrap_or("/account"))
     };
     // Which of the two was wrong is not told; an unconfirmed address is.
     FormPost::new(&site, lang, LOGIN, ("login", "email"))
         .forbidden_as("login-unverified")
         .handle(verifier, &form.csrf_token, use_case, signed_in, async |errors| {
-            let page = context! { email => form.email };
+            let page = context! { email => form.email, return_to => local_path(&form.return_to) };
             form_page(&site, lang, LOGIN, "account/login.html", csrf, &errors, page)
         })
         .await

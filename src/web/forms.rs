@@ -155,7 +155,8 @@ impl<'a> FormPost<'a> {
         }
         match use_case.await {
             Ok(value) => done(value),
-            Err(AppError::Unauthorized(_)) if self.login_first => see_other(LOGIN),
+            // The form's own page is where to come back to after logging in.
+            Err(AppError::Unauthorized(_)) if self.login_first => see_other(&login_then(self.path)),
             Err(err @ (AppError::Unauthorized(_) | AppError::Forbidden(_) | AppError::NotFound(_)))
                 if self.refused_as_page =>
             {
@@ -193,9 +194,36 @@ pub fn form_page(
     site.page(lang, path, template, minijinja::context! { ..page, ..frame })
 }
 
+/// What a query value keeps as it is (RFC 3986's unreserved characters).
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// `value` made safe to put in a query string.
+pub fn encoded(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// The log-in page, coming back to `path` (a path of this site) after.
+pub fn login_then(path: &str) -> String {
+    format!("{LOGIN}?return={}", encoded(path))
+}
+
+/// Where to go after logging in: a path of this site only, never another site's address.
+pub fn local_path(wanted: &str) -> Option<&str> {
+    let local = wanted.starts_with('/') && !wanted.starts_with("//") && !wanted.contains(['\\', '\r', '\n']);
+    local.then_some(wanted)
+}
+
 /// POST → 303 → GET: after a form did its work, the browser fetches the next page.
 pub fn see_other(location: &str) -> Response {
     Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, location).finish()
+}
+
+/// `?key=…`: the multi-step form whose kept draft a step shows.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DraftKey {
+    pub key: String,
 }
 
 /// The token of a mailed link (`?token=…`).

@@ -17,6 +17,7 @@
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;
 mod admin;
+mod appeals;
 mod assets;
 mod calculator;
 mod dates;
@@ -26,6 +27,7 @@ mod forms;
 mod i18n;
 mod mail;
 pub mod map;
+mod my;
 mod pages;
 mod petitions;
 mod render;
@@ -78,6 +80,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/petitions/signatures/check-email", poem::get(petitions::check_email))
         .at("/petitions/signatures/confirm", poem::get(petitions::confirm_page).post(petitions::confirm))
         .at("/petitions/new", poem::get(petitions::new_page).post(petitions::check_draft))
+        .at("/petitions/new/check", poem::get(petitions::check_page))
         .at("/petitions/new/submit", poem::post(petitions::submit_draft))
         .at("/petitions/:id/submitted", poem::get(petitions::submitted))
         .at("/petitions/:id", poem::get(petitions::view))
@@ -88,6 +91,8 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
     let route = map::routes(route);
     let route = desk::routes(route);
     let route = desk_petitions::routes(route);
+    let route = appeals::routes(route);
+    let route = my::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

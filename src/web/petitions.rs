@@ -12,15 +12,21 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, error_page, form_page, see_other, token_page},
+    forms::{
+        DraftKey, FormErrors, FormPost, TokenForm, TokenQuery, encoded, error_page, form_page, login_then, see_other,
+        token_page,
+    },
     i18n::Lang,
     render::Site,
     session::Visitor,
 };
 use crate::{
-    domain::{calendar::kyiv_date, petitions::Status},
+    domain::{
+        calendar::{kyiv_date, kyiv_end_of_day, kyiv_start_of_day},
+        petitions::Status,
+    },
     service::{
-        AppState,
+        AppState, directory,
         petitions::{self as use_case, ListQuery, PetitionRecord, Signer, Sort},
     },
     storage::Page,
@@ -106,6 +112,11 @@ pub(super) fn event_label(lang: Lang, action: &str) -> String {
 pub struct ListParams {
     q: Option<String>,
     status: Option<String>,
+    /// A petition category's id.
+    category: Option<String>,
+    /// Submitted on or after / on or before these days (YYYY-MM-DD, Kyiv).
+    from: Option<String>,
+    to: Option<String>,
     sort: Option<String>,
     page: Option<u64>,
 }
@@ -127,15 +138,29 @@ pub async fn list(
         _ => Sort::Newest,
     };
     let number = params.page.unwrap_or(1).clamp(1, crate::api::paging::PageNumber::MAX);
+    let day =
+        |text: &Option<String>| text.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let (from, to) = (day(&params.from), day(&params.to));
+    let category_id = params.category.as_deref().and_then(|c| c.parse::<i32>().ok());
     let query = ListQuery {
         status,
         query: params.q.clone(),
-        category_id: None,
-        submitted_from: None,
-        submitted_to: None,
+        category_id,
+        submitted_from: from.map(kyiv_start_of_day),
+        submitted_to: to.map(kyiv_end_of_day),
         sort,
         page: Page { number, size: PER_PAGE },
     };
+    let categories: Vec<Value> = directory::categories(&state)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c.fields.active)
+        .map(|c| {
+            let name = if lang == Lang::En { c.fields.name_en } else { c.fields.name_uk };
+            context! { id => c.id, name }
+        })
+        .collect();
     match use_case::list(&state, &visitor.actor, query).await {
         Ok((records, total)) => {
             let pages = total.div_ceil(PER_PAGE).max(1);
@@ -148,6 +173,8 @@ pub async fn list(
                 statuses => Status::ALL.iter().filter(|s| s.was_published()).map(|s| s.code()).collect::<Vec<_>>(),
                 page_number => number,
                 pages => pages,
+                categories, category => category_id, from => from.map(|d| d.to_string()).unwrap_or_default(),
+                to => to.map(|d| d.to_string()).unwrap_or_default(),
             };
             site.page(lang, path, "petitions/list.html", page)
         }
@@ -160,6 +187,7 @@ pub async fn list(
 pub struct Notice {
     signed: Option<String>,
     confirmed: Option<String>,
+    withdrawn: Option<String>,
 }
 
 /// The petition's page with what the visitor may do on it.
@@ -180,7 +208,10 @@ async fn petition_page(
     let by_email = use_case::signs_by_email(state, &record).await.unwrap_or(false);
     let signers = use_case::signers(state, id, Page { number: 1, size: 100 }).await.map(|(s, _)| s).unwrap_or_default();
     let history = use_case::history(state, &visitor.actor, id).await.unwrap_or_default();
+    let has_signed = use_case::has_signed(state, &visitor.actor, id).await.unwrap_or(false);
+    let is_author = visitor.actor.principal().is_some_and(|p| p.account_id == record.petition.author_account_id);
     let page = context! {
+        has_signed, is_author,
         petition => PetitionCard::from(record),
         signers => signers.into_iter().map(|(name, at)| context! { name => name, on => day(Some(at)) }).collect::<Vec<_>>(),
         history => history.into_iter().map(|e| context! { what => event_label(lang, &e.action), on => day(Some(e.at)) }).collect::<Vec<_>>(),
@@ -204,7 +235,9 @@ pub async fn view(
     Path(id): Path<i32>,
     Query(notice): Query<Notice>,
 ) -> Response {
-    let extra = context! { signed => notice.signed.is_some(), confirmed => notice.confirmed.is_some() };
+    let extra = context! {
+        signed => notice.signed.is_some(), confirmed => notice.confirmed.is_some(), withdrawn => notice.withdrawn.is_some(),
+    };
     petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
 }
 
@@ -296,24 +329,34 @@ pub struct DraftForm {
     form_key: String,
     title: String,
     text: String,
-    /// "Change" on the check page: back to the words, as they were.
-    change: Option<String>,
 }
 
 const NEW: &str = "/petitions/new";
 
-/// Step 1 of 2: the words. Signed-in citizens only; others are sent to log in first.
+/// Step 1 of 2: the words — blank, or as kept when the author comes back to change them. Signed-in
+/// citizens only; others are sent to log in first and brought back.
 #[handler]
-pub fn new_page(site: Data<&Site>, lang: Lang, visitor: Visitor, csrf: &CsrfToken) -> Response {
+pub async fn new_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Query(q): Query<DraftKey>,
+) -> Response {
     if !visitor.signed_in() {
-        return see_other(LOGIN);
+        return see_other(&login_then(NEW));
     }
-    // One key per form shown: the same form posted twice creates one petition.
-    let page = context! { form_key => uuid::Uuid::new_v4().to_string() };
+    let page = match use_case::kept_draft(&state, &visitor.actor, &q.key).await {
+        Ok(draft) => context! { form_key => q.key, title => draft.title, text => draft.text },
+        // One key per form shown: the same form posted twice creates one petition.
+        Err(_) => context! { form_key => uuid::Uuid::new_v4().to_string() },
+    };
     form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page)
 }
 
-/// Step 2 of 2: "check your answers", or the words again with what is wrong.
+/// "Continue": the words are checked and kept, then "check your answers" (POST → 303 → GET); or the
+/// words again with what is wrong.
 #[handler]
 pub async fn check_draft(
     site: Data<&Site>,
@@ -324,37 +367,49 @@ pub async fn check_draft(
     verifier: &CsrfVerifier,
     Form(form): Form<DraftForm>,
 ) -> Response {
-    let words = |errors: &FormErrors| {
-        let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-        form_page(&site, lang, NEW, "petitions/new.html", csrf, errors, page)
-    };
-    // "Change" needs no check: the words go back as they were.
-    let checking = async {
-        if form.change.is_some() {
-            return Ok(None);
-        }
-        let draft = draft_of(&form);
-        use_case::check(&state, &visitor.actor, draft).await.map(Some)
-    };
-    let checked = |draft: Option<use_case::Draft>| match draft {
-        None => words(&FormErrors::default()),
-        Some(draft) => {
-            let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-            let page = context! { form_key => form.form_key, title => draft.title, text => draft.text, paragraphs => paragraphs };
-            form_page(&site, lang, NEW, "petitions/check.html", csrf, &FormErrors::default(), page)
-        }
-    };
+    let draft =
+        use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
+    let keeping = use_case::keep_draft(&state, &visitor.actor, &form.form_key, draft);
+    let kept = |_| see_other(&format!("{NEW}/check?key={}", encoded(&form.form_key)));
     FormPost::new(&site, lang, NEW, ("new-petition", "title"))
         .login_first()
-        .handle(verifier, &form.csrf_token, checking, checked, async |errors| words(&errors))
+        .handle(verifier, &form.csrf_token, keeping, kept, async |errors| words(&site, lang, csrf, &form, &errors))
         .await
 }
 
-fn draft_of(form: &DraftForm) -> use_case::Draft {
-    use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None }
+/// The words page again with what was typed and what is wrong.
+fn words(site: &Site, lang: Lang, csrf: &CsrfToken, form: &DraftForm, errors: &FormErrors) -> Response {
+    let page = context! { form_key => form.form_key.clone(), title => form.title.clone(), text => form.text.clone() };
+    form_page(site, lang, NEW, "petitions/new.html", csrf, errors, page)
 }
 
-/// Sends the checked petition, once per form key, and shows its confirmation.
+/// Step 2 of 2: "check your answers", from the kept draft.
+#[handler]
+pub async fn check_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Query(q): Query<DraftKey>,
+) -> Response {
+    let path = "/petitions/new/check";
+    if !visitor.signed_in() {
+        return see_other(&login_then(NEW));
+    }
+    match use_case::kept_draft(&state, &visitor.actor, &q.key).await {
+        Ok(draft) => {
+            let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            let change = format!("{NEW}?key={}", encoded(&q.key));
+            let page = context! { form_key => q.key, title => draft.title, paragraphs, change };
+            form_page(&site, lang, path, "petitions/check.html", csrf, &FormErrors::default(), page)
+        }
+        // Lost or expired: start again.
+        Err(_) => see_other(NEW),
+    }
+}
+
+/// Sends the kept petition, once per form key, and shows its confirmation.
 #[handler]
 pub async fn submit_draft(
     site: Data<&Site>,
@@ -366,16 +421,15 @@ pub async fn submit_draft(
     Form(form): Form<DraftForm>,
 ) -> Response {
     let path = "/petitions/new/submit";
-    let submitting = use_case::submit_once(&state, &visitor.actor, draft_of(&form), &form.form_key);
+    let submitting = use_case::submit_once(&state, &visitor.actor, &form.form_key);
     let on_file = |once| match once {
         use_case::Once::Created(id) => see_other(&format!("/petitions/{id}/submitted")),
         use_case::Once::InFlight => site.error(lang, path, StatusCode::CONFLICT),
     };
-    FormPost::new(&site, lang, path, ("new-petition", "title"))
+    FormPost::new(&site, lang, NEW, ("new-petition", "title"))
         .login_first()
         .handle(verifier, &form.csrf_token, submitting, on_file, async |errors| {
-            let page = context! { form_key => form.form_key, title => form.title, text => form.text };
-            form_page(&site, lang, NEW, "petitions/new.html", csrf, &errors, page)
+            words(&site, lang, csrf, &form, &errors)
         })
         .await
 }

@@ -55,8 +55,13 @@ async fn an_appeal_is_routed_forwarded_extended_answered_returned_answered_confi
 
     let receipt = mail_about(&app, CITIZEN, &format!("No. {id}: received")).await;
     assert!(receipt.body().contains("Roads Department"), "{}", receipt.body());
+    let own_page = format!("{}/my/appeals/{id}", app.settings.public_url.trim_end_matches('/'));
+    assert!(receipt.body().contains(&own_page), "the author's mail opens their own page: {}", receipt.body());
     let news = mail_about(&app, ROADS_OFFICER, &format!("Appeal No. {id}: new")).await;
     assert!(news.body().contains("PRIORITY"), "privileged authors are flagged: {}", news.body());
+    let case_page = format!("{}/desk/appeals/{id}", app.settings.public_url.trim_end_matches('/'));
+    assert!(news.body().contains(&case_page), "the executor's mail opens the desk's case page: {}", news.body());
+    assert!(!news.body().contains("/my/appeals/"), "staff are not sent to the author's page");
 
     // Lifts are not the roads department's: the officer forwards it to the housing enterprise.
     act(&app, &city.roads_officer, id, "acknowledge", json!({})).await;

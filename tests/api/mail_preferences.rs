@@ -100,6 +100,9 @@ async fn a_neighbour_follows_a_public_report_and_can_leave_it_but_a_private_appe
     app.post(&format!("/api/v1/appeals/{report}/acknowledge"), Some(&city.roads_officer), json!({})).await;
     let news = mail_about(&app, "marko@example.org", &format!("A report you follow, No. {report}")).await;
     assert!(news.body().contains("Broken bench"));
+    let public_page = format!("{}/reports/{report}", app.settings.public_url.trim_end_matches('/'));
+    assert!(news.body().contains(&public_page), "a follower's mail opens the public page: {}", news.body());
+    assert!(!news.body().contains("/my/appeals/"), "a follower is not sent to the author's page");
     assert!(!news.body().contains("please confirm"), "only the author confirms or rates");
     // The author's own mail about it carries no unsubscribe.
     let own = mail_about(&app, city::CITIZEN, &format!("Your appeal No. {report}: taken up")).await;
@@ -170,7 +173,7 @@ async fn a_neighbour_who_stops_following_a_report_hears_no_more_until_following_
 #[tokio::test]
 async fn a_signer_without_an_account_leaves_a_petitions_news_with_one_click() {
     let app = spawn_app_with_smtp().await;
-    let council = council(&app, 2, "account_or_email").await;
+    let council = council(&app, 3, "account_or_email").await;
     let id = submitted(&app, &council).await;
     step(&app, &council.moderator, &format!("/api/v1/petitions/{id}/publish"), json!({})).await;
     // Lesia signs with her name and e-mail, asks for news, and confirms from the mail.
@@ -182,12 +185,21 @@ async fn a_signer_without_an_account_leaves_a_petitions_news_with_one_click() {
     let confirmed =
         app.post("/api/v1/petitions/signatures/confirm", None, json!({"token": confirmation.token()})).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    // Olena signs the same way: the links of a page of signers are made together, one each.
+    let olena = json!({"full_name": "Olena Pchilka", "email": "olena@example.org", "notify": true});
+    assert_eq!(app.post(&format!("/api/v1/petitions/{id}/signatures"), None, olena).await.status, 201);
+    let hers = mail_about(&app, "olena@example.org", &format!("петицією № {id}")).await;
+    let confirmed = app.post("/api/v1/petitions/signatures/confirm", None, json!({"token": hers.token()})).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     let ivan = app.verified_citizen("Ivan Franko", "ivan@example.org").await;
     assert_eq!(sign(&app, &ivan, id, true).await.status, 201);
 
     step(&app, &council.clerk, &format!("/api/v1/petitions/{id}/notice"), json!({})).await;
     // Without an account there is no language preference: her mail is in Ukrainian.
     let news = mail_about(&app, "lesia@example.org", &format!("Петиція № {id}: розпочато розгляд")).await;
+    let olenas_news = mail_about(&app, "olena@example.org", &format!("Петиція № {id}: розпочато розгляд")).await;
+    assert!(news.header("List-Unsubscribe").contains("/unsubscribe?token="), "{}", news.header("List-Unsubscribe"));
+    assert_ne!(news.header("List-Unsubscribe"), olenas_news.header("List-Unsubscribe"), "each signer has her own link");
     assert_eq!(one_click(&app, &news).await.status(), 200);
 
     let answer = json!({"decision": "supported", "text": "The park will be restored in spring."});
@@ -196,6 +208,9 @@ async fn a_signer_without_an_account_leaves_a_petitions_news_with_one_click() {
     mail_about(&app, "author@example.org", &format!("Petition No. {id}: the council's answer")).await;
     let to_lesia: Vec<String> = app.smtp().mails_to("lesia@example.org").iter().map(|m| m.subject()).collect();
     assert_eq!(to_lesia.len(), 2, "only the confirmation and the news before she left: {to_lesia:?}");
+    // Olena, who stayed, hears the answer with the same link as before.
+    let olenas_answer = mail_about(&app, "olena@example.org", &format!("Петиція № {id}: відповідь")).await;
+    assert_eq!(olenas_answer.header("List-Unsubscribe"), olenas_news.header("List-Unsubscribe"));
     // Her signature still counts.
-    assert_eq!(app.get(&format!("/api/v1/petitions/{id}"), None).await.body["signature_count"], 2);
+    assert_eq!(app.get(&format!("/api/v1/petitions/{id}"), None).await.body["signature_count"], 3);
 }

@@ -330,7 +330,7 @@ async fn a_page_out_of_range_is_a_422_naming_it_on_every_list() {
 
 /// Closes petition `id` short of its threshold: the collection period is moved into the past and the
 /// watcher (every second) closes it.
-async fn closed_short(app: &TestApp, id: i64) {
+pub(crate) async fn closed_short(app: &TestApp, id: i64) {
     use sea_orm::{ConnectionTrait, Statement};
     let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
     let backend = app.db.get_database_backend();

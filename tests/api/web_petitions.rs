@@ -29,6 +29,19 @@ async fn a_visitor_finds_a_petition_in_the_list_and_reads_its_page_with_the_dead
     assert!(list.html.contains("1 petition found"));
     let none = browser.get("/petitions?q=nonexistentword").await;
     assert!(none.html.contains("0 petitions found"));
+    // Filters by the day it was submitted (Kyiv): today finds it, tomorrow on does not.
+    let today = hromada::domain::calendar::kyiv_date(chrono::Utc::now());
+    let tomorrow = today.succ_opt().unwrap();
+    let by_day = browser.get(&format!("/petitions?from={today}&to={today}")).await;
+    assert!(
+        by_day.html.contains(&format!("href=\"/petitions/{id}\""))
+            && by_day.html.contains(&format!("value=\"{today}\""))
+    );
+    assert!(browser.get(&format!("/petitions?from={tomorrow}")).await.html.contains("0 petitions found"));
+    assert!(
+        browser.get("/petitions?from=not-a-date").await.html.contains("1 petition found"),
+        "a bad date filters nothing"
+    );
 
     let page = browser.get(&format!("/petitions/{id}")).await;
     assert_eq!(page.status, 200);
@@ -138,10 +151,14 @@ async fn a_citizen_starts_a_petition_in_two_steps_and_a_double_submit_creates_it
     let council = council(&app, 3, "verified_account").await;
     let mut browser = Browser::new(&app);
     let anonymous = browser.get("/petitions/new").await;
-    assert_eq!(anonymous.location.as_deref(), Some("/account/login"), "log in first");
+    let login = anonymous.location.expect("log in first");
+    assert_eq!(login, "/account/login?return=%2Fpetitions%2Fnew", "and come back after");
 
     register_and_confirm(&mut browser, "Taras Koval", "taras@example.org", "a long password 6").await;
-    browser.submit("/account/login", &[("email", "taras@example.org"), ("password", "a long password 6")]).await;
+    let csrf = browser.get(&login).await.csrf_token();
+    let fields = [("csrf_token", csrf.as_str()), ("email", "taras@example.org"), ("password", "a long password 6")];
+    let logged_in = browser.post("/account/login", &[&fields[..], &[("return", "/petitions/new")]].concat()).await;
+    assert_eq!(logged_in.location.as_deref(), Some("/petitions/new"), "back to the form after logging in");
 
     // Step 1: too short a text comes back with the error and the words typed.
     let form = browser.get("/petitions/new").await;
@@ -155,15 +172,29 @@ async fn a_citizen_starts_a_petition_in_two_steps_and_a_double_submit_creates_it
     assert!(short.html.contains("<a href=\"#text\">State the demand in at least 50 characters"), "{}", short.html);
     assert!(short.html.contains(&format!("value=\"{title}\"")) && short.html.contains(">Too short.</textarea>"));
 
-    // Step 2: check your answers.
+    // Step 2: the words are kept on the server and "check your answers" is a page of its own (POST → 303 → GET).
     let text = "Please put benches at every bus stop on Shevchenko Street: older people wait standing there.";
-    let check = browser
+    let continued = browser
         .post("/petitions/new", &[("csrf_token", &csrf), ("form_key", &key), ("title", title), ("text", text)])
         .await;
+    assert_eq!(continued.status, 303, "{}", continued.html);
+    let check_path = continued.location.expect("the check page");
+    assert_eq!(check_path, format!("/petitions/new/check?key={key}"));
+    let check = browser.get(&check_path).await;
     assert!(check.html.contains("Check your petition") && check.html.contains(text), "{}", check.html);
+    assert!(!check.html.contains("name=\"text\""), "nothing typed rides along in hidden fields");
+    // "Change" goes back to the words as they were kept; a reload of the check page shows the same.
+    let change = browser.get(&format!("/petitions/new?key={key}")).await;
+    assert!(change.html.contains(&format!(">{text}</textarea>")) && change.html.contains(&format!("value=\"{key}\"")));
+    assert!(browser.get(&check_path).await.html.contains(text));
+    // Another person's browser with the same key finds nothing.
+    let mut stranger = Browser::new(&app);
+    register_and_confirm(&mut stranger, "Inna Hrytsenko", "inna@example.org", "a long password 7").await;
+    stranger.submit("/account/login", &[("email", "inna@example.org"), ("password", "a long password 7")]).await;
+    assert_eq!(stranger.get(&check_path).await.location.as_deref(), Some("/petitions/new"));
 
     // Sending twice (a double click, a retried POST) creates one petition and lands on one confirmation.
-    let fields = [("csrf_token", csrf.as_str()), ("form_key", key.as_str()), ("title", title), ("text", text)];
+    let fields = [("csrf_token", csrf.as_str()), ("form_key", key.as_str())];
     let (first, second) = tokio::join!(
         Browser::new(&app).post_as(&browser, "/petitions/new/submit", &fields),
         Browser::new(&app).post_as(&browser, "/petitions/new/submit", &fields)

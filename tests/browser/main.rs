@@ -11,6 +11,7 @@ mod browser;
 
 mod accounts;
 mod admin;
+mod appeals;
 mod calculator;
 mod desk;
 mod map;

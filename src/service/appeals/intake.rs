@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{AppealDetails, Extras, details, person};
 use crate::{
     domain::{
-        appeals::{AppealKind, Author, Channel, Cosigner, Intake, NewAppeal, intake},
+        appeals::{AppealKind, Author, Channel, Cosigner, Intake, IntakeDirectory, NewAppeal, intake},
         authorization::{Action, Principal, authorize},
         directory::GeoPoint,
         petitions,
@@ -62,7 +62,15 @@ pub async fn file(state: &AppState, actor: &Actor, form: AppealForm) -> Result<A
     let principal = person(actor)?;
     let author = storage::appeals::author_of(&state.db, principal.account_id).await?;
     let now = stored_precision(Utc::now());
-    let new = NewAppeal {
+    let filing = accept(state, web_appeal(form, author, now), now).await?;
+    state.limits.check_filing(principal.account_id)?;
+    let filed = state.appeals.file(filing).await?;
+    filed_details(filed, principal)
+}
+
+/// A citizen's appeal from the web or the API, received `now`.
+fn web_appeal(form: AppealForm, author: Author, now: DateTime<Utc>) -> NewAppeal {
+    NewAppeal {
         kind: form.kind,
         channel: Channel::Web,
         subject: form.subject,
@@ -79,11 +87,7 @@ pub async fn file(state: &AppState, actor: &Actor, form: AppealForm) -> Result<A
         received_at: now,
         registered_by: None,
         open311_token: None,
-    };
-    let filing = accept(state, new, now).await?;
-    state.limits.check_filing(principal.account_id)?;
-    let filed = state.appeals.file(filing).await?;
-    filed_details(filed, principal)
+    }
 }
 
 /// Register an appeal received off-line (an officer of the receiving organisation). Its deadline runs
@@ -254,4 +258,107 @@ fn filed_details(filed: Filed, viewer: &Principal) -> Result<AppealDetails, AppE
         deadline: Some(deadline),
     };
     details(row, extras)
+}
+
+/// An appeal as typed into the web form, kept between its steps (`service::forms`). The kinds a person
+/// files here are the three of art. 3; issue reports have their own journey.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AppealDraft {
+    pub kind: String,
+    pub organisation_id: Option<i32>,
+    pub subject: String,
+    pub text: String,
+    pub author_address: String,
+    pub author_phone: String,
+    pub privileged: bool,
+}
+
+/// What filing a draft would do, told before it is sent: who will handle it and by when.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub draft: AppealDraft,
+    pub executor_name: String,
+    pub due_date: chrono::NaiveDate,
+}
+
+impl AppealDraft {
+    fn form(&self) -> Result<AppealForm, AppError> {
+        let kind = AppealKind::parse(&self.kind).filter(|k| *k != AppealKind::IssueReport).ok_or_else(|| {
+            AppError::validation("kind", "choose whether it is a proposal, an application or a complaint")
+        })?;
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(AppealForm {
+            kind,
+            subject: self.subject.clone(),
+            text: self.text.clone(),
+            category_id: None,
+            organisation_id: Some(self.organisation_id.ok_or_else(|| {
+                AppError::validation("organisation_id", "choose the organisation the appeal is addressed to")
+            })?),
+            point: None,
+            address: None,
+            district_id: None,
+            author_address: optional(&self.author_address),
+            author_phone: optional(&self.author_phone),
+            privileged: self.privileged,
+            show_author_name: false,
+            cosigners: Vec::new(),
+        })
+    }
+}
+
+/// The web form's name for its kept draft and its key.
+const NEW_APPEAL: &str = "new-appeal";
+
+/// Checks a draft as intake would (art. 5, the addressee) without filing it, and tells who would
+/// handle it and by when.
+pub async fn preview(state: &AppState, actor: &Actor, draft: AppealDraft) -> Result<Preview, AppError> {
+    let principal = person(actor)?;
+    let form = draft.form()?;
+    let author = storage::appeals::author_of(&state.db, principal.account_id).await?;
+    let now = stored_precision(Utc::now());
+    let new = web_appeal(form, author, now);
+    let directory = storage::directory::intake_directory(&state.db).await?;
+    let calendar = state.calendar().await?;
+    let accepted = intake(new, directory.as_ref(), &calendar, now)?;
+    let executor_id = accepted.appeal.executor_id;
+    let executor_name = directory.organisation(executor_id).map(|o| o.name).unwrap_or_default();
+    Ok(Preview { draft, executor_name, due_date: accepted.deadline.due_date })
+}
+
+/// The "continue" step of the web form: checks the draft and keeps it under the form's key.
+pub async fn keep_draft(
+    state: &AppState,
+    actor: &Actor,
+    form_key: &str,
+    draft: AppealDraft,
+) -> Result<Preview, AppError> {
+    let preview = preview(state, actor, draft).await?;
+    crate::service::forms::keep_draft(state, person(actor)?, (NEW_APPEAL, form_key), &preview.draft).await?;
+    Ok(preview)
+}
+
+/// The draft kept under the form's key, checked again (the directory may have changed since).
+pub async fn kept_draft(state: &AppState, actor: &Actor, form_key: &str) -> Result<Preview, AppError> {
+    let draft: AppealDraft = crate::service::forms::kept_draft(state, person(actor)?, (NEW_APPEAL, form_key)).await?;
+    preview(state, actor, draft).await
+}
+
+/// Only the kept draft, as typed (to change it).
+pub async fn kept_words(state: &AppState, actor: &Actor, form_key: &str) -> Result<AppealDraft, AppError> {
+    crate::service::forms::kept_draft(state, person(actor)?, (NEW_APPEAL, form_key)).await
+}
+
+/// Files the draft kept under the form's key, once per key: a double click or a retried POST files one
+/// appeal and gets that appeal's id.
+pub async fn file_kept(
+    state: &AppState,
+    actor: &Actor,
+    form_key: &str,
+) -> Result<crate::service::forms::Once, AppError> {
+    let principal = person(actor)?;
+    let draft = kept_words(state, actor, form_key).await?;
+    let fingerprint = serde_json::to_string(&draft).map_err(|e| AppError::Internal(e.into()))?;
+    let create = async { file(state, actor, draft.form()?).await.map(|filed| filed.id) };
+    crate::service::once::create_once(state, principal.account_id, form_key, &fingerprint, "/appeals", create).await
 }

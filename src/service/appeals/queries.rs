@@ -29,6 +29,16 @@ pub async fn view(state: &AppState, actor: &Actor, id: i32) -> Result<AppealDeta
     load_details(state, row, actor.principal(), None).await
 }
 
+/// One appeal or report on its author's own page: with everything the author may read, the deadline's
+/// explanation included. Someone else's private appeal does not exist for the caller (404); anything
+/// else they may see but did not file is refused (403).
+pub async fn own(state: &AppState, actor: &Actor, id: i32) -> Result<AppealDetails, AppError> {
+    let principal = person(actor)?;
+    let row = visible(state, actor, id).await?;
+    authorize(principal, Action::FollowOwnSubmission { author_account_id: row.author_account_id })?;
+    load_details(state, row, Some(principal), None).await
+}
+
 /// Whose appeals a list shows.
 #[derive(Debug, Clone, Copy)]
 pub enum Queue {
@@ -36,6 +46,8 @@ pub enum Queue {
     Mine,
     /// What an organisation handles (its officers, heads and administrators).
     Organisation(i32),
+    /// Only what the caller filed, whoever they are (the web's "my submissions").
+    Authored,
 }
 
 /// What a list is narrowed to.
@@ -131,7 +143,7 @@ pub async fn list(state: &AppState, actor: &Actor, queue: Queue, request: ListRe
             filter.executor_ids = Some(vec![organisation_id]);
         }
         Queue::Mine if administrator => {}
-        Queue::Mine => filter.author_account_id = Some(principal.account_id),
+        Queue::Mine | Queue::Authored => filter.author_account_id = Some(principal.account_id),
     }
     let (rows, total, groups) = match order {
         ListOrder::Deadline => {

@@ -213,7 +213,7 @@ pub(super) async fn write_filings_in(
             .map(|r| (Notification::AppealUpdate(facts.clone()), r, None))
             .into_iter()
             .chain(staff.into_iter().map(|r| (Notification::AppealForExecutor(facts.clone()), r, None)));
-        mails.extend(render_outgoing(row.id, outgoing)?);
+        mails.extend(render_outgoing(public_url, row.id, outgoing)?);
     }
     for chunk in cosigners.chunks(INSERT_CHUNK) {
         appeal_cosigners::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;

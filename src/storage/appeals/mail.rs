@@ -1,5 +1,6 @@
 //! Who an appeal's mails go to, rendered once per kind and address.
 use super::*;
+use crate::mail::links;
 
 /// A person or mailbox to write to.
 #[derive(Debug, Clone)]
@@ -117,6 +118,7 @@ pub(super) fn author_recipient(row: &appeals::Model) -> Option<Recipient> {
 
 pub(super) async fn queue_mails(
     conn: &impl ConnectionTrait,
+    public_url: &str,
     row: &appeals::Model,
     facts: &AppealMail,
     audience: Audience,
@@ -158,7 +160,7 @@ pub(super) async fn queue_mails(
             outgoing.push((Notification::DeadlineEscalation(facts.clone()), recipient, Some(key)));
         }
     }
-    let mails = render_outgoing(row.id, outgoing)?;
+    let mails = render_outgoing(public_url, row.id, outgoing)?;
     crate::storage::notify::enqueue_many(conn, &mails, now).await?;
     Ok(())
 }
@@ -182,7 +184,8 @@ pub(super) async fn queue_follower_mails(
     let mut followers = subscriptions::followers(conn, row.id).await?;
     followers.retain(|id| Some(*id) != row.author_account_id);
     let wanting = subscriptions::recipients_wanting(conn, public_url, &followers, FOLLOWED_REPORTS, now).await?;
-    let facts = AppealMail { to_follower: true, ..facts.clone() };
+    // Followers are not the author: the link opens the report's public page.
+    let facts = AppealMail { to_follower: true, link: links::report(public_url, row.id), ..facts.clone() };
     let mut mails = Vec::new();
     for account in accounts::Entity::find()
         .filter(accounts::Column::Id.is_in(wanting.keys().copied()))
@@ -201,14 +204,16 @@ pub(super) async fn queue_follower_mails(
 }
 
 /// Renders each mail once per kind and address (someone who is both author and officer gets one of each
-/// kind); an address that cannot be used is skipped.
+/// kind); an address that cannot be used is skipped. Each links the page its reader works on.
 pub(super) fn render_outgoing(
+    public_url: &str,
     appeal_id: i32,
     outgoing: impl IntoIterator<Item = (Notification, Recipient, Option<String>)>,
 ) -> Result<Vec<Mail>, AppError> {
     let mut seen = std::collections::HashSet::new();
     let mut mails = Vec::new();
     for (notification, recipient, dedupe_key) in outgoing {
+        let notification = linked(notification, public_url, appeal_id);
         let Ok(email) = Email::parse(&recipient.email) else {
             tracing::warn!(appeal = appeal_id, "skipping a mail to an unusable address");
             continue;
@@ -221,6 +226,26 @@ pub(super) fn render_outgoing(
         mails.push(mail);
     }
     Ok(mails)
+}
+
+/// The link of an appeal mail for its reader: the author's own page, or the case page on the desk.
+fn linked(notification: Notification, public_url: &str, appeal_id: i32) -> Notification {
+    let with = |mail: AppealMail, link: String| AppealMail { link, ..mail };
+    match notification {
+        Notification::AppealUpdate(mail) => {
+            Notification::AppealUpdate(with(mail, links::my_appeal(public_url, appeal_id)))
+        }
+        Notification::AppealForExecutor(mail) => {
+            Notification::AppealForExecutor(with(mail, links::desk_appeal(public_url, appeal_id)))
+        }
+        Notification::DeadlineReminder(mail) => {
+            Notification::DeadlineReminder(with(mail, links::desk_appeal(public_url, appeal_id)))
+        }
+        Notification::DeadlineEscalation(mail) => {
+            Notification::DeadlineEscalation(with(mail, links::desk_appeal(public_url, appeal_id)))
+        }
+        other => other,
+    }
 }
 
 pub(super) fn notification_kind(n: &Notification) -> std::mem::Discriminant<Notification> {

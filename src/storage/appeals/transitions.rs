@@ -129,7 +129,7 @@ async fn queue_transition_mails(
         // The reminder and escalation are about the deadline that was in force when they were decided.
         mail.due_date = due_date_text(before.due_at);
     }
-    queue_mails(txn, updated, &mail, transition.notify, now).await?;
+    queue_mails(txn, ctx.public_url, updated, &mail, transition.notify, now).await?;
     if transition.notify.author {
         queue_follower_mails(txn, ctx.public_url, updated, &mail, now).await?;
     }
@@ -176,7 +176,7 @@ pub(super) fn appeal_facts(
         answer: row.answer_text.clone(),
         competent_body: row.competent_body.clone(),
         duplicate_of: row.duplicate_of_id,
-        link: crate::mail::links::appeal(public_url, row.id),
+        link: crate::mail::links::my_appeal(public_url, row.id),
         ..Default::default()
     })
 }

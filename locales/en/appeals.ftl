@@ -1,0 +1,60 @@
+# Strings of the appeal pages, in English. Keys match uk/appeals.ftl.
+appeal-kind-proposal = Proposal or remark
+appeal-kind-proposal-explained = Advice on how to improve the work of the council or an enterprise, or a remark on what works badly (art. 3). It is considered, and you get an answer, but nothing you are owed is at stake.
+appeal-kind-application = Application or request
+appeal-kind-application-explained = You ask for something you are entitled to, or report a breach of the law or a problem (art. 3): repair a lift, issue a document, check a service.
+appeal-kind-complaint = Complaint
+appeal-kind-complaint-explained = You ask to restore your rights broken by a decision, action or inaction of an official (art. 3). File it within one year of the decision, and no later than one month after you learned of it (art. 17).
+appeal-kind-issue_report = Problem report
+
+appeal-status-received = Received
+appeal-status-in_progress = In progress
+appeal-status-rework = Returned for rework
+appeal-status-answered = Answered
+appeal-status-confirmed = Fixed, confirmed by you
+appeal-status-refused = Not considered
+appeal-status-duplicate = Linked to an earlier report
+
+appeal-resolution-resolved = Resolved
+appeal-resolution-not_resolved = Not resolved
+appeal-resolution-not_competent = Not their responsibility
+
+new-appeal-title = File an appeal
+new-appeal-step = Step { $step } of { $steps }
+new-appeal-lead = The Law "On Citizens' Appeals" (art. 5) asks for your full name, where you live and the essence of the appeal; an electronic appeal also needs a contact for the answer. Your name and e-mail address come from your account. Nothing you write here is shown to the public.
+new-appeal-kind = What kind of appeal is it?
+new-appeal-kind-hint = The kind decides the rules it is considered by.
+new-appeal-organisation = Who is it addressed to?
+new-appeal-organisation-hint = The council's department or the municipal enterprise responsible. If you choose wrongly, they forward it within 5 days and tell you (art. 7).
+new-appeal-organisation-choose = Choose an organisation
+new-appeal-essence = What it is about
+new-appeal-subject = Subject
+new-appeal-subject-hint = One line, for example "The lift at Shkilna 12 does not work".
+new-appeal-text = The essence of your appeal
+new-appeal-text-hint = What happened, where and since when, and what you ask for.
+new-appeal-about-you = About you
+new-appeal-about-you-lead = An appeal without the author's place of residence is returned (art. 5). Only the organisation that handles it sees these.
+new-appeal-address = Where you live
+new-appeal-address-hint = Town or village, street, house and flat.
+new-appeal-phone = Phone (optional)
+new-appeal-phone-hint = If you would like them to call you.
+new-appeal-privileged = I have legal privileges (art. 20)
+new-appeal-privileged-hint = Veterans, people with disabilities and others the law names are handled first.
+new-appeal-continue = Continue
+new-appeal-error-kind = Choose whether it is a proposal, an application or a complaint
+new-appeal-error-organisation_id = Choose the organisation the appeal is addressed to
+new-appeal-error-author_address = Enter where you live: town or village, street and house
+new-appeal-error-subject = Enter the subject in one line of up to 200 characters
+
+check-appeal-title = Check your appeal
+check-appeal-to = Handled by
+check-appeal-none = Not given
+check-appeal-privileged = Legal privileges
+check-appeal-yes = Yes
+check-appeal-no = No
+check-appeal-change = Change your answers
+check-appeal-send-heading = Now send your appeal
+check-appeal-due = By law, an answer is due by { $date } (art. 20: one month, or 15 days if it needs no extra study; an extension never takes it past 45 days).
+check-appeal-privacy = Your appeal and your personal data are not disclosed without your consent (art. 10).
+check-appeal-submit = Send the appeal
+new-appeal-error-text = State the essence of the appeal in at least 10 characters

@@ -1,0 +1,60 @@
+# Рядки сторінок звернень українською. Ключі збігаються з en/appeals.ftl.
+appeal-kind-proposal = Пропозиція або зауваження
+appeal-kind-proposal-explained = Порада, як поліпшити роботу ради чи підприємства, або зауваження про те, що працює погано (ст. 3). Її розглядають і вам відповідають, але йдеться не про ваше право.
+appeal-kind-application = Заява або клопотання
+appeal-kind-application-explained = Ви просите про те, на що маєте право, або повідомляєте про порушення закону чи проблему (ст. 3): відремонтувати ліфт, видати документ, перевірити послугу.
+appeal-kind-complaint = Скарга
+appeal-kind-complaint-explained = Ви просите відновити ваші права, порушені рішенням, дією чи бездіяльністю посадовця (ст. 3). Подайте її протягом року від рішення і не пізніше місяця від дня, коли про нього дізналися (ст. 17).
+appeal-kind-issue_report = Повідомлення про проблему
+
+appeal-status-received = Отримано
+appeal-status-in_progress = У роботі
+appeal-status-rework = Повернуто на доопрацювання
+appeal-status-answered = Є відповідь
+appeal-status-confirmed = Виправлено, ви підтвердили
+appeal-status-refused = Не розглядається
+appeal-status-duplicate = Приєднано до раніше поданого
+
+appeal-resolution-resolved = Вирішено
+appeal-resolution-not_resolved = Не вирішено
+appeal-resolution-not_competent = Не належить до їхньої компетенції
+
+new-appeal-title = Подати звернення
+new-appeal-step = Крок { $step } з { $steps }
+new-appeal-lead = Закон «Про звернення громадян» (ст. 5) вимагає ваше прізвище, ім'я та по батькові, місце проживання і суть звернення; електронне звернення — ще й контакт для відповіді. Ім'я та адресу електронної пошти беремо з вашого облікового запису. Ніщо з написаного тут не оприлюднюється.
+new-appeal-kind = Який це вид звернення?
+new-appeal-kind-hint = Від виду залежать правила розгляду.
+new-appeal-organisation = Кому ви звертаєтеся?
+new-appeal-organisation-hint = Відповідальний відділ ради або комунальне підприємство. Якщо ви помилитеся, звернення перешлють протягом 5 днів і повідомлять вас (ст. 7).
+new-appeal-organisation-choose = Оберіть організацію
+new-appeal-essence = Про що звернення
+new-appeal-subject = Тема
+new-appeal-subject-hint = Один рядок, наприклад «Не працює ліфт на Шкільній, 12».
+new-appeal-text = Суть звернення
+new-appeal-text-hint = Що сталося, де і відколи, і про що ви просите.
+new-appeal-about-you = Про вас
+new-appeal-about-you-lead = Звернення без місця проживання автора повертають (ст. 5). Ці дані бачить лише організація, що його розглядає.
+new-appeal-address = Місце проживання
+new-appeal-address-hint = Населений пункт, вулиця, будинок і квартира.
+new-appeal-phone = Телефон (необов'язково)
+new-appeal-phone-hint = Якщо хочете, щоб вам зателефонували.
+new-appeal-privileged = Я маю пільги за законом (ст. 20)
+new-appeal-privileged-hint = Звернення ветеранів, людей з інвалідністю та інших, кого називає закон, розглядають першочергово.
+new-appeal-continue = Продовжити
+new-appeal-error-kind = Оберіть: пропозиція, заява чи скарга
+new-appeal-error-organisation_id = Оберіть організацію, до якої звертаєтеся
+new-appeal-error-author_address = Вкажіть місце проживання: населений пункт, вулицю і будинок
+new-appeal-error-subject = Вкажіть тему одним рядком до 200 символів
+
+check-appeal-title = Перевірте звернення
+check-appeal-to = Розглядатиме
+check-appeal-none = Не вказано
+check-appeal-privileged = Пільги
+check-appeal-yes = Так
+check-appeal-no = Ні
+check-appeal-change = Змінити відповіді
+check-appeal-send-heading = Тепер надішліть звернення
+check-appeal-due = За законом відповідь має бути не пізніше { $date } (ст. 20: місяць, або 15 днів, якщо не потрібне додаткове вивчення; продовження — не більше ніж до 45 днів).
+check-appeal-privacy = Ваше звернення та персональні дані не розголошуються без вашої згоди (ст. 10).
+check-appeal-submit = Надіслати звернення
+new-appeal-error-text = Викладіть суть звернення щонайменше 10 символами
