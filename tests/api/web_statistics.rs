@@ -350,3 +350,28 @@ async fn every_watchdog_page_is_fully_translated_into_ukrainian_and_english() {
         }
     }
 }
+
+/// The definitions beside the figures are the API's words on the English page and Ukrainian ones on the
+/// Ukrainian page (the API keeps serving them in English).
+#[tokio::test]
+async fn the_definitions_beside_the_figures_are_in_the_pages_language() {
+    let app = spawn_app().await;
+    let api = app.get("/api/v1/metrics/definitions", None).await.body;
+    let on_time = api["definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["figure"] == "on_time_share")
+        .expect("on_time_share is defined");
+    let english = on_time["definition"].as_str().unwrap();
+    for path in ["/statistics", "/statistics/a07", "/statistics/rankings", "/statistics/petitions"] {
+        let (_, page) = html(&app, path).await;
+        let page = page.replace("&#x27;", "'");
+        assert!(page.contains(english), "{path} in English shows the API's definition");
+        let uk = app.client.get(app.url(path)).header("accept-language", "uk").send().await.unwrap();
+        let uk = uk.text().await.unwrap();
+        assert!(!uk.contains(english), "{path} in Ukrainian shows no English definition");
+        assert!(uk.contains("округлено до 4 знаків"), "{path} in Ukrainian defines the on-time share");
+        assert!(uk.contains("<dl class=\"hromada-definitions\">"), "{path}: the definitions are not marked English");
+    }
+}
