@@ -212,3 +212,56 @@ definition-a07 = Estimated A07 (does the council consider petitions properly) fo
 definition-c03 = Estimated C03 for each municipal enterprise with a community share of 50% or more (other enterprises are listed as out of scope): compliant = answered_on_time; cases = answered + overdue. Evidence also lists whether the enterprise has an online channel (categories routed to it) and that its statistics are published (the open-data exports).
 definition-score = share = compliant ÷ cases; points = those of the highest configured band whose min_share ≤ share (default: 1 at 100%, 0.5 at ≥ 50%, 0 below). Fewer cases than the configured minimum sample (default 10): 'insufficient_data' instead of a score. Every score is an estimate: the indicators' exact sub-criteria were not published.
 definition-ranking = Executors ranked by the mean of three shares: answered_on_time ÷ (answered + overdue), confirmed ÷ answered, (answered − returned_for_rework) ÷ answered; ties by larger sample, then by id. Executors with fewer than the minimum sample of cases (answered + overdue) are listed unranked.
+
+# The map of reports (/statistics/map).
+map-title = Map of reports
+map-lead = Problems reported in the city by district: how many, and how many of them were answered on time. Choose a period, category, status or district; the table below lists the same reports.
+map-filter-category = Category
+map-filter-all-categories = All categories
+map-filter-status = Status
+map-filter-all-statuses = All statuses
+map-filter-district = District
+map-filter-all-districts = All districts
+map-skip-to-table = Skip to the table of reports
+map-received = { $count ->
+    [one] { $count } report in this selection
+   *[other] { $count } reports in this selection
+}
+map-districts-heading = Districts by answers on time
+map-shading-text = Each district is shaded by the share of its reports answered on time (answered on time ÷ (answered + overdue now)), the same arithmetic as the figures on the statistics page.
+map-legend = Legend of the shades
+map-shade-none = no answered or overdue reports
+map-shade-below = below { $percent }%
+map-shade-between = { $from }% to under { $to }%
+map-shade-from = { $percent }% or more
+map-shade-name-0 = no data
+map-shade-name-1 = lightest
+map-shade-name-2 = light
+map-shade-name-3 = dark
+map-shade-name-4 = darkest
+map-districts-caption = Reports by district, { $period }
+map-column-district = District
+map-column-shade = Shade
+map-no-district = Outside the districts
+map-table-heading = The reports as a table
+map-table-caption = Reports, newest first (page { $page } of { $pages })
+map-column-number = Number
+map-column-subject = Subject
+map-column-status = Status
+map-column-received = Received
+map-column-due = Due
+map-pages = Pages of the table
+map-previous = Previous page
+map-next = Next page
+map-no-reports = No reports match this selection.
+statistics-error-category-id = Choose a category from the list
+statistics-error-status = Choose a status from the list
+statistics-error-district-id = Choose a district from the list
+statistics-error-page = The page is a number from 1
+report-status-received = received
+report-status-in-progress = in progress
+report-status-rework = returned for rework
+report-status-answered = answered
+report-status-confirmed = fix confirmed
+report-status-refused = refused
+report-status-duplicate = duplicate

@@ -213,3 +213,57 @@ definition-a07 = Оцінка A07 (чи належно рада розгляда
 definition-c03 = Оцінка C03 для кожного комунального підприємства, частка громади в якому 50% або більше (інші підприємства показано як такі, що не підпадають під індикатор): відповідні = answered_on_time; випадки = answered + overdue. Серед свідчень також — чи має підприємство онлайн-канал (категорії, що на нього спрямовуються) і що його статистику оприлюднено (експорт відкритих даних).
 definition-score = частка = відповідні ÷ випадки; бали — ті, що в найвищої налаштованої смуги, чия min_share ≤ частки (типово: 1 при 100%, 0,5 при ≥ 50%, 0 нижче). Якщо випадків менше за налаштовану мінімальну вибірку (типово 10) — «insufficient_data» (недостатньо даних) замість оцінки. Кожна оцінка приблизна: точні підкритерії індикаторів не оприлюднено.
 definition-ranking = Виконавців упорядковано за середнім трьох часток: answered_on_time ÷ (answered + overdue), confirmed ÷ answered, (answered − returned_for_rework) ÷ answered; за рівності — більша вибірка, потім id. Виконавців, у яких випадків (answered + overdue) менше за мінімальну вибірку, показано без місця в рейтингу.
+
+# Мапа повідомлень (/statistics/map).
+map-title = Мапа повідомлень
+map-lead = Проблеми, про які повідомили в місті, за районами: скільки їх і скільки отримали відповідь вчасно. Оберіть період, категорію, статус чи район; таблиця нижче містить ті самі повідомлення.
+map-filter-category = Категорія
+map-filter-all-categories = Усі категорії
+map-filter-status = Статус
+map-filter-all-statuses = Усі статуси
+map-filter-district = Район
+map-filter-all-districts = Усі райони
+map-skip-to-table = Перейти до таблиці повідомлень
+map-received = { $count ->
+    [one] { $count } повідомлення в цій вибірці
+    [few] { $count } повідомлення в цій вибірці
+   *[many] { $count } повідомлень у цій вибірці
+}
+map-districts-heading = Райони за відповідями вчасно
+map-shading-text = Кожен район зафарбовано за часткою його повідомлень із відповіддю вчасно (відповіді вчасно ÷ (відповіді + прострочені зараз)) — та сама арифметика, що й у показниках на сторінці статистики.
+map-legend = Легенда відтінків
+map-shade-none = немає повідомлень з відповіддю чи прострочених
+map-shade-below = менше { $percent }%
+map-shade-between = від { $from }% до менше { $to }%
+map-shade-from = { $percent }% і більше
+map-shade-name-0 = немає даних
+map-shade-name-1 = найсвітліший
+map-shade-name-2 = світлий
+map-shade-name-3 = темний
+map-shade-name-4 = найтемніший
+map-districts-caption = Повідомлення за районами, { $period }
+map-column-district = Район
+map-column-shade = Відтінок
+map-no-district = Поза районами
+map-table-heading = Повідомлення таблицею
+map-table-caption = Повідомлення, спершу нові (сторінка { $page } з { $pages })
+map-column-number = Номер
+map-column-subject = Тема
+map-column-status = Статус
+map-column-received = Отримано
+map-column-due = Строк
+map-pages = Сторінки таблиці
+map-previous = Попередня сторінка
+map-next = Наступна сторінка
+map-no-reports = Жодне повідомлення не відповідає цій вибірці.
+statistics-error-category-id = Оберіть категорію зі списку
+statistics-error-status = Оберіть статус зі списку
+statistics-error-district-id = Оберіть район зі списку
+statistics-error-page = Сторінка — це число від 1
+report-status-received = отримано
+report-status-in-progress = у роботі
+report-status-rework = повернуто на доопрацювання
+report-status-answered = є відповідь
+report-status-confirmed = усунення підтверджено
+report-status-refused = відмовлено
+report-status-duplicate = дублікат

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod open_data;
 pub mod petitions;
 pub mod rate_limit;
+pub mod report_map;
 pub mod reports;
 pub mod secrets;
 pub mod widgets;

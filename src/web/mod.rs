@@ -27,6 +27,7 @@ mod render;
 mod security;
 pub mod session;
 mod statistics;
+mod statistics_map;
 
 use poem::{
     Endpoint, EndpointExt, Route,
@@ -80,6 +81,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);
+    let route = statistics_map::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.
