@@ -236,6 +236,7 @@ async fn pages(db: &DatabaseConnection, period: &str) -> anyhow::Result<Vec<Stri
         format!("/statistics/c03?{period}"),
         format!("/statistics/rankings?{period}"),
         format!("/statistics/petitions?{period}"),
+        format!("/statistics/map?{period}"),
         format!("/open-data?{period}"),
         "/audit".to_owned(),
         format!("/widgets/organisations/{organisation}"),
