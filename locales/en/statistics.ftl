@@ -228,20 +228,10 @@ map-received = { $count ->
    *[other] { $count } reports in this selection
 }
 map-districts-heading = Districts by answers on time
+map-shading-title = Answered on time, %
 map-shading-text = Each district is shaded by the share of its reports answered on time (answered on time ÷ (answered + overdue now)), the same arithmetic as the figures on the statistics page.
-map-legend = Legend of the shades
-map-shade-none = no answered or overdue reports
-map-shade-below = below { $percent }%
-map-shade-between = { $from }% to under { $to }%
-map-shade-from = { $percent }% or more
-map-shade-name-0 = no data
-map-shade-name-1 = lightest
-map-shade-name-2 = light
-map-shade-name-3 = dark
-map-shade-name-4 = darkest
 map-districts-caption = Reports by district, { $period }
 map-column-district = District
-map-column-shade = Shade
 map-no-district = Outside the districts
 map-table-heading = The reports as a table
 map-table-caption = Reports, newest first (page { $page } of { $pages })

@@ -230,20 +230,10 @@ map-received = { $count ->
    *[many] { $count } повідомлень у цій вибірці
 }
 map-districts-heading = Райони за відповідями вчасно
+map-shading-title = Відповіді вчасно, %
 map-shading-text = Кожен район зафарбовано за часткою його повідомлень із відповіддю вчасно (відповіді вчасно ÷ (відповіді + прострочені зараз)) — та сама арифметика, що й у показниках на сторінці статистики.
-map-legend = Легенда відтінків
-map-shade-none = немає повідомлень з відповіддю чи прострочених
-map-shade-below = менше { $percent }%
-map-shade-between = від { $from }% до менше { $to }%
-map-shade-from = { $percent }% і більше
-map-shade-name-0 = немає даних
-map-shade-name-1 = найсвітліший
-map-shade-name-2 = світлий
-map-shade-name-3 = темний
-map-shade-name-4 = найтемніший
 map-districts-caption = Повідомлення за районами, { $period }
 map-column-district = Район
-map-column-shade = Відтінок
 map-no-district = Поза районами
 map-table-heading = Повідомлення таблицею
 map-table-caption = Повідомлення, спершу нові (сторінка { $page } з { $pages })

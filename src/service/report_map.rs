@@ -16,7 +16,7 @@ use crate::{
         appeals::Status,
         calendar::{kyiv_date, kyiv_end_of_day, kyiv_start_of_day},
         directory::{Area, DistrictId, district_for_point},
-        metrics::{self, Period, Tally, shade},
+        metrics::{self, Period, Tally},
     },
     error::AppError,
     storage::{
@@ -53,7 +53,7 @@ pub struct ReportFilter {
 }
 
 /// A district's figures for the selection: the same arithmetic as the appeal figures
-/// (`domain::metrics::figures`), and its shade on the map.
+/// (`domain::metrics::figures`).
 #[derive(Debug, Clone, Serialize)]
 pub struct DistrictFigures {
     /// 0 for reports in no district.
@@ -64,7 +64,6 @@ pub struct DistrictFigures {
     pub answered_on_time: i64,
     pub overdue: i64,
     pub on_time_share: Option<f64>,
-    pub shade: u8,
 }
 
 /// Reports close together, drawn as one point with their number.
@@ -101,6 +100,9 @@ pub struct ReportMap {
     pub pages: u64,
     /// What the filters offer.
     pub choices: Choices,
+    /// Every district with its area, for drawing the map.
+    #[serde(skip)]
+    pub areas: Vec<super::directory::District>,
 }
 
 /// A number typed into a filter, or none when blank.
@@ -184,6 +186,7 @@ pub async fn report_map(state: &AppState, query: &ReportMapQuery, now: DateTime<
         page,
         pages: total.div_ceil(PAGE_SIZE).max(1),
         choices,
+        areas: district_rows.into_iter().map(super::directory::District::from).collect(),
     })
 }
 
@@ -235,7 +238,6 @@ fn district_figures(cells: &[&(i32, &Cell)], names: &[(i32, String)]) -> Vec<Dis
                 answered_on_time: f.answered_on_time,
                 overdue: f.overdue,
                 on_time_share: f.on_time_share,
-                shade: shade(f.on_time_share),
             }
         })
         .collect()

@@ -10,9 +10,13 @@ use poem::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{i18n::Lang, render::Site};
+use super::{
+    i18n::Lang,
+    map::{MapWidget, Marker, MarkerKind, Picture, Shading},
+    render::Site,
+};
 use crate::{
-    domain::{appeals::Status, metrics::SHADES_FROM},
+    domain::{appeals::Status, directory::GeoPoint},
     error::AppError,
     service::{
         AppState,
@@ -22,7 +26,7 @@ use crate::{
 };
 
 pub(super) fn routes(route: Route) -> Route {
-    route.at("/statistics/map", poem::get(map))
+    route.at("/statistics/map", poem::get(map_page))
 }
 
 /// The filters as the form sends them; blank fields mean "all".
@@ -69,7 +73,7 @@ impl MapForm {
 }
 
 #[handler]
-async fn map(
+async fn map_page(
     state: Data<&AppState>,
     site: Data<&Site>,
     lang: Lang,
@@ -91,18 +95,18 @@ async fn map(
             category_options => choices.map(|c| named(&c.categories)).unwrap_or_default(),
             district_options => choices.map(|c| named(&c.districts)).unwrap_or_default(),
             status_options => statuses,
-            shades_from => SHADES_FROM.to_vec(),
             form => Value::from_serialize(&form),
             selection_query => form.selection_query(),
         }
     };
     match use_case::report_map(&state, &form.query(), now).await {
-        Ok(map) => {
+        Ok(selection) => {
             let page = context! {
-                map => Value::from_serialize(&map),
-                period_label => map.period.label(),
-                period_query => format!("from={}&to={}", map.period.from, map.period.to),
-                ..base(Some(&map.choices))
+                map => drawn(&selection, lang),
+                reports => Value::from_serialize(&selection),
+                period_label => selection.period.label(),
+                period_query => format!("from={}&to={}", selection.period.from, selection.period.to),
+                ..base(Some(&selection.choices))
             };
             site.page(lang, uri.path(), template, page)
         }
@@ -112,6 +116,23 @@ async fn map(
             Err(e) => failed(&site, lang, uri.path(), e, base(None)),
         },
     }
+}
+
+/// The platform's map of the selection: districts shaded by their on-time share (in %, with its legend),
+/// each cluster of reports a marker labelled with how many it holds.
+fn drawn(selection: &use_case::ReportMap, lang: Lang) -> Option<MapWidget> {
+    let values = selection.districts.iter().filter_map(|d| Some((d.district_id, d.on_time_share? * 100.0))).collect();
+    let shading = Shading { title: lang.text("map-shading-title", None), values, decimals: 0 };
+    let markers = selection
+        .clusters
+        .iter()
+        .filter_map(|c| {
+            let count = super::i18n::args_from([("count", fluent_bundle::FluentValue::from(c.reports))]);
+            let label = lang.text("map-received", Some(&count));
+            Some(Marker { point: GeoPoint::checked(c.lat, c.lon)?, label, kind: MarkerKind::Report })
+        })
+        .collect();
+    MapWidget::new(&selection.areas, &Picture { title: lang.text("map-title", None), markers, shading: Some(shading) })
 }
 
 fn failed(site: &Site, lang: Lang, path: &str, error: AppError, base: Value) -> Response {

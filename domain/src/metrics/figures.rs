@@ -267,15 +267,3 @@ pub fn petition_figures(tally: &PetitionTally, live: &PetitionLive) -> PetitionF
         became_appeals_late_or_overdue: live.became_appeals_late_or_overdue,
     }
 }
-
-/// Where the shades of the map of reports start: an on-time share below the first is shade 1, from the
-/// first 2, from the second 3, from the third 4; no cases (no share) is shade 0.
-pub const SHADES_FROM: [f64; 3] = [0.5, 0.75, 0.9];
-
-/// The shade of a district on the map of reports for its on-time share (see [`SHADES_FROM`]).
-pub fn shade(on_time_share: Option<f64>) -> u8 {
-    match on_time_share {
-        None => 0,
-        Some(share) => 1 + SHADES_FROM.iter().filter(|from| share >= **from).count() as u8,
-    }
-}

@@ -357,14 +357,3 @@ fn petition_figures_split_the_unmoderated_and_the_unanswered_by_the_live_counts(
     assert_eq!((f.median_days_threshold_to_notice, f.p90_days_threshold_to_notice), (Some(1), Some(9)));
     assert_eq!(f.became_appeals_answered_on_time, 1);
 }
-
-#[test]
-fn a_districts_shade_follows_its_on_time_share() {
-    assert_eq!(shade(None), 0, "no cases, no shade");
-    assert_eq!(shade(Some(0.0)), 1);
-    assert_eq!(shade(Some(0.4999)), 1);
-    assert_eq!(shade(Some(0.5)), 2);
-    assert_eq!(shade(Some(0.75)), 3);
-    assert_eq!(shade(Some(0.9)), 4);
-    assert_eq!(shade(Some(1.0)), 4);
-}
