@@ -173,18 +173,20 @@ pub async fn report_map(state: &AppState, query: &ReportMapQuery, now: DateTime<
         let by_point = chosen.iter().filter(|(_, c)| c.district_id.is_none()).filter_map(|(_, c)| c.cell).collect();
         selection.district = Some((district, by_point));
     }
-    let (rows, total) = storage::report_map::page(&state.db, &selection, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    // The cells count the same reports as the table: no second count over the whole selection.
+    let total: i64 = chosen.iter().map(|(_, c)| c.reports).sum();
+    let rows = storage::report_map::page(&state.db, &selection, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let rows = rows.iter().map(|row| report_row(row, now)).collect::<Result<Vec<_>, _>>()?;
     Ok(ReportMap {
         period,
         as_of: now,
         filter,
-        received: chosen.iter().map(|(_, c)| c.reports).sum(),
+        received: total,
         districts: district_figures(&chosen, &names),
         clusters: clusters(&chosen),
         rows,
         page,
-        pages: total.div_ceil(PAGE_SIZE).max(1),
+        pages: (total.max(0) as u64).div_ceil(PAGE_SIZE).max(1),
         choices,
         areas: district_rows.into_iter().map(super::directory::District::from).collect(),
     })

@@ -6,7 +6,7 @@
 //! [`CELLS_PER_DEGREE`]⁻¹ degrees (about 200 m), small enough that few straddle a border.
 use chrono::{DateTime, Utc};
 use entity::appeals;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, Statement, Value};
+use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, Statement, Value};
 
 use crate::{
     domain::{
@@ -112,25 +112,15 @@ pub async fn cells(
     Ok(Cell::find_by_statement(statement).all(db).await?)
 }
 
-/// One page of the selected reports, newest first, and how many there are in all.
+/// One page of the selected reports, newest first (how many there are is the sum of their [`cells`]).
 pub async fn page(
     db: &DatabaseConnection,
     selection: &ReportSelection,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<appeals::Model>, u64), AppError> {
+) -> Result<Vec<appeals::Model>, AppError> {
     let backend = db.get_database_backend();
     let (filter, values) = selection_sql(selection, 1);
-    let count = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            format!("SELECT COUNT(*) AS n FROM appeals WHERE {filter}"),
-            values.clone(),
-        ))
-        .await?
-        .map(|row| row.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
     let rows = appeals::Entity::find()
         .from_raw_sql(Statement::from_sql_and_values(
             backend,
@@ -141,5 +131,5 @@ pub async fn page(
         ))
         .all(db)
         .await?;
-    Ok((rows, count.max(0) as u64))
+    Ok(rows)
 }
