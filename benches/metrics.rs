@@ -1,5 +1,6 @@
 //! Response-rate figures at scale: the organisation metrics table, the A07/C03 evidence and the rankings
-//! for a year, read through the real HTTP API from a generated data set (`hromada generate`).
+//! for a year, read through the real HTTP API from a generated data set (`hromada generate`) — or, with
+//! `--endpoints pages`, the watchdog's web pages that show them.
 //!
 //! Fills a fresh database with the generator (1,000,000 appeals and 100,000 petitions by default) — or
 //! reads an already generated one given with `--database-url` — starts the real server on it, and runs
@@ -9,6 +10,7 @@
 //! cargo bench --bench metrics -- --database postgres --keep-database          # generate, measure, keep
 //! cargo bench --bench metrics -- --database-url postgres://postgres@127.0.0.1/hromada_gen --seconds 30
 //! cargo bench --bench metrics -- --smoke                                      # small, SQLite, 3 s each
+//! cargo bench --bench metrics -- --database-url postgres://… --endpoints pages --clients 4 --max-p95-ms 150
 //! ```
 mod support;
 
@@ -20,7 +22,8 @@ use std::{
 use chrono::{Datelike, NaiveDate, Utc};
 use clap::{Parser, ValueEnum};
 use hromada::{domain::calendar::kyiv_date, generate};
-use support::{Backend, percentile_ms};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use support::{Backend, drive_gets as drive, percentile_ms};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Period {
@@ -28,6 +31,16 @@ enum Period {
     Year,
     /// `from=…&to=…`, the 365 days ending on `--end` (the whole generated history).
     Last365,
+}
+
+/// Which endpoints are measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Endpoints {
+    /// The JSON metrics, indicators and rankings.
+    Api,
+    /// The watchdog's web pages (statistics, an organisation, A07, C03, rankings, petitions, open data,
+    /// audit, widgets, the map of reports): issue #15's p95 ≤ 150 ms at 4 clients.
+    Pages,
 }
 
 #[derive(Debug, Parser)]
@@ -53,6 +66,8 @@ struct Args {
     end: Option<NaiveDate>,
     #[arg(long, value_enum, default_value = "year")]
     period: Period,
+    #[arg(long, value_enum, default_value = "api")]
+    endpoints: Endpoints,
     /// Measured seconds per endpoint and concurrency level.
     #[arg(long, default_value_t = 30)]
     seconds: u64,
@@ -77,15 +92,6 @@ struct Args {
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
-}
-
-struct Run {
-    endpoint: String,
-    clients: usize,
-    seconds: f64,
-    latencies_us: Vec<u64>,
-    errors: u64,
-    error_samples: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -157,23 +163,26 @@ async fn run(args: Args) -> anyhow::Result<bool> {
             started.elapsed().as_secs_f64()
         );
     }
-    let result = bench(&args, end, &server.address).await;
+    let result = bench(&args, end, &server.address, &server.db).await;
     server.stop(args.keep_database || args.database_url.is_some()).await?;
     result
 }
 
-async fn bench(args: &Args, end: NaiveDate, address: &str) -> anyhow::Result<bool> {
+async fn bench(args: &Args, end: NaiveDate, address: &str, db: &DatabaseConnection) -> anyhow::Result<bool> {
     let period = match args.period {
         Period::Year => format!("period={}", end.year()),
         Period::Last365 => format!("from={}&to={end}", end - chrono::Duration::days(364)),
     };
-    let endpoints = [
-        format!("/api/v1/metrics/appeals?{period}&group_by=organisation"),
-        format!("/api/v1/metrics/appeals?{period}&group_by=organisation_category"),
-        format!("/api/v1/metrics/petitions?{period}"),
-        format!("/api/v1/indicators?{period}"),
-        format!("/api/v1/metrics/rankings?{period}"),
-    ];
+    let endpoints = match args.endpoints {
+        Endpoints::Api => vec![
+            format!("/api/v1/metrics/appeals?{period}&group_by=organisation"),
+            format!("/api/v1/metrics/appeals?{period}&group_by=organisation_category"),
+            format!("/api/v1/metrics/petitions?{period}"),
+            format!("/api/v1/indicators?{period}"),
+            format!("/api/v1/metrics/rankings?{period}"),
+        ],
+        Endpoints::Pages => pages(db, &period).await?,
+    };
     let http = reqwest::Client::builder().timeout(Duration::from_secs(120)).pool_max_idle_per_host(64).build()?;
     let load_before = support::load_average();
     let mut runs = Vec::new();
@@ -193,35 +202,7 @@ async fn bench(args: &Args, end: NaiveDate, address: &str) -> anyhow::Result<boo
         }
     }
 
-    println!();
-    println!("| endpoint | clients | requests | errors | requests/s | p50 ms | p95 ms | p99 ms | max ms |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for r in &runs {
-        println!(
-            "| `{}` | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
-            r.endpoint,
-            r.clients,
-            r.latencies_us.len(),
-            r.errors,
-            r.latencies_us.len() as f64 / r.seconds,
-            percentile_ms(&r.latencies_us, 0.50),
-            percentile_ms(&r.latencies_us, 0.95),
-            percentile_ms(&r.latencies_us, 0.99),
-            r.latencies_us.last().copied().unwrap_or_default() as f64 / 1000.0,
-        );
-    }
-    println!();
-    println!(
-        "({}s per endpoint and level after {}s warm-up; closed loop; every request counts, errors (non-2xx) \
-         included; server, clients and database share {} CPUs; load average before {load_before}, after {})",
-        args.seconds,
-        args.warmup,
-        support::cpus(),
-        support::load_average()
-    );
-    for sample in runs.iter().flat_map(|r| r.error_samples.iter()).take(5) {
-        println!("error sample: {sample}");
-    }
+    support::print_get_table(&runs, args.seconds, args.warmup, &load_before);
     let mut passed = true;
     if let Some(max) = args.max_p95_ms {
         for r in &runs {
@@ -235,55 +216,36 @@ async fn bench(args: &Args, end: NaiveDate, address: &str) -> anyhow::Result<boo
     Ok(passed)
 }
 
-/// `clients` closed-loop clients requesting `endpoint` for `duration`.
-async fn drive(http: &reqwest::Client, address: &str, endpoint: &str, clients: usize, duration: Duration) -> Run {
-    let started = Instant::now();
-    let deadline = started + duration;
-    let url = format!("{address}{endpoint}");
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (http, url) = (http.clone(), url.clone());
-            tokio::spawn(async move {
-                let (mut latencies, mut errors, mut samples) = (Vec::new(), 0u64, Vec::new());
-                while Instant::now() < deadline {
-                    let sent = Instant::now();
-                    let outcome = match http.get(&url).send().await {
-                        Ok(r) if r.status().is_success() => r.bytes().await.map(|_| ()).map_err(|e| e.to_string()),
-                        Ok(r) => {
-                            let status = r.status();
-                            let body: String = r.text().await.unwrap_or_default().chars().take(200).collect();
-                            Err(format!("{status} {body}"))
-                        }
-                        Err(e) => Err(e.to_string()),
-                    };
-                    latencies.push(sent.elapsed().as_micros() as u64);
-                    if let Err(sample) = outcome {
-                        errors += 1;
-                        if samples.len() < 2 {
-                            samples.push(sample);
-                        }
-                    }
-                }
-                (latencies, errors, samples)
-            })
-        })
-        .collect();
-    let mut run = Run {
-        endpoint: endpoint.to_owned(),
-        clients,
-        seconds: 0.0,
-        latencies_us: Vec::new(),
-        errors: 0,
-        error_samples: Vec::new(),
-    };
-    for task in tasks {
-        if let Ok((latencies, errors, samples)) = task.await {
-            run.latencies_us.extend(latencies);
-            run.errors += errors;
-            run.error_samples.extend(samples);
-        }
-    }
-    run.seconds = started.elapsed().as_secs_f64();
-    run.latencies_us.sort_unstable();
-    run
+/// The watchdog's pages for the period: the busiest organisation's page and widget, and the widget of
+/// the published petition with the most signatures.
+async fn pages(db: &DatabaseConnection, period: &str) -> anyhow::Result<Vec<String>> {
+    let organisation = first_id(
+        db,
+        "SELECT executor_id FROM appeal_month_tallies GROUP BY executor_id ORDER BY SUM(received) DESC LIMIT 1",
+    )
+    .await?;
+    let petition = first_id(
+        db,
+        "SELECT id FROM petitions WHERE published_at IS NOT NULL ORDER BY signature_count DESC, id LIMIT 1",
+    )
+    .await?;
+    Ok(vec![
+        format!("/statistics?{period}"),
+        format!("/statistics/organisations/{organisation}?{period}"),
+        format!("/statistics/a07?{period}"),
+        format!("/statistics/c03?{period}"),
+        format!("/statistics/rankings?{period}"),
+        format!("/statistics/petitions?{period}"),
+        format!("/statistics/map?{period}"),
+        format!("/open-data?{period}"),
+        "/audit".to_owned(),
+        format!("/widgets/organisations/{organisation}"),
+        format!("/widgets/petitions/{petition}"),
+    ])
+}
+
+async fn first_id(db: &DatabaseConnection, sql: &str) -> anyhow::Result<i32> {
+    let statement = Statement::from_string(db.get_database_backend(), sql.to_owned());
+    let row = db.query_one_raw(statement).await?.ok_or_else(|| anyhow::anyhow!("no row for {sql}"))?;
+    Ok(row.try_get_by_index(0)?)
 }

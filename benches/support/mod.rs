@@ -1,6 +1,6 @@
 //! What the HTTP benchmarks share: a fresh database, the real server in-process, percentiles.
 #![allow(dead_code)]
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
 use hromada::{config::Settings, startup::Application};
@@ -253,5 +253,108 @@ impl SmtpSink {
         let ids = self.message_ids.lock().unwrap();
         let duplicates = ids.values().map(|&n| u64::from(n) - 1).sum();
         (ids.len() as u64, duplicates)
+    }
+}
+
+/// What closed-loop clients measured on one endpoint at one concurrency level.
+pub struct Run {
+    pub endpoint: String,
+    pub clients: usize,
+    pub seconds: f64,
+    /// Sorted.
+    pub latencies_us: Vec<u64>,
+    pub errors: u64,
+    pub error_samples: Vec<String>,
+}
+
+/// `clients` closed-loop clients requesting `endpoint` (a path) with GET for `duration`; a non-2xx
+/// answer counts as an error.
+pub async fn drive_gets(
+    http: &reqwest::Client,
+    address: &str,
+    endpoint: &str,
+    clients: usize,
+    duration: Duration,
+) -> Run {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let url = format!("{address}{endpoint}");
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (http, url) = (http.clone(), url.clone());
+            tokio::spawn(async move {
+                let (mut latencies, mut errors, mut samples) = (Vec::new(), 0u64, Vec::new());
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    let outcome = match http.get(&url).send().await {
+                        Ok(r) if r.status().is_success() => r.bytes().await.map(|_| ()).map_err(|e| e.to_string()),
+                        Ok(r) => {
+                            let status = r.status();
+                            let body: String = r.text().await.unwrap_or_default().chars().take(200).collect();
+                            Err(format!("{status} {body}"))
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    latencies.push(sent.elapsed().as_micros() as u64);
+                    if let Err(sample) = outcome {
+                        errors += 1;
+                        if samples.len() < 2 {
+                            samples.push(sample);
+                        }
+                    }
+                }
+                (latencies, errors, samples)
+            })
+        })
+        .collect();
+    let mut run = Run {
+        endpoint: endpoint.to_owned(),
+        clients,
+        seconds: 0.0,
+        latencies_us: Vec::new(),
+        errors: 0,
+        error_samples: Vec::new(),
+    };
+    for task in tasks {
+        if let Ok((latencies, errors, samples)) = task.await {
+            run.latencies_us.extend(latencies);
+            run.errors += errors;
+            run.error_samples.extend(samples);
+        }
+    }
+    run.seconds = started.elapsed().as_secs_f64();
+    run.latencies_us.sort_unstable();
+    run
+}
+
+/// The runs as a markdown table, with how they were measured and the machine's load.
+pub fn print_get_table(runs: &[Run], seconds: u64, warmup: u64, load_before: &str) {
+    println!();
+    println!("| endpoint | clients | requests | errors | requests/s | p50 ms | p95 ms | p99 ms | max ms |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for r in runs {
+        println!(
+            "| `{}` | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            r.endpoint,
+            r.clients,
+            r.latencies_us.len(),
+            r.errors,
+            r.latencies_us.len() as f64 / r.seconds,
+            percentile_ms(&r.latencies_us, 0.50),
+            percentile_ms(&r.latencies_us, 0.95),
+            percentile_ms(&r.latencies_us, 0.99),
+            r.latencies_us.last().copied().unwrap_or_default() as f64 / 1000.0,
+        );
+    }
+    println!();
+    println!(
+        "({seconds}s per endpoint and level after {warmup}s warm-up; closed loop; every request counts, errors \
+         (non-2xx) included; server, clients and database share {} CPUs; load average before {load_before}, \
+         after {})",
+        cpus(),
+        load_average()
+    );
+    for sample in runs.iter().flat_map(|r| r.error_samples.iter()).take(5) {
+        println!("error sample: {sample}");
     }
 }

@@ -87,7 +87,7 @@ download-csv = Download these numbers (CSV)
 same-in-api = The same figures in the API (JSON)
 rows-behind = The rows behind these figures (open data)
 definitions-heading = How each figure is computed
-definitions-note = The exact definitions, as the API publishes them (in English):
+definitions-note = The exact definitions of the figures (the API publishes the same in English at /api/v1/metrics/definitions):
 organisation-figures-heading = Appeals, { $period }
 organisation-trend-heading = Month by month
 organisation-trend-caption = Appeals per month of receipt
@@ -173,3 +173,85 @@ widget-petition-status-awaiting-consideration = awaiting consideration
 widget-petition-status-under-consideration = under consideration
 widget-petition-status-answered = answered
 widget-petition-status-closed = closed
+
+# What every published figure means (domain::metrics::DEFINITIONS, served in English by /api/v1/metrics/definitions);
+# a unit test (web::statistics) checks these match the API's text word for word.
+definition-period = A closed range of Kyiv calendar dates. An appeal belongs to the period of the Kyiv date of its received_at (the day any organisation of the city first received it, also for paper, phone and e-mail appeals); a petition to that of its submitted_at.
+definition-organisation = An appeal counts for its current executor_id (after forwarding: the organisation it was forwarded to) and its category_id (none: reported as category 0).
+definition-received = Appeals of the period, all kinds and channels, duplicates included.
+definition-duplicates = Appeals with status duplicate (an issue report linked to another report). They are answered through that report and count in no other figure.
+definition-answered = Appeals with status answered, confirmed or refused: an answer in force. A refusal with reasons (art. 8, 15) is an answer. An answer returned for rework is no longer in force until the executor answers again.
+definition-answered_on_time = Answered appeals whose answered_at is before due_at, the deadline in force when answering (the extended one after an extension; after forwarding or a return for rework, the new term). Extensions are reported separately in 'extended'.
+definition-answered_late = answered − answered_on_time.
+definition-refused = Appeals with status refused.
+definition-open = Appeals with status received, in_progress or rework: the executor still owes an answer. open = received − duplicates − answered = pending + overdue.
+definition-pending = Open appeals whose due_at is still ahead at the moment of the query: neither on time nor late yet, left out of every share.
+definition-overdue = Open appeals whose due_at has passed at the moment of the query.
+definition-on_time_share = answered_on_time ÷ (answered + overdue), rounded to 4 places; pending appeals are left out. None when the divisor is 0.
+definition-median_days_to_answer = Over answered appeals, the days to answer = Kyiv date of answered_at − Kyiv date of received_at (whole calendar days). The median is the value at rank ⌈0.5·n⌉ of the sorted values (nearest rank).
+definition-p90_days_to_answer = The value at rank ⌈0.9·n⌉ of the same sorted days to answer.
+definition-extended = Appeals (not duplicates) whose deadline in force was extended by the head (extended_due_at is set).
+definition-forwarded = Appeals (not duplicates) forwarded at least once (forwarded_count > 0); they count for the organisation they were forwarded to.
+definition-returned_for_rework = Appeals (not duplicates) the citizen returned for rework at least once (rework_count > 0).
+definition-confirmed = Appeals with status confirmed: the citizen confirmed the answer or the fix.
+definition-rated = Appeals (not duplicates) that the citizen rated (rating set).
+definition-satisfaction = The mean of the ratings (1–5) given by citizens to appeals (not duplicates) of the set, rounded to 2 places; 'rated' is how many were rated.
+definition-petitions-submitted = Petitions of the council whose submitted_at falls in the period.
+definition-petitions-moderated_within_term = Petitions published or refused (moderated_at set) before publication_due_at, 2 working days after submission.
+definition-petitions-moderated_late = Petitions moderated at or after publication_due_at.
+definition-petitions-moderation_overdue = Petitions not yet moderated whose publication_due_at has passed; awaiting_moderation: not yet moderated, still within the term.
+definition-petitions-published = Petitions published for signing (published_at set); refused: status refused in moderation.
+definition-petitions-reached_threshold = Petitions with threshold_reached_at set. awaiting_notice: of those, without notice_at (no start-of-consideration notice yet). notices_published: notice_at set.
+definition-petitions-days_threshold_to_notice = Kyiv date of notice_at − Kyiv date of threshold_reached_at; median and p90 by nearest rank over petitions with a notice.
+definition-petitions-considered_within_term = Petitions answered (answered_at set) before consideration_due_at, 10 working days after the notice. considered_late: answered at or after it. consideration_overdue: a notice, no answer, consideration_due_at passed; consideration_pending: a notice, no answer, still within the term.
+definition-petitions-answers_published = Petitions whose answer is published (answered_at set).
+definition-petitions-closed_short = Petitions closed (closed_at set) without reaching the threshold.
+definition-petitions-decisions = Answered petitions by decision: supported, partly_supported, not_supported.
+definition-petitions-became_appeals = Petitions that closed short and that the author had filed as an appeal (appeal_id set); answered on time, late or overdue by that appeal's figures (answered_on_time / answered_late / overdue above); still pending ones in neither.
+definition-a07 = Estimated A07 (does the council consider petitions properly) for each council: compliant = moderated_within_term + considered_within_term + became_appeals_answered_on_time; cases = moderated_within_term + moderated_late + moderation_overdue + considered_within_term + considered_late + consideration_overdue + became_appeals_answered_on_time + became_appeals_late_or_overdue. Petitions awaiting a notice are shown as evidence but are not cases: the law sets no term for the notice.
+definition-c03 = Estimated C03 for each municipal enterprise with a community share of 50% or more (other enterprises are listed as out of scope): compliant = answered_on_time; cases = answered + overdue. Evidence also lists whether the enterprise has an online channel (categories routed to it) and that its statistics are published (the open-data exports).
+definition-score = share = compliant ÷ cases; points = those of the highest configured band whose min_share ≤ share (default: 1 at 100%, 0.5 at ≥ 50%, 0 below). Fewer cases than the configured minimum sample (default 10): 'insufficient_data' instead of a score. Every score is an estimate: the indicators' exact sub-criteria were not published.
+definition-ranking = Executors ranked by the mean of three shares: answered_on_time ÷ (answered + overdue), confirmed ÷ answered, (answered − returned_for_rework) ÷ answered; ties by larger sample, then by id. Executors with fewer than the minimum sample of cases (answered + overdue) are listed unranked.
+
+# The map of reports (/statistics/map).
+map-title = Map of reports
+map-lead = Problems reported in the city by district: how many, and how many of them were answered on time. Choose a period, category, status or district; the table below lists the same reports.
+map-filter-category = Category
+map-filter-all-categories = All categories
+map-filter-status = Status
+map-filter-all-statuses = All statuses
+map-filter-district = District
+map-filter-all-districts = All districts
+map-skip-to-table = Skip to the table of reports
+map-received = { $count ->
+    [one] { $count } report in this selection
+   *[other] { $count } reports in this selection
+}
+map-districts-heading = Districts by answers on time
+map-shading-title = Answered on time, %
+map-shading-text = Each district is shaded by the share of its reports answered on time (answered on time ÷ (answered + overdue now)), the same arithmetic as the figures on the statistics page.
+map-districts-caption = Reports by district, { $period }
+map-column-district = District
+map-no-district = Outside the districts
+map-table-heading = The reports as a table
+map-table-caption = Reports, newest first (page { $page } of { $pages })
+map-column-number = Number
+map-column-subject = Subject
+map-column-status = Status
+map-column-received = Received
+map-column-due = Due
+map-pages = Pages of the table
+map-previous = Previous page
+map-next = Next page
+map-no-reports = No reports match this selection.
+statistics-error-category-id = Choose a category from the list
+statistics-error-status = Choose a status from the list
+statistics-error-district-id = Choose a district from the list
+statistics-error-page = The page is a number from 1
+report-status-received = received
+report-status-in-progress = in progress
+report-status-rework = returned for rework
+report-status-answered = answered
+report-status-confirmed = fix confirmed
+report-status-refused = refused
+report-status-duplicate = duplicate

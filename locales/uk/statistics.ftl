@@ -87,7 +87,7 @@ download-csv = Завантажити ці числа (CSV)
 same-in-api = Ті самі показники в API (JSON)
 rows-behind = Рядки, з яких складено ці показники (відкриті дані)
 definitions-heading = Як обчислено кожен показник
-definitions-note = Точні визначення, як їх публікує API (англійською):
+definitions-note = Точні визначення показників (API публікує їх англійською за адресою /api/v1/metrics/definitions):
 organisation-figures-heading = Звернення, { $period }
 organisation-trend-heading = Помісячно
 organisation-trend-caption = Звернення за місяцем надходження
@@ -174,3 +174,86 @@ widget-petition-status-awaiting-consideration = чекає розгляду
 widget-petition-status-under-consideration = розглядається
 widget-petition-status-answered = є відповідь
 widget-petition-status-closed = закрито
+
+# Що означає кожен оприлюднений показник (domain::metrics::DEFINITIONS; API /api/v1/metrics/definitions віддає їх англійською).
+# Назви полів (received_at тощо) — ті самі, що у відкритих даних.
+definition-period = Замкнений проміжок календарних дат за київським часом. Звернення належить до періоду за київською датою свого received_at (дня, коли будь-яка організація міста вперше його отримала, також для паперових, телефонних і електронних звернень); петиція — за датою свого submitted_at.
+definition-organisation = Звернення зараховується своєму поточному виконавцю executor_id (після пересилання — організації, якій його переслали) і своїй категорії category_id (без категорії — як категорія 0).
+definition-received = Звернення періоду, усіх видів і каналів, разом із дублікатами.
+definition-duplicates = Звернення зі статусом duplicate (повідомлення про проблему, пов'язане з іншим повідомленням). Відповідь на них дають через те повідомлення, і вони не входять до жодного іншого показника.
+definition-answered = Звернення зі статусом answered, confirmed або refused: відповідь, що діє. Вмотивована відмова (ст. 8, 15) — теж відповідь. Відповідь, повернута на доопрацювання, не діє, доки виконавець не відповість знову.
+definition-answered_on_time = Звернення з відповіддю, у яких answered_at раніше за due_at — строк, що діяв у момент відповіді (після продовження — продовжений; після пересилання чи повернення на доопрацювання — новий). Продовження показано окремо, у «extended».
+definition-answered_late = Звернення з відповіддю не в строк: answered − answered_on_time.
+definition-refused = Звернення зі статусом refused.
+definition-open = Звернення зі статусом received, in_progress або rework: виконавець ще винен відповідь. open = received − duplicates − answered = pending + overdue.
+definition-pending = Відкриті звернення, чий due_at на момент запиту ще не настав: ні вчасні, ні прострочені, не входять до жодної частки.
+definition-overdue = Відкриті звернення, чий due_at на момент запиту минув.
+definition-on_time_share = answered_on_time ÷ (answered + overdue), округлено до 4 знаків; звернення в строку (pending) не враховано. Немає значення, коли дільник 0.
+definition-median_days_to_answer = Серед звернень з відповіддю дні до відповіді = київська дата answered_at − київська дата received_at (цілі календарні дні). Медіана — значення з рангом ⌈0,5·n⌉ серед упорядкованих значень (найближчий ранг).
+definition-p90_days_to_answer = Значення з рангом ⌈0,9·n⌉ серед тих самих упорядкованих днів до відповіді.
+definition-extended = Звернення (крім дублікатів), чий строк продовжив керівник (заповнено extended_due_at).
+definition-forwarded = Звернення (крім дублікатів), переслані хоча б раз (forwarded_count > 0); зараховуються організації, якій їх переслали.
+definition-returned_for_rework = Звернення (крім дублікатів), які громадянин хоча б раз повернув на доопрацювання (rework_count > 0).
+definition-confirmed = Звернення зі статусом confirmed: громадянин підтвердив відповідь або усунення проблеми.
+definition-rated = Звернення (крім дублікатів), які громадянин оцінив (заповнено rating).
+definition-satisfaction = Середня оцінка (1–5), яку громадяни дали зверненням набору (крім дублікатів), округлена до 2 знаків; «rated» — скільки звернень оцінено.
+definition-petitions-submitted = Петиції ради, чий submitted_at припадає на період.
+definition-petitions-moderated_within_term = Петиції, оприлюднені або відхилені (заповнено moderated_at) раніше за publication_due_at — 2 робочі дні після подання.
+definition-petitions-moderated_late = Петиції, розглянуті модератором у момент publication_due_at або пізніше.
+definition-petitions-moderation_overdue = Петиції, ще не розглянуті модератором, чий publication_due_at минув; awaiting_moderation — ще не розглянуті, але строк не минув.
+definition-petitions-published = Петиції, оприлюднені для збору підписів (заповнено published_at); refused — відхилені під час модерації.
+definition-petitions-reached_threshold = Петиції із заповненим threshold_reached_at. awaiting_notice — з них ті, що без notice_at (повідомлення про початок розгляду ще немає). notices_published — заповнено notice_at.
+definition-petitions-days_threshold_to_notice = Київська дата notice_at − київська дата threshold_reached_at; медіана і p90 за найближчим рангом серед петицій з повідомленням.
+definition-petitions-considered_within_term = Петиції з відповіддю (заповнено answered_at) раніше за consideration_due_at — 10 робочих днів після повідомлення. considered_late — відповідь у цей момент або пізніше. consideration_overdue — повідомлення є, відповіді немає, consideration_due_at минув; consideration_pending — повідомлення є, відповіді немає, строк не минув.
+definition-petitions-answers_published = Петиції з оприлюдненою відповіддю (заповнено answered_at).
+definition-petitions-closed_short = Петиції, закриті (заповнено closed_at), не набравши потрібної кількості підписів.
+definition-petitions-decisions = Петиції з відповіддю за рішенням: supported (підтримано), partly_supported (підтримано частково), not_supported (не підтримано).
+definition-petitions-became_appeals = Петиції, що не набрали підписів і які автор подав як звернення (заповнено appeal_id); з відповіддю вчасно, невчасно чи прострочені — за показниками цього звернення (answered_on_time / answered_late / overdue вище); ті, що ще в строку, — ні в тих, ні в інших.
+definition-a07 = Оцінка A07 (чи належно рада розглядає петиції) для кожної ради: відповідні = moderated_within_term + considered_within_term + became_appeals_answered_on_time; випадки = moderated_within_term + moderated_late + moderation_overdue + considered_within_term + considered_late + consideration_overdue + became_appeals_answered_on_time + became_appeals_late_or_overdue. Петиції, що чекають повідомлення, показано як свідчення, але випадками вони не є: закон не встановлює строку для повідомлення.
+definition-c03 = Оцінка C03 для кожного комунального підприємства, частка громади в якому 50% або більше (інші підприємства показано як такі, що не підпадають під індикатор): відповідні = answered_on_time; випадки = answered + overdue. Серед свідчень також — чи має підприємство онлайн-канал (категорії, що на нього спрямовуються) і що його статистику оприлюднено (експорт відкритих даних).
+definition-score = частка = відповідні ÷ випадки; бали — ті, що в найвищої налаштованої смуги, чия min_share ≤ частки (типово: 1 при 100%, 0,5 при ≥ 50%, 0 нижче). Якщо випадків менше за налаштовану мінімальну вибірку (типово 10) — «insufficient_data» (недостатньо даних) замість оцінки. Кожна оцінка приблизна: точні підкритерії індикаторів не оприлюднено.
+definition-ranking = Виконавців упорядковано за середнім трьох часток: answered_on_time ÷ (answered + overdue), confirmed ÷ answered, (answered − returned_for_rework) ÷ answered; за рівності — більша вибірка, потім id. Виконавців, у яких випадків (answered + overdue) менше за мінімальну вибірку, показано без місця в рейтингу.
+
+# Мапа повідомлень (/statistics/map).
+map-title = Мапа повідомлень
+map-lead = Проблеми, про які повідомили в місті, за районами: скільки їх і скільки отримали відповідь вчасно. Оберіть період, категорію, статус чи район; таблиця нижче містить ті самі повідомлення.
+map-filter-category = Категорія
+map-filter-all-categories = Усі категорії
+map-filter-status = Статус
+map-filter-all-statuses = Усі статуси
+map-filter-district = Район
+map-filter-all-districts = Усі райони
+map-skip-to-table = Перейти до таблиці повідомлень
+map-received = { $count ->
+    [one] { $count } повідомлення в цій вибірці
+    [few] { $count } повідомлення в цій вибірці
+   *[many] { $count } повідомлень у цій вибірці
+}
+map-districts-heading = Райони за відповідями вчасно
+map-shading-title = Відповіді вчасно, %
+map-shading-text = Кожен район зафарбовано за часткою його повідомлень із відповіддю вчасно (відповіді вчасно ÷ (відповіді + прострочені зараз)) — та сама арифметика, що й у показниках на сторінці статистики.
+map-districts-caption = Повідомлення за районами, { $period }
+map-column-district = Район
+map-no-district = Поза районами
+map-table-heading = Повідомлення таблицею
+map-table-caption = Повідомлення, спершу нові (сторінка { $page } з { $pages })
+map-column-number = Номер
+map-column-subject = Тема
+map-column-status = Статус
+map-column-received = Отримано
+map-column-due = Строк
+map-pages = Сторінки таблиці
+map-previous = Попередня сторінка
+map-next = Наступна сторінка
+map-no-reports = Жодне повідомлення не відповідає цій вибірці.
+statistics-error-category-id = Оберіть категорію зі списку
+statistics-error-status = Оберіть статус зі списку
+statistics-error-district-id = Оберіть район зі списку
+statistics-error-page = Сторінка — це число від 1
+report-status-received = отримано
+report-status-in-progress = у роботі
+report-status-rework = повернуто на доопрацювання
+report-status-answered = є відповідь
+report-status-confirmed = усунення підтверджено
+report-status-refused = відмовлено
+report-status-duplicate = дублікат

@@ -1,7 +1,11 @@
 //! Metrics use cases: response-rate figures of appeals, petition figures, the A07 and C03 evidence with
 //! estimated scores, the rankings and an organisation's report. The JSON API (`api/metrics.rs`) and the
 //! statistics pages (`web/statistics.rs`) both call these, so a figure on a page is the API's figure.
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -193,7 +197,45 @@ pub fn open_data_files() -> Vec<String> {
         .collect()
 }
 
-use storage::metrics::Sums;
+use storage::{cache::SharedCache, metrics::Sums};
+
+/// How long figures computed for a period are reused by the requests of this process. A change made
+/// through this process (any tally write) makes the next request compute them again; what time alone
+/// changes (an open appeal passing its deadline) and changes made by other instances show within this
+/// time. Every answer says when its figures were computed (`as_of`). Reading the tallies of a year costs
+/// tens of milliseconds; a page shows the same period's figures from several use cases at once.
+pub const FIGURES_MAX_AGE: Duration = Duration::from_secs(2);
+
+type PetitionsByCouncil = BTreeMap<i32, PetitionFigures>;
+
+static APPEAL_SUMS: LazyLock<SharedCache<Sums>> =
+    LazyLock::new(|| SharedCache::new(storage::metrics::tallies_generation(), FIGURES_MAX_AGE));
+static MONTH_SUMS: LazyLock<SharedCache<Vec<Sums>>> =
+    LazyLock::new(|| SharedCache::new(storage::metrics::tallies_generation(), FIGURES_MAX_AGE));
+static PETITION_FIGURES: LazyLock<SharedCache<PetitionsByCouncil>> =
+    LazyLock::new(|| SharedCache::new(storage::metrics::tallies_generation(), FIGURES_MAX_AGE));
+
+fn period_key(period: Period) -> String {
+    format!("{}..{}", period.from, period.to)
+}
+
+/// The appeal tallies of a period summed per executor and category, with the overdue counts at `now`
+/// (or at most [`FIGURES_MAX_AGE`] before it).
+async fn appeal_sums(state: &AppState, period: Period, now: DateTime<Utc>) -> Result<Arc<Sums>, AppError> {
+    APPEAL_SUMS
+        .get_keyed(&state.db, &period_key(period), || storage::metrics::appeal_tallies(&state.db, period, now))
+        .await
+}
+
+async fn petition_sums(
+    state: &AppState,
+    period: Period,
+    now: DateTime<Utc>,
+) -> Result<Arc<PetitionsByCouncil>, AppError> {
+    PETITION_FIGURES
+        .get_keyed(&state.db, &period_key(period), || storage::metrics::petition_figures(&state.db, period, now))
+        .await
+}
 
 /// Sums per-(executor, category) tallies into the requested groups.
 fn grouped(sums: &Sums, by: Grouping) -> BTreeMap<(Option<i32>, Option<i32>), (Tally, i64)> {
@@ -256,7 +298,7 @@ async fn filtered_sums(
     filter: AppealFilter,
     now: DateTime<Utc>,
 ) -> Result<Sums, AppError> {
-    let mut sums = storage::metrics::appeal_tallies(&state.db, period, now).await?;
+    let mut sums = (*appeal_sums(state, period, now).await?).clone();
     sums.retain(|&(org, cat), _| {
         filter.organisation_id.is_none_or(|o| o == org) && filter.category_id.is_none_or(|c| c == cat)
     });
@@ -293,10 +335,11 @@ pub async fn appeals(
 
 /// Each council's petition figures for a period (petitions count by submission date).
 pub async fn petitions(state: &AppState, period: Period, now: DateTime<Utc>) -> Result<PetitionMetrics, AppError> {
-    let figures = storage::metrics::petition_figures(&state.db, period, now).await?;
+    let figures = petition_sums(state, period, now).await?;
     let organisations = organisations(state).await?;
     let councils = figures
-        .into_iter()
+        .iter()
+        .map(|(id, f)| (*id, f.clone()))
         .map(|(council_id, figures)| CouncilPetitions {
             council_id,
             council_name: name_of(&organisations, council_id),
@@ -311,7 +354,7 @@ pub async fn petitions(state: &AppState, period: Period, now: DateTime<Utc>) -> 
 pub async fn indicators(state: &AppState, period: Period, now: DateTime<Utc>) -> Result<Indicators, AppError> {
     let scoring = state.settings.indicators.clone();
     let organisations = organisations(state).await?;
-    let petitions = storage::metrics::petition_figures(&state.db, period, now).await?;
+    let petitions = petition_sums(state, period, now).await?;
     let a07 = organisations
         .values()
         .filter(|o| o.kind == "council" || petitions.contains_key(&o.id))
@@ -326,7 +369,7 @@ pub async fn indicators(state: &AppState, period: Period, now: DateTime<Utc>) ->
             }
         })
         .collect();
-    let sums = storage::metrics::appeal_tallies(&state.db, period, now).await?;
+    let sums = appeal_sums(state, period, now).await?;
     let per_org = grouped(&sums, Grouping::Organisation);
     let routed = storage::metrics::routed_category_counts(&state.db).await?;
     let c03 = organisations
@@ -366,7 +409,7 @@ fn c03_evidence(o: &OrganisationFacts, evidence: AppealFigures, routed: i64, sco
 /// Executors ranked in the Kyiv 1551 manner; those below the minimum sample after, unranked.
 pub async fn rankings(state: &AppState, period: Period, now: DateTime<Utc>) -> Result<Rankings, AppError> {
     let min_sample = state.settings.indicators.min_sample;
-    let sums = storage::metrics::appeal_tallies(&state.db, period, now).await?;
+    let sums = appeal_sums(state, period, now).await?;
     let figures: Vec<(i32, AppealFigures)> = grouped(&sums, Grouping::Organisation)
         .into_iter()
         .filter_map(|((org, _), (tally, overdue))| org.map(|o| (o, metrics::figures(&tally, overdue))))
@@ -414,15 +457,18 @@ pub async fn organisation(
     let filter = AppealFilter { organisation_id: Some(organisation_id), category_id: None };
     let by_category = appeals(state, period, Grouping::Category, filter, now).await?;
     // One read of every month's tallies, each month summed by the same `total` as the API's figures.
-    let trend = storage::metrics::appeal_month_tallies(&state.db, period, organisation_id, now).await?;
+    let key = format!("{}#{organisation_id}", period_key(period));
+    let trend = MONTH_SUMS
+        .get_keyed(&state.db, &key, || storage::metrics::appeal_month_tallies(&state.db, period, organisation_id, now))
+        .await?;
     let months = period
         .months()
         .into_iter()
-        .zip(trend)
+        .zip(trend.iter())
         .map(|(month, sums)| MonthFigures {
             period: month,
             label: month.from.format("%Y-%m").to_string(),
-            figures: total(&sums),
+            figures: total(sums),
         })
         .collect();
     let c03 = if organisation.kind == "municipal_enterprise" {

@@ -17,6 +17,7 @@ pub mod once;
 pub mod open_data;
 pub mod petitions;
 pub mod rate_limit;
+pub mod report_map;
 pub mod reports;
 pub mod secrets;
 pub mod widgets;

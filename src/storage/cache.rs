@@ -32,7 +32,8 @@ struct Loaded<T> {
     at: Instant,
 }
 
-/// More databases than one process serves (tests open hundreds); past this, expired copies are dropped.
+/// More databases (and keys) than one process serves (tests open hundreds); past this, expired copies
+/// are dropped.
 const MAX_CACHED_DATABASES: usize = 64;
 
 impl<T> SharedCache<T> {
@@ -46,7 +47,18 @@ impl<T> SharedCache<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        let Some(key) = database_identity(db) else { return load().await.map(Arc::new) };
+        self.get_keyed(db, "", load).await
+    }
+
+    /// The copy for `db` and `key` (e.g. the filters a value was computed for), read with `load` when
+    /// there is none or it is out of date.
+    pub async fn get_keyed<E, F, Fut>(&self, db: &DatabaseConnection, key: &str, load: F) -> Result<Arc<T>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let Some(identity) = database_identity(db) else { return load().await.map(Arc::new) };
+        let key = format!("{identity}#{key}");
         let loading = match self.fresh(&key) {
             Ok(value) => return Ok(value),
             Err(loading) => loading,

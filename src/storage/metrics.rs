@@ -313,6 +313,18 @@ async fn apply(conn: &impl ConnectionTrait, changes: &[(TallyKey, Tally)]) -> Re
     add_to(conn, &MONTHLY, &monthly(&daily)).await
 }
 
+static TALLIES_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Moves on whenever this process changes a tally (before the commit, and again after a rebuild): what
+/// caches of figures compare their copies with (`service::metrics`).
+pub fn tallies_generation() -> &'static std::sync::atomic::AtomicU64 {
+    &TALLIES_GENERATION
+}
+
+fn tallies_changed() {
+    TALLIES_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Counters are added in one upsert per row; a change to the maps is read, merged and written back
 /// while the upsert holds the row.
 async fn add_to<T: StoredTally>(
@@ -320,6 +332,7 @@ async fn add_to<T: StoredTally>(
     table: &TallyTable<T>,
     changes: &[(T::Key, T)],
 ) -> Result<(), AppError> {
+    tallies_changed();
     let backend = conn.get_database_backend();
     let name = table.name;
     let keys = table.key_columns();
@@ -558,6 +571,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<Rebuilt, AppError> {
     replace_rows(&txn, &MONTHLY, &months).await?;
     replace_rows(&txn, &PETITIONS, &recount.petition_days.into_iter().collect::<Vec<_>>()).await?;
     txn.commit().await?;
+    tallies_changed();
     Ok(recount.counted)
 }
 

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod open311;
 pub mod open_data;
 pub mod petitions;
+pub mod report_map;
 pub mod subscriptions;
 
 use std::time::Duration;

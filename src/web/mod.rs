@@ -34,6 +34,7 @@ mod render;
 mod security;
 pub mod session;
 mod statistics;
+mod statistics_map;
 
 use poem::{
     Endpoint, EndpointExt, Route,
@@ -93,6 +94,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
     let route = desk_petitions::routes(route);
     let route = appeals::routes(route);
     let route = my::routes(route);
+    let route = statistics_map::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

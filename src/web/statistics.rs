@@ -331,3 +331,25 @@ pub async fn petition_widget(
         Err(e) => failed(&site, lang, uri.path(), "statistics/widget-petition.html", &PeriodForm::default(), e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::i18n::Lang;
+    use crate::domain::metrics::DEFINITIONS;
+
+    /// The key of a figure's definition in `locales/*/statistics.ftl`.
+    fn key(figure: &str) -> String {
+        format!("definition-{}", figure.replace('.', "-"))
+    }
+
+    #[test]
+    fn every_definition_is_written_in_ukrainian_and_the_english_is_the_apis() {
+        for d in DEFINITIONS {
+            let key = key(d.figure);
+            assert_eq!(Lang::En.text(&key, None), d.definition, "{key}: the English page says what the API says");
+            let uk = Lang::Uk.text(&key, None);
+            assert!(uk != key && uk != d.definition, "{key} has no Ukrainian text");
+            assert!(uk.chars().any(|c| ('а'..='я').contains(&c)), "{key}: {uk}");
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! The watchdog's pages as a browser meets them over HTTP: every figure shown equals the API's for the
 //! same period, a bad period is explained, the CSV holds the table's numbers, and only the widgets may be
 //! framed by other sites.
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{
     helpers::{TestApp, spawn_app, spawn_app_with_smtp},
@@ -349,4 +349,133 @@ async fn every_watchdog_page_is_fully_translated_into_ukrainian_and_english() {
             }
         }
     }
+}
+
+/// The definitions beside the figures are the API's words on the English page and Ukrainian ones on the
+/// Ukrainian page (the API keeps serving them in English).
+#[tokio::test]
+async fn the_definitions_beside_the_figures_are_in_the_pages_language() {
+    let app = spawn_app().await;
+    let api = app.get("/api/v1/metrics/definitions", None).await.body;
+    let on_time = api["definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["figure"] == "on_time_share")
+        .expect("on_time_share is defined");
+    let english = on_time["definition"].as_str().unwrap();
+    for path in ["/statistics", "/statistics/a07", "/statistics/rankings", "/statistics/petitions"] {
+        let (_, page) = html(&app, path).await;
+        let page = page.replace("&#x27;", "'");
+        assert!(page.contains(english), "{path} in English shows the API's definition");
+        let uk = app.client.get(app.url(path)).header("accept-language", "uk").send().await.unwrap();
+        let uk = uk.text().await.unwrap();
+        assert!(!uk.contains(english), "{path} in Ukrainian shows no English definition");
+        assert!(uk.contains("округлено до 4 знаків"), "{path} in Ukrainian defines the on-time share");
+        assert!(uk.contains("<dl class=\"hromada-definitions\">"), "{path}: the definitions are not marked English");
+    }
+}
+
+/// A district of the test city: a box of latitudes 48.5–49.0 and longitudes `west`–`west + 0.1`.
+async fn district(app: &TestApp, admin: &str, name: &str, west: f64) -> i64 {
+    let ring = json!([[[west, 48.5], [west + 0.1, 48.5], [west + 0.1, 49.0], [west, 49.0], [west, 48.5]]]);
+    let created = app
+        .post(
+            "/api/v1/directory/districts",
+            Some(admin),
+            json!({"name": name, "area": {"type": "Polygon", "coordinates": ring}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.body["id"].as_i64().unwrap()
+}
+
+async fn pothole_at(app: &TestApp, city: &crate::city::City, subject: &str, longitude: f64) -> i64 {
+    let body = json!({"kind": "issue_report", "subject": subject, "text": "A deep pothole by the bus stop.",
+                      "category_id": city.pothole, "location": {"latitude": 48.7, "longitude": longitude}});
+    let answer = app.post("/api/v1/appeals", Some(&city.citizen), body).await;
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    answer.body["id"].as_i64().unwrap()
+}
+
+/// The reports listed in the table of a map page.
+fn listed(page: &str) -> Vec<i64> {
+    page.split("data-report=\"").skip(1).map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap()).collect()
+}
+
+/// A watchdog filters the map of reports: each district's figures and shading follow from its reports
+/// (answered on time ÷ (answered + overdue), pending ones left out), the table lists the same selection
+/// as the public report API, and every filter narrows both.
+#[tokio::test]
+async fn the_map_of_reports_shades_each_district_by_its_reports_answered_on_time() {
+    let app = spawn_app_with_smtp().await;
+    let city = crate::city::build(&app).await;
+    let west = district(&app, &city.admin, "West", 37.4).await;
+    let east = district(&app, &city.admin, "East", 37.5).await;
+    let answered = pothole_at(&app, &city, "Pothole by the school", 37.45).await;
+    let waiting = pothole_at(&app, &city, "Pothole by the market", 37.46).await;
+    let eastern = pothole_at(&app, &city, "Pothole by the bridge", 37.55).await;
+    let answer = app
+        .post(
+            &format!("/api/v1/appeals/{answered}/answer"),
+            Some(&city.roads_officer),
+            json!({"resolution": "resolved", "text": "Patched."}),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let period = recent();
+
+    let (status, page) = html(&app, &format!("/statistics/map?{period}")).await;
+    assert_eq!(status, 200, "{page}");
+    let row = section(&page, &format!("data-district=\"{west}\""), "</tr>");
+    assert_eq!(figure(row, "received"), "2");
+    assert_eq!(figure(row, "answered_on_time"), "1");
+    assert_eq!(figure(row, "on_time_share"), "100.0%", "the pending report is left out of the share");
+    // The map (drawn on the server) writes each shaded district's share beside its name.
+    assert!(page.contains(">West 100<"), "West is shaded with its 100%");
+    let row = section(&page, &format!("data-district=\"{east}\""), "</tr>");
+    assert_eq!(figure(row, "received"), "1");
+    assert_eq!(figure(row, "on_time_share"), "—", "only pending reports: no share");
+    assert!(page.contains(">East<"), "East has no share to shade");
+
+    // The table lists what the public report API lists for the same category, newest first.
+    let api = app.get(&format!("/api/v1/reports/geojson?category_id={}", city.pothole), None).await.body;
+    let from_api: Vec<i64> = api["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
+    let (_, page) = html(&app, &format!("/statistics/map?{period}&category_id={}", city.pothole)).await;
+    assert_eq!(listed(&page), from_api);
+    assert_eq!(listed(&page), vec![eastern, waiting, answered]);
+
+    // Each filter narrows the districts and the table alike.
+    let (_, page) = html(&app, &format!("/statistics/map?{period}&district_id={east}")).await;
+    assert_eq!(listed(&page), vec![eastern]);
+    assert_eq!(figure(section(&page, &format!("data-district=\"{west}\""), "</tr>"), "received"), "0");
+    assert_eq!(figure(section(&page, &format!("data-district=\"{east}\""), "</tr>"), "received"), "1");
+    let (_, page) = html(&app, &format!("/statistics/map?{period}&status=answered")).await;
+    assert_eq!(listed(&page), vec![answered]);
+    let (_, page) = html(&app, &format!("/statistics/map?{period}&status=received&district_id={west}")).await;
+    assert_eq!(listed(&page), vec![waiting]);
+}
+
+/// A filter that names nothing in the lists is explained next to the form, as every statistics form is.
+#[tokio::test]
+async fn a_map_filter_that_names_nothing_is_explained_next_to_it() {
+    let app = spawn_app().await;
+    for (query, field) in [
+        ("category_id=abc", "category_id"),
+        ("category_id=99999", "category_id"),
+        ("status=lost", "status"),
+        ("district_id=99999", "district_id"),
+        ("page=0", "page"),
+        ("period=2026-13", "period"),
+    ] {
+        let (status, page) = html(&app, &format!("/statistics/map?{query}")).await;
+        assert_eq!(status, 422, "{query}");
+        assert!(page.contains("<title>Error:"), "{query}: the title says there is an error");
+        assert!(page.contains(&format!("href=\"#{field}\"")), "{query}: the summary links to {field}");
+        assert!(page.contains(&format!("id=\"{field}\"")), "{query}: the form is shown again");
+        assert!(!page.contains("data-report="), "{query}: no table for a refused selection");
+    }
+    let (status, page) = html(&app, "/statistics/map?status=answered&category_id=").await;
+    assert_eq!(status, 200, "blank filters mean all: {page}");
+    assert!(page.contains("<option value=\"answered\" selected>"), "the chosen status stays chosen");
 }

@@ -30,10 +30,15 @@ async fn city_with_figures(app: &TestApp) -> Vec<String> {
         assert_eq!(answered.status, 200, "{}", answered.body);
         app.post("/api/v1/appeals", Some(&city.citizen), report).await;
     }
+    // A report with a point: the map's table has a row.
+    let located = json!({"kind": "issue_report", "subject": "Pothole by the school", "category_id": city.pothole,
+                         "text": "A deep pothole by the school gate.", "location": {"latitude": 48.73, "longitude": 37.58}});
+    assert_eq!(app.post("/api/v1/appeals", Some(&city.citizen), located).await.status, 201);
     let mut paths: Vec<String> =
         ["/statistics", "/statistics/a07", "/statistics/c03", "/statistics/rankings", "/statistics/petitions"]
             .into_iter()
             .chain(["/open-data", "/audit", "/audit?verify=1", "/statistics?period=2026-13"])
+            .chain(["/statistics/map", "/statistics/map?status=lost"])
             .map(str::to_owned)
             .collect();
     paths.push(format!("/statistics/organisations/{}", city.housing));
@@ -130,4 +135,51 @@ async fn a_news_site_embeds_the_widget_but_cannot_frame_the_other_pages() {
     let site = news_site(app.url("/statistics"));
     assert!(!renders_inside_a_frame(&browser, &site, "#organisations").await, "the statistics refuse framing");
     browser.close().await;
+}
+
+/// Someone who cannot use a map reaches the table of the same reports by keyboard alone: the skip link
+/// comes early in the tab order, follows to the table, and the table's scroll box takes the focus next.
+async fn the_map_table_is_reached_by_keyboard(script: Script) {
+    if !available() {
+        return;
+    }
+    let app = spawn_app_with_smtp().await;
+    city_with_figures(&app).await;
+    let browser = Browser::open(script, DESKTOP).await;
+    browser.goto(&app.url("/statistics/map")).await;
+    let press = |key: &'static str| {
+        let client = browser.client.clone();
+        async move {
+            let focused = client.active_element().await.expect("something has the focus");
+            focused.send_keys(key).await.expect("the key is sent");
+            client.active_element().await.expect("something has the focus")
+        }
+    };
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    let mut reached = false;
+    for _ in 0..80 {
+        let focused = press(TAB).await;
+        if focused.attr("href").await.unwrap().is_some_and(|h| h.ends_with("#reports-table")) {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "the skip link to the table is in the tab order ({script:?})");
+    press(ENTER).await;
+    assert!(browser.client.current_url().await.unwrap().as_str().ends_with("#reports-table"));
+    let focused = press(TAB).await;
+    let rows = focused.find_all(Locator::Css("tr[data-report]")).await.unwrap();
+    assert!(!rows.is_empty(), "after the skip link, the table of reports takes the focus ({script:?})");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_keyboard_user_reaches_the_table_of_the_map_with_javascript() {
+    the_map_table_is_reached_by_keyboard(Script::On).await;
+}
+
+#[tokio::test]
+async fn a_keyboard_user_reaches_the_table_of_the_map_without_javascript() {
+    the_map_table_is_reached_by_keyboard(Script::Off).await;
 }

@@ -1,0 +1,308 @@
+//! The map of reports: issue reports of a period, optionally of one category, status and district, as
+//! clusters of points, districts shaded by their on-time share, and a table a page at a time. The web
+//! page (`/statistics/map`) and the JSON API (`GET /metrics/report-map`) both call [`report_map`].
+use std::{
+    collections::BTreeMap,
+    sync::{LazyLock, atomic::AtomicU64},
+    time::Duration,
+};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::{AppState, metrics::PeriodQuery};
+use crate::{
+    domain::{
+        appeals::Status,
+        calendar::{kyiv_date, kyiv_end_of_day, kyiv_start_of_day},
+        directory::{Area, DistrictId, district_for_point},
+        metrics::{self, Period, Tally},
+    },
+    error::AppError,
+    storage::{
+        self,
+        cache::SharedCache,
+        report_map::{Cell, ReportSelection},
+    },
+};
+
+/// Reports per page of the table.
+pub const PAGE_SIZE: u64 = 50;
+
+/// How long the cells of a selection are reused: the map is for reading trends, so a report filed in
+/// the last half minute may be missing from it (`as_of` says when it was counted); the table is read
+/// fresh on every request.
+pub const CELLS_MAX_AGE: Duration = Duration::from_secs(30);
+
+/// The filters as typed (a GET form): blank means "all".
+#[derive(Debug, Clone, Default)]
+pub struct ReportMapQuery {
+    pub period: PeriodQuery,
+    pub category_id: Option<String>,
+    pub status: Option<String>,
+    pub district_id: Option<String>,
+    pub page: Option<String>,
+}
+
+/// The filters as understood.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ReportFilter {
+    pub category_id: Option<i32>,
+    pub status: Option<Status>,
+    pub district_id: Option<i32>,
+}
+
+/// A district's figures for the selection: the same arithmetic as the appeal figures
+/// (`domain::metrics::figures`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictFigures {
+    /// 0 for reports in no district.
+    pub district_id: i32,
+    pub name: Option<String>,
+    pub received: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    pub overdue: i64,
+    pub on_time_share: Option<f64>,
+}
+
+/// Reports close together, drawn as one point with their number.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cluster {
+    pub lat: f64,
+    pub lon: f64,
+    pub reports: i64,
+}
+
+/// A report in the table: public fields only.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    pub id: i32,
+    pub subject: String,
+    pub category_id: Option<i32>,
+    pub status: Status,
+    /// Kyiv dates.
+    pub received_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportMap {
+    pub period: Period,
+    pub as_of: DateTime<Utc>,
+    pub filter: ReportFilter,
+    pub received: i64,
+    pub districts: Vec<DistrictFigures>,
+    pub clusters: Vec<Cluster>,
+    pub rows: Vec<ReportRow>,
+    pub page: u64,
+    pub pages: u64,
+    /// What the filters offer.
+    pub choices: Choices,
+    /// Every district with its area, for drawing the map.
+    #[serde(skip)]
+    pub areas: Vec<super::directory::District>,
+}
+
+/// A number typed into a filter, or none when blank.
+fn number(field: &str, text: &Option<String>, what: &str) -> Result<Option<i32>, AppError> {
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| AppError::validation(field, format!("choose {what} from the list"))),
+    }
+}
+
+impl ReportMapQuery {
+    /// The filters checked against the directory: an unknown category, status or district is a 422.
+    fn filter(&self, districts: &[(i32, String)]) -> Result<ReportFilter, AppError> {
+        let category_id = number("category_id", &self.category_id, "a category")?;
+        let district_id = number("district_id", &self.district_id, "a district")?;
+        let status = match self.status.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(code) => Some(
+                Status::parse(code).ok_or_else(|| AppError::validation("status", "choose a status from the list"))?,
+            ),
+        };
+        if district_id.is_some_and(|d| !districts.iter().any(|(id, _)| *id == d)) {
+            return Err(AppError::validation("district_id", "choose a district from the list"));
+        }
+        Ok(ReportFilter { category_id, status, district_id })
+    }
+
+    fn page(&self) -> Result<u64, AppError> {
+        match self.page.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(1),
+            Some(t) => t
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=storage::Page::MAX_NUMBER).contains(n))
+                .ok_or_else(|| AppError::validation("page", "the page is a number from 1")),
+        }
+    }
+}
+
+static CELLS_GENERATION: AtomicU64 = AtomicU64::new(0);
+static CELLS: LazyLock<SharedCache<Vec<Cell>>> = LazyLock::new(|| SharedCache::new(&CELLS_GENERATION, CELLS_MAX_AGE));
+
+/// The map of the reports selected by `query`.
+pub async fn report_map(state: &AppState, query: &ReportMapQuery, now: DateTime<Utc>) -> Result<ReportMap, AppError> {
+    let period = query.period.resolve(now)?;
+    let district_rows = storage::directory::list_districts(&state.db).await?;
+    let names: Vec<(i32, String)> = district_rows.iter().map(|d| (d.id, d.name.clone())).collect();
+    let filter = query.filter(&names)?;
+    let choices = choices(state).await?;
+    if filter.category_id.is_some_and(|id| !choices.categories.iter().any(|c| c.id == id)) {
+        return Err(AppError::validation("category_id", "choose a category from the list"));
+    }
+    let page = query.page()?;
+    let mut selection = ReportSelection {
+        from: kyiv_start_of_day(period.from),
+        to: kyiv_end_of_day(period.to),
+        category_id: filter.category_id,
+        status: filter.status,
+        district: None,
+    };
+    let key = format!("{}|{}|{:?}|{:?}", period.from, period.to, filter.category_id, filter.status);
+    let cells = CELLS.get_keyed(&state.db, &key, || storage::report_map::cells(&state.db, &selection, now)).await?;
+    let areas = parsed_areas(&district_rows)?;
+    let located: Vec<(i32, &Cell)> = cells.iter().map(|c| (district_of(c, &areas), c)).collect();
+    let chosen: Vec<&(i32, &Cell)> =
+        located.iter().filter(|(d, _)| filter.district_id.is_none_or(|f| f == *d)).collect();
+    if let Some(district) = filter.district_id {
+        let by_point = chosen.iter().filter(|(_, c)| c.district_id.is_none()).filter_map(|(_, c)| c.cell).collect();
+        selection.district = Some((district, by_point));
+    }
+    // The cells count the same reports as the table: no second count over the whole selection.
+    let total: i64 = chosen.iter().map(|(_, c)| c.reports).sum();
+    let rows = storage::report_map::page(&state.db, &selection, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let rows = rows.iter().map(|row| report_row(row, now)).collect::<Result<Vec<_>, _>>()?;
+    Ok(ReportMap {
+        period,
+        as_of: now,
+        filter,
+        received: total,
+        districts: district_figures(&chosen, &names),
+        clusters: clusters(&chosen),
+        rows,
+        page,
+        pages: (total.max(0) as u64).div_ceil(PAGE_SIZE).max(1),
+        choices,
+        areas: district_rows.into_iter().map(super::directory::District::from).collect(),
+    })
+}
+
+fn parsed_areas(rows: &[entity::districts::Model]) -> Result<Vec<(DistrictId, Area)>, AppError> {
+    let mut areas = Vec::new();
+    for d in rows {
+        if let Some(text) = &d.area_geojson {
+            let value: serde_json::Value = serde_json::from_str(text).map_err(|e| AppError::Internal(e.into()))?;
+            let area = Area::from_geojson(&value)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("district {}: {e}", d.id)))?;
+            areas.push((DistrictId(d.id.into()), area));
+        }
+    }
+    areas.sort_by_key(|(id, _)| *id);
+    Ok(areas)
+}
+
+/// The cell's district: the one given when filing, else the one holding the cell's mean point; 0 for none.
+fn district_of(cell: &Cell, areas: &[(DistrictId, Area)]) -> i32 {
+    if let Some(d) = cell.district_id {
+        return d;
+    }
+    let refs: Vec<(DistrictId, &Area)> = areas.iter().map(|(id, a)| (*id, a)).collect();
+    match (cell.lat, cell.lon) {
+        (Some(lat), Some(lon)) => district_for_point(&refs, lat, lon).map_or(0, |id| id.0 as i32),
+        _ => 0,
+    }
+}
+
+fn district_figures(cells: &[&(i32, &Cell)], names: &[(i32, String)]) -> Vec<DistrictFigures> {
+    let mut sums: BTreeMap<i32, (Tally, i64)> = names.iter().map(|(id, _)| (*id, Default::default())).collect();
+    for (district, cell) in cells {
+        let (tally, overdue) = sums.entry(*district).or_default();
+        tally.received += cell.reports;
+        tally.duplicates += cell.duplicates;
+        tally.answered += cell.answered;
+        tally.answered_on_time += cell.answered_on_time;
+        *overdue += cell.overdue;
+    }
+    sums.into_iter()
+        .filter(|(id, (tally, _))| *id != 0 || tally.received > 0)
+        .map(|(id, (tally, overdue))| {
+            let f = metrics::figures(&tally, overdue);
+            DistrictFigures {
+                district_id: id,
+                name: names.iter().find(|(n, _)| *n == id).map(|(_, name)| name.clone()),
+                received: f.received,
+                answered: f.answered,
+                answered_on_time: f.answered_on_time,
+                overdue: f.overdue,
+                on_time_share: f.on_time_share,
+            }
+        })
+        .collect()
+}
+
+/// Cells merged into a coarser grid (about 1 km): what the map draws as numbered points.
+fn clusters(cells: &[&(i32, &Cell)]) -> Vec<Cluster> {
+    const PER_DEGREE: f64 = 100.0;
+    let mut merged: BTreeMap<(i64, i64), (f64, f64, i64)> = BTreeMap::new();
+    for (_, cell) in cells {
+        let (Some(lat), Some(lon)) = (cell.lat, cell.lon) else { continue };
+        let entry = merged.entry(((lat * PER_DEGREE).floor() as i64, (lon * PER_DEGREE).floor() as i64)).or_default();
+        let n = cell.reports as f64;
+        entry.0 += lat * n;
+        entry.1 += lon * n;
+        entry.2 += cell.reports;
+    }
+    merged
+        .into_values()
+        .filter(|(_, _, n)| *n > 0)
+        .map(|(lat, lon, n)| Cluster { lat: lat / n as f64, lon: lon / n as f64, reports: n })
+        .collect()
+}
+
+fn report_row(row: &entity::appeals::Model, now: DateTime<Utc>) -> Result<ReportRow, AppError> {
+    let status = storage::appeals::status_of(row)?;
+    Ok(ReportRow {
+        id: row.id,
+        subject: row.subject.clone(),
+        category_id: row.category_id,
+        status,
+        received_on: kyiv_date(row.received_at),
+        due_on: kyiv_date(row.due_at),
+        overdue: status.awaits_answer() && row.due_at <= now,
+    })
+}
+
+/// A choice in a filter: an id and its names.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub id: i32,
+    pub name_uk: String,
+    pub name_en: String,
+}
+
+/// What the filters offer: the categories and the districts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choices {
+    pub categories: Vec<Choice>,
+    pub districts: Vec<Choice>,
+}
+
+/// The choices alone (for a page whose filters were refused).
+pub async fn choices(state: &AppState) -> Result<Choices, AppError> {
+    let categories = storage::directory::list_categories(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| Choice { id: c.category.id, name_uk: c.category.name_uk, name_en: c.category.name_en })
+        .collect();
+    let districts = storage::directory::list_districts(&state.db)
+        .await?
+        .into_iter()
+        .map(|d| Choice { id: d.id, name_uk: d.name.clone(), name_en: d.name })
+        .collect();
+    Ok(Choices { categories, districts })
+}

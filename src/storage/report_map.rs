@@ -1,0 +1,135 @@
+//! The map of reports (`/statistics/map`): issue reports of a selection summed per grid cell (for the
+//! clusters and the district shading) and read a page at a time (for the table view).
+//!
+//! A report's district is the one given when it was filed (`district_id`), else the district that holds
+//! its grid cell (decided by the service with `domain::directory::district_for_point`): cells are
+//! [`CELLS_PER_DEGREE`]⁻¹ degrees (about 200 m), small enough that few straddle a border.
+use chrono::{DateTime, Utc};
+use entity::appeals;
+use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, Statement, Value};
+
+use crate::{
+    domain::{
+        appeals::{AppealKind, Status},
+        metrics::has_answer,
+    },
+    error::AppError,
+};
+
+/// Grid cells per degree of latitude and of longitude.
+pub const CELLS_PER_DEGREE: f64 = 500.0;
+
+/// Which reports: received in `[from, to)`, optionally of one category, status and district.
+#[derive(Debug, Clone, Default)]
+pub struct ReportSelection {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub category_id: Option<i32>,
+    pub status: Option<Status>,
+    /// The district: reports filed for it, and reports without one whose cell is in `district_cells`.
+    pub district: Option<(i32, Vec<i64>)>,
+}
+
+/// The reports of one grid cell (and one filed district) and what became of them.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Cell {
+    /// The cell's key (see `CELL_SQL`); `None` for reports without a point.
+    pub cell: Option<i64>,
+    /// The district given when filing, if any.
+    pub district_id: Option<i32>,
+    /// The mean point of the cell's reports.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub reports: i64,
+    pub duplicates: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    pub overdue: i64,
+}
+
+/// The key of a point's grid cell: `round(lat·500)·10⁶ + round(lon·500)`.
+const CELL_SQL: &str = "(CAST(ROUND(latitude * 500) AS BIGINT) * 1000000 + CAST(ROUND(longitude * 500) AS BIGINT))";
+
+fn codes(statuses: impl Iterator<Item = Status>) -> String {
+    statuses.map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+}
+
+/// `WHERE …` of a selection with its values, parameters numbered from `$first`.
+fn selection_sql(selection: &ReportSelection, first: usize) -> (String, Vec<Value>) {
+    let mut sql = format!(
+        "kind = '{}' AND (latitude IS NOT NULL AND longitude IS NOT NULL OR district_id IS NOT NULL) \
+         AND received_at >= ${} AND received_at < ${}",
+        AppealKind::IssueReport.code(),
+        first,
+        first + 1
+    );
+    let mut values: Vec<Value> = vec![selection.from.into(), selection.to.into()];
+    if let Some(category) = selection.category_id {
+        values.push(category.into());
+        sql.push_str(&format!(" AND category_id = ${}", first + values.len() - 1));
+    }
+    if let Some(status) = selection.status {
+        values.push(status.code().into());
+        sql.push_str(&format!(" AND status = ${}", first + values.len() - 1));
+    }
+    if let Some((district, cells)) = &selection.district {
+        values.push((*district).into());
+        let by_cell = if cells.is_empty() {
+            String::new()
+        } else {
+            // Integers we computed, written into the SQL: a district may hold thousands of cells.
+            let list = cells.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            format!(" OR district_id IS NULL AND latitude IS NOT NULL AND {CELL_SQL} IN ({list})")
+        };
+        sql.push_str(&format!(" AND (district_id = ${}{by_cell})", first + values.len() - 1));
+    }
+    (sql, values)
+}
+
+/// The selected reports summed per grid cell and filed district (the district filter is left to the
+/// caller, who knows which cells a district holds). Overdue: still owing an answer at `now` past `due_at`.
+pub async fn cells(
+    db: &DatabaseConnection,
+    selection: &ReportSelection,
+    now: DateTime<Utc>,
+) -> Result<Vec<Cell>, AppError> {
+    let selection = ReportSelection { district: None, ..selection.clone() };
+    let (filter, mut values) = selection_sql(&selection, 2);
+    values.insert(0, now.into());
+    let answered = codes(Status::ALL.iter().copied().filter(|s| has_answer(*s)));
+    let awaiting = codes(Status::ALL.iter().copied().filter(|s| s.awaits_answer()));
+    let sql = format!(
+        "SELECT CASE WHEN latitude IS NULL THEN NULL ELSE {CELL_SQL} END AS cell, district_id, \
+         AVG(latitude) AS lat, AVG(longitude) AS lon, COUNT(*) AS reports, \
+         SUM(CASE WHEN status = '{duplicate}' THEN 1 ELSE 0 END) AS duplicates, \
+         SUM(CASE WHEN status IN ({answered}) AND answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered, \
+         SUM(CASE WHEN status IN ({answered}) AND answered_at < due_at THEN 1 ELSE 0 END) AS answered_on_time, \
+         SUM(CASE WHEN status IN ({awaiting}) AND due_at <= $1 THEN 1 ELSE 0 END) AS overdue \
+         FROM appeals WHERE {filter} GROUP BY 1, district_id",
+        duplicate = Status::Duplicate.code(),
+    );
+    let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    Ok(Cell::find_by_statement(statement).all(db).await?)
+}
+
+/// One page of the selected reports, newest first (how many there are is the sum of their [`cells`]).
+pub async fn page(
+    db: &DatabaseConnection,
+    selection: &ReportSelection,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<appeals::Model>, AppError> {
+    let backend = db.get_database_backend();
+    let (filter, values) = selection_sql(selection, 1);
+    let rows = appeals::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT * FROM appeals WHERE {filter} ORDER BY received_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+            ),
+            values,
+        ))
+        .all(db)
+        .await?;
+    Ok(rows)
+}
