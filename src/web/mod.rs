@@ -26,6 +26,7 @@ pub mod map;
 mod pages;
 mod petitions;
 mod render;
+mod reports;
 mod security;
 pub mod session;
 mod statistics;
@@ -83,6 +84,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .nest_no_strip("/admin", admin::routes())
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);
+    let route = reports::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

@@ -29,4 +29,5 @@ mod web_admin;
 mod web_calculator;
 mod web_map;
 mod web_petitions;
+mod web_reports;
 mod web_statistics;
