@@ -15,6 +15,7 @@ mod calculator;
 mod map;
 mod pages;
 mod petitions;
+mod reports;
 
 #[allow(dead_code)]
 #[path = "../api/city.rs"]
