@@ -39,6 +39,30 @@ pub async fn public_map(
     Ok(ReportsMap { districts, points })
 }
 
+/// The home page: a few petitions collecting signatures (most signed first) and the map of recent
+/// reports. Each part may fail alone (an outage of one list still serves the page).
+#[derive(Debug, Clone, Default)]
+pub struct FrontPage {
+    pub petitions: Vec<crate::service::petitions::PetitionRecord>,
+    pub petitions_total: u64,
+    pub map: Option<ReportsMap>,
+}
+
+pub async fn front_page(state: &AppState, actor: &Actor, petitions: u64, reports: u64) -> FrontPage {
+    use crate::service::petitions::{ListQuery, Sort, list};
+    let query = ListQuery {
+        status: Some(crate::domain::petitions::Status::Collecting),
+        query: None,
+        category_id: None,
+        submitted_from: None,
+        submitted_to: None,
+        sort: Sort::MostSigned,
+        page: crate::storage::Page { number: 1, size: petitions },
+    };
+    let (petitions, petitions_total) = list(state, actor, query).await.unwrap_or_default();
+    FrontPage { petitions, petitions_total, map: public_map(state, None, None, reports).await.ok() }
+}
+
 /// A report being written, step by step. It travels with the pages (a hidden field and the step
 /// links), so nothing half-written is kept on the server; every value is checked again when filed.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]

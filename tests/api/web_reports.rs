@@ -189,3 +189,18 @@ async fn the_public_page_shows_the_report_without_its_author_and_signed_in_peopl
     assert_eq!(unfollow.location, Some(format!("{path}?followed=0")));
     assert_eq!(neighbour.post(&format!("{path}/follow"), &[("follow", "1")]).await.status, 403);
 }
+
+#[tokio::test]
+async fn the_home_page_lists_petitions_collecting_signatures_and_links_reporting() {
+    let app = crate::helpers::spawn_app_with_smtp().await;
+    let council = crate::petitions::council(&app, 3, "verified_account").await;
+    let id = crate::petitions::submitted(&app, &council).await;
+    crate::petitions::step(&app, &council.moderator, &format!("/api/v1/petitions/{id}/publish"), serde_json::json!({}))
+        .await;
+    let mut browser = Browser::new(&app);
+    let home = browser.get("/").await;
+    let html = home.html.replace("&#x2f;", "/");
+    assert!(html.contains(&format!("href=\"/petitions/{id}\"")) && html.contains("0 signatures"), "{html}");
+    assert!(html.contains("The 1 petition collecting signatures"), "{html}");
+    assert!(html.contains("href=\"/reports/new\""));
+}
