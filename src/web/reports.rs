@@ -33,12 +33,8 @@ pub(super) fn routes(route: Route) -> Route {
     route
         .at("/reports", poem::get(list))
         .at("/reports/new", poem::get(start))
-        .at("/reports/new/category", poem::get(category_page).post(choose_category))
-        .at("/reports/new/place", poem::get(place_page).post(choose_place))
-        .at("/reports/new/description", poem::get(description_page).post(describe))
-        .at("/reports/new/duplicates", poem::get(duplicates_page).post(choose_duplicate))
-        .at("/reports/new/check", poem::get(check_page))
-        .at("/reports/new/submit", poem::post(submit))
+        // category, place, description, duplicates, check; POST submit sends the report.
+        .at("/reports/new/:step", poem::get(step_page).post(step_post))
         .at("/reports/:id/filed", poem::get(filed))
         .at("/reports/:id/follow", poem::post(follow))
         .at("/reports/:id", poem::get(view))
@@ -81,52 +77,108 @@ struct Choice {
     name: String,
 }
 
-/// One step's page: the draft, its errors, what the step offers.
-#[allow(clippy::too_many_arguments)]
-async fn step(
-    site: &Site,
-    state: &AppState,
+/// What every step's handler works with.
+struct Steps<'a> {
+    site: &'a Site,
+    state: &'a AppState,
     lang: Lang,
-    visitor: &Visitor,
-    csrf: &CsrfToken,
-    name: &str,
-    draft: &ReportDraft,
-    errors: &FormErrors,
-) -> Response {
-    let path = format!("/reports/new/{name}");
-    if visitor.actor.principal().is_none() {
-        return see_other("/reports/new");
+    visitor: &'a Visitor,
+    csrf: &'a CsrfToken,
+}
+
+/// The steps with a page of their own, in order.
+const STEP_PAGES: [&str; 5] = ["category", "place", "description", "duplicates", "check"];
+
+impl Steps<'_> {
+    /// One step's page: the draft, its errors, what the step offers.
+    async fn page(&self, name: &str, draft: &ReportDraft, errors: &FormErrors) -> Response {
+        let (site, lang) = (self.site, self.lang);
+        let path = format!("/reports/new/{name}");
+        if self.visitor.actor.principal().is_none() {
+            return see_other("/reports/new");
+        }
+        let choices = match use_case::choices(self.state).await {
+            Ok(c) => c,
+            Err(err) => return error_page(site, lang, &path, &err),
+        };
+        let categories: Vec<Choice> =
+            choices.categories.iter().map(|c| Choice { id: c.id, name: category_name(lang, c) }).collect();
+        let districts: Vec<Choice> =
+            choices.districts.iter().map(|d| Choice { id: d.id, name: d.name.clone() }).collect();
+        let picture = map::Picture { title: lang.text("report-place-map", None), ..Default::default() };
+        let picker = map::MapWidget::new(&choices.districts, &picture)
+            .map(|w| w.picking_into("latitude", "longitude", draft.point()));
+        let nearby =
+            if name == "duplicates" { use_case::nearby(self.state, draft).await.unwrap_or_default() } else { vec![] };
+        let nearby: Vec<Choice> = nearby.into_iter().map(|n| Choice { id: n.id, name: n.subject }).collect();
+        let page = context! {
+            draft => carry(draft),
+            d => Value::from_serialize(draft),
+            categories,
+            districts,
+            map => picker,
+            nearby,
+            category => choices.categories.iter().find(|c| Some(c.id) == draft.category_id).map(|c| category_name(lang, c)),
+            district => choices.districts.iter().find(|d| Some(d.id) == draft.district_id).map(|d| d.name.clone()),
+            links => context! {
+                category => step_url("category", draft), place => step_url("place", draft),
+                description => step_url("description", draft),
+            },
+            form_key => uuid::Uuid::new_v4().to_string(),
+        };
+        form_page(site, lang, &path, &format!("reports/{name}.html"), self.csrf, errors, page)
     }
-    let choices = match use_case::choices(state).await {
-        Ok(c) => c,
-        Err(err) => return error_page(site, lang, &path, &err),
-    };
-    let categories: Vec<Choice> =
-        choices.categories.iter().map(|c| Choice { id: c.id, name: category_name(lang, c) }).collect();
-    let districts: Vec<Choice> = choices.districts.iter().map(|d| Choice { id: d.id, name: d.name.clone() }).collect();
-    let picker = map::MapWidget::new(
-        &choices.districts,
-        &map::Picture { title: lang.text("report-place-map", None), ..Default::default() },
-    )
-    .map(|w| w.picking_into("latitude", "longitude", draft.point()));
-    let nearby = if name == "duplicates" { use_case::nearby(state, draft).await.unwrap_or_default() } else { vec![] };
-    let nearby: Vec<Choice> = nearby.into_iter().map(|n| Choice { id: n.id, name: n.subject }).collect();
-    let page = context! {
-        draft => carry(draft),
-        d => Value::from_serialize(draft),
-        categories,
-        districts,
-        map => picker,
-        nearby,
-        category => choices.categories.iter().find(|c| Some(c.id) == draft.category_id).map(|c| category_name(lang, c)),
-        district => choices.districts.iter().find(|d| Some(d.id) == draft.district_id).map(|d| d.name.clone()),
-        links => context! {
-            category => step_url("category", draft), place => step_url("place", draft),
-            description => step_url("description", draft),
-        },
-        form_key => uuid::Uuid::new_v4().to_string(),
-    };
-    form_page(site, lang, &path, &format!("reports/{name}.html"), csrf, errors, page)
+
+    /// Checks the CSRF token and the step's answers; 303 to `next`, or the step again with its errors.
+    async fn advance(
+        &self,
+        verifier: &CsrfVerifier,
+        token: &str,
+        (name, checked, next): (&str, Step, &str),
+        draft: ReportDraft,
+    ) -> Response {
+        let path = format!("/reports/new/{name}");
+        let post = FormPost::new(self.site, self.lang, &path, ("report", "place")).login_first();
+        let check = async { use_case::check_step(&self.visitor.actor, checked, &draft) };
+        let again = async |errors: FormErrors| self.page(name, &draft, &errors).await;
+        post.handle(verifier, token, check, |()| see_other(&step_url(next, &draft)), again).await
+    }
+
+    /// The place step: a click on the picture (no JavaScript) chooses the point and shows the step
+    /// again, to confirm or click again; else the place is checked and the journey goes on.
+    async fn place(&self, verifier: &CsrfVerifier, form: &StepForm) -> Response {
+        // A field the form did not send keeps the draft's value; one sent empty clears it.
+        let before = form.draft();
+        let mut draft = ReportDraft {
+            latitude: form.latitude.as_ref().map_or(before.latitude, |_| number(&form.latitude)),
+            longitude: form.longitude.as_ref().map_or(before.longitude, |_| number(&form.longitude)),
+            address: form.address.clone().unwrap_or_default(),
+            district_id: number(&form.district_id),
+            ..before
+        };
+        if !form.click.clicked() {
+            return self.advance(verifier, &form.csrf_token, ("place", Step::Place, "description"), draft).await;
+        }
+        let districts = use_case::choices(self.state).await.map(|c| c.districts).unwrap_or_default();
+        if let Some(point) = form.click.point(&districts) {
+            (draft.latitude, draft.longitude) = (Some(point.lat), Some(point.lon));
+        }
+        self.advance(verifier, &form.csrf_token, ("place", Step::Category, "place"), draft).await
+    }
+
+    /// "Is it one of these?": following an existing report instead, or going on to file a new one.
+    async fn duplicates(&self, verifier: &CsrfVerifier, form: &StepForm) -> Response {
+        let draft = form.draft();
+        let Some(id) = number::<i32>(&form.duplicate) else {
+            return self.advance(verifier, &form.csrf_token, ("duplicates", Step::Description, "check"), draft).await;
+        };
+        let post =
+            FormPost::new(self.site, self.lang, "/reports/new/duplicates", ("report", "duplicate")).login_first();
+        let following = crate::service::mail::follow_report(self.state, &self.visitor.actor, id, true);
+        let again = async |errors: FormErrors| self.page("duplicates", &draft, &errors).await;
+        let done = |()| see_other(&format!("/reports/{id}?followed=1"));
+        post.handle(verifier, &form.csrf_token, following, done, again).await
+    }
 }
 
 #[handler]
@@ -135,27 +187,23 @@ pub async fn start(site: Data<&Site>, lang: Lang, visitor: Visitor) -> Response 
     site.page(lang, "/reports/new", "reports/start.html", context! { signed_in, login => LOGIN })
 }
 
-macro_rules! step_page {
-    ($name:ident, $step:literal) => {
-        #[handler]
-        pub async fn $name(
-            site: Data<&Site>,
-            state: Data<&AppState>,
-            lang: Lang,
-            visitor: Visitor,
-            csrf: &CsrfToken,
-            Query(carried): Query<Carried>,
-        ) -> Response {
-            step(&site, &state, lang, &visitor, csrf, $step, &carried.read(), &FormErrors::default()).await
-        }
-    };
+/// `GET /reports/new/{step}`: the step's page with the carried draft.
+#[handler]
+pub async fn step_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Path(name): Path<String>,
+    Query(carried): Query<Carried>,
+) -> Response {
+    if !STEP_PAGES.contains(&name.as_str()) {
+        return site.error(lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND);
+    }
+    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
+    steps.page(&name, &carried.read(), &FormErrors::default()).await
 }
-
-step_page!(category_page, "category");
-step_page!(place_page, "place");
-step_page!(description_page, "description");
-step_page!(duplicates_page, "duplicates");
-step_page!(check_page, "check");
 
 /// What every step posts, plus its own fields (all optional: a step reads its own).
 #[derive(Debug, Default, Deserialize)]
@@ -186,146 +234,49 @@ fn number<T: std::str::FromStr>(text: &Option<String>) -> Option<T> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty()).and_then(|t| t.parse().ok())
 }
 
-/// Checks the CSRF token and the step's answers; 303 to `next`, or the step again with its errors.
+/// `POST /reports/new/{step}`: the step's answers into the draft, then onwards.
+#[handler]
 #[allow(clippy::too_many_arguments)]
-async fn advance(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    (verifier, csrf): (&CsrfVerifier, &CsrfToken),
-    (name, checked, next): (&str, Step, &str),
-    token: &str,
-    draft: ReportDraft,
-) -> Response {
-    let path = format!("/reports/new/{name}");
-    let post = FormPost::new(site, lang, &path, ("report", "place")).login_first();
-    let check = async { use_case::check_step(&visitor.actor, checked, &draft) };
-    let again = async |errors: FormErrors| step(site, state, lang, visitor, csrf, name, &draft, &errors).await;
-    post.handle(verifier, token, check, |()| see_other(&step_url(next, &draft)), again).await
-}
-
-#[handler]
-pub async fn choose_category(
+pub async fn step_post(
     site: Data<&Site>,
     state: Data<&AppState>,
     lang: Lang,
     visitor: Visitor,
     verifier: &CsrfVerifier,
     csrf: &CsrfToken,
+    Path(name): Path<String>,
     Form(form): Form<StepForm>,
 ) -> Response {
-    let draft = ReportDraft { category_id: number(&form.category_id), ..form.draft() };
-    let how = ("category", Step::Category, "place");
-    advance(&site, &state, lang, &visitor, (verifier, csrf), how, &form.csrf_token, draft).await
-}
-
-#[handler]
-pub async fn choose_place(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    csrf: &CsrfToken,
-    Form(form): Form<StepForm>,
-) -> Response {
-    // A field the form did not send keeps the draft's value; one sent empty clears it.
-    let before = form.draft();
-    let mut draft = ReportDraft {
-        latitude: form.latitude.as_ref().map_or(before.latitude, |_| number(&form.latitude)),
-        longitude: form.longitude.as_ref().map_or(before.longitude, |_| number(&form.longitude)),
-        address: form.address.clone().unwrap_or_default(),
-        district_id: number(&form.district_id),
-        ..before
-    };
-    if form.click.clicked() {
-        // A click on the picture (no JavaScript) chooses the point and shows it, to confirm or click again.
-        let districts = use_case::choices(&state).await.map(|c| c.districts).unwrap_or_default();
-        if let Some(point) = form.click.point(&districts) {
-            (draft.latitude, draft.longitude) = (Some(point.lat), Some(point.lon));
+    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
+    let token = form.csrf_token.as_str();
+    match name.as_str() {
+        "category" => {
+            let draft = ReportDraft { category_id: number(&form.category_id), ..form.draft() };
+            steps.advance(verifier, token, ("category", Step::Category, "place"), draft).await
         }
-        let how = ("place", Step::Category, "place");
-        return advance(&site, &state, lang, &visitor, (verifier, csrf), how, &form.csrf_token, draft).await;
-    }
-    let how = ("place", Step::Place, "description");
-    advance(&site, &state, lang, &visitor, (verifier, csrf), how, &form.csrf_token, draft).await
-}
-
-#[handler]
-pub async fn describe(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    csrf: &CsrfToken,
-    Form(form): Form<StepForm>,
-) -> Response {
-    let draft = ReportDraft {
-        subject: form.subject.clone().unwrap_or_default(),
-        description: form.description.clone().unwrap_or_default(),
-        ..form.draft()
-    };
-    let how = ("description", Step::Description, "duplicates");
-    advance(&site, &state, lang, &visitor, (verifier, csrf), how, &form.csrf_token, draft).await
-}
-
-/// "Is it one of these?": following an existing report instead, or going on to file a new one.
-#[handler]
-pub async fn choose_duplicate(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    csrf: &CsrfToken,
-    Form(form): Form<StepForm>,
-) -> Response {
-    let draft = form.draft();
-    match number::<i32>(&form.duplicate) {
-        Some(id) => {
-            let path = "/reports/new/duplicates";
-            let post = FormPost::new(&site, lang, path, ("report", "duplicate")).login_first();
-            let following = crate::service::mail::follow_report(&state, &visitor.actor, id, true);
-            let again = async |errors: FormErrors| {
-                step(&site, &state, lang, &visitor, csrf, "duplicates", &draft, &errors).await
-            };
-            post.handle(
-                verifier,
-                &form.csrf_token,
-                following,
-                |()| see_other(&format!("/reports/{id}?followed=1")),
-                again,
-            )
-            .await
+        "place" => steps.place(verifier, &form).await,
+        "description" => {
+            let subject = form.subject.clone().unwrap_or_default();
+            let description = form.description.clone().unwrap_or_default();
+            let draft = ReportDraft { subject, description, ..form.draft() };
+            steps.advance(verifier, token, ("description", Step::Description, "duplicates"), draft).await
         }
-        None => {
-            let how = ("duplicates", Step::Description, "check");
-            advance(&site, &state, lang, &visitor, (verifier, csrf), how, &form.csrf_token, draft).await
-        }
+        "duplicates" => steps.duplicates(verifier, &form).await,
+        "submit" => submit(&steps, verifier, &form).await,
+        _ => site.error(lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND),
     }
 }
 
 /// Files the report once per form key → its confirmation.
-#[handler]
-pub async fn submit(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    csrf: &CsrfToken,
-    Form(form): Form<StepForm>,
-) -> Response {
+async fn submit(steps: &Steps<'_>, verifier: &CsrfVerifier, form: &StepForm) -> Response {
     let draft = form.draft();
     let path = "/reports/new/check";
-    let post = FormPost::new(&site, lang, path, ("report", "check")).login_first();
-    let filing = use_case::file_once(&state, &visitor.actor, draft.clone(), &form.form_key);
-    let again = async |errors: FormErrors| step(&site, &state, lang, &visitor, csrf, "check", &draft, &errors).await;
+    let post = FormPost::new(steps.site, steps.lang, path, ("report", "check")).login_first();
+    let filing = use_case::file_once(steps.state, &steps.visitor.actor, draft.clone(), &form.form_key);
+    let again = async |errors: FormErrors| steps.page("check", &draft, &errors).await;
     let done = |once| match once {
         Once::Created(id) => see_other(&format!("/reports/{id}/filed")),
-        Once::InFlight => site.error(lang, path, poem::http::StatusCode::CONFLICT),
+        Once::InFlight => steps.site.error(steps.lang, path, poem::http::StatusCode::CONFLICT),
     };
     post.handle(verifier, &form.csrf_token, filing, done, again).await
 }
