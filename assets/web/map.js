@@ -61,8 +61,8 @@ function pickInto(map, element) {
     else chosen = marker(latlng, element.dataset.chosen, true).addTo(map);
   };
   const fromFields = () => {
-    const latlng = L.latLng(Number.parseFloat(lat.value), Number.parseFloat(lon.value));
-    if (Number.isFinite(latlng.lat) && Number.isFinite(latlng.lng)) place(latlng);
+    const [y, x] = [Number.parseFloat(lat.value), Number.parseFloat(lon.value)];
+    if (Number.isFinite(y) && Number.isFinite(x) && Math.abs(y) <= 90 && Math.abs(x) <= 180) place(L.latLng(y, x));
   };
   fromFields();
   lat.addEventListener("change", fromFields);

@@ -5,3 +5,10 @@ map-open-report = Open the report
 map-chosen-place = The chosen place
 map-recent-reports = Map of recent problem reports
 home-map-heading = Recent problem reports
+home-reports-all = All problem reports, as a list and on the map
+home-petitions-heading = Petitions collecting signatures
+home-petitions-all = Petitions
+home-petitions-more = { $count ->
+    [one] The { $count } petition collecting signatures
+   *[other] All { $count } petitions collecting signatures
+}

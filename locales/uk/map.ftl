@@ -5,3 +5,11 @@ map-open-report = Відкрити повідомлення
 map-chosen-place = Вибране місце
 map-recent-reports = Мапа останніх повідомлень про проблеми
 home-map-heading = Останні повідомлення про проблеми
+home-reports-all = Усі повідомлення про проблеми — списком і на мапі
+home-petitions-heading = Петиції, що збирають підписи
+home-petitions-all = Петиції
+home-petitions-more = { $count ->
+    [one] Усі { $count } петиція, що збирає підписи
+    [few] Усі { $count } петиції, що збирають підписи
+   *[many] Усі { $count } петицій, що збирають підписи
+}

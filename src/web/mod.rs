@@ -31,6 +31,7 @@ mod my;
 mod pages;
 mod petitions;
 mod render;
+mod reports;
 mod security;
 pub mod session;
 mod statistics;
@@ -95,6 +96,7 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
     let route = appeals::routes(route);
     let route = my::routes(route);
     let route = statistics_map::routes(route);
+    let route = reports::routes(route);
     route
         .around(render::error_pages)
         // Inside the CSRF middleware, so the layout's "log out" button gets its form token.

@@ -14,17 +14,19 @@ use super::{
     i18n::{LANG_COOKIE, Lang},
     map,
     render::Site,
+    session::Visitor,
 };
 use crate::service::AppState;
 
-/// How many recent reports the home page's map shows.
+/// How many recent reports the home page's map shows, and how many collecting petitions it lists.
 const HOME_MAP_REPORTS: u64 = 200;
+const HOME_PETITIONS: u64 = 3;
 
 #[handler]
-pub async fn home(site: Data<&Site>, state: Data<&AppState>, lang: Lang, uri: &Uri) -> Response {
+pub async fn home(site: Data<&Site>, state: Data<&AppState>, lang: Lang, uri: &Uri, visitor: Visitor) -> Response {
+    let front = crate::service::reports::front_page(&state, &visitor.actor, HOME_PETITIONS, HOME_MAP_REPORTS).await;
     // The map is a bonus on this page: without it (no districts, an outage) the page still serves.
-    let map = crate::service::reports::public_map(&state, None, None, HOME_MAP_REPORTS).await.ok();
-    let widget = map.and_then(|m| {
+    let widget = front.map.and_then(|m| {
         let picture = map::Picture {
             title: lang.text("map-recent-reports", None),
             markers: map::report_markers(&m.points),
@@ -32,7 +34,17 @@ pub async fn home(site: Data<&Site>, state: Data<&AppState>, lang: Lang, uri: &U
         };
         map::MapWidget::new(&m.districts, &picture).map(|w| w.with_points(&format!("limit={HOME_MAP_REPORTS}")))
     });
-    site.page(lang, uri.path(), "home.html", context! { map => widget })
+    let petitions: Vec<_> = front
+        .petitions
+        .into_iter()
+        .map(|r| context! { id => r.petition.id, title => r.title, signatures => r.petition.signature_count })
+        .collect();
+    site.page(
+        lang,
+        uri.path(),
+        "home.html",
+        context! { map => widget, petitions, petitions_total => front.petitions_total },
+    )
 }
 
 #[handler]

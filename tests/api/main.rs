@@ -34,4 +34,5 @@ mod web_map;
 mod web_moderation;
 mod web_my;
 mod web_petitions;
+mod web_reports;
 mod web_statistics;

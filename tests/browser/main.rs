@@ -18,6 +18,7 @@ mod map;
 mod moderation;
 mod pages;
 mod petitions;
+mod reports;
 mod screenshots;
 
 #[allow(dead_code)]

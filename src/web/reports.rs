@@ -1,0 +1,428 @@
+//! Report a problem (`/reports/new` → category → place → description → nearby duplicates → check →
+//! submit → `/reports/{id}/filed`), the public report page with its follow form, and `/reports`.
+//!
+//! The draft travels with the pages as JSON (the hidden field `draft` and the `?draft=` of the step
+//! links), so nothing half-written is kept on the server and the back button works; every value is
+//! checked again by `appeals::intake` when the report is filed (docs/web.md, "Report a problem").
+use chrono::{DateTime, Utc};
+use minijinja::{Value, context};
+use poem::{
+    Response, Route, handler,
+    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    dates,
+    forms::{FormErrors, FormPost, LOGIN, error_page, form_page, see_other},
+    i18n::Lang,
+    map,
+    render::Site,
+    session::Visitor,
+};
+use crate::{
+    domain::calendar::kyiv_date,
+    service::{
+        AppState,
+        once::Once,
+        reports::{self as use_case, ReportDraft, Step},
+    },
+};
+
+pub(super) fn routes(route: Route) -> Route {
+    route
+        .at("/reports", poem::get(list))
+        .at("/reports/new", poem::get(start))
+        // category, place, description, duplicates, check; POST submit sends the report.
+        .at("/reports/new/:step", poem::get(step_page).post(step_post))
+        .at("/reports/:id/filed", poem::get(filed))
+        .at("/reports/:id/follow", poem::post(follow))
+        .at("/reports/:id", poem::get(view))
+}
+
+/// The draft as the pages carry it (`?draft=` or the hidden field); anything unreadable starts afresh.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Carried {
+    draft: String,
+}
+
+impl Carried {
+    fn read(&self) -> ReportDraft {
+        serde_json::from_str(&self.draft).unwrap_or_default()
+    }
+}
+
+fn carry(draft: &ReportDraft) -> String {
+    serde_json::to_string(draft).unwrap_or_default()
+}
+
+/// The address of a step with the draft.
+fn step_url(step: &str, draft: &ReportDraft) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(carry(draft).as_bytes()).collect();
+    format!("/reports/new/{step}?draft={encoded}")
+}
+
+/// The category's name in the page's language.
+fn category_name(lang: Lang, c: &crate::service::directory::Category) -> String {
+    match lang {
+        Lang::Uk => c.fields.name_uk.clone(),
+        Lang::En => c.fields.name_en.clone(),
+    }
+}
+
+#[derive(Serialize)]
+struct Choice {
+    id: i32,
+    name: String,
+}
+
+/// What every step's handler works with.
+struct Steps<'a> {
+    site: &'a Site,
+    state: &'a AppState,
+    lang: Lang,
+    visitor: &'a Visitor,
+    csrf: &'a CsrfToken,
+}
+
+/// The steps with a page of their own, in order.
+const STEP_PAGES: [&str; 5] = ["category", "place", "description", "duplicates", "check"];
+
+impl Steps<'_> {
+    /// One step's page: the draft, its errors, what the step offers.
+    async fn page(&self, name: &str, draft: &ReportDraft, errors: &FormErrors) -> Response {
+        let (site, lang) = (self.site, self.lang);
+        let path = format!("/reports/new/{name}");
+        if self.visitor.actor.principal().is_none() {
+            return see_other("/reports/new");
+        }
+        let choices = match use_case::choices(self.state).await {
+            Ok(c) => c,
+            Err(err) => return error_page(site, lang, &path, &err),
+        };
+        let categories: Vec<Choice> =
+            choices.categories.iter().map(|c| Choice { id: c.id, name: category_name(lang, c) }).collect();
+        let districts: Vec<Choice> =
+            choices.districts.iter().map(|d| Choice { id: d.id, name: d.name.clone() }).collect();
+        let picture = map::Picture { title: lang.text("report-place-map", None), ..Default::default() };
+        let picker = map::MapWidget::new(&choices.districts, &picture)
+            .map(|w| w.picking_into("latitude", "longitude", draft.point()));
+        let nearby =
+            if name == "duplicates" { use_case::nearby(self.state, draft).await.unwrap_or_default() } else { vec![] };
+        let nearby: Vec<Choice> = nearby.into_iter().map(|n| Choice { id: n.id, name: n.subject }).collect();
+        let page = context! {
+            draft => carry(draft),
+            d => Value::from_serialize(draft),
+            categories,
+            districts,
+            map => picker,
+            nearby,
+            category => choices.categories.iter().find(|c| Some(c.id) == draft.category_id).map(|c| category_name(lang, c)),
+            district => choices.districts.iter().find(|d| Some(d.id) == draft.district_id).map(|d| d.name.clone()),
+            links => context! {
+                category => step_url("category", draft), place => step_url("place", draft),
+                description => step_url("description", draft),
+            },
+            form_key => uuid::Uuid::new_v4().to_string(),
+        };
+        form_page(site, lang, &path, &format!("reports/{name}.html"), self.csrf, errors, page)
+    }
+
+    /// Checks the CSRF token and the step's answers; 303 to `next`, or the step again with its errors.
+    async fn advance(
+        &self,
+        verifier: &CsrfVerifier,
+        token: &str,
+        (name, checked, next): (&str, Step, &str),
+        draft: ReportDraft,
+    ) -> Response {
+        let path = format!("/reports/new/{name}");
+        let post = FormPost::new(self.site, self.lang, &path, ("report", "place")).login_first();
+        let check = async { use_case::check_step(&self.visitor.actor, checked, &draft) };
+        let again = async |errors: FormErrors| self.page(name, &draft, &errors).await;
+        post.handle(verifier, token, check, |()| see_other(&step_url(next, &draft)), again).await
+    }
+
+    /// The place step: a click on the picture (no JavaScript) chooses the point and shows the step
+    /// again, to confirm or click again; else the place is checked and the journey goes on.
+    async fn place(&self, verifier: &CsrfVerifier, form: &StepForm) -> Response {
+        // A field the form did not send keeps the draft's value; one sent empty clears it.
+        let before = form.draft();
+        let mut draft = ReportDraft {
+            latitude: form.latitude.as_ref().map_or(before.latitude, |_| number(&form.latitude)),
+            longitude: form.longitude.as_ref().map_or(before.longitude, |_| number(&form.longitude)),
+            address: form.address.clone().unwrap_or_default(),
+            district_id: number(&form.district_id),
+            ..before
+        };
+        if !form.click.clicked() {
+            return self.advance(verifier, &form.csrf_token, ("place", Step::Place, "description"), draft).await;
+        }
+        let districts = use_case::choices(self.state).await.map(|c| c.districts).unwrap_or_default();
+        if let Some(point) = form.click.point(&districts) {
+            (draft.latitude, draft.longitude) = (Some(point.lat), Some(point.lon));
+        }
+        self.advance(verifier, &form.csrf_token, ("place", Step::Category, "place"), draft).await
+    }
+
+    /// "Is it one of these?": following an existing report instead, or going on to file a new one.
+    async fn duplicates(&self, verifier: &CsrfVerifier, form: &StepForm) -> Response {
+        let draft = form.draft();
+        let Some(id) = number::<i32>(&form.duplicate) else {
+            return self.advance(verifier, &form.csrf_token, ("duplicates", Step::Description, "check"), draft).await;
+        };
+        let post =
+            FormPost::new(self.site, self.lang, "/reports/new/duplicates", ("report", "duplicate")).login_first();
+        let following = crate::service::mail::follow_report(self.state, &self.visitor.actor, id, true);
+        let again = async |errors: FormErrors| self.page("duplicates", &draft, &errors).await;
+        let done = |()| see_other(&format!("/reports/{id}?followed=1"));
+        post.handle(verifier, &form.csrf_token, following, done, again).await
+    }
+}
+
+#[handler]
+pub async fn start(site: Data<&Site>, lang: Lang, visitor: Visitor) -> Response {
+    let signed_in = visitor.actor.principal().is_some();
+    site.page(lang, "/reports/new", "reports/start.html", context! { signed_in, login => LOGIN })
+}
+
+/// `GET /reports/new/{step}`: the step's page with the carried draft.
+#[handler]
+pub async fn step_page(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Path(name): Path<String>,
+    Query(carried): Query<Carried>,
+) -> Response {
+    if !STEP_PAGES.contains(&name.as_str()) {
+        return site.error(lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND);
+    }
+    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
+    steps.page(&name, &carried.read(), &FormErrors::default()).await
+}
+
+/// What every step posts, plus its own fields (all optional: a step reads its own).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StepForm {
+    csrf_token: String,
+    draft: String,
+    category_id: Option<String>,
+    latitude: Option<String>,
+    longitude: Option<String>,
+    address: Option<String>,
+    district_id: Option<String>,
+    subject: Option<String>,
+    description: Option<String>,
+    duplicate: Option<String>,
+    form_key: String,
+    #[serde(flatten)]
+    click: map::ImageClick,
+}
+
+impl StepForm {
+    fn draft(&self) -> ReportDraft {
+        Carried { draft: self.draft.clone() }.read()
+    }
+}
+
+fn number<T: std::str::FromStr>(text: &Option<String>) -> Option<T> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty()).and_then(|t| t.parse().ok())
+}
+
+/// `POST /reports/new/{step}`: the step's answers into the draft, then onwards.
+#[handler]
+#[allow(clippy::too_many_arguments)]
+pub async fn step_post(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    verifier: &CsrfVerifier,
+    csrf: &CsrfToken,
+    Path(name): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Response {
+    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
+    let token = form.csrf_token.as_str();
+    match name.as_str() {
+        "category" => {
+            let draft = ReportDraft { category_id: number(&form.category_id), ..form.draft() };
+            steps.advance(verifier, token, ("category", Step::Category, "place"), draft).await
+        }
+        "place" => steps.place(verifier, &form).await,
+        "description" => {
+            let subject = form.subject.clone().unwrap_or_default();
+            let description = form.description.clone().unwrap_or_default();
+            let draft = ReportDraft { subject, description, ..form.draft() };
+            steps.advance(verifier, token, ("description", Step::Description, "duplicates"), draft).await
+        }
+        "duplicates" => steps.duplicates(verifier, &form).await,
+        "submit" => submit(&steps, verifier, &form).await,
+        _ => site.error(lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND),
+    }
+}
+
+/// Files the report once per form key → its confirmation.
+async fn submit(steps: &Steps<'_>, verifier: &CsrfVerifier, form: &StepForm) -> Response {
+    let draft = form.draft();
+    let path = "/reports/new/check";
+    let post = FormPost::new(steps.site, steps.lang, path, ("report", "check")).login_first();
+    let filing = use_case::file_once(steps.state, &steps.visitor.actor, draft.clone(), &form.form_key);
+    let again = async |errors: FormErrors| steps.page("check", &draft, &errors).await;
+    let done = |once| match once {
+        Once::Created(id) => see_other(&format!("/reports/{id}/filed")),
+        Once::InFlight => steps.site.error(steps.lang, path, poem::http::StatusCode::CONFLICT),
+    };
+    post.handle(verifier, &form.csrf_token, filing, done, again).await
+}
+
+fn day_in_words(lang: Lang, at: DateTime<Utc>) -> String {
+    dates::long_date(lang, kyiv_date(at))
+}
+
+/// What the report pages show of a report: public data only.
+#[derive(Serialize)]
+struct ReportCard {
+    id: i32,
+    subject: String,
+    text: String,
+    status: &'static str,
+    category: Option<String>,
+    executor: String,
+    address: Option<String>,
+    district: Option<String>,
+    received: String,
+    due: String,
+    due_date: String,
+    answer: Option<String>,
+}
+
+fn card(lang: Lang, found: &use_case::PublicReport) -> ReportCard {
+    let r = &found.report;
+    let due = r.deadline.extended_due_at.unwrap_or(r.deadline.due_at);
+    ReportCard {
+        id: r.id,
+        subject: r.subject.clone(),
+        text: r.text.clone(),
+        status: r.public_status.code(),
+        category: found.category.as_ref().map(|c| category_name(lang, c)),
+        executor: r.executor_name.clone(),
+        address: r.address.clone(),
+        district: found.districts.iter().find(|d| Some(d.id) == r.district_id).map(|d| d.name.clone()),
+        received: day_in_words(lang, r.received_at),
+        due: day_in_words(lang, due),
+        due_date: kyiv_date(due).to_string(),
+        answer: r.answer.as_ref().map(|a| a.text.clone()),
+    }
+}
+
+#[handler]
+pub async fn filed(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Path(id): Path<i32>) -> Response {
+    let path = format!("/reports/{id}/filed");
+    match use_case::public_report(&state, id).await {
+        Ok(found) => site.page(lang, &path, "reports/filed.html", context! { report => card(lang, &found) }),
+        Err(err) => error_page(&site, lang, &path, &err),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ViewNotice {
+    followed: Option<String>,
+}
+
+#[handler]
+pub async fn view(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    csrf: &CsrfToken,
+    Path(id): Path<i32>,
+    Query(notice): Query<ViewNotice>,
+) -> Response {
+    let path = format!("/reports/{id}");
+    let found = match use_case::public_report(&state, id).await {
+        Ok(found) => found,
+        Err(err) => return error_page(&site, lang, &path, &err),
+    };
+    let report = &found.report;
+    let markers = report
+        .point
+        .map(|point| map::Marker { point, label: report.subject.clone(), kind: map::MarkerKind::Report })
+        .into_iter()
+        .collect();
+    let picture = map::Picture { title: lang.text("report-map", None), markers, shading: None };
+    let history: Vec<Value> = found
+        .history
+        .iter()
+        .map(|h| context! { at => day_in_words(lang, h.at), status => h.to_status.clone(), action => h.action.clone() })
+        .collect();
+    let page = context! {
+        report => card(lang, &found),
+        map => map::MapWidget::new(&found.districts, &picture),
+        history,
+        signed_in => visitor.actor.principal().is_some(),
+        followed => notice.followed.as_deref(),
+        login => LOGIN,
+    };
+    form_page(&site, lang, &path, "reports/report.html", csrf, &FormErrors::default(), page)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FollowForm {
+    csrf_token: String,
+    follow: String,
+}
+
+/// Follow or stop following a report (signed in): news of it by mail.
+#[handler]
+pub async fn follow(
+    site: Data<&Site>,
+    state: Data<&AppState>,
+    lang: Lang,
+    visitor: Visitor,
+    verifier: &CsrfVerifier,
+    Path(id): Path<i32>,
+    Form(form): Form<FollowForm>,
+) -> Response {
+    let path = format!("/reports/{id}");
+    let on = form.follow == "1";
+    let post = FormPost::new(&site, lang, &path, ("report", "follow")).login_first();
+    let following = crate::service::mail::follow_report(&state, &visitor.actor, id, on);
+    let done = |()| see_other(&format!("/reports/{id}?followed={}", if on { "1" } else { "0" }));
+    let again = async |_errors: FormErrors| site.error(lang, &path, poem::http::StatusCode::NOT_FOUND);
+    post.handle(verifier, &form.csrf_token, following, done, again).await
+}
+
+/// How many reports the list page shows.
+const LIST_REPORTS: u64 = 50;
+
+/// Recent public reports: a map and a list.
+#[handler]
+pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang) -> Response {
+    let path = "/reports";
+    let found = match use_case::public_map(&state, None, None, LIST_REPORTS).await {
+        Ok(found) => found,
+        Err(err) => return error_page(&site, lang, path, &err),
+    };
+    let picture = map::Picture {
+        title: lang.text("map-recent-reports", None),
+        markers: map::report_markers(&found.points),
+        shading: None,
+    };
+    let widget =
+        map::MapWidget::new(&found.districts, &picture).map(|w| w.with_points(&format!("limit={LIST_REPORTS}")));
+    let reports: Vec<Value> = found
+        .points
+        .iter()
+        .map(|p| context! { id => p.id, subject => p.subject.clone(), status => p.status.code(), received => day_in_words(lang, p.received_at) })
+        .collect();
+    site.page(lang, path, "reports/list.html", context! { map => widget, reports })
+}
