@@ -18,7 +18,7 @@ use crate::domain::{
     deadlines::{DeadlineRule, ExtensionRequest},
 };
 
-/// One history row, as `storage::events::append` would write it.
+/// One history row, as `storage::events::NewEvent::append_to` would write it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: DateTime<Utc>,

@@ -18,10 +18,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{
-    cache::SharedCache,
-    events::{self, NewEvent},
-};
+use super::{cache::SharedCache, events::NewEvent};
 use crate::{
     domain::{
         appeals::{IntakeCategory, IntakeDirectory, IntakeOrganisation},
@@ -124,19 +121,14 @@ pub async fn save_organisation<C: ConnectionTrait + TransactionTrait<Transaction
     model.updated_at = Set(now);
     let saved = model.save(&txn).await.map_err(name_taken("organisation"))?;
     let saved = organisations::Model::try_from(saved).map_err(|e| AppError::Internal(e.into()))?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: actor,
-            subject_type: "organisation",
-            subject_id: saved.id.to_string(),
-            action: if id.is_some() { "updated" } else { "created" },
-            from_state: None,
-            to_state: Some(if saved.active { "active" } else { "inactive" }),
-            details: json!({ "name": saved.name, "kind": saved.kind, "community_share_percent": saved.community_share_percent }),
-        },
+    NewEvent::new(
+        actor,
+        ("organisation", saved.id),
+        if id.is_some() { "updated" } else { "created" },
+        json!({ "name": saved.name, "kind": saved.kind, "community_share_percent": saved.community_share_percent }),
     )
+    .moved(None, Some(if saved.active { "active" } else { "inactive" }))
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     directory_changed();
@@ -226,19 +218,13 @@ pub async fn set_member(
     }
     .insert(&txn)
     .await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor),
-            subject_type: "organisation",
-            subject_id: organisation_id.to_string(),
-            action: "member_set",
-            from_state: None,
-            to_state: None,
-            details: json!({ "account_id": account_id, "role": role.code(), "previous_role": previous }),
-        },
+    NewEvent::new(
+        Some(actor),
+        ("organisation", organisation_id),
+        "member_set",
+        json!({ "account_id": account_id, "role": role.code(), "previous_role": previous }),
     )
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     directory_changed();
@@ -278,19 +264,13 @@ pub async fn remove_member(
     let previous = end_membership(&txn, organisation_id, account_id, now).await?.ok_or_else(|| {
         AppError::not_found(format!("account {account_id} is not a member of organisation {organisation_id}"))
     })?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor),
-            subject_type: "organisation",
-            subject_id: organisation_id.to_string(),
-            action: "member_removed",
-            from_state: None,
-            to_state: None,
-            details: json!({ "account_id": account_id, "previous_role": previous }),
-        },
+    NewEvent::new(
+        Some(actor),
+        ("organisation", organisation_id),
+        "member_removed",
+        json!({ "account_id": account_id, "previous_role": previous }),
     )
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     directory_changed();
@@ -339,19 +319,13 @@ pub async fn save_district<C: ConnectionTrait + TransactionTrait<Transaction = D
     model.updated_at = Set(now);
     let saved = model.save(&txn).await.map_err(name_taken("district"))?;
     let saved = districts::Model::try_from(saved).map_err(|e| AppError::Internal(e.into()))?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: actor,
-            subject_type: "district",
-            subject_id: saved.id.to_string(),
-            action: if id.is_some() { "updated" } else { "created" },
-            from_state: None,
-            to_state: None,
-            details: json!({ "name": saved.name, "has_area": saved.area_geojson.is_some() }),
-        },
+    NewEvent::new(
+        actor,
+        ("district", saved.id),
+        if id.is_some() { "updated" } else { "created" },
+        json!({ "name": saved.name, "has_area": saved.area_geojson.is_some() }),
     )
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     directory_changed();
@@ -496,24 +470,19 @@ pub async fn save_category<C: ConnectionTrait + TransactionTrait<Transaction = D
         .insert(&txn)
         .await?;
     }
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: actor,
-            subject_type: "category",
-            subject_id: saved.id.to_string(),
-            action: if id.is_some() { "updated" } else { "created" },
-            from_state: None,
-            to_state: Some(if saved.active { "active" } else { "inactive" }),
-            details: json!({
-                "code": saved.code,
-                "urgency": fields.urgency,
-                "default_executor_id": saved.default_executor_id,
-                "district_executors": fields.district_executors,
-            }),
-        },
+    NewEvent::new(
+        actor,
+        ("category", saved.id),
+        if id.is_some() { "updated" } else { "created" },
+        json!({
+            "code": saved.code,
+            "urgency": fields.urgency,
+            "default_executor_id": saved.default_executor_id,
+            "district_executors": fields.district_executors,
+        }),
     )
+    .moved(None, Some(if saved.active { "active" } else { "inactive" }))
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     directory_changed();
