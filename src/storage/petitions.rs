@@ -419,6 +419,27 @@ pub enum Sort {
     ClosingSoon,
 }
 
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Newest, Sort::MostSigned, Sort::ClosingSoon];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::MostSigned => "most_signed",
+            Sort::ClosingSoon => "closing_soon",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|sort| sort.code() == code)
+    }
+
+    /// The codes, comma-separated, for error messages.
+    pub fn listing() -> String {
+        Sort::ALL.map(Sort::code).join(", ")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ListFilter {
     pub statuses: Vec<Status>,
