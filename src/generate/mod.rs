@@ -276,11 +276,7 @@ type ChainStart = Option<(i64, String, DateTime<Utc>)>;
 
 /// Where the generated events' audit chain continues (`None` without `--audit-chain`): earlier events
 /// (the directory, memberships) are linked first, by the service's own chainer.
-async fn chain_start(
-    db: &DatabaseConnection,
-    options: &Options,
-    now: DateTime<Utc>,
-) -> anyhow::Result<ChainStart> {
+async fn chain_start(db: &DatabaseConnection, options: &Options, now: DateTime<Utc>) -> anyhow::Result<ChainStart> {
     if !options.audit_chain {
         return Ok(None);
     }
@@ -877,14 +873,7 @@ struct Spec {
 }
 
 impl Generator {
-    fn new(
-        world: World,
-        options: &Options,
-        ids: Ids,
-        chain: ChainStart,
-        lanes: Lanes,
-        rng: StdRng,
-    ) -> Generator {
+    fn new(world: World, options: &Options, ids: Ids, chain: ChainStart, lanes: Lanes, rng: StdRng) -> Generator {
         Generator {
             world,
             rng,
