@@ -285,7 +285,8 @@ fn forbidden(message: &str) -> TransitionError {
     TransitionError::Forbidden(message.to_owned())
 }
 
-/// Applies `command` by `actor` at `now`: the only place where a petition changes state.
+/// Applies `command` by `actor` at `now`: the only place where a petition changes state. Each command
+/// is one step below: who may give it, from which status, and what it changes.
 pub fn apply(
     petition: &Petition,
     actor: Actor,
@@ -293,150 +294,222 @@ pub fn apply(
     now: DateTime<Utc>,
     calendar: &Calendar,
 ) -> Result<Transition, TransitionError> {
-    let from = petition.status;
     let mut next = petition.clone();
-    let conflict = |what: &str| {
-        TransitionError::Conflict(format!("the petition is {} and cannot be {what}", from.code().replace('_', " ")))
-    };
-    let (mut notify_author, mut notify_signers) = (false, false);
-    let (action, details) = match command {
-        Command::Publish { statute } => {
-            if !actor.moderator {
-                return Err(forbidden("only a moderator publishes petitions"));
-            }
-            if from != Status::Moderation {
-                return Err(conflict("published"));
-            }
-            next.status = Status::Collecting;
-            next.moderated_at = Some(now);
-            next.published_at = Some(now);
-            next.statute_id = Some(statute.id);
-            next.signature_threshold = Some(statute.signature_threshold as i32);
-            next.collection_ends_at = Some(collection_ends_at(now, statute.collection_days));
-            notify_author = true;
-            (
-                "published",
-                json!({
-                    "statute_id": statute.id,
-                    "signature_threshold": statute.signature_threshold,
-                    "collection_ends_at": next.collection_ends_at,
-                    "published_within_term": now < petition.publication_due_at,
-                }),
-            )
-        }
-        Command::Refuse { code, reason } => {
-            if !actor.moderator {
-                return Err(forbidden("only a moderator refuses petitions"));
-            }
-            if from != Status::Moderation {
-                return Err(conflict("refused"));
-            }
-            if reason.trim().chars().count() < 10 {
-                return Err(TransitionError::Invalid {
-                    field: "reason",
-                    message: "explain the refusal to the author (at least 10 characters)".into(),
-                });
-            }
-            next.status = Status::Refused;
-            next.moderated_at = Some(now);
-            next.refusal_code = Some(code);
-            next.refusal_reason = Some(reason.trim().to_owned());
-            notify_author = true;
-            (
-                "refused",
-                json!({ "code": code.code(), "reason": reason.trim(), "moderated_within_term": now < petition.publication_due_at }),
-            )
-        }
-        Command::ReachThreshold { count } => {
-            if !actor.system {
-                return Err(forbidden("the threshold is reached by signatures, not by hand"));
-            }
-            let threshold = i64::from(petition.signature_threshold.unwrap_or(i32::MAX));
-            if from != Status::Collecting || count < threshold {
-                return Err(conflict("moved to consideration"));
-            }
-            next.status = Status::AwaitingConsideration;
-            next.threshold_reached_at = Some(now);
-            next.signature_count = count;
-            notify_author = true;
-            ("threshold_reached", json!({ "signatures": count, "threshold": threshold }))
-        }
-        Command::PublishNotice => {
-            if !actor.council_officer {
-                return Err(forbidden("only an officer of the council publishes the notice of consideration"));
-            }
-            if from != Status::AwaitingConsideration {
-                return Err(conflict("announced for consideration"));
-            }
-            let due = deadlines::compute(&DeadlineRule::PetitionConsideration, now, calendar);
-            next.status = Status::UnderConsideration;
-            next.notice_at = Some(now);
-            next.consideration_due_at = Some(due.due_at);
-            notify_author = true;
-            notify_signers = true;
-            let days_since_threshold = petition.threshold_reached_at.map(|t| (now - t).num_days());
-            (
-                "consideration_started",
-                json!({ "consideration_due_at": due.due_at, "due_date": due.due_date, "days_since_threshold": days_since_threshold }),
-            )
-        }
-        Command::Answer { decision, text } => {
-            if !actor.council_officer {
-                return Err(forbidden("only an officer of the council publishes the answer"));
-            }
-            if from != Status::UnderConsideration {
-                return Err(conflict("answered: publish the notice of consideration first"));
-            }
-            if text.trim().chars().count() < 20 {
-                return Err(TransitionError::Invalid {
-                    field: "text",
-                    message: "the answer must give the reasons (at least 20 characters)".into(),
-                });
-            }
-            next.status = Status::Answered;
-            next.answered_at = Some(now);
-            next.decision = Some(decision);
-            next.answer_text = Some(text.trim().to_owned());
-            notify_author = true;
-            notify_signers = true;
-            let on_time = petition.consideration_due_at.is_some_and(|due| now < due);
-            ("answered", json!({ "decision": decision.code(), "considered_within_term": on_time }))
-        }
-        Command::Close => {
-            if !actor.system {
-                return Err(forbidden("petitions close when their collection period ends"));
-            }
-            let ended = petition.collection_ends_at.is_some_and(|end| now >= end);
-            let reached = petition.signature_threshold.is_some_and(|t| petition.signature_count >= i64::from(t));
-            if from != Status::Collecting || !ended || reached {
-                return Err(conflict("closed"));
-            }
-            next.status = Status::Closed;
-            next.closed_at = Some(now);
-            notify_author = true;
-            ("closed", json!({ "signatures": petition.signature_count, "threshold": petition.signature_threshold }))
-        }
-        Command::ConvertToAppeal { appeal_id } => {
-            if !actor.is_author {
-                return Err(forbidden("only the author may ask for the petition to be considered as an appeal"));
-            }
-            if from != Status::Closed {
-                return Err(conflict("turned into an appeal: only a petition closed short of the threshold can"));
-            }
-            if petition.appeal_id.is_some() {
-                return Err(TransitionError::Conflict("the petition was already turned into an appeal".into()));
-            }
-            next.appeal_id = Some(appeal_id);
-            ("converted_to_appeal", json!({ "appeal_id": appeal_id }))
-        }
+    let step = match command {
+        Command::Publish { statute } => publish(petition, &mut next, actor, &statute, now)?,
+        Command::Refuse { code, reason } => refuse(petition, &mut next, actor, code, &reason, now)?,
+        Command::ReachThreshold { count } => reach_threshold(petition, &mut next, actor, count, now)?,
+        Command::PublishNotice => publish_notice(petition, &mut next, actor, now, calendar)?,
+        Command::Answer { decision, text } => answer(petition, &mut next, actor, decision, &text, now)?,
+        Command::Close => close(petition, &mut next, actor, now)?,
+        Command::ConvertToAppeal { appeal_id } => convert_to_appeal(petition, &mut next, actor, appeal_id)?,
         Command::RecalculateDeadline { reason } => {
             if !actor.system {
                 return Err(forbidden("only the service recalculates deadlines, when the calendar's law changes"));
             }
-            ("deadline_recalculated", recalculate(petition, &mut next, &reason, calendar)?)
+            Step::quiet("deadline_recalculated", recalculate(petition, &mut next, &reason, calendar)?)
         }
     };
-    Ok(Transition { to: next.status, petition: next, action, from, details, notify_author, notify_signers })
+    let Step { action, details, notify_author, notify_signers } = step;
+    Ok(Transition {
+        to: next.status,
+        petition: next,
+        action,
+        from: petition.status,
+        details,
+        notify_author,
+        notify_signers,
+    })
+}
+
+/// What one command did: its history entry and who is told.
+struct Step {
+    action: &'static str,
+    details: serde_json::Value,
+    notify_author: bool,
+    notify_signers: bool,
+}
+
+impl Step {
+    fn quiet(action: &'static str, details: serde_json::Value) -> Step {
+        Step { action, details, notify_author: false, notify_signers: false }
+    }
+
+    fn to_author(action: &'static str, details: serde_json::Value) -> Step {
+        Step { notify_author: true, ..Step::quiet(action, details) }
+    }
+
+    fn to_author_and_signers(action: &'static str, details: serde_json::Value) -> Step {
+        Step { notify_signers: true, ..Step::to_author(action, details) }
+    }
+}
+
+/// A petition in another status than the command needs.
+fn conflict(petition: &Petition, what: &str) -> TransitionError {
+    let status = petition.status.code().replace('_', " ");
+    TransitionError::Conflict(format!("the petition is {status} and cannot be {what}"))
+}
+
+/// Text shorter than `min` characters where the law wants reasons.
+fn too_short(text: &str, min: usize, field: &'static str, message: &str) -> Result<(), TransitionError> {
+    if text.trim().chars().count() < min {
+        return Err(TransitionError::Invalid { field, message: message.into() });
+    }
+    Ok(())
+}
+
+fn publish(
+    petition: &Petition,
+    next: &mut Petition,
+    actor: Actor,
+    statute: &Statute,
+    now: DateTime<Utc>,
+) -> Result<Step, TransitionError> {
+    if !actor.moderator {
+        return Err(forbidden("only a moderator publishes petitions"));
+    }
+    if petition.status != Status::Moderation {
+        return Err(conflict(petition, "published"));
+    }
+    next.status = Status::Collecting;
+    next.moderated_at = Some(now);
+    next.published_at = Some(now);
+    next.statute_id = Some(statute.id);
+    next.signature_threshold = Some(statute.signature_threshold as i32);
+    next.collection_ends_at = Some(collection_ends_at(now, statute.collection_days));
+    let details = json!({
+        "statute_id": statute.id,
+        "signature_threshold": statute.signature_threshold,
+        "collection_ends_at": next.collection_ends_at,
+        "published_within_term": now < petition.publication_due_at,
+    });
+    Ok(Step::to_author("published", details))
+}
+
+fn refuse(
+    petition: &Petition,
+    next: &mut Petition,
+    actor: Actor,
+    code: RefusalCode,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Step, TransitionError> {
+    if !actor.moderator {
+        return Err(forbidden("only a moderator refuses petitions"));
+    }
+    if petition.status != Status::Moderation {
+        return Err(conflict(petition, "refused"));
+    }
+    too_short(reason, 10, "reason", "explain the refusal to the author (at least 10 characters)")?;
+    next.status = Status::Refused;
+    next.moderated_at = Some(now);
+    next.refusal_code = Some(code);
+    next.refusal_reason = Some(reason.trim().to_owned());
+    let within_term = now < petition.publication_due_at;
+    let details = json!({ "code": code.code(), "reason": reason.trim(), "moderated_within_term": within_term });
+    Ok(Step::to_author("refused", details))
+}
+
+fn reach_threshold(
+    petition: &Petition,
+    next: &mut Petition,
+    actor: Actor,
+    count: i64,
+    now: DateTime<Utc>,
+) -> Result<Step, TransitionError> {
+    if !actor.system {
+        return Err(forbidden("the threshold is reached by signatures, not by hand"));
+    }
+    let threshold = i64::from(petition.signature_threshold.unwrap_or(i32::MAX));
+    if petition.status != Status::Collecting || count < threshold {
+        return Err(conflict(petition, "moved to consideration"));
+    }
+    next.status = Status::AwaitingConsideration;
+    next.threshold_reached_at = Some(now);
+    next.signature_count = count;
+    Ok(Step::to_author("threshold_reached", json!({ "signatures": count, "threshold": threshold })))
+}
+
+fn publish_notice(
+    petition: &Petition,
+    next: &mut Petition,
+    actor: Actor,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+) -> Result<Step, TransitionError> {
+    if !actor.council_officer {
+        return Err(forbidden("only an officer of the council publishes the notice of consideration"));
+    }
+    if petition.status != Status::AwaitingConsideration {
+        return Err(conflict(petition, "announced for consideration"));
+    }
+    let due = deadlines::compute(&DeadlineRule::PetitionConsideration, now, calendar);
+    next.status = Status::UnderConsideration;
+    next.notice_at = Some(now);
+    next.consideration_due_at = Some(due.due_at);
+    let days_since_threshold = petition.threshold_reached_at.map(|t| (now - t).num_days());
+    let details = json!({ "consideration_due_at": due.due_at, "due_date": due.due_date, "days_since_threshold": days_since_threshold });
+    Ok(Step::to_author_and_signers("consideration_started", details))
+}
+
+fn answer(
+    petition: &Petition,
+    next: &mut Petition,
+    actor: Actor,
+    decision: Decision,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Step, TransitionError> {
+    if !actor.council_officer {
+        return Err(forbidden("only an officer of the council publishes the answer"));
+    }
+    if petition.status != Status::UnderConsideration {
+        return Err(conflict(petition, "answered: publish the notice of consideration first"));
+    }
+    too_short(text, 20, "text", "the answer must give the reasons (at least 20 characters)")?;
+    next.status = Status::Answered;
+    next.answered_at = Some(now);
+    next.decision = Some(decision);
+    next.answer_text = Some(text.trim().to_owned());
+    let on_time = petition.consideration_due_at.is_some_and(|due| now < due);
+    Ok(Step::to_author_and_signers(
+        "answered",
+        json!({ "decision": decision.code(), "considered_within_term": on_time }),
+    ))
+}
+
+fn close(petition: &Petition, next: &mut Petition, actor: Actor, now: DateTime<Utc>) -> Result<Step, TransitionError> {
+    if !actor.system {
+        return Err(forbidden("petitions close when their collection period ends"));
+    }
+    let ended = petition.collection_ends_at.is_some_and(|end| now >= end);
+    let reached = petition.signature_threshold.is_some_and(|t| petition.signature_count >= i64::from(t));
+    if petition.status != Status::Collecting || !ended || reached {
+        return Err(conflict(petition, "closed"));
+    }
+    next.status = Status::Closed;
+    next.closed_at = Some(now);
+    let details = json!({ "signatures": petition.signature_count, "threshold": petition.signature_threshold });
+    Ok(Step::to_author("closed", details))
+}
+
+fn convert_to_appeal(
+    petition: &Petition,
+    next: &mut Petition,
+    actor: Actor,
+    appeal_id: i32,
+) -> Result<Step, TransitionError> {
+    if !actor.is_author {
+        return Err(forbidden("only the author may ask for the petition to be considered as an appeal"));
+    }
+    if petition.status != Status::Closed {
+        return Err(conflict(petition, "turned into an appeal: only a petition closed short of the threshold can"));
+    }
+    if petition.appeal_id.is_some() {
+        return Err(TransitionError::Conflict("the petition was already turned into an appeal".into()));
+    }
+    next.appeal_id = Some(appeal_id);
+    Ok(Step::quiet("converted_to_appeal", json!({ "appeal_id": appeal_id })))
 }
 
 /// Counts the term running in the petition's state again: publication while in moderation, the answer

@@ -1,4 +1,5 @@
-//! Code fields (an appeal's kind, status, channel, resolution, refusal code): the spec lists their values
+//! Code fields (an appeal's kind, status, channel, resolution, refusal code; a petition's status and the
+//! petition list's order): the spec lists their values
 //! as an `enum`, and the domain's codes are the one list. A value outside it is not a framework 400 but
 //! refused by [`Code::read`] with a 422 that names the field and lists what it may be.
 use std::{borrow::Cow, marker::PhantomData};
@@ -10,8 +11,12 @@ use poem_openapi::{
 use serde_json::Value;
 
 use crate::{
-    domain::appeals::{AppealKind, Channel, RefusalCode, Resolution, Status},
+    domain::{
+        appeals::{AppealKind, Channel, RefusalCode, Resolution, Status},
+        petitions,
+    },
     error::AppError,
+    storage::petitions::Sort,
 };
 
 /// A domain enum with codes (see the `codes!` macro of `domain`).
@@ -25,18 +30,26 @@ pub trait Coded: Copy + Send + Sync + 'static {
 }
 
 macro_rules! coded {
-    ($($ty:ident),+) => {$(
+    ($($ty:ty as $name:literal),+) => {$(
         impl Coded for $ty {
-            const NAME: &'static str = stringify!($ty);
-            fn all() -> Vec<Self> { $ty::ALL.to_vec() }
-            fn code(self) -> &'static str { $ty::code(self) }
-            fn parse(code: &str) -> Option<Self> { $ty::parse(code) }
-            fn listing() -> String { $ty::listing() }
+            const NAME: &'static str = $name;
+            fn all() -> Vec<Self> { <$ty>::ALL.to_vec() }
+            fn code(self) -> &'static str { <$ty>::code(self) }
+            fn parse(code: &str) -> Option<Self> { <$ty>::parse(code) }
+            fn listing() -> String { <$ty>::listing() }
         }
     )+};
 }
 
-coded!(AppealKind, Channel, Status, Resolution, RefusalCode);
+coded!(
+    AppealKind as "AppealKind",
+    Channel as "Channel",
+    Status as "Status",
+    Resolution as "Resolution",
+    RefusalCode as "RefusalCode",
+    petitions::Status as "PetitionStatus",
+    Sort as "PetitionSort"
+);
 
 /// The channels an officer registers an appeal from: paper, phone, e-mail (never web or Open311, which
 /// file themselves).

@@ -11,6 +11,7 @@ use poem_openapi::{
 
 use super::{
     ApiTags, AppState, BearerAuth,
+    codes::Code,
     directory::Created,
     paging::{PageNumber, PerPage},
     parse_code,
@@ -384,23 +385,23 @@ impl PetitionsApi {
         state: Data<&AppState>,
         req: &Request,
         q: Query<Option<String>>,
-        status: Query<Option<String>>,
+        status: Query<Option<Code<Status>>>,
         category_id: Query<Option<i32>>,
         submitted_from: Query<Option<DateTime<Utc>>>,
         submitted_to: Query<Option<DateTime<Utc>>>,
-        sort: Query<Option<String>>,
+        sort: Query<Option<Code<Sort>>>,
         #[oai(default)] page: Query<PageNumber>,
         #[oai(default = "twenty")] per_page: Query<PerPage>,
     ) -> ApiResult<Json<PetitionPage>> {
         let page = page.0.with_size(per_page.0);
-        let status = status.0.map(|code| parse_code("status", &code, Status::parse, Status::listing)).transpose()?;
+        let status = Code::read_optional(status.0.as_ref(), "status")?;
         let query = ListQuery {
             status,
             query: q.0,
             category_id: category_id.0,
             submitted_from: submitted_from.0,
             submitted_to: submitted_to.0,
-            sort: parse_sort(sort.0.as_deref())?,
+            sort: Code::read_optional(sort.0.as_ref(), "sort")?.unwrap_or(Sort::Newest),
             page,
         };
         let viewer =
@@ -591,18 +592,6 @@ async fn confirmed(state: &AppState, token: &str) -> ApiResult<Json<SignatureRec
         status: SignatureStatus::Confirmed,
         message: format!("Your signature under petition {petition_id} is confirmed and counted."),
     }))
-}
-
-/// `newest` (default), `most_signed` or `closing_soon`.
-pub fn parse_sort(code: Option<&str>) -> Result<Sort, AppError> {
-    match code {
-        None | Some("newest") => Ok(Sort::Newest),
-        Some("most_signed") => Ok(Sort::MostSigned),
-        Some("closing_soon") => Ok(Sort::ClosingSoon),
-        Some(other) => {
-            Err(AppError::validation("sort", format!("`{other}` is not newest, most_signed or closing_soon")))
-        }
-    }
 }
 
 fn twenty() -> PerPage {

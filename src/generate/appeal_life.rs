@@ -18,7 +18,7 @@ use crate::domain::{
     deadlines::{DeadlineRule, ExtensionRequest},
 };
 
-/// One history row, as `storage::events::append` would write it.
+/// One history row, as `storage::events::NewEvent::append_to` would write it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: DateTime<Utc>,
@@ -211,61 +211,81 @@ pub fn live(filed: Filed, city: &City<'_>, rng: &mut StdRng) -> Lived {
 }
 
 fn play(t: &mut Tracker<'_>, duplicate_candidate: Option<i32>, rng: &mut StdRng) {
-    let start = t.last;
-    let kind = t.appeal.kind;
+    if linked_as_duplicate(t, duplicate_candidate, rng) || refused(t, rng) {
+        return;
+    }
+    maybe_forward(t, rng);
+    acknowledge(t, rng);
+    // Forgotten: never answered; the watcher marks it overdue.
+    if chance(rng, 0.012) {
+        return;
+    }
+    maybe_extend(t, rng);
+    if answered(t, rng) {
+        confirm_and_rate(t, rng);
+    }
+}
 
-    // A report of a problem someone already reported nearby: linked, and it follows the first one.
-    if kind == AppealKind::IssueReport
+/// A report of a problem someone already reported nearby: linked, and it follows the first one.
+fn linked_as_duplicate(t: &mut Tracker<'_>, duplicate_candidate: Option<i32>, rng: &mut StdRng) -> bool {
+    if t.appeal.kind == AppealKind::IssueReport
         && let Some(first) = duplicate_candidate
         && chance(rng, 0.04)
     {
         let officer = t.officer(rng);
-        t.act(
-            officer,
-            Command::MarkDuplicate { of_appeal_id: first, of_status: Status::InProgress },
-            start + secs(rng, HOUR, 2 * DAY),
-        );
+        let at = t.last + secs(rng, HOUR, 2 * DAY);
+        t.act(officer, Command::MarkDuplicate { of_appeal_id: first, of_status: Status::InProgress }, at);
+        return true;
+    }
+    false
+}
+
+/// Not considered (arts. 5, 8): refused with reasons, sometimes rated (badly) by the author.
+fn refused(t: &mut Tracker<'_>, rng: &mut StdRng) -> bool {
+    if !chance(rng, 0.03) {
+        return false;
+    }
+    let code = match weighted(rng, &[55.0, 30.0, 10.0, 5.0]) {
+        0 => RefusalCode::NonConforming,
+        1 => RefusalCode::Repeated,
+        2 if t.appeal.kind == AppealKind::Complaint => RefusalCode::ComplaintOutOfTime,
+        2 => RefusalCode::NonConforming,
+        _ => RefusalCode::Anonymous,
+    };
+    let officer = t.officer(rng);
+    let reason = format!("Generated refusal ({}): see the legal basis.", code.code());
+    let at = t.last + secs(rng, 2 * HOUR, 8 * DAY);
+    if t.act(officer, Command::Refuse { code, reason }, at)
+        && chance(rng, 0.1)
+        && let Some(author) = t.author()
+    {
+        let at = t.last + secs(rng, HOUR, 5 * DAY);
+        t.act(author, Command::Rate { score: rng.gen_range(1..=2), comment: None }, at);
+    }
+    true
+}
+
+/// Misrouted: forwarded to the competent organisation, mostly within the 5 days of art. 7.
+fn maybe_forward(t: &mut Tracker<'_>, rng: &mut StdRng) {
+    if !chance(rng, 0.05) {
         return;
     }
-
-    // Not considered (arts. 5, 8): refused with reasons, sometimes rated (badly) by the author.
-    if chance(rng, 0.03) {
-        let code = match weighted(rng, &[55.0, 30.0, 10.0, 5.0]) {
-            0 => RefusalCode::NonConforming,
-            1 => RefusalCode::Repeated,
-            2 if kind == AppealKind::Complaint => RefusalCode::ComplaintOutOfTime,
-            2 => RefusalCode::NonConforming,
-            _ => RefusalCode::Anonymous,
+    let start = t.last;
+    let to = t.city.forward_targets.iter().copied().filter(|&o| o != t.appeal.executor_id).collect::<Vec<_>>();
+    if let Some(&to) = to.choose(rng) {
+        let at = if chance(rng, 0.85) {
+            start + secs(rng, HOUR, (t.appeal.forward_due_at - start).num_seconds().max(HOUR + 1) - 60)
+        } else {
+            t.appeal.forward_due_at + secs(rng, HOUR, 4 * DAY)
         };
         let officer = t.officer(rng);
-        let reason = format!("Generated refusal ({}): see the legal basis.", code.code());
-        if t.act(officer, Command::Refuse { code, reason }, start + secs(rng, 2 * HOUR, 8 * DAY))
-            && chance(rng, 0.1)
-            && let Some(author) = t.author()
-        {
-            let at = t.last + secs(rng, HOUR, 5 * DAY);
-            t.act(author, Command::Rate { score: rng.gen_range(1..=2), comment: None }, at);
-        }
-        return;
+        let reason = "Generated: the matter is in the competence of another organisation.".to_owned();
+        t.act(officer, Command::Forward { to_organisation_id: to, reason }, at);
     }
+}
 
-    // Misrouted: forwarded to the competent organisation, mostly within the 5 days of art. 7.
-    if chance(rng, 0.05) {
-        let to = t.city.forward_targets.iter().copied().filter(|&o| o != t.appeal.executor_id).collect::<Vec<_>>();
-        if let Some(&to) = to.choose(rng) {
-            let at = if chance(rng, 0.85) {
-                start + secs(rng, HOUR, (t.appeal.forward_due_at - start).num_seconds().max(HOUR + 1) - 60)
-            } else {
-                t.appeal.forward_due_at + secs(rng, HOUR, 4 * DAY)
-            };
-            let officer = t.officer(rng);
-            let reason = "Generated: the matter is in the competence of another organisation.".to_owned();
-            t.act(officer, Command::Forward { to_organisation_id: to, reason }, at);
-        }
-    }
-
-    // Taken up: hours for emergencies, up to a few days otherwise.
-    let punctuality = t.city.punctuality.get(&t.appeal.executor_id).copied().unwrap_or(0.8);
+/// Taken up: hours for emergencies, up to a few days otherwise.
+fn acknowledge(t: &mut Tracker<'_>, rng: &mut StdRng) {
     let ack_mean = if t.hours_term() { 2.0 * HOUR as f64 } else { 0.8 * DAY as f64 };
     if chance(rng, 0.9) {
         let officer = t.officer(rng);
@@ -273,13 +293,10 @@ fn play(t: &mut Tracker<'_>, duplicate_candidate: Option<i32>, rng: &mut StdRng)
         let at = at.min(t.appeal.due_at - Duration::seconds(60)).max(t.last + Duration::seconds(60));
         t.act(officer, Command::Acknowledge, at);
     }
+}
 
-    // Forgotten: never answered; the watcher marks it overdue.
-    if chance(rng, 0.012) {
-        return;
-    }
-
-    // The head extends a term that is not enough (never beyond 45 days from receipt, art. 20).
+/// The head extends a term that is not enough (never beyond 45 days from receipt, art. 20).
+fn maybe_extend(t: &mut Tracker<'_>, rng: &mut StdRng) {
     if !t.hours_term() && chance(rng, 0.07) {
         let (from, due) = (t.last, t.appeal.due_at);
         if due > from + Duration::hours(2) {
@@ -290,18 +307,14 @@ fn play(t: &mut Tracker<'_>, duplicate_candidate: Option<i32>, rng: &mut StdRng)
             t.act(head, Command::Extend { request: ExtensionRequest::TotalDays(total), reason }, at);
         }
     }
+}
 
-    // Answered (on time or late); the author may return it for rework, then it is answered again.
+/// Answered (on time or late); the author may return it for rework, then it is answered again. False
+/// when it ends unanswered or without an author to rate it.
+fn answered(t: &mut Tracker<'_>, rng: &mut StdRng) -> bool {
+    let punctuality = t.city.punctuality.get(&t.appeal.executor_id).copied().unwrap_or(0.8);
     for round in 0..3 {
-        let on_time = chance(rng, punctuality);
-        let (from, due) = (t.last, t.appeal.due_at);
-        let at = if on_time && due > from + Duration::seconds(120) {
-            let span = (due - from).num_seconds() as f64;
-            from + Duration::seconds((span * (0.05 + 0.9 * rng.r#gen::<f64>().powf(0.8))) as i64)
-        } else {
-            let mean = if t.hours_term() { 18.0 * HOUR as f64 } else { 5.0 * DAY as f64 };
-            due.max(from) + secs(rng, 60, HOUR) + exponential(rng, mean * (1.5 - punctuality))
-        };
+        let at = answer_time(t, punctuality, rng);
         let resolution = match weighted(rng, &[76.0, 17.0, 7.0]) {
             0 => Resolution::Resolved,
             1 => Resolution::NotResolved,
@@ -316,23 +329,40 @@ fn play(t: &mut Tracker<'_>, duplicate_candidate: Option<i32>, rng: &mut StdRng)
         };
         let handler = t.handler(rng);
         if !t.act(handler, Command::Answer { resolution, text: text.to_owned(), competent_body }, at) {
-            return;
+            return false;
         }
-        let Some(author) = t.author() else { return };
+        let Some(author) = t.author() else { return false };
         if round < 2 && chance(rng, if round == 0 { 0.07 } else { 0.15 }) {
             let reason = "Generated: nothing has changed on site.".to_owned();
             if !t.act(author, Command::ReturnForRework { reason }, t.last + secs(rng, 2 * HOUR, 10 * DAY)) {
-                return;
+                return false;
             }
             continue;
         }
         break;
     }
+    true
+}
 
+/// When the answer comes: within the term as often as the executor is punctual, else after it.
+fn answer_time(t: &Tracker<'_>, punctuality: f64, rng: &mut StdRng) -> DateTime<Utc> {
+    let on_time = chance(rng, punctuality);
+    let (from, due) = (t.last, t.appeal.due_at);
+    if on_time && due > from + Duration::seconds(120) {
+        let span = (due - from).num_seconds() as f64;
+        from + Duration::seconds((span * (0.05 + 0.9 * rng.r#gen::<f64>().powf(0.8))) as i64)
+    } else {
+        let mean = if t.hours_term() { 18.0 * HOUR as f64 } else { 5.0 * DAY as f64 };
+        due.max(from) + secs(rng, 60, HOUR) + exponential(rng, mean * (1.5 - punctuality))
+    }
+}
+
+/// The author confirms a resolved problem and rates the answer, better when it was resolved on time.
+fn confirm_and_rate(t: &mut Tracker<'_>, rng: &mut StdRng) {
     let Some(author) = t.author() else { return };
     let answered_on_time = t.appeal.answered_at.is_some_and(|a| a < t.appeal.due_at);
     let resolved = t.appeal.resolution == Some(Resolution::Resolved);
-    let confirm_p = if kind == AppealKind::IssueReport { 0.45 } else { 0.2 };
+    let confirm_p = if t.appeal.kind == AppealKind::IssueReport { 0.45 } else { 0.2 };
     if resolved && chance(rng, confirm_p) {
         t.act(author, Command::Confirm, t.last + secs(rng, HOUR, 7 * DAY));
     }

@@ -164,15 +164,7 @@ const GENERATED_DOMAIN: &str = "generated.example.org";
 /// unless `options.force`.
 pub async fn run(db: &DatabaseConnection, options: &Options) -> anyhow::Result<Report> {
     let mut report = Report::default();
-    let mut phase = Instant::now();
-    let mut lap = |report: &mut Report, name: &'static str| {
-        report.phases.push((name, phase.elapsed()));
-        if options.progress {
-            eprintln!("generate: {name} took {:.1} s", phase.elapsed().as_secs_f64());
-        }
-        phase = Instant::now();
-    };
-
+    let mut laps = Laps { started: Instant::now(), progress: options.progress };
     storage::migrate(db).await.context("migrating the database")?;
     let existing = appeals::Entity::find().count(db).await?;
     if existing > 0 && !options.force {
@@ -186,7 +178,53 @@ pub async fn run(db: &DatabaseConnection, options: &Options) -> anyhow::Result<R
     report.from = Some(first_day);
     report.as_of = Some(as_of);
 
-    // The directory: the example city, with a few more enterprises and categories.
+    let (hash, staff, moderators) = directory_and_staff(db, now, &mut report).await?;
+    laps.lap(&mut report, "directory, staff and moderators");
+
+    // Citizens, with explicit ids (their names and e-mails are derived from them).
+    let first_citizen = next_id(db, "accounts").await?;
+    let citizens = options.citizens.max(1) as i32;
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    report.citizens = write_citizens(db, first_citizen..first_citizen + citizens, first_day, &hash, &mut rng).await?;
+    laps.lap(&mut report, "citizens");
+
+    // What the samplers read: the directory, the calendar, the statutes.
+    let world = World::load(db, options, staff, moderators, first_citizen, citizens, as_of).await?;
+    let chain = chain_start(db, options, now).await?;
+    let ids = Ids {
+        appeal: next_id(db, "appeals").await?,
+        petition: next_id(db, "petitions").await?,
+        event: next_id(db, "events").await?,
+    };
+    sample_and_write(db, options, (world, ids, chain, rng), first_day, &mut report).await?;
+    laps.lap(&mut report, "appeals, petitions, events (sampling and writing)");
+    refresh_statistics(db, &mut report, &mut laps).await?;
+    Ok(report)
+}
+
+/// The time each phase took, into the report (and on stderr with `--progress`).
+struct Laps {
+    started: Instant,
+    progress: bool,
+}
+
+impl Laps {
+    fn lap(&mut self, report: &mut Report, name: &'static str) {
+        report.phases.push((name, self.started.elapsed()));
+        if self.progress {
+            eprintln!("generate: {name} took {:.1} s", self.started.elapsed().as_secs_f64());
+        }
+        self.started = Instant::now();
+    }
+}
+
+/// The directory (the example city, with a few more enterprises and categories), its staff and the
+/// moderators; answers the password hash every generated account shares.
+async fn directory_and_staff(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    report: &mut Report,
+) -> anyhow::Result<(String, HashMap<i32, Staff>, Vec<i32>)> {
     if storage::directory::is_empty(db).await? {
         storage::directory::load_example_city(db, now).await?;
         storage::petitions::adopt_example_statute(db, now).await?;
@@ -201,21 +239,26 @@ pub async fn run(db: &DatabaseConnection, options: &Options) -> anyhow::Result<R
     .await??;
     let (staff, moderators, staff_created) = ensure_staff(db, &hash, now).await?;
     report.staff = staff_created;
-    lap(&mut report, "directory, staff and moderators");
+    Ok((hash, staff, moderators))
+}
 
-    // Citizens, with explicit ids (their names and e-mails are derived from them).
-    let first_citizen = next_id(db, "accounts").await?;
-    let citizens = options.citizens.max(1) as i32;
-    let mut rng = StdRng::seed_from_u64(options.seed);
-    let rows: Vec<accounts::ActiveModel> = (first_citizen..first_citizen + citizens)
+/// The citizens `ids`, verified, registered in the 700 days before `first_day`.
+async fn write_citizens(
+    db: &DatabaseConnection,
+    ids: std::ops::Range<i32>,
+    first_day: NaiveDate,
+    hash: &str,
+    rng: &mut StdRng,
+) -> anyhow::Result<u64> {
+    let rows: Vec<accounts::ActiveModel> = ids
         .map(|id| {
-            let created = kyiv_start_of_day(first_day) - secs(&mut rng, DAY, 700 * DAY);
+            let created = kyiv_start_of_day(first_day) - secs(rng, DAY, 700 * DAY);
             accounts::ActiveModel {
                 id: Set(id),
                 email: Set(citizen_email(id)),
                 full_name: Set(citizen_name(id)),
-                password_hash: Set(hash.clone()),
-                language: Set(if chance(&mut rng, 0.08) { "en" } else { "uk" }.to_owned()),
+                password_hash: Set(hash.to_owned()),
+                language: Set(if chance(rng, 0.08) { "en" } else { "uk" }.to_owned()),
                 role: Set("citizen".to_owned()),
                 email_verified_at: Set(Some(created + Duration::minutes(10))),
                 created_at: Set(created),
@@ -223,37 +266,43 @@ pub async fn run(db: &DatabaseConnection, options: &Options) -> anyhow::Result<R
             }
         })
         .collect();
-    report.citizens = write::accounts(db, rows).await?;
+    let written = write::accounts(db, rows).await?;
     write::reset_sequences(db).await?;
-    lap(&mut report, "citizens");
+    Ok(written)
+}
 
-    // What the samplers read: the directory, the calendar, the statutes.
-    let world = World::load(db, options, staff, moderators, first_citizen, citizens, as_of).await?;
-    let (chain_seq, chain_prev) = if options.audit_chain {
-        // Earlier events (the directory, memberships) first, by the service's own chainer.
-        storage::audit::link_new_events(db, now).await?;
-        match storage::audit::head(db).await? {
-            Some(head) => (head.seq, head.hash),
-            None => (0, GENESIS.to_owned()),
-        }
-    } else {
-        (0, GENESIS.to_owned())
-    };
-    let ids = Ids {
-        appeal: next_id(db, "appeals").await?,
-        petition: next_id(db, "petitions").await?,
-        event: next_id(db, "events").await?,
-    };
+/// The audit chain's last link (its sequence number and hash) and when the generated links are made.
+type ChainStart = Option<(i64, String, DateTime<Utc>)>;
 
-    // Sampling on a blocking thread, writing on the runtime, joined by short queues. Two writers on
-    // two connections: appeals and petitions (a petition may link an appeal) in one, events and their
-    // chain links in the other; the database's foreign keys, not this process, are the bottleneck.
+/// Where the generated events' audit chain continues (`None` without `--audit-chain`): earlier events
+/// (the directory, memberships) are linked first, by the service's own chainer.
+async fn chain_start(db: &DatabaseConnection, options: &Options, now: DateTime<Utc>) -> anyhow::Result<ChainStart> {
+    if !options.audit_chain {
+        return Ok(None);
+    }
+    storage::audit::link_new_events(db, now).await?;
+    let (seq, prev) = match storage::audit::head(db).await? {
+        Some(head) => (head.seq, head.hash),
+        None => (0, GENESIS.to_owned()),
+    };
+    Ok(Some((seq, prev, now)))
+}
+
+/// Sampling on a blocking thread, writing on the runtime, joined by short queues. Two writers on two
+/// connections: appeals and petitions (a petition may link an appeal) in one, events and their chain
+/// links in the other; the database's foreign keys, not this process, are the bottleneck.
+async fn sample_and_write(
+    db: &DatabaseConnection,
+    options: &Options,
+    (world, ids, chain, rng): (World, Ids, ChainStart, StdRng),
+    first_day: NaiveDate,
+    report: &mut Report,
+) -> anyhow::Result<()> {
     let (rows_tx, rows_rx) = tokio::sync::mpsc::channel::<Batch>(4);
     let (events_tx, events_rx) = tokio::sync::mpsc::channel::<Batch>(4);
     let rows_writer = tokio::spawn(write::run(db.clone(), rows_rx));
     let events_writer = tokio::spawn(write::run(db.clone(), events_rx));
     let options_for_thread = options.clone();
-    let chain = options.audit_chain.then_some((chain_seq, chain_prev, now));
     let sampled = tokio::task::spawn_blocking(move || {
         let lanes = Lanes { rows: rows_tx, events: events_tx };
         let mut generator = Generator::new(world, &options_for_thread, ids, chain, lanes, rng);
@@ -282,22 +331,23 @@ pub async fn run(db: &DatabaseConnection, options: &Options) -> anyhow::Result<R
     report.forwarded = sampled.forwarded;
     report.returned = sampled.returned;
     report.rated = sampled.rated;
-    lap(&mut report, "appeals, petitions, events (sampling and writing)");
     report.writing = vec![
         ("appeals", written.appeals.0, written.appeals.1),
         ("petitions", written.petitions.0, written.petitions.1),
         ("events", written.events.0, written.events.1),
         ("audit chain links", written.chain.0, written.chain.1),
     ];
+    Ok(())
+}
 
-    // Fresh statistics, so the first queries on the new rows get good plans.
-    // On PostgreSQL also VACUUM: it marks the freshly written pages all-visible, without which the
-    // index-only scans behind the metrics (open appeals past due) visit every heap page until
-    // autovacuum happens to get there.
+/// Fresh statistics, so the first queries on the new rows get good plans, and the metric tallies.
+/// On PostgreSQL also VACUUM: it marks the freshly written pages all-visible, without which the
+/// index-only scans behind the metrics (open appeals past due) visit every heap page until autovacuum
+/// happens to get there.
+async fn refresh_statistics(db: &DatabaseConnection, report: &mut Report, laps: &mut Laps) -> anyhow::Result<()> {
     let maintenance = if storage::is_sqlite(db) { "ANALYZE" } else { "VACUUM ANALYZE" };
     db.execute_unprepared(maintenance).await?;
-    lap(&mut report, maintenance);
-
+    laps.lap(report, maintenance);
     report.tallies = Some(match storage::metrics::rebuild(db).await {
         Ok(n) => Ok(n),
         Err(e) => {
@@ -306,8 +356,8 @@ pub async fn run(db: &DatabaseConnection, options: &Options) -> anyhow::Result<R
             Err(e.to_string())
         }
     });
-    lap(&mut report, "metric tallies (storage::metrics::rebuild)");
-    Ok(report)
+    laps.lap(report, "metric tallies (storage::metrics::rebuild)");
+    Ok(())
 }
 
 /// The next free id of `table` (ids are assigned here, not by the database).
@@ -823,14 +873,7 @@ struct Spec {
 }
 
 impl Generator {
-    fn new(
-        world: World,
-        options: &Options,
-        ids: Ids,
-        chain: Option<(i64, String, DateTime<Utc>)>,
-        lanes: Lanes,
-        rng: StdRng,
-    ) -> Generator {
+    fn new(world: World, options: &Options, ids: Ids, chain: ChainStart, lanes: Lanes, rng: StdRng) -> Generator {
         Generator {
             world,
             rng,

@@ -464,8 +464,7 @@ pub async fn to_appeal(
     author_address: String,
 ) -> Result<PetitionRecord, AppError> {
     // Appeal intake decides the appeal; the petition's change is stored with it in one transaction.
-    let petition = super::appeals::intake::file_petition_as_appeal(state, actor, id, author_address).await?;
-    petition.try_into()
+    super::appeals::intake::file_petition_as_appeal(state, actor, id, author_address).await
 }
 
 /// Cleans a draft typed in a form (one-line title, multi-line text) and checks it against the statute

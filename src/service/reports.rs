@@ -12,7 +12,7 @@ use crate::{
         Actor, AppState,
         appeals::{
             AppealDetails,
-            intake::{self, AppealForm},
+            intake::{self, AppealContent, AppealForm},
             queries::{self, MapPoint},
         },
         directory::{self, District},
@@ -144,19 +144,21 @@ fn appeal_form(draft: ReportDraft) -> AppealForm {
     let point = draft.point();
     let address = Some(draft.address.trim().to_owned()).filter(|a| !a.is_empty());
     AppealForm {
-        kind: AppealKind::IssueReport,
-        subject: draft.subject.trim().to_owned(),
-        text: draft.description.trim().to_owned(),
-        category_id: draft.category_id,
-        organisation_id: None,
-        point,
-        address,
-        district_id: draft.district_id,
+        content: AppealContent {
+            kind: AppealKind::IssueReport,
+            subject: draft.subject.trim().to_owned(),
+            text: draft.description.trim().to_owned(),
+            category_id: draft.category_id,
+            organisation_id: None,
+            point,
+            address,
+            district_id: draft.district_id,
+            privileged: false,
+            cosigners: vec![],
+        },
         author_address: None,
         author_phone: None,
-        privileged: false,
         show_author_name: false,
-        cosigners: vec![],
     }
 }
 

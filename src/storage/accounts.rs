@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::events::{self, NewEvent};
+use super::events::NewEvent;
 use crate::{
     domain::{
         accounts::{Email, FullName, Language, Role, TokenPurpose},
@@ -77,19 +77,14 @@ pub async fn register(
         store_token(&txn, account.id, TokenPurpose::VerifyEmail, &token, now).await?;
     }
     super::idempotency::link_current(&txn, &format!("/api/v1/accounts/{}", account.id)).await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: actor_account_id.or(Some(account.id)),
-            subject_type: SUBJECT,
-            subject_id: account.id.to_string(),
-            action: "registered",
-            from_state: None,
-            to_state: Some(state_of(&account)),
-            details: json!({ "role": new.role.code() }),
-        },
+    NewEvent::new(
+        actor_account_id.or(Some(account.id)),
+        (SUBJECT, account.id),
+        "registered",
+        json!({ "role": new.role.code() }),
     )
+    .moved(None, Some(state_of(&account)))
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     Ok(account)
@@ -221,20 +216,10 @@ pub async fn verify_email(
     active.email_verified_at = Set(Some(now));
     active.updated_at = Set(now);
     let account = active.update(&txn).await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(account.id),
-            subject_type: SUBJECT,
-            subject_id: account.id.to_string(),
-            action: "email_verified",
-            from_state: Some(UNVERIFIED),
-            to_state: Some(ACTIVE),
-            details: json!({}),
-        },
-    )
-    .await?;
+    NewEvent::new(Some(account.id), (SUBJECT, account.id), "email_verified", json!({}))
+        .moved(Some(UNVERIFIED), Some(ACTIVE))
+        .append_to(&txn, now)
+        .await?;
     txn.commit().await?;
     Ok(account)
 }
@@ -263,20 +248,10 @@ pub async fn reset_password(
         .filter(sessions::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(account.id),
-            subject_type: SUBJECT,
-            subject_id: account.id.to_string(),
-            action: "password_reset",
-            from_state: Some(state),
-            to_state: Some(state_of(&account)),
-            details: json!({}),
-        },
-    )
-    .await?;
+    NewEvent::new(Some(account.id), (SUBJECT, account.id), "password_reset", json!({}))
+        .moved(Some(state), Some(state_of(&account)))
+        .append_to(&txn, now)
+        .await?;
     txn.commit().await?;
     Ok(account)
 }
@@ -303,19 +278,13 @@ pub async fn change_role(
     active.role = Set(role.code().to_owned());
     active.updated_at = Set(now);
     let account = active.update(&txn).await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor_account_id),
-            subject_type: SUBJECT,
-            subject_id: account.id.to_string(),
-            action: "role_changed",
-            from_state: None,
-            to_state: None,
-            details: json!({ "from": previous, "to": role.code() }),
-        },
+    NewEvent::new(
+        Some(actor_account_id),
+        (SUBJECT, account.id),
+        "role_changed",
+        json!({ "from": previous, "to": role.code() }),
     )
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     Ok(account)

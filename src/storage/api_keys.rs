@@ -5,7 +5,7 @@ use entity::api_keys;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
-use super::events::{self, NewEvent};
+use super::events::NewEvent;
 use crate::{
     domain::accounts::{SecretToken, token_digest},
     error::AppError,
@@ -46,20 +46,10 @@ pub async fn issue(
     }
     .insert(&txn)
     .await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor),
-            subject_type: SUBJECT,
-            subject_id: row.id.to_string(),
-            action: "issued",
-            from_state: None,
-            to_state: Some("active"),
-            details: json!({ "name": row.name }),
-        },
-    )
-    .await?;
+    NewEvent::new(Some(actor), (SUBJECT, row.id), "issued", json!({ "name": row.name }))
+        .moved(None, Some("active"))
+        .append_to(&txn, now)
+        .await?;
     txn.commit().await?;
     Ok((row, secret))
 }
@@ -99,20 +89,10 @@ pub async fn revoke(
             .ok_or_else(|| AppError::not_found(format!("there is no API key {id}")));
     }
     let saved = api_keys::Model { revoked_at: Some(now), ..row };
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor),
-            subject_type: SUBJECT,
-            subject_id: id.to_string(),
-            action: "revoked",
-            from_state: Some("active"),
-            to_state: Some("revoked"),
-            details: json!({ "name": saved.name }),
-        },
-    )
-    .await?;
+    NewEvent::new(Some(actor), (SUBJECT, id), "revoked", json!({ "name": saved.name }))
+        .moved(Some("active"), Some("revoked"))
+        .append_to(&txn, now)
+        .await?;
     txn.commit().await?;
     Ok(saved)
 }

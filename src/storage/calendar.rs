@@ -21,7 +21,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::events::{self, NewEvent};
+use super::events::NewEvent;
 use crate::{
     domain::calendar::{Calendar, DayOverride, MartialLaw},
     error::AppError,
@@ -105,19 +105,14 @@ pub async fn adopt_configured_martial_law_end(
         return Ok(false);
     }
     let (from, to) = (previous.map(|d| d.to_string()), configured_end.map(|d| d.to_string()));
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: None,
-            subject_type: MARTIAL_LAW_SUBJECT,
-            subject_id: CONFIGURED_ID.to_owned(),
-            action: "martial_law_end_configured",
-            from_state: from.as_deref(),
-            to_state: to.as_deref(),
-            details: json!({ "ended_on": configured_end, "previous_ended_on": previous }),
-        },
+    NewEvent::new(
+        None,
+        (MARTIAL_LAW_SUBJECT, CONFIGURED_ID),
+        "martial_law_end_configured",
+        json!({ "ended_on": configured_end, "previous_ended_on": previous }),
     )
+    .moved(from.as_deref(), to.as_deref())
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     overrides_changed();
@@ -189,19 +184,14 @@ pub async fn set_martial_law_end(
     }
     let from = previous.flatten().map(|d| d.to_string());
     let to = ended_on.map(|d| d.to_string());
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor_account_id),
-            subject_type: MARTIAL_LAW_SUBJECT,
-            subject_id: MARTIAL_LAW_ID.to_owned(),
-            action: if ended_on.is_some() { "martial_law_end_set" } else { "martial_law_end_withdrawn" },
-            from_state: from.as_deref(),
-            to_state: to.as_deref(),
-            details: json!({ "ended_on": ended_on, "previous_ended_on": previous.flatten(), "note": note }),
-        },
+    NewEvent::new(
+        Some(actor_account_id),
+        (MARTIAL_LAW_SUBJECT, MARTIAL_LAW_ID),
+        if ended_on.is_some() { "martial_law_end_set" } else { "martial_law_end_withdrawn" },
+        json!({ "ended_on": ended_on, "previous_ended_on": previous.flatten(), "note": note }),
     )
+    .moved(from.as_deref(), to.as_deref())
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     overrides_changed();
@@ -280,23 +270,18 @@ pub async fn set_override(
     }
     .insert(&txn)
     .await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor_account_id),
-            subject_type: SUBJECT,
-            subject_id: date.to_string(),
-            action: "override_set",
-            from_state: previous.as_ref().map(|p| state(p.working)),
-            to_state: Some(state(created.working)),
-            details: json!({
-                "working": created.working,
-                "note": created.note,
-                "replaced": previous.as_ref().map(|p| json!({"working": p.working, "note": p.note})),
-            }),
-        },
+    NewEvent::new(
+        Some(actor_account_id),
+        (SUBJECT, date),
+        "override_set",
+        json!({
+            "working": created.working,
+            "note": created.note,
+            "replaced": previous.as_ref().map(|p| json!({"working": p.working, "note": p.note})),
+        }),
     )
+    .moved(previous.as_ref().map(|p| state(p.working)), Some(state(created.working)))
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     overrides_changed();
@@ -317,19 +302,14 @@ pub async fn remove_override(
     let mut revoked = live.into_active_model();
     revoked.revoked_at = Set(Some(now));
     let revoked = revoked.update(&txn).await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor_account_id),
-            subject_type: SUBJECT,
-            subject_id: date.to_string(),
-            action: "override_removed",
-            from_state: Some(state(revoked.working)),
-            to_state: None,
-            details: json!({ "working": revoked.working, "note": revoked.note }),
-        },
+    NewEvent::new(
+        Some(actor_account_id),
+        (SUBJECT, date),
+        "override_removed",
+        json!({ "working": revoked.working, "note": revoked.note }),
     )
+    .moved(Some(state(revoked.working)), None)
+    .append_to(&txn, now)
     .await?;
     txn.commit().await?;
     overrides_changed();

@@ -17,24 +17,51 @@ pub struct NewEvent<'a> {
     pub details: serde_json::Value,
 }
 
-pub async fn append(
-    conn: &impl ConnectionTrait,
-    at: DateTime<Utc>,
-    event: NewEvent<'_>,
-) -> Result<events::Model, sea_orm::DbErr> {
-    events::ActiveModel {
-        occurred_at: Set(at),
-        actor_account_id: Set(event.actor_account_id),
-        subject_type: Set(event.subject_type.to_owned()),
-        subject_id: Set(event.subject_id),
-        action: Set(event.action.to_owned()),
-        from_state: Set(event.from_state.map(str::to_owned)),
-        to_state: Set(event.to_state.map(str::to_owned)),
-        details: Set(event.details.to_string()),
-        ..Default::default()
+impl<'a> NewEvent<'a> {
+    /// `action`, done by `actor` (none: the system) to `subject` (its type and id), with its details.
+    pub fn new(
+        actor: Option<i32>,
+        (subject_type, subject_id): (&'a str, impl ToString),
+        action: &'a str,
+        details: serde_json::Value,
+    ) -> NewEvent<'a> {
+        let subject_id = subject_id.to_string();
+        NewEvent {
+            actor_account_id: actor,
+            subject_type,
+            subject_id,
+            action,
+            from_state: None,
+            to_state: None,
+            details,
+        }
     }
-    .insert(conn)
-    .await
+
+    /// The state the subject left and the one it entered.
+    pub fn moved(self, from_state: Option<&'a str>, to_state: Option<&'a str>) -> NewEvent<'a> {
+        NewEvent { from_state, to_state, ..self }
+    }
+
+    /// Writes the event in `conn`, the transaction of the change it records.
+    pub async fn append_to(
+        self,
+        conn: &impl ConnectionTrait,
+        at: DateTime<Utc>,
+    ) -> Result<events::Model, sea_orm::DbErr> {
+        events::ActiveModel {
+            occurred_at: Set(at),
+            actor_account_id: Set(self.actor_account_id),
+            subject_type: Set(self.subject_type.to_owned()),
+            subject_id: Set(self.subject_id),
+            action: Set(self.action.to_owned()),
+            from_state: Set(self.from_state.map(str::to_owned)),
+            to_state: Set(self.to_state.map(str::to_owned)),
+            details: Set(self.details.to_string()),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await
+    }
 }
 
 /// The history of one subject, oldest first.

@@ -24,7 +24,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    events::{self, NewEvent},
+    events::NewEvent,
     subscriptions::{self, OptionalMail},
 };
 use crate::{
@@ -114,20 +114,9 @@ pub async fn add_statute(
         ),
         other => other,
     })?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: actor,
-            subject_type: "petition_statute",
-            subject_id: row.id.to_string(),
-            action: "adopted",
-            from_state: None,
-            to_state: None,
-            details: json!(domain_statute(&row)),
-        },
-    )
-    .await?;
+    NewEvent::new(actor, ("petition_statute", row.id), "adopted", json!(domain_statute(&row)))
+        .append_to(&txn, now)
+        .await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -198,19 +187,14 @@ pub async fn submit(
     .insert(&txn)
     .await?;
     super::idempotency::link_current(&txn, &format!("/api/v1/petitions/{}", row.id)).await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(submission.author_account_id),
-            subject_type: SUBJECT,
-            subject_id: row.id.to_string(),
-            action: "submitted",
-            from_state: None,
-            to_state: Some(Status::Moderation.code()),
-            details: json!({ "council_id": row.council_id, "publication_due_at": row.publication_due_at }),
-        },
+    NewEvent::new(
+        Some(submission.author_account_id),
+        (SUBJECT, row.id),
+        "submitted",
+        json!({ "council_id": row.council_id, "publication_due_at": row.publication_due_at }),
     )
+    .moved(None, Some(Status::Moderation.code()))
+    .append_to(&txn, now)
     .await?;
     super::metrics::record_petition_change(&txn, None, &domain_petition(&row)?).await?;
     txn.commit().await?;
@@ -318,20 +302,10 @@ pub(crate) async fn transition_in(
     if saved.rows_affected != 1 {
         return Err(AppError::Conflict(format!("petition {} was changed by someone else just now; retry", row.id)));
     }
-    events::append(
-        txn,
-        now,
-        NewEvent {
-            actor_account_id: actor.account_id,
-            subject_type: SUBJECT,
-            subject_id: row.id.to_string(),
-            action: transition.action,
-            from_state: Some(transition.from.code()),
-            to_state: Some(transition.to.code()),
-            details: transition.details.clone(),
-        },
-    )
-    .await?;
+    NewEvent::new(actor.account_id, (SUBJECT, row.id), transition.action, transition.details.clone())
+        .moved(Some(transition.from.code()), Some(transition.to.code()))
+        .append_to(txn, now)
+        .await?;
     let updated = get(txn, row.id).await?;
     let facts = PetitionMail {
         petition_id: updated.id,
@@ -459,6 +433,27 @@ pub enum Sort {
     Newest,
     MostSigned,
     ClosingSoon,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Newest, Sort::MostSigned, Sort::ClosingSoon];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::MostSigned => "most_signed",
+            Sort::ClosingSoon => "closing_soon",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|sort| sort.code() == code)
+    }
+
+    /// The codes, comma-separated, for error messages.
+    pub fn listing() -> String {
+        Sort::ALL.map(Sort::code).join(", ")
+    }
 }
 
 #[derive(Debug, Clone)]

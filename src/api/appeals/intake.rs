@@ -23,7 +23,7 @@ use crate::{
     },
     error::{ApiResult, AppError},
     service::appeals::{
-        intake::{self, AppealForm, PaperForm},
+        intake::{self, AppealContent, AppealForm, PaperForm},
         queries::{self, ListRequest, Queue},
     },
 };
@@ -127,22 +127,31 @@ fn cosigners(input: Vec<CosignerInput>) -> Result<Vec<Cosigner>, AppError> {
         .collect()
 }
 
+/// What both inputs say of the appeal itself, read the same way (they share these fields' names).
+macro_rules! content_of {
+    ($input:ident) => {
+        AppealContent {
+            kind: $input.kind.read("kind")?,
+            subject: $input.subject.read("subject")?,
+            text: $input.text.read("text")?,
+            category_id: $input.category_id,
+            organisation_id: $input.organisation_id,
+            point: $input.location.map(PointInput::point),
+            address: optional_text($input.address, "address")?,
+            district_id: $input.district_id,
+            privileged: $input.privileged,
+            cosigners: cosigners($input.cosigners)?,
+        }
+    };
+}
+
 impl AppealInput {
     fn form(self) -> Result<AppealForm, AppError> {
         Ok(AppealForm {
-            kind: self.kind.read("kind")?,
-            subject: self.subject.read("subject")?,
-            text: self.text.read("text")?,
-            category_id: self.category_id,
-            organisation_id: self.organisation_id,
-            point: self.location.map(PointInput::point),
-            address: optional_text(self.address, "address")?,
-            district_id: self.district_id,
+            content: content_of!(self),
             author_address: optional_text(self.author_address, "author_address")?,
             author_phone: optional_text(self.author_phone, "author_phone")?,
-            privileged: self.privileged,
             show_author_name: self.show_author_name,
-            cosigners: cosigners(self.cosigners)?,
         })
     }
 }
@@ -152,14 +161,7 @@ impl RegisteredAppealInput {
         Ok(PaperForm {
             channel: self.channel.read("channel")?.0,
             received_at: self.received_at,
-            kind: self.kind.read("kind")?,
-            subject: self.subject.read("subject")?,
-            text: self.text.read("text")?,
-            category_id: self.category_id,
-            organisation_id: self.organisation_id,
-            point: self.location.map(PointInput::point),
-            address: optional_text(self.address, "address")?,
-            district_id: self.district_id,
+            content: content_of!(self),
             author: Author {
                 account_id: None,
                 name: self.author_name.read("author_name")?,
@@ -168,8 +170,6 @@ impl RegisteredAppealInput {
                 phone: optional_text(self.author_phone, "author_phone")?,
                 language: Language::Uk,
             },
-            privileged: self.privileged,
-            cosigners: cosigners(self.cosigners)?,
         })
     }
 }

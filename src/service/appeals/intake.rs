@@ -11,16 +11,16 @@ use crate::{
         petitions,
     },
     error::AppError,
-    service::{Actor, AppState},
+    service::{Actor, AppState, petitions::PetitionRecord},
     storage::{
         self,
         appeals::{Filed, Filing, stored_precision},
     },
 };
 
-/// What a citizen files; the author's name, e-mail and language come from the account.
+/// What an appeal says and where it goes, the same whether a citizen files it or an officer registers it.
 #[derive(Debug, Clone)]
-pub struct AppealForm {
+pub struct AppealContent {
     pub kind: AppealKind,
     pub subject: String,
     pub text: String,
@@ -30,11 +30,42 @@ pub struct AppealForm {
     pub point: Option<GeoPoint>,
     pub address: Option<String>,
     pub district_id: Option<i32>,
+    pub privileged: bool,
+    pub cosigners: Vec<Cosigner>,
+}
+
+impl AppealContent {
+    /// The appeal as it arrived on `channel` at `received_at` from `author`, addressed as its content
+    /// says, registered by nobody and with the author's name kept private.
+    fn received(self, channel: Channel, author: Author, received_at: DateTime<Utc>) -> NewAppeal {
+        NewAppeal {
+            kind: self.kind,
+            channel,
+            subject: self.subject,
+            text: self.text,
+            category_id: self.category_id,
+            addressee_id: self.organisation_id,
+            point: self.point,
+            place_address: self.address,
+            district_id: self.district_id,
+            author,
+            show_author_name: false,
+            privileged: self.privileged,
+            cosigners: self.cosigners,
+            received_at,
+            registered_by: None,
+            open311_token: None,
+        }
+    }
+}
+
+/// What a citizen files; the author's name, e-mail and language come from the account.
+#[derive(Debug, Clone)]
+pub struct AppealForm {
+    pub content: AppealContent,
     pub author_address: Option<String>,
     pub author_phone: Option<String>,
-    pub privileged: bool,
     pub show_author_name: bool,
-    pub cosigners: Vec<Cosigner>,
 }
 
 /// An appeal received on paper, by phone or by e-mail, as the registering officer enters it.
@@ -42,18 +73,9 @@ pub struct AppealForm {
 pub struct PaperForm {
     pub channel: Channel,
     pub received_at: DateTime<Utc>,
-    pub kind: AppealKind,
-    pub subject: String,
-    pub text: String,
-    pub category_id: Option<i32>,
-    /// The organisation it was addressed to; defaults to the registering officer's own.
-    pub organisation_id: Option<i32>,
-    pub point: Option<GeoPoint>,
-    pub address: Option<String>,
-    pub district_id: Option<i32>,
+    /// Its `organisation_id` defaults to the registering officer's own organisation.
+    pub content: AppealContent,
     pub author: Author,
-    pub privileged: bool,
-    pub cosigners: Vec<Cosigner>,
 }
 
 /// File an appeal or an issue report (a verified citizen). Each account files at most
@@ -70,24 +92,8 @@ pub async fn file(state: &AppState, actor: &Actor, form: AppealForm) -> Result<A
 
 /// A citizen's appeal from the web or the API, received `now`.
 fn web_appeal(form: AppealForm, author: Author, now: DateTime<Utc>) -> NewAppeal {
-    NewAppeal {
-        kind: form.kind,
-        channel: Channel::Web,
-        subject: form.subject,
-        text: form.text,
-        category_id: form.category_id,
-        addressee_id: form.organisation_id,
-        point: form.point,
-        place_address: form.address,
-        district_id: form.district_id,
-        author: Author { address: form.author_address, phone: form.author_phone, ..author },
-        show_author_name: form.show_author_name,
-        privileged: form.privileged,
-        cosigners: form.cosigners,
-        received_at: now,
-        registered_by: None,
-        open311_token: None,
-    }
+    let author = Author { address: form.author_address, phone: form.author_phone, ..author };
+    NewAppeal { show_author_name: form.show_author_name, ..form.content.received(Channel::Web, author, now) }
 }
 
 /// Register an appeal received off-line (an officer of the receiving organisation). Its deadline runs
@@ -126,7 +132,7 @@ pub async fn register_paper_once(
     form_key: &str,
 ) -> Result<crate::service::once::Once, AppError> {
     let principal = person(actor)?;
-    let fingerprint = format!("paper\u{0}{}\u{0}{}\u{0}{}", form.author.name, form.subject, form.text);
+    let fingerprint = format!("paper\u{0}{}\u{0}{}\u{0}{}", form.author.name, form.content.subject, form.content.text);
     let registering = async { Ok(register_paper(state, actor, form).await?.id) };
     crate::service::once::create_once(state, principal.account_id, form_key, &fingerprint, "/appeals", registering)
         .await
@@ -137,26 +143,12 @@ fn paper_appeal(principal: &Principal, form: PaperForm) -> Result<NewAppeal, App
     let Some(own) = principal.memberships.first().map(|m| m.organisation_id) else {
         return Err(AppError::Forbidden("only officers of an organisation register appeals received off-line".into()));
     };
-    let receiving = form.organisation_id.unwrap_or(own);
+    let receiving = form.content.organisation_id.unwrap_or(own);
     authorize(principal, Action::HandleForOrganisation { organisation_id: receiving })?;
-    Ok(NewAppeal {
-        kind: form.kind,
-        channel: form.channel,
-        subject: form.subject,
-        text: form.text,
-        category_id: form.category_id,
-        addressee_id: if form.category_id.is_some() { None } else { Some(receiving) },
-        point: form.point,
-        place_address: form.address,
-        district_id: form.district_id,
-        author: Author { account_id: None, ..form.author },
-        show_author_name: false,
-        privileged: form.privileged,
-        cosigners: form.cosigners,
-        received_at: stored_precision(form.received_at),
-        registered_by: Some(principal.account_id),
-        open311_token: None,
-    })
+    let addressee_id = if form.content.category_id.is_some() { None } else { Some(receiving) };
+    let author = Author { account_id: None, ..form.author };
+    let received = form.content.received(form.channel, author, stored_precision(form.received_at));
+    Ok(NewAppeal { addressee_id, registered_by: Some(principal.account_id), ..received })
 }
 
 /// An issue report filed through Open311, as stored.
@@ -181,38 +173,33 @@ pub async fn file_open311(state: &AppState, new: NewAppeal) -> Result<FiledRepor
 
 /// Have a petition that closed short considered as an ordinary appeal (its author): an application to the
 /// council with the petition's text and its own deadline. The appeal and the petition's link to it are
-/// stored in one transaction: either both or neither.
+/// stored in one transaction: either both or neither. Answers with the petition as it now is.
 pub async fn file_petition_as_appeal(
     state: &AppState,
     actor: &Actor,
     petition_id: i32,
     author_address: String,
-) -> Result<entity::petitions::Model, AppError> {
+) -> Result<PetitionRecord, AppError> {
     let principal = person(actor)?;
     let petition = storage::petitions::get(&state.db, petition_id).await?;
     let author = storage::appeals::author_of(&state.db, principal.account_id).await?;
     let now = stored_precision(Utc::now());
-    let new = NewAppeal {
+    let content = AppealContent {
         kind: AppealKind::Application,
-        channel: Channel::Web,
         subject: petition.title.chars().take(200).collect(),
         text: format!(
             "{}\n\n(Petition No. {} closed with {} signatures.)",
             petition.text, petition.id, petition.signature_count
         ),
         category_id: None,
-        addressee_id: Some(petition.council_id),
+        organisation_id: Some(petition.council_id),
         point: None,
-        place_address: None,
+        address: None,
         district_id: None,
-        author: Author { address: Some(author_address), phone: None, ..author },
-        show_author_name: false,
         privileged: false,
         cosigners: Vec::new(),
-        received_at: now,
-        registered_by: None,
-        open311_token: None,
     };
+    let new = content.received(Channel::Web, Author { address: Some(author_address), phone: None, ..author }, now);
     let filing = accept(state, new, now).await?;
     let calendar = state.calendar().await?;
     let actor = petitions::Actor {
@@ -231,7 +218,7 @@ pub async fn file_petition_as_appeal(
     )
     .await?;
     state.mail_wake.notify_one();
-    Ok(stored)
+    stored.try_into()
 }
 
 /// Intake by the domain, against the directory and calendar as they are now.
@@ -288,21 +275,23 @@ impl AppealDraft {
         })?;
         let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(AppealForm {
-            kind,
-            subject: self.subject.clone(),
-            text: self.text.clone(),
-            category_id: None,
-            organisation_id: Some(self.organisation_id.ok_or_else(|| {
-                AppError::validation("organisation_id", "choose the organisation the appeal is addressed to")
-            })?),
-            point: None,
-            address: None,
-            district_id: None,
+            content: AppealContent {
+                kind,
+                subject: self.subject.clone(),
+                text: self.text.clone(),
+                category_id: None,
+                organisation_id: Some(self.organisation_id.ok_or_else(|| {
+                    AppError::validation("organisation_id", "choose the organisation the appeal is addressed to")
+                })?),
+                point: None,
+                address: None,
+                district_id: None,
+                privileged: self.privileged,
+                cosigners: Vec::new(),
+            },
             author_address: optional(&self.author_address),
             author_phone: optional(&self.author_phone),
-            privileged: self.privileged,
             show_author_name: false,
-            cosigners: Vec::new(),
         })
     }
 }

@@ -66,20 +66,9 @@ pub async fn add_photo(
     }
     .insert(&txn)
     .await?;
-    events::append(
-        &txn,
-        now,
-        NewEvent {
-            actor_account_id: Some(actor_account_id),
-            subject_type: SUBJECT,
-            subject_id: appeal_id.to_string(),
-            action: "photo_added",
-            from_state: None,
-            to_state: None,
-            details: json!({ "photo_id": row.id, "content_type": row.content_type, "size_bytes": row.size_bytes, "sha256": row.sha256 }),
-        },
-    )
-    .await?;
+    NewEvent::new(Some(actor_account_id), (SUBJECT, appeal_id), "photo_added", json!({ "photo_id": row.id, "content_type": row.content_type, "size_bytes": row.size_bytes, "sha256": row.sha256 }))
+        .append_to(&txn, now)
+        .await?;
     txn.commit().await?;
     Ok(row)
 }

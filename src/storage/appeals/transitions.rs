@@ -84,20 +84,10 @@ pub(super) async fn transition_in(
             "appeal {id} was changed by someone else just now; reload it and retry"
         )));
     }
-    events::append(
-        txn,
-        now,
-        NewEvent {
-            actor_account_id: actor.account_id,
-            subject_type: SUBJECT,
-            subject_id: id.to_string(),
-            action: transition.action,
-            from_state: Some(transition.from.code()),
-            to_state: Some(transition.to.code()),
-            details: transition.details.clone(),
-        },
-    )
-    .await?;
+    NewEvent::new(actor.account_id, (SUBJECT, id), transition.action, transition.details.clone())
+        .moved(Some(transition.from.code()), Some(transition.to.code()))
+        .append_to(txn, now)
+        .await?;
     let updated = get(txn, id).await?;
     queue_transition_mails(txn, ctx, &before, &updated, &transition, now).await?;
     crate::storage::metrics::record_change(txn, Some(&row), &updated).await?;

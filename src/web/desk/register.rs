@@ -20,7 +20,7 @@ use crate::{
     error::AppError,
     service::{
         AppState,
-        appeals::intake::{self, PaperForm},
+        appeals::intake::{self, AppealContent, PaperForm},
         once::Once,
     },
     web::{
@@ -81,14 +81,18 @@ impl Registration {
         Ok(PaperForm {
             channel,
             received_at: kyiv_start_of_day(date),
-            kind,
-            subject: self.subject.clone(),
-            text: self.text.clone(),
-            category_id: self.category_id.trim().parse().ok(),
-            organisation_id: None,
-            point: None,
-            address: None,
-            district_id: None,
+            content: AppealContent {
+                kind,
+                subject: self.subject.clone(),
+                text: self.text.clone(),
+                category_id: self.category_id.trim().parse().ok(),
+                organisation_id: None,
+                point: None,
+                address: None,
+                district_id: None,
+                privileged: self.privileged.is_some(),
+                cosigners: Vec::new(),
+            },
             author: Author {
                 account_id: None,
                 name: self.author_name.clone(),
@@ -97,8 +101,6 @@ impl Registration {
                 phone: optional(&self.author_phone),
                 language: Language::Uk,
             },
-            privileged: self.privileged.is_some(),
-            cosigners: Vec::new(),
         })
     }
 }
