@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     dates,
-    forms::{FormErrors, FormPost, LOGIN, error_page, form_page, see_other},
+    forms::{FormErrors, FormPost, error_page, form_page, login_then, see_other},
     i18n::Lang,
     map,
     render::Site,
@@ -184,7 +184,7 @@ impl Steps<'_> {
 #[handler]
 pub async fn start(site: Data<&Site>, lang: Lang, visitor: Visitor) -> Response {
     let signed_in = visitor.actor.principal().is_some();
-    site.page(lang, "/reports/new", "reports/start.html", context! { signed_in, login => LOGIN })
+    site.page(lang, "/reports/new", "reports/start.html", context! { signed_in, login => login_then("/reports/new") })
 }
 
 /// `GET /reports/new/{step}`: the step's page with the carried draft.
@@ -369,7 +369,7 @@ pub async fn view(
         history,
         signed_in => visitor.actor.principal().is_some(),
         followed => notice.followed.as_deref(),
-        login => LOGIN,
+        login => login_then(&path),
     };
     form_page(&site, lang, &path, "reports/report.html", csrf, &FormErrors::default(), page)
 }

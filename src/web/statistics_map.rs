@@ -89,7 +89,7 @@ async fn map_page(
         };
         let statuses: Vec<(String, String)> = Status::ALL
             .iter()
-            .map(|s| (s.code().to_owned(), lang.text(&format!("report-status-{}", s.code().replace('_', "-")), None)))
+            .map(|s| (s.code().to_owned(), lang.text(&format!("report-status-{}", s.code()), None)))
             .collect();
         context! {
             category_options => choices.map(|c| named(&c.categories)).unwrap_or_default(),
