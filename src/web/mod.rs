@@ -8,11 +8,15 @@
 //! - `security`: the headers every page carries (CSP without inline script, framing, sniffing);
 //! - `pages`, `account`, `petitions`: the handlers of the general, account and petition pages;
 //!   `calculator`: the deadline calculator page; `dates`: dates in words;
+//! - `reports`: report a problem, a report's public page, the recent reports;
+//! - `appeals`: file an appeal; `my`: the person's own submissions and their forms;
 //! - `statistics`: the watchdog's pages (statistics, open data, audit, widgets);
+//!   `statistics_map`: the map of reports;
 //! - `mail`: the one-click unsubscribe page;
 //! - `map`: the shared map platform (server-drawn SVG districts, points, shading; Leaflet's data);
+//! - `desk`: the staff's work queue, case page, registration and team;
+//!   `desk_petitions`: the desk's moderation and council petition pages;
 //! - `admin`: the administration (`/admin/…`), for administrators only;
-//! - `desk_petitions`: the desk's moderation and council petition pages;
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;

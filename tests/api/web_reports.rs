@@ -127,11 +127,7 @@ async fn a_visitor_is_asked_to_log_in_before_reporting() {
     let mut browser = Browser::new(&app);
     let start = browser.get("/reports/new").await;
     assert!(start.html.contains("Log in to report a problem"), "{}", start.html);
-    assert!(
-        start.html.contains("login?return=%2Freports%2Fnew\""),
-        "the login link comes back here: {}",
-        start.html
-    );
+    assert!(start.html.contains("login?return=%2Freports%2Fnew\""), "the login link comes back here: {}", start.html);
     assert_eq!(browser.get("/reports/new/category").await.location.as_deref(), Some("/reports/new"));
     let token = browser.get("/account/login").await.csrf_token();
     let posted = browser.post("/reports/new/category", &[("csrf_token", &token), ("category_id", "1")]).await;
