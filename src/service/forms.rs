@@ -2,30 +2,21 @@
 //! draft kept on the server between "continue" and "send" ([`keep_draft`], [`kept_draft`]), so the
 //! check-your-answers page is a GET after a 303 and nothing typed rides along in hidden fields. Sending
 //! once per form key is `service::once`.
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use serde::{Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
 
-use super::AppState;
+use super::{
+    AppState,
+    once::{checked_key, retention},
+};
 use crate::{domain::authorization::Principal, error::AppError, storage};
 
-/// The form's key as typed into its hidden field: present and of a sane length.
-fn form_key(key: &str) -> Result<&str, AppError> {
-    let key = key.trim();
-    if key.is_empty() || key.len() > 255 {
-        return Err(AppError::BadRequest("the form has lost its key; start again".into()));
-    }
-    Ok(key)
-}
-
-/// Where a form's key is stored: a digest of the account, the form and the key, so a key copied into
+/// Where a form's draft is stored: a digest of the account, the form and the key, so a key copied into
 /// another account's browser finds nothing.
-fn scope(principal: &Principal, form: &str, key: &str, what: &str) -> String {
-    hex::encode(Sha256::digest(format!("web:{what}:{form}:account:{}:{key}", principal.account_id)))
-}
-
-fn retention(state: &AppState) -> TimeDelta {
-    TimeDelta::hours(i64::from(state.settings.idempotency.retention_hours))
+fn scope(principal: &Principal, form: &str, key: &str) -> Result<String, AppError> {
+    let key = checked_key(key)?;
+    Ok(hex::encode(Sha256::digest(format!("web:draft:{form}:account:{}:{key}", principal.account_id))))
 }
 
 /// Keeps `draft` of `form` under the form's key until the idempotency retention ends.
@@ -37,7 +28,7 @@ pub async fn keep_draft<T: Serialize>(
 ) -> Result<(), AppError> {
     let body = serde_json::to_string(draft).map_err(|e| AppError::Internal(e.into()))?;
     let now = Utc::now();
-    let stored = scope(principal, form, form_key(key)?, "draft");
+    let stored = scope(principal, form, key)?;
     storage::drafts::keep(&state.db, &stored, principal.account_id, form, body, (now, now + retention(state))).await
 }
 
@@ -47,7 +38,7 @@ pub async fn kept_draft<T: DeserializeOwned>(
     principal: &Principal,
     (form, key): (&str, &str),
 ) -> Result<T, AppError> {
-    let stored = scope(principal, form, form_key(key)?, "draft");
+    let stored = scope(principal, form, key)?;
     let body = storage::drafts::kept(&state.db, &stored, principal.account_id, form, Utc::now())
         .await?
         .ok_or_else(|| AppError::NotFound("this form's answers are no longer kept; start again".into()))?;

@@ -18,6 +18,20 @@ pub enum Once {
     InFlight,
 }
 
+/// The form's key as typed into its hidden field: present and of a sane length.
+pub(super) fn checked_key(key: &str) -> Result<&str, AppError> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > 255 {
+        return Err(AppError::BadRequest("the form has lost its key; start again".into()));
+    }
+    Ok(key)
+}
+
+/// How long a form's key (and a draft kept under it) is kept: the API's idempotency retention.
+pub(super) fn retention(state: &AppState) -> chrono::TimeDelta {
+    chrono::TimeDelta::hours(i64::from(state.settings.idempotency.retention_hours))
+}
+
 /// Runs `create` once per (`account_id`, `form_key`): the item's id is kept under the key as the
 /// location `{collection}/{id}`, so a repeat with the same `fingerprint` (the form's content) gets that
 /// id, and a repeat with other content is refused (409).
@@ -29,13 +43,10 @@ pub async fn create_once(
     collection: &str,
     create: impl Future<Output = Result<i32, AppError>>,
 ) -> Result<Once, AppError> {
-    let key = form_key.trim();
-    if key.is_empty() || key.len() > 255 {
-        return Err(AppError::BadRequest("the form has lost its key; start again".into()));
-    }
+    let key = checked_key(form_key)?;
     let scope = hex::encode(Sha256::digest(format!("web:account:{account_id}:{key}")));
     let fingerprint = hex::encode(Sha256::digest(fingerprint));
-    let retention = chrono::TimeDelta::hours(i64::from(state.settings.idempotency.retention_hours));
+    let retention = retention(state);
     let created = |resource: &str| resource.rsplit('/').next().and_then(|id| id.parse().ok());
     match keys::claim(&state.db, &scope, &fingerprint, Utc::now(), retention).await? {
         Claim::Proceed => match keys::with_scope(scope.clone(), create).await {
