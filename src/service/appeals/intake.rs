@@ -117,9 +117,7 @@ pub struct PaperPreview {
 pub async fn preview_paper(state: &AppState, actor: &Actor, form: PaperForm) -> Result<PaperPreview, AppError> {
     let principal = person(actor)?;
     let now = stored_precision(Utc::now());
-    let accepted = intake_now(state, paper_appeal(principal, form)?, now).await?;
-    let executor_name =
-        storage::appeals::organisation_names(&state.db).await?.remove(&accepted.appeal.executor_id).unwrap_or_default();
+    let (accepted, executor_name) = intake_preview(state, paper_appeal(principal, form)?, now).await?;
     Ok(PaperPreview { executor_name, deadline: accepted.deadline })
 }
 
@@ -228,6 +226,16 @@ async fn intake_now(state: &AppState, new: NewAppeal, now: DateTime<Utc>) -> Res
     Ok(intake(new, directory.as_ref(), &calendar, now)?)
 }
 
+/// A check step's intake: what filing `new` would give, nothing saved, with the name of the
+/// organisation that would handle it.
+async fn intake_preview(state: &AppState, new: NewAppeal, now: DateTime<Utc>) -> Result<(Intake, String), AppError> {
+    let directory = storage::directory::intake_directory(&state.db).await?;
+    let calendar = state.calendar().await?;
+    let accepted = intake(new, directory.as_ref(), &calendar, now)?;
+    let executor_name = directory.organisation(accepted.appeal.executor_id).map(|o| o.name).unwrap_or_default();
+    Ok((accepted, executor_name))
+}
+
 /// Intake, ready to be stored.
 async fn accept(state: &AppState, new: NewAppeal, now: DateTime<Utc>) -> Result<Filing, AppError> {
     Ok(Filing::new(intake_now(state, new, now).await?, now))
@@ -306,12 +314,7 @@ pub async fn preview(state: &AppState, actor: &Actor, draft: AppealDraft) -> Res
     let form = draft.form()?;
     let author = storage::appeals::author_of(&state.db, principal.account_id).await?;
     let now = stored_precision(Utc::now());
-    let new = web_appeal(form, author, now);
-    let directory = storage::directory::intake_directory(&state.db).await?;
-    let calendar = state.calendar().await?;
-    let accepted = intake(new, directory.as_ref(), &calendar, now)?;
-    let executor_id = accepted.appeal.executor_id;
-    let executor_name = directory.organisation(executor_id).map(|o| o.name).unwrap_or_default();
+    let (accepted, executor_name) = intake_preview(state, web_appeal(form, author, now), now).await?;
     Ok(Preview { draft, executor_name, due_date: accepted.deadline.due_date })
 }
 
