@@ -65,6 +65,14 @@ async fn a_visitor_sees_recent_reports_on_the_home_map(script: Script, viewport:
             marker.send_keys(&Key::Enter.to_string()).await.unwrap();
             let link = browser.client.wait().for_element(Locator::Css(".leaflet-popup a")).await.expect("a popup");
             assert!(link.attr("href").await.unwrap().unwrap().starts_with("/reports/"));
+            // Leaflet fades a popup in (0.2 s): axe judges its link's contrast only once it is opaque.
+            let opaque = "return getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1';";
+            for _ in 0..50 {
+                if browser.client.execute(opaque, vec![]).await.unwrap().as_bool() == Some(true) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
         }
     }
     assert_accessible(&browser, "the home page with its map", script, viewport).await;
