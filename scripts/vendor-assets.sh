@@ -13,6 +13,7 @@ manifest=$vendor/MANIFEST.tsv
 packages=(
   "govuk-frontend@6.6.0 dist/govuk/govuk-frontend.min.css dist/govuk/govuk-frontend.min.js package.json README.md"
   "leaflet@1.9.4 dist/leaflet.js dist/leaflet.css dist/images/layers.png dist/images/layers-2x.png dist/images/marker-icon.png dist/images/marker-icon-2x.png dist/images/marker-shadow.png LICENSE"
+  "leaflet.markercluster@1.5.3 dist/leaflet.markercluster.js dist/MarkerCluster.css MIT-LICENCE.txt"
   "axe-core@4.14.1 axe.min.js LICENSE LICENSE-3RD-PARTY.txt"
 )
 

@@ -318,7 +318,13 @@ impl Settings {
 
     /// Checks what serde cannot: that URLs parse and numbers are usable.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key, message: String| Err(ConfigError::Invalid { key, message });
+        self.validate_addresses()?;
+        self.validate_numbers()?;
+        self.validate_calendar_and_secrets()
+    }
+
+    /// The database, public, SMTP and map tile URLs, the sender's mailbox, the log filter.
+    fn validate_addresses(&self) -> Result<(), ConfigError> {
         if !(self.database_url.starts_with("sqlite:")
             || self.database_url.starts_with("postgres://")
             || self.database_url.starts_with("postgresql://"))
@@ -360,6 +366,11 @@ impl Settings {
         if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
             return invalid("log_level", format!("`{}` is not a tracing filter", self.log_level));
         }
+        Ok(())
+    }
+
+    /// Counts, sizes and durations: none zero, and the mail lease outlasting a send.
+    fn validate_numbers(&self) -> Result<(), ConfigError> {
         let positive = [
             ("max_body_bytes", self.max_body_bytes as u64),
             ("session_ttl_hours", self.session_ttl_hours.into()),
@@ -395,6 +406,11 @@ impl Settings {
         if self.watcher.reminder_working_days.iter().any(|&d| d == 0 || d > 20) {
             return invalid("watcher.reminder_working_days", "each entry must be 1 to 20 working days".into());
         }
+        Ok(())
+    }
+
+    /// The martial-law settings, the indicators, and the secrets' lengths.
+    fn validate_calendar_and_secrets(&self) -> Result<(), ConfigError> {
         if self.calendar.martial_law == Some(false) {
             return invalid(
                 "calendar.martial_law",
@@ -421,6 +437,10 @@ impl Settings {
     pub fn is_postgres(&self) -> bool {
         self.database_url.starts_with("postgres")
     }
+}
+
+fn invalid(key: &'static str, message: String) -> Result<(), ConfigError> {
+    Err(ConfigError::Invalid { key, message })
 }
 
 #[cfg(test)]

@@ -148,6 +148,8 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let max_body = state.settings.max_body_bytes;
     let metrics = state.metrics.clone();
     let max_photo = state.settings.photos.max_bytes.max(max_body);
+    // The report journey's photos step posts up to a report's photos at once, with its form fields.
+    let max_photo_step = state.settings.photos.max_bytes * state.settings.photos.max_per_appeal as usize + max_body;
     let allowed = Arc::new(AllowedMethods::from_spec(&spec_json));
     Route::new()
         .nest(api::API_PREFIX, api)
@@ -162,7 +164,11 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .around(api::idempotency::guard)
         .around(move |ep, req| {
             // Photos are the only large uploads; everything else keeps the small JSON limit.
-            let max = if req.uri().path().ends_with("/photos") { max_photo } else { max_body };
+            let max = match req.uri().path() {
+                "/reports/new/photos" => max_photo_step,
+                path if path.ends_with("/photos") => max_photo,
+                _ => max_body,
+            };
             limit_body(ep, req, max)
         })
         .catch_all_error(|err| async move { crate::telemetry::prometheus::render_error(err, problem_from_poem_error) })

@@ -1,5 +1,7 @@
 //! What the HTTP benchmarks share: a fresh database, the real server in-process, percentiles.
 #![allow(dead_code)]
+pub mod petitions;
+
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
@@ -357,4 +359,71 @@ pub fn print_get_table(runs: &[Run], seconds: u64, warmup: u64, load_before: &st
     for sample in runs.iter().flat_map(|r| r.error_samples.iter()).take(5) {
         println!("error sample: {sample}");
     }
+}
+
+/// CPU time spent from [`CpuClock::start`] to [`CpuClock::stop`], in microseconds.
+pub struct CpuUsed {
+    /// This process: the server and the benchmark's clients together.
+    pub process_us: u64,
+    /// Every process named `postgres` (the backends serving the pool), as far as `/proc` shows them.
+    pub postgres_us: u64,
+    /// The whole machine, other work included.
+    pub machine_us: u64,
+}
+
+/// Reads the CPU time used by this process, PostgreSQL and the machine, from `/proc` (Linux; zeros
+/// elsewhere).
+pub struct CpuClock {
+    at_start: CpuUsed,
+}
+
+impl CpuClock {
+    pub fn start() -> CpuClock {
+        CpuClock { at_start: cpu_now() }
+    }
+
+    pub fn stop(self) -> CpuUsed {
+        let now = cpu_now();
+        CpuUsed {
+            process_us: now.process_us.saturating_sub(self.at_start.process_us),
+            postgres_us: now.postgres_us.saturating_sub(self.at_start.postgres_us),
+            machine_us: now.machine_us.saturating_sub(self.at_start.machine_us),
+        }
+    }
+}
+
+/// Linux reports CPU time in `/proc` in ticks of 1/100 s (`USER_HZ`).
+const US_PER_TICK: u64 = 10_000;
+
+fn cpu_now() -> CpuUsed {
+    let postgres_us = std::fs::read_dir("/proc")
+        .map(|dir| {
+            dir.flatten()
+                .filter(|entry| entry.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+                .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+                .filter(|stat| stat.contains("(postgres)"))
+                .map(|stat| process_ticks(&stat) * US_PER_TICK)
+                .sum()
+        })
+        .unwrap_or(0);
+    let process_us = std::fs::read_to_string("/proc/self/stat").map(|s| process_ticks(&s) * US_PER_TICK).unwrap_or(0);
+    // The first line of /proc/stat: cpu user nice system idle iowait irq softirq steal …
+    let machine_us = std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|s| s.lines().next().map(str::to_owned))
+        .map(|line| {
+            let ticks: Vec<u64> = line.split_whitespace().skip(1).filter_map(|n| n.parse().ok()).collect();
+            let busy = |i: usize| ticks.get(i).copied().unwrap_or(0);
+            (busy(0) + busy(1) + busy(2) + busy(5) + busy(6) + busy(7)) * US_PER_TICK
+        })
+        .unwrap_or(0);
+    CpuUsed { process_us, postgres_us, machine_us }
+}
+
+/// User and system ticks of one `/proc/<pid>/stat` line (fields 14 and 15, counted after the name).
+fn process_ticks(stat: &str) -> u64 {
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let field = |i: usize| fields.get(i).and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    field(11) + field(12)
 }

@@ -565,14 +565,26 @@ impl Step<'_> {
         if appeal.deadline_rule_is_hours() {
             return Err(self.conflict("extended: emergency reports have a term in hours"));
         }
-        if now >= appeal.due_at {
-            return Err(TransitionError::Conflict(
-                "the deadline has already passed; an extension must be decided before it ends".into(),
-            ));
-        }
         require_text("reason", &reason, "the reason for the extension")?;
         let extended = deadlines::extend(appeal.executor_received_at, appeal.due_at, request, calendar)
             .map_err(|e| TransitionError::Invalid { field: "total_days", message: e.to_string() })?;
+        if extended.due_at <= now {
+            return Err(TransitionError::Invalid {
+                field: "total_days",
+                message: format!(
+                    "the extended deadline ({}) has already passed; the total term may not exceed \
+                     {} days from receipt (art. 20)",
+                    extended.due_date,
+                    deadlines::EXTENSION_MAX_DAYS
+                ),
+            });
+        }
+        // The head may extend an overdue item too (within the 45 days), but the term it missed stays
+        // missed: the item keeps (or gets) its overdue mark, so it never counts as answered on time.
+        let after_deadline = now >= appeal.due_at;
+        if after_deadline {
+            self.next.overdue_at = appeal.overdue_at.or(Some(appeal.due_at));
+        }
         self.next.due_at = extended.due_at;
         self.next.extended_due_at = Some(extended.due_at);
         self.next.reminder_level = None;
@@ -583,6 +595,7 @@ impl Step<'_> {
             "due_at": extended.due_at,
             "due_date": extended.due_date,
             "capped_at_45_days": extended.capped,
+            "after_deadline": after_deadline,
         });
         self.deadline = Some(extended);
         Ok(("extended", details))
@@ -1076,7 +1089,7 @@ mod tests {
     }
 
     #[test]
-    fn an_extension_never_passes_45_days_from_receipt_and_must_come_before_the_deadline() {
+    fn an_extension_never_passes_45_days_from_receipt() {
         let a = appeal();
         let cmd =
             |days| Command::Extend { request: ExtensionRequest::TotalDays(days), reason: "Needs a survey.".into() };
@@ -1087,8 +1100,33 @@ mod tests {
         assert_eq!(t.appeal.original_due_at, a.original_due_at);
         let again = run(&t.appeal, head(), cmd(45), at(2026, 11, 6, 9)).unwrap_err();
         assert!(matches!(again, TransitionError::Invalid { .. }), "already at the cap: {again:?}");
-        let too_late = run(&a, head(), cmd(30), a.due_at).unwrap_err();
-        assert!(matches!(too_late, TransitionError::Conflict(_)));
+    }
+
+    #[test]
+    fn the_head_extends_an_overdue_item_but_it_stays_overdue_and_never_on_time() {
+        let a = appeal();
+        let cmd =
+            |days| Command::Extend { request: ExtensionRequest::TotalDays(days), reason: "Needs a survey.".into() };
+        let late = run(&a, head(), cmd(30), a.due_at).unwrap();
+        assert!(late.appeal.due_at > a.due_at);
+        assert_eq!(late.appeal.overdue_at, Some(a.due_at), "the missed term stays on record");
+        assert_eq!(late.details["after_deadline"], true);
+        let marked = run(&a, Actor::system(), Command::MarkOverdue, a.due_at).unwrap().appeal;
+        let later = a.due_at + chrono::Duration::days(2);
+        let extended = run(&marked, head(), cmd(45), later).unwrap();
+        assert_eq!(extended.appeal.overdue_at, marked.overdue_at, "the watcher's mark is kept");
+        assert!(run(&extended.appeal, Actor::system(), Command::MarkOverdue, later).is_err(), "not marked twice");
+        let in_time = run(&a, head(), cmd(30), a.due_at - chrono::Duration::hours(1)).unwrap();
+        assert_eq!((in_time.appeal.overdue_at, &in_time.details["after_deadline"]), (None, &json!(false)));
+    }
+
+    #[test]
+    fn an_extension_that_would_end_in_the_past_is_refused() {
+        let a = appeal();
+        let cmd = Command::Extend { request: ExtensionRequest::TotalDays(45), reason: "Needs a survey.".into() };
+        let after_the_cap = a.received_at + chrono::Duration::days(60);
+        let err = run(&a, head(), cmd, after_the_cap).unwrap_err();
+        assert!(matches!(err, TransitionError::Invalid { field: "total_days", .. }), "{err:?}");
     }
 
     #[test]

@@ -129,6 +129,17 @@ codes!(RefusalCode {
     NoEssence => "no_essence", Abusive => "abusive",
 });
 
+/// How the public list of petitions is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    MostSigned,
+    ClosingSoon,
+}
+
+codes!(Sort { Newest => "newest", MostSigned => "most_signed", ClosingSoon => "closing_soon" });
+
 /// The most any statute may allow for a petition's title and text (the spec's `maxLength`).
 pub const TITLE_LIMIT_MAX: usize = 500;
 pub const TEXT_LIMIT_MAX: usize = 100_000;

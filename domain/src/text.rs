@@ -100,6 +100,18 @@ fn longest_mark_run(text: &str) -> usize {
     longest
 }
 
+/// An appeal's words as the search by words compares them: the subject and the text on two lines, folded
+/// to lower case by Unicode's rules ("ЯМА" and "яма", "Ї" and "ї" match), which the databases' own
+/// `lower()` does not promise. A search term is folded by the same rule (see [`search_term_folded`]).
+pub fn search_folded(subject: &str, text: &str) -> String {
+    format!("{subject}\n{text}").to_lowercase()
+}
+
+/// What a person typed in a search box, folded as [`search_folded`] folds the stored words.
+pub fn search_term_folded(term: &str) -> String {
+    term.trim().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +124,15 @@ mod tests {
             }
             other => panic!("{raw:?} was not refused: {other:?}"),
         }
+    }
+
+    #[test]
+    fn search_folds_cyrillic_capitals_like_the_term_typed() {
+        let stored = search_folded("ЯМА на дорозі", "Їжак і Ґанок");
+        assert!(stored.contains(&search_term_folded(" Яма ")));
+        assert!(stored.contains(&search_term_folded("ЇЖАК")));
+        assert!(stored.contains(&search_term_folded("ґанок")));
+        assert!(!stored.contains(&search_term_folded("яма на дорозі їжак")), "subject and text stay apart");
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub struct Model {
     pub status: String,
     pub subject: String,
     pub text: String,
+    /// The subject and text folded to lower case by the service, for search by words (see migration m0020).
+    pub search_text: String,
     pub category_id: Option<i32>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,

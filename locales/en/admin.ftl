@@ -216,3 +216,16 @@ admin-mail-reason = Server's reason
 admin-mail-attempts = Attempts
 admin-mail-retry = Retry
 admin-mail-retry-all = Retry every failed mail
+
+# The admin forms' errors, one per field (`<form>-error-<field>`, see web::forms::FormErrors::field):
+# shown instead of the rule's own English words.
+statute-error-effective_from = Enter the date the terms apply from: day, month and a four-digit year, within the years the calendar covers
+statute-error-signature_threshold = Enter the signatures needed: a whole number from 1 to 1,000,000
+statute-error-collection_days = Enter the collection period: a whole number of days from 1 to 365
+statute-error-title_max_chars = Enter the title limit: a whole number of characters from 10 to 500
+statute-error-text_max_chars = Enter the text limit: a whole number of characters from 100 to 100,000
+statute-error-signing_mode = Choose how people sign
+override-error-date = Enter a real date: day, month and a four-digit year, within the years the calendar covers
+override-error-working = Choose whether the day is a working day
+override-error-note = Name the decision this records in up to 500 characters, e.g. "Cabinet resolution No. 123 of 1 March 2026"
+martial-law-error-martial_law_note = Name the decision this records in up to 500 characters, e.g. "Presidential Decree No. 1/2026"

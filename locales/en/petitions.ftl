@@ -61,6 +61,7 @@ petition-answered = Answered
 petition-closed = Closed
 
 petition-signers-heading = Signers
+petition-signers-updated = The count and the list of signers are updated once a second.
 petition-no-signers = Nobody has signed yet.
 petition-history-heading = History
 petition-event-submitted = submitted

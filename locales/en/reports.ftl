@@ -77,3 +77,37 @@ report-map = Where the problem is
 reports-title = Problem reports
 reports-recent = Recent reports
 reports-none = There are no reports yet.
+report-start-step-photos = photos, if you have them
+report-photos-title = Photos
+report-photos-lead = Photos help the executor find and judge the problem. They are optional: you can go on without them. At most { $max } photos.
+report-photos-kept = { $count ->
+    [one] Your photo
+   *[other] Your { $count } photos
+}
+report-photos-remove = Remove
+report-photos-label = Add photos
+report-photos-hint = JPEG, PNG or WebP, at most { $mb } MB each, up to { $max } in all. You can choose several at once.
+report-photos-upload = Add the chosen photos
+report-photos-none = No photos
+report-photo-alt = Photo { $n } of the report
+report-photos-error-size = A photo must be at most { $mb } MB; choose a smaller one
+report-photos-error-type = The file must be a photo: JPEG, PNG or WebP
+report-photos-error-count = A report can have at most { $max } photos; remove one before adding another
+reports-filter-category = Category
+reports-filter-status = Status
+reports-filter-district = District
+reports-filter-any = Any
+reports-filter-apply = Show reports
+reports-found = { $count ->
+    [one] 1 report
+   *[other] { $count } reports
+}
+reports-pages = Pages of reports
+reports-previous = Previous page
+reports-next = Next page
+reports-page-of = Page { $page } of { $pages }
+reports-error-category = Choose a category from the list
+reports-error-status = Choose a status from the list
+reports-error-district = Choose a district from the list
+reports-error-page = The page must be a whole number, 1 or more
+reports-none-matching = No reports match these choices.

@@ -181,7 +181,7 @@ definition-organisation = An appeal counts for its current executor_id (after fo
 definition-received = Appeals of the period, all kinds and channels, duplicates included.
 definition-duplicates = Appeals with status duplicate (an issue report linked to another report). They are answered through that report and count in no other figure.
 definition-answered = Appeals with status answered, confirmed or refused: an answer in force. A refusal with reasons (art. 8, 15) is an answer. An answer returned for rework is no longer in force until the executor answers again.
-definition-answered_on_time = Answered appeals whose answered_at is before due_at, the deadline in force when answering (the extended one after an extension; after forwarding or a return for rework, the new term). Extensions are reported separately in 'extended'.
+definition-answered_on_time = Answered appeals whose answered_at is before due_at, the deadline in force when answering (the extended one after an extension; after forwarding or a return for rework, the new term), and whose deadline never passed unanswered: an extension the head granted after the deadline (art. 20 allows it within 45 days from receipt) leaves the appeal late. Extensions are reported separately in 'extended'.
 definition-answered_late = answered − answered_on_time.
 definition-refused = Appeals with status refused.
 definition-open = Appeals with status received, in_progress or rework: the executor still owes an answer. open = received − duplicates − answered = pending + overdue.
@@ -215,6 +215,7 @@ definition-ranking = Executors ranked by the mean of three shares: answered_on_t
 
 # The map of reports (/statistics/map).
 map-title = Map of reports
+map-leaflet-newest = With JavaScript the map draws the newest { $count } reports of the selection; the figures and the table count them all.
 map-lead = Problems reported in the city by district: how many, and how many of them were answered on time. Choose a period, category, status or district; the table below lists the same reports.
 map-filter-category = Category
 map-filter-all-categories = All categories

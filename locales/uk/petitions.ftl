@@ -62,6 +62,7 @@ petition-answered = Відповідь надано
 petition-closed = Закрито
 
 petition-signers-heading = Підписанти
+petition-signers-updated = Кількість підписів і список підписантів оновлюються щосекунди.
 petition-no-signers = Ще ніхто не підписав.
 petition-history-heading = Історія
 petition-event-submitted = подано

@@ -77,3 +77,39 @@ report-map = Де проблема
 reports-title = Повідомлення про проблеми
 reports-recent = Останні повідомлення
 reports-none = Повідомлень ще немає.
+report-start-step-photos = фото, якщо вони є
+report-photos-title = Фото
+report-photos-lead = Фото допоможуть виконавцю знайти та оцінити проблему. Вони необов'язкові: можна продовжити без них. Не більше { $max } фото.
+report-photos-kept = { $count ->
+    [one] Ваше фото
+    [few] Ваші { $count } фото
+   *[other] Ваші { $count } фото
+}
+report-photos-remove = Видалити
+report-photos-label = Додати фото
+report-photos-hint = JPEG, PNG або WebP, до { $mb } МБ кожне, загалом до { $max }. Можна вибрати кілька одразу.
+report-photos-upload = Додати вибрані фото
+report-photos-none = Без фото
+report-photo-alt = Фото { $n } повідомлення
+report-photos-error-size = Фото має бути не більше { $mb } МБ; виберіть менше
+report-photos-error-type = Файл має бути фотографією: JPEG, PNG або WebP
+report-photos-error-count = Повідомлення може мати не більше { $max } фото; видаліть одне, перш ніж додати інше
+reports-filter-category = Категорія
+reports-filter-status = Стан
+reports-filter-district = Район
+reports-filter-any = Будь-який
+reports-filter-apply = Показати повідомлення
+reports-found = { $count ->
+    [one] { $count } повідомлення
+    [few] { $count } повідомлення
+   *[other] { $count } повідомлень
+}
+reports-pages = Сторінки повідомлень
+reports-previous = Попередня сторінка
+reports-next = Наступна сторінка
+reports-page-of = Сторінка { $page } з { $pages }
+reports-error-category = Виберіть категорію зі списку
+reports-error-status = Виберіть стан зі списку
+reports-error-district = Виберіть район зі списку
+reports-error-page = Сторінка має бути цілим числом від 1
+reports-none-matching = Немає повідомлень, що відповідають вибраному.

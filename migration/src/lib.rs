@@ -8,6 +8,9 @@ pub const PETITION_TALLIES: &str = "m0011_petition_tallies";
 /// The migration after which the existing signatures' mailboxes must be normalised.
 pub const SIGNATURE_MAILBOXES: &str = "m0015_signature_mailboxes";
 
+/// The index that serves the administration's event history a page at a time.
+pub const ADMIN_EVENTS_INDEX: &str = m0022_harden_admin_events_index::NAME;
+
 mod m0001_accounts_and_outbox;
 mod m0002_calendar;
 mod m0003_directory;
@@ -25,6 +28,11 @@ mod m0014_audit_actor_commitments;
 mod m0015_signature_mailboxes;
 mod m0016_mail_preferences;
 mod m0018_web_drafts;
+mod m0019_desk_last_seen;
+mod m0020_desk_search_text;
+mod m0021_photos_pending_photos;
+mod m0022_harden_admin_events_index;
+mod m0023_perf_desk_indexes;
 
 pub struct Migrator;
 
@@ -49,6 +57,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_signature_mailboxes::Migration),
             Box::new(m0016_mail_preferences::Migration),
             Box::new(m0018_web_drafts::Migration),
+            Box::new(m0019_desk_last_seen::Migration),
+            Box::new(m0020_desk_search_text::Migration),
+            Box::new(m0021_photos_pending_photos::Migration),
+            Box::new(m0022_harden_admin_events_index::Migration),
+            Box::new(m0023_perf_desk_indexes::Migration),
         ]
     }
 }

@@ -171,6 +171,13 @@ pub enum AcceptedResponse {
     Accepted(Json<Accepted>),
 }
 
+impl AcceptedResponse {
+    /// 202 with `message`, the same whether or not the address has an account.
+    fn said(message: &str) -> Self {
+        AcceptedResponse::Accepted(Json(Accepted { message: message.into() }))
+    }
+}
+
 #[derive(ApiResponse)]
 pub enum NoContent {
     /// Done.
@@ -178,6 +185,7 @@ pub enum NoContent {
     Done,
 }
 
+#[derive(Default)]
 pub struct AccountsApi;
 
 #[OpenApi(tag = "ApiTags::Accounts")]
@@ -237,9 +245,7 @@ impl AccountsApi {
     ) -> ApiResult<AcceptedResponse> {
         let email = body.0.email.read("email")?;
         accounts::resend_verification(&state, state.client_ip(req), &email).await?;
-        Ok(AcceptedResponse::Accepted(Json(Accepted {
-            message: "if this address has an unverified account, a new verification mail is on its way".into(),
-        })))
+        Ok(AcceptedResponse::said("if this address has an unverified account, a new verification mail is on its way"))
     }
 
     /// Log in
@@ -286,9 +292,7 @@ impl AccountsApi {
     ) -> ApiResult<AcceptedResponse> {
         let email = body.0.email.read("email")?;
         accounts::request_password_reset(&state, state.client_ip(req), &email).await?;
-        Ok(AcceptedResponse::Accepted(Json(Accepted {
-            message: "if this address has an account, a reset code is on its way".into(),
-        })))
+        Ok(AcceptedResponse::said("if this address has an account, a reset code is on its way"))
     }
 
     /// Set a new password with the mailed code

@@ -52,6 +52,7 @@ impl From<ApiKey> for ApiKeyView {
     }
 }
 
+#[derive(Default)]
 pub struct ApiKeysApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::ApiKeys")]

@@ -115,6 +115,7 @@ impl From<use_case::Verification> for ChainVerification {
     }
 }
 
+#[derive(Default)]
 pub struct AuditApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Audit")]

@@ -10,8 +10,8 @@ use poem_openapi::{Object, OpenApi, param::Path, param::Query, payload::Json};
 use super::{
     ApiTags, AppState, BearerAuth,
     accounts::NoContent,
+    codes::{Code, RequiredText, TextCodes},
     text::Line,
-    text_codes::{Code, Codes, RequiredText},
 };
 use crate::{
     domain::{
@@ -302,6 +302,7 @@ pub struct RuleView {
     pub description: String,
 }
 
+#[derive(Default)]
 pub struct CalendarApi;
 
 #[OpenApi(tag = "ApiTags::Calendar")]
@@ -461,7 +462,7 @@ impl CalendarApi {
 /// Why a day is or is not a working day.
 pub struct ReasonCodes;
 
-impl Codes for ReasonCodes {
+impl TextCodes for ReasonCodes {
     fn codes() -> Vec<String> {
         ["weekday", "weekend", "holiday", "holiday_worked_under_martial_law", "transferred_day_off", "override"]
             .map(str::to_owned)
@@ -472,7 +473,7 @@ impl Codes for ReasonCodes {
 /// The martial-law periods (`domain::calendar::Period`).
 pub struct PeriodCodes;
 
-impl Codes for PeriodCodes {
+impl TextCodes for PeriodCodes {
     fn codes() -> Vec<String> {
         Period::ALL.iter().map(|p| p.code().to_owned()).collect()
     }
@@ -481,7 +482,7 @@ impl Codes for PeriodCodes {
 /// The rule codes of the deadline calculator.
 pub struct RuleCodes;
 
-impl Codes for RuleCodes {
+impl TextCodes for RuleCodes {
     fn codes() -> Vec<String> {
         RULES.iter().map(|r| r.code.to_owned()).collect()
     }

@@ -7,8 +7,8 @@ use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 use super::{
     ApiTags, AppState, BearerAuth,
     accounts::NoContent,
+    codes::{Code, TextCodes},
     text::Line,
-    text_codes::{Code, Codes},
 };
 use crate::{
     domain::{authorization::OrganisationRole, text::limits},
@@ -22,7 +22,7 @@ use crate::{
 /// The organisation kinds.
 pub struct KindCodes;
 
-impl Codes for KindCodes {
+impl TextCodes for KindCodes {
     fn codes() -> Vec<String> {
         organisation_kind_codes()
     }
@@ -31,7 +31,7 @@ impl Codes for KindCodes {
 /// The roles inside an organisation.
 pub struct RoleCodes;
 
-impl Codes for RoleCodes {
+impl TextCodes for RoleCodes {
     fn codes() -> Vec<String> {
         OrganisationRole::ALL.iter().map(|r| r.code().to_owned()).collect()
     }
@@ -40,7 +40,7 @@ impl Codes for RoleCodes {
 /// The urgency classes of a category.
 pub struct UrgencyCodes;
 
-impl Codes for UrgencyCodes {
+impl TextCodes for UrgencyCodes {
     fn codes() -> Vec<String> {
         URGENCY_CLASSES.iter().map(|c| (*c).to_owned()).collect()
     }
@@ -285,6 +285,7 @@ pub struct RoutingView {
 // Kept here too for the files that still import it from this module.
 pub use super::created::Created;
 
+#[derive(Default)]
 pub struct DirectoryApi;
 
 #[OpenApi(prefix_path = "/directory", tag = "ApiTags::Directory")]

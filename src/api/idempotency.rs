@@ -180,8 +180,8 @@ fn in_flight() -> Response {
 }
 
 /// The first request created `resource` and stopped before answering: the answer is rebuilt from the item
-/// as it is now (201 with its `Location`), and kept. When it cannot be read back that way, a 409 says where
-/// it is; nothing is created again either way.
+/// as it is now (201 with its `Location`), and kept. When it cannot be read back that way (Open311, a
+/// photo, an item the caller may not read), a 409 says where it is; nothing is created again either way.
 async fn recovered<E: Endpoint>(
     ep: &Arc<E>,
     req: Request,
@@ -196,9 +196,10 @@ async fn recovered<E: Endpoint>(
         }
         read.extensions_mut().insert(state.clone());
         let mut current = call(ep, read).await.unwrap_or_else(problem_from_poem_error);
-        if current.status() == StatusCode::OK {
+        // Only a JSON read is the answer to rebuild: a photo reads back as its bytes, not as its creation's answer.
+        let content_type = current.content_type().unwrap_or("application/json; charset=utf-8").to_owned();
+        if current.status() == StatusCode::OK && content_type.starts_with("application/json") {
             let body = current.take_body().into_string().await?;
-            let content_type = current.content_type().unwrap_or("application/json; charset=utf-8").to_owned();
             let kept = KeptAnswer {
                 status: StatusCode::CREATED.as_u16(),
                 headers: vec![("content-type".into(), content_type), ("location".into(), resource)],

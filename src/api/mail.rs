@@ -73,6 +73,7 @@ pub struct Requeued {
     pub ids: Vec<i32>,
 }
 
+#[derive(Default)]
 pub struct MailApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Mail")]

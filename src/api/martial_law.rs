@@ -58,6 +58,7 @@ impl From<MartialLawState> for MartialLawView {
     }
 }
 
+#[derive(Default)]
 pub struct MartialLawApi;
 
 #[OpenApi(tag = "ApiTags::Calendar")]

@@ -6,11 +6,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use poem::web::Data;
 use poem_openapi::{Enum, Object, OpenApi, param::Query, payload::Json};
 
-use super::{ApiTags, AppState};
+use super::{ApiTags, AppState, codes::Code};
 use crate::{
-    domain::metrics::{AppealFigures, Band, Period, PetitionFigures, Scoring},
+    domain::{
+        appeals::Status,
+        metrics::{AppealFigures, Band, Period, PetitionFigures, Scoring},
+    },
     error::ApiResult,
-    service::metrics::{self as use_case, AppealFilter, Grouping, IndicatorScore, PeriodQuery},
+    service::{
+        metrics::{self as use_case, AppealFilter, Grouping, IndicatorScore, PeriodQuery},
+        report_map::{self, ReportMapQuery},
+    },
 };
 
 #[derive(Debug, Object)]
@@ -362,6 +368,48 @@ pub struct Rankings {
     pub rows: Vec<RankingRow>,
 }
 
+/// One district's figures on the map of reports; see `GET /metrics/definitions` for each figure.
+#[derive(Debug, Object)]
+pub struct DistrictFiguresRow {
+    /// 0 for reports in no district.
+    pub district_id: i32,
+    /// Absent for district 0.
+    #[oai(nullable)]
+    pub district_name: Option<String>,
+    pub received: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    pub overdue: i64,
+    /// Answered on time ÷ (answered + overdue), 0 to 1; absent when both are 0.
+    #[oai(nullable)]
+    pub on_time_share: Option<f64>,
+}
+
+#[derive(Debug, Object)]
+pub struct DistrictMetrics {
+    pub period: PeriodView,
+    pub as_of: DateTime<Utc>,
+    /// Reports of the selection.
+    pub received: i64,
+    /// Every district of the directory (those without reports with zeros), then district 0 if any
+    /// report lies in none.
+    pub districts: Vec<DistrictFiguresRow>,
+}
+
+impl From<report_map::DistrictFigures> for DistrictFiguresRow {
+    fn from(d: report_map::DistrictFigures) -> Self {
+        DistrictFiguresRow {
+            district_id: d.district_id,
+            district_name: d.name,
+            received: d.received,
+            answered: d.answered,
+            answered_on_time: d.answered_on_time,
+            overdue: d.overdue,
+            on_time_share: d.on_time_share,
+        }
+    }
+}
+
 fn period_of(
     period: Option<String>,
     from: Option<String>,
@@ -370,6 +418,7 @@ fn period_of(
     PeriodQuery { period, from, to }.resolve(Utc::now())
 }
 
+#[derive(Default)]
 pub struct MetricsApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Metrics")]
@@ -549,5 +598,45 @@ impl MetricsApi {
             })
             .collect();
         Ok(Json(Rankings { period: m.period.into(), as_of: m.as_of, min_sample: m.min_sample, rows }))
+    }
+
+    /// Issue reports per district: the figures of the map of reports
+    ///
+    /// The on-time share, received, answered and overdue issue reports per district, exactly as the
+    /// map of reports (`/statistics/map`) shades and tabulates them, for the same filters: `period` or
+    /// `from` + `to` (without either: the current year), `category_id`, `status` and `district_id`. A
+    /// report counts for the district given when it was filed, else for the district its point lies in.
+    /// A category or district not in the directory is refused with 422.
+    #[oai(path = "/metrics/districts", method = "get")]
+    #[allow(clippy::too_many_arguments)] // one per query parameter, as poem-openapi wants them
+    async fn districts(
+        &self,
+        state: Data<&AppState>,
+        /// A year (2026), quarter (2026-Q3), month (2026-07) or day (2026-07-15), within the dates the
+        /// working-day calendar supports (2015-01-01 to 2100-12-31; others are refused with 422).
+        period: Query<Option<String>>,
+        /// With `to`, instead of `period`: the first Kyiv date, from 2015-01-01 to 2100-12-31 (the dates the working-day calendar supports; others are refused with 422).
+        from: Query<Option<String>>,
+        /// The last Kyiv date of the range, likewise.
+        to: Query<Option<String>>,
+        category_id: Query<Option<i32>>,
+        status: Query<Option<Code<Status>>>,
+        district_id: Query<Option<i32>>,
+    ) -> ApiResult<Json<DistrictMetrics>> {
+        let status = Code::read_optional(status.0.as_ref(), "status")?;
+        let query = ReportMapQuery {
+            period: PeriodQuery { period: period.0, from: from.0, to: to.0 },
+            category_id: category_id.0.map(|id| id.to_string()),
+            status: status.map(|s| s.code().to_owned()),
+            district_id: district_id.0.map(|id| id.to_string()),
+            page: None,
+        };
+        let m = report_map::district_map(&state, &query, Utc::now()).await?;
+        Ok(Json(DistrictMetrics {
+            period: m.period.into(),
+            as_of: m.as_of,
+            received: m.received,
+            districts: m.districts.into_iter().map(DistrictFiguresRow::from).collect(),
+        }))
     }
 }

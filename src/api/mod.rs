@@ -18,7 +18,6 @@ pub mod open_data;
 pub mod paging;
 pub mod petitions;
 pub mod text;
-pub mod text_codes;
 
 use std::net::IpAddr;
 
@@ -66,6 +65,7 @@ pub struct BearerAuth(pub Bearer);
 
 pub const API_PREFIX: &str = "/api/v1";
 
+/// Every area's API, in the order the spec lists their paths.
 pub type Apis = (
     accounts::AccountsApi,
     appeals::AppealsApi,
@@ -82,28 +82,12 @@ pub type Apis = (
 
 /// The documented API. Built without any state, so the spec can be generated offline (`hromada openapi`).
 pub fn service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (
-            accounts::AccountsApi,
-            appeals::AppealsApi,
-            calendar::CalendarApi,
-            martial_law::MartialLawApi,
-            directory::DirectoryApi,
-            api_keys::ApiKeysApi,
-            petitions::PetitionsApi,
-            audit::AuditApi,
-            open_data::OpenDataApi,
-            metrics::MetricsApi,
-            mail::MailApi,
-        ),
-        "Hromada",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(
-        "E-petitions and citizens' appeals for Ukrainian city councils and municipal enterprises. \
+    OpenApiService::new(Apis::default(), "Hromada", env!("CARGO_PKG_VERSION"))
+        .description(
+            "E-petitions and citizens' appeals for Ukrainian city councils and municipal enterprises. \
              Every error is an RFC 7807 problem document (`application/problem+json`).",
-    )
-    .server(API_PREFIX)
+        )
+        .server(API_PREFIX)
 }
 
 impl AppState {
@@ -162,14 +146,4 @@ impl AppState {
         }
         req.remote_addr().as_socket_addr().map(|a| a.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
     }
-}
-
-/// Parses a request's code for an enum (`kind`, `status`…), naming the accepted codes when it is not one.
-pub fn parse_code<T>(
-    field: &str,
-    code: &str,
-    parse: fn(&str) -> Option<T>,
-    listing: fn() -> String,
-) -> Result<T, AppError> {
-    parse(code.trim()).ok_or_else(|| AppError::validation(field, format!("`{code}` is not one of: {}", listing())))
 }

@@ -153,6 +153,7 @@ async fn json_file(
     Ok(JsonFile::Ok(JsonRows(Body::from_bytes_stream(download.body)), disposition))
 }
 
+#[derive(Default)]
 pub struct OpenDataApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::OpenData")]

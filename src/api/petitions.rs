@@ -11,10 +11,9 @@ use poem_openapi::{
 
 use super::{
     ApiTags, AppState, BearerAuth,
-    codes::Code,
+    codes::{self, Code},
     directory::Created,
     paging::{PageNumber, PerPage},
-    parse_code,
     text::{Line, Prose},
 };
 use crate::{
@@ -292,6 +291,7 @@ pub struct PetitionHistoryEntry {
     pub details: serde_json::Value,
 }
 
+#[derive(Default)]
 pub struct PetitionsApi;
 
 /// The caller behind a bearer token.
@@ -314,6 +314,12 @@ impl PetitionsApi {
     #[oai(path = "/petitions/statutes", method = "get")]
     async fn statutes(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<StatuteView>>> {
         Ok(Json(use_case::statutes(&state).await?.into_iter().map(Into::into).collect()))
+    }
+
+    /// One council's statute terms from one date
+    #[oai(path = "/petitions/statutes/:id", method = "get")]
+    async fn statute(&self, state: Data<&AppState>, id: Path<i32>) -> ApiResult<Json<StatuteView>> {
+        Ok(Json(use_case::statute(&state, id.0).await?.into()))
     }
 
     /// Adopt statute terms from a date (administrators)
@@ -340,7 +346,7 @@ impl PetitionsApi {
             collection_days: input.collection_days,
             title_max_chars: input.title_max_chars,
             text_max_chars: input.text_max_chars,
-            signing_mode: parse_code(
+            signing_mode: codes::parse(
                 "signing_mode",
                 &input.signing_mode.read("signing_mode")?,
                 SigningMode::parse,
@@ -479,7 +485,7 @@ impl PetitionsApi {
     ) -> ApiResult<Json<PetitionView>> {
         let actor = person(&state, &auth).await?;
         let ModerationRefusal { code, reason } = body.0;
-        let code = parse_code("code", &code.read("code")?, RefusalCode::parse, RefusalCode::listing)?;
+        let code = codes::parse("code", &code.read("code")?, RefusalCode::parse, RefusalCode::listing)?;
         Ok(Json(use_case::refuse(&state, &actor, id.0, code, reason.read("reason")?).await?.into()))
     }
 
@@ -562,7 +568,7 @@ impl PetitionsApi {
     ) -> ApiResult<Json<PetitionView>> {
         let actor = person(&state, &auth).await?;
         let PetitionAnswerInput { decision, text } = body.0;
-        let decision = parse_code("decision", &decision.read("decision")?, Decision::parse, Decision::listing)?;
+        let decision = codes::parse("decision", &decision.read("decision")?, Decision::parse, Decision::listing)?;
         Ok(Json(use_case::answer(&state, &actor, id.0, decision, text.read("text")?).await?.into()))
     }
 

@@ -601,52 +601,13 @@ impl World {
         as_of: DateTime<Utc>,
     ) -> anyhow::Result<World> {
         let organisations = storage::directory::list_organisations(db).await?;
-        let categories: Vec<Category> = storage::directory::list_categories(db)
-            .await?
-            .into_iter()
-            .filter(|c| c.category.active)
-            .map(|c| Category {
-                rules: c.routing_rules(),
-                id: c.category.id,
-                code: c.category.code.clone(),
-                name_uk: c.category.name_uk.clone(),
-                urgency: c.urgency,
-                for_reports: c.category.for_reports,
-                for_appeals: c.category.for_appeals,
-            })
-            .collect();
+        let categories = World::categories(db).await?;
         anyhow::ensure!(!categories.is_empty(), "the directory has no categories to file appeals under");
-        let mut areas = Vec::new();
-        let mut district_ids = Vec::new();
-        for d in storage::directory::list_districts(db).await? {
-            district_ids.push(d.id);
-            if let Some(text) = &d.area_geojson {
-                let area = Area::from_geojson(&serde_json::from_str(text)?)
-                    .map_err(|e| anyhow::anyhow!("district {}: {e}", d.id))?;
-                areas.push((DistrictId(d.id.into()), area));
-            }
-        }
+        let (areas, district_ids) = World::districts(db).await?;
         let active: HashSet<i64> = organisations.iter().filter(|o| o.active).map(|o| i64::from(o.id)).collect();
         let kind = |o: &entity::organisations::Model| storage::directory::parse_kind(&o.kind).ok();
-        let mut forward_targets: Vec<i32> = categories.iter().map(|c| c.rules.default_executor.0 as i32).collect();
-        forward_targets.extend(
-            organisations.iter().filter(|o| o.active && kind(o) == Some(OrganisationKind::Department)).map(|o| o.id),
-        );
-        forward_targets.sort_unstable();
-        forward_targets.dedup();
-        let addressees: Vec<i32> = organisations
-            .iter()
-            .filter(|o| {
-                o.active
-                    && matches!(
-                        kind(o),
-                        Some(
-                            OrganisationKind::Council | OrganisationKind::ExecutiveBody | OrganisationKind::Department
-                        )
-                    )
-            })
-            .map(|o| o.id)
-            .collect();
+        let forward_targets = forward_targets(&categories, &organisations);
+        let addressees = addressees(&organisations);
         let statutes: Vec<Statute> =
             storage::petitions::statutes(db).await?.iter().map(storage::petitions::domain_statute).collect();
         let council = statutes
@@ -681,6 +642,91 @@ impl World {
             citizens,
         })
     }
+
+    /// The active categories, with their routing rules.
+    async fn categories(db: &DatabaseConnection) -> anyhow::Result<Vec<Category>> {
+        Ok(storage::directory::list_categories(db)
+            .await?
+            .into_iter()
+            .filter(|c| c.category.active)
+            .map(|c| Category {
+                rules: c.routing_rules(),
+                id: c.category.id,
+                code: c.category.code.clone(),
+                name_uk: c.category.name_uk.clone(),
+                urgency: c.urgency,
+                for_reports: c.category.for_reports,
+                for_appeals: c.category.for_appeals,
+            })
+            .collect())
+    }
+
+    /// The districts' areas (of those that have one), and every district's id.
+    async fn districts(db: &DatabaseConnection) -> anyhow::Result<(Vec<(DistrictId, Area)>, Vec<i32>)> {
+        let mut areas = Vec::new();
+        let mut district_ids = Vec::new();
+        for d in storage::directory::list_districts(db).await? {
+            district_ids.push(d.id);
+            if let Some(text) = &d.area_geojson {
+                let area = Area::from_geojson(&serde_json::from_str(text)?)
+                    .map_err(|e| anyhow::anyhow!("district {}: {e}", d.id))?;
+                areas.push((DistrictId(d.id.into()), area));
+            }
+        }
+        Ok((areas, district_ids))
+    }
+
+    /// The council's officers and its head: who publishes notices and answers petitions.
+    fn council_officers(&self) -> Vec<i32> {
+        self.staff
+            .get(&self.council)
+            .map(|s| {
+                let mut all = s.officers.clone();
+                all.push(s.head);
+                all
+            })
+            .unwrap_or_default()
+    }
+
+    /// Who acts on petitions, with `council_officers` from [`World::council_officers`].
+    fn people<'a>(&'a self, council_officers: &'a [i32]) -> People<'a> {
+        People {
+            moderators: &self.moderators,
+            council_officers,
+            statutes: &self.statutes,
+            calendar: &self.calendar,
+            as_of: self.as_of,
+        }
+    }
+}
+
+/// Where appeals are forwarded to: every category's default executor and the active departments.
+fn forward_targets(categories: &[Category], organisations: &[entity::organisations::Model]) -> Vec<i32> {
+    let mut targets: Vec<i32> = categories.iter().map(|c| c.rules.default_executor.0 as i32).collect();
+    targets.extend(
+        organisations
+            .iter()
+            .filter(|o| o.active && storage::directory::parse_kind(&o.kind).ok() == Some(OrganisationKind::Department))
+            .map(|o| o.id),
+    );
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+/// The active council, executive bodies and departments: addressees of appeals without a category.
+fn addressees(organisations: &[entity::organisations::Model]) -> Vec<i32> {
+    organisations
+        .iter()
+        .filter(|o| {
+            o.active
+                && matches!(
+                    storage::directory::parse_kind(&o.kind).ok(),
+                    Some(OrganisationKind::Council | OrganisationKind::ExecutiveBody | OrganisationKind::Department)
+                )
+        })
+        .map(|o| o.id)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -1122,23 +1168,7 @@ impl Generator {
         let id = self.ids.petition;
         self.ids.petition += 1;
         let author = self.citizen();
-        let council_officers: Vec<i32> = self
-            .world
-            .staff
-            .get(&self.world.council)
-            .map(|s| {
-                let mut all = s.officers.clone();
-                all.push(s.head);
-                all
-            })
-            .unwrap_or_default();
-        let people = People {
-            moderators: &self.world.moderators,
-            council_officers: &council_officers,
-            statutes: &self.world.statutes,
-            calendar: &self.world.calendar,
-            as_of: self.world.as_of,
-        };
+        let council_officers = self.world.council_officers();
         let petition = crate::domain::petitions::Petition::submitted(
             id,
             self.world.council,
@@ -1146,29 +1176,9 @@ impl Generator {
             submitted_at,
             &self.world.calendar,
         );
-        let mut lived = petition_life::live(petition, &people, &mut self.rng);
+        let mut lived = petition_life::live(petition, &self.world.people(&council_officers), &mut self.rng);
         if let Some(at) = lived.wants_appeal_at {
-            // The author has the closed petition considered as an application to the council.
-            let spec = Spec {
-                kind: AppealKind::Application,
-                channel: "web",
-                category: None,
-                addressee: Some(self.world.council),
-                author_account_id: Some(author),
-                received_at: at,
-                subject: format!("Петиція №{id} як звернення (згенеровано)"),
-                text: format!("Згенерована петиція №{id}, що не набрала підписів, розглядається як звернення."),
-            };
-            if let Some(appeal_id) = self.file(spec) {
-                let people = People {
-                    moderators: &self.world.moderators,
-                    council_officers: &council_officers,
-                    statutes: &self.world.statutes,
-                    calendar: &self.world.calendar,
-                    as_of: self.world.as_of,
-                };
-                petition_life::convert(&mut lived, appeal_id, at, &people);
-            }
+            self.petition_to_appeal(&mut lived, at, &council_officers);
         }
         let p = &lived.petition;
         let category_id = chance(&mut self.rng, 0.5).then(|| {
@@ -1185,28 +1195,12 @@ impl Generator {
                 "Згенерований текст петиції №{id} для навантажувального тестування: вигадана вимога до ради."
             )),
             category_id: Set(category_id),
-            status: Set(p.status.code().to_owned()),
             submitted_at: Set(p.submitted_at),
-            publication_due_at: Set(p.publication_due_at),
-            moderated_at: Set(p.moderated_at),
             moderator_id: Set(lived.moderator_id),
-            refusal_code: Set(p.refusal_code.map(|c| c.code().to_owned())),
-            refusal_reason: Set(p.refusal_reason.clone()),
-            published_at: Set(p.published_at),
-            statute_id: Set(p.statute_id),
-            signature_threshold: Set(p.signature_threshold),
-            collection_ends_at: Set(p.collection_ends_at),
             signature_count: Set(p.signature_count),
-            threshold_reached_at: Set(p.threshold_reached_at),
-            notice_at: Set(p.notice_at),
-            consideration_due_at: Set(p.consideration_due_at),
-            answered_at: Set(p.answered_at),
-            decision: Set(p.decision.map(|d| d.code().to_owned())),
-            answer_text: Set(p.answer_text.clone()),
-            closed_at: Set(p.closed_at),
-            appeal_id: Set(p.appeal_id),
             version: Set(lived.version),
             updated_at: Set(lived.updated_at),
+            ..crate::storage::petitions::lifecycle(p)
         };
         *self.stats.petition_statuses.entry(p.status.code()).or_default() += 1;
         self.petition_rows.push(row);
@@ -1215,6 +1209,24 @@ impl Generator {
         }
         if self.petition_rows.len() >= APPEALS_PER_BATCH {
             self.flush_rows();
+        }
+    }
+
+    /// The author has the closed petition considered as an application to the council.
+    fn petition_to_appeal(&mut self, lived: &mut petition_life::Lived, at: DateTime<Utc>, council_officers: &[i32]) {
+        let id = lived.petition.id;
+        let spec = Spec {
+            kind: AppealKind::Application,
+            channel: "web",
+            category: None,
+            addressee: Some(self.world.council),
+            author_account_id: Some(lived.petition.author_account_id),
+            received_at: at,
+            subject: format!("Петиція №{id} як звернення (згенеровано)"),
+            text: format!("Згенерована петиція №{id}, що не набрала підписів, розглядається як звернення."),
+        };
+        if let Some(appeal_id) = self.file(spec) {
+            petition_life::convert(lived, appeal_id, at, &self.world.people(council_officers));
         }
     }
 
@@ -1313,7 +1325,7 @@ fn appeal_row(
         id: Set(id),
         kind: Set(a.kind.code().to_owned()),
         channel: Set(new.channel.code().to_owned()),
-        status: Set(a.status.code().to_owned()),
+        search_text: Set(crate::domain::text::search_folded(&new.subject, &new.text)),
         subject: Set(new.subject),
         text: Set(new.text),
         category_id: Set(new.category_id),
@@ -1329,35 +1341,16 @@ fn appeal_row(
         author_language: Set("uk".to_owned()),
         show_author_name: Set(new.show_author_name),
         privileged: Set(new.privileged),
-        executor_id: Set(a.executor_id),
         routing: Set(routing.to_string()),
-        assignee_account_id: Set(a.assignee_account_id),
         deadline_rule: Set(serde_json::to_string(&a.deadline_rule).unwrap_or_default()),
         received_at: Set(a.received_at),
         registered_at: Set(registered_at),
         registered_by: Set(registered_by),
-        executor_received_at: Set(a.executor_received_at),
         original_due_at: Set(a.original_due_at),
-        due_at: Set(a.due_at),
-        extended_due_at: Set(a.extended_due_at),
-        forward_due_at: Set(a.forward_due_at),
-        forwarded_count: Set(a.forwarded_count),
-        overdue_at: Set(a.overdue_at),
-        reminder_level: Set(a.reminder_level),
-        answered_at: Set(a.answered_at),
-        resolution: Set(a.resolution.map(|r| r.code().to_owned())),
-        answer_text: Set(a.answer_text.clone()),
-        competent_body: Set(a.competent_body.clone()),
-        refusal_code: Set(a.refusal_code.map(|c| c.code().to_owned())),
-        refusal_reason: Set(a.refusal_reason.clone()),
-        confirmed_at: Set(a.confirmed_at),
-        rework_count: Set(a.rework_count),
-        rating: Set(a.rating),
-        rating_comment: Set(a.rating_comment.clone()),
-        duplicate_of_id: Set(a.duplicate_of_id),
         open311_token: Set(new.open311_token),
         version: Set(lived.version),
         updated_at: Set(lived.updated_at),
+        ..crate::storage::appeals::lifecycle(a)
     }
 }
 

@@ -106,78 +106,15 @@ pub fn live(petition: Petition, people: &People<'_>, rng: &mut StdRng) -> Lived 
 }
 
 fn play(t: &mut Tracker<'_>, moderator_id: &mut Option<i32>, rng: &mut StdRng) -> Option<DateTime<Utc>> {
+    if !moderate(t, moderator_id, rng) {
+        return None;
+    }
     let people = t.people;
-    let submitted = t.petition.submitted_at;
-    let due = t.petition.publication_due_at;
-    // Moderation: mostly within the 2 working days, some late.
-    let moderated_at = if chance(rng, 0.93) {
-        submitted + Duration::seconds(((due - submitted).num_seconds() as f64 * rng.gen_range(0.02..0.97)) as i64)
-    } else {
-        due + secs(rng, HOUR, 6 * DAY)
-    };
-    let moderator = pick(rng, people.moderators);
-    let as_moderator = Actor { account_id: moderator, moderator: true, ..Default::default() };
-    if chance(rng, 0.12) {
-        let code = match weighted(rng, &[35.0, 30.0, 20.0, 10.0, 5.0]) {
-            0 => RefusalCode::Duplicate,
-            1 => RefusalCode::NotCouncilCompetence,
-            2 => RefusalCode::NoEssence,
-            3 => RefusalCode::Abusive,
-            _ => RefusalCode::BannedContent,
-        };
-        let reason = format!("Generated refusal ({}), explained to the author.", code.code());
-        if t.act(as_moderator, Command::Refuse { code, reason }, moderated_at) {
-            *moderator_id = moderator;
-        }
-        return None;
-    }
-    let statute = statute_in_force(people.statutes, t.petition.council_id, kyiv_date(moderated_at)).cloned()?;
-    if !t.act(as_moderator, Command::Publish { statute }, moderated_at) {
-        return None;
-    }
-    *moderator_id = moderator;
     let published = t.last;
     let threshold = i64::from(t.petition.signature_threshold.unwrap_or(i32::MAX));
     let ends = t.petition.collection_ends_at.unwrap_or(published);
-    let system = Actor { system: true, ..Default::default() };
-
     if chance(rng, 0.015) {
-        // Popular: the threshold is reached during collection (sooner rather than later).
-        let span = (ends - published).num_seconds() as f64;
-        let reached = published + Duration::seconds((span * rng.r#gen::<f64>().powi(2) * 0.9) as i64 + 600);
-        let count = threshold + rng.gen_range(0..4);
-        if !t.act(system, Command::ReachThreshold { count }, reached) {
-            let share = ((people.as_of - published).num_seconds() as f64 / (reached - published).num_seconds() as f64)
-                .clamp(0.0, 1.0);
-            t.petition.signature_count = ((threshold - 1) as f64 * share) as i64;
-            return None;
-        }
-        // The notice of consideration: usually within days, sometimes weeks, sometimes never (yet).
-        if chance(rng, 0.12) {
-            return None;
-        }
-        let delay = if chance(rng, 0.8) { secs(rng, 2 * HOUR, 7 * DAY) } else { secs(rng, 8 * DAY, 40 * DAY) };
-        let officer =
-            Actor { account_id: pick(rng, people.council_officers), council_officer: true, ..Default::default() };
-        if !t.act(officer, Command::PublishNotice, t.last + delay) {
-            return None;
-        }
-        let (notice, consideration_due) = (t.last, t.petition.consideration_due_at.unwrap_or(t.last));
-        let at = if chance(rng, 0.8) {
-            notice
-                + Duration::seconds(
-                    ((consideration_due - notice).num_seconds() as f64 * rng.gen_range(0.2..0.97)) as i64,
-                )
-        } else {
-            consideration_due + secs(rng, HOUR, 3 * DAY) + exponential(rng, 5.0 * DAY as f64)
-        };
-        let decision = match weighted(rng, &[35.0, 35.0, 30.0]) {
-            0 => Decision::Supported,
-            1 => Decision::PartlySupported,
-            _ => Decision::NotSupported,
-        };
-        let text = "Generated answer of the council, with its reasons.".to_owned();
-        t.act(officer, Command::Answer { decision, text }, at);
+        consider(t, rng, published, ends, threshold);
         return None;
     }
 
@@ -191,11 +128,88 @@ fn play(t: &mut Tracker<'_>, moderator_id: &mut Option<i32>, rng: &mut StdRng) -
         return None;
     }
     t.petition.signature_count = target;
+    let system = Actor { system: true, ..Default::default() };
     if !t.act(system, Command::Close, ends + secs(rng, 5, 60)) {
         return None;
     }
     // A few authors ask for the petition to be considered as an ordinary appeal.
     chance(rng, 0.04).then(|| t.last + secs(rng, HOUR, 14 * DAY)).filter(|at| *at <= people.as_of)
+}
+
+/// Moderation: mostly within the 2 working days, some late; about one in eight refused. Whether the
+/// petition was published.
+fn moderate(t: &mut Tracker<'_>, moderator_id: &mut Option<i32>, rng: &mut StdRng) -> bool {
+    let submitted = t.petition.submitted_at;
+    let due = t.petition.publication_due_at;
+    let moderated_at = if chance(rng, 0.93) {
+        submitted + Duration::seconds(((due - submitted).num_seconds() as f64 * rng.gen_range(0.02..0.97)) as i64)
+    } else {
+        due + secs(rng, HOUR, 6 * DAY)
+    };
+    let moderator = pick(rng, t.people.moderators);
+    let as_moderator = Actor { account_id: moderator, moderator: true, ..Default::default() };
+    if chance(rng, 0.12) {
+        let code = match weighted(rng, &[35.0, 30.0, 20.0, 10.0, 5.0]) {
+            0 => RefusalCode::Duplicate,
+            1 => RefusalCode::NotCouncilCompetence,
+            2 => RefusalCode::NoEssence,
+            3 => RefusalCode::Abusive,
+            _ => RefusalCode::BannedContent,
+        };
+        let reason = format!("Generated refusal ({}), explained to the author.", code.code());
+        if t.act(as_moderator, Command::Refuse { code, reason }, moderated_at) {
+            *moderator_id = moderator;
+        }
+        return false;
+    }
+    let Some(statute) = statute_in_force(t.people.statutes, t.petition.council_id, kyiv_date(moderated_at)).cloned()
+    else {
+        return false;
+    };
+    if !t.act(as_moderator, Command::Publish { statute }, moderated_at) {
+        return false;
+    }
+    *moderator_id = moderator;
+    true
+}
+
+/// A popular petition: the threshold is reached during collection (sooner rather than later), then the
+/// council usually publishes its notice and answers.
+fn consider(t: &mut Tracker<'_>, rng: &mut StdRng, published: DateTime<Utc>, ends: DateTime<Utc>, threshold: i64) {
+    let span = (ends - published).num_seconds() as f64;
+    let reached = published + Duration::seconds((span * rng.r#gen::<f64>().powi(2) * 0.9) as i64 + 600);
+    let count = threshold + rng.gen_range(0..4);
+    let system = Actor { system: true, ..Default::default() };
+    if !t.act(system, Command::ReachThreshold { count }, reached) {
+        let share = ((t.people.as_of - published).num_seconds() as f64 / (reached - published).num_seconds() as f64)
+            .clamp(0.0, 1.0);
+        t.petition.signature_count = ((threshold - 1) as f64 * share) as i64;
+        return;
+    }
+    // The notice of consideration: usually within days, sometimes weeks, sometimes never (yet).
+    if chance(rng, 0.12) {
+        return;
+    }
+    let delay = if chance(rng, 0.8) { secs(rng, 2 * HOUR, 7 * DAY) } else { secs(rng, 8 * DAY, 40 * DAY) };
+    let officer =
+        Actor { account_id: pick(rng, t.people.council_officers), council_officer: true, ..Default::default() };
+    if !t.act(officer, Command::PublishNotice, t.last + delay) {
+        return;
+    }
+    let (notice, consideration_due) = (t.last, t.petition.consideration_due_at.unwrap_or(t.last));
+    let at = if chance(rng, 0.8) {
+        notice
+            + Duration::seconds(((consideration_due - notice).num_seconds() as f64 * rng.gen_range(0.2..0.97)) as i64)
+    } else {
+        consideration_due + secs(rng, HOUR, 3 * DAY) + exponential(rng, 5.0 * DAY as f64)
+    };
+    let decision = match weighted(rng, &[35.0, 35.0, 30.0]) {
+        0 => Decision::Supported,
+        1 => Decision::PartlySupported,
+        _ => Decision::NotSupported,
+    };
+    let text = "Generated answer of the council, with its reasons.".to_owned();
+    t.act(officer, Command::Answer { decision, text }, at);
 }
 
 /// Records the author's request to handle a closed petition as appeal `appeal_id` (filed at `at`).

@@ -261,14 +261,10 @@ pub const SEARCH_LIMIT: usize = 100;
 /// Accounts whose name or e-mail contains `query` (any case; every account for an empty one), at most
 /// [`SEARCH_LIMIT`], with the number found (administrators).
 pub async fn search(state: &AppState, actor: &Actor, query: &str) -> Result<(Vec<Account>, usize), AppError> {
-    let needle = query.trim().to_lowercase();
-    let found: Vec<Account> = list(state, actor)
-        .await?
-        .into_iter()
-        .filter(|a| a.full_name.to_lowercase().contains(&needle) || a.email.to_lowercase().contains(&needle))
-        .collect();
-    let total = found.len();
-    Ok((found.into_iter().take(SEARCH_LIMIT).collect(), total))
+    authorize(person(actor)?, Action::ListAccounts)?;
+    let (found, total) = storage::accounts::search(&state.db, query.trim(), SEARCH_LIMIT as u64).await?;
+    let found = found.into_iter().map(Account::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok((found, total as usize))
 }
 
 /// Grants or removes a global role (administrators; not their own).

@@ -1,7 +1,11 @@
 //! Petitions: statute terms, submission, moderation (publish or refuse), signing (with an account, or
 //! with name and e-mail confirmed by mail), the public list and page, the council's notice and answer,
 //! and a petition that closed short becoming an appeal. The API and the web pages both call these.
-use std::net::IpAddr;
+use std::{
+    net::IpAddr,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 
@@ -18,11 +22,12 @@ use crate::{
     error::AppError,
     storage::{
         self, Page,
+        cache::SharedCache,
         petitions::{ListFilter, SignatureOp, SignatureOutcome, Submission},
     },
 };
 
-pub use crate::storage::petitions::Sort;
+pub use crate::domain::petitions::Sort;
 
 /// A petition with its words: what its page shows (no contacts of anyone).
 #[derive(Debug, Clone)]
@@ -99,11 +104,23 @@ pub async fn statutes(state: &AppState) -> Result<Vec<Statute>, AppError> {
     Ok(storage::petitions::statutes(&state.db).await?.iter().map(storage::petitions::domain_statute).collect())
 }
 
+/// The statute terms numbered `id`.
+pub async fn statute(state: &AppState, id: i32) -> Result<Statute, AppError> {
+    Ok(storage::petitions::domain_statute(&storage::petitions::statute(&state.db, id).await?))
+}
+
 /// Adopts statute terms from a date (administrators).
 pub async fn add_statute(state: &AppState, actor: &Actor, statute: Statute) -> Result<Statute, AppError> {
     let admin = person(actor)?;
     authorize(admin, Action::Administer)?;
-    let row = storage::petitions::add_statute(&state.db, Some(admin.account_id), &statute, Utc::now()).await?;
+    let row = storage::petitions::add_statute(
+        &state.db,
+        Some(admin.account_id),
+        &statute,
+        Utc::now(),
+        &state.lost_commit_answers,
+    )
+    .await?;
     Ok(storage::petitions::domain_statute(&row))
 }
 
@@ -218,9 +235,64 @@ pub async fn view(state: &AppState, actor: &Actor, id: i32) -> Result<PetitionRe
     }
 }
 
+/// What a petition's page shows everyone: the petition, whether it may be signed by e-mail, its first
+/// signers and its history.
+#[derive(Debug)]
+pub struct PublicPage {
+    pub record: PetitionRecord,
+    pub by_email: bool,
+    pub signers: Vec<(String, DateTime<Utc>)>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A petition's page for one visitor.
+pub struct PetitionPage {
+    pub public: Arc<PublicPage>,
+    /// Whether the visitor's own signature counts.
+    pub has_signed: bool,
+}
+
+/// How many signers' names the page lists.
+pub const PAGE_SIGNERS: u64 = 100;
+
+/// A viral petition is read thousands of times a second while it is being signed: its page is read from
+/// the database at most once a second (per process) and shared by every visitor meanwhile, so the
+/// count and the names may lag up to this long; a transition is shown at once.
+pub const PAGE_MAX_AGE: Duration = Duration::from_secs(1);
+
+static PAGES: LazyLock<SharedCache<PublicPage>> =
+    LazyLock::new(|| SharedCache::new(storage::petitions::pages_generation(), PAGE_MAX_AGE));
+
+/// Petition `id`'s page, if `actor` may see it (see [`view`]). `fresh` reads it now instead of taking
+/// the copy shared for [`PAGE_MAX_AGE`]: for the visitor who has just signed, confirmed or withdrawn.
+pub async fn page(state: &AppState, actor: &Actor, id: i32, fresh: bool) -> Result<PetitionPage, AppError> {
+    let load = || public_page(state, id);
+    let public = match fresh {
+        true => Arc::new(load().await?),
+        false => PAGES.get_keyed(&state.db, &id.to_string(), load).await?,
+    };
+    let petition = &public.record.petition;
+    if !may_read_petition(actor.principal(), petition.status.was_published(), petition.author_account_id) {
+        return Err(AppError::not_found(format!("there is no petition {id}")));
+    }
+    let has_signed = has_signed(state, actor, id).await?;
+    Ok(PetitionPage { public, has_signed })
+}
+
+async fn public_page(state: &AppState, id: i32) -> Result<PublicPage, AppError> {
+    let record = PetitionRecord::try_from(storage::petitions::get(&state.db, id).await?)?;
+    let by_email = signs_by_email(state, &record).await?;
+    let signers = storage::petitions::first_signers(&state.db, id, PAGE_SIGNERS).await?;
+    Ok(PublicPage { by_email, signers, history: history_of(state, id).await?, record })
+}
+
 /// The history of a petition (public once published).
 pub async fn history(state: &AppState, actor: &Actor, id: i32) -> Result<Vec<HistoryEntry>, AppError> {
     view(state, actor, id).await?;
+    history_of(state, id).await
+}
+
+async fn history_of(state: &AppState, id: i32) -> Result<Vec<HistoryEntry>, AppError> {
     let events = storage::events::history(&state.db, storage::petitions::SUBJECT, &id.to_string()).await?;
     Ok(events
         .into_iter()

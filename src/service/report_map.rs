@@ -1,6 +1,8 @@
 //! The map of reports: issue reports of a period, optionally of one category, status and district, as
 //! clusters of points, districts shaded by their on-time share, and a table a page at a time. The web
-//! page (`/statistics/map`) and the JSON API (`GET /metrics/report-map`) both call [`report_map`].
+//! page (`/statistics/map`) calls [`report_map`]; the JSON API's district figures (`GET /metrics/districts`)
+//! come from [`district_map`], the same summary, and its points (`GET /reports/geojson`) from [`points`],
+//! the same filters.
 use std::{
     collections::BTreeMap,
     sync::{LazyLock, atomic::AtomicU64},
@@ -10,7 +12,7 @@ use std::{
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{AppState, metrics::PeriodQuery};
+use super::{AppState, appeals::queries::MapPoint, metrics::PeriodQuery};
 use crate::{
     domain::{
         appeals::Status,
@@ -21,6 +23,7 @@ use crate::{
     error::AppError,
     storage::{
         self,
+        appeals::BoundingBox,
         cache::SharedCache,
         report_map::{Cell, ReportSelection},
     },
@@ -114,8 +117,8 @@ fn number(field: &str, text: &Option<String>, what: &str) -> Result<Option<i32>,
 }
 
 impl ReportMapQuery {
-    /// The filters checked against the directory: an unknown category, status or district is a 422.
-    fn filter(&self, districts: &[(i32, String)]) -> Result<ReportFilter, AppError> {
+    /// The filters as understood (whether the directory knows them is checked by `known`).
+    fn filter(&self) -> Result<ReportFilter, AppError> {
         let category_id = number("category_id", &self.category_id, "a category")?;
         let district_id = number("district_id", &self.district_id, "a district")?;
         let status = match self.status.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -124,9 +127,6 @@ impl ReportMapQuery {
                 Status::parse(code).ok_or_else(|| AppError::validation("status", "choose a status from the list"))?,
             ),
         };
-        if district_id.is_some_and(|d| !districts.iter().any(|(id, _)| *id == d)) {
-            return Err(AppError::validation("district_id", "choose a district from the list"));
-        }
         Ok(ReportFilter { category_id, status, district_id })
     }
 
@@ -145,51 +145,156 @@ impl ReportMapQuery {
 static CELLS_GENERATION: AtomicU64 = AtomicU64::new(0);
 static CELLS: LazyLock<SharedCache<Vec<Cell>>> = LazyLock::new(|| SharedCache::new(&CELLS_GENERATION, CELLS_MAX_AGE));
 
-/// The map of the reports selected by `query`.
-pub async fn report_map(state: &AppState, query: &ReportMapQuery, now: DateTime<Utc>) -> Result<ReportMap, AppError> {
-    let period = query.period.resolve(now)?;
+/// The figures of a selection per district: what the map shades, its table shows and
+/// `GET /metrics/districts` serves.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistrictMap {
+    pub period: Period,
+    pub as_of: DateTime<Utc>,
+    pub filter: ReportFilter,
+    pub received: i64,
+    pub districts: Vec<DistrictFigures>,
+}
+
+/// A selection checked against the directory, with its cells placed in districts.
+struct Resolved {
+    period: Period,
+    filter: ReportFilter,
+    selection: ReportSelection,
+    /// The selected cells with their district (0 for none).
+    chosen: Vec<(i32, Cell)>,
+    names: Vec<(i32, String)>,
+    district_rows: Vec<entity::districts::Model>,
+    choices: Choices,
+}
+
+impl Resolved {
+    fn summary(&self, now: DateTime<Utc>) -> DistrictMap {
+        // The cells count the same reports as the table: no second count over the whole selection.
+        DistrictMap {
+            period: self.period,
+            as_of: now,
+            filter: self.filter,
+            received: self.chosen.iter().map(|(_, c)| c.reports).sum(),
+            districts: district_figures(&self.chosen, &self.names),
+        }
+    }
+}
+
+/// The filters checked against the directory: a category or district not in it is a 422.
+async fn known(state: &AppState, filter: &ReportFilter) -> Result<(Vec<entity::districts::Model>, Choices), AppError> {
     let district_rows = storage::directory::list_districts(&state.db).await?;
-    let names: Vec<(i32, String)> = district_rows.iter().map(|d| (d.id, d.name.clone())).collect();
-    let filter = query.filter(&names)?;
+    if filter.district_id.is_some_and(|d| !district_rows.iter().any(|row| row.id == d)) {
+        return Err(AppError::validation("district_id", "choose a district from the list"));
+    }
     let choices = choices(state).await?;
     if filter.category_id.is_some_and(|id| !choices.categories.iter().any(|c| c.id == id)) {
         return Err(AppError::validation("category_id", "choose a category from the list"));
     }
-    let page = query.page()?;
+    Ok((district_rows, choices))
+}
+
+/// The selection's cells (reused for [`CELLS_MAX_AGE`]) placed in their districts, those of
+/// `district` alone when given; narrows `selection` to that district too.
+async fn located_cells(
+    state: &AppState,
+    selection: &mut ReportSelection,
+    district: Option<i32>,
+    district_rows: &[entity::districts::Model],
+    now: DateTime<Utc>,
+) -> Result<Vec<(i32, Cell)>, AppError> {
+    let key = format!("{:?}|{:?}|{:?}", selection.received, selection.category_id, selection.status);
+    let cells = CELLS.get_keyed(&state.db, &key, || storage::report_map::cells(&state.db, selection, now)).await?;
+    let areas = parsed_areas(district_rows)?;
+    let chosen: Vec<(i32, Cell)> = cells
+        .iter()
+        .map(|c| (district_of(c, &areas), c))
+        .filter(|(d, _)| district.is_none_or(|f| f == *d))
+        .map(|(d, c)| (d, c.clone()))
+        .collect();
+    if let Some(district) = district {
+        let by_point = chosen.iter().filter(|(_, c)| c.district_id.is_none()).filter_map(|(_, c)| c.cell).collect();
+        selection.district = Some((district, by_point));
+    }
+    Ok(chosen)
+}
+
+async fn resolve(state: &AppState, query: &ReportMapQuery, now: DateTime<Utc>) -> Result<Resolved, AppError> {
+    let period = query.period.resolve(now)?;
+    let filter = query.filter()?;
+    let (district_rows, choices) = known(state, &filter).await?;
+    let names: Vec<(i32, String)> = district_rows.iter().map(|d| (d.id, d.name.clone())).collect();
     let mut selection = ReportSelection {
-        from: kyiv_start_of_day(period.from),
-        to: kyiv_end_of_day(period.to),
+        received: Some((kyiv_start_of_day(period.from), kyiv_end_of_day(period.to))),
         category_id: filter.category_id,
         status: filter.status,
         district: None,
     };
-    let key = format!("{}|{}|{:?}|{:?}", period.from, period.to, filter.category_id, filter.status);
-    let cells = CELLS.get_keyed(&state.db, &key, || storage::report_map::cells(&state.db, &selection, now)).await?;
-    let areas = parsed_areas(&district_rows)?;
-    let located: Vec<(i32, &Cell)> = cells.iter().map(|c| (district_of(c, &areas), c)).collect();
-    let chosen: Vec<&(i32, &Cell)> =
-        located.iter().filter(|(d, _)| filter.district_id.is_none_or(|f| f == *d)).collect();
-    if let Some(district) = filter.district_id {
-        let by_point = chosen.iter().filter(|(_, c)| c.district_id.is_none()).filter_map(|(_, c)| c.cell).collect();
-        selection.district = Some((district, by_point));
-    }
-    // The cells count the same reports as the table: no second count over the whole selection.
-    let total: i64 = chosen.iter().map(|(_, c)| c.reports).sum();
-    let rows = storage::report_map::page(&state.db, &selection, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let chosen = located_cells(state, &mut selection, filter.district_id, &district_rows, now).await?;
+    Ok(Resolved { period, filter, selection, chosen, names, district_rows, choices })
+}
+
+/// Each district's figures for the selection (`query`'s page is ignored).
+pub async fn district_map(
+    state: &AppState,
+    query: &ReportMapQuery,
+    now: DateTime<Utc>,
+) -> Result<DistrictMap, AppError> {
+    Ok(resolve(state, query, now).await?.summary(now))
+}
+
+/// The map of the reports selected by `query`.
+pub async fn report_map(state: &AppState, query: &ReportMapQuery, now: DateTime<Utc>) -> Result<ReportMap, AppError> {
+    let page = query.page()?;
+    let resolved = resolve(state, query, now).await?;
+    let summary = resolved.summary(now);
+    let rows = storage::report_map::page(&state.db, &resolved.selection, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let rows = rows.iter().map(|row| report_row(row, now)).collect::<Result<Vec<_>, _>>()?;
     Ok(ReportMap {
-        period,
+        period: summary.period,
         as_of: now,
-        filter,
-        received: total,
-        districts: district_figures(&chosen, &names),
-        clusters: clusters(&chosen),
+        filter: summary.filter,
+        received: summary.received,
+        districts: summary.districts,
+        clusters: clusters(&resolved.chosen),
         rows,
         page,
-        pages: (total.max(0) as u64).div_ceil(PAGE_SIZE).max(1),
-        choices,
-        areas: district_rows.into_iter().map(super::directory::District::from).collect(),
+        pages: (summary.received.max(0) as u64).div_ceil(PAGE_SIZE).max(1),
+        choices: resolved.choices,
+        areas: resolved.district_rows.into_iter().map(super::directory::District::from).collect(),
     })
+}
+
+/// The points of the public report map (`GET /reports/geojson`): the map page's filters, where no
+/// period means reports of any time, plus a bounding box and a limit (1–10000).
+#[derive(Debug, Clone, Default)]
+pub struct PointsQuery {
+    pub filters: ReportMapQuery,
+    pub bbox: Option<BoundingBox>,
+    pub limit: u64,
+}
+
+/// Up to `limit` public reports with a point selected by `query`, newest first.
+pub async fn points(state: &AppState, query: &PointsQuery, now: DateTime<Utc>) -> Result<Vec<MapPoint>, AppError> {
+    if !(1..=10_000).contains(&query.limit) {
+        return Err(AppError::validation("limit", "the limit is 1 to 10000"));
+    }
+    let PeriodQuery { period, from, to } = &query.filters.period;
+    let received = if [period, from, to].iter().all(|v| v.as_deref().is_none_or(|t| t.trim().is_empty())) {
+        None
+    } else {
+        let period = query.filters.period.resolve(now)?;
+        Some((kyiv_start_of_day(period.from), kyiv_end_of_day(period.to)))
+    };
+    let filter = query.filters.filter()?;
+    let (district_rows, _) = known(state, &filter).await?;
+    let mut selection =
+        ReportSelection { received, category_id: filter.category_id, status: filter.status, district: None };
+    if filter.district_id.is_some() {
+        located_cells(state, &mut selection, filter.district_id, &district_rows, now).await?;
+    }
+    let rows = storage::report_map::points(&state.db, &selection, query.bbox, query.limit).await?;
+    super::appeals::queries::as_map_points(state, rows).await
 }
 
 fn parsed_areas(rows: &[entity::districts::Model]) -> Result<Vec<(DistrictId, Area)>, AppError> {
@@ -218,7 +323,7 @@ fn district_of(cell: &Cell, areas: &[(DistrictId, Area)]) -> i32 {
     }
 }
 
-fn district_figures(cells: &[&(i32, &Cell)], names: &[(i32, String)]) -> Vec<DistrictFigures> {
+fn district_figures(cells: &[(i32, Cell)], names: &[(i32, String)]) -> Vec<DistrictFigures> {
     let mut sums: BTreeMap<i32, (Tally, i64)> = names.iter().map(|(id, _)| (*id, Default::default())).collect();
     for (district, cell) in cells {
         let (tally, overdue) = sums.entry(*district).or_default();
@@ -246,7 +351,7 @@ fn district_figures(cells: &[&(i32, &Cell)], names: &[(i32, String)]) -> Vec<Dis
 }
 
 /// Cells merged into a coarser grid (about 1 km): what the map draws as numbered points.
-fn clusters(cells: &[&(i32, &Cell)]) -> Vec<Cluster> {
+fn clusters(cells: &[(i32, Cell)]) -> Vec<Cluster> {
     const PER_DEGREE: f64 = 100.0;
     let mut merged: BTreeMap<(i64, i64), (f64, f64, i64)> = BTreeMap::new();
     for (_, cell) in cells {

@@ -1,7 +1,11 @@
 //! The issue reports as the web pages use them: the public map of reports (districts and points, no
 //! personal data), the report-a-problem journey's draft and its steps' checks, filing it once per form
 //! key, and the public report page. Filing, duplicates and photos are `service::appeals`' use cases;
-//! this area gathers what one page needs in one call.
+//! this area gathers what one page needs in one call. Photos chosen on the journey are kept on the
+//! server under the draft's `photos_key` (never in the page) and attached when the report is filed.
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
 use crate::{
     domain::{
         appeals::{AppealKind, Status},
@@ -11,12 +15,16 @@ use crate::{
     service::{
         Actor, AppState,
         appeals::{
-            AppealDetails,
+            AppealDetails, citizen,
             intake::{self, AppealContent, AppealForm},
             queries::{self, MapPoint},
         },
         directory::{self, District},
-        once::{Once, create_once},
+        once::{Once, checked_key, create_once, retention},
+    },
+    storage::{
+        self, Page,
+        appeals::{DraftScope, PendingPhoto},
     },
 };
 
@@ -39,6 +47,90 @@ pub async fn public_map(
     Ok(ReportsMap { districts, points })
 }
 
+/// What the list of reports is narrowed to, as the page's select boxes send it (empty: any).
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub category: String,
+    pub status: String,
+    pub district: String,
+    pub page: String,
+}
+
+/// A report as the list shows it: public data only.
+#[derive(Debug, Clone)]
+pub struct ListedReport {
+    pub id: i32,
+    pub subject: String,
+    pub category_id: Option<i32>,
+    pub district_id: Option<i32>,
+    /// As the public sees it (a duplicate shows the status of the report it follows).
+    pub status: Status,
+    pub received_at: chrono::DateTime<Utc>,
+}
+
+/// A page of the public reports, what it was narrowed to, and what the filters offer.
+#[derive(Debug, Clone)]
+pub struct ReportList {
+    pub items: Vec<ListedReport>,
+    pub total: u64,
+    pub page: Page,
+    pub category_id: Option<i32>,
+    pub status: Option<Status>,
+    pub district_id: Option<i32>,
+    pub choices: Choices,
+}
+
+/// A select box's choice; empty is none.
+fn chosen(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+/// How many reports one page of the list shows.
+pub const LIST_PAGE_SIZE: u64 = 20;
+
+/// A page of the public issue reports (newest first) of a category, status and district. A choice that
+/// is not one of those offered is refused with the field it came from (a hand-edited address).
+pub async fn public_list(state: &AppState, query: &ListQuery) -> Result<ReportList, AppError> {
+    let choices = choices(state).await?;
+    let known = |field: &str, text: &str, ids: Vec<i32>| -> Result<Option<i32>, AppError> {
+        let Some(text) = chosen(text) else { return Ok(None) };
+        let id = text.parse::<i32>().ok().filter(|id| ids.contains(id));
+        id.map(Some).ok_or_else(|| AppError::validation(field, format!("choose the {field} from the list")))
+    };
+    let category_id = known("category", &query.category, choices.categories.iter().map(|c| c.id).collect())?;
+    let district_id = known("district", &query.district, choices.districts.iter().map(|d| d.id).collect())?;
+    let status = match chosen(&query.status) {
+        None => None,
+        Some(code) => {
+            Some(Status::parse(code).ok_or_else(|| AppError::validation("status", "choose the status from the list"))?)
+        }
+    };
+    let number = match chosen(&query.page) {
+        None => 1,
+        Some(text) => text.parse::<u64>().ok().filter(|n| (1..=Page::MAX_NUMBER).contains(n)).ok_or_else(|| {
+            AppError::validation("page", format!("the page is a number from 1 to {}", Page::MAX_NUMBER))
+        })?,
+    };
+    let page = Page { number, size: LIST_PAGE_SIZE };
+    let filter = storage::appeals::ListFilter { status, category_id, district_id, page, ..Default::default() };
+    let (rows, total) = storage::appeals::public_report_page(&state.db, &filter).await?;
+    let followed = storage::appeals::followed_statuses(&state.db, &rows).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let status = storage::appeals::status_of(&row)?
+            .shown_with(row.duplicate_of_id.and_then(|id| followed.get(&id)).copied());
+        items.push(ListedReport {
+            id: row.id,
+            subject: row.subject,
+            category_id: row.category_id,
+            district_id: row.district_id,
+            status,
+            received_at: row.received_at,
+        });
+    }
+    Ok(ReportList { items, total, page, category_id, status, district_id, choices })
+}
+
 /// The home page: a few petitions collecting signatures (most signed first) and the map of recent
 /// reports. Each part may fail alone (an outage of one list still serves the page).
 #[derive(Debug, Clone, Default)]
@@ -57,14 +149,15 @@ pub async fn front_page(state: &AppState, actor: &Actor, petitions: u64, reports
         submitted_from: None,
         submitted_to: None,
         sort: Sort::MostSigned,
-        page: crate::storage::Page { number: 1, size: petitions },
+        page: Page { number: 1, size: petitions },
     };
     let (petitions, petitions_total) = list(state, actor, query).await.unwrap_or_default();
     FrontPage { petitions, petitions_total, map: public_map(state, None, None, reports).await.ok() }
 }
 
 /// A report being written, step by step. It travels with the pages (a hidden field and the step
-/// links), so nothing half-written is kept on the server; every value is checked again when filed.
+/// links); every value is checked again when filed. Only its photos are kept on the server, under
+/// `photos_key` and the account (see [`add_draft_photo`]).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct ReportDraft {
@@ -75,6 +168,8 @@ pub struct ReportDraft {
     pub district_id: Option<i32>,
     pub subject: String,
     pub description: String,
+    /// The key the draft's photos are kept under (empty until the photos step gives it one).
+    pub photos_key: String,
 }
 
 impl ReportDraft {
@@ -99,6 +194,7 @@ pub async fn choices(state: &AppState) -> Result<Choices, AppError> {
 pub enum Step {
     Category,
     Place,
+    Photos,
     Description,
 }
 
@@ -168,8 +264,83 @@ pub async fn file_once(state: &AppState, actor: &Actor, draft: ReportDraft, form
     let account_id =
         actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?.account_id;
     let fingerprint = serde_json::to_string(&draft).unwrap_or_default();
-    let filing = intake::file(state, actor, appeal_form(draft));
-    create_once(state, account_id, form_key, &fingerprint, "/reports", async { filing.await.map(|d| d.id) }).await
+    let filing = async {
+        let photos = kept_photos(state, actor, &draft.photos_key).await?;
+        let limit = state.settings.photos.max_per_appeal;
+        if photos.len() > limit as usize {
+            return Err(AppError::validation("photo", format!("a report may carry at most {limit} photos")));
+        }
+        intake::file_with_photos(state, actor, appeal_form(draft), photos).await.map(|d| d.id)
+    };
+    create_once(state, account_id, form_key, &fingerprint, "/reports", filing).await
+}
+
+/// Where the photos of a draft are kept: a digest of the account and the draft's key, so a key copied
+/// into another account's browser finds nothing.
+fn photo_scope(actor: &Actor, key: &str) -> Result<(String, i32), AppError> {
+    let account_id =
+        actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?.account_id;
+    let key = checked_key(key)?;
+    Ok((hex::encode(Sha256::digest(format!("web:report-photos:account:{account_id}:{key}"))), account_id))
+}
+
+async fn kept_photos(state: &AppState, actor: &Actor, key: &str) -> Result<Vec<PendingPhoto>, AppError> {
+    if key.trim().is_empty() {
+        return Ok(vec![]);
+    }
+    let (scope, account_id) = photo_scope(actor, key)?;
+    storage::appeals::pending_photos(&state.db, DraftScope { scope: &scope, account_id }, Utc::now()).await
+}
+
+/// A photo of a draft, as its steps list it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DraftPhoto {
+    pub id: i32,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// The photos kept for the draft with `key` (none before the photos step).
+pub async fn draft_photos(state: &AppState, actor: &Actor, key: &str) -> Result<Vec<DraftPhoto>, AppError> {
+    let kept = kept_photos(state, actor, key).await?;
+    Ok(kept
+        .into_iter()
+        .map(|p| DraftPhoto { id: p.id, content_type: p.content_type, size_bytes: p.size_bytes })
+        .collect())
+}
+
+/// Keeps the photos chosen for the draft with `key`, each checked as the API checks a report's photo
+/// (size, type read from the bytes), until the form's retention ends. All or none: one bad file, or
+/// more than a report may carry with those already kept, keeps none of them.
+pub async fn add_draft_photos(state: &AppState, actor: &Actor, key: &str, files: &[Vec<u8>]) -> Result<(), AppError> {
+    let (scope, account_id) = photo_scope(actor, key)?;
+    let limits = &state.settings.photos;
+    let photos = files.iter().map(|bytes| citizen::checked_photo(limits, bytes)).collect::<Result<Vec<_>, _>>()?;
+    let draft = DraftScope { scope: &scope, account_id };
+    let now = Utc::now();
+    let kept = storage::appeals::pending_photos(&state.db, draft, now).await?.len();
+    if kept + photos.len() > limits.max_per_appeal as usize {
+        let max = limits.max_per_appeal;
+        return Err(AppError::validation("photo", format!("a report may carry at most {max} photos")));
+    }
+    for photo in photos {
+        storage::appeals::keep_pending_photo(&state.db, limits, draft, photo, (now, now + retention(state))).await?;
+    }
+    Ok(())
+}
+
+/// Removes a photo from the draft with `key`.
+pub async fn remove_draft_photo(state: &AppState, actor: &Actor, key: &str, id: i32) -> Result<(), AppError> {
+    let (scope, account_id) = photo_scope(actor, key)?;
+    let draft = DraftScope { scope: &scope, account_id };
+    storage::appeals::drop_pending_photo(&state.db, &state.settings.photos.dir, draft, id).await
+}
+
+/// A photo of the draft with `key`, for its author's eyes only.
+pub async fn draft_photo(state: &AppState, actor: &Actor, key: &str, id: i32) -> Result<citizen::PhotoFile, AppError> {
+    let (scope, account_id) = photo_scope(actor, key)?;
+    let photo = storage::appeals::pending_photo(&state.db, DraftScope { scope: &scope, account_id }, id).await?;
+    citizen::photo_file(state, &photo.file_name, &photo.content_type).await
 }
 
 /// What a public report page shows: the report (its public view), its public history, the districts

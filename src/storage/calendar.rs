@@ -105,17 +105,14 @@ pub async fn adopt_configured_martial_law_end(
         return Ok(false);
     }
     let (from, to) = (previous.map(|d| d.to_string()), configured_end.map(|d| d.to_string()));
-    NewEvent::new(
+    let event = NewEvent::new(
         None,
         (MARTIAL_LAW_SUBJECT, CONFIGURED_ID),
         "martial_law_end_configured",
         json!({ "ended_on": configured_end, "previous_ended_on": previous }),
     )
-    .moved(from.as_deref(), to.as_deref())
-    .append_to(&txn, now)
-    .await?;
-    txn.commit().await?;
-    overrides_changed();
+    .moved(from.as_deref(), to.as_deref());
+    commit_change(txn, event, now).await?;
     Ok(true)
 }
 
@@ -184,17 +181,14 @@ pub async fn set_martial_law_end(
     }
     let from = previous.flatten().map(|d| d.to_string());
     let to = ended_on.map(|d| d.to_string());
-    NewEvent::new(
+    let event = NewEvent::new(
         Some(actor_account_id),
         (MARTIAL_LAW_SUBJECT, MARTIAL_LAW_ID),
         if ended_on.is_some() { "martial_law_end_set" } else { "martial_law_end_withdrawn" },
         json!({ "ended_on": ended_on, "previous_ended_on": previous.flatten(), "note": note }),
     )
-    .moved(from.as_deref(), to.as_deref())
-    .append_to(&txn, now)
-    .await?;
-    txn.commit().await?;
-    overrides_changed();
+    .moved(from.as_deref(), to.as_deref());
+    commit_change(txn, event, now).await?;
     Ok(true)
 }
 
@@ -255,9 +249,7 @@ pub async fn set_override(
         return Ok(previous.clone());
     }
     if let Some(previous) = previous.clone() {
-        let mut revoked = previous.into_active_model();
-        revoked.revoked_at = Set(Some(now));
-        revoked.update(&txn).await?;
+        revoke(&txn, previous, now).await?;
     }
     let created = calendar_overrides::ActiveModel {
         date: Set(date),
@@ -270,7 +262,7 @@ pub async fn set_override(
     }
     .insert(&txn)
     .await?;
-    NewEvent::new(
+    let event = NewEvent::new(
         Some(actor_account_id),
         (SUBJECT, date),
         "override_set",
@@ -280,11 +272,8 @@ pub async fn set_override(
             "replaced": previous.as_ref().map(|p| json!({"working": p.working, "note": p.note})),
         }),
     )
-    .moved(previous.as_ref().map(|p| state(p.working)), Some(state(created.working)))
-    .append_to(&txn, now)
-    .await?;
-    txn.commit().await?;
-    overrides_changed();
+    .moved(previous.as_ref().map(|p| state(p.working)), Some(state(created.working)));
+    commit_change(txn, event, now).await?;
     Ok(created)
 }
 
@@ -299,19 +288,34 @@ pub async fn remove_override(
     let live = live_override(&txn, date).await?.ok_or_else(|| {
         AppError::not_found(format!("{date} has no override in force; see GET /api/v1/calendar/overrides"))
     })?;
-    let mut revoked = live.into_active_model();
-    revoked.revoked_at = Set(Some(now));
-    let revoked = revoked.update(&txn).await?;
-    NewEvent::new(
+    let revoked = revoke(&txn, live, now).await?;
+    let event = NewEvent::new(
         Some(actor_account_id),
         (SUBJECT, date),
         "override_removed",
         json!({ "working": revoked.working, "note": revoked.note }),
     )
-    .moved(Some(state(revoked.working)), None)
-    .append_to(&txn, now)
-    .await?;
+    .moved(Some(state(revoked.working)), None);
+    commit_change(txn, event, now).await?;
+    Ok(revoked)
+}
+
+/// Marks an override revoked at `now` (kept, so the history can show it).
+async fn revoke(
+    txn: &DatabaseTransaction,
+    live: calendar_overrides::Model,
+    now: DateTime<Utc>,
+) -> Result<calendar_overrides::Model, AppError> {
+    let mut revoked = live.into_active_model();
+    revoked.revoked_at = Set(Some(now));
+    Ok(revoked.update(txn).await?)
+}
+
+/// Records a change of the calendar's records with its history entry, commits, and tells this process's
+/// cache.
+async fn commit_change(txn: DatabaseTransaction, event: NewEvent<'_>, now: DateTime<Utc>) -> Result<(), AppError> {
+    event.append_to(&txn, now).await?;
     txn.commit().await?;
     overrides_changed();
-    Ok(revoked)
+    Ok(())
 }

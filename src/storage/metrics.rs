@@ -28,6 +28,12 @@ use crate::{
     error::AppError,
 };
 
+/// `domain::metrics::answered_on_time` in SQL, for the columns of the appeals table behind `prefix`
+/// (`"a."`, or `""` when it is the only table).
+pub fn answered_on_time_sql(prefix: &str) -> String {
+    format!("({prefix}answered_at < {prefix}due_at AND {prefix}overdue_at IS NULL)")
+}
+
 /// The facts of a stored appeal that its figures depend on.
 pub fn facts(row: &appeals::Model) -> Result<AppealFacts, AppError> {
     Ok(AppealFacts {
@@ -38,6 +44,7 @@ pub fn facts(row: &appeals::Model) -> Result<AppealFacts, AppError> {
         answered_at: row.answered_at,
         due_at: row.due_at,
         extended_due_at: row.extended_due_at,
+        overdue_at: row.overdue_at,
         forwarded_count: row.forwarded_count,
         rework_count: row.rework_count,
         rating: row.rating,
@@ -395,6 +402,7 @@ struct AppealFactsRow {
     answered_at: Option<DateTime<Utc>>,
     due_at: DateTime<Utc>,
     extended_due_at: Option<DateTime<Utc>>,
+    overdue_at: Option<DateTime<Utc>>,
     forwarded_count: i32,
     rework_count: i32,
     rating: Option<i32>,
@@ -410,6 +418,7 @@ impl AppealFactsRow {
             answered_at: self.answered_at,
             due_at: self.due_at,
             extended_due_at: self.extended_due_at,
+            overdue_at: self.overdue_at,
             forwarded_count: self.forwarded_count,
             rework_count: self.rework_count,
             rating: self.rating,
@@ -475,77 +484,112 @@ pub struct Rebuilt {
 }
 
 async fn recount(conn: &impl ConnectionTrait) -> Result<Recount, AppError> {
-    const CHUNK: u64 = 20_000;
     let mut recount =
         Recount { appeal_days: BTreeMap::new(), petition_days: BTreeMap::new(), counted: Rebuilt::default() };
-    let mut last_id = 0;
-    loop {
-        use appeals::Column as C;
-        let rows: Vec<AppealFactsRow> = appeals::Entity::find()
-            .select_only()
-            .columns([
-                C::Id,
-                C::ReceivedAt,
-                C::ExecutorId,
-                C::CategoryId,
-                C::Status,
-                C::AnsweredAt,
-                C::DueAt,
-                C::ExtendedDueAt,
-                C::ForwardedCount,
-                C::ReworkCount,
-                C::Rating,
-            ])
-            .filter(C::Id.gt(last_id))
-            .order_by_asc(C::Id)
-            .limit(CHUNK)
-            .into_model()
-            .all(conn)
-            .await?;
-        let Some(last) = rows.last() else { break };
-        last_id = last.id;
+    each_chunk(conn, |rows: Vec<AppealFactsRow>| {
         recount.counted.appeals += rows.len() as u64;
         let facts = rows.into_iter().map(AppealFactsRow::facts).collect::<Result<Vec<_>, _>>()?;
         for (key, tally) in summed(facts) {
             recount.appeal_days.entry(key).or_default().add(&tally, 1);
         }
-    }
-    let mut last_id = 0;
-    loop {
-        use petitions::Column as C;
-        let rows: Vec<PetitionFactsRow> = petitions::Entity::find()
-            .select_only()
-            .columns([
-                C::Id,
-                C::CouncilId,
-                C::Status,
-                C::SubmittedAt,
-                C::PublicationDueAt,
-                C::ModeratedAt,
-                C::PublishedAt,
-                C::ThresholdReachedAt,
-                C::NoticeAt,
-                C::ConsiderationDueAt,
-                C::AnsweredAt,
-                C::Decision,
-                C::ClosedAt,
-                C::AppealId,
-            ])
-            .filter(C::Id.gt(last_id))
-            .order_by_asc(C::Id)
-            .limit(CHUNK)
-            .into_model()
-            .all(conn)
-            .await?;
-        let Some(last) = rows.last() else { break };
-        last_id = last.id;
+        Ok(())
+    })
+    .await?;
+    each_chunk(conn, |rows: Vec<PetitionFactsRow>| {
         recount.counted.petitions += rows.len() as u64;
         let facts = rows.into_iter().map(PetitionFactsRow::facts).collect::<Result<Vec<_>, _>>()?;
         for (key, tally) in summed(facts) {
             recount.petition_days.entry(key).or_default().add(&tally, 1);
         }
-    }
+        Ok(())
+    })
+    .await?;
     Ok(recount)
+}
+
+/// The columns of an item its figures depend on, read without the texts, in chunks by id.
+trait FactsRow: FromQueryResult + Send + Sync {
+    type Entity: EntityTrait;
+    const COLUMNS: &'static [<Self::Entity as EntityTrait>::Column];
+    const ID: <Self::Entity as EntityTrait>::Column;
+    fn id(&self) -> i32;
+}
+
+/// Reads every `R` row in chunks of 20,000 by id, so memory stays flat, handing each chunk to `add`.
+async fn each_chunk<R: FactsRow>(
+    conn: &impl ConnectionTrait,
+    mut add: impl FnMut(Vec<R>) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    const CHUNK: u64 = 20_000;
+    let mut last_id = 0;
+    loop {
+        let rows: Vec<R> = R::Entity::find()
+            .select_only()
+            .columns(R::COLUMNS.iter().copied())
+            .filter(R::ID.gt(last_id))
+            .order_by_asc(R::ID)
+            .limit(CHUNK)
+            .into_model()
+            .all(conn)
+            .await?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        last_id = last.id();
+        add(rows)?;
+    }
+}
+
+impl FactsRow for AppealFactsRow {
+    type Entity = appeals::Entity;
+    const COLUMNS: &'static [appeals::Column] = {
+        use appeals::Column as C;
+        &[
+            C::Id,
+            C::ReceivedAt,
+            C::ExecutorId,
+            C::CategoryId,
+            C::Status,
+            C::AnsweredAt,
+            C::DueAt,
+            C::ExtendedDueAt,
+            C::OverdueAt,
+            C::ForwardedCount,
+            C::ReworkCount,
+            C::Rating,
+        ]
+    };
+    const ID: appeals::Column = appeals::Column::Id;
+
+    fn id(&self) -> i32 {
+        self.id
+    }
+}
+
+impl FactsRow for PetitionFactsRow {
+    type Entity = petitions::Entity;
+    const COLUMNS: &'static [petitions::Column] = {
+        use petitions::Column as C;
+        &[
+            C::Id,
+            C::CouncilId,
+            C::Status,
+            C::SubmittedAt,
+            C::PublicationDueAt,
+            C::ModeratedAt,
+            C::PublishedAt,
+            C::ThresholdReachedAt,
+            C::NoticeAt,
+            C::ConsiderationDueAt,
+            C::AnsweredAt,
+            C::Decision,
+            C::ClosedAt,
+            C::AppealId,
+        ]
+    };
+    const ID: petitions::Column = petitions::Column::Id;
+
+    fn id(&self) -> i32 {
+        self.id
+    }
 }
 
 /// Recomputes every tally (appeals daily and monthly, petitions daily) from the appeals and petitions
@@ -862,14 +906,15 @@ pub async fn petition_figures(
             backend,
             format!(
                 "SELECT p.council_id AS council_id, \
-                 SUM(CASE WHEN a.status IN ({answered}) AND a.answered_at < a.due_at THEN 1 ELSE 0 END) AS on_time, \
-                 SUM(CASE WHEN (a.status IN ({answered}) AND a.answered_at >= a.due_at) \
+                 SUM(CASE WHEN a.status IN ({answered}) AND {on_time} THEN 1 ELSE 0 END) AS on_time, \
+                 SUM(CASE WHEN (a.status IN ({answered}) AND NOT ({on_time})) \
                            OR (a.status IN ({awaiting}) AND a.due_at <= $3) THEN 1 ELSE 0 END) AS late \
                  FROM petitions p JOIN appeals a ON a.id = p.appeal_id \
                  WHERE p.appeal_id IS NOT NULL AND p.submitted_at >= $1 AND p.submitted_at < $2 \
                  GROUP BY p.council_id",
                 answered = sql_list(&answered),
                 awaiting = sql_list(&awaiting),
+                on_time = answered_on_time_sql("a."),
             ),
             range,
         ))

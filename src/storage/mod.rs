@@ -139,9 +139,10 @@ impl Default for Page {
     }
 }
 
-/// A test seam of the batch writers: the next `n` COMMITs that land answer with an error, as when the
-/// connection is lost at that moment (the commit landed, the answer did not). Tests arm it to prove a
-/// writer's retry never stores an item twice; in service nobody arms it and it costs one atomic load.
+/// A test seam of the creating writes (the batch writers, photo uploads, statute terms): the next `n`
+/// COMMITs that land answer with an error, as when the connection is lost at that moment (the commit
+/// landed, the answer did not). Tests arm it to prove a retry never stores an item twice; in service
+/// nobody arms it and it costs one atomic load.
 #[derive(Debug, Clone, Default)]
 pub struct LostCommitAnswers(std::sync::Arc<std::sync::atomic::AtomicUsize>);
 
@@ -149,6 +150,12 @@ impl LostCommitAnswers {
     /// Loses the answers to the next `n` COMMITs of the writers sharing this seam.
     pub fn lose_next(&self, n: usize) {
         self.0.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Commits `txn`; when the seam is armed, the commit lands and its answer is lost.
+    pub(crate) async fn commit(&self, txn: sea_orm::DatabaseTransaction) -> Result<(), crate::error::AppError> {
+        txn.commit().await?;
+        self.answer()
     }
 
     /// After a COMMIT landed: its answer, lost when the seam is armed.

@@ -10,7 +10,10 @@
 //! is exact as of the last committed batch.
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -33,7 +36,8 @@ use crate::{
         calendar::Calendar,
         notify::{Mail, Notification, PetitionMail, render},
         petitions::{
-            self as rules, Actor, Command, Decision, Petition, RefusalCode, SigningMode, Status, Statute, Transition,
+            self as rules, Actor, Command, Decision, Petition, RefusalCode, SigningMode, Sort, Status, Statute,
+            Transition,
         },
     },
     error::AppError,
@@ -69,6 +73,14 @@ pub async fn statutes(conn: &impl ConnectionTrait) -> Result<Vec<petition_statut
         .await?)
 }
 
+/// The statute terms numbered `id`.
+pub async fn statute(conn: &impl ConnectionTrait, id: i32) -> Result<petition_statutes::Model, AppError> {
+    petition_statutes::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there are no statute terms {id}")))
+}
+
 /// The statute of `council_id` in force on `date`.
 pub async fn statute_in_force(
     conn: &impl ConnectionTrait,
@@ -79,12 +91,14 @@ pub async fn statute_in_force(
     Ok(rules::statute_in_force(&all, council_id, date).cloned())
 }
 
-/// Records new statute terms (a change is a new row with a later date; rows are never edited).
+/// Records new statute terms (a change is a new row with a later date; rows are never edited). The
+/// request's idempotency key is linked to the terms in the same transaction (see `storage::idempotency`).
 pub async fn add_statute(
     db: &DatabaseConnection,
     actor: Option<i32>,
     statute: &Statute,
     now: DateTime<Utc>,
+    lost: &super::LostCommitAnswers,
 ) -> Result<petition_statutes::Model, AppError> {
     statute.validate().map_err(|(field, message)| AppError::validation(field, message))?;
     let council = super::directory::get_organisation(db, statute.council_id)
@@ -114,10 +128,11 @@ pub async fn add_statute(
         ),
         other => other,
     })?;
+    super::idempotency::link_current(&txn, &format!("/api/v1/petitions/statutes/{}", row.id)).await?;
     NewEvent::new(actor, ("petition_statute", row.id), "adopted", json!(domain_statute(&row)))
         .append_to(&txn, now)
         .await?;
-    txn.commit().await?;
+    lost.commit(txn).await?;
     Ok(row)
 }
 
@@ -136,7 +151,7 @@ pub async fn adopt_example_statute(db: &DatabaseConnection, now: DateTime<Utc>) 
         text_max_chars: 10_000,
         signing_mode: SigningMode::AccountOrEmail,
     };
-    add_statute(db, None, &statute, now).await.map(|_| ())
+    add_statute(db, None, &statute, now, &Default::default()).await.map(|_| ())
 }
 
 // ---------------------------------------------------------------------------
@@ -236,6 +251,14 @@ pub fn domain_petition(row: &petitions::Model) -> Result<Petition, AppError> {
     })
 }
 
+/// Moves on with every petition transition, so the petition pages this process keeps for a moment
+/// (`service::petitions::page`) are read again; signatures do not move it (their count may lag).
+static PAGES_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+pub fn pages_generation() -> &'static AtomicU64 {
+    &PAGES_GENERATION
+}
+
 /// Applies `command` to petition `id` and saves it with its history entry and mails, in one transaction.
 pub async fn transition(
     db: &DatabaseConnection,
@@ -250,6 +273,8 @@ pub async fn transition(
     let row = get(&txn, id).await?;
     let result = transition_in(&txn, calendar, public_url, &row, actor, command, now).await?;
     txn.commit().await?;
+    // Again once committed: a page read while the transaction ran is not kept as current.
+    PAGES_GENERATION.fetch_add(1, Ordering::SeqCst);
     Ok(result)
 }
 
@@ -265,35 +290,17 @@ pub(crate) async fn transition_in(
 ) -> Result<(petitions::Model, Transition), AppError> {
     let before = domain_petition(row)?;
     let transition = rules::apply(&before, actor, command, now, calendar)?;
+    PAGES_GENERATION.fetch_add(1, Ordering::SeqCst);
     let after = &transition.petition;
     // The signature count is the signature writer's; a transition never writes it.
+    let moderator_id =
+        if matches!(transition.action, "published" | "refused") { actor.account_id } else { row.moderator_id };
     let saved = petitions::Entity::update_many()
         .set(petitions::ActiveModel {
-            status: Set(after.status.code().to_owned()),
-            moderated_at: Set(after.moderated_at),
-            moderator_id: Set(if matches!(transition.action, "published" | "refused") {
-                actor.account_id
-            } else {
-                row.moderator_id
-            }),
-            refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
-            refusal_reason: Set(after.refusal_reason.clone()),
-            published_at: Set(after.published_at),
-            statute_id: Set(after.statute_id),
-            signature_threshold: Set(after.signature_threshold),
-            collection_ends_at: Set(after.collection_ends_at),
-            threshold_reached_at: Set(after.threshold_reached_at),
-            notice_at: Set(after.notice_at),
-            consideration_due_at: Set(after.consideration_due_at),
-            publication_due_at: Set(after.publication_due_at),
-            answered_at: Set(after.answered_at),
-            decision: Set(after.decision.map(|d| d.code().to_owned())),
-            answer_text: Set(after.answer_text.clone()),
-            closed_at: Set(after.closed_at),
-            appeal_id: Set(after.appeal_id),
+            moderator_id: Set(moderator_id),
             version: Set(row.version + 1),
             updated_at: Set(now),
-            ..Default::default()
+            ..lifecycle(after)
         })
         .filter(petitions::Column::Id.eq(row.id))
         .filter(petitions::Column::Version.eq(row.version))
@@ -307,21 +314,7 @@ pub(crate) async fn transition_in(
         .append_to(txn, now)
         .await?;
     let updated = get(txn, row.id).await?;
-    let facts = PetitionMail {
-        petition_id: updated.id,
-        action: transition.action.to_owned(),
-        title: updated.title.clone(),
-        signatures: updated.signature_count,
-        threshold: updated.signature_threshold.map(i64::from),
-        reason: updated.refusal_reason.clone(),
-        decision: updated.decision.as_deref().map(|d| d.replace('_', " ")),
-        answer: updated.answer_text.clone(),
-        due_date: updated
-            .consideration_due_at
-            .map(|d| crate::domain::deadlines::day_containing(d).format("%d.%m.%Y").to_string()),
-        link: crate::mail::links::petition(public_url, updated.id),
-        ..Default::default()
-    };
+    let facts = mail_facts(&updated, transition.action, public_url);
     if transition.notify_author
         && let Some(author) = accounts::Entity::find_by_id(updated.author_account_id).one(txn).await?
     {
@@ -342,6 +335,50 @@ pub(crate) async fn transition_in(
     // Last: the tally row stays locked until the commit.
     super::metrics::record_petition_change(txn, Some(&before), after).await?;
     Ok((updated, transition))
+}
+
+/// The columns a petition's life changes (not its signature count, which the signature writer keeps,
+/// nor who moderated it, its version or when it was updated).
+pub(crate) fn lifecycle(after: &Petition) -> petitions::ActiveModel {
+    petitions::ActiveModel {
+        status: Set(after.status.code().to_owned()),
+        moderated_at: Set(after.moderated_at),
+        refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
+        refusal_reason: Set(after.refusal_reason.clone()),
+        published_at: Set(after.published_at),
+        statute_id: Set(after.statute_id),
+        signature_threshold: Set(after.signature_threshold),
+        collection_ends_at: Set(after.collection_ends_at),
+        threshold_reached_at: Set(after.threshold_reached_at),
+        notice_at: Set(after.notice_at),
+        consideration_due_at: Set(after.consideration_due_at),
+        publication_due_at: Set(after.publication_due_at),
+        answered_at: Set(after.answered_at),
+        decision: Set(after.decision.map(|d| d.code().to_owned())),
+        answer_text: Set(after.answer_text.clone()),
+        closed_at: Set(after.closed_at),
+        appeal_id: Set(after.appeal_id),
+        ..Default::default()
+    }
+}
+
+/// What the mails about `action` on the petition say.
+fn mail_facts(updated: &petitions::Model, action: &str, public_url: &str) -> PetitionMail {
+    PetitionMail {
+        petition_id: updated.id,
+        action: action.to_owned(),
+        title: updated.title.clone(),
+        signatures: updated.signature_count,
+        threshold: updated.signature_threshold.map(i64::from),
+        reason: updated.refusal_reason.clone(),
+        decision: updated.decision.as_deref().map(|d| d.replace('_', " ")),
+        answer: updated.answer_text.clone(),
+        due_date: updated
+            .consideration_due_at
+            .map(|d| crate::domain::deadlines::day_containing(d).format("%d.%m.%Y").to_string()),
+        link: crate::mail::links::petition(public_url, updated.id),
+        ..Default::default()
+    }
 }
 
 /// Tells the signers who asked to be told, confirmed and not withdrawn, read in pages so memory stays
@@ -425,35 +462,6 @@ async fn queue(
         super::notify::enqueue(conn, &mail, now).await?;
     }
     Ok(())
-}
-
-/// How the public list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sort {
-    Newest,
-    MostSigned,
-    ClosingSoon,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 3] = [Sort::Newest, Sort::MostSigned, Sort::ClosingSoon];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Sort::Newest => "newest",
-            Sort::MostSigned => "most_signed",
-            Sort::ClosingSoon => "closing_soon",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Sort> {
-        Sort::ALL.into_iter().find(|sort| sort.code() == code)
-    }
-
-    /// The codes, comma-separated, for error messages.
-    pub fn listing() -> String {
-        Sort::ALL.map(Sort::code).join(", ")
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -584,6 +592,23 @@ pub async fn signer_names(
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page.index()).await?;
     Ok((rows.into_iter().map(|s| (s.full_name, s.confirmed_at.unwrap_or(s.created_at))).collect(), total))
+}
+
+/// The first `limit` signers' names and when they signed, oldest first, without counting them all
+/// (the petition's counter has the number).
+pub async fn first_signers(
+    db: &DatabaseConnection,
+    petition_id: i32,
+    limit: u64,
+) -> Result<Vec<(String, DateTime<Utc>)>, AppError> {
+    let rows = signatures::Entity::find()
+        .filter(signatures::Column::PetitionId.eq(petition_id))
+        .filter(signatures::Column::Status.eq(CONFIRMED))
+        .order_by_asc(signatures::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|s| (s.full_name, s.confirmed_at.unwrap_or(s.created_at))).collect())
 }
 
 /// Petitions still collecting whose period has ended (for the watcher).
@@ -955,27 +980,7 @@ async fn write_batch(
     let now = Utc::now();
     let txn = super::begin_write(&ctx.db).await?;
     let resolved = resolve_sessions(&txn, ops, now).await?;
-    let mut known: HashMap<i32, Known> = HashMap::new();
-    let mut unknown = Vec::new();
-    for op in &resolved {
-        if let Ok(SignatureOp::Sign { petition_id, .. } | SignatureOp::Withdraw { petition_id, .. }) = op
-            && !known.contains_key(petition_id)
-        {
-            match open.get(*petition_id, now) {
-                Some(p) => {
-                    known.insert(*petition_id, Known::Open(p));
-                }
-                None => unknown.push(*petition_id),
-            }
-        }
-    }
-    if !unknown.is_empty() {
-        unknown.sort_unstable();
-        unknown.dedup();
-        for row in petitions::Entity::find().filter(petitions::Column::Id.is_in(unknown)).all(&txn).await? {
-            known.insert(row.id, open.learn(row, now));
-        }
-    }
+    let mut known = known_petitions(&txn, open, &resolved, now).await?;
     let mut outcomes = Vec::with_capacity(ops.len());
     let mut new_signatures = Vec::new();
     // One signature per e-mail per petition within the batch; the insert checks against the stored ones.
@@ -1025,52 +1030,140 @@ async fn write_batch(
             SignatureOp::Withdraw { petition_id, email } => match check_open(known.get(&petition_id), petition_id, now)
             {
                 Err(e) => Err(e),
-                Ok(()) => {
-                    let changed = signatures::Entity::update_many()
-                        .col_expr(signatures::Column::Status, Expr::value(WITHDRAWN))
-                        .col_expr(signatures::Column::WithdrawnAt, Expr::value(now))
-                        .filter(signatures::Column::PetitionId.eq(petition_id))
-                        .filter(signatures::Column::Mailbox.eq(email.mailbox()))
-                        .filter(signatures::Column::Status.eq(CONFIRMED))
-                        .exec(&txn)
-                        .await?;
-                    if changed.rows_affected == 1 {
-                        *delta.entry(petition_id).or_default() -= 1;
-                        Ok(SignatureOutcome::Withdrawn)
-                    } else {
-                        Err(AppError::not_found("you have no counted signature on this petition to withdraw"))
-                    }
-                }
+                Ok(()) => withdraw(&txn, petition_id, &email, now, &mut delta).await?,
             },
         };
         outcomes.push(outcome);
     }
-    let mut confirm_mails = Vec::new();
-    if !new_signatures.is_empty() {
-        // An e-mail signature of a mailbox that signed already is not stored; its owner is told by mail.
-        let counted = counted_mailboxes(&txn, &new_signatures).await?;
-        let (told, new_signatures): (Vec<_>, Vec<_>) = new_signatures
-            .into_iter()
-            .partition(|s| s.account_id.is_none() && counted.contains(&(s.petition_id, s.mailbox.clone())));
-        for signature in told {
-            confirm_mails.push(NewSignature { token: None, ..signature });
-        }
-        let stored = insert_signatures(&txn, &new_signatures, now).await?;
-        for signature in new_signatures {
-            if !stored.contains(&(signature.petition_id, signature.mailbox.clone())) {
-                outcomes[signature.outcome] = Err(already_signed());
-                continue;
-            }
-            let change = delta.entry(signature.petition_id).or_default();
-            if signature.account_id.is_some() {
-                *change += 1;
-            }
-            if signature.token.is_some() {
-                confirm_mails.push(signature);
+    let confirm_mails = settle_new_signatures(&txn, new_signatures, &mut outcomes, &mut delta, now).await?;
+    let mut mailed = !confirm_mails.is_empty();
+    queue_confirmation_mails(&txn, ctx, &known, confirm_mails, now).await?;
+    // The counters last: each row is locked only from this update to the commit.
+    let counters = update_counters(&txn, &delta).await?;
+    if forgot_stale(open, &delta, &counters, now) {
+        // Roll back (dropping the transaction) and redo with fresh rows.
+        return Ok(Written::Stale);
+    }
+    mailed |= reach_thresholds(&txn, ctx, open, counters, now).await?;
+    super::idempotency::record_batch(&txn, batch_key, &outcome_codes::encode(&outcomes), now).await?;
+    txn.commit().await?;
+    Ok(Written::Done { outcomes, mailed })
+}
+
+/// Whether a petition closed or reached its threshold after this batch read it, so that what was
+/// accepted for it may no longer be; such petitions are forgotten, to be read again.
+fn forgot_stale(open: &OpenPetitions, delta: &BTreeMap<i32, i64>, counters: &[Counter], now: DateTime<Utc>) -> bool {
+    let stale: Vec<i32> =
+        delta.keys().copied().filter(|id| !counters.iter().any(|c| c.id == *id && c.collecting_at(now))).collect();
+    for &id in &stale {
+        open.forget(id);
+    }
+    !stale.is_empty()
+}
+
+/// What the batch's petitions are: the collecting ones from the cache, the others read in one query.
+async fn known_petitions(
+    txn: &DatabaseTransaction,
+    open: &OpenPetitions,
+    resolved: &[Result<SignatureOp, AppError>],
+    now: DateTime<Utc>,
+) -> Result<HashMap<i32, Known>, AppError> {
+    let mut known: HashMap<i32, Known> = HashMap::new();
+    let mut unknown = Vec::new();
+    for op in resolved {
+        if let Ok(SignatureOp::Sign { petition_id, .. } | SignatureOp::Withdraw { petition_id, .. }) = op
+            && !known.contains_key(petition_id)
+        {
+            match open.get(*petition_id, now) {
+                Some(p) => {
+                    known.insert(*petition_id, Known::Open(p));
+                }
+                None => unknown.push(*petition_id),
             }
         }
     }
-    let mut mailed = !confirm_mails.is_empty();
+    if !unknown.is_empty() {
+        unknown.sort_unstable();
+        unknown.dedup();
+        for row in petitions::Entity::find().filter(petitions::Column::Id.is_in(unknown)).all(txn).await? {
+            known.insert(row.id, open.learn(row, now));
+        }
+    }
+    Ok(known)
+}
+
+/// Withdraws the counted signature of `email` on a collecting petition; the outer error spoils the
+/// batch, the inner one is this operation's answer.
+async fn withdraw(
+    txn: &DatabaseTransaction,
+    petition_id: i32,
+    email: &Email,
+    now: DateTime<Utc>,
+    delta: &mut BTreeMap<i32, i64>,
+) -> Result<Result<SignatureOutcome, AppError>, AppError> {
+    let changed = signatures::Entity::update_many()
+        .col_expr(signatures::Column::Status, Expr::value(WITHDRAWN))
+        .col_expr(signatures::Column::WithdrawnAt, Expr::value(now))
+        .filter(signatures::Column::PetitionId.eq(petition_id))
+        .filter(signatures::Column::Mailbox.eq(email.mailbox()))
+        .filter(signatures::Column::Status.eq(CONFIRMED))
+        .exec(txn)
+        .await?;
+    Ok(if changed.rows_affected == 1 {
+        *delta.entry(petition_id).or_default() -= 1;
+        Ok(SignatureOutcome::Withdrawn)
+    } else {
+        Err(AppError::not_found("you have no counted signature on this petition to withdraw"))
+    })
+}
+
+/// Stores the batch's new signatures and counts the counted ones in `delta`; returns the signatures to
+/// mail (a confirmation link, or a note to the owner of a mailbox that signed already).
+async fn settle_new_signatures(
+    txn: &DatabaseTransaction,
+    new_signatures: Vec<NewSignature>,
+    outcomes: &mut [Result<SignatureOutcome, AppError>],
+    delta: &mut BTreeMap<i32, i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewSignature>, AppError> {
+    let mut confirm_mails = Vec::new();
+    if new_signatures.is_empty() {
+        return Ok(confirm_mails);
+    }
+    // An e-mail signature of a mailbox that signed already is not stored; its owner is told by mail.
+    let counted = counted_mailboxes(txn, &new_signatures).await?;
+    let (told, new_signatures): (Vec<_>, Vec<_>) = new_signatures
+        .into_iter()
+        .partition(|s| s.account_id.is_none() && counted.contains(&(s.petition_id, s.mailbox.clone())));
+    for signature in told {
+        confirm_mails.push(NewSignature { token: None, ..signature });
+    }
+    let stored = insert_signatures(txn, &new_signatures, now).await?;
+    for signature in new_signatures {
+        if !stored.contains(&(signature.petition_id, signature.mailbox.clone())) {
+            outcomes[signature.outcome] = Err(already_signed());
+            continue;
+        }
+        let change = delta.entry(signature.petition_id).or_default();
+        if signature.account_id.is_some() {
+            *change += 1;
+        }
+        if signature.token.is_some() {
+            confirm_mails.push(signature);
+        }
+    }
+    Ok(confirm_mails)
+}
+
+/// Queues the mail of each signature: its confirmation link, or (without a token) the note that the
+/// mailbox signed already.
+async fn queue_confirmation_mails(
+    txn: &DatabaseTransaction,
+    ctx: &WriterContext,
+    known: &HashMap<i32, Known>,
+    confirm_mails: Vec<NewSignature>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     for signature in confirm_mails {
         let title = match known.get(&signature.petition_id) {
             Some(Known::Open(p)) => p.title.clone(),
@@ -1096,39 +1189,38 @@ async fn write_batch(
         let mut mail =
             render(&Notification::PetitionUpdate(facts), Language::Uk, &signature.full_name, &signature.email)?;
         mail.kind = "signature_confirmation";
-        super::notify::enqueue(&txn, &mail, now).await?;
+        super::notify::enqueue(txn, &mail, now).await?;
     }
-    // The counters last: each row is locked only from this update to the commit.
-    let counters = update_counters(&txn, &delta).await?;
-    let stale: Vec<i32> =
-        delta.keys().copied().filter(|id| !counters.iter().any(|c| c.id == *id && c.collecting_at(now))).collect();
-    if !stale.is_empty() {
-        // A petition closed or reached its threshold after this batch read it: what was accepted for
-        // it may no longer be. Roll back (dropping the transaction) and redo with fresh rows.
-        for id in stale {
-            open.forget(id);
-        }
-        return Ok(Written::Stale);
-    }
+    Ok(())
+}
+
+/// Moves each petition whose counter reached its threshold on (out of collection); whether any did (and
+/// so mailed).
+async fn reach_thresholds(
+    txn: &DatabaseTransaction,
+    ctx: &WriterContext,
+    open: &OpenPetitions,
+    counters: Vec<Counter>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let mut reached = false;
     let mut calendar = None;
     for counter in counters {
         if counter.threshold.is_some_and(|t| counter.count >= i64::from(t)) {
             if calendar.is_none() {
-                calendar = Some(super::calendar::calendar(&txn, ctx.martial_law_ended_on).await?);
+                calendar = Some(super::calendar::calendar(txn, ctx.martial_law_ended_on).await?);
             }
-            let row = get(&txn, counter.id).await?;
+            let row = get(txn, counter.id).await?;
             let command = Command::ReachThreshold { count: counter.count };
             let system = Actor { system: true, ..Default::default() };
             let calendar = calendar.as_ref().expect("loaded above");
             // The transition takes the petition out of collection: later batches must read it again.
             open.forget(counter.id);
-            transition_in(&txn, calendar, &ctx.public_url, &row, system, command, now).await?;
-            mailed = true;
+            transition_in(txn, calendar, &ctx.public_url, &row, system, command, now).await?;
+            reached = true;
         }
     }
-    super::idempotency::record_batch(&txn, batch_key, &outcome_codes::encode(&outcomes), now).await?;
-    txn.commit().await?;
-    Ok(Written::Done { outcomes, mailed })
+    Ok(reached)
 }
 
 /// Inserts the batch's signatures, skipping counted ones whose mailbox signed the petition already

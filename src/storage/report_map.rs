@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use entity::appeals;
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, Statement, Value};
 
+use super::appeals::BoundingBox;
 use crate::{
     domain::{
         appeals::{AppealKind, Status},
@@ -19,11 +20,11 @@ use crate::{
 /// Grid cells per degree of latitude and of longitude.
 pub const CELLS_PER_DEGREE: f64 = 500.0;
 
-/// Which reports: received in `[from, to)`, optionally of one category, status and district.
+/// Which reports: received in `[from, to)` (any time when `None`), optionally of one category, status
+/// and district.
 #[derive(Debug, Clone, Default)]
 pub struct ReportSelection {
-    pub from: DateTime<Utc>,
-    pub to: DateTime<Utc>,
+    pub received: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub category_id: Option<i32>,
     pub status: Option<Status>,
     /// The district: reports filed for it, and reports without one whose cell is in `district_cells`.
@@ -57,13 +58,14 @@ fn codes(statuses: impl Iterator<Item = Status>) -> String {
 /// `WHERE …` of a selection with its values, parameters numbered from `$first`.
 fn selection_sql(selection: &ReportSelection, first: usize) -> (String, Vec<Value>) {
     let mut sql = format!(
-        "kind = '{}' AND (latitude IS NOT NULL AND longitude IS NOT NULL OR district_id IS NOT NULL) \
-         AND received_at >= ${} AND received_at < ${}",
+        "kind = '{}' AND (latitude IS NOT NULL AND longitude IS NOT NULL OR district_id IS NOT NULL)",
         AppealKind::IssueReport.code(),
-        first,
-        first + 1
     );
-    let mut values: Vec<Value> = vec![selection.from.into(), selection.to.into()];
+    let mut values: Vec<Value> = Vec::new();
+    if let Some((from, to)) = selection.received {
+        values.extend([from.into(), to.into()]);
+        sql.push_str(&format!(" AND received_at >= ${first} AND received_at < ${}", first + 1));
+    }
     if let Some(category) = selection.category_id {
         values.push(category.into());
         sql.push_str(&format!(" AND category_id = ${}", first + values.len() - 1));
@@ -103,10 +105,11 @@ pub async fn cells(
          AVG(latitude) AS lat, AVG(longitude) AS lon, COUNT(*) AS reports, \
          SUM(CASE WHEN status = '{duplicate}' THEN 1 ELSE 0 END) AS duplicates, \
          SUM(CASE WHEN status IN ({answered}) AND answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered, \
-         SUM(CASE WHEN status IN ({answered}) AND answered_at < due_at THEN 1 ELSE 0 END) AS answered_on_time, \
+         SUM(CASE WHEN status IN ({answered}) AND {on_time} THEN 1 ELSE 0 END) AS answered_on_time, \
          SUM(CASE WHEN status IN ({awaiting}) AND due_at <= $1 THEN 1 ELSE 0 END) AS overdue \
          FROM appeals WHERE {filter} GROUP BY 1, district_id",
         duplicate = Status::Duplicate.code(),
+        on_time = crate::storage::metrics::answered_on_time_sql(""),
     );
     let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
     Ok(Cell::find_by_statement(statement).all(db).await?)
@@ -132,4 +135,29 @@ pub async fn page(
         .all(db)
         .await?;
     Ok(rows)
+}
+
+/// Up to `limit` of the selected reports that have a point, inside `bbox` if given, newest first: the
+/// points of the public report map (`GET /reports/geojson`).
+pub async fn points(
+    db: &DatabaseConnection,
+    selection: &ReportSelection,
+    bbox: Option<BoundingBox>,
+    limit: u64,
+) -> Result<Vec<appeals::Model>, AppError> {
+    let (filter, mut values) = selection_sql(selection, 1);
+    let mut sql = format!("SELECT * FROM appeals WHERE {filter} AND latitude IS NOT NULL AND longitude IS NOT NULL");
+    if let Some(b) = bbox {
+        let n = values.len() + 1;
+        values.extend([b.west.into(), b.east.into(), b.south.into(), b.north.into()]);
+        sql.push_str(&format!(
+            " AND longitude BETWEEN ${n} AND ${} AND latitude BETWEEN ${} AND ${}",
+            n + 1,
+            n + 2,
+            n + 3
+        ));
+    }
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
+    let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    Ok(appeals::Entity::find().from_raw_sql(statement).all(db).await?)
 }

@@ -4,23 +4,17 @@
 //! what was typed (never the password).
 use minijinja::context;
 use poem::{
-    Request, Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Query, cookie::CookieJar},
+    Response, handler,
+    web::{Form, Query, cookie::CookieJar},
 };
 use serde::Deserialize;
 
 use super::{
-    forms::{
-        CsrfOnly, FormErrors, FormPost, LOGIN, TokenForm, TokenQuery, form_page, local_path, see_other, token_page,
-    },
-    i18n::Lang,
-    render::Site,
-    session::{self, Visitor},
+    context::Ctx,
+    forms::{CsrfOnly, FormErrors, LOGIN, TokenForm, local_path, see_other},
+    session,
 };
-use crate::service::{
-    AppState,
-    accounts::{self, Registration},
-};
+use crate::service::accounts::{self, Registration};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -34,74 +28,42 @@ pub struct RegisterForm {
 const REGISTER: &str = "/account/register";
 
 #[handler]
-pub fn register_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken) -> Response {
-    form_page(&site, lang, REGISTER, "account/register.html", csrf, &FormErrors::default(), context! {})
+pub fn register_page(ctx: Ctx<'_>) -> Response {
+    ctx.blank_form(REGISTER, "account/register.html", context! {})
 }
 
 #[handler]
-pub async fn register(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    req: &Request,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<RegisterForm>,
-) -> Response {
+pub async fn register(ctx: Ctx<'_>, Form(form): Form<RegisterForm>) -> Response {
     let registration = Registration {
         full_name: form.full_name.clone(),
         email: form.email.clone(),
         password: form.password,
-        language: Some(lang.code().to_owned()),
+        language: Some(ctx.lang.code().to_owned()),
     };
-    let use_case = accounts::register(&state, state.client_ip(req), registration);
-    FormPost::new(&site, lang, REGISTER, ("register", "email"))
-        .handle(
-            verifier,
+    let use_case = accounts::register(ctx.state, ctx.client_ip(), registration);
+    let typed = context! { full_name => form.full_name, email => form.email };
+    ctx.post(REGISTER, ("register", "email"))
+        .again_on(
             &form.csrf_token,
             use_case,
             |_| see_other("/account/register/check-email"),
-            async |errors| {
-                let typed = context! { full_name => form.full_name, email => form.email };
-                form_page(&site, lang, REGISTER, "account/register.html", csrf, &errors, typed)
-            },
+            ("account/register.html", typed),
         )
         .await
 }
 
-#[handler]
-pub fn check_email(site: Data<&Site>, lang: Lang) -> Response {
-    site.page(lang, "/account/register/check-email", "account/check-email.html", context! {})
-}
-
 const CONFIRM: &str = "/account/confirm-email";
 
-/// The mailed link lands here: a button confirms, so a mail scanner that opens links confirms nothing.
 #[handler]
-pub fn confirm_email_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
-    token_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, q.token)
-}
-
-#[handler]
-pub async fn confirm_email(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<TokenForm>,
-) -> Response {
-    let use_case = accounts::verify_email(&state, &form.token);
-    FormPost::new(&site, lang, CONFIRM, ("confirm", "token"))
-        .handle(
-            verifier,
+pub async fn confirm_email(ctx: Ctx<'_>, Form(form): Form<TokenForm>) -> Response {
+    let use_case = accounts::verify_email(ctx.state, &form.token);
+    let typed = context! { token => &form.token };
+    ctx.post(CONFIRM, ("confirm", "token"))
+        .again_on(
             &form.csrf_token,
             use_case,
             |_| see_other("/account/login?confirmed=1"),
-            async |errors| {
-                let page = context! { token => form.token };
-                form_page(&site, lang, CONFIRM, "account/confirm-email.html", csrf, &errors, page)
-            },
+            ("account/confirm-email.html", typed),
         )
         .await
 }
@@ -129,54 +91,34 @@ pub struct Notice {
 }
 
 #[handler]
-pub fn login_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(notice): Query<Notice>) -> Response {
+pub fn login_page(ctx: Ctx<'_>, Query(notice): Query<Notice>) -> Response {
     let return_to = notice.return_to.as_deref().and_then(local_path);
     let page = context! { confirmed => notice.confirmed.is_some(), reset => notice.reset.is_some(), return_to };
-    form_page(&site, lang, LOGIN, "account/login.html", csrf, &FormErrors::default(), page)
+    ctx.blank_form(LOGIN, "account/login.html", page)
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn login(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    req: &Request,
-    jar: &CookieJar,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    let use_case = accounts::login(&state, state.client_ip(req), &form.email, &form.password);
+pub async fn login(ctx: Ctx<'_>, jar: &CookieJar, Form(form): Form<LoginForm>) -> Response {
+    let use_case = accounts::login(ctx.state, ctx.client_ip(), &form.email, &form.password);
     let signed_in = |login: accounts::Session| {
         let lifetime = (login.expires_at - chrono::Utc::now()).to_std().unwrap_or_default();
-        session::remember(jar, &login.token, lifetime, state.settings.public_url.starts_with("https://"));
+        session::remember(jar, &login.token, lifetime, ctx.state.settings.public_url.starts_with("https://"));
         see_other(local_path(&form.return_to).unwrap_or("/account"))
     };
     // Which of the two was wrong is not told; an unconfirmed address is.
-    FormPost::new(&site, lang, LOGIN, ("login", "email"))
+    let typed = context! { email => &form.email, return_to => local_path(&form.return_to) };
+    ctx.post(LOGIN, ("login", "email"))
         .forbidden_as("login-unverified")
-        .handle(verifier, &form.csrf_token, use_case, signed_in, async |errors| {
-            let page = context! { email => form.email, return_to => local_path(&form.return_to) };
-            form_page(&site, lang, LOGIN, "account/login.html", csrf, &errors, page)
-        })
+        .again_on(&form.csrf_token, use_case, signed_in, ("account/login.html", typed))
         .await
 }
 
 #[handler]
-pub async fn logout(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    jar: &CookieJar,
-    verifier: &CsrfVerifier,
-    Form(form): Form<CsrfOnly>,
-) -> Response {
+pub async fn logout(ctx: Ctx<'_>, jar: &CookieJar, Form(form): Form<CsrfOnly>) -> Response {
     // Logging out never fails for the visitor: a session the store could not revoke is still forgotten.
     let use_case = async {
-        if let Some(digest) = &visitor.session_digest
-            && let Err(e) = accounts::logout(&state, digest).await
+        if let Some(digest) = &ctx.visitor.session_digest
+            && let Err(e) = accounts::logout(ctx.state, digest).await
         {
             tracing::warn!(error = %e, "a web logout could not revoke its session");
         }
@@ -186,8 +128,8 @@ pub async fn logout(
         session::forget(jar);
         see_other("/")
     };
-    FormPost::new(&site, lang, "/account/logout", ("logout", "csrf_token"))
-        .handle(verifier, &form.csrf_token, use_case, forgotten, async |_| see_other("/"))
+    ctx.post("/account/logout", ("logout", "csrf_token"))
+        .handle(&form.csrf_token, use_case, forgotten, async |_| see_other("/"))
         .await
 }
 
@@ -201,32 +143,20 @@ pub struct EmailForm {
 const RESET: &str = "/account/password-reset";
 
 #[handler]
-pub fn reset_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(notice): Query<Notice>) -> Response {
-    let page = context! { sent => notice.sent.is_some() };
-    form_page(&site, lang, RESET, "account/password-reset.html", csrf, &FormErrors::default(), page)
+pub fn reset_page(ctx: Ctx<'_>, Query(notice): Query<Notice>) -> Response {
+    ctx.blank_form(RESET, "account/password-reset.html", context! { sent => notice.sent.is_some() })
 }
 
 #[handler]
-pub async fn request_reset(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    req: &Request,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<EmailForm>,
-) -> Response {
-    let use_case = accounts::request_password_reset(&state, state.client_ip(req), &form.email);
-    FormPost::new(&site, lang, RESET, ("reset", "email"))
-        .handle(
-            verifier,
+pub async fn request_reset(ctx: Ctx<'_>, Form(form): Form<EmailForm>) -> Response {
+    let use_case = accounts::request_password_reset(ctx.state, ctx.client_ip(), &form.email);
+    let typed = context! { email => &form.email };
+    ctx.post(RESET, ("reset", "email"))
+        .again_on(
             &form.csrf_token,
             use_case,
             |_| see_other("/account/password-reset?sent=1"),
-            async |errors| {
-                let page = context! { email => form.email };
-                form_page(&site, lang, RESET, "account/password-reset.html", csrf, &errors, page)
-            },
+            ("account/password-reset.html", typed),
         )
         .await
 }
@@ -242,31 +172,15 @@ pub struct NewPasswordForm {
 const NEW_PASSWORD: &str = "/account/password-reset/new";
 
 #[handler]
-pub fn new_password_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
-    token_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, q.token)
-}
-
-#[handler]
-pub async fn set_new_password(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    req: &Request,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<NewPasswordForm>,
-) -> Response {
-    let use_case = accounts::reset_password(&state, state.client_ip(req), &form.token, &form.new_password);
-    FormPost::new(&site, lang, NEW_PASSWORD, ("new-password", "token"))
-        .handle(
-            verifier,
+pub async fn set_new_password(ctx: Ctx<'_>, Form(form): Form<NewPasswordForm>) -> Response {
+    let use_case = accounts::reset_password(ctx.state, ctx.client_ip(), &form.token, &form.new_password);
+    let typed = context! { token => &form.token };
+    ctx.post(NEW_PASSWORD, ("new-password", "token"))
+        .again_on(
             &form.csrf_token,
             use_case,
             |_| see_other("/account/login?reset=1"),
-            async |errors| {
-                let page = context! { token => form.token };
-                form_page(&site, lang, NEW_PASSWORD, "account/password-new.html", csrf, &errors, page)
-            },
+            ("account/password-new.html", typed),
         )
         .await
 }
@@ -281,27 +195,12 @@ pub struct LanguageForm {
 const SETTINGS: &str = "/account";
 
 #[handler]
-pub async fn settings_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(notice): Query<Notice>,
-) -> Response {
-    settings(&site, &state, lang, &visitor, csrf, FormErrors::default(), notice.saved.is_some()).await
+pub async fn settings_page(ctx: Ctx<'_>, Query(notice): Query<Notice>) -> Response {
+    settings(&ctx, FormErrors::default(), notice.saved.is_some()).await
 }
 
-async fn settings(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    csrf: &CsrfToken,
-    errors: FormErrors,
-    saved: bool,
-) -> Response {
-    match accounts::me(state, &visitor.actor).await {
+async fn settings(ctx: &Ctx<'_>, errors: FormErrors, saved: bool) -> Response {
+    match accounts::me(ctx.state, ctx.actor()).await {
         Ok(account) => {
             let page = context! {
                 full_name => account.full_name,
@@ -309,31 +208,22 @@ async fn settings(
                 language => account.language,
                 saved => saved,
             };
-            form_page(site, lang, SETTINGS, "account/settings.html", csrf, &errors, page)
+            ctx.form_page(SETTINGS, "account/settings.html", &errors, page)
         }
         Err(_) => see_other(LOGIN),
     }
 }
 
 #[handler]
-pub async fn save_settings(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<LanguageForm>,
-) -> Response {
-    let use_case = accounts::set_language(&state, &visitor.actor, &form.language);
-    FormPost::new(&site, lang, SETTINGS, ("settings", "language"))
+pub async fn save_settings(ctx: Ctx<'_>, Form(form): Form<LanguageForm>) -> Response {
+    let use_case = accounts::set_language(ctx.state, ctx.actor(), &form.language);
+    ctx.post(SETTINGS, ("settings", "language"))
         .login_first()
         .handle(
-            verifier,
             &form.csrf_token,
             use_case,
             |_| see_other("/account?saved=1"),
-            async |errors| settings(&site, &state, lang, &visitor, csrf, errors, false).await,
+            async |errors| settings(&ctx, errors, false).await,
         )
         .await
 }

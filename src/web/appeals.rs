@@ -6,24 +6,18 @@ use minijinja::context;
 use poem::{
     Response, handler,
     http::StatusCode,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Query},
+    web::{Form, Query},
 };
 use serde::Deserialize;
 
 use super::{
+    context::Ctx,
     dates,
-    forms::{
-        DraftKey, FormErrors, FormPost, Refusal, csrf_refused, encoded, error_page, form_page, login_then, refusal,
-        see_other,
-    },
-    i18n::Lang,
-    render::Site,
-    session::Visitor,
+    forms::{DraftKey, FormErrors, Refusal, csrf_refused, encoded, login_then, refusal, see_other},
 };
 use crate::{
     error::AppError,
     service::{
-        AppState,
         appeals::intake::{self as use_case, AppealDraft},
         directory,
         forms::Once,
@@ -71,17 +65,10 @@ impl AppealFields {
 }
 
 /// The form page: blank with a new key, or `draft` as typed, with `errors`.
-async fn form(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    csrf: &CsrfToken,
-    (form_key, draft): (String, AppealDraft),
-    errors: &FormErrors,
-) -> Response {
-    let organisations: Vec<minijinja::Value> = match directory::organisations(state).await {
+async fn form(ctx: &Ctx<'_>, (form_key, draft): (String, AppealDraft), errors: &FormErrors) -> Response {
+    let organisations: Vec<minijinja::Value> = match directory::organisations(ctx.state).await {
         Ok(all) => all.into_iter().filter(|o| o.active).map(|o| context! { id => o.id, name => o.name }).collect(),
-        Err(err) => return error_page(site, lang, NEW, &err),
+        Err(err) => return ctx.error(NEW, &err),
     };
     let page = context! {
         form_key, kinds => KINDS, organisations,
@@ -89,84 +76,54 @@ async fn form(
         text => draft.text, author_address => draft.author_address, author_phone => draft.author_phone,
         privileged => draft.privileged,
     };
-    form_page(site, lang, NEW, "appeals/new.html", csrf, errors, page)
+    ctx.form_page(NEW, "appeals/new.html", errors, page)
 }
 
 #[handler]
-pub async fn new_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(q): Query<DraftKey>,
-) -> Response {
-    if !visitor.signed_in() {
-        return see_other(&login_then(NEW));
+pub async fn new_page(ctx: Ctx<'_>, Query(q): Query<DraftKey>) -> Response {
+    if let Some(login) = ctx.login_first(NEW) {
+        return login;
     }
-    let kept = match use_case::kept_words(&state, &visitor.actor, &q.key).await {
+    let kept = match use_case::kept_words(ctx.state, ctx.actor(), &q.key).await {
         Ok(draft) => (q.key, draft),
         // One key per form shown: the same form sent twice files one appeal.
         Err(_) => (uuid::Uuid::new_v4().to_string(), AppealDraft::default()),
     };
-    form(&site, &state, lang, csrf, kept, &FormErrors::default()).await
+    form(&ctx, kept, &FormErrors::default()).await
 }
 
 /// "Continue": checked by intake and kept, then "check your answers"; or the form again with what is wrong.
 #[handler]
-pub async fn continue_draft(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(fields): Form<AppealFields>,
-) -> Response {
-    let keeping = use_case::keep_draft(&state, &visitor.actor, &fields.form_key, fields.draft());
+pub async fn continue_draft(ctx: Ctx<'_>, Form(fields): Form<AppealFields>) -> Response {
+    let keeping = use_case::keep_draft(ctx.state, ctx.actor(), &fields.form_key, fields.draft());
     let kept = |_| see_other(&format!("{CHECK}?key={}", encoded(&fields.form_key)));
-    FormPost::new(&site, lang, NEW, ("new-appeal", "text"))
+    ctx.post(NEW, ("new-appeal", "text"))
         .login_first()
-        .handle(verifier, &fields.csrf_token, keeping, kept, async |errors| {
-            form(&site, &state, lang, csrf, (fields.form_key.clone(), fields.draft()), &errors).await
+        .handle(&fields.csrf_token, keeping, kept, async |errors| {
+            form(&ctx, (fields.form_key.clone(), fields.draft()), &errors).await
         })
         .await
 }
 
 /// The form again with the use case's refusal, or the page the refusal needs.
-async fn form_again(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    csrf: &CsrfToken,
-    fields: &AppealFields,
-    err: AppError,
-) -> Response {
+async fn form_again(ctx: &Ctx<'_>, fields: &AppealFields, err: AppError) -> Response {
     if matches!(err, AppError::Unauthorized(_)) {
         return see_other(&login_then(NEW));
     }
-    match refusal(site, lang, NEW, "new-appeal", "text", err) {
-        Refusal::Form(errors) => {
-            form(site, state, lang, csrf, (fields.form_key.clone(), fields.draft()), &errors).await
-        }
+    match refusal(ctx.site, ctx.lang, NEW, "new-appeal", "text", err) {
+        Refusal::Form(errors) => form(ctx, (fields.form_key.clone(), fields.draft()), &errors).await,
         Refusal::Page(page) => page,
     }
 }
 
 /// "Check your answers", from the kept draft: what will be sent, to whom, and the legal due date.
 #[handler]
-pub async fn check_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(q): Query<DraftKey>,
-) -> Response {
-    if !visitor.signed_in() {
-        return see_other(&login_then(NEW));
+pub async fn check_page(ctx: Ctx<'_>, Query(q): Query<DraftKey>) -> Response {
+    if let Some(login) = ctx.login_first(NEW) {
+        return login;
     }
-    match use_case::kept_draft(&state, &visitor.actor, &q.key).await {
+    let lang = ctx.lang;
+    match use_case::kept_draft(ctx.state, ctx.actor(), &q.key).await {
         Ok(preview) => {
             let draft = preview.draft;
             let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
@@ -176,7 +133,7 @@ pub async fn check_page(
                 author_phone => draft.author_phone, privileged => draft.privileged,
                 executor => preview.executor_name, due => dates::long_date(lang, preview.due_date),
             };
-            form_page(&site, lang, CHECK, "appeals/check.html", csrf, &FormErrors::default(), page)
+            ctx.blank_form(CHECK, "appeals/check.html", page)
         }
         // Lost, expired, or no longer acceptable: back to the form (a kept draft shows what is wrong on continuing).
         Err(AppError::NotFound(_)) | Err(AppError::BadRequest(_)) => see_other(NEW),
@@ -186,29 +143,21 @@ pub async fn check_page(
 
 /// Sends the kept appeal, once per form key, and opens the author's page of it.
 #[handler]
-pub async fn submit(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(fields): Form<AppealFields>,
-) -> Response {
+pub async fn submit(ctx: Ctx<'_>, Form(fields): Form<AppealFields>) -> Response {
     let path = "/appeals/new/submit";
-    if let Some(page) = csrf_refused(&site, lang, path, verifier, &fields.csrf_token) {
+    if let Some(page) = csrf_refused(ctx.site, ctx.lang, path, ctx.verifier, &fields.csrf_token) {
         return page;
     }
-    match use_case::file_kept(&state, &visitor.actor, &fields.form_key).await {
+    match use_case::file_kept(ctx.state, ctx.actor(), &fields.form_key).await {
         Ok(Once::Created(id)) => see_other(&format!("/my/appeals/{id}?filed=1")),
-        Ok(Once::InFlight) => site.error(lang, path, StatusCode::CONFLICT),
+        Ok(Once::InFlight) => ctx.site.error(ctx.lang, path, StatusCode::CONFLICT),
         // No draft under this key (lost, expired, or another account's): start again.
         Err(AppError::NotFound(_)) => see_other(NEW),
         Err(err) => {
             // The draft as kept, so the form shows what was sent with what is wrong.
-            let kept = use_case::kept_words(&state, &visitor.actor, &fields.form_key).await.unwrap_or_default();
+            let kept = use_case::kept_words(ctx.state, ctx.actor(), &fields.form_key).await.unwrap_or_default();
             let fields = AppealFields { form_key: fields.form_key, ..fields_of(kept) };
-            form_again(&site, &state, lang, csrf, &fields, err).await
+            form_again(&ctx, &fields, err).await
         }
     }
 }

@@ -299,10 +299,20 @@ pub struct MapWidget {
     pub districts_url: &'static str,
     /// The points Leaflet loads (the API's GeoJSON with the page's filters), if any.
     pub points_url: Option<String>,
+    /// The picture's own markers for Leaflet (JSON: lat, lon, label, chosen), unless the points URL or
+    /// the picking fields supply them: a private place (the desk's case) never goes through a public URL.
+    pub markers: String,
+    /// An outline being previewed (GeoJSON geometry, JSON), drawn over the districts by Leaflet, and the
+    /// district whose stored outline it replaces (left out of Leaflet's districts).
+    pub outline: Option<String>,
+    pub replaces: Option<i32>,
     /// The ids of the latitude and longitude fields a click on the Leaflet map fills.
     pub pick: Option<(String, String)>,
     /// When picking: the image button's picture (`/map/districts.svg`, with the chosen point).
     pub image_src: Option<String>,
+    /// A private place (an appeal's, on the desk): Leaflet draws it without the configured base tiles, so
+    /// the tile provider never learns where it is.
+    pub private_place: bool,
 }
 
 impl MapWidget {
@@ -323,15 +333,34 @@ impl MapWidget {
             shading: serde_json::to_string(&steps).unwrap_or_default(),
             districts_url: DISTRICTS_GEOJSON,
             points_url: None,
+            markers: leaflet_markers(&picture.markers),
+            outline: None,
+            replaces: None,
             pick: None,
             image_src: None,
+            private_place: false,
         })
+    }
+
+    /// The place shown is private: no base tiles are fetched around it (see `private_place`).
+    pub fn private(mut self) -> MapWidget {
+        self.private_place = true;
+        self
     }
 
     /// Leaflet also shows the public reports of `query` (e.g. `status=received&limit=200`).
     pub fn with_points(mut self, query: &str) -> MapWidget {
         self.points_url =
             Some(if query.is_empty() { REPORTS_GEOJSON.to_owned() } else { format!("{REPORTS_GEOJSON}?{query}") });
+        self.markers = leaflet_markers(&[]);
+        self
+    }
+
+    /// Leaflet also draws `geometry` (an outline being checked before it is saved), highlighted, in place
+    /// of district `replaces`'s stored outline; the server's picture must already include it.
+    pub fn with_outline(mut self, geometry: &serde_json::Value, replaces: Option<i32>) -> MapWidget {
+        self.outline = Some(geometry.to_string());
+        self.replaces = replaces;
         self
     }
 
@@ -340,12 +369,26 @@ impl MapWidget {
     /// fills the fields with these ids. `chosen` is marked on both.
     pub fn picking_into(mut self, latitude_field: &str, longitude_field: &str, chosen: Option<GeoPoint>) -> MapWidget {
         self.pick = Some((latitude_field.to_owned(), longitude_field.to_owned()));
+        self.markers = leaflet_markers(&[]);
         self.image_src = Some(match chosen {
             Some(p) => format!("{DISTRICTS_SVG}?lat={}&lon={}", p.lat, p.lon),
             None => DISTRICTS_SVG.to_owned(),
         });
         self
     }
+}
+
+/// Markers as the JSON `map.js` reads from `data-markers`.
+fn leaflet_markers(markers: &[Marker]) -> String {
+    let markers: Vec<_> = markers
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "lat": m.point.lat, "lon": m.point.lon, "label": m.label, "chosen": m.kind == MarkerKind::Chosen,
+            })
+        })
+        .collect();
+    serde_json::Value::from(markers).to_string()
 }
 
 /// The click an `<input type="image" name="place">` posts as `place.x` and `place.y`.

@@ -18,12 +18,15 @@
 //!   `desk_petitions`: the desk's moderation and council petition pages;
 //! - `admin`: the administration (`/admin/…`), for administrators only;
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
+//! - `context`: the [`context::Ctx`] extractor every handler takes (site, state, language, visitor,
+//!   form token) and renders through;
 //! - `forms`: CSRF check, error summary, POST → 303.
 mod account;
 mod admin;
 mod appeals;
 mod assets;
 mod calculator;
+mod context;
 mod dates;
 mod desk;
 mod desk_petitions;
@@ -58,9 +61,9 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
     let secure = settings.public_url.starts_with("https://");
     let route = Route::new()
         .at("/", poem::get(pages::home))
-        .at("/help", poem::get(pages::help))
-        .at("/privacy", poem::get(pages::privacy))
-        .at("/accessibility", poem::get(pages::accessibility))
+        .at("/help", poem::get(pages::Fixed("help.html")))
+        .at("/privacy", poem::get(pages::Fixed("privacy.html")))
+        .at("/accessibility", poem::get(pages::Fixed("accessibility.html")))
         .at("/language", poem::get(pages::choose_language))
         .at("/statistics", poem::get(statistics::overview))
         .at("/statistics/organisations/:id", poem::get(statistics::organisation))
@@ -77,21 +80,30 @@ pub fn routes(settings: &Settings) -> impl Endpoint + use<> {
         .at("/calculator", poem::get(calculator::calculator))
         .at("/account", poem::get(account::settings_page).post(account::save_settings))
         .at("/account/register", poem::get(account::register_page).post(account::register))
-        .at("/account/register/check-email", poem::get(account::check_email))
-        .at("/account/confirm-email", poem::get(account::confirm_email_page).post(account::confirm_email))
+        .at("/account/register/check-email", poem::get(pages::Fixed("account/check-email.html")))
+        .at(
+            "/account/confirm-email",
+            poem::get(pages::MailedLink("account/confirm-email.html")).post(account::confirm_email),
+        )
         .at("/account/login", poem::get(account::login_page).post(account::login))
         .at("/account/logout", poem::post(account::logout))
         .at("/account/password-reset", poem::get(account::reset_page).post(account::request_reset))
         .at("/petitions", poem::get(petitions::list))
-        .at("/petitions/signatures/check-email", poem::get(petitions::check_email))
-        .at("/petitions/signatures/confirm", poem::get(petitions::confirm_page).post(petitions::confirm))
+        .at("/petitions/signatures/check-email", poem::get(pages::Fixed("petitions/check-email.html")))
+        .at(
+            "/petitions/signatures/confirm",
+            poem::get(pages::MailedLink("petitions/confirm.html")).post(petitions::confirm),
+        )
         .at("/petitions/new", poem::get(petitions::new_page).post(petitions::check_draft))
         .at("/petitions/new/check", poem::get(petitions::check_page))
         .at("/petitions/new/submit", poem::post(petitions::submit_draft))
         .at("/petitions/:id/submitted", poem::get(petitions::submitted))
         .at("/petitions/:id", poem::get(petitions::view))
         .at("/petitions/:id/sign", poem::get(petitions::sign_page).post(petitions::sign))
-        .at("/account/password-reset/new", poem::get(account::new_password_page).post(account::set_new_password))
+        .at(
+            "/account/password-reset/new",
+            poem::get(pages::MailedLink("account/password-new.html")).post(account::set_new_password),
+        )
         .nest_no_strip("/admin", admin::routes())
         .nest(ASSET_PREFIX, assets::endpoint());
     let route = map::routes(route);

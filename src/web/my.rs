@@ -7,22 +7,20 @@ use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::{Deserialize, Serialize};
 
 use super::{
+    context::Ctx,
     dates,
-    forms::{FormErrors, FormPost, csrf_refused, error_page, form_page, local_path, login_then, see_other},
+    forms::{FormErrors, csrf_refused, local_path, login_then, see_other},
     i18n::Lang,
-    render::Site,
-    session::Visitor,
 };
 use crate::{
     domain::{appeals::AppealKind, calendar::kyiv_date, deadlines::day_containing},
     error::AppError,
     service::{
-        AppState,
         appeals::{
             AppealDetails, citizen,
             queries::{self, ListRequest, Queue},
@@ -93,26 +91,19 @@ pub struct Notice {
 }
 
 #[handler]
-pub async fn index(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(notice): Query<Notice>,
-) -> Response {
-    let path = "/my";
-    if !visitor.signed_in() {
-        return see_other(&login_then(path));
+pub async fn index(ctx: Ctx<'_>, Query(notice): Query<Notice>) -> Response {
+    let (path, lang) = ("/my", ctx.lang);
+    if let Some(login) = ctx.login_first(path) {
+        return login;
     }
     let request = ListRequest { page: Page { number: 1, size: 100 }, ..Default::default() };
-    let appeals = match queries::list(&state, &visitor.actor, Queue::Authored, request).await {
+    let appeals = match queries::list(ctx.state, ctx.actor(), Queue::Authored, request).await {
         Ok(list) => list,
-        Err(err) => return error_page(&site, lang, path, &err),
+        Err(err) => return ctx.error(path, &err),
     };
-    let (started, signed) = match petitions::mine(&state, &visitor.actor).await {
+    let (started, signed) = match petitions::mine(ctx.state, ctx.actor()).await {
         Ok(mine) => mine,
-        Err(err) => return error_page(&site, lang, path, &err),
+        Err(err) => return ctx.error(path, &err),
     };
     let now = Utc::now();
     let (reports, others): (Vec<_>, Vec<_>) = appeals.items.iter().partition(|a| a.kind == AppealKind::IssueReport);
@@ -123,28 +114,20 @@ pub async fn index(
         signed => signed.iter().map(|(p, at)| petition_row(lang, p, Some(*at))).collect::<Vec<_>>(),
         withdrawn => notice.withdrawn.is_some(),
     };
-    form_page(&site, lang, path, "my/index.html", csrf, &FormErrors::default(), page)
+    ctx.blank_form(path, "my/index.html", page)
 }
 
 /// The author's page of one appeal or report, with `extra` (notices, or a form's errors and typed values).
-async fn render_appeal(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    csrf: &CsrfToken,
-    id: i32,
-    (errors, extra): (&FormErrors, Value),
-) -> Response {
-    let path = format!("/my/appeals/{id}");
-    if !visitor.signed_in() {
-        return see_other(&login_then(&path));
+async fn render_appeal(ctx: &Ctx<'_>, id: i32, (errors, extra): (&FormErrors, Value)) -> Response {
+    let (path, lang) = (format!("/my/appeals/{id}"), ctx.lang);
+    if let Some(login) = ctx.login_first(&path) {
+        return login;
     }
-    let appeal = match queries::own(state, &visitor.actor, id).await {
+    let appeal = match queries::own(ctx.state, ctx.actor(), id).await {
         Ok(appeal) => appeal,
-        Err(err) => return error_page(site, lang, &path, &err),
+        Err(err) => return ctx.error(&path, &err),
     };
-    let history = queries::history(state, &visitor.actor, id).await.unwrap_or_default();
+    let history = queries::history(ctx.state, ctx.actor(), id).await.unwrap_or_default();
     let history: Vec<Value> = history
         .iter()
         .map(|step| {
@@ -174,7 +157,7 @@ async fn render_appeal(
         history,
         ..extra
     };
-    form_page(site, lang, &path, "my/appeal.html", csrf, errors, page)
+    ctx.form_page(&path, "my/appeal.html", errors, page)
 }
 
 /// A history step in words: its own string where there is one, else the action's code made readable.
@@ -185,20 +168,12 @@ fn event_label(lang: Lang, action: &str) -> String {
 }
 
 #[handler]
-pub async fn appeal_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(notice): Query<Notice>,
-) -> Response {
+pub async fn appeal_page(ctx: Ctx<'_>, Path(id): Path<i32>, Query(notice): Query<Notice>) -> Response {
     let extra = context! {
         filed => notice.filed.is_some(), confirmed => notice.confirmed.is_some(),
         returned => notice.returned.is_some(), rated => notice.rated.is_some(),
     };
-    render_appeal(&site, &state, lang, &visitor, csrf, id, (&FormErrors::default(), extra)).await
+    render_appeal(&ctx, id, (&FormErrors::default(), extra)).await
 }
 
 /// The fields of the author's forms (each form sends its own).
@@ -214,7 +189,7 @@ pub struct AuthorForm {
 /// A POST of the author's page: the CSRF check, the one use case, then 303 back with `notice`, or the
 /// page with the form's error and what was typed (someone else's appeal: its 404 or 403 page).
 async fn author_post<T>(
-    (site, state, lang, visitor, csrf, verifier): (&Site, &AppState, Lang, &Visitor, &CsrfToken, &CsrfVerifier),
+    ctx: &Ctx<'_>,
     (id, csrf_token): (i32, &str),
     (form, field, notice): (&str, &str, &str),
     use_case: impl Future<Output = Result<T, AppError>>,
@@ -222,68 +197,33 @@ async fn author_post<T>(
 ) -> Response {
     let path = format!("/my/appeals/{id}");
     let done = |_| see_other(&format!("{path}?{notice}=1"));
-    FormPost::new(site, lang, &path, (form, field))
+    ctx.post(&path, (form, field))
         .login_first()
-        .handle(verifier, csrf_token, use_case, done, async |errors| {
-            render_appeal(site, state, lang, visitor, csrf, id, (&errors, typed)).await
-        })
+        .handle(csrf_token, use_case, done, async |errors| render_appeal(ctx, id, (&errors, typed)).await)
         .await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn confirm(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<AuthorForm>,
-) -> Response {
-    let confirming = citizen::confirm(&state, &visitor.actor, id);
-    let frame = (site.0, state.0, lang, &visitor, csrf, verifier);
-    author_post(frame, (id, &form.csrf_token), ("confirm", "confirm", "confirmed"), confirming, context! {}).await
+pub async fn confirm(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<AuthorForm>) -> Response {
+    let confirming = citizen::confirm(ctx.state, ctx.actor(), id);
+    author_post(&ctx, (id, &form.csrf_token), ("confirm", "confirm", "confirmed"), confirming, context! {}).await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn return_for_rework(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<AuthorForm>,
-) -> Response {
-    let returning = citizen::return_for_rework(&state, &visitor.actor, id, form.reason.clone());
-    let frame = (site.0, state.0, lang, &visitor, csrf, verifier);
-    let typed = context! { reason => form.reason.clone() };
-    author_post(frame, (id, &form.csrf_token), ("rework", "reason", "returned"), returning, typed).await
+pub async fn return_for_rework(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<AuthorForm>) -> Response {
+    let returning = citizen::return_for_rework(ctx.state, ctx.actor(), id, form.reason.clone());
+    let typed = context! { reason => &form.reason };
+    author_post(&ctx, (id, &form.csrf_token), ("rework", "reason", "returned"), returning, typed).await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn rate(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<AuthorForm>,
-) -> Response {
+pub async fn rate(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<AuthorForm>) -> Response {
     // No choice made is a score of 0, which the rule refuses with its own words ("1 to 5").
     let score = form.score.trim().parse().unwrap_or(0);
     let comment = Some(form.comment.trim().to_owned()).filter(|c| !c.is_empty());
-    let rating = citizen::rate(&state, &visitor.actor, id, score, comment);
-    let frame = (site.0, state.0, lang, &visitor, csrf, verifier);
-    let typed = context! { score => form.score.clone(), comment => form.comment.clone() };
-    author_post(frame, (id, &form.csrf_token), ("rate", "score", "rated"), rating, typed).await
+    let rating = citizen::rate(ctx.state, ctx.actor(), id, score, comment);
+    let typed = context! { score => &form.score, comment => &form.comment };
+    author_post(&ctx, (id, &form.csrf_token), ("rate", "score", "rated"), rating, typed).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -297,25 +237,17 @@ pub struct WithdrawForm {
 
 /// Withdraws the signed-in person's signature (recorded, not deleted) and goes back where the button was.
 #[handler]
-pub async fn withdraw_signature(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<WithdrawForm>,
-) -> Response {
+pub async fn withdraw_signature(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<WithdrawForm>) -> Response {
     let petition = format!("/petitions/{id}");
     let path = format!("{petition}/signature/withdraw");
-    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
+    if let Some(page) = csrf_refused(ctx.site, ctx.lang, &path, ctx.verifier, &form.csrf_token) {
         return page;
     }
     let back = local_path(&form.return_to).filter(|p| *p == "/my").unwrap_or(&petition).to_owned();
-    match petitions::withdraw(&state, &visitor.actor, id).await {
+    match petitions::withdraw(ctx.state, ctx.actor(), id).await {
         Ok(()) => see_other(&format!("{back}?withdrawn=1")),
         Err(AppError::Unauthorized(_)) => see_other(&login_then(&back)),
-        Err(err) => error_page(&site, lang, &path, &err),
+        Err(err) => ctx.error(&path, &err),
     }
 }
 
@@ -327,64 +259,39 @@ pub struct PetitionAppealForm {
 }
 
 /// The page where the author of a petition that closed short has it considered as an appeal.
-async fn petition_appeal_form(
-    (site, state, lang, visitor, csrf): (&Site, &AppState, Lang, &Visitor, &CsrfToken),
-    id: i32,
-    errors: &FormErrors,
-    author_address: String,
-) -> Response {
+async fn petition_appeal_form(ctx: &Ctx<'_>, id: i32, errors: &FormErrors, author_address: &str) -> Response {
     let path = format!("/petitions/{id}/appeal");
-    if !visitor.signed_in() {
-        return see_other(&login_then(&path));
+    if let Some(login) = ctx.login_first(&path) {
+        return login;
     }
-    match petitions::view(state, &visitor.actor, id).await {
+    match petitions::view(ctx.state, ctx.actor(), id).await {
         Ok(record) => {
             let petition = context! { id => record.petition.id, title => record.title };
-            let page = context! { petition, author_address };
-            form_page(site, lang, &path, "petitions/appeal.html", csrf, errors, page)
+            ctx.form_page(&path, "petitions/appeal.html", errors, context! { petition, author_address })
         }
-        Err(err) => error_page(site, lang, &path, &err),
+        Err(err) => ctx.error(&path, &err),
     }
 }
 
 #[handler]
-pub async fn petition_appeal_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-) -> Response {
-    let frame = (site.0, state.0, lang, &visitor, csrf);
-    petition_appeal_form(frame, id, &FormErrors::default(), String::new()).await
+pub async fn petition_appeal_page(ctx: Ctx<'_>, Path(id): Path<i32>) -> Response {
+    petition_appeal_form(&ctx, id, &FormErrors::default(), "").await
 }
 
 /// Files the petition as an appeal (the use case decides whether the law allows it) and opens the
 /// appeal's page.
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn petition_appeal(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<PetitionAppealForm>,
-) -> Response {
+pub async fn petition_appeal(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<PetitionAppealForm>) -> Response {
     let path = format!("/petitions/{id}/appeal");
-    let filing = petitions::to_appeal(&state, &visitor.actor, id, form.author_address.clone());
+    let filing = petitions::to_appeal(ctx.state, ctx.actor(), id, form.author_address.clone());
     let filed = |record: petitions::PetitionRecord| match record.petition.appeal_id {
         Some(appeal) => see_other(&format!("/my/appeals/{appeal}?filed=1")),
         None => see_other(&format!("/petitions/{id}")),
     };
-    let frame = (site.0, state.0, lang, &visitor, csrf);
-    FormPost::new(&site, lang, &path, ("petition-appeal", "author_address"))
+    ctx.post(&path, ("petition-appeal", "author_address"))
         .login_first()
-        .handle(verifier, &form.csrf_token, filing, filed, async |errors| {
-            petition_appeal_form(frame, id, &errors, form.author_address.clone()).await
+        .handle(&form.csrf_token, filing, filed, async |errors| {
+            petition_appeal_form(&ctx, id, &errors, &form.author_address).await
         })
         .await
 }

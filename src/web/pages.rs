@@ -1,7 +1,7 @@
 //! Handlers of the pages. Each parses what it needs, calls at most one use case and renders.
 use minijinja::context;
 use poem::{
-    Response, handler,
+    Endpoint, FromRequest, Request, Response, handler,
     http::{StatusCode, Uri, header},
     web::{
         Data, Query,
@@ -11,6 +11,8 @@ use poem::{
 use serde::Deserialize;
 
 use super::{
+    context::Ctx,
+    forms::{TokenQuery, token_page},
     i18n::{LANG_COOKIE, Lang},
     map,
     render::Site,
@@ -47,19 +49,32 @@ pub async fn home(site: Data<&Site>, state: Data<&AppState>, lang: Lang, uri: &U
     )
 }
 
-#[handler]
-pub fn help(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
-    site.page(lang, uri.path(), "help.html", context! {})
+/// A page of words only, at the path it is routed at: help, privacy, accessibility, "check your mail".
+pub struct Fixed(pub &'static str);
+
+impl Endpoint for Fixed {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let (req, mut body) = req.split();
+        let ctx = Ctx::from_request(&req, &mut body).await?;
+        Ok(ctx.page(ctx.path(), self.0, context! {}))
+    }
 }
 
-#[handler]
-pub fn privacy(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
-    site.page(lang, uri.path(), "privacy.html", context! {})
-}
+/// The page a mailed link (`?token=…`) lands on, at the path it is routed at: a button posts the token,
+/// so a mail scanner that opens links does nothing by opening one (see [`token_page`]).
+pub struct MailedLink(pub &'static str);
 
-#[handler]
-pub fn accessibility(site: Data<&Site>, lang: Lang, uri: &Uri) -> Response {
-    site.page(lang, uri.path(), "accessibility.html", context! {})
+impl Endpoint for MailedLink {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let (req, mut body) = req.split();
+        let ctx = Ctx::from_request(&req, &mut body).await?;
+        let Query(q) = Query::<TokenQuery>::from_request(&req, &mut body).await?;
+        Ok(token_page(ctx.site, ctx.lang, ctx.path(), self.0, ctx.csrf, q.token))
+    }
 }
 
 #[derive(Deserialize)]

@@ -5,20 +5,16 @@
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use poem::{
-    Request, Response, handler,
+    Response, handler,
     http::StatusCode,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::{Deserialize, Serialize};
 
 use super::{
-    forms::{
-        DraftKey, FormErrors, FormPost, TokenForm, TokenQuery, encoded, error_page, form_page, login_then, see_other,
-        token_page,
-    },
+    context::Ctx,
+    forms::{DraftKey, FormErrors, TokenForm, encoded, see_other},
     i18n::Lang,
-    render::Site,
-    session::Visitor,
 };
 use crate::{
     domain::{
@@ -26,7 +22,7 @@ use crate::{
         petitions::Status,
     },
     service::{
-        AppState, directory,
+        directory,
         petitions::{self as use_case, ListQuery, PetitionRecord, Signer, Sort},
     },
     storage::Page,
@@ -122,21 +118,12 @@ pub struct ListParams {
 }
 
 #[handler]
-pub async fn list(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    Query(params): Query<ListParams>,
-) -> Response {
+pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
+    let (state, lang) = (ctx.state, ctx.lang);
     let path = "/petitions";
     // Unknown choices fall back to the defaults: a hand-edited address still shows a list.
     let status = params.status.as_deref().and_then(Status::parse).filter(|s| s.was_published());
-    let sort = match params.sort.as_deref() {
-        Some("most_signed") => Sort::MostSigned,
-        Some("closing_soon") => Sort::ClosingSoon,
-        _ => Sort::Newest,
-    };
+    let sort = params.sort.as_deref().and_then(Sort::parse).unwrap_or(Sort::Newest);
     let number = params.page.unwrap_or(1).clamp(1, crate::api::paging::PageNumber::MAX);
     let day =
         |text: &Option<String>| text.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
@@ -151,7 +138,7 @@ pub async fn list(
         sort,
         page: Page { number, size: PER_PAGE },
     };
-    let categories: Vec<Value> = directory::categories(&state)
+    let categories: Vec<Value> = directory::categories(state)
         .await
         .unwrap_or_default()
         .into_iter()
@@ -161,7 +148,7 @@ pub async fn list(
             context! { id => c.id, name }
         })
         .collect();
-    match use_case::list(&state, &visitor.actor, query).await {
+    match use_case::list(state, ctx.actor(), query).await {
         Ok((records, total)) => {
             let pages = total.div_ceil(PER_PAGE).max(1);
             let page = context! {
@@ -169,16 +156,16 @@ pub async fn list(
                 total => total,
                 q => params.q.unwrap_or_default(),
                 status => status.map(|s| s.code()).unwrap_or(""),
-                sort => match sort { Sort::MostSigned => "most_signed", Sort::ClosingSoon => "closing_soon", Sort::Newest => "newest" },
+                sort => sort.code(),
                 statuses => Status::ALL.iter().filter(|s| s.was_published()).map(|s| s.code()).collect::<Vec<_>>(),
                 page_number => number,
                 pages => pages,
                 categories, category => category_id, from => from.map(|d| d.to_string()).unwrap_or_default(),
                 to => to.map(|d| d.to_string()).unwrap_or_default(),
             };
-            site.page(lang, path, "petitions/list.html", page)
+            ctx.page(path, "petitions/list.html", page)
         }
-        Err(err) => error_page(&site, lang, path, &err),
+        Err(err) => ctx.error(path, &err),
     }
 }
 
@@ -191,54 +178,35 @@ pub struct Notice {
 }
 
 /// The petition's page with what the visitor may do on it.
-async fn petition_page(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    csrf: &CsrfToken,
-    id: i32,
-    extra: Value,
-) -> Response {
+/// `fresh`: read now, not the copy shared for a moment (for the visitor who has just acted).
+async fn petition_page(ctx: &Ctx<'_>, id: i32, fresh: bool, extra: Value) -> Response {
+    let (state, lang, visitor) = (ctx.state, ctx.lang, &ctx.visitor);
     let path = format!("/petitions/{id}");
-    let record = match use_case::view(state, &visitor.actor, id).await {
-        Ok(record) => record,
-        Err(err) => return error_page(site, lang, &path, &err),
+    let use_case::PetitionPage { public, has_signed } = match use_case::page(state, &visitor.actor, id, fresh).await {
+        Ok(page) => page,
+        Err(err) => return ctx.error(&path, &err),
     };
-    let by_email = use_case::signs_by_email(state, &record).await.unwrap_or(false);
-    let signers = use_case::signers(state, id, Page { number: 1, size: 100 }).await.map(|(s, _)| s).unwrap_or_default();
-    let history = use_case::history(state, &visitor.actor, id).await.unwrap_or_default();
-    let has_signed = use_case::has_signed(state, &visitor.actor, id).await.unwrap_or(false);
-    let is_author = visitor.actor.principal().is_some_and(|p| p.account_id == record.petition.author_account_id);
+    let is_author = visitor.actor.principal().is_some_and(|p| p.account_id == public.record.petition.author_account_id);
     let page = context! {
         has_signed, is_author,
-        petition => PetitionCard::from(record),
-        signers => signers.into_iter().map(|(name, at)| context! { name => name, on => day(Some(at)) }).collect::<Vec<_>>(),
-        history => history.into_iter().map(|e| context! { what => event_label(lang, &e.action), on => day(Some(e.at)) }).collect::<Vec<_>>(),
+        petition => PetitionCard::from(public.record.clone()),
+        signers => public.signers.iter().map(|(name, at)| context! { name => name, on => day(Some(*at)) }).collect::<Vec<_>>(),
+        history => public.history.iter().map(|e| context! { what => event_label(lang, &e.action), on => day(Some(e.at)) }).collect::<Vec<_>>(),
         signed_in => visitor.signed_in(),
-        by_email => by_email,
-        csrf_token => csrf.0.clone(),
+        by_email => public.by_email,
+        csrf_token => ctx.csrf.0.clone(),
         ..extra
     };
     // A page without errors still has (empty) ones for the form partials.
     let page = context! { ..page, ..context! { errors => Vec::<()>::new(), field_errors => context! {} } };
-    site.page(lang, &path, "petitions/petition.html", page)
+    ctx.page(&path, "petitions/petition.html", page)
 }
 
 #[handler]
-pub async fn view(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(notice): Query<Notice>,
-) -> Response {
-    let extra = context! {
-        signed => notice.signed.is_some(), confirmed => notice.confirmed.is_some(), withdrawn => notice.withdrawn.is_some(),
-    };
-    petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
+pub async fn view(ctx: Ctx<'_>, Path(id): Path<i32>, Query(notice): Query<Notice>) -> Response {
+    let (signed, confirmed, withdrawn) =
+        (notice.signed.is_some(), notice.confirmed.is_some(), notice.withdrawn.is_some());
+    petition_page(&ctx, id, signed || confirmed || withdrawn, context! { signed, confirmed, withdrawn }).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -257,32 +225,21 @@ pub fn sign_page(Path(id): Path<i32>) -> Response {
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn sign(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    req: &Request,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<SignForm>,
-) -> Response {
+pub async fn sign(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<SignForm>) -> Response {
     let path = format!("/petitions/{id}/sign");
-    let signer = match &visitor.session_digest {
+    let signer = match &ctx.visitor.session_digest {
         Some(digest) => Signer::Session(digest.clone()),
         None => Signer::ByEmail { full_name: form.full_name.clone(), email: form.email.clone() },
     };
-    let signing = use_case::sign(&state, state.client_ip(req), id, signer, form.notify.is_some());
+    let signing = use_case::sign(ctx.state, ctx.client_ip(), id, signer, form.notify.is_some());
     let signed = |counted| match counted {
         true => see_other(&format!("/petitions/{id}?signed=1#sign")),
         false => see_other("/petitions/signatures/check-email"),
     };
-    FormPost::new(&site, lang, &path, ("sign", "full_name"))
-        .handle(verifier, &form.csrf_token, signing, signed, async |errors| {
+    ctx.post(&path, ("sign", "full_name"))
+        .handle(&form.csrf_token, signing, signed, async |errors| {
             let extra = form_errors(&errors, context! { full_name => form.full_name, email => form.email });
-            petition_page(&site, &state, lang, &visitor, csrf, id, extra).await
+            petition_page(&ctx, id, true, extra).await
         })
         .await
 }
@@ -291,34 +248,15 @@ fn form_errors(errors: &FormErrors, typed: Value) -> Value {
     context! { errors => errors.list.clone(), field_errors => errors.by_field.clone(), ..typed }
 }
 
-#[handler]
-pub fn check_email(site: Data<&Site>, lang: Lang) -> Response {
-    site.page(lang, "/petitions/signatures/check-email", "petitions/check-email.html", context! {})
-}
-
 const CONFIRM: &str = "/petitions/signatures/confirm";
 
-/// The mailed link lands here: a button confirms, so a mail scanner opening the link signs nothing.
 #[handler]
-pub fn confirm_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken, Query(q): Query<TokenQuery>) -> Response {
-    token_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, q.token)
-}
-
-#[handler]
-pub async fn confirm(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<TokenForm>,
-) -> Response {
-    let confirming = use_case::confirm_signature(&state, &form.token);
+pub async fn confirm(ctx: Ctx<'_>, Form(form): Form<TokenForm>) -> Response {
+    let confirming = use_case::confirm_signature(ctx.state, &form.token);
     let confirmed = |id| see_other(&format!("/petitions/{id}?confirmed=1#sign"));
-    FormPost::new(&site, lang, CONFIRM, ("signature-confirm", "token"))
-        .handle(verifier, &form.csrf_token, confirming, confirmed, async |errors| {
-            form_page(&site, lang, CONFIRM, "petitions/confirm.html", csrf, &errors, context! { token => form.token })
-        })
+    let typed = context! { token => &form.token };
+    ctx.post(CONFIRM, ("signature-confirm", "token"))
+        .again_on(&form.csrf_token, confirming, confirmed, ("petitions/confirm.html", typed))
         .await
 }
 
@@ -336,73 +274,47 @@ const NEW: &str = "/petitions/new";
 /// Step 1 of 2: the words — blank, or as kept when the author comes back to change them. Signed-in
 /// citizens only; others are sent to log in first and brought back.
 #[handler]
-pub async fn new_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(q): Query<DraftKey>,
-) -> Response {
-    if !visitor.signed_in() {
-        return see_other(&login_then(NEW));
+pub async fn new_page(ctx: Ctx<'_>, Query(q): Query<DraftKey>) -> Response {
+    if let Some(login) = ctx.login_first(NEW) {
+        return login;
     }
-    let page = match use_case::kept_draft(&state, &visitor.actor, &q.key).await {
+    let page = match use_case::kept_draft(ctx.state, ctx.actor(), &q.key).await {
         Ok(draft) => context! { form_key => q.key, title => draft.title, text => draft.text },
         // One key per form shown: the same form posted twice creates one petition.
         Err(_) => context! { form_key => uuid::Uuid::new_v4().to_string() },
     };
-    form_page(&site, lang, NEW, "petitions/new.html", csrf, &FormErrors::default(), page)
+    ctx.blank_form(NEW, "petitions/new.html", page)
 }
 
 /// "Continue": the words are checked and kept, then "check your answers" (POST → 303 → GET); or the
 /// words again with what is wrong.
 #[handler]
-pub async fn check_draft(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<DraftForm>,
-) -> Response {
+pub async fn check_draft(ctx: Ctx<'_>, Form(form): Form<DraftForm>) -> Response {
     let draft =
         use_case::Draft { council_id: None, title: form.title.clone(), text: form.text.clone(), category_id: None };
-    let keeping = use_case::keep_draft(&state, &visitor.actor, &form.form_key, draft);
+    let keeping = use_case::keep_draft(ctx.state, ctx.actor(), &form.form_key, draft);
     let kept = |_| see_other(&format!("{NEW}/check?key={}", encoded(&form.form_key)));
-    FormPost::new(&site, lang, NEW, ("new-petition", "title"))
-        .login_first()
-        .handle(verifier, &form.csrf_token, keeping, kept, async |errors| words(&site, lang, csrf, &form, &errors))
-        .await
+    ctx.post(NEW, ("new-petition", "title")).login_first().again_on(&form.csrf_token, keeping, kept, words(&form)).await
 }
 
-/// The words page again with what was typed and what is wrong.
-fn words(site: &Site, lang: Lang, csrf: &CsrfToken, form: &DraftForm, errors: &FormErrors) -> Response {
-    let page = context! { form_key => form.form_key.clone(), title => form.title.clone(), text => form.text.clone() };
-    form_page(site, lang, NEW, "petitions/new.html", csrf, errors, page)
+/// The words page again with what was typed (and what is wrong).
+fn words(form: &DraftForm) -> (&'static str, Value) {
+    ("petitions/new.html", context! { form_key => &form.form_key, title => &form.title, text => &form.text })
 }
 
 /// Step 2 of 2: "check your answers", from the kept draft.
 #[handler]
-pub async fn check_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(q): Query<DraftKey>,
-) -> Response {
+pub async fn check_page(ctx: Ctx<'_>, Query(q): Query<DraftKey>) -> Response {
     let path = "/petitions/new/check";
-    if !visitor.signed_in() {
-        return see_other(&login_then(NEW));
+    if let Some(login) = ctx.login_first(NEW) {
+        return login;
     }
-    match use_case::kept_draft(&state, &visitor.actor, &q.key).await {
+    match use_case::kept_draft(ctx.state, ctx.actor(), &q.key).await {
         Ok(draft) => {
             let paragraphs: Vec<&str> = draft.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
             let change = format!("{NEW}?key={}", encoded(&q.key));
             let page = context! { form_key => q.key, title => draft.title, paragraphs, change };
-            form_page(&site, lang, path, "petitions/check.html", csrf, &FormErrors::default(), page)
+            ctx.blank_form(path, "petitions/check.html", page)
         }
         // Lost or expired: start again.
         Err(_) => see_other(NEW),
@@ -411,43 +323,25 @@ pub async fn check_page(
 
 /// Sends the kept petition, once per form key, and shows its confirmation.
 #[handler]
-pub async fn submit_draft(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<DraftForm>,
-) -> Response {
+pub async fn submit_draft(ctx: Ctx<'_>, Form(form): Form<DraftForm>) -> Response {
     let path = "/petitions/new/submit";
-    let submitting = use_case::submit_once(&state, &visitor.actor, &form.form_key);
+    let submitting = use_case::submit_once(ctx.state, ctx.actor(), &form.form_key);
     let on_file = |once| match once {
         use_case::Once::Created(id) => see_other(&format!("/petitions/{id}/submitted")),
-        use_case::Once::InFlight => site.error(lang, path, StatusCode::CONFLICT),
+        use_case::Once::InFlight => ctx.site.error(ctx.lang, path, StatusCode::CONFLICT),
     };
-    FormPost::new(&site, lang, NEW, ("new-petition", "title"))
+    ctx.post(NEW, ("new-petition", "title"))
         .login_first()
-        .handle(verifier, &form.csrf_token, submitting, on_file, async |errors| {
-            words(&site, lang, csrf, &form, &errors)
-        })
+        .again_on(&form.csrf_token, submitting, on_file, words(&form))
         .await
 }
 
 /// The confirmation: the petition's number and the 2-working-day publication term.
 #[handler]
-pub async fn submitted(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    Path(id): Path<i32>,
-) -> Response {
+pub async fn submitted(ctx: Ctx<'_>, Path(id): Path<i32>) -> Response {
     let path = format!("/petitions/{id}/submitted");
-    match use_case::view(&state, &visitor.actor, id).await {
-        Ok(record) => {
-            site.page(lang, &path, "petitions/submitted.html", context! { petition => PetitionCard::from(record) })
-        }
-        Err(err) => error_page(&site, lang, &path, &err),
+    match use_case::view(ctx.state, ctx.actor(), id).await {
+        Ok(record) => ctx.page(&path, "petitions/submitted.html", context! { petition => PetitionCard::from(record) }),
+        Err(err) => ctx.error(&path, &err),
     }
 }

@@ -2,21 +2,21 @@
 //! open data, the audit chain and the embeddable widgets. Each handler reads the period, calls one use
 //! case of `service::metrics` / `service::audit` (the same the JSON API calls) and renders; the figures
 //! on a page are the API's figures.
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    http::{StatusCode, Uri, header},
-    web::{Data, Path, Query},
+    http::{StatusCode, header},
+    web::{Path, Query},
 };
 use serde::{Deserialize, Serialize};
 
-use super::{i18n::Lang, render::Site};
+use super::context::Ctx;
 use crate::{
     domain::metrics::Period,
     error::AppError,
     service::{
-        AppState, audit as audit_use_case,
+        audit as audit_use_case,
         metrics::{self as use_case, PeriodQuery},
         open_data as open_data_use_case, widgets,
     },
@@ -46,7 +46,26 @@ impl PeriodForm {
 
 /// A page's answer when a use case fails: the period form with the error for a bad period, else the
 /// error page.
-fn failed(site: &Site, lang: Lang, path: &str, template: &str, form: &PeriodForm, error: AppError) -> Response {
+/// The page at the request's path, or what [`failed`] makes of the use case's error.
+fn shown(ctx: &Ctx<'_>, template: &str, form: &PeriodForm, page: Result<Value, AppError>) -> Response {
+    match page {
+        Ok(page) => ctx.page(ctx.path(), template, page),
+        Err(e) => failed(ctx, template, form, e),
+    }
+}
+
+/// A use case's result for the period the form names (now: the period's end when it is open).
+async fn for_period<T>(
+    form: &PeriodForm,
+    use_case: impl AsyncFnOnce(Period, DateTime<Utc>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let now = Utc::now();
+    let period = form.query().resolve(now)?;
+    use_case(period, now).await
+}
+
+fn failed(ctx: &Ctx<'_>, template: &str, form: &PeriodForm, error: AppError) -> Response {
+    let (site, lang, path) = (ctx.site, ctx.lang, ctx.path());
     match error {
         AppError::Validation { field, .. } => {
             let field = field.unwrap_or_else(|| "period".into());
@@ -72,23 +91,13 @@ fn period_context(form: &PeriodForm, period: Period) -> Value {
 
 /// `GET /statistics`: appeals per organisation (table, chart, CSV) and petitions, for a period.
 #[handler]
-pub async fn overview(
-    state: Data<&AppState>,
-    site: Data<&Site>,
-    lang: Lang,
-    uri: &Uri,
-    Query(form): Query<PeriodForm>,
-) -> Response {
+pub async fn overview(ctx: Ctx<'_>, Query(form): Query<PeriodForm>) -> Response {
     let template = "statistics/overview.html";
-    let now = Utc::now();
-    let overview = match form.query().resolve(now) {
-        Ok(period) => use_case::overview(&state, period, now).await,
-        Err(e) => Err(e),
-    };
-    let mut overview = match overview {
-        Ok(o) => o,
-        Err(e) => return failed(&site, lang, uri.path(), template, &form, e),
-    };
+    let mut overview =
+        match for_period(&form, async |period, now| use_case::overview(ctx.state, period, now).await).await {
+            Ok(o) => o,
+            Err(e) => return failed(&ctx, template, &form, e),
+        };
     let sort = Sort::parse(form.sort.as_deref());
     sort.apply(&mut overview.appeals.rows);
     if form.format.as_deref() == Some("csv") {
@@ -97,10 +106,10 @@ pub async fn overview(
     let page = context! {
         sort => sort.0,
         overview => Value::from_serialize(&overview),
-        definitions => Value::from_serialize(use_case::definitions(&state).0),
+        definitions => Value::from_serialize(use_case::definitions(ctx.state).0),
         ..period_context(&form, overview.appeals.period)
     };
-    site.page(lang, uri.path(), template, page)
+    ctx.page(ctx.path(), template, page)
 }
 
 /// The columns the overview table can be sorted by (a link per column header, no script needed).
@@ -162,33 +171,16 @@ fn csv_response(body: &str, file: &str) -> Response {
 
 /// `GET /statistics/organisations/{id}`: one organisation's figures, trend and C03 card.
 #[handler]
-pub async fn organisation(
-    state: Data<&AppState>,
-    site: Data<&Site>,
-    lang: Lang,
-    uri: &Uri,
-    Path(id): Path<i32>,
-    Query(form): Query<PeriodForm>,
-) -> Response {
-    let template = "statistics/organisation.html";
-    let now = Utc::now();
-    let report = match form.query().resolve(now) {
-        Ok(period) => use_case::organisation(&state, id, period, now).await,
-        Err(e) => Err(e),
-    };
-    match report {
-        Ok(report) => {
-            if form.format.as_deref() == Some("csv") {
-                return csv_response(&months_csv(&report.months), "organisation-months.csv");
-            }
-            let page = context! {
-                report => Value::from_serialize(&report),
-                ..period_context(&form, report.period)
-            };
-            site.page(lang, uri.path(), template, page)
-        }
-        Err(e) => failed(&site, lang, uri.path(), template, &form, e),
+pub async fn organisation(ctx: Ctx<'_>, Path(id): Path<i32>, Query(form): Query<PeriodForm>) -> Response {
+    let report = for_period(&form, async |period, now| use_case::organisation(ctx.state, id, period, now).await).await;
+    if let Ok(report) = &report
+        && form.format.as_deref() == Some("csv")
+    {
+        return csv_response(&months_csv(&report.months), "organisation-months.csv");
     }
+    let page = report
+        .map(|report| context! { report => Value::from_serialize(&report), ..period_context(&form, report.period) });
+    shown(&ctx, "statistics/organisation.html", &form, page)
 }
 
 fn months_csv(months: &[use_case::MonthFigures]) -> String {
@@ -204,30 +196,17 @@ fn months_csv(months: &[use_case::MonthFigures]) -> String {
 macro_rules! period_page {
     ($name:ident, $use_case:path, $template:literal) => {
         #[handler]
-        pub async fn $name(
-            state: Data<&AppState>,
-            site: Data<&Site>,
-            lang: Lang,
-            uri: &Uri,
-            Query(form): Query<PeriodForm>,
-        ) -> Response {
-            let now = Utc::now();
-            let result = match form.query().resolve(now) {
-                Ok(period) => $use_case(&state, period, now).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(data) => {
-                    let page = context! {
-                        data => Value::from_serialize(&data),
-                        definitions => Value::from_serialize(use_case::definitions(&state).0),
-                        open_data => use_case::open_data_files(),
-                        ..period_context(&form, data.period)
-                    };
-                    site.page(lang, uri.path(), $template, page)
+        pub async fn $name(ctx: Ctx<'_>, Query(form): Query<PeriodForm>) -> Response {
+            let result = for_period(&form, async |period, now| $use_case(ctx.state, period, now).await).await;
+            let page = result.map(|data| {
+                context! {
+                    data => Value::from_serialize(&data),
+                    definitions => Value::from_serialize(use_case::definitions(ctx.state).0),
+                    open_data => use_case::open_data_files(),
+                    ..period_context(&form, data.period)
                 }
-                Err(e) => failed(&site, lang, uri.path(), $template, &form, e),
-            }
+            });
+            shown(&ctx, $template, &form, page)
         }
     };
 }
@@ -239,22 +218,17 @@ period_page!(petitions, use_case::petitions, "statistics/petitions.html");
 
 /// `GET /open-data`: every download, with the period filled in when one is chosen.
 #[handler]
-pub fn open_data(site: Data<&Site>, lang: Lang, uri: &Uri, Query(form): Query<PeriodForm>) -> Response {
-    let template = "statistics/open-data.html";
-    let now = Utc::now();
+pub fn open_data(ctx: Ctx<'_>, Query(form): Query<PeriodForm>) -> Response {
     let chosen = form.from.as_deref().is_some_and(|f| !f.trim().is_empty());
-    match form.query().resolve(now) {
-        Ok(period) => {
-            let page = context! {
-                files => Value::from_serialize(open_data_use_case::downloads()),
-                filtered => chosen,
-                api => crate::api::API_PREFIX,
-                ..period_context(&form, period)
-            };
-            site.page(lang, uri.path(), template, page)
+    let page = form.query().resolve(Utc::now()).map(|period| {
+        context! {
+            files => Value::from_serialize(open_data_use_case::downloads()),
+            filtered => chosen,
+            api => crate::api::API_PREFIX,
+            ..period_context(&form, period)
         }
-        Err(e) => failed(&site, lang, uri.path(), template, &form, e),
-    }
+    });
+    shown(&ctx, "statistics/open-data.html", &form, page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -264,72 +238,41 @@ pub struct AuditForm {
 
 /// `GET /audit`: the head of the chain; with `?verify=1`, a full verification explained.
 #[handler]
-pub async fn audit(
-    state: Data<&AppState>,
-    site: Data<&Site>,
-    lang: Lang,
-    uri: &Uri,
-    Query(form): Query<AuditForm>,
-) -> Response {
-    let template = "statistics/audit.html";
+pub async fn audit(ctx: Ctx<'_>, Query(form): Query<AuditForm>) -> Response {
     let page = if form.verify.is_some() {
-        audit_use_case::verify(&state)
+        audit_use_case::verify(ctx.state)
             .await
             .map(|v| context! { verification => Value::from_serialize(&v), head => Value::from_serialize(&v.head) })
     } else {
-        audit_use_case::head(&state).await.map(|h| context! { head => Value::from_serialize(&h) })
+        audit_use_case::head(ctx.state).await.map(|h| context! { head => Value::from_serialize(&h) })
     };
-    match page {
-        Ok(page) => site.page(lang, uri.path(), template, page),
-        Err(e) => failed(&site, lang, uri.path(), template, &PeriodForm::default(), e),
-    }
+    shown(&ctx, "statistics/audit.html", &PeriodForm::default(), page)
 }
 
 /// The widget's own address, for the snippet a news site copies.
-fn embed_src(state: &AppState, uri: &Uri) -> String {
-    format!("{}{}", state.settings.public_url.trim_end_matches('/'), uri.path())
+fn embed_src(ctx: &Ctx<'_>) -> String {
+    format!("{}{}", ctx.state.settings.public_url.trim_end_matches('/'), ctx.path())
 }
 
 /// `GET /widgets/organisations/{id}`: an organisation's on-time share this year, to embed.
 #[handler]
-pub async fn organisation_widget(
-    state: Data<&AppState>,
-    site: Data<&Site>,
-    lang: Lang,
-    uri: &Uri,
-    Path(id): Path<i32>,
-) -> Response {
-    match widgets::organisation(&state, id, Utc::now()).await {
-        Ok(widget) => {
-            let page = context! {
-                widget => Value::from_serialize(&widget),
-                period_label => widget.period.label(),
-                embed_src => embed_src(&state, uri),
-            };
-            site.page(lang, uri.path(), "statistics/widget-organisation.html", page)
+pub async fn organisation_widget(ctx: Ctx<'_>, Path(id): Path<i32>) -> Response {
+    let page = widgets::organisation(ctx.state, id, Utc::now()).await.map(|widget| {
+        context! {
+            widget => Value::from_serialize(&widget),
+            period_label => widget.period.label(),
+            embed_src => embed_src(&ctx),
         }
-        Err(e) => failed(&site, lang, uri.path(), "statistics/widget-organisation.html", &PeriodForm::default(), e),
-    }
+    });
+    shown(&ctx, "statistics/widget-organisation.html", &PeriodForm::default(), page)
 }
 
 /// `GET /widgets/petitions/{id}`: a published petition's progress, to embed.
 #[handler]
-pub async fn petition_widget(
-    state: Data<&AppState>,
-    site: Data<&Site>,
-    lang: Lang,
-    uri: &Uri,
-    Path(id): Path<i32>,
-) -> Response {
-    match widgets::petition(&state, id).await {
-        Ok(widget) => site.page(
-            lang,
-            uri.path(),
-            "statistics/widget-petition.html",
-            context! { widget => Value::from_serialize(&widget) },
-        ),
-        Err(e) => failed(&site, lang, uri.path(), "statistics/widget-petition.html", &PeriodForm::default(), e),
-    }
+pub async fn petition_widget(ctx: Ctx<'_>, Path(id): Path<i32>) -> Response {
+    let page =
+        widgets::petition(ctx.state, id).await.map(|widget| context! { widget => Value::from_serialize(&widget) });
+    shown(&ctx, "statistics/widget-petition.html", &PeriodForm::default(), page)
 }
 
 #[cfg(test)]

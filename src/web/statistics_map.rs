@@ -103,6 +103,7 @@ async fn map_page(
         Ok(selection) => {
             let page = context! {
                 map => drawn(&selection, lang),
+                leaflet_points => LEAFLET_POINTS,
                 reports => Value::from_serialize(&selection),
                 period_label => selection.period.label(),
                 period_query => format!("from={}&to={}", selection.period.from, selection.period.to),
@@ -132,7 +133,29 @@ fn drawn(selection: &use_case::ReportMap, lang: Lang) -> Option<MapWidget> {
             Some(Marker { point: GeoPoint::checked(c.lat, c.lon)?, label, kind: MarkerKind::Report })
         })
         .collect();
-    MapWidget::new(&selection.areas, &Picture { title: lang.text("map-title", None), markers, shading: Some(shading) })
+    let picture = Picture { title: lang.text("map-title", None), markers, shading: Some(shading) };
+    MapWidget::new(&selection.areas, &picture).map(|w| w.with_points(&points_query(selection)))
+}
+
+/// With JavaScript, Leaflet clusters the newest reports of the selection (at most this many) itself.
+pub const LEAFLET_POINTS: u64 = 1000;
+
+/// The report API's query for the points of the same selection (`GET /reports/geojson`).
+fn points_query(selection: &use_case::ReportMap) -> String {
+    let filter = &selection.filter;
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    out.append_pair("from", &selection.period.from.to_string()).append_pair("to", &selection.period.to.to_string());
+    if let Some(id) = filter.category_id {
+        out.append_pair("category_id", &id.to_string());
+    }
+    if let Some(status) = filter.status {
+        out.append_pair("status", status.code());
+    }
+    if let Some(id) = filter.district_id {
+        out.append_pair("district_id", &id.to_string());
+    }
+    out.append_pair("limit", &LEAFLET_POINTS.to_string());
+    out.finish()
 }
 
 fn failed(site: &Site, lang: Lang, path: &str, error: AppError, base: Value) -> Response {

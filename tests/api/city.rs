@@ -120,3 +120,10 @@ pub async fn paper_appeal(
     });
     created(app, officer, "/api/v1/appeals/registrations", paper).await
 }
+
+/// A district whose outline holds the city's example places (around 48.73, 37.58), so pages that show
+/// a place draw it on the map; its id.
+pub async fn mapped_district(app: &TestApp, admin: &str) -> i64 {
+    let square = json!({"type": "Polygon", "coordinates": [[[37.55, 48.70], [37.62, 48.70], [37.62, 48.76], [37.55, 48.76], [37.55, 48.70]]]});
+    created(app, admin, "/api/v1/directory/districts", json!({"name": "Tsentralnyi", "area": square})).await
+}

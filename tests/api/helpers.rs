@@ -339,6 +339,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub smtp: Option<SmtpSink>,
     pub settings: Settings,
+    /// The app's seam that loses COMMIT answers (see `storage::LostCommitAnswers`).
+    pub lost_commit_answers: hromada::storage::LostCommitAnswers,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -380,6 +382,7 @@ impl TestAppBuilder {
         let app = Application::build(self.settings.clone()).await.expect("the app builds");
         let address = format!("http://{}", app.local_addr());
         let db = app.state().db.clone();
+        let lost_commit_answers = app.state().lost_commit_answers.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let handle = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -390,6 +393,7 @@ impl TestAppBuilder {
             db,
             smtp: self.smtp,
             settings: self.settings,
+            lost_commit_answers,
             stop: Some(stop),
             handle: Some(handle),
         }

@@ -5,8 +5,9 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde_json::{Value, json};
 
 use crate::{
+    appeals::{PNG, broken_bench},
     city,
-    helpers::{Answer, TestApp, spawn_app_with_smtp},
+    helpers::{Answer, TestApp, TestAppBuilder, spawn_app_with_smtp},
 };
 
 async fn post_with_key(app: &TestApp, path: &str, token: Option<&str>, key: &str, body: &Value) -> Answer {
@@ -149,4 +150,56 @@ async fn the_spec_says_every_endpoint_taking_a_key_may_answer_409_with_retry_aft
         }
     }
     assert!(endpoints >= 6, "the creating endpoints take Idempotency-Key ({endpoints} found)");
+}
+
+async fn upload_with_key(app: &TestApp, path: &str, token: &str, key: &str, bytes: &[u8]) -> Answer {
+    let request = app.client.post(app.url(path)).bearer_auth(token).header("Idempotency-Key", key);
+    Answer::from(request.header("content-type", "image/png").body(bytes.to_vec()).send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn a_photo_whose_commit_answer_was_lost_is_not_stored_again_by_the_retry() {
+    let photos = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
+    let dir = photos.clone();
+    let app = TestAppBuilder::new().await.with_smtp().configure(move |s| s.photos.dir = dir).spawn().await;
+    let city = city::build(&app).await;
+    let report = app.post("/api/v1/appeals", Some(&city.citizen), broken_bench(&city)).await;
+    let path = format!("/api/v1/appeals/{}/photos", report.body["id"]);
+
+    // The upload's COMMIT lands, its answer is lost: the client sees a failure and retries with its key.
+    app.lost_commit_answers.lose_next(1);
+    let failed = upload_with_key(&app, &path, &city.citizen, "photo-1", PNG).await;
+    failed.assert_problem(503);
+    let retried = upload_with_key(&app, &path, &city.citizen, "photo-1", PNG).await;
+
+    // A photo reads back as its bytes, not as the upload's answer: the retry is told where it is.
+    retried.assert_problem(409);
+    let photo = entity::appeal_photos::Entity::find().one(&app.db).await.unwrap().expect("the photo landed");
+    assert_eq!(retried.headers["location"], format!("{path}/{}", photo.id).as_str());
+    assert_eq!(entity::appeal_photos::Entity::find().count(&app.db).await.unwrap(), 1, "stored once");
+    let _ = std::fs::remove_dir_all(photos);
+}
+
+#[tokio::test]
+async fn statute_terms_whose_commit_answer_was_lost_are_answered_as_adopted_by_the_retry() {
+    let app = spawn_app_with_smtp().await;
+    let admin = app.administrator().await;
+    let council = app
+        .post("/api/v1/directory/organisations", Some(&admin), json!({"name": "City Council", "kind": "council"}))
+        .await;
+    let terms = json!({"council_id": council.body["id"], "effective_from": "2024-01-01", "signature_threshold": 100,
+                       "collection_days": 60, "title_max_chars": 200, "text_max_chars": 5000,
+                       "signing_mode": "verified_account"});
+
+    app.lost_commit_answers.lose_next(1);
+    let failed = post_with_key(&app, "/api/v1/petitions/statutes", Some(&admin), "terms-1", &terms).await;
+    failed.assert_problem(503);
+    let retried = post_with_key(&app, "/api/v1/petitions/statutes", Some(&admin), "terms-1", &terms).await;
+
+    assert_eq!(retried.status, 201, "{}", retried.body);
+    assert_eq!(retried.body["signature_threshold"], 100);
+    let location = format!("/api/v1/petitions/statutes/{}", retried.body["id"]);
+    assert_eq!(retried.headers["location"], location.as_str());
+    assert_eq!(app.get(&location, None).await.body, retried.body, "the terms read back where the answer says");
+    assert_eq!(entity::petition_statutes::Entity::find().count(&app.db).await.unwrap(), 1, "adopted once");
 }

@@ -343,7 +343,9 @@ fn recompute_appeals(rows: &[&Value], now: DateTime<Utc>) -> Value {
     let count = |f: &dyn Fn(&Value) -> bool| rows.iter().filter(|r| f(r)).count() as i64;
     let not_dup = |r: &Value| status(r) != "duplicate";
     let answered = |r: &Value| ["answered", "confirmed", "refused"].contains(&status(r).as_str());
-    let on_time = |r: &Value| answered(r) && ts(&r["answered_at"]).unwrap() < ts(&r["due_at"]).unwrap();
+    let on_time = |r: &Value| {
+        answered(r) && ts(&r["answered_at"]).unwrap() < ts(&r["due_at"]).unwrap() && r["overdue_at"].is_null()
+    };
     let open = |r: &Value| ["received", "in_progress", "rework"].contains(&status(r).as_str());
     let overdue = |r: &Value| open(r) && ts(&r["due_at"]).unwrap() <= now;
     let mut days: Vec<i64> = rows

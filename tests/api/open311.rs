@@ -388,10 +388,17 @@ async fn a_client_files_a_report_with_its_key_and_follows_it_without_personal_da
     let me = app.get("/api/v1/accounts/me", Some(&admin)).await.body["id"].as_i64().unwrap() as i32;
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
     let new = hromada::storage::appeals::NewPhoto { bytes: png, content_type: "image/png", extension: "png" };
-    let photo =
-        hromada::storage::appeals::add_photo(&app.db, &app.settings.photos, id.parse().unwrap(), me, new, Utc::now())
-            .await
-            .unwrap();
+    let photo = hromada::storage::appeals::add_photo(
+        &app.db,
+        &app.settings.photos,
+        id.parse().unwrap(),
+        me,
+        new,
+        Utc::now(),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let got = open311_get(&app, &format!("/requests/{id}.json")).await;
     assert_eq!(
         got.json()[0]["media_url"],

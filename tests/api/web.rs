@@ -124,9 +124,15 @@ pub(crate) fn asset_urls(html: &str) -> Vec<String> {
         html.split('"').filter(|part| part.starts_with("/static/")).map(str::to_owned).collect();
     let hash = urls.first().expect("the page links its stylesheet").split('/').nth(2).unwrap().to_owned();
     urls.push(format!("/static/{hash}/vendor/govuk-frontend/dist/govuk/govuk-frontend.min.js"));
-    // hromada.js imports the map platform (Leaflet and its CSS) only where a map is on the page.
+    // hromada.js imports the map platform (Leaflet, markercluster and their CSS) only where a map is on the page.
     if html.contains("class=\"hromada-map\"") {
-        for file in ["web/map.js", "vendor/leaflet/dist/leaflet.js", "vendor/leaflet/dist/leaflet.css"] {
+        for file in [
+            "web/map.js",
+            "vendor/leaflet/dist/leaflet.js",
+            "vendor/leaflet/dist/leaflet.css",
+            "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
+            "vendor/leaflet.markercluster/dist/MarkerCluster.css",
+        ] {
             urls.push(format!("/static/{hash}/{file}"));
         }
     }

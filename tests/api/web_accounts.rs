@@ -105,19 +105,36 @@ impl<'a> Browser<'a> {
 
     /// Posts `fields` and files (`(field, file name, content)`) as a `multipart/form-data` form would.
     pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &str)]) -> Page {
+        let files: Vec<_> = files
+            .iter()
+            .map(|(name, file, content)| (*name, *file, "application/geo+json", content.as_bytes()))
+            .collect();
+        self.post_files(path, fields, &files).await
+    }
+
+    /// Posts `fields` and binary files (`(field, file name, content type, bytes)`) as a
+    /// `multipart/form-data` form would.
+    pub async fn post_files(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Page {
         let boundary = "hromada-test-boundary-7d3a";
-        let mut body = String::new();
+        let mut body = Vec::new();
         for (name, value) in fields {
-            body.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            ));
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+            );
         }
-        for (name, file_name, content) in files {
-            body.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/geo+json\r\n\r\n{content}\r\n"
-            ));
+        for (name, file_name, content_type, content) in files {
+            body.extend(format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            ).bytes());
+            body.extend_from_slice(content);
+            body.extend(b"\r\n");
         }
-        body.push_str(&format!("--{boundary}--\r\n"));
+        body.extend(format!("--{boundary}--\r\n").bytes());
         let response = self
             .client
             .post(self.app.url(path))

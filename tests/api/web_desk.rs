@@ -336,3 +336,209 @@ async fn everyone_the_authorization_refuses_gets_the_403_page_and_nothing_change
     assert_eq!(officer.post(&format!("/desk/appeals/{report}/acknowledge"), &[]).await.status, 403);
     assert_eq!(status(&app, &city.citizen, report).await, "received");
 }
+
+#[tokio::test]
+async fn what_changed_since_the_last_visit_follows_the_account_from_one_browser_to_another() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let mut at_work = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
+    let first = at_work.get("/desk").await;
+    assert!(!first.html.contains("Since your last visit"), "nothing to compare the first visit with");
+    assert!(
+        !at_work.set_cookies.iter().any(|c| c.starts_with("hromada-desk-seen")),
+        "the visit is kept with the account, not in this browser: {:?}",
+        at_work.set_cookies
+    );
+
+    // A new item arrives while the officer is away; they open the desk on their phone.
+    paper_appeal(&app, &city.roads_officer, "Dark street lamp", 0, city.lift, false).await;
+    let mut phone = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
+    let on_phone = phone.get("/desk").await;
+    assert!(
+        on_phone.html.contains("Since your last visit") && on_phone.html.contains("1 new item"),
+        "{}",
+        on_phone.html
+    );
+
+    // Back at work the same item is not news any more: the phone's visit counts for the account.
+    let back = at_work.get("/desk").await;
+    assert!(back.html.contains("Since your last visit") && back.html.contains("Nothing new."), "{}", back.html);
+
+    // Another officer's visits are their own.
+    let mut head = signed_in(&app, ROADS_HEAD, PASSWORD).await;
+    assert!(!head.get("/desk").await.html.contains("Since your last visit"), "the head never opened the queue");
+}
+
+#[tokio::test]
+async fn search_by_words_finds_cyrillic_text_whatever_its_case() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let hole = paper_appeal(&app, &city.roads_officer, "ЯМА на дорозі", 0, city.pothole, false).await;
+    let lamp = paper_appeal(&app, &city.roads_officer, "Ліхтар не світить", 0, city.lift, false).await;
+    let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
+    let search =
+        |words: &str| format!("/desk?q={}", url::form_urlencoded::byte_serialize(words.as_bytes()).collect::<String>());
+
+    for words in ["Яма", "яма", "ЯМА НА", "дорозі", "ДОРОЗІ"] {
+        let found = officer.get(&search(words)).await;
+        assert!(found.html.contains(&format!("id=\"appeal-{hole}\"")), "`{words}` finds the pothole: {}", found.html);
+        assert!(!found.html.contains(&format!("id=\"appeal-{lamp}\"")), "`{words}` leaves the lamp out");
+    }
+    let in_text = officer.get(&search("ЛІХТАР НЕ СВІТИТЬ: PLEASE")).await;
+    assert!(in_text.html.contains(&format!("id=\"appeal-{lamp}\"")), "the text is searched too: {}", in_text.html);
+    let literal = officer.get(&search("%")).await;
+    assert!(literal.html.contains("0 items"), "a typed % is a character, not a wildcard: {}", literal.html);
+}
+
+#[tokio::test]
+async fn the_head_extends_an_overdue_item_which_stays_late_in_the_figures() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    // Received 40 days ago: the 30-day term has passed, the 45 days of art. 20 have not.
+    let id = paper_appeal(&app, &city.roads_officer, "Lift in block 12", 40, city.lift, false).await;
+    let mut head = signed_in(&app, ROADS_HEAD, PASSWORD).await;
+
+    let case = head.get(&format!("/desk/appeals/{id}")).await;
+    assert!(case.html.contains("overdue by"), "{}", case.html);
+    assert!(case.html.contains("The deadline has already passed. You may still extend it"), "{}", case.html);
+    let extended =
+        act(&mut head, id, "extend", &[("total_days", "45"), ("reason", "The motor must be ordered.")]).await;
+    assert_eq!(extended.status, 303, "{}", extended.html);
+
+    let api = app.get(&format!("/api/v1/appeals/{id}"), Some(&city.roads_officer)).await;
+    let deadline = &api.body["deadline"];
+    assert!(!deadline["extended_due_at"].is_null(), "{deadline}");
+    assert!(!deadline["overdue_at"].is_null(), "the missed term stays on record: {deadline}");
+    let due: chrono::DateTime<chrono::Utc> = deadline["due_at"].as_str().unwrap().parse().unwrap();
+    assert!(due > chrono::Utc::now(), "the new deadline lies ahead");
+    let page = head.get(&format!("/desk/appeals/{id}")).await;
+    assert!(page.html.contains("deadline extended after the deadline"), "the history says so: {}", page.html);
+
+    // Answered within the extension, it is still answered late.
+    let answered = act(&mut head, id, "answer", &[("resolution", "resolved"), ("text", "The lift works again.")]).await;
+    assert_eq!(answered.status, 303, "{}", answered.html);
+    let metrics = app.get(&format!("/api/v1/metrics/appeals?{}", crate::metrics::recent()), None).await;
+    let roads = metrics.body["rows"].as_array().unwrap().iter().find(|r| r["organisation_id"] == city.roads).unwrap();
+    let figures = &roads["figures"];
+    assert_eq!((&figures["answered"], &figures["answered_on_time"]), (&json!(1), &json!(0)), "{figures}");
+    assert_eq!(figures["extended"], 1);
+
+    // Past the 45 days nothing can be extended any more: the form is not offered, and a post is refused.
+    let too_old = paper_appeal(&app, &city.roads_officer, "Old lift", 50, city.lift, false).await;
+    let case = head.get(&format!("/desk/appeals/{too_old}")).await;
+    assert!(case.html.contains("the 45 days from receipt (art. 20) have run out"), "{}", case.html);
+    let refused = act(&mut head, too_old, "extend", &[("total_days", "45"), ("reason", "Too late now.")]).await;
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    assert!(refused.html.contains("has already passed"), "{}", refused.html);
+}
+
+/// What `path` weighs gzipped with everything it loads (the map's outlines too, when it shows one).
+pub(crate) async fn weight(browser: &mut Browser<'_>, path: &str) -> (usize, bool) {
+    let html = browser.get(path).await.html;
+    let with_map = html.contains("class=\"hromada-map\"");
+    let mut total = browser.gzipped_size(path).await;
+    let mut urls = crate::web::asset_urls(&html);
+    if with_map {
+        urls.push("/map/districts.geojson".to_owned());
+    }
+    for url in urls {
+        total += browser.gzipped_size(&url).await;
+    }
+    (total, with_map)
+}
+
+/// Asserts the budget: ≤ 60 KB gzipped without a map, ≤ 120 KB with it (Leaflet included).
+pub(crate) fn assert_within_budget(path: &str, (total, with_map): (usize, bool)) {
+    let budget = if with_map { 120 * 1024 } else { 60 * 1024 };
+    println!("{path}: {total} bytes gzipped with its assets{}", if with_map { " and its map" } else { "" });
+    assert!(total <= budget, "{path} weighs {total} bytes gzipped (budget {budget})");
+}
+
+#[tokio::test]
+async fn every_desk_page_weighs_within_the_budget_with_its_assets() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    for i in 0..30 {
+        paper_appeal(&app, &city.roads_officer, &format!("Pothole number {i}"), i % 40, city.pothole, i % 7 == 0).await;
+    }
+    city::mapped_district(&app, &city.admin).await;
+    let report = app
+        .post(
+            "/api/v1/appeals",
+            Some(&city.citizen),
+            json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
+                   "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}}),
+        )
+        .await;
+    let report = report.body["id"].as_i64().unwrap();
+    let mut head = signed_in(&app, ROADS_HEAD, PASSWORD).await;
+    let case = format!("/desk/appeals/{report}");
+    for path in ["/desk", "/desk?status=received&q=pothole", case.as_str(), "/desk/registrations/new", "/desk/team"] {
+        let measured = weight(&mut head, path).await;
+        if path == case {
+            assert!(measured.1, "the case page shows the place on the map");
+        }
+        assert_within_budget(path, measured);
+    }
+}
+
+#[tokio::test]
+async fn the_case_page_shows_a_reports_photos_to_the_officer_who_handles_it() {
+    let folder = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
+    let app =
+        crate::helpers::TestAppBuilder::new().await.with_smtp().configure(|s| s.photos.dir = folder).spawn().await;
+    let city = city::build(&app).await;
+    let report = app.post("/api/v1/appeals", Some(&city.citizen), crate::appeals::broken_bench(&city)).await;
+    let id = report.body["id"].as_i64().unwrap();
+    let png = include_bytes!("../fixtures/pothole.png");
+    let upload = app
+        .client
+        .post(app.url(&format!("/api/v1/appeals/{id}/photos")))
+        .bearer_auth(&city.citizen)
+        .header("content-type", "image/png")
+        .body(png.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), 201);
+    let photo_id = upload.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
+    let case = officer.get(&format!("/desk/appeals/{id}")).await;
+    let src = format!("/reports/{id}/photos/{photo_id}");
+    assert!(
+        case.html.replace("&#x2f;", "/").contains(&format!("src=\"{src}\" alt=\"Photo 1 of the report\"")),
+        "{}",
+        case.html
+    );
+    let photo = officer.get(&src).await;
+    assert_eq!(photo.status, 200, "the officer opens it under the API's rule");
+}
+
+#[tokio::test]
+async fn the_case_map_never_asks_the_tile_provider_about_a_private_place() {
+    let app = crate::helpers::TestAppBuilder::new()
+        .await
+        .with_smtp()
+        .configure(|s| s.web.map_tile_url = Some("https://tiles.example.org/{z}/{x}/{y}.png".into()))
+        .spawn()
+        .await;
+    let city = city::build(&app).await;
+    city::mapped_district(&app, &city.admin).await;
+    let report = app
+        .post(
+            "/api/v1/appeals",
+            Some(&city.citizen),
+            json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
+                   "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}}),
+        )
+        .await;
+    let id = report.body["id"].as_i64().unwrap();
+    let public = Browser::new(&app).get(&format!("/reports/{id}")).await;
+    assert!(public.html.contains("data-tiles="), "a public page may use the base tiles: {}", public.html);
+
+    let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
+    let case = officer.get(&format!("/desk/appeals/{id}")).await;
+    assert!(case.html.contains("class=\"hromada-map\""), "the case page shows the place: {}", case.html);
+    assert!(!case.html.contains("data-tiles="), "the case map loads no base tiles: {}", case.html);
+}

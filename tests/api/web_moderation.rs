@@ -248,3 +248,22 @@ async fn the_councils_desk_is_refused_to_moderators_citizens_administrators_and_
     let hidden = submitted(&app, &council).await;
     assert_eq!(clerk.get(&format!("/desk/council/{hidden}")).await.status, 404);
 }
+
+#[tokio::test]
+async fn every_moderation_and_council_page_weighs_at_most_60_kb_gzipped_with_its_assets() {
+    use crate::web_desk::{assert_within_budget, weight};
+    let app = spawn_app_with_smtp().await;
+    let council = council(&app, 1, "verified_account").await;
+    let waiting = submitted(&app, &council).await;
+    let reached = reached_threshold(&app, &council, &council.author).await;
+    let mut moderator = logged_in(&app, "moderator@rada.example.org", PASSWORD).await;
+    for path in ["/desk/moderation".to_owned(), format!("/desk/moderation/{waiting}")] {
+        assert_within_budget(&path, weight(&mut moderator, &path).await);
+    }
+    let mut clerk = logged_in(&app, "clerk@rada.example.org", PASSWORD).await;
+    for path in ["/desk/council".to_owned(), format!("/desk/council/{reached}")] {
+        let measured = weight(&mut clerk, &path).await;
+        assert!(!measured.1, "{path} has no map");
+        assert_within_budget(&path, measured);
+    }
+}

@@ -61,7 +61,13 @@ async fn a_citizen_reports_a_pothole_through_every_step_and_gets_a_reference_and
     let confirm = browser.get(&clicked).await;
     assert!(confirm.html.contains("Chosen point: 48.7"), "{}", confirm.html);
     assert!(confirm.html.contains("lat=48.7"), "the picture marks it");
-    let described = next(&step(&mut browser, &clicked, "/reports/new/place", &[("address", "By the school")]).await);
+    let photos = next(&step(&mut browser, &clicked, "/reports/new/place", &[("address", "By the school")]).await);
+    assert!(photos.starts_with("/reports/new/photos"), "{photos}");
+    // Photos are optional: "Continue" with none chosen goes on (a plain form post is enough to skip).
+    let skip = browser.get(&photos).await;
+    let (token, draft) = (skip.csrf_token(), draft_of(&skip));
+    let fields = [("csrf_token", token.as_str()), ("draft", draft.as_str()), ("action", "continue")];
+    let described = next(&browser.post_files("/reports/new/photos", &fields, &[]).await);
     assert!(described.starts_with("/reports/new/description"), "{described}");
 
     let fields = [("subject", "Deep pothole"), ("description", "At the crossing, since Monday.")];
@@ -204,4 +210,275 @@ async fn the_home_page_lists_petitions_collecting_signatures_and_links_reporting
     assert!(html.contains(&format!("href=\"/petitions/{id}\"")) && html.contains("0 signatures"), "{html}");
     assert!(html.contains("The 1 petition collecting signatures"), "{html}");
     assert!(html.contains("href=\"/reports/new\""));
+}
+
+/// The example city, its photos kept in a folder of the test's own (at most 4 KB each, 5 a report).
+async fn city_with_photo_folder() -> (TestApp, std::path::PathBuf) {
+    let folder = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
+    let dir = folder.clone();
+    let app = crate::helpers::TestAppBuilder::new()
+        .await
+        .with_smtp()
+        .configure(move |s| {
+            s.example_directory = true;
+            s.photos.dir = dir;
+            s.photos.max_bytes = 4096;
+            s.photos.max_per_appeal = 5;
+        })
+        .spawn()
+        .await;
+    (app, folder)
+}
+
+/// A small real PNG (tests/fixtures), the photo of the stories.
+const PNG: &[u8] = include_bytes!("../fixtures/pothole.png");
+
+/// The photos step of a draft that has its category and place.
+async fn photos_step(app: &TestApp, browser: &mut Browser<'_>) -> Page {
+    let pothole = category_id(app, "pothole").await;
+    let draft = format!(r#"{{"category_id":{pothole},"latitude":48.7101,"longitude":37.5501}}"#);
+    let encoded: String = url::form_urlencoded::byte_serialize(draft.as_bytes()).collect();
+    let page = browser.get(&format!("/reports/new/photos?draft={encoded}")).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    page
+}
+
+/// Posts the photos step's form as a browser without JavaScript: its token, its draft, the button
+/// pressed, the chosen files.
+async fn post_photos(browser: &mut Browser<'_>, page: &Page, button: (&str, &str), files: &[&[u8]]) -> Page {
+    let (token, draft) = (page.csrf_token(), draft_of(page));
+    let fields = [("csrf_token", token.as_str()), ("draft", draft.as_str()), button];
+    let files: Vec<_> = files.iter().map(|bytes| ("photo", "pothole.png", "image/png", *bytes)).collect();
+    browser.post_files("/reports/new/photos", &fields, &files).await
+}
+
+fn unescaped(html: &str) -> String {
+    html.replace("&#x2f;", "/").replace("&amp;", "&")
+}
+
+/// The addresses of the photos a page shows.
+fn photo_sources(html: &str) -> Vec<String> {
+    unescaped(html)
+        .split("class=\"hromada-photo\" src=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_photo_added_without_javascript_is_kept_to_check_your_answers_and_filed_with_the_report() {
+    let (app, folder) = city_with_photo_folder().await;
+    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
+
+    let first = photos_step(&app, &mut browser).await;
+    assert!(first.html.contains("enctype=\"multipart/form-data\""), "{}", first.html);
+    assert!(first.html.contains("type=\"file\" accept=\"image/jpeg,image/png,image/webp\" multiple"));
+    let shown = next(&post_photos(&mut browser, &first, ("action", "upload"), &[PNG]).await);
+    assert!(shown.starts_with("/reports/new/photos?draft="), "the step again, with the photo: {shown}");
+    let with_photo = browser.get(&shown).await;
+    assert!(
+        with_photo.html.contains("alt=\"Photo 1 of the report\"") && with_photo.html.contains("name=\"remove\""),
+        "{}",
+        with_photo.html
+    );
+    let kept = photo_sources(&with_photo.html);
+    assert_eq!(kept.len(), 1, "{}", with_photo.html);
+    let image = browser.get(&kept[0]).await;
+    assert_eq!(image.status, 200);
+    let (mut stranger, _) = citizen(&app, "Petro Sosed", "petro@example.org").await;
+    assert_eq!(stranger.get(&kept[0]).await.status, 404, "a draft's photo is its author's only");
+
+    // Continue with no more files: on to the description, then check your answers.
+    let described = next(&post_photos(&mut browser, &with_photo, ("action", "continue"), &[]).await);
+    assert!(described.starts_with("/reports/new/description?draft="), "{described}");
+    let fields = [("subject", "Deep pothole"), ("description", "At the crossing, since Monday.")];
+    let duplicates = next(&step(&mut browser, &described, "/reports/new/description", &fields).await);
+    let check = next(&step(&mut browser, &duplicates, "/reports/new/duplicates", &[("duplicate", "")]).await);
+    let page = browser.get(&check).await;
+    assert_eq!(photo_sources(&page.html), kept, "check your answers shows the photo: {}", page.html);
+    assert!(unescaped(&page.html).contains("href=\"/reports/new/photos?draft="), "with a change link");
+
+    // Sent twice with one form key: one report, one set of photos.
+    let form_key = page.html.split("name=\"form_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let fields = [("csrf_token", page.csrf_token()), ("draft", draft_of(&page)), ("form_key", form_key)];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let filed = next(&browser.post("/reports/new/submit", &fields).await);
+    assert_eq!(next(&browser.post("/reports/new/submit", &fields).await), filed);
+    let id: i64 = filed.trim_start_matches("/reports/").trim_end_matches("/filed").parse().unwrap();
+    let report = app.get(&format!("/api/v1/appeals/{id}"), None).await.body;
+    assert_eq!(report["photo_ids"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1, "the kept file became the report's");
+    assert_eq!(browser.get(&kept[0]).await.status, 404, "no longer a draft's photo");
+
+    // The public page shows it, and anyone may open it.
+    let mut visitor = Browser::new(&app);
+    let public = visitor.get(&format!("/reports/{id}")).await;
+    assert!(public.html.contains("alt=\"Photo 1 of the report\""), "{}", public.html);
+    let shown = photo_sources(&public.html);
+    assert_eq!(shown, vec![format!("/reports/{id}/photos/{}", report["photo_ids"][0])]);
+    let response = app.client.get(app.url(&shown[0])).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.bytes().await.unwrap().as_ref(), PNG);
+}
+
+#[tokio::test]
+async fn a_photo_too_big_not_an_image_or_one_too_many_is_refused_with_the_message_and_nothing_kept() {
+    let (app, folder) = city_with_photo_folder().await;
+    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
+    let step = photos_step(&app, &mut browser).await;
+
+    let mut big = PNG.to_vec();
+    big.resize(4097, 0);
+    let refused = post_photos(&mut browser, &step, ("action", "upload"), &[PNG, &big]).await;
+    assert_eq!(refused.status, 200);
+    assert!(refused.title().starts_with("Error:"), "{}", refused.title());
+    assert!(
+        refused.html.contains("href=\"#photo\"") && refused.html.contains("id=\"photo-error\""),
+        "{}",
+        refused.html
+    );
+    assert!(refused.html.contains("A photo must be at most"), "{}", refused.html);
+    assert!(photo_sources(&refused.html).is_empty(), "one bad file keeps none of them");
+
+    let text = post_photos(&mut browser, &step, ("action", "upload"), &[b"GIF89a? no, just text"]).await;
+    assert!(text.html.contains("The file must be a photo: JPEG, PNG or WebP"), "{}", text.html);
+    assert!(std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0) == 0, "nothing stored");
+
+    let five = next(&post_photos(&mut browser, &step, ("action", "upload"), &[PNG; 5]).await);
+    let step = browser.get(&five).await;
+    assert_eq!(photo_sources(&step.html).len(), 5);
+    let sixth = post_photos(&mut browser, &step, ("action", "upload"), &[PNG]).await;
+    assert!(sixth.html.contains("A report can have at most 5 photos"), "{}", sixth.html);
+    assert_eq!(photo_sources(&sixth.html).len(), 5, "the five are still listed");
+
+    // Remove one: four left, and its file is gone.
+    let first = step.html.split("name=\"remove\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let removed = next(&post_photos(&mut browser, &step, ("remove", &first), &[]).await);
+    assert_eq!(photo_sources(&browser.get(&removed).await.html).len(), 4);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 4);
+
+    // Without the form token nothing is kept.
+    let draft = draft_of(&step);
+    let forged =
+        browser.post_files("/reports/new/photos", &[("draft", &draft)], &[("photo", "p.png", "image/png", PNG)]).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 4);
+}
+
+#[tokio::test]
+async fn a_photo_of_an_appeal_that_is_not_public_is_not_served_to_the_public() {
+    let (app, _folder) = city_with_photo_folder().await;
+    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
+    let step = photos_step(&app, &mut browser).await;
+    let shown = next(&post_photos(&mut browser, &step, ("action", "upload"), &[PNG]).await);
+    let step = browser.get(&shown).await;
+    let draft = draft_of(&step);
+    let mut draft: serde_json::Value = serde_json::from_str(&draft).unwrap();
+    draft["subject"] = "Pothole".into();
+    draft["description"] = "Deep, at the crossing, since Monday.".into();
+    let encoded: String = url::form_urlencoded::byte_serialize(draft.to_string().as_bytes()).collect();
+    let check = browser.get(&format!("/reports/new/check?draft={encoded}")).await;
+    let form_key = check.html.split("name=\"form_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let fields = [("csrf_token", check.csrf_token()), ("draft", draft_of(&check)), ("form_key", form_key)];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let filed = next(&browser.post("/reports/new/submit", &fields).await);
+    let id: i64 = filed.trim_start_matches("/reports/").trim_end_matches("/filed").parse().unwrap();
+    let photo = &photo_sources(&browser.get(&format!("/reports/{id}")).await.html)[0];
+    assert_eq!(Browser::new(&app).get(photo).await.status, 200, "a public report's photo is public");
+
+    // The same photo on an appeal of another kind (its content is not disclosed, art. 10).
+    use sea_orm::ConnectionTrait;
+    let backend = app.db.get_database_backend();
+    let hide = format!("UPDATE appeals SET kind = 'application' WHERE id = {id}");
+    app.db.execute_raw(sea_orm::Statement::from_string(backend, hide)).await.unwrap();
+    assert_eq!(Browser::new(&app).get(photo).await.status, 404, "not for the public");
+    assert_eq!(browser.get(photo).await.status, 200, "its author still sees it");
+}
+
+#[tokio::test]
+async fn the_list_of_reports_is_narrowed_by_category_status_and_district_and_paged() {
+    let app = example_city().await;
+    let author = app.verified_citizen("Hanna Authorenko", "hanna@example.org").await;
+    let (pothole, lighting) = (category_id(&app, "pothole").await, category_id(&app, "street_lighting").await);
+    for i in 0..21 {
+        filed_report(&app, &author, pothole, &format!("Pothole number {i}"), 48.70 + f64::from(i) * 0.001, 37.55).await;
+    }
+    let dark = filed_report(&app, &author, lighting, "Dark street", 48.71, 37.56).await;
+    let mut visitor = Browser::new(&app);
+
+    let first = visitor.get("/reports").await;
+    assert_eq!(first.status, 200, "{}", first.html);
+    assert!(first.html.contains("22 reports") && first.html.contains("Page 1 of 2"), "{}", first.html);
+    assert!(unescaped(&first.html).contains("href=\"/reports?page=2\" rel=\"next\""), "{}", first.html);
+    assert!(first.html.contains(&format!("href=\"/reports/{dark}\"")), "newest first");
+    let second = visitor.get("/reports?page=2").await;
+    assert_eq!(second.html.matches("<tr class=\"govuk-table__row\"><td").count(), 2, "{}", second.html);
+
+    let lit = visitor.get(&format!("/reports?category={lighting}&status=&district=")).await;
+    assert!(lit.html.contains("1 report") && lit.html.contains("Dark street"), "{}", lit.html);
+    assert!(!lit.html.contains("Pothole number"), "{}", lit.html);
+    assert!(lit.html.contains(&format!("<option value=\"{lighting}\" selected>")), "the choice stays chosen");
+    let answered = visitor.get("/reports?status=answered").await;
+    assert!(answered.html.contains("No reports match these choices") && !answered.html.contains("Pothole number"));
+    let placed = visitor.get("/reports?district=").await;
+    assert!(placed.html.contains("22 reports"), "an empty choice is any");
+
+    // A choice that is not offered: the page again with the error, 422.
+    for (query, field, words) in [
+        ("district=999999", "district", "Choose a district from the list"),
+        ("status=lost", "status", "Choose a status from the list"),
+        ("category=abc", "category", "Choose a category from the list"),
+    ] {
+        let refused = visitor.get(&format!("/reports?{query}")).await;
+        assert_eq!(refused.status, 422, "{query}");
+        assert!(refused.title().starts_with("Error:"), "{}", refused.title());
+        assert!(
+            refused.html.contains(&format!("href=\"#{field}\"")) && refused.html.contains(words),
+            "{}",
+            refused.html
+        );
+        assert!(refused.html.contains(&format!("id=\"{field}-error\"")), "beside the field");
+    }
+    assert_eq!(visitor.get("/reports?page=0").await.status, 422);
+}
+
+/// The citizen page budget (≤ 60 KB gzipped without a map, ≤ 120 KB with it, everything it loads
+/// included): the signed-in pages, every step of the journey with a photo kept, and the report's
+/// public page with its photo.
+#[tokio::test]
+async fn the_citizens_signed_in_pages_and_the_report_with_a_photo_weigh_within_the_budget() {
+    let (app, _folder) = city_with_photo_folder().await;
+    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
+    let step = photos_step(&app, &mut browser).await;
+    let with_photo = next(&post_photos(&mut browser, &step, ("action", "upload"), &[PNG]).await);
+    let mut draft: serde_json::Value = serde_json::from_str(&draft_of(&browser.get(&with_photo).await)).unwrap();
+    draft["subject"] = "Deep pothole".into();
+    draft["description"] = "At the crossing, since Monday.".into();
+    let encoded: String = url::form_urlencoded::byte_serialize(draft.to_string().as_bytes()).collect();
+    let check = browser.get(&format!("/reports/new/check?draft={encoded}")).await;
+    let form_key = check.html.split("name=\"form_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let fields = [("csrf_token", check.csrf_token()), ("draft", draft_of(&check)), ("form_key", form_key)];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let filed = next(&browser.post("/reports/new/submit", &fields).await);
+    let id = filed.trim_start_matches("/reports/").trim_end_matches("/filed").to_owned();
+
+    let steps = ["category", "place", "photos", "description", "duplicates", "check"];
+    let mut paths: Vec<String> = steps.iter().map(|s| format!("/reports/new/{s}?draft={encoded}")).collect();
+    paths.extend([
+        "/my".into(),
+        format!("/my/appeals/{id}"),
+        filed.clone(),
+        format!("/reports/{id}"),
+        "/reports".into(),
+    ]);
+    for path in &paths {
+        let (mut total, with_map) = crate::web_desk::weight(&mut browser, path).await;
+        // The photos it shows are loaded too (the fixture's few hundred bytes; a camera's are the user's).
+        for photo in photo_sources(&browser.get(path).await.html) {
+            total += browser.get(&photo).await.html.len();
+        }
+        crate::web_desk::assert_within_budget(path, (total, with_map));
+    }
 }

@@ -479,3 +479,109 @@ async fn a_map_filter_that_names_nothing_is_explained_next_to_it() {
     assert_eq!(status, 200, "blank filters mean all: {page}");
     assert!(page.contains("<option value=\"answered\" selected>"), "the chosen status stays chosen");
 }
+
+/// A watchdog's script reads the map's district figures as JSON: for every filter, each district's
+/// received, answered on time and on-time share on the page are the endpoint's, which come from the same
+/// function.
+#[tokio::test]
+async fn the_maps_district_figures_are_the_json_endpoints() {
+    let app = spawn_app_with_smtp().await;
+    let city = crate::city::build(&app).await;
+    let west = district(&app, &city.admin, "West", 37.4).await;
+    let east = district(&app, &city.admin, "East", 37.5).await;
+    let answered = pothole_at(&app, &city, "Pothole by the school", 37.45).await;
+    pothole_at(&app, &city, "Pothole by the market", 37.46).await;
+    pothole_at(&app, &city, "Pothole by the bridge", 37.55).await;
+    let answer = app
+        .post(
+            &format!("/api/v1/appeals/{answered}/answer"),
+            Some(&city.roads_officer),
+            json!({"resolution": "resolved", "text": "Patched."}),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let period = recent();
+
+    for filters in ["", "&status=received", &format!("&district_id={west}"), &format!("&category_id={}", city.pothole)]
+    {
+        let query = format!("{period}{filters}");
+        let (status, page) = html(&app, &format!("/statistics/map?{query}")).await;
+        assert_eq!(status, 200, "{page}");
+        let api = app.get(&format!("/api/v1/metrics/districts?{query}"), None).await;
+        assert_eq!(api.status, 200, "{}", api.body);
+        let received: String = figure(&page, "received").chars().filter(char::is_ascii_digit).collect();
+        assert_eq!(received, api.body["received"].to_string(), "{query}");
+        for id in [west, east] {
+            let row = section(&page, &format!("data-district=\"{id}\""), "</tr>");
+            let from_api = api_row(&api.body["districts"], "district_id", id);
+            for name in ["received", "answered_on_time", "overdue"] {
+                assert_eq!(figure(row, name), from_api[name].to_string(), "{query}: district {id}'s {name}");
+            }
+            assert_eq!(figure(row, "on_time_share"), shown(&from_api["on_time_share"]), "{query}: district {id}");
+        }
+    }
+    // The figures themselves: West has the answered report and a pending one, East a pending one.
+    let api = app.get(&format!("/api/v1/metrics/districts?{period}"), None).await.body;
+    assert_eq!(api["received"], 3);
+    assert_eq!(api_row(&api["districts"], "district_id", west)["on_time_share"], 1.0);
+    assert_eq!(api_row(&api["districts"], "district_id", west)["district_name"], "West");
+    assert_eq!(api_row(&api["districts"], "district_id", east)["on_time_share"], Value::Null);
+}
+
+/// The public report API selects points as the map page does (period, district, category, status), so
+/// the page can hand its selection to Leaflet; what it cannot understand it refuses with 422, naming
+/// the parameter.
+#[tokio::test]
+async fn the_report_points_take_the_maps_filters() {
+    let app = spawn_app_with_smtp().await;
+    let city = crate::city::build(&app).await;
+    let west = district(&app, &city.admin, "West", 37.4).await;
+    let east = district(&app, &city.admin, "East", 37.5).await;
+    let school = pothole_at(&app, &city, "Pothole by the school", 37.45).await;
+    let bridge = pothole_at(&app, &city, "Pothole by the bridge", 37.55).await;
+    let ids = |body: &Value| -> Vec<i64> {
+        body["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect()
+    };
+    let points = |query: String| {
+        let app = &app;
+        async move {
+            let answer = app.get(&format!("/api/v1/reports/geojson?{query}"), None).await;
+            assert_eq!(answer.status, 200, "{query}: {}", answer.body);
+            ids(&answer.body)
+        }
+    };
+    let period = recent();
+    assert_eq!(points(period.clone()).await, vec![bridge, school]);
+    assert_eq!(points(format!("{period}&district_id={west}")).await, vec![school], "the point lies in West");
+    assert_eq!(points(format!("district_id={east}")).await, vec![bridge], "no period: any time");
+    assert_eq!(points("period=2016".into()).await, Vec::<i64>::new(), "nothing was filed in 2016");
+    assert_eq!(points(format!("{period}&status=answered")).await, Vec::<i64>::new());
+    assert_eq!(points(format!("{period}&category_id={}&limit=1", city.pothole)).await, vec![bridge]);
+
+    // The page hands Leaflet the same selection.
+    let (_, page) = html(&app, &format!("/statistics/map?{period}&district_id={west}")).await;
+    let start = page.find("data-points=\"").expect("the map asks for its points") + "data-points=\"".len();
+    let url = page[start..start + page[start..].find('"').unwrap()].replace("&amp;", "&");
+    assert!(url.contains(&format!("district_id={west}")) && url.contains("from="), "{url}");
+    let answer = app.get(&url, None).await;
+    assert_eq!(ids(&answer.body), listed(&page), "Leaflet's points are the table's reports");
+
+    for (query, field) in [
+        ("period=2026-13", "period"),
+        ("from=2026-01-01", "to"),
+        ("period=1990", "period"),
+        ("district_id=99999", "district_id"),
+        ("category_id=99999", "category_id"),
+        ("status=lost", "status"),
+        ("limit=0", "limit"),
+        ("limit=10001", "limit"),
+    ] {
+        let answer = app.get(&format!("/api/v1/reports/geojson?{query}"), None).await;
+        answer.assert_problem(422);
+        assert!(answer.body.to_string().contains(field), "{query}: the problem names {field}: {}", answer.body);
+        let answer = app.get(&format!("/api/v1/metrics/districts?{query}"), None).await;
+        if !field.starts_with("limit") {
+            answer.assert_problem(422);
+        }
+    }
+}

@@ -88,6 +88,19 @@ async fn district_and_category(script: Script, viewport: Viewport) {
     fill(&browser, "area", SQUARE).await;
     browser.click_and_wait("main form button[type=submit]").await;
     assert!(browser.text_of("main").await.contains("від 48.70000, 37.50000 (південний захід)"));
+    // The new outline on the shared map: Leaflet draws it dashed over the districts, or the server's picture.
+    match script {
+        Script::On => {
+            browser
+                .client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(".hromada-map--enhanced path[stroke-dasharray='6 4']"))
+                .await
+                .expect("Leaflet draws the new outline");
+        }
+        Script::Off => assert!(browser.client.find(Locator::Css(".hromada-map__svg")).await.is_ok(), "the picture"),
+    }
     assert_accessible(&browser, "the district's check step", script, viewport).await;
     browser.click_and_wait("main form button[type=submit]").await;
     assert_eq!(path_of(&browser).await, "/admin/districts");

@@ -1,7 +1,8 @@
 //! Stories of the staff's desk in a real browser, JavaScript on and off, axe-core on every page: an
 //! officer takes an item from the queue, assigns and answers it, the citizen returns it and it is back at
-//! the top; the head extends a deadline (an overdue one can no longer be); an officer forwards an item
-//! and loses sight of it.
+//! the top; the head extends a deadline (an overdue one too, which stays late); an officer forwards an
+//! item and loses sight of it; what changed since the last visit follows the officer to another browser;
+//! the case page shows the place on the map (Leaflet with JavaScript, the server's picture without).
 use fantoccini::{Locator, key::Key};
 use serde_json::json;
 
@@ -135,7 +136,16 @@ async fn head_extends_and_officer_forwards(script: Script, viewport: Viewport) {
     head.goto(&app.url("/desk")).await;
     assert!(head.text_of(".hromada-queue-item h3").await.contains(&format!("№ {overdue}")), "overdue first");
     head.click_and_wait(&format!("main a[href='/desk/appeals/{overdue}']")).await;
-    assert!(head.text_of("main").await.contains("can no longer be extended"), "an extension is decided before the end");
+    // The head extends an overdue item (art. 20 allows it within 45 days), told it stays late.
+    assert!(head.text_of("main").await.contains("The deadline has already passed. You may still extend it"));
+    assert_accessible(&head, "the case page of an overdue item", script, viewport).await;
+    fill(&head, "extend-reason", "The contractor needs two more days to pour the asphalt.").await;
+    head.click_and_wait("form[action$='/extend'] button").await;
+    let main = head.text_of("main").await;
+    assert!(
+        main.contains("The deadline was extended") && main.contains("deadline extended after the deadline"),
+        "{main}"
+    );
     head.goto(&app.url(&format!("/desk/appeals/{lift}"))).await;
     assert!(head.text_of("main").await.contains("may not exceed 45 days from receipt"));
     fill(&head, "extend-reason", "The lift motor must be ordered from the manufacturer.").await;
@@ -208,4 +218,66 @@ async fn an_officer_registers_a_paper_appeal_without_javascript() {
     assert!(browser.text_of("main").await.contains("Registered"));
     assert_accessible(&browser, "the registered appeal's case page", Script::Off, DESKTOP).await;
     browser.close().await;
+}
+
+async fn the_last_visit_follows_the_officer_and_the_case_shows_its_place(script: Script, viewport: Viewport) {
+    if !available() {
+        return;
+    }
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let at_work = log_in(&app, script, viewport, ROADS_OFFICER).await;
+    at_work.goto(&app.url("/desk")).await;
+    assert!(!at_work.text_of("main").await.contains("Since your last visit"), "the first visit");
+    at_work.close().await;
+
+    // A report arrives while the officer is away; another browser (their phone) says so.
+    city::mapped_district(&app, &city.admin).await;
+    let report = app
+        .post(
+            "/api/v1/appeals",
+            Some(&city.citizen),
+            json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
+                   "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let phone = log_in(&app, script, viewport, ROADS_OFFICER).await;
+    phone.goto(&app.url("/desk")).await;
+    let main = phone.text_of("main").await;
+    assert!(main.contains("Since your last visit") && main.contains("1 new item"), "{main}");
+    assert_accessible(&phone, "the queue with what changed", script, viewport).await;
+
+    // The case page shows the place: Leaflet's marker with JavaScript, the server's picture without.
+    phone.click_and_wait(&format!("main a[href='/desk/appeals/{report}']")).await;
+    match script {
+        Script::On => {
+            let marker = phone
+                .client
+                .wait()
+                .at_most(std::time::Duration::from_secs(10))
+                .for_element(Locator::Css(".hromada-map__marker--chosen"))
+                .await
+                .expect("Leaflet draws the place");
+            assert_eq!(marker.attr("title").await.unwrap().as_deref(), Some("Pothole on Myru"));
+        }
+        Script::Off => {
+            let svg = phone.client.find(Locator::Css(".hromada-map__svg")).await.expect("the server's picture");
+            assert!(svg.html(false).await.unwrap().contains("Pothole on Myru"));
+        }
+    }
+    assert_accessible(&phone, "the case page with its map", script, viewport).await;
+    phone.close().await;
+}
+
+#[tokio::test]
+async fn what_changed_follows_the_officer_to_another_browser_and_the_case_map_uses_leaflet_with_javascript() {
+    the_last_visit_follows_the_officer_and_the_case_shows_its_place(Script::On, DESKTOP).await;
+}
+
+#[tokio::test]
+async fn what_changed_follows_the_officer_to_another_browser_and_the_case_map_is_a_picture_without_javascript() {
+    the_last_visit_follows_the_officer_and_the_case_shows_its_place(Script::Off, PHONE).await;
 }

@@ -3,6 +3,7 @@
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without them each story says so and passes as
 //! skipped, unless `BROWSER_TESTS=required` (CI sets it), when it fails.
+#![allow(clippy::too_many_lines)] // a story or a benchmark reads top to bottom (clippy.toml: 80 lines elsewhere)
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;

@@ -13,14 +13,23 @@ use crate::{
 
 /// The example city with one public report on the map.
 pub async fn city_with_a_report() -> TestApp {
+    city_with_reports(1).await
+}
+
+/// The example city with `count` public reports a few dozen metres apart.
+async fn city_with_reports(count: u32) -> TestApp {
     let app = TestAppBuilder::new().await.with_smtp().configure(|s| s.example_directory = true).spawn().await;
     let citizen = app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
     let categories = app.get("/api/v1/directory/categories", None).await.body;
     let list = categories.get("items").unwrap_or(&categories).as_array().unwrap().clone();
     let pothole = list.iter().find(|c| c["code"] == "pothole").unwrap()["id"].clone();
-    let body = json!({"kind": "issue_report", "subject": "Pothole by the school", "text": "Deep, on the crossing.",
-                      "category_id": pothole, "location": {"latitude": 48.71, "longitude": 37.55}});
-    assert_eq!(app.post("/api/v1/appeals", Some(&citizen), body).await.status, 201);
+    for i in 0..count {
+        let subject = if i == 0 { "Pothole by the school".to_owned() } else { format!("Pothole {i} by the school") };
+        let place = json!({"latitude": 48.71 + f64::from(i) * 0.0004, "longitude": 37.55});
+        let body = json!({"kind": "issue_report", "subject": subject, "text": "Deep, on the crossing.",
+                          "category_id": pothole, "location": place});
+        assert_eq!(app.post("/api/v1/appeals", Some(&citizen), body).await.status, 201);
+    }
     app
 }
 
@@ -97,4 +106,133 @@ async fn home_map_without_javascript_on_a_desktop() {
 #[tokio::test]
 async fn home_map_with_javascript_on_a_desktop() {
     a_visitor_sees_recent_reports_on_the_home_map(Script::On, DESKTOP).await;
+}
+
+/// Waits until `check` (a script returning true or false) is true, at most five seconds.
+async fn until(browser: &Browser, check: &str) -> bool {
+    for _ in 0..100 {
+        if browser.client.execute(check, vec![]).await.unwrap().as_bool() == Some(true) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// The value of the field `id`.
+async fn value_of(browser: &Browser, id: &str) -> String {
+    let field = browser.client.find(Locator::Id(id)).await.unwrap();
+    field.prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// Sends `key` to whatever has the focus, and answers what has it then.
+async fn press(browser: &Browser, key: Key) -> fantoccini::elements::Element {
+    let focused = browser.client.active_element().await.expect("something has the focus");
+    focused.send_keys(&key.to_string()).await.expect("the key is sent");
+    browser.client.active_element().await.expect("something has the focus")
+}
+
+/// Presses Tab until the element matching `css` has the focus (at most 80 times).
+async fn tab_to(browser: &Browser, css: &str) -> bool {
+    let check = format!("return document.activeElement.matches({});", serde_json::to_string(css).unwrap());
+    for _ in 0..80 {
+        press(browser, Key::Tab).await;
+        if browser.client.execute(&check, vec![]).await.unwrap().as_bool() == Some(true) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A citizen who uses no mouse picks the place of a report on the Leaflet map: Tab reaches the map, the
+/// arrow keys move it under the cross in its middle, Enter chooses the point there, and a status line
+/// says which point it is; the button under the map does the same. axe-core finds nothing.
+#[tokio::test]
+async fn a_keyboard_user_picks_the_place_of_a_report_on_the_map() {
+    if !available() {
+        return;
+    }
+    let app = TestAppBuilder::new().await.with_smtp().configure(|s| s.example_directory = true).spawn().await;
+    app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
+    let browser = Browser::open(Script::On, DESKTOP).await;
+    browser.goto(&app.url("/account/login")).await;
+    for (id, text) in [("email", "oksana@example.org"), ("password", "a long enough password")] {
+        browser.client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
+    }
+    browser.click_and_wait("main form button[type=submit]").await;
+    browser.goto(&app.url("/reports/new")).await;
+    browser.click_and_wait("main a.govuk-button--start").await;
+    let first = browser.client.find(Locator::Id("category_id")).await.unwrap();
+    first.send_keys(&Key::Space.to_string()).await.unwrap();
+    browser.click_and_wait("main form button[type=submit]").await;
+    assert_eq!(browser.text_of("h1").await, "Де проблема?");
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".hromada-map--enhanced"))
+        .await
+        .expect("Leaflet draws the map");
+    assert_eq!(value_of(&browser, "latitude").await, "", "nothing chosen yet");
+
+    assert!(tab_to(&browser, ".hromada-map__canvas").await, "Tab reaches the map");
+    assert!(
+        until(
+            &browser,
+            "return getComputedStyle(document.querySelector('.hromada-map__crosshair')).display === 'block';"
+        )
+        .await,
+        "the cross shows while the map has the focus"
+    );
+    press(&browser, Key::Enter).await;
+    let first = value_of(&browser, "latitude").await;
+    assert!(first.starts_with("48."), "Enter chose the point in the middle: {first}");
+    let status = browser.text_of(".hromada-map__status").await;
+    assert!(status.starts_with("Вибране місце") && status.contains(&first), "the status says it: {status}");
+    assert!(browser.client.find(Locator::Css(".hromada-map__marker--chosen")).await.is_ok(), "the point is marked");
+
+    // Up moves the map north under the cross: the next point chosen lies further north.
+    press(&browser, Key::Up).await;
+    tokio::time::sleep(Duration::from_millis(600)).await; // Leaflet's pan animation
+    press(&browser, Key::Enter).await;
+    let north = value_of(&browser, "latitude").await;
+    assert!(north.parse::<f64>().unwrap() > first.parse::<f64>().unwrap(), "{north} is north of {first}");
+
+    // The button under the map does the same, reached by Tab.
+    assert!(tab_to(&browser, ".hromada-map__centre").await, "Tab reaches the button");
+    press(&browser, Key::Enter).await;
+    assert_eq!(value_of(&browser, "latitude").await, north, "the middle has not moved");
+    assert_accessible(&browser, "the place step picked by keyboard", Script::On, DESKTOP).await;
+    browser.close().await;
+}
+
+/// A watchdog with JavaScript sees the reports of the map of reports' selection as Leaflet clusters over
+/// the shaded districts: reports close together are one cluster with their number (named for screen
+/// readers), which Enter opens by zooming in; axe-core finds nothing.
+#[tokio::test]
+async fn the_map_of_reports_clusters_its_selection_with_javascript() {
+    if !available() {
+        return;
+    }
+    let app = city_with_reports(3).await;
+    let browser = Browser::open(Script::On, DESKTOP).await;
+    browser.goto(&app.url("/statistics/map")).await;
+    let cluster = browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".hromada-map__cluster"))
+        .await
+        .expect("Leaflet clusters the reports");
+    let text = cluster.text().await.unwrap();
+    assert!(text.ends_with('3'), "the cluster holds the three reports: {text}");
+    let name = cluster.find(Locator::Css(".govuk-visually-hidden")).await.unwrap();
+    assert_eq!(name.html(true).await.unwrap(), "Повідомлень: ", "its number is named");
+    assert_accessible(&browser, "the map of reports, clustered", Script::On, DESKTOP).await;
+    // Enter on the cluster zooms in until the reports stand apart.
+    cluster.send_keys(&Key::Enter.to_string()).await.unwrap();
+    let apart =
+        browser.client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(".hromada-map__marker")).await;
+    assert!(apart.is_ok(), "the cluster opens into its reports");
+    browser.close().await;
 }

@@ -1,7 +1,8 @@
 //! Report a problem in a real browser, with JavaScript on and off, on a phone and a desktop: log in,
 //! choose the category with the keyboard, pick the place on the map (the picture's click without
-//! JavaScript, Leaflet's with it), describe, pass the duplicates, check, send, read the confirmation and
-//! the public page; axe-core finds nothing on any page, the map pages included.
+//! JavaScript, Leaflet's with it), add a photo (a file chosen in the form's file input), describe, pass
+//! the duplicates, check, send, read the confirmation and the public page with the photo; axe-core
+//! finds nothing on any page, the map pages included.
 use std::time::Duration;
 
 use fantoccini::{Locator, key::Key};
@@ -27,7 +28,12 @@ async fn a_citizen_reports_a_problem(script: Script, viewport: Viewport) {
     if !available() {
         return;
     }
-    let app = TestAppBuilder::new().await.with_smtp().configure(|s| s.example_directory = true).spawn().await;
+    let folder = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
+    let configure = |s: &mut hromada::config::Settings| {
+        s.example_directory = true;
+        s.photos.dir = folder;
+    };
+    let app = TestAppBuilder::new().await.with_smtp().configure(configure).spawn().await;
     app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
     let browser = Browser::open(script, viewport).await;
     browser.goto(&app.url("/account/login")).await;
@@ -75,7 +81,9 @@ async fn a_citizen_reports_a_problem(script: Script, viewport: Viewport) {
     }
     assert_accessible(&browser, "the place step with its map", script, viewport).await;
     fill(&browser, "address", "біля школи").await;
-    browser.click_and_wait("main form button.govuk-button").await;
+    browser.click_and_wait("main form button[type=submit]").await;
+
+    add_a_photo(&browser, script, viewport).await;
 
     assert_eq!(browser.text_of("h1").await, "У чому проблема?");
     fill(&browser, "subject", "Глибока яма").await;
@@ -89,6 +97,7 @@ async fn a_citizen_reports_a_problem(script: Script, viewport: Viewport) {
     browser.click_and_wait("main form button[type=submit]").await;
     assert_eq!(browser.text_of("h1").await, "Перевірте повідомлення");
     assert!(browser.text_of("main").await.contains("біля школи"));
+    browser.client.find(Locator::Css("img[alt='Фото 1 повідомлення']")).await.expect("the photo to be sent");
     assert_accessible(&browser, "check your report", script, viewport).await;
     browser.click_and_wait("main form button[type=submit]").await;
 
@@ -99,8 +108,25 @@ async fn a_citizen_reports_a_problem(script: Script, viewport: Viewport) {
     browser.click_and_wait("main a[href^='/reports/']").await;
     assert_eq!(browser.text_of("h1").await, "Глибока яма");
     assert!(!browser.text_of("main").await.contains("Oksana"), "no name on the public page");
+    let photo = "return document.querySelector(\"img[alt='Фото 1 повідомлення']\").naturalWidth";
+    let width = browser.client.execute(photo, vec![]).await.expect("its photo");
+    assert_eq!(width, serde_json::json!(32), "the photo loads (the fixture is 32 px wide)");
     assert_accessible(&browser, "the public report page with its map", script, viewport).await;
     browser.close().await;
+}
+
+/// The photos step: a file chosen in the file input (chromedriver types its path), uploaded with the
+/// form, listed with its remove button; then on.
+async fn add_a_photo(browser: &Browser, script: Script, viewport: Viewport) {
+    assert_eq!(browser.text_of("h1").await, "Фото");
+    assert_accessible(browser, "the photos step", script, viewport).await;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pothole.png");
+    browser.client.find(Locator::Id("photo")).await.unwrap().send_keys(fixture).await.unwrap();
+    browser.click_and_wait("main form button[value=upload]").await;
+    browser.client.find(Locator::Css("img[alt='Фото 1 повідомлення']")).await.expect("the photo is listed");
+    assert!(browser.text_of("main").await.contains("Видалити"), "with its remove button");
+    assert_accessible(browser, "the photos step with a photo", script, viewport).await;
+    browser.click_and_wait("main form button[value=continue]").await;
 }
 
 #[tokio::test]

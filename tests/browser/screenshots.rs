@@ -86,6 +86,57 @@ async fn screenshots_at(app: &TestApp, petition: i64, folder: &Path, viewport: V
     browser.close().await;
 }
 
+/// The citizen's pages in the example city: each step of reporting a problem (a photo added through
+/// the file input), the confirmation, the report's public page, the list of reports, a new appeal, and
+/// the signed-in person's submissions.
+async fn citizen_screenshots_at(app: &TestApp, folder: &Path, viewport: Viewport) {
+    let browser = Browser::open(Script::On, viewport).await;
+    browser.set_viewport(viewport).await;
+    log_in(&browser, app, "oksana@example.org").await;
+    let pothole = app.get("/api/v1/directory/categories", None).await.body;
+    let list = pothole.get("items").unwrap_or(&pothole).as_array().unwrap().clone();
+    let pothole = list.iter().find(|c| c["code"] == "pothole").unwrap()["id"].clone();
+    let draft = json!({"category_id": pothole, "latitude": 48.7101, "longitude": 37.5501, "address": "вул. Миру, 12, біля школи"});
+    let with = |step: &str, draft: &serde_json::Value| {
+        let encoded: String = url::form_urlencoded::byte_serialize(draft.to_string().as_bytes()).collect();
+        app.url(&format!("/reports/new/{step}?draft={encoded}"))
+    };
+    browser.goto(&app.url("/reports/new")).await;
+    shoot(&browser, folder, "report-start", viewport).await;
+    for step in ["category", "place"] {
+        browser.goto(&with(step, &draft)).await;
+        shoot(&browser, folder, &format!("report-{step}"), viewport).await;
+    }
+    browser.goto(&with("photos", &draft)).await;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pothole.png");
+    browser.client.find(Locator::Id("photo")).await.unwrap().send_keys(fixture).await.unwrap();
+    browser.click_and_wait("main form button[value=upload]").await;
+    shoot(&browser, folder, "report-photos", viewport).await;
+    let kept = browser.client.find(Locator::Css("input[name=draft]")).await.unwrap().attr("value").await.unwrap();
+    let mut draft: serde_json::Value = serde_json::from_str(&kept.unwrap_or_default()).unwrap();
+    draft["subject"] = "Глибока яма на переході".into();
+    draft["description"] = "На пішохідному переході біля школи яма завглибшки з долоню, з понеділка.".into();
+    for step in ["description", "check"] {
+        browser.goto(&with(step, &draft)).await;
+        shoot(&browser, folder, &format!("report-{step}"), viewport).await;
+    }
+    browser.click_and_wait("main form[action='/reports/new/submit'] button").await;
+    shoot(&browser, folder, "report-filed", viewport).await;
+    browser.click_and_wait("main a[href^='/reports/']").await;
+    let report = browser.client.current_url().await.unwrap().path().to_owned();
+    for (name, path) in [
+        ("report", report.clone()),
+        ("reports", "/reports".to_owned()),
+        ("appeal-new", "/appeals/new".to_owned()),
+        ("my", "/my".to_owned()),
+        ("my-appeal", format!("/my/appeals/{}", report.trim_start_matches("/reports/"))),
+    ] {
+        browser.goto(&app.url(&path)).await;
+        shoot(&browser, folder, name, viewport).await;
+    }
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn screenshots() {
     let Some(folder) = std::env::var_os("SCREENSHOTS").map(PathBuf::from) else {
@@ -99,5 +150,15 @@ async fn screenshots() {
     let petition = example_petitions(&app).await;
     for viewport in [DESKTOP, PHONE] {
         screenshots_at(&app, petition, &folder, viewport).await;
+    }
+    let photos = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
+    let city = |s: &mut hromada::config::Settings| {
+        s.example_directory = true;
+        s.photos.dir = photos;
+    };
+    let city = crate::helpers::TestAppBuilder::new().await.with_smtp().configure(city).spawn().await;
+    city.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
+    for viewport in [DESKTOP, PHONE] {
+        citizen_screenshots_at(&city, &folder, viewport).await;
     }
 }

@@ -34,7 +34,7 @@ pub const DEFINITIONS: &[Definition] = &[
     },
     Definition {
         figure: "answered_on_time",
-        definition: "Answered appeals whose answered_at is before due_at, the deadline in force when answering (the extended one after an extension; after forwarding or a return for rework, the new term). Extensions are reported separately in 'extended'.",
+        definition: "Answered appeals whose answered_at is before due_at, the deadline in force when answering (the extended one after an extension; after forwarding or a return for rework, the new term), and whose deadline never passed unanswered: an extension the head granted after the deadline (art. 20 allows it within 45 days from receipt) leaves the appeal late. Extensions are reported separately in 'extended'.",
     },
     Definition { figure: "answered_late", definition: "answered − answered_on_time." },
     Definition { figure: "refused", definition: "Appeals with status refused." },

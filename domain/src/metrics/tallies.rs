@@ -14,6 +14,8 @@ pub struct AppealFacts {
     /// The deadline in force (the extended one after an extension).
     pub due_at: DateTime<Utc>,
     pub extended_due_at: Option<DateTime<Utc>>,
+    /// When the deadline in force passed unanswered; kept when the head extends after it (art. 20).
+    pub overdue_at: Option<DateTime<Utc>>,
     pub forwarded_count: i32,
     pub rework_count: i32,
     pub rating: Option<i32>,
@@ -67,6 +69,13 @@ pub fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     (kyiv_date(to) - kyiv_date(from)).num_days().max(0)
 }
 
+/// The one rule of "answered on time": before the deadline in force, which never passed unanswered. A
+/// deadline the head extended after it had passed leaves the appeal marked overdue, so an answer within
+/// the extension is still late. (Storage's SQL tallies mirror it: `storage::metrics::answered_on_time_sql`.)
+pub fn answered_on_time(answered_at: DateTime<Utc>, due_at: DateTime<Utc>, overdue_at: Option<DateTime<Utc>>) -> bool {
+    answered_at < due_at && overdue_at.is_none()
+}
+
 /// Whether an appeal's status carries an answer in force (a returned one no longer does).
 pub fn has_answer(status: Status) -> bool {
     matches!(status, Status::Answered | Status::Confirmed | Status::Refused)
@@ -88,7 +97,7 @@ pub fn contribution(appeal: &AppealFacts) -> (TallyKey, Tally) {
     let flag = |b: bool| i64::from(b);
     if let (true, Some(answered_at)) = (has_answer(appeal.status), appeal.answered_at) {
         tally.answered = 1;
-        tally.answered_on_time = flag(answered_at < appeal.due_at);
+        tally.answered_on_time = flag(answered_on_time(answered_at, appeal.due_at, appeal.overdue_at));
         tally.refused = flag(appeal.status == Status::Refused);
         tally.answer_days.insert(days_between(appeal.received_at, answered_at), 1);
     }

@@ -26,6 +26,7 @@ fn appeal(status: Status) -> AppealFacts {
         answered_at: None,
         due_at: at(2026, 3, 31, 21),
         extended_due_at: None,
+        overdue_at: None,
         forwarded_count: 0,
         rework_count: 0,
         rating: None,
@@ -115,6 +116,18 @@ fn an_appeal_answered_before_its_deadline_counts_as_on_time_with_its_days_to_ans
     assert_eq!(t.answer_days, BTreeMap::from([(10, 1)]));
     a.answered_at = Some(a.due_at);
     assert_eq!(contribution(&a).1.answered_on_time, 0, "at the deadline is late");
+}
+
+#[test]
+fn an_appeal_extended_after_its_deadline_is_answered_late_even_within_the_extension() {
+    let mut a = appeal(Status::Answered);
+    let missed = a.due_at;
+    (a.due_at, a.extended_due_at, a.overdue_at) = (at(2026, 4, 15, 21), Some(at(2026, 4, 15, 21)), Some(missed));
+    a.answered_at = Some(at(2026, 4, 10, 10));
+    let t = contribution(&a).1;
+    assert_eq!((t.answered, t.answered_on_time, t.extended), (1, 0, 1));
+    assert!(!answered_on_time(at(2026, 4, 10, 10), a.due_at, a.overdue_at));
+    assert!(answered_on_time(at(2026, 4, 10, 10), a.due_at, None), "extended in time: on time");
 }
 
 #[test]

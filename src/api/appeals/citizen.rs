@@ -35,6 +35,7 @@ pub struct PhotoView {
     pub sha256: String,
 }
 
+#[derive(Default)]
 pub struct CitizenApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Appeals")]

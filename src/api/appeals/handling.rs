@@ -60,6 +60,7 @@ pub struct DuplicateInput {
     pub duplicate_of: i32,
 }
 
+#[derive(Default)]
 pub struct HandlingApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Appeals")]
@@ -105,6 +106,8 @@ impl HandlingApi {
     }
 
     /// Extend the deadline (head of the executor; art. 20: never over 45 days in total; the author is told)
+    ///
+    /// An overdue appeal may be extended too, but it stays overdue: it never counts as answered on time.
     #[oai(path = "/appeals/:id/extend", method = "post")]
     async fn extend(
         &self,

@@ -178,6 +178,7 @@ fn default_per_page() -> PerPage {
     PerPage(50)
 }
 
+#[derive(Default)]
 pub struct IntakeApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Appeals")]

@@ -15,7 +15,11 @@ use crate::{
     api::{ApiTags, AppState, codes::Code},
     domain::{appeals::Status, directory::GeoPoint},
     error::{ApiResult, AppError},
-    service::appeals::queries::{self, MapPoint},
+    service::{
+        appeals::queries::{self, MapPoint},
+        metrics::PeriodQuery,
+        report_map::{self, PointsQuery, ReportMapQuery},
+    },
     storage::appeals::BoundingBox,
 };
 
@@ -77,6 +81,7 @@ pub enum GeoJsonResponse {
     Ok(Json<FeatureCollection>),
 }
 
+#[derive(Default)]
 pub struct QueriesApi;
 
 #[OpenApi(prefix_path = "/", tag = "ApiTags::Appeals")]
@@ -137,19 +142,42 @@ impl QueriesApi {
 
     /// Issue reports as GeoJSON
     ///
-    /// Public map data without personal data. `bbox` is `west,south,east,north` in degrees.
+    /// Public map data without personal data, newest first. The same filters as the map of reports
+    /// (`/statistics/map`): `period` or `from` + `to` (reports received then; without them, reports of
+    /// any time), `category_id`, `status` and `district_id` (reports filed for the district, and reports
+    /// filed without one whose point lies in it); a category or district that is not in the directory
+    /// is refused with 422. `bbox` is `west,south,east,north` in degrees.
     #[oai(path = "/reports/geojson", method = "get")]
+    #[allow(clippy::too_many_arguments)] // one per query parameter, as poem-openapi wants them
     async fn geojson(
         &self,
         state: Data<&AppState>,
         bbox: Query<Option<String>>,
         category_id: Query<Option<i32>>,
         status: Query<Option<Code<Status>>>,
-        #[oai(default = "default_geojson_limit")] limit: Query<u64>,
+        /// A year (2026), quarter (2026-Q3), month (2026-07) or day (2026-07-15), within the dates the
+        /// working-day calendar supports (2015-01-01 to 2100-12-31; others are refused with 422).
+        period: Query<Option<String>>,
+        /// With `to`, instead of `period`: the first Kyiv date, from 2015-01-01 to 2100-12-31.
+        from: Query<Option<String>>,
+        /// The last Kyiv date of the range, likewise.
+        to: Query<Option<String>>,
+        district_id: Query<Option<i32>>,
+        /// How many reports at most: 1 to 10000 (others are refused with 422).
+        #[oai(default = "default_geojson_limit")]
+        limit: Query<u64>,
     ) -> ApiResult<GeoJsonResponse> {
         let bbox = bbox.0.as_deref().map(parse_bbox).transpose()?;
         let status = Code::read_optional(status.0.as_ref(), "status")?;
-        let points = queries::map_points(&state, bbox, category_id.0, status, limit.0).await?;
+        let filters = ReportMapQuery {
+            period: PeriodQuery { period: period.0, from: from.0, to: to.0 },
+            category_id: category_id.0.map(|id| id.to_string()),
+            status: status.map(|s| s.code().to_owned()),
+            district_id: district_id.0.map(|id| id.to_string()),
+            page: None,
+        };
+        let query = PointsQuery { filters, bbox, limit: limit.0 };
+        let points = report_map::points(&state, &query, Utc::now()).await?;
         let features = points.into_iter().map(feature).collect();
         Ok(GeoJsonResponse::Ok(Json(FeatureCollection { kind: "FeatureCollection".into(), features })))
     }

@@ -43,7 +43,8 @@ pub struct AppealDeadlineView {
     /// Set when the head extended the term (never over 45 days from receipt).
     #[oai(nullable)]
     pub extended_due_at: Option<DateTime<Utc>>,
-    /// When the deadline in force passed without an answer.
+    /// When the deadline in force passed without an answer. Kept when the head extends the term after
+    /// it passed: the appeal stays late in the figures.
     #[oai(nullable)]
     pub overdue_at: Option<DateTime<Utc>>,
     /// Art. 7: by when an appeal outside the competence had to be forwarded.

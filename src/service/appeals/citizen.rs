@@ -58,6 +58,21 @@ pub fn sniff_photo(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// A photo's bytes as every upload checks them (the API's and the report journey's): at most the
+/// configured size, and a JPEG, PNG or WebP image by its bytes.
+pub fn checked_photo<'a>(
+    limits: &crate::config::PhotoSettings,
+    bytes: &'a [u8],
+) -> Result<storage::appeals::NewPhoto<'a>, AppError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(AppError::validation("photo", format!("a photo may be at most {} bytes", limits.max_bytes)));
+    }
+    let Some((content_type, extension)) = sniff_photo(bytes) else {
+        return Err(AppError::validation("photo", "the file is not a JPEG, PNG or WebP image"));
+    };
+    Ok(storage::appeals::NewPhoto { bytes, content_type, extension })
+}
+
 /// Attach a photo to an issue report (its author; JPEG, PNG or WebP, the type read from the bytes).
 pub async fn add_photo(state: &AppState, actor: &Actor, id: i32, bytes: &[u8]) -> Result<Photo, AppError> {
     let principal = person(actor)?;
@@ -69,14 +84,17 @@ pub async fn add_photo(state: &AppState, actor: &Actor, id: i32, bytes: &[u8]) -
         return Err(AppError::validation("kind", "photos are attached to issue reports"));
     }
     let limits = &state.settings.photos;
-    if bytes.len() > limits.max_bytes {
-        return Err(AppError::validation("photo", format!("a photo may be at most {} bytes", limits.max_bytes)));
-    }
-    let Some((content_type, extension)) = sniff_photo(bytes) else {
-        return Err(AppError::validation("photo", "the file is not a JPEG, PNG or WebP image"));
-    };
-    let new = storage::appeals::NewPhoto { bytes, content_type, extension };
-    let photo = storage::appeals::add_photo(&state.db, limits, row.id, principal.account_id, new, Utc::now()).await?;
+    let new = checked_photo(limits, bytes)?;
+    let photo = storage::appeals::add_photo(
+        &state.db,
+        limits,
+        row.id,
+        principal.account_id,
+        new,
+        Utc::now(),
+        &state.lost_commit_answers,
+    )
+    .await?;
     Ok(Photo { id: photo.id, content_type: photo.content_type, size_bytes: photo.size_bytes, sha256: photo.sha256 })
 }
 
@@ -92,12 +110,16 @@ pub struct PhotoFile {
 pub async fn photo(state: &AppState, actor: &Actor, id: i32, photo_id: i32) -> Result<PhotoFile, AppError> {
     let row = visible(state, actor, id).await?;
     let photo = storage::appeals::photo(&state.db, row.id, photo_id).await?;
-    let bytes = tokio::fs::read(state.settings.photos.dir.join(&photo.file_name))
+    photo_file(state, &photo.file_name, &photo.content_type).await
+}
+
+/// A stored photo's bytes, served only as one of the image types accepted on upload: browsers must
+/// not guess another type from the bytes (a crafted "image" run as HTML or script).
+pub async fn photo_file(state: &AppState, file_name: &str, stored_type: &str) -> Result<PhotoFile, AppError> {
+    let bytes = tokio::fs::read(state.settings.photos.dir.join(file_name))
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading photo {}: {e}", photo.id)))?;
-    // Only the image types accepted on upload are served as such; browsers must not guess another type
-    // from the bytes (a crafted "image" run as HTML or script).
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading photo {file_name}: {e}")))?;
     let content_type =
-        PHOTO_TYPES.into_iter().find(|known| *known == photo.content_type).unwrap_or("application/octet-stream");
+        PHOTO_TYPES.into_iter().find(|known| *known == stored_type).unwrap_or("application/octet-stream");
     Ok(PhotoFile { content_type, bytes })
 }

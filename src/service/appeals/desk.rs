@@ -78,19 +78,22 @@ pub struct WorkQueue {
     pub officers: Vec<(i32, String)>,
     /// What changed since `since` (the last visit), when known.
     pub changes: Option<Changes>,
+    /// When this account last opened this queue, if ever.
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// The work queue of `organisation_id` (or the person's first organisation), most urgent first, with
-/// what changed since `since`.
+/// what changed since this account last opened it; this visit is recorded as the next one's "since".
 pub async fn queue(
     state: &AppState,
     actor: &Actor,
     organisation_id: Option<i32>,
     request: ListRequest,
-    since: Option<DateTime<Utc>>,
 ) -> Result<WorkQueue, AppError> {
     let principal = person(actor)?;
     let organisation_id = workplace(principal, organisation_id)?;
+    let now = Utc::now();
+    let since = storage::appeals::last_desk_visit(&state.db, principal.account_id, organisation_id).await?;
     let AppealList { items, total, groups, .. } =
         queries::list(state, actor, Queue::Organisation(organisation_id), request).await?;
     let (groups, bounds) = groups.ok_or_else(|| anyhow::anyhow!("the work queue is listed by urgency"))?;
@@ -110,7 +113,8 @@ pub async fn queue(
         None => None,
     };
     let workplaces = workplaces(state, principal).await?;
-    Ok(WorkQueue { organisation_id, workplaces, items, total, groups, officers, changes })
+    storage::appeals::record_desk_visit(&state.db, principal.account_id, organisation_id, now).await?;
+    Ok(WorkQueue { organisation_id, workplaces, items, total, groups, officers, changes, since })
 }
 
 /// The members of an organisation by id and name (its staff may know each other).
@@ -158,9 +162,11 @@ pub async fn case(state: &AppState, actor: &Actor, id: i32) -> Result<Case, AppE
     let calendar = state.calendar().await?;
     let now = Utc::now();
     let open = storage::appeals::status_of(&row)?.awaits_answer();
-    let extension_limit = (open && row.due_at > now)
+    // Overdue items may be extended too (they stay late), while the 45 days still end in the future.
+    let extension_limit = open
         .then(|| deadlines::extend(row.executor_received_at, row.due_at, ExtensionRequest::TotalDays(45), &calendar))
         .and_then(Result::ok)
+        .filter(|d| d.due_at > now)
         .map(|d| d.due_date);
     let appeal = load_details(state, row, Some(principal), None).await?;
     let history = queries::history(state, actor, id).await?;

@@ -81,10 +81,21 @@ pub struct PaperForm {
 /// File an appeal or an issue report (a verified citizen). Each account files at most
 /// `rate_limits.appeals_per_hour`.
 pub async fn file(state: &AppState, actor: &Actor, form: AppealForm) -> Result<AppealDetails, AppError> {
+    file_with_photos(state, actor, form, Vec::new()).await
+}
+
+/// [`file`] with the photos chosen on the report journey before the report existed: they become its
+/// photos in the filing's transaction.
+pub async fn file_with_photos(
+    state: &AppState,
+    actor: &Actor,
+    form: AppealForm,
+    photos: Vec<storage::appeals::PendingPhoto>,
+) -> Result<AppealDetails, AppError> {
     let principal = person(actor)?;
     let author = storage::appeals::author_of(&state.db, principal.account_id).await?;
     let now = stored_precision(Utc::now());
-    let filing = accept(state, web_appeal(form, author, now), now).await?;
+    let filing = accept(state, web_appeal(form, author, now), now).await?.with_photos(photos);
     state.limits.check_filing(principal.account_id)?;
     let filed = state.appeals.file(filing).await?;
     filed_details(filed, principal)

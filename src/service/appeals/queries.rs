@@ -108,30 +108,17 @@ fn search(text: Option<String>) -> Option<Search> {
 /// The appeals of `queue`, sorted by `request.order`.
 pub async fn list(state: &AppState, actor: &Actor, queue: Queue, request: ListRequest) -> Result<AppealList, AppError> {
     let principal = person(actor)?;
-    let ListRequest {
-        kind,
-        status,
-        category_id,
-        overdue,
-        district_id,
-        channel,
-        assignee_account_id,
-        open_only,
-        search: words,
-        order,
-        page,
-    } = request;
     let mut filter = ListFilter {
-        kind,
-        status,
-        category_id,
-        overdue,
-        district_id,
-        channel,
-        assignee_account_id,
-        open_only,
-        page,
-        search: search(words),
+        kind: request.kind,
+        status: request.status,
+        category_id: request.category_id,
+        overdue: request.overdue,
+        district_id: request.district_id,
+        channel: request.channel,
+        assignee_account_id: request.assignee_account_id,
+        open_only: request.open_only,
+        page: request.page,
+        search: search(request.search),
         ..Default::default()
     };
     let administrator = authorize(principal, Action::Administer).is_ok();
@@ -145,7 +132,7 @@ pub async fn list(state: &AppState, actor: &Actor, queue: Queue, request: ListRe
         Queue::Mine if administrator => {}
         Queue::Mine | Queue::Authored => filter.author_account_id = Some(principal.account_id),
     }
-    let (rows, total, groups) = match order {
+    let (rows, total, groups) = match request.order {
         ListOrder::Deadline => {
             let (rows, total) = storage::appeals::list(&state.db, &filter).await?;
             (rows, total, None)
@@ -158,7 +145,7 @@ pub async fn list(state: &AppState, actor: &Actor, queue: Queue, request: ListRe
         }
     };
     let items = list_details(state, rows, Some(principal)).await?;
-    Ok(AppealList { items, page, total, groups })
+    Ok(AppealList { items, page: request.page, total, groups })
 }
 
 /// One step of an appeal's history.
@@ -264,6 +251,12 @@ pub async fn map_points(
         return Err(AppError::validation("limit", "the limit is 1 to 10000"));
     }
     let rows = storage::appeals::public_reports(&state.db, bbox, category_id, status, limit).await?;
+    as_map_points(state, rows).await
+}
+
+/// Public report rows as map points (those without a point left out), duplicates showing the status
+/// of the report they follow.
+pub async fn as_map_points(state: &AppState, rows: Vec<entity::appeals::Model>) -> Result<Vec<MapPoint>, AppError> {
     let followed = storage::appeals::followed_statuses(&state.db, &rows).await?;
     let mut points = Vec::with_capacity(rows.len());
     for row in rows {

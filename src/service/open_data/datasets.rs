@@ -130,7 +130,12 @@ const APPEAL_COLUMNS: &[ColumnSpec] = &[
         "The last moment to forward it to the competent body within 5 days (art. 7).",
     ),
     col("forwarded_count", "integer", false, "How many times it was forwarded."),
-    col("overdue_at", "timestamp", true, "When the deadline watcher marked it overdue."),
+    col(
+        "overdue_at",
+        "timestamp",
+        true,
+        "When the deadline watcher marked it overdue (kept when the head extended the term after it passed: such an appeal is never answered on time).",
+    ),
     col("answered_at", "timestamp", true, "When the last written answer or refusal was given."),
     col("resolution", "string", true, "The answer's outcome: resolved, not_resolved or not_competent."),
     col(

@@ -7,15 +7,23 @@ use super::*;
 #[derive(Debug, Clone)]
 pub struct Filing {
     intake: Intake,
-    now: DateTime<Utc>,
+    pub(super) now: DateTime<Utc>,
     /// The idempotency key of the request that files it, linked to the appeal in the creating transaction.
     key_scope: Option<String>,
+    /// Photos chosen before the report existed, attached to it in the same transaction.
+    pub(super) photos: Vec<PendingPhoto>,
 }
 
 impl Filing {
     /// `intake` to be stored at `now`, linked to the current request's idempotency key.
     pub fn new(intake: Intake, now: DateTime<Utc>) -> Filing {
-        Filing { intake, now: stored_precision(now), key_scope: crate::storage::idempotency::current_scope() }
+        let key_scope = crate::storage::idempotency::current_scope();
+        Filing { intake, now: stored_precision(now), key_scope, photos: Vec::new() }
+    }
+
+    /// The filing with the photos its author chose before filing (see [`attach_pending`]).
+    pub fn with_photos(self, photos: Vec<PendingPhoto>) -> Filing {
+        Filing { photos, ..self }
     }
 
     fn cosigners(&self) -> Vec<(String, String)> {
@@ -57,6 +65,7 @@ pub(super) fn appeal_model(f: &Filing) -> Result<appeals::ActiveModel, AppError>
         status: Set(appeal.status.code().to_owned()),
         subject: Set(new.subject.clone()),
         text: Set(new.text.clone()),
+        search_text: Set(crate::domain::text::search_folded(&new.subject, &new.text)),
         category_id: Set(new.category_id),
         latitude: Set(new.point.map(|p| p.lat)),
         longitude: Set(new.point.map(|p| p.lon)),
@@ -178,6 +187,7 @@ pub(super) async fn write_filings_in(
 ) -> Result<Vec<Filed>, AppError> {
     let rows = insert_appeals(txn, filings).await?;
     link_keys(txn, &rows, filings, batch_key).await?;
+    attach_pending(txn, &rows, filings).await?;
     let mut cosigners = Vec::new();
     let mut history = Vec::with_capacity(filings.len());
     let mut mails = Vec::with_capacity(filings.len() * 2);

@@ -1,7 +1,7 @@
 //! Appeals and issue reports as stored, by concern: `intake` (saving what `domain::appeals::intake`
 //! accepted, and the batching intake writer), `transitions` (saving `domain::appeals::apply`), `mail`
-//! (who is written to), `watcher` (the deadline sweep), `queries` and `photos`. Here: reading a stored
-//! appeal back into the domain's terms.
+//! (who is written to), `watcher` (the deadline sweep), `queries`, `photos` and `desk_visits` (when
+//! each officer last opened the queue). Here: reading a stored appeal back into the domain's terms.
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
     sync::Arc,
@@ -33,15 +33,17 @@ use crate::{
     error::AppError,
 };
 
+mod desk_visits;
 mod intake;
 mod mail;
+mod pending_photos;
 mod photos;
 mod queries;
 mod transitions;
 mod watcher;
 
 use self::mail::*;
-pub use self::{intake::*, photos::*, queries::*, transitions::*, watcher::*};
+pub use self::{desk_visits::*, intake::*, pending_photos::*, photos::*, queries::*, transitions::*, watcher::*};
 
 pub const SUBJECT: &str = "appeal";
 

@@ -18,7 +18,8 @@ pub struct NewPhoto<'a> {
 }
 
 /// Stores a photo of an appeal: the file first (written whole, then renamed into place), then its row
-/// and a history entry. A file whose row was never written is harmless; a row never lacks its file.
+/// and a history entry. A file whose row was never written is harmless; a row never lacks its file. The
+/// request's idempotency key is linked to the photo in the same transaction (see `storage::idempotency`).
 pub async fn add_photo(
     db: &DatabaseConnection,
     limits: &crate::config::PhotoSettings,
@@ -26,19 +27,14 @@ pub async fn add_photo(
     actor_account_id: i32,
     photo: NewPhoto<'_>,
     now: DateTime<Utc>,
+    lost: &crate::storage::LostCommitAnswers,
 ) -> Result<appeal_photos::Model, AppError> {
     let NewPhoto { bytes, content_type, extension } = photo;
     let (dir, max_per_appeal) = (&limits.dir, limits.max_per_appeal);
     use sha2::{Digest, Sha256};
     // A cheap early answer; the limit itself is enforced in the transaction below.
     photo_count_within(db, appeal_id, max_per_appeal).await?;
-    let file_name = format!("{}.{extension}", uuid::Uuid::new_v4());
-    tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(anyhow::anyhow!("photo folder: {e}")))?;
-    let temp = dir.join(format!(".{file_name}.part"));
-    tokio::fs::write(&temp, bytes).await.map_err(|e| AppError::Internal(anyhow::anyhow!("writing a photo: {e}")))?;
-    tokio::fs::rename(&temp, dir.join(&file_name))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("moving a photo into place: {e}")))?;
+    let file_name = write_file(dir, bytes, extension).await?;
     let txn = crate::storage::begin_write(db).await?;
     // Parallel uploads to one report queue here (the appeal's row locked on PostgreSQL; SQLite's write
     // transaction is exclusive), so each counts the photos the others committed.
@@ -66,11 +62,24 @@ pub async fn add_photo(
     }
     .insert(&txn)
     .await?;
+    crate::storage::idempotency::link_current(&txn, &format!("/api/v1/appeals/{appeal_id}/photos/{}", row.id)).await?;
     NewEvent::new(Some(actor_account_id), (SUBJECT, appeal_id), "photo_added", json!({ "photo_id": row.id, "content_type": row.content_type, "size_bytes": row.size_bytes, "sha256": row.sha256 }))
         .append_to(&txn, now)
         .await?;
-    txn.commit().await?;
+    lost.commit(txn).await?;
     Ok(row)
+}
+
+/// Writes a photo's file whole under a new name (a temporary name first, then renamed into place).
+pub(super) async fn write_file(dir: &std::path::Path, bytes: &[u8], extension: &str) -> Result<String, AppError> {
+    let file_name = format!("{}.{extension}", uuid::Uuid::new_v4());
+    tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(anyhow::anyhow!("photo folder: {e}")))?;
+    let temp = dir.join(format!(".{file_name}.part"));
+    tokio::fs::write(&temp, bytes).await.map_err(|e| AppError::Internal(anyhow::anyhow!("writing a photo: {e}")))?;
+    tokio::fs::rename(&temp, dir.join(&file_name))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("moving a photo into place: {e}")))?;
+    Ok(file_name)
 }
 
 /// Refuses one more photo on a report that already carries `max` photos.

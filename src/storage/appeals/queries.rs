@@ -31,7 +31,7 @@ pub enum Search {
 impl ListFilter {
     /// The rows the filter selects, unordered.
     fn select(&self) -> sea_orm::Select<appeals::Entity> {
-        use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+        use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
         let mut all = Condition::all()
             .add_option(self.author_account_id.map(|a| appeals::Column::AuthorAccountId.eq(a)))
             .add_option(self.executor_ids.clone().map(|e| appeals::Column::ExecutorId.is_in(e)))
@@ -45,23 +45,30 @@ impl ListFilter {
                 if o { appeals::Column::OverdueAt.is_not_null() } else { appeals::Column::OverdueAt.is_null() }
             }));
         if self.open_only && self.status.is_none() {
-            all = all.add(appeals::Column::Status.is_in(Status::awaiting_answer_codes()));
+            all = all.add(Expr::cust(open_statuses_sql()));
         }
         match &self.search {
             Some(Search::Number(id)) => all = all.add(appeals::Column::Id.eq(*id)),
             Some(Search::Words(words)) => {
-                // Case-insensitive (SQLite's lower() folds ASCII only); `%` and `_` typed by a person are literal.
-                let escaped = words.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                let pattern = format!("%{escaped}%");
-                let like = |col: appeals::Column| {
-                    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'))
-                };
-                all = all.add(like(appeals::Column::Subject).or(like(appeals::Column::Text)));
+                // Against the words folded by the service when stored (SQLite's lower() folds ASCII only);
+                // `%` and `_` typed by a person are literal.
+                let folded = crate::domain::text::search_term_folded(words);
+                let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
+                all = all.add(Expr::col(appeals::Column::SearchText).like(pattern));
             }
             None => {}
         }
         appeals::Entity::find().filter(all)
     }
+}
+
+/// The statuses that still owe an answer, written into the SQL (codes of ours, not input): a condition
+/// with bound values cannot use the partial index of open items (m0023) once PostgreSQL switches the
+/// prepared statement to a generic plan.
+fn open_statuses_sql() -> String {
+    let codes: Vec<String> = Status::awaiting_answer_codes().iter().map(|c| format!("'{c}'")).collect();
+    format!("status IN ({})", codes.join(", "))
 }
 
 /// The appeals of `filter`: privileged authors first (art. 20), then the nearest deadline.
@@ -120,15 +127,22 @@ pub async fn queue(
     if privileged_first {
         query = query.order_by_desc(appeals::Column::Privileged);
     }
-    let rows = query
+    // The page's ids first, ordered from the index of open items alone (no row read for the thousands
+    // sorted before the page), then only the page's rows.
+    let ids: Vec<i32> = query
+        .select_only()
+        .column(appeals::Column::Id)
         .order_by(urgency_rank(bounds), Order::Asc)
         .order_by_desc(appeals::Column::Privileged)
         .order_by_asc(appeals::Column::DueAt)
         .order_by_asc(appeals::Column::Id)
         .offset(filter.page.index() * filter.page.size)
         .limit(filter.page.size)
+        .into_tuple()
         .all(db)
         .await?;
+    let mut rows = appeals::Entity::find().filter(appeals::Column::Id.is_in(ids.clone())).all(db).await?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     Ok((rows, counts))
 }
 
@@ -139,6 +153,21 @@ pub struct BoundingBox {
     pub south: f64,
     pub east: f64,
     pub north: f64,
+}
+
+/// A page of the public issue reports (never private appeals) `filter` selects, newest first, and how
+/// many it selects in all.
+pub async fn public_report_page(
+    db: &DatabaseConnection,
+    filter: &ListFilter,
+) -> Result<(Vec<appeals::Model>, u64), AppError> {
+    let paginator = filter
+        .select()
+        .filter(appeals::Column::Kind.eq(AppealKind::IssueReport.code()))
+        .order_by_desc(appeals::Column::Id)
+        .paginate(db, filter.page.size);
+    let total = paginator.num_items().await?;
+    Ok((paginator.fetch_page(filter.page.index()).await?, total))
 }
 
 /// Public issue reports (never private appeals) with a point, inside `bbox` if given.

@@ -49,32 +49,7 @@ pub(super) async fn transition_in(
     let transition = rules::apply(&before, actor, command, now, ctx.calendar)?;
     let after = &transition.appeal;
     let saved = appeals::Entity::update_many()
-        .set(appeals::ActiveModel {
-            status: Set(after.status.code().to_owned()),
-            executor_id: Set(after.executor_id),
-            assignee_account_id: Set(after.assignee_account_id),
-            executor_received_at: Set(after.executor_received_at),
-            due_at: Set(after.due_at),
-            extended_due_at: Set(after.extended_due_at),
-            forward_due_at: Set(after.forward_due_at),
-            forwarded_count: Set(after.forwarded_count),
-            overdue_at: Set(after.overdue_at),
-            reminder_level: Set(after.reminder_level),
-            answered_at: Set(after.answered_at),
-            resolution: Set(after.resolution.map(|r| r.code().to_owned())),
-            answer_text: Set(after.answer_text.clone()),
-            competent_body: Set(after.competent_body.clone()),
-            refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
-            refusal_reason: Set(after.refusal_reason.clone()),
-            confirmed_at: Set(after.confirmed_at),
-            rework_count: Set(after.rework_count),
-            rating: Set(after.rating),
-            rating_comment: Set(after.rating_comment.clone()),
-            duplicate_of_id: Set(after.duplicate_of_id),
-            version: Set(row.version + 1),
-            updated_at: Set(now),
-            ..Default::default()
-        })
+        .set(appeals::ActiveModel { version: Set(row.version + 1), updated_at: Set(now), ..lifecycle(after) })
         .filter(appeals::Column::Id.eq(id))
         .filter(appeals::Column::Version.eq(row.version))
         .exec(txn)
@@ -92,6 +67,35 @@ pub(super) async fn transition_in(
     queue_transition_mails(txn, ctx, &before, &updated, &transition, now).await?;
     crate::storage::metrics::record_change(txn, Some(&row), &updated).await?;
     Ok((updated, transition))
+}
+
+/// The columns an appeal's life changes after intake (not what was filed, its version, or when it was
+/// updated).
+pub(crate) fn lifecycle(after: &Appeal) -> appeals::ActiveModel {
+    appeals::ActiveModel {
+        status: Set(after.status.code().to_owned()),
+        executor_id: Set(after.executor_id),
+        assignee_account_id: Set(after.assignee_account_id),
+        executor_received_at: Set(after.executor_received_at),
+        due_at: Set(after.due_at),
+        extended_due_at: Set(after.extended_due_at),
+        forward_due_at: Set(after.forward_due_at),
+        forwarded_count: Set(after.forwarded_count),
+        overdue_at: Set(after.overdue_at),
+        reminder_level: Set(after.reminder_level),
+        answered_at: Set(after.answered_at),
+        resolution: Set(after.resolution.map(|r| r.code().to_owned())),
+        answer_text: Set(after.answer_text.clone()),
+        competent_body: Set(after.competent_body.clone()),
+        refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
+        refusal_reason: Set(after.refusal_reason.clone()),
+        confirmed_at: Set(after.confirmed_at),
+        rework_count: Set(after.rework_count),
+        rating: Set(after.rating),
+        rating_comment: Set(after.rating_comment.clone()),
+        duplicate_of_id: Set(after.duplicate_of_id),
+        ..Default::default()
+    }
 }
 
 /// The mails a transition sends, with the facts its action needs.

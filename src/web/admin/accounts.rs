@@ -4,19 +4,14 @@
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::Deserialize;
 
 use crate::{
     domain::accounts::Role,
-    service::{AppState, accounts},
-    web::{
-        forms::{FormErrors, csrf_refused, error_page, form_page, see_other},
-        i18n::Lang,
-        render::Site,
-        session::Visitor,
-    },
+    service::accounts,
+    web::{context::Ctx, forms::FormErrors},
 };
 
 const LIST: &str = "/admin/accounts";
@@ -29,34 +24,23 @@ pub struct Search {
 }
 
 #[handler]
-pub async fn list(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(search): Query<Search>,
-) -> Response {
-    match accounts::search(&state, &visitor.actor, &search.q).await {
-        Ok((found, total)) => {
-            let me = visitor.actor.principal().map(|p| p.account_id);
-            let rows: Vec<Value> = found
-                .into_iter()
-                .map(|a| {
-                    context! {
-                        id => a.id, full_name => a.full_name, email => a.email, role => a.role.code(),
-                        verified => a.verified(), own => Some(a.id) == me,
-                    }
-                })
-                .collect();
-            let roles: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
-            let notice = search.done.filter(|d| d == "role-saved").map(|d| format!("admin-done-{d}"));
-            let page =
-                context! { accounts => rows, total, shown => accounts::SEARCH_LIMIT, q => search.q, roles, notice };
-            form_page(&site, lang, LIST, "admin/accounts.html", csrf, &FormErrors::default(), page)
-        }
-        Err(err) => error_page(&site, lang, LIST, &err),
-    }
+pub async fn list(ctx: Ctx<'_>, Query(search): Query<Search>) -> Response {
+    let page = accounts::search(ctx.state, ctx.actor(), &search.q).await.map(|(found, total)| {
+        let me = ctx.actor().principal().map(|p| p.account_id);
+        let rows: Vec<Value> = found
+            .into_iter()
+            .map(|a| {
+                context! {
+                    id => a.id, full_name => a.full_name, email => a.email, role => a.role.code(),
+                    verified => a.verified(), own => Some(a.id) == me,
+                }
+            })
+            .collect();
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        let notice = search.done.filter(|d| d == "role-saved").map(|d| format!("admin-done-{d}"));
+        context! { accounts => rows, total, shown => accounts::SEARCH_LIMIT, q => search.q, roles, notice }
+    });
+    ctx.loaded_form(LIST, "admin/accounts.html", &FormErrors::default(), page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,27 +52,11 @@ pub struct RoleForm {
 }
 
 #[handler]
-pub async fn set_role(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<RoleForm>,
-) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, LIST, verifier, &form.csrf_token) {
-        return page;
-    }
-    let result = match Role::parse(&form.role) {
-        Ok(role) => accounts::change_role(&state, &visitor.actor, id, role).await,
-        Err(err) => Err(err.into()),
+pub async fn set_role(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<RoleForm>) -> Response {
+    let changing = async { accounts::change_role(ctx.state, ctx.actor(), id, Role::parse(&form.role)?).await };
+    let saved = |_| {
+        let q: String = url::form_urlencoded::byte_serialize(form.q.as_bytes()).collect();
+        format!("{LIST}?done=role-saved&q={q}#account-{id}")
     };
-    match result {
-        Ok(_) => {
-            let q: String = url::form_urlencoded::byte_serialize(form.q.as_bytes()).collect();
-            see_other(&format!("{LIST}?done=role-saved&q={q}#account-{id}"))
-        }
-        Err(err) => error_page(&site, lang, LIST, &err),
-    }
+    ctx.button((LIST, &form.csrf_token), changing, saved).await
 }

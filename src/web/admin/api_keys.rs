@@ -10,21 +10,19 @@ use minijinja::{Value, context};
 use poem::{
     Response, handler,
     web::{
-        CsrfToken, CsrfVerifier, Data, Form, Path, Query,
+        Form, Path, Query,
         cookie::{Cookie, CookieJar, SameSite},
     },
 };
 use serde::Deserialize;
 
-use super::{Done, form_again, line};
+use super::{Done, line};
 use crate::{
     domain::text::limits,
-    service::{AppState, api_keys},
+    service::{Actor, AppState, api_keys},
     web::{
-        forms::{CsrfOnly, FormErrors, FormPost, csrf_refused, error_page, form_page, see_other},
-        i18n::Lang,
-        render::Site,
-        session::Visitor,
+        context::Ctx,
+        forms::{CsrfOnly, FormErrors, see_other},
     },
 };
 
@@ -32,12 +30,8 @@ const LIST: &str = "/admin/api-keys";
 const ISSUED: &str = "/admin/api-keys/issued";
 const SECRET_COOKIE: &str = "hromada-new-api-key";
 
-async fn list_context(
-    state: &AppState,
-    visitor: &Visitor,
-    done: Option<String>,
-) -> Result<Value, crate::error::AppError> {
-    let keys: Vec<Value> = api_keys::list(state, &visitor.actor)
+async fn list_context(state: &AppState, actor: &Actor, done: Option<String>) -> Result<Value, crate::error::AppError> {
+    let keys: Vec<Value> = api_keys::list(state, actor)
         .await?
         .into_iter()
         .map(|k| {
@@ -52,18 +46,9 @@ async fn list_context(
 }
 
 #[handler]
-pub async fn list(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(done): Query<Done>,
-) -> Response {
-    match list_context(&state, &visitor, done.notice(&["key-revoked"])).await {
-        Ok(page) => form_page(&site, lang, LIST, "admin/api-keys.html", csrf, &FormErrors::default(), page),
-        Err(err) => error_page(&site, lang, LIST, &err),
-    }
+pub async fn list(ctx: Ctx<'_>, Query(done): Query<Done>) -> Response {
+    let page = list_context(ctx.state, ctx.actor(), done.notice(&["key-revoked"])).await;
+    ctx.loaded_form(LIST, "admin/api-keys.html", &FormErrors::default(), page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,29 +60,20 @@ pub struct IssueForm {
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn issue(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    jar: &CookieJar,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<IssueForm>,
-) -> Response {
+pub async fn issue(ctx: Ctx<'_>, jar: &CookieJar, Form(form): Form<IssueForm>) -> Response {
+    let state = ctx.state;
     // The secret is kept for the next page only when this POST issued the key: a retried POST gets the
     // key the first one issued, whose secret is gone.
     let secret = std::sync::Mutex::new(None);
     let use_case = async {
         let name = line("name", &form.name, limits::LABEL)?;
         let issue = async {
-            let issued = api_keys::issue(&state, &visitor.actor, &name).await?;
+            let issued = api_keys::issue(state, ctx.actor(), &name).await?;
             *secret.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
                 Some(format!("{}:{}", issued.key.name, issued.secret));
             Ok(issued.key.id)
         };
-        super::create_once(&state, &visitor, (&form.form_key, &name), LIST, issue).await
+        super::create_once(state, &ctx.visitor, (&form.form_key, &name), LIST, issue).await
     };
     let secure = state.settings.public_url.starts_with("https://");
     let issued = |_id: i32| {
@@ -107,12 +83,12 @@ pub async fn issue(
         }
         see_other(ISSUED)
     };
-    FormPost::new(&site, lang, LIST, ("api-key", "name"))
-        .handle(verifier, &form.csrf_token, use_case, issued, async |errors| {
-            let typed = context! { name => form.name, form_key => form.form_key };
-            let page = list_context(&state, &visitor, None).await.map(|page| context! { ..typed, ..page });
-            form_again(&site, lang, LIST, ("admin/api-keys.html", csrf), &errors, page)
-        })
+    let page = async || {
+        let typed = context! { name => &form.name, form_key => &form.form_key };
+        Ok(context! { ..typed, ..list_context(state, ctx.actor(), None).await? })
+    };
+    ctx.post(LIST, ("api-key", "name"))
+        .again_loaded(&form.csrf_token, use_case, issued, ("admin/api-keys.html", page))
         .await
 }
 
@@ -128,33 +104,20 @@ fn secret_cookie(value: &str, max_age: Duration, secure: bool) -> Cookie {
 
 /// The key just issued, once: the cookie is deleted as the page is shown.
 #[handler]
-pub fn issued_page(site: Data<&Site>, state: Data<&AppState>, lang: Lang, jar: &CookieJar) -> Response {
+pub fn issued_page(ctx: Ctx<'_>, jar: &CookieJar) -> Response {
     let value = jar.get(SECRET_COOKIE).map(|c| c.value_str().to_owned());
     let (name, secret) = match value.as_deref().and_then(|v| v.rsplit_once(':')) {
         Some((name, secret)) => (Some(name.to_owned()), Some(secret.to_owned())),
         None => (None, None),
     };
     if value.is_some() {
-        jar.add(secret_cookie("", Duration::ZERO, state.settings.public_url.starts_with("https://")));
+        jar.add(secret_cookie("", Duration::ZERO, ctx.state.settings.public_url.starts_with("https://")));
     }
-    site.page(lang, ISSUED, "admin/api-key-issued.html", context! { name, secret })
+    ctx.page(ISSUED, "admin/api-key-issued.html", context! { name, secret })
 }
 
 #[handler]
-pub async fn revoke(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<CsrfOnly>,
-) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, LIST, verifier, &form.csrf_token) {
-        return page;
-    }
-    match api_keys::revoke(&state, &visitor.actor, id).await {
-        Ok(()) => see_other(&format!("{LIST}?done=key-revoked")),
-        Err(err) => error_page(&site, lang, LIST, &err),
-    }
+pub async fn revoke(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<CsrfOnly>) -> Response {
+    let revoking = api_keys::revoke(ctx.state, ctx.actor(), id);
+    ctx.button((LIST, &form.csrf_token), revoking, |()| format!("{LIST}?done=key-revoked")).await
 }

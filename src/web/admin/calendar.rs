@@ -1,27 +1,24 @@
 //! The calendar (dated overrides of working days, with the decision that grounds each; the end of
-//! martial law) and the petition statutes: `service::calendar` and `service::petitions`, the use cases
+//! martial law) and the petition statutes (adopted once per form: `create_once`; the calendar's forms
+//! need no key, as declaring the same decision again changes nothing): `service::calendar` and `service::petitions`, the use cases
 //! of `PUT/DELETE /api/v1/calendar/overrides/{date}`, `PUT /api/v1/calendar/martial-law` and
 //! `POST /api/v1/petitions/statutes`.
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use minijinja::{Value, context};
-use poem::{
-    Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Query},
-};
+use poem::{Response, handler, web::Query};
 
-use super::{Done, Typed, form_again, get, line, number, typed};
+use super::{Done, Posted, Typed, get, line, number};
 use crate::{
     domain::petitions::{SigningMode, Statute},
     error::AppError,
-    service::{AppState, calendar, directory, petitions},
+    service::{Actor, AppState, calendar, directory, petitions},
     web::{
+        context::Ctx,
         dates::{from_fields, long_date},
-        forms::{FormErrors, FormPost, csrf_refused, error_page, form_page, see_other},
+        forms::{FormErrors, see_other},
         i18n::Lang,
-        render::Site,
-        session::Visitor,
     },
 };
 
@@ -63,49 +60,28 @@ async fn calendar_context(
 }
 
 #[handler]
-pub async fn calendar_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    csrf: &CsrfToken,
-    Query(done): Query<Done>,
-) -> Response {
+pub async fn calendar_page(ctx: Ctx<'_>, Query(done): Query<Done>) -> Response {
     let notice = done.notice(&["override-saved", "override-removed", "martial-law-saved"]);
-    match calendar_context(&state, lang, &Typed::new(), notice).await {
-        Ok(page) => form_page(&site, lang, CALENDAR, "admin/calendar.html", csrf, &FormErrors::default(), page),
-        Err(err) => error_page(&site, lang, CALENDAR, &err),
-    }
+    let page = calendar_context(ctx.state, ctx.lang, &Typed::new(), notice).await;
+    ctx.loaded_form(CALENDAR, "admin/calendar.html", &FormErrors::default(), page)
 }
 
-/// A POST of one of the calendar page's forms: the token checked, then `use_case`, then 303 to `next`,
-/// or the calendar page again with the form's errors.
-#[allow(clippy::too_many_arguments)]
+/// A POST of one of the calendar page's forms: the token checked, then `use_case`, then 303 to
+/// `?done=<done>`, or the calendar page again with the form's errors.
 async fn calendar_post(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    (csrf, verifier): (&CsrfToken, &CsrfVerifier),
+    ctx: &Ctx<'_>,
     names: (&str, &str),
-    (typed, token): (&Typed, &str),
+    posted: &Posted,
     use_case: impl Future<Output = Result<(), AppError>>,
-    next: String,
+    done: &str,
 ) -> Response {
-    FormPost::new(site, lang, CALENDAR, names)
-        .handle(
-            verifier,
-            token,
-            use_case,
-            |()| see_other(&next),
-            async |errors| {
-                let page = calendar_context(state, lang, typed, None).await;
-                form_again(site, lang, CALENDAR, ("admin/calendar.html", csrf), &errors, page)
-            },
-        )
-        .await
+    let page = async || calendar_context(ctx.state, ctx.lang, &posted.typed, None).await;
+    let next = |()| see_other(&format!("{CALENDAR}?done={done}"));
+    ctx.post(CALENDAR, names).again_loaded(&posted.token, use_case, next, ("admin/calendar.html", page)).await
 }
 
 /// Declares the typed date a working day or a day off.
-async fn declare_day(state: &AppState, visitor: &Visitor, typed: &Typed) -> Result<(), AppError> {
+async fn declare_day(state: &AppState, actor: &Actor, typed: &Typed) -> Result<(), AppError> {
     let date = typed_date(typed, "date")?.ok_or_else(|| AppError::validation("date", "enter the date"))?;
     let working = match get(typed, "working") {
         "yes" => true,
@@ -113,7 +89,7 @@ async fn declare_day(state: &AppState, visitor: &Visitor, typed: &Typed) -> Resu
         _ => return Err(AppError::validation("working", "choose whether the day is a working day")),
     };
     let note = line("note", get(typed, "note"), calendar::NOTE_MAX_CHARS)?;
-    match calendar::set_override(state, &visitor.actor, &date.to_string(), working, note).await {
+    match calendar::set_override(state, actor, &date.to_string(), working, note).await {
         Ok(_) => Ok(()),
         // The calendar's own range check names its parameter `date`, as this form's field.
         Err(AppError::BadRequest(message)) => Err(AppError::validation("date", message)),
@@ -122,44 +98,21 @@ async fn declare_day(state: &AppState, visitor: &Visitor, typed: &Typed) -> Resu
 }
 
 #[handler]
-pub async fn set_override(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (typed, token) = typed(form);
-    let use_case = declare_day(&state, &visitor, &typed);
-    let next = format!("{CALENDAR}?done=override-saved");
-    calendar_post(&site, &state, lang, (csrf, verifier), ("override", "date"), (&typed, &token), use_case, next).await
+pub async fn set_override(ctx: Ctx<'_>, posted: Posted) -> Response {
+    let use_case = declare_day(ctx.state, ctx.actor(), &posted.typed);
+    calendar_post(&ctx, ("override", "date"), &posted, use_case, "override-saved").await
 }
 
 #[handler]
-pub async fn remove_override(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (typed, token) = typed(form);
-    if let Some(page) = csrf_refused(&site, lang, CALENDAR, verifier, &token) {
-        return page;
-    }
-    match calendar::remove_override(&state, &visitor.actor, get(&typed, "date")).await {
-        Ok(()) => see_other(&format!("{CALENDAR}?done=override-removed")),
-        Err(err) => error_page(&site, lang, CALENDAR, &err),
-    }
+pub async fn remove_override(ctx: Ctx<'_>, posted: Posted) -> Response {
+    let removing = calendar::remove_override(ctx.state, ctx.actor(), get(&posted.typed, "date"));
+    ctx.button((CALENDAR, &posted.token), removing, |()| format!("{CALENDAR}?done=override-removed")).await
 }
 
 /// Records the end of martial law (or that it continues), each error on this form's fields.
-async fn record_martial_law(state: &AppState, visitor: &Visitor, typed: &Typed) -> Result<(), AppError> {
+async fn record_martial_law(state: &AppState, actor: &Actor, typed: &Typed) -> Result<(), AppError> {
     let ended_on = typed_date(typed, "ended_on")?;
-    match calendar::set_martial_law_end(state, &visitor.actor, ended_on, get(typed, "martial_law_note")).await {
+    match calendar::set_martial_law_end(state, actor, ended_on, get(typed, "martial_law_note")).await {
         Ok(_) => Ok(()),
         Err(AppError::Validation { field, message }) => {
             let field = if field.as_deref() == Some("note") { "martial_law_note" } else { "ended_on" };
@@ -170,20 +123,9 @@ async fn record_martial_law(state: &AppState, visitor: &Visitor, typed: &Typed) 
 }
 
 #[handler]
-pub async fn set_martial_law_end(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (typed, token) = typed(form);
-    let use_case = record_martial_law(&state, &visitor, &typed);
-    let next = format!("{CALENDAR}?done=martial-law-saved");
-    let names = ("martial-law", "ended_on");
-    calendar_post(&site, &state, lang, (csrf, verifier), names, (&typed, &token), use_case, next).await
+pub async fn set_martial_law_end(ctx: Ctx<'_>, posted: Posted) -> Response {
+    let use_case = record_martial_law(ctx.state, ctx.actor(), &posted.typed);
+    calendar_post(&ctx, ("martial-law", "ended_on"), &posted, use_case, "martial-law-saved").await
 }
 
 async fn statutes_context(
@@ -216,21 +158,19 @@ async fn statutes_context(
 }
 
 #[handler]
-pub async fn statutes_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    csrf: &CsrfToken,
-    Query(done): Query<Done>,
-) -> Response {
-    let typed: Typed = [("title_max_chars", "200"), ("text_max_chars", "10000"), ("signing_mode", "verified_account")]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    match statutes_context(&state, lang, &typed, done.notice(&["statute-saved"])).await {
-        Ok(page) => form_page(&site, lang, STATUTES, "admin/statutes.html", csrf, &FormErrors::default(), page),
-        Err(err) => error_page(&site, lang, STATUTES, &err),
-    }
+pub async fn statutes_page(ctx: Ctx<'_>, Query(done): Query<Done>) -> Response {
+    let form_key = super::new_form_key();
+    let typed: Typed = [
+        ("title_max_chars", "200"),
+        ("text_max_chars", "10000"),
+        ("signing_mode", "verified_account"),
+        ("form_key", &form_key),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let page = statutes_context(ctx.state, ctx.lang, &typed, done.notice(&["statute-saved"])).await;
+    ctx.loaded_form(STATUTES, "admin/statutes.html", &FormErrors::default(), page)
 }
 
 fn statute(typed: &Typed) -> Result<Statute, AppError> {
@@ -250,23 +190,19 @@ fn statute(typed: &Typed) -> Result<Statute, AppError> {
     })
 }
 
+/// Adopts the typed terms once per form (its `form_key`): a double click or a retried POST gets the terms
+/// the first one adopted instead of a refusal for terms of the same date.
 #[handler]
-pub async fn add_statute(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let (typed, token) = typed(form);
-    let use_case = async { petitions::add_statute(&state, &visitor.actor, statute(&typed)?).await };
+pub async fn add_statute(ctx: Ctx<'_>, Posted { typed, token }: Posted) -> Response {
+    let use_case = async {
+        let terms = statute(&typed)?;
+        let fingerprint = serde_json::to_string(&typed).unwrap_or_default();
+        let adopting = async { Ok(petitions::add_statute(ctx.state, ctx.actor(), terms).await?.id) };
+        super::create_once(ctx.state, &ctx.visitor, (get(&typed, "form_key"), &fingerprint), STATUTES, adopting).await
+    };
     let adopted = |_| see_other(&format!("{STATUTES}?done=statute-saved"));
-    FormPost::new(&site, lang, STATUTES, ("statute", "council_id"))
-        .handle(verifier, &token, use_case, adopted, async |errors| {
-            let page = statutes_context(&state, lang, &typed, None).await;
-            form_again(&site, lang, STATUTES, ("admin/statutes.html", csrf), &errors, page)
-        })
+    let page = async || statutes_context(ctx.state, ctx.lang, &typed, None).await;
+    ctx.post(STATUTES, ("statute", "council_id"))
+        .again_loaded(&token, use_case, adopted, ("admin/statutes.html", page))
         .await
 }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Path, Query},
 };
 
-use super::{Done, Typed, form_again, get, line, number, optional_number, typed};
+use super::{Done, Posted, Typed, get, line, number, optional_number};
 use crate::{
     domain::text::limits,
     error::AppError,
@@ -17,10 +17,9 @@ use crate::{
         directory::{self, Category, CategoryFields, URGENCY_CLASSES, urgency, urgency_code},
     },
     web::{
-        forms::{FormErrors, FormPost, error_page, form_page, see_other},
+        context::Ctx,
+        forms::{FormErrors, see_other},
         i18n::Lang,
-        render::Site,
-        session::Visitor,
     },
 };
 
@@ -28,10 +27,11 @@ const LIST: &str = "/admin/categories";
 const TEMPLATE: &str = "admin/category.html";
 
 #[handler]
-pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(done): Query<Done>) -> Response {
+pub async fn list(ctx: Ctx<'_>, Query(done): Query<Done>) -> Response {
+    let (state, lang) = (ctx.state, ctx.lang);
     let loaded = async {
-        let organisations = names(&state).await?;
-        Ok::<_, AppError>((directory::categories(&state).await?, organisations))
+        let organisations = names(state).await?;
+        Ok::<_, AppError>((directory::categories(state).await?, organisations))
     };
     match loaded.await {
         Ok((categories, organisations)) => {
@@ -48,9 +48,9 @@ pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(d
                 })
                 .collect();
             let notice = done.notice(&["category-saved"]);
-            site.page(lang, LIST, "admin/categories.html", context! { categories => rows, notice })
+            ctx.page(LIST, "admin/categories.html", context! { categories => rows, notice })
         }
-        Err(err) => error_page(&site, lang, LIST, &err),
+        Err(err) => ctx.error(LIST, &err),
     }
 }
 
@@ -131,104 +131,64 @@ async fn page_context(
         .into_iter()
         .map(|d| context! { id => d.id, name => d.name, field => format!("district_{}", d.id) })
         .collect();
-    let action = id.map_or_else(|| format!("{LIST}/new"), |id| format!("{LIST}/{id}"));
+    let action = form_path(id);
     Ok(context! {
         id, action, typed => Value::from_serialize(typed), organisations, districts, classes => URGENCY_CLASSES,
         notice => done,
     })
 }
 
+/// The form's path: a new category's, or category `id`'s.
+fn form_path(id: Option<i32>) -> String {
+    id.map_or_else(|| format!("{LIST}/new"), |id| format!("{LIST}/{id}"))
+}
+
 #[handler]
-pub async fn new_page(site: Data<&Site>, state: Data<&AppState>, lang: Lang, csrf: &CsrfToken) -> Response {
-    let path = format!("{LIST}/new");
+pub async fn new_page(ctx: Ctx<'_>) -> Response {
     let mut typed: Typed =
         [("urgency_class", "normal"), ("for_reports", "yes"), ("for_appeals", "yes"), ("active", "yes")]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
     typed.insert("form_key".into(), super::new_form_key());
-    match page_context(&state, None, &typed, None).await {
-        Ok(page) => form_page(&site, lang, &path, TEMPLATE, csrf, &FormErrors::default(), page),
-        Err(err) => error_page(&site, lang, &path, &err),
-    }
+    let page = page_context(ctx.state, None, &typed, None).await;
+    ctx.loaded_form(&form_path(None), TEMPLATE, &FormErrors::default(), page)
 }
 
 #[handler]
-pub async fn edit_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(done): Query<Done>,
-) -> Response {
-    let path = format!("{LIST}/{id}");
-    let loaded = match directory::category(&state, id).await {
-        Ok(c) => page_context(&state, Some(id), &typed_of(&c), done.notice(&["category-saved"])).await,
-        Err(err) => Err(err),
+pub async fn edit_page(ctx: Ctx<'_>, Path(id): Path<i32>, Query(done): Query<Done>) -> Response {
+    let page = async {
+        let category = directory::category(ctx.state, id).await?;
+        page_context(ctx.state, Some(id), &typed_of(&category), done.notice(&["category-saved"])).await
     };
-    match loaded {
-        Ok(page) => form_page(&site, lang, &path, TEMPLATE, csrf, &FormErrors::default(), page),
-        Err(err) => error_page(&site, lang, &path, &err),
-    }
+    ctx.loaded_form(&form_path(Some(id)), TEMPLATE, &FormErrors::default(), page.await)
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn create(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    save(&site, &state, lang, &visitor, (csrf, verifier), None, form).await
+pub async fn create(ctx: Ctx<'_>, posted: Posted) -> Response {
+    save(&ctx, None, posted).await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn update(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    save(&site, &state, lang, &visitor, (csrf, verifier), Some(id), form).await
+pub async fn update(ctx: Ctx<'_>, Path(id): Path<i32>, posted: Posted) -> Response {
+    save(&ctx, Some(id), posted).await
 }
 
-async fn save(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    (csrf, verifier): (&CsrfToken, &CsrfVerifier),
-    id: Option<i32>,
-    form: Vec<(String, String)>,
-) -> Response {
-    let path = id.map_or_else(|| format!("{LIST}/new"), |id| format!("{LIST}/{id}"));
-    let (typed, token) = typed(form);
+async fn save(ctx: &Ctx<'_>, id: Option<i32>, Posted { typed, token }: Posted) -> Response {
+    let (state, actor) = (ctx.state, ctx.actor());
     let use_case = async {
         let fields = fields(&typed)?;
         match id {
-            Some(id) => Ok(directory::save_category(state, &visitor.actor, Some(id), fields).await?.id),
+            Some(id) => Ok(directory::save_category(state, actor, Some(id), fields).await?.id),
             None => {
                 let fingerprint = serde_json::to_string(&typed).unwrap_or_default();
-                let creating = async { Ok(directory::save_category(state, &visitor.actor, None, fields).await?.id) };
-                super::create_once(state, visitor, (get(&typed, "form_key"), &fingerprint), LIST, creating).await
+                let creating = async { Ok(directory::save_category(state, actor, None, fields).await?.id) };
+                super::create_once(state, &ctx.visitor, (get(&typed, "form_key"), &fingerprint), LIST, creating).await
             }
         }
     };
     let saved = |id: i32| see_other(&format!("{LIST}/{id}?done=category-saved"));
-    FormPost::new(site, lang, &path, ("category", "code"))
-        .handle(verifier, &token, use_case, saved, async |errors| {
-            let page = page_context(state, id, &typed, None).await;
-            form_again(site, lang, &path, (TEMPLATE, csrf), &errors, page)
-        })
-        .await
+    let page = async || page_context(state, id, &typed, None).await;
+    let path = form_path(id);
+    ctx.post(&path, ("category", "code")).again_loaded(&token, use_case, saved, (TEMPLATE, page)).await
 }

@@ -5,26 +5,19 @@
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Multipart, Path, Query},
+    web::{Form, Multipart, Path, Query},
 };
 use serde::Deserialize;
 
 use super::Done;
 use crate::{
-    domain::directory::Area,
-    web::map::{self, MapDistrict},
-};
-use crate::{
     error::AppError,
-    service::{
-        AppState,
-        directory::{self, District, DistrictPreview},
-    },
+    service::directory::{self, District, DistrictPreview},
     web::{
-        forms::{FormErrors, FormPost, error_page, form_page, see_other},
+        context::Ctx,
+        forms::{FormErrors, see_other},
         i18n::Lang,
-        render::Site,
-        session::Visitor,
+        map,
     },
 };
 
@@ -34,16 +27,13 @@ const FORM: &str = "admin/district.html";
 const AREA_MAX_BYTES: usize = 2 * 1024 * 1024;
 
 #[handler]
-pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(done): Query<Done>) -> Response {
-    match directory::districts(&state).await {
-        Ok(all) => {
-            let rows: Vec<Value> =
-                all.iter().map(|d| context! { id => d.id, name => d.name, has_area => d.area.is_some() }).collect();
-            let notice = done.notice(&["district-saved"]);
-            site.page(lang, LIST, "admin/districts.html", context! { districts => rows, notice })
-        }
-        Err(err) => error_page(&site, lang, LIST, &err),
-    }
+pub async fn list(ctx: Ctx<'_>, Query(done): Query<Done>) -> Response {
+    let page = directory::districts(ctx.state).await.map(|all| {
+        let rows: Vec<Value> =
+            all.iter().map(|d| context! { id => d.id, name => d.name, has_area => d.area.is_some() }).collect();
+        context! { districts => rows, notice => done.notice(&["district-saved"]) }
+    });
+    ctx.loaded_page(LIST, "admin/districts.html", page)
 }
 
 fn form_path(id: Option<i32>) -> String {
@@ -51,32 +41,22 @@ fn form_path(id: Option<i32>) -> String {
 }
 
 #[handler]
-pub fn new_page(site: Data<&Site>, lang: Lang, csrf: &CsrfToken) -> Response {
+pub fn new_page(ctx: Ctx<'_>) -> Response {
     let path = form_path(None);
-    let page = context! { action => path, form_key => super::new_form_key() };
-    form_page(&site, lang, &path, FORM, csrf, &FormErrors::default(), page)
+    ctx.blank_form(&path, FORM, context! { action => &path, form_key => super::new_form_key() })
 }
 
 #[handler]
-pub async fn edit_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-) -> Response {
+pub async fn edit_page(ctx: Ctx<'_>, Path(id): Path<i32>) -> Response {
     let path = form_path(Some(id));
-    let found = directory::districts(&state).await.and_then(|all| {
+    let found = directory::districts(ctx.state).await.and_then(|all| {
         all.into_iter().find(|d| d.id == id).ok_or_else(|| AppError::not_found(format!("there is no district {id}")))
     });
-    match found {
-        Ok(District { name, area, .. }) => {
-            let area = area.map(|a| serde_json::to_string_pretty(&a).unwrap_or_default());
-            let page = context! { action => path, id, name, area };
-            form_page(&site, lang, &path, FORM, csrf, &FormErrors::default(), page)
-        }
-        Err(err) => error_page(&site, lang, &path, &err),
-    }
+    let page = found.map(|District { name, area, .. }| {
+        let area = area.map(|a| serde_json::to_string_pretty(&a).unwrap_or_default());
+        context! { action => &path, id, name, area }
+    });
+    ctx.loaded_form(&path, FORM, &FormErrors::default(), page)
 }
 
 /// The district form as posted (multipart, for the file): the pasted text, or the file's when one
@@ -119,84 +99,50 @@ async fn read_upload(mut multipart: Multipart) -> Result<DistrictUpload, AppErro
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn check_new(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    multipart: Multipart,
-) -> Response {
-    check(&site, &state, lang, &visitor, (csrf, verifier), None, multipart).await
+pub async fn check_new(ctx: Ctx<'_>, multipart: Multipart) -> Response {
+    check(&ctx, None, multipart).await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn check_edit(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    multipart: Multipart,
-) -> Response {
-    check(&site, &state, lang, &visitor, (csrf, verifier), Some(id), multipart).await
+pub async fn check_edit(ctx: Ctx<'_>, Path(id): Path<i32>, multipart: Multipart) -> Response {
+    check(&ctx, Some(id), multipart).await
 }
 
 /// The check step: what the domain read from the area, with the button that saves it.
-async fn check(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    (csrf, verifier): (&CsrfToken, &CsrfVerifier),
-    id: Option<i32>,
-    multipart: Multipart,
-) -> Response {
+async fn check(ctx: &Ctx<'_>, id: Option<i32>, multipart: Multipart) -> Response {
     let path = form_path(id);
     let upload = match read_upload(multipart).await {
         Ok(upload) => upload,
-        Err(err) => return error_page(site, lang, &path, &err),
+        Err(err) => return ctx.error(&path, &err),
     };
     let DistrictUpload { csrf_token, form_key, name, area, unreadable } = upload;
     let use_case = async {
         match unreadable {
             Some(err) => Err(err),
             None => {
-                let preview = directory::preview_district(&visitor.actor, &name, &area)?;
-                Ok((preview, directory::districts(state).await?))
+                let preview = directory::preview_district(ctx.actor(), &name, &area)?;
+                Ok((preview, directory::districts(ctx.state).await?))
             }
         }
     };
     let preview = |(preview, others): (DistrictPreview, Vec<District>)| {
-        let map = Value::from_safe_string(picture(lang, id, &preview, &others));
+        let map = picture(ctx.lang, id, &preview, &others);
         let page = context! { form_key => form_key.clone(), map, ..checked(id, &preview, path.clone()) };
-        form_page(site, lang, &path, "admin/district-check.html", csrf, &FormErrors::default(), page)
+        ctx.blank_form(&path, "admin/district-check.html", page)
     };
-    FormPost::new(site, lang, &path, ("district", "area"))
-        .handle(verifier, &csrf_token, use_case, preview, async |errors| {
-            let typed = context! { action => path.clone(), id, name, area, form_key };
-            form_page(site, lang, &path, FORM, csrf, &errors, typed)
-        })
-        .await
+    let typed = context! { action => &path, id, name, area, form_key };
+    ctx.post(&path, ("district", "area")).again_on(&csrf_token, use_case, preview, (FORM, typed)).await
 }
 
-/// The shared map's SVG of the district being saved among the others (its old border left out).
-fn picture(lang: Lang, id: Option<i32>, preview: &DistrictPreview, others: &[District]) -> String {
-    let others: Vec<District> = others.iter().filter(|d| Some(d.id) != id).cloned().collect();
-    let mut districts = map::drawable(&others);
-    if let Ok(area) = Area::from_geojson(&preview.geojson) {
-        districts.push(MapDistrict { id: id.unwrap_or(0), name: preview.name.clone(), area });
-    }
-    let title = lang
-        .text("admin-district-map-title", Some(&crate::web::i18n::args_from([("name", preview.name.clone().into())])));
-    map::MapFrame::around(&districts)
-        .map(|frame| map::svg(&frame, &districts, &map::Picture { title, markers: vec![], shading: None }))
-        .unwrap_or_default()
+/// The shared map of the district being saved among the others (its old border left out): the server's
+/// SVG, and Leaflet with the new outline highlighted when scripts run.
+fn picture(lang: Lang, id: Option<i32>, preview: &DistrictPreview, others: &[District]) -> Option<map::MapWidget> {
+    let mut districts: Vec<District> = others.iter().filter(|d| Some(d.id) != id).cloned().collect();
+    let name = preview.name.clone();
+    districts.push(District { id: id.unwrap_or(0), name: name.clone(), area: Some(preview.geojson.clone()) });
+    let title = lang.text("admin-district-map-title", Some(&crate::web::i18n::args_from([("name", name.into())])));
+    let picture = map::Picture { title, markers: vec![], shading: None };
+    map::MapWidget::new(&districts, &picture).map(|w| w.with_outline(&preview.geojson, id))
 }
 
 fn checked(id: Option<i32>, p: &DistrictPreview, back: String) -> Value {
@@ -220,35 +166,23 @@ pub struct SaveForm {
 }
 
 #[handler]
-pub async fn save(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<SaveForm>,
-) -> Response {
+pub async fn save(ctx: Ctx<'_>, Form(form): Form<SaveForm>) -> Response {
     let id = form.id.trim().parse::<i32>().ok();
     let path = form_path(id);
     let use_case = async {
         let area = serde_json::from_str::<serde_json::Value>(&form.area)
             .map_err(|e| AppError::validation("area", format!("this is not GeoJSON (JSON text): {e}")))?;
         let save =
-            async { Ok(directory::save_district(&state, &visitor.actor, id, &form.name, Some(&area)).await?.id) };
+            async { Ok(directory::save_district(ctx.state, ctx.actor(), id, &form.name, Some(&area)).await?.id) };
         match id {
             Some(_) => save.await,
             None => {
                 let fingerprint = format!("{}\u{0}{}", form.name, form.area);
-                super::create_once(&state, &visitor, (&form.form_key, &fingerprint), LIST, save).await
+                super::create_once(ctx.state, &ctx.visitor, (&form.form_key, &fingerprint), LIST, save).await
             }
         }
     };
     let saved = |_| see_other(&format!("{LIST}?done=district-saved"));
-    FormPost::new(&site, lang, &path, ("district", "name"))
-        .handle(verifier, &form.csrf_token, use_case, saved, async |errors| {
-            let typed = context! { action => path.clone(), id, name => form.name, area => form.area, form_key => form.form_key };
-            form_page(&site, lang, &path, FORM, csrf, &errors, typed)
-        })
-        .await
+    let typed = context! { action => &path, id, name => &form.name, area => &form.area, form_key => &form.form_key };
+    ctx.post(&path, ("district", "name")).again_on(&form.csrf_token, use_case, saved, (FORM, typed)).await
 }

@@ -4,20 +4,15 @@
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::Deserialize;
 
 use crate::{
-    service::{
-        AppState,
-        mail::{self, MailStatus},
-    },
+    service::mail::{self, MailStatus},
     web::{
-        forms::{CsrfOnly, FormErrors, csrf_refused, error_page, form_page, see_other},
-        i18n::Lang,
-        render::Site,
-        session::Visitor,
+        context::Ctx,
+        forms::{CsrfOnly, FormErrors},
     },
 };
 
@@ -33,68 +28,36 @@ pub struct MailQuery {
 }
 
 #[handler]
-pub async fn list(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(query): Query<MailQuery>,
-) -> Response {
-    match mail::list(&state, &visitor.actor, MailStatus::Failed, query.before, PAGE).await {
-        Ok(mails) => {
-            let older = (mails.len() as u64 == PAGE).then(|| mails.last().map(|m| m.id)).flatten();
-            let rows: Vec<Value> = mails
-                .into_iter()
-                .map(|m| {
-                    context! {
-                        id => m.id, kind => m.kind, recipient => m.recipient, subject => m.subject,
-                        attempts => m.attempts, reason => m.last_error,
-                        created_at => m.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    }
-                })
-                .collect();
-            let notice = query.done.filter(|d| d == "mail-retried").map(|d| format!("admin-done-{d}"));
-            let page = context! { mails => rows, older, notice, count => query.count.unwrap_or(0) };
-            form_page(&site, lang, PATH, "admin/mail.html", csrf, &FormErrors::default(), page)
-        }
-        Err(err) => error_page(&site, lang, PATH, &err),
-    }
+pub async fn list(ctx: Ctx<'_>, Query(query): Query<MailQuery>) -> Response {
+    let page = mail::list(ctx.state, ctx.actor(), MailStatus::Failed, query.before, PAGE).await.map(|mails| {
+        let older = (mails.len() as u64 == PAGE).then(|| mails.last().map(|m| m.id)).flatten();
+        let rows: Vec<Value> = mails
+            .into_iter()
+            .map(|m| {
+                context! {
+                    id => m.id, kind => m.kind, recipient => m.recipient, subject => m.subject,
+                    attempts => m.attempts, reason => m.last_error,
+                    created_at => m.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                }
+            })
+            .collect();
+        let notice = query.done.filter(|d| d == "mail-retried").map(|d| format!("admin-done-{d}"));
+        context! { mails => rows, older, notice, count => query.count.unwrap_or(0) }
+    });
+    ctx.loaded_form(PATH, "admin/mail.html", &FormErrors::default(), page)
+}
+
+/// Where a retry lands: the list, saying how many mails went back to the queue.
+fn retried(ids: Vec<i32>) -> String {
+    format!("{PATH}?done=mail-retried&count={}", ids.len())
 }
 
 #[handler]
-pub async fn retry(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<CsrfOnly>,
-) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, PATH, verifier, &form.csrf_token) {
-        return page;
-    }
-    match mail::retry(&state, &visitor.actor, id).await {
-        Ok(ids) => see_other(&format!("{PATH}?done=mail-retried&count={}", ids.len())),
-        Err(err) => error_page(&site, lang, PATH, &err),
-    }
+pub async fn retry(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<CsrfOnly>) -> Response {
+    ctx.button((PATH, &form.csrf_token), mail::retry(ctx.state, ctx.actor(), id), retried).await
 }
 
 #[handler]
-pub async fn retry_all(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    Form(form): Form<CsrfOnly>,
-) -> Response {
-    if let Some(page) = csrf_refused(&site, lang, PATH, verifier, &form.csrf_token) {
-        return page;
-    }
-    match mail::retry_all(&state, &visitor.actor).await {
-        Ok(ids) => see_other(&format!("{PATH}?done=mail-retried&count={}", ids.len())),
-        Err(err) => error_page(&site, lang, PATH, &err),
-    }
+pub async fn retry_all(ctx: Ctx<'_>, Form(form): Form<CsrfOnly>) -> Response {
+    ctx.button((PATH, &form.csrf_token), mail::retry_all(ctx.state, ctx.actor()), retried).await
 }

@@ -15,16 +15,14 @@ mod organisations;
 
 use std::sync::Arc;
 
-use minijinja::{Value, context};
-use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, handler, http::StatusCode, web::Data};
+use minijinja::context;
+use poem::{
+    Endpoint, EndpointExt, FromRequest, IntoResponse, Request, RequestBody, Response, Route, handler, http::StatusCode,
+    web::Form,
+};
 use serde::Deserialize;
 
-use super::{
-    forms::{FormErrors, error_page, form_page},
-    i18n::Lang,
-    render::Site,
-    session::Visitor,
-};
+use super::{context::Ctx, i18n::Lang, render::Site, session::Visitor};
 use crate::{domain::text, error::AppError};
 
 /// The administration's routes, all under `/admin`.
@@ -88,8 +86,8 @@ impl Done {
 }
 
 #[handler]
-fn index(site: Data<&Site>, lang: Lang) -> Response {
-    site.page(lang, "/admin", "admin/index.html", context! {})
+fn index(ctx: Ctx<'_>) -> Response {
+    ctx.page("/admin", "admin/index.html", context! {})
 }
 
 /// A form as typed, by field name (for forms whose fields are not fixed, such as an executor per
@@ -100,11 +98,19 @@ fn get<'a>(typed: &'a Typed, name: &str) -> &'a str {
     typed.get(name).map(String::as_str).unwrap_or_default()
 }
 
-/// The posted fields, and apart from them the CSRF token.
-fn typed(form: Vec<(String, String)>) -> (Typed, String) {
-    let mut typed: Typed = form.into_iter().collect();
-    let token = typed.remove("csrf_token").unwrap_or_default();
-    (typed, token)
+/// A posted form: its fields as typed, and apart from them the CSRF token.
+struct Posted {
+    typed: Typed,
+    token: String,
+}
+
+impl<'a> FromRequest<'a> for Posted {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let Form(form) = Form::<Vec<(String, String)>>::from_request(req, body).await?;
+        let mut typed: Typed = form.into_iter().collect();
+        let token = typed.remove("csrf_token").unwrap_or_default();
+        Ok(Posted { typed, token })
+    }
 }
 
 /// A typed line cleaned by the one text rule (`domain::text`), naming `field` when it is refused.
@@ -152,20 +158,4 @@ async fn create_once(
 /// A new form's key (see [`create_once`]).
 fn new_form_key() -> String {
     uuid::Uuid::new_v4().to_string()
-}
-
-/// A form shown again with its errors, on a page whose context was loaded (or the error page when
-/// it could not be).
-fn form_again(
-    site: &Site,
-    lang: Lang,
-    path: &str,
-    (template, csrf): (&str, &poem::web::CsrfToken),
-    errors: &FormErrors,
-    page: Result<Value, AppError>,
-) -> Response {
-    match page {
-        Ok(page) => form_page(site, lang, path, template, csrf, errors, page),
-        Err(err) => error_page(site, lang, path, &err),
-    }
 }

@@ -3,23 +3,21 @@
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Done, form_again, line, optional_line, optional_number};
+use super::{Done, line, optional_line, optional_number};
 use crate::{
     domain::text::limits,
     error::AppError,
     service::{
-        AppState,
+        Actor, AppState,
         directory::{self, Organisation, OrganisationFields},
     },
     web::{
-        forms::{CsrfOnly, FormErrors, FormPost, csrf_refused, error_page, form_page, see_other},
-        i18n::Lang,
-        render::Site,
-        session::Visitor,
+        context::Ctx,
+        forms::{CsrfOnly, FormErrors, see_other},
     },
 };
 
@@ -27,14 +25,14 @@ const LIST: &str = "/admin/organisations";
 const TEMPLATE: &str = "admin/organisation.html";
 
 #[handler]
-pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(done): Query<Done>) -> Response {
-    match directory::organisations(&state).await {
+pub async fn list(ctx: Ctx<'_>, Query(done): Query<Done>) -> Response {
+    match directory::organisations(ctx.state).await {
         Ok(all) => {
             let rows: Vec<Value> = all.iter().map(view).collect();
             let notice = done.notice(&["organisation-saved"]);
-            site.page(lang, LIST, "admin/organisations.html", context! { organisations => rows, notice })
+            ctx.page(LIST, "admin/organisations.html", context! { organisations => rows, notice })
         }
-        Err(err) => error_page(&site, lang, LIST, &err),
+        Err(err) => ctx.error(LIST, &err),
     }
 }
 
@@ -109,7 +107,7 @@ fn view(o: &Organisation) -> Value {
 /// them), the kinds, and for an existing one its members.
 async fn page_context(
     state: &AppState,
-    visitor: &Visitor,
+    actor: &Actor,
     id: Option<i32>,
     typed: &OrganisationForm,
     done: Option<String>,
@@ -117,7 +115,7 @@ async fn page_context(
     let others: Vec<Value> =
         directory::organisations(state).await?.iter().filter(|o| Some(o.id) != id).map(view).collect();
     let members: Vec<Value> = match id {
-        Some(id) => directory::members(state, &visitor.actor, id)
+        Some(id) => directory::members(state, actor, id)
             .await?
             .into_iter()
             .map(|m| context! { account_id => m.account_id, full_name => m.full_name, role => m.role })
@@ -130,110 +128,59 @@ async fn page_context(
     })
 }
 
+/// The page of organisation `id` as saved, with what was typed in its member form.
+async fn saved_page(ctx: &Ctx<'_>, id: i32, done: Option<String>) -> Result<Value, AppError> {
+    let o = directory::organisation(ctx.state, id).await?;
+    page_context(ctx.state, ctx.actor(), Some(id), &OrganisationForm::of(&o), done).await
+}
+
 #[handler]
-pub async fn new_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-) -> Response {
+pub async fn new_page(ctx: Ctx<'_>) -> Response {
     let typed = OrganisationForm {
         active: Some("yes".into()),
         kind: "department".into(),
         form_key: super::new_form_key(),
         ..Default::default()
     };
-    let path = "/admin/organisations/new";
-    match page_context(&state, &visitor, None, &typed, None).await {
-        Ok(page) => form_page(&site, lang, path, TEMPLATE, csrf, &FormErrors::default(), page),
-        Err(err) => error_page(&site, lang, path, &err),
-    }
+    let page = page_context(ctx.state, ctx.actor(), None, &typed, None).await;
+    ctx.loaded_form("/admin/organisations/new", TEMPLATE, &FormErrors::default(), page)
 }
 
 #[handler]
-pub async fn edit_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(done): Query<Done>,
-) -> Response {
-    let path = format!("/admin/organisations/{id}");
-    let loaded = match directory::organisation(&state, id).await {
-        Ok(o) => page_context(&state, &visitor, Some(id), &OrganisationForm::of(&o), done.notice(&NOTICES)).await,
-        Err(err) => Err(err),
-    };
-    match loaded {
-        Ok(page) => form_page(&site, lang, &path, TEMPLATE, csrf, &FormErrors::default(), page),
-        Err(err) => error_page(&site, lang, &path, &err),
-    }
+pub async fn edit_page(ctx: Ctx<'_>, Path(id): Path<i32>, Query(done): Query<Done>) -> Response {
+    let page = saved_page(&ctx, id, done.notice(&NOTICES)).await;
+    ctx.loaded_form(&format!("/admin/organisations/{id}"), TEMPLATE, &FormErrors::default(), page)
 }
 
 const NOTICES: [&str; 3] = ["organisation-saved", "member-saved", "member-removed"];
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn create(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(form): Form<OrganisationForm>,
-) -> Response {
-    save(&site, &state, lang, &visitor, csrf, verifier, None, form).await
+pub async fn create(ctx: Ctx<'_>, Form(form): Form<OrganisationForm>) -> Response {
+    save(&ctx, None, form).await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn update(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<OrganisationForm>,
-) -> Response {
-    save(&site, &state, lang, &visitor, csrf, verifier, Some(id), form).await
+pub async fn update(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<OrganisationForm>) -> Response {
+    save(&ctx, Some(id), form).await
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn save(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    id: Option<i32>,
-    form: OrganisationForm,
-) -> Response {
+async fn save(ctx: &Ctx<'_>, id: Option<i32>, form: OrganisationForm) -> Response {
     let path = id.map_or_else(|| "/admin/organisations/new".to_owned(), |id| format!("/admin/organisations/{id}"));
+    let (state, actor) = (ctx.state, ctx.actor());
     let use_case = async {
         let fields = form.fields()?;
         match id {
-            Some(id) => Ok(directory::save_organisation(state, &visitor.actor, Some(id), fields).await?.id),
+            Some(id) => Ok(directory::save_organisation(state, actor, Some(id), fields).await?.id),
             None => {
                 let fingerprint = serde_json::to_string(&form).unwrap_or_default();
-                let creating =
-                    async { Ok(directory::save_organisation(state, &visitor.actor, None, fields).await?.id) };
-                super::create_once(state, visitor, (&form.form_key, &fingerprint), LIST, creating).await
+                let creating = async { Ok(directory::save_organisation(state, actor, None, fields).await?.id) };
+                super::create_once(state, &ctx.visitor, (&form.form_key, &fingerprint), LIST, creating).await
             }
         }
     };
     let saved = |id: i32| see_other(&format!("/admin/organisations/{id}?done=organisation-saved"));
-    FormPost::new(site, lang, &path, ("organisation", "name"))
-        .handle(verifier, &form.csrf_token, use_case, saved, async |errors| {
-            let page = page_context(state, visitor, id, &form, None).await;
-            form_again(site, lang, &path, (TEMPLATE, csrf), &errors, page)
-        })
-        .await
+    let page = async || page_context(state, actor, id, &form, None).await;
+    ctx.post(&path, ("organisation", "name")).again_loaded(&form.csrf_token, use_case, saved, (TEMPLATE, page)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -245,51 +192,27 @@ pub struct MemberForm {
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn add_member(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<MemberForm>,
-) -> Response {
+pub async fn add_member(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<MemberForm>) -> Response {
     let path = format!("/admin/organisations/{id}");
     let use_case = async {
-        let account = directory::account_named(&state, &visitor.actor, &form.account).await?;
-        directory::set_member(&state, &visitor.actor, id, account, &form.role).await
+        let account = directory::account_named(ctx.state, ctx.actor(), &form.account).await?;
+        directory::set_member(ctx.state, ctx.actor(), id, account, &form.role).await
     };
     let saved = |()| see_other(&format!("/admin/organisations/{id}?done=member-saved#members"));
-    FormPost::new(&site, lang, &path, ("member", "account"))
-        .handle(verifier, &form.csrf_token, use_case, saved, async |errors| {
-            let page = match directory::organisation(&state, id).await {
-                Ok(o) => page_context(&state, &visitor, Some(id), &OrganisationForm::of(&o), None).await,
-                Err(err) => Err(err),
-            };
-            let typed = context! { member_account => form.account, member_role => form.role };
-            form_again(&site, lang, &path, (TEMPLATE, csrf), &errors, page.map(|page| context! { ..typed, ..page }))
-        })
-        .await
+    let page = async || {
+        let typed = context! { member_account => &form.account, member_role => &form.role };
+        Ok(context! { ..typed, ..saved_page(&ctx, id, None).await? })
+    };
+    ctx.post(&path, ("member", "account")).again_loaded(&form.csrf_token, use_case, saved, (TEMPLATE, page)).await
 }
 
 #[handler]
 pub async fn remove_member(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
+    ctx: Ctx<'_>,
     Path((id, account)): Path<(i32, i32)>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
     let path = format!("/admin/organisations/{id}");
-    if let Some(page) = csrf_refused(&site, lang, &path, verifier, &form.csrf_token) {
-        return page;
-    }
-    match directory::remove_member(&state, &visitor.actor, id, account).await {
-        Ok(()) => see_other(&format!("{path}?done=member-removed#members")),
-        Err(err) => error_page(&site, lang, &path, &err),
-    }
+    let removing = directory::remove_member(ctx.state, ctx.actor(), id, account);
+    ctx.button((&path, &form.csrf_token), removing, |()| format!("{path}?done=member-removed#members")).await
 }

@@ -4,7 +4,7 @@
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::Deserialize;
 
@@ -12,20 +12,16 @@ use super::{day, due_day, time_left};
 use crate::{
     domain::appeals::{RefusalCode, Resolution, Status},
     error::AppError,
-    service::{
-        AppState,
-        appeals::{
-            AppealDetails,
-            desk::{self, Case},
-            handling::{self, Extension},
-        },
+    service::appeals::{
+        AppealDetails,
+        desk::{self, Case},
+        handling::{self, Extension},
     },
     web::{
-        forms::{FormErrors, FormPost, error_page, form_page, see_other},
+        context::Ctx,
+        forms::{FormErrors, see_other},
         i18n::Lang,
         map,
-        render::Site,
-        session::Visitor,
     },
 };
 
@@ -36,39 +32,20 @@ pub struct Done {
 }
 
 #[handler]
-pub async fn case_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(done): Query<Done>,
-) -> Response {
+pub async fn case_page(ctx: Ctx<'_>, Path(id): Path<i32>, Query(done): Query<Done>) -> Response {
     let notice = done.done.filter(|d| ACTIONS.contains(&d.as_str()) || d == "registered");
     let typed = context! { action => "", form => context! {} };
-    render(&site, &state, lang, &visitor, csrf, id, notice, &FormErrors::default(), typed).await
+    render(&ctx, id, notice, &FormErrors::default(), typed).await
 }
 
 /// The actions a case page posts, by their path segment.
 const ACTIONS: [&str; 7] = ["acknowledge", "assign", "forward", "extend", "answer", "refuse", "duplicate-of"];
 
-#[allow(clippy::too_many_arguments)]
-async fn render(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    visitor: &Visitor,
-    csrf: &CsrfToken,
-    id: i32,
-    notice: Option<String>,
-    errors: &FormErrors,
-    typed: Value,
-) -> Response {
-    let path = format!("/desk/appeals/{id}");
-    let found = match desk::case(state, &visitor.actor, id).await {
+async fn render(ctx: &Ctx<'_>, id: i32, notice: Option<String>, errors: &FormErrors, typed: Value) -> Response {
+    let (path, lang) = (format!("/desk/appeals/{id}"), ctx.lang);
+    let found = match desk::case(ctx.state, ctx.actor(), id).await {
         Ok(found) => found,
-        Err(err) => return error_page(site, lang, &path, &err),
+        Err(err) => return ctx.error(&path, &err),
     };
     let next_step = lang.text(&format!("desk-next-{}", found.appeal.status.code()), None);
     let page = context! {
@@ -83,7 +60,7 @@ async fn render(
     };
     let status =
         if errors.list.is_empty() { poem::http::StatusCode::OK } else { poem::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let mut response = form_page(site, lang, &path, "desk/case.html", csrf, errors, page);
+    let mut response = ctx.form_page(&path, "desk/case.html", errors, page);
     response.set_status(status);
     response
 }
@@ -105,11 +82,12 @@ fn case_view(lang: Lang, case: Case) -> Value {
         districts,
     } = case;
     let a: AppealDetails = appeal;
-    // The place on the shared map, drawn on the server (no script needed to see it).
+    // The place on the shared map: drawn on the server, and by Leaflet (assets/web/map.js) with scripts —
+    // without base tiles, which would tell the tile provider where a private appeal's place is.
     let map = a.point.and_then(|point| {
         let marker = map::Marker { point, label: a.subject.clone(), kind: map::MarkerKind::Chosen };
         let picture = map::Picture { title: lang.text("desk-map-title", None), markers: vec![marker], shading: None };
-        map::MapWidget::new(&districts, &picture).map(|w| w.svg)
+        map::MapWidget::new(&districts, &picture).map(map::MapWidget::private)
     });
     let author = a.author.map(|au| {
         context! {
@@ -125,7 +103,7 @@ fn case_view(lang: Lang, case: Case) -> Value {
         category => category_name.map(|(uk, en)| if lang == Lang::Uk { uk } else { en }),
         district => district_name, address => a.address,
         point => a.point.map(|p| format!("{:.5}, {:.5}", p.lat, p.lon)),
-        photos => a.photo_ids,
+        photos => crate::web::reports::report_photos(lang, a.id, &a.photo_ids),
         routing => a.routing.get("explanation").and_then(|e| e.as_str()).map(str::to_owned),
         received_on => day(lang, a.received_at),
         original_due => due_day(lang, a.deadline.original_due_at),
@@ -139,7 +117,8 @@ fn case_view(lang: Lang, case: Case) -> Value {
         duplicate_of => a.duplicate_of,
         author => author,
         history => history.into_iter().map(|h| context! {
-            on => day(lang, h.at), action => h.action, to => h.to_status,
+            on => day(lang, h.at), to => h.to_status,
+            action => if h.details.get("after_deadline") == Some(&serde_json::Value::Bool(true)) { format!("{}_after_deadline", h.action) } else { h.action },
             reason => h.details.get("reason").and_then(|r| r.as_str()).map(str::to_owned),
         }).collect::<Vec<_>>(),
         officers => officers, organisations => organisations,
@@ -172,14 +151,8 @@ fn number(field: &'static str, value: &str) -> Result<i32, AppError> {
     value.trim().parse().map_err(|_| AppError::validation(field, "choose or enter a number"))
 }
 
-async fn perform(
-    state: &AppState,
-    visitor: &Visitor,
-    id: i32,
-    action: &str,
-    form: &ActionForm,
-) -> Result<AppealDetails, AppError> {
-    let actor = &visitor.actor;
+async fn perform(ctx: &Ctx<'_>, id: i32, action: &str, form: &ActionForm) -> Result<AppealDetails, AppError> {
+    let (state, actor) = (ctx.state, ctx.actor());
     let reason = form.reason.clone();
     match action {
         "acknowledge" => handling::acknowledge(state, actor, id).await,
@@ -212,17 +185,7 @@ async fn perform(
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn act(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path((id, action)): Path<(i32, String)>,
-    Form(form): Form<ActionForm>,
-) -> Response {
+pub async fn act(ctx: Ctx<'_>, Path((id, action)): Path<(i32, String)>, Form(form): Form<ActionForm>) -> Response {
     let path = format!("/desk/appeals/{id}");
     let form_strings = format!("desk-{action}");
     let done = |_| match action.as_str() {
@@ -230,16 +193,16 @@ pub async fn act(
         "forward" => see_other(&format!("/desk?forwarded={id}")),
         _ => see_other(&format!("/desk/appeals/{id}?done={action}#main-content")),
     };
-    FormPost::new(&site, lang, &path, (&form_strings, "reason"))
+    ctx.post(&path, (&form_strings, "reason"))
         .refused_as_page()
-        .handle(verifier, &form.csrf_token, perform(&state, &visitor, id, &action, &form), done, async |errors| {
+        .handle(&form.csrf_token, perform(&ctx, id, &action, &form), done, async |errors| {
             // Several forms share field names: each field's id on the page is `<action>-<field>`.
             let mut prefixed = FormErrors::default();
             for e in errors.list {
                 prefixed.add(&format!("{action}-{}", e.field), e.text);
             }
             let typed = context! { action => action, form => Value::from_serialize(&form) };
-            render(&site, &state, lang, &visitor, csrf, id, None, &prefixed, typed).await
+            render(&ctx, id, None, &prefixed, typed).await
         })
         .await
 }

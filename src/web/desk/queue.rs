@@ -1,13 +1,9 @@
 //! `/desk`: the organisation's work queue, most urgent first, with filters (a GET form), counts per
 //! group, search, pages, and what changed since the officer's last visit.
-use chrono::{DateTime, Utc};
 use minijinja::context;
 use poem::{
     Response, handler,
-    web::{
-        Data, Query,
-        cookie::{Cookie, CookieJar, SameSite},
-    },
+    web::{Data, Query},
 };
 use serde::Deserialize;
 
@@ -26,11 +22,6 @@ use crate::{
 };
 
 const PER_PAGE: u64 = 25;
-
-/// The cookie that remembers when this browser last looked at an organisation's queue.
-fn seen_cookie(organisation_id: i32) -> String {
-    format!("hromada-desk-seen-{organisation_id}")
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -101,23 +92,16 @@ pub async fn queue(
     state: Data<&AppState>,
     lang: Lang,
     visitor: Visitor,
-    jar: &CookieJar,
     Query(params): Query<QueueParams>,
 ) -> Response {
     let path = "/desk";
-    let organisation = params.org.or_else(|| visitor.actor.principal()?.memberships.first().map(|m| m.organisation_id));
-    let since = organisation
-        .and_then(|org| jar.get(&seen_cookie(org)))
-        .and_then(|c| DateTime::parse_from_rfc3339(c.value_str()).ok())
-        .map(|t| t.with_timezone(&Utc));
-    let work = match desk::queue(&state, &visitor.actor, params.org, params.request(&visitor), since).await {
+    let work = match desk::queue(&state, &visitor.actor, params.org, params.request(&visitor)).await {
         Ok(work) => work,
         Err(err) => return error_page(&site, lang, path, &err),
     };
-    remember_visit(jar, work.organisation_id);
     let categories = crate::service::directory::categories(&state).await.unwrap_or_default();
     let districts = crate::service::directory::districts(&state).await.unwrap_or_default();
-    let page = render_queue(lang, &params, work, since);
+    let page = render_queue(lang, &params, work);
     let page = context! {
         categories => categories.iter().map(|c| (c.id, if lang == Lang::Uk { c.fields.name_uk.clone() } else { c.fields.name_en.clone() })).collect::<Vec<_>>(),
         districts => districts.iter().map(|d| (d.id, d.name.clone())).collect::<Vec<_>>(),
@@ -126,18 +110,8 @@ pub async fn queue(
     site.page(lang, path, "desk/queue.html", page)
 }
 
-/// Remembers this visit, so the next one shows what changed since.
-fn remember_visit(jar: &CookieJar, organisation_id: i32) {
-    let mut cookie = Cookie::new_with_str(seen_cookie(organisation_id), Utc::now().to_rfc3339());
-    cookie.set_path("/desk");
-    cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 3600));
-    cookie.set_http_only(true);
-    cookie.set_same_site(SameSite::Lax);
-    jar.add(cookie);
-}
-
-fn render_queue(lang: Lang, params: &QueueParams, work: WorkQueue, since: Option<DateTime<Utc>>) -> minijinja::Value {
-    let WorkQueue { organisation_id, workplaces, items, total, groups, officers, changes } = work;
+fn render_queue(lang: Lang, params: &QueueParams, work: WorkQueue) -> minijinja::Value {
+    let WorkQueue { organisation_id, workplaces, items, total, groups, officers, changes, since } = work;
     let number = params.page.unwrap_or(1).max(1);
     let pages = total.div_ceil(PER_PAGE).max(1);
     let items: Vec<_> = items

@@ -3,11 +3,7 @@
 //! the form's key makes a double click register one appeal.
 use chrono::NaiveDate;
 use minijinja::{Value, context};
-use poem::{
-    Response, handler,
-    http::StatusCode,
-    web::{CsrfToken, CsrfVerifier, Data, Form},
-};
+use poem::{Response, handler, http::StatusCode, web::Form};
 use serde::{Deserialize, Serialize};
 
 use super::due_day;
@@ -19,15 +15,13 @@ use crate::{
     },
     error::AppError,
     service::{
-        AppState,
         appeals::intake::{self, AppealContent, PaperForm},
         once::Once,
     },
     web::{
-        forms::{FormErrors, FormPost, csrf_refused, form_page, see_other},
+        context::Ctx,
+        forms::{FormErrors, csrf_refused, see_other},
         i18n::Lang,
-        render::Site,
-        session::Visitor,
     },
 };
 
@@ -105,22 +99,16 @@ impl Registration {
     }
 }
 
-async fn form(
-    site: &Site,
-    state: &AppState,
-    lang: Lang,
-    csrf: &CsrfToken,
-    errors: &FormErrors,
-    typed: &Registration,
-) -> Response {
-    let categories = crate::service::directory::categories(state).await.unwrap_or_default();
+async fn form(ctx: &Ctx<'_>, errors: &FormErrors, typed: &Registration) -> Response {
+    let lang = ctx.lang;
+    let categories = crate::service::directory::categories(ctx.state).await.unwrap_or_default();
     let page = context! {
         r => Value::from_serialize(typed),
         categories => categories.iter().map(|c| (c.id, if lang == Lang::Uk { c.fields.name_uk.clone() } else { c.fields.name_en.clone() })).collect::<Vec<_>>(),
         kinds => ["proposal", "application", "complaint"],
         channels => ["paper", "phone", "email"],
     };
-    let mut response = form_page(site, lang, NEW, "desk/register.html", csrf, errors, page);
+    let mut response = ctx.form_page(NEW, "desk/register.html", errors, page);
     if !errors.list.is_empty() {
         response.set_status(StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -129,41 +117,28 @@ async fn form(
 
 /// The empty form, with a fresh key; refused (403) to anyone who registers for no organisation.
 #[handler]
-pub async fn new_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-) -> Response {
-    if !visitor.actor.principal().is_some_and(|p| crate::domain::authorization::desk_access(p).handles) {
-        return site.error(lang, NEW, StatusCode::FORBIDDEN);
+pub async fn new_page(ctx: Ctx<'_>) -> Response {
+    if !ctx.actor().principal().is_some_and(|p| crate::domain::authorization::desk_access(p).handles) {
+        return ctx.site.error(ctx.lang, NEW, StatusCode::FORBIDDEN);
     }
     let typed =
         Registration { form_key: uuid::Uuid::new_v4().to_string(), channel: "paper".into(), ..Registration::default() };
-    form(&site, &state, lang, csrf, &FormErrors::default(), &typed).await
+    form(&ctx, &FormErrors::default(), &typed).await
 }
 
 /// The check step: what would be registered, with its executor and deadline; or the form again.
 #[handler]
-pub async fn check(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(typed): Form<Registration>,
-) -> Response {
+pub async fn check(ctx: Ctx<'_>, Form(typed): Form<Registration>) -> Response {
     if typed.change.is_some() {
-        return match csrf_refused(&site, lang, NEW, verifier, &typed.csrf_token) {
+        return match csrf_refused(ctx.site, ctx.lang, NEW, ctx.verifier, &typed.csrf_token) {
             Some(page) => page,
-            None => form(&site, &state, lang, csrf, &FormErrors::default(), &typed).await,
+            None => form(&ctx, &FormErrors::default(), &typed).await,
         };
     }
+    let lang = ctx.lang;
     let preview = async {
         let paper = typed.paper_form()?;
-        intake::preview_paper(&state, &visitor.actor, paper).await
+        intake::preview_paper(ctx.state, ctx.actor(), paper).await
     };
     let checked = |preview: intake::PaperPreview| {
         let d = preview.deadline;
@@ -174,39 +149,34 @@ pub async fn check(
             legal_basis => d.legal_basis,
             received => crate::web::dates::date(lang, d.event_at.date_naive()),
         };
-        form_page(&site, lang, NEW, "desk/register-check.html", csrf, &FormErrors::default(), page)
+        ctx.blank_form(NEW, "desk/register-check.html", page)
     };
-    FormPost::new(&site, lang, NEW, ("desk-register", "subject"))
+    register_post(&ctx, &typed, preview, checked).await
+}
+
+/// A POST of the registration's form: the check step or the registration, else the form again.
+async fn register_post<T>(
+    ctx: &Ctx<'_>,
+    typed: &Registration,
+    use_case: impl Future<Output = Result<T, AppError>>,
+    done: impl FnOnce(T) -> Response,
+) -> Response {
+    ctx.post(NEW, ("desk-register", "subject"))
         .refused_as_page()
-        .handle(verifier, &typed.csrf_token, preview, checked, async |errors| {
-            form(&site, &state, lang, csrf, &errors, &typed).await
-        })
+        .handle(&typed.csrf_token, use_case, done, async |errors| form(ctx, &errors, typed).await)
         .await
 }
 
 /// Registers the checked appeal once per form key and opens its case page.
 #[handler]
-pub async fn submit(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Form(typed): Form<Registration>,
-) -> Response {
+pub async fn submit(ctx: Ctx<'_>, Form(typed): Form<Registration>) -> Response {
     let registering = async {
         let paper = typed.paper_form()?;
-        intake::register_paper_once(&state, &visitor.actor, paper, &typed.form_key).await
+        intake::register_paper_once(ctx.state, ctx.actor(), paper, &typed.form_key).await
     };
     let registered = |once| match once {
         Once::Created(id) => see_other(&format!("/desk/appeals/{id}?done=registered")),
-        Once::InFlight => site.error(lang, NEW, StatusCode::CONFLICT),
+        Once::InFlight => ctx.site.error(ctx.lang, NEW, StatusCode::CONFLICT),
     };
-    FormPost::new(&site, lang, NEW, ("desk-register", "subject"))
-        .refused_as_page()
-        .handle(verifier, &typed.csrf_token, registering, registered, async |errors| {
-            form(&site, &state, lang, csrf, &errors, &typed).await
-        })
-        .await
+    register_post(&ctx, &typed, registering, registered).await
 }

@@ -4,28 +4,17 @@
 use minijinja::context;
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::Deserialize;
 
-use super::{ActionForm, CaseForm, Ctx, Desk, Done, act, case_page, desk_group, queue_page};
-use crate::{
-    domain::petitions::Decision,
-    error::AppError,
-    service::{AppState, petitions as use_case},
-    web::{i18n::Lang, render::Site, session::Visitor},
-};
+use super::{ActionForm, CaseForm, Desk, Done, act, case_page, desk_group, queue_page};
+use crate::{domain::petitions::Decision, error::AppError, service::petitions as use_case, web::context::Ctx};
 
 #[handler]
-pub async fn queue(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
-    let queues = use_case::council_queue(&state, &visitor.actor).await;
+pub async fn queue(ctx: Ctx<'_>) -> Response {
+    let lang = ctx.lang;
+    let queues = use_case::council_queue(ctx.state, ctx.actor()).await;
     let page = queues.map(|(awaiting, considering)| {
         context! { awaiting => desk_group(lang, awaiting), considering => desk_group(lang, considering) }
     });
@@ -33,36 +22,16 @@ pub async fn queue(
 }
 
 #[handler]
-pub async fn case(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(done): Query<Done>,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+pub async fn case(ctx: Ctx<'_>, Path(id): Path<i32>, Query(done): Query<Done>) -> Response {
     let form = CaseForm { errors: Default::default(), typed: context! {}, done: done.done };
     case_page(&ctx, Desk::Council, id, form).await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn notice(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<ActionForm>,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
-    let announcing = async { use_case::notice(&state, &visitor.actor, id).await.map(drop) };
+pub async fn notice(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<ActionForm>) -> Response {
+    let announcing = async { use_case::notice(ctx.state, ctx.actor(), id).await.map(drop) };
     let form_strings = ("notice", "notice", context! {});
-    act(&ctx, (verifier, &form.csrf_token), (Desk::Council, id, "notice"), form_strings, announcing).await
+    act(&ctx, &form.csrf_token, (Desk::Council, id, "notice"), form_strings, announcing).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,23 +43,12 @@ pub struct AnswerForm {
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn answer(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<AnswerForm>,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+pub async fn answer(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<AnswerForm>) -> Response {
     let answering = async {
         let decision =
             Decision::parse(&form.decision).ok_or_else(|| AppError::validation("decision", "choose the decision"))?;
-        use_case::answer(&state, &visitor.actor, id, decision, form.text.clone()).await.map(drop)
+        use_case::answer(ctx.state, ctx.actor(), id, decision, form.text.clone()).await.map(drop)
     };
-    let typed = context! { decision => form.decision.clone(), text => form.text.clone() };
-    act(&ctx, (verifier, &form.csrf_token), (Desk::Council, id, "answered"), ("answer", "text", typed), answering).await
+    let typed = context! { decision => &form.decision, text => &form.text };
+    act(&ctx, &form.csrf_token, (Desk::Council, id, "answered"), ("answer", "text", typed), answering).await
 }

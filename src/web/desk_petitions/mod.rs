@@ -8,16 +8,13 @@ mod moderation;
 use chrono::{DateTime, Utc};
 use fluent_bundle::FluentValue;
 use minijinja::{Value, context};
-use poem::{
-    Response, Route,
-    http::StatusCode,
-    web::{CsrfToken, CsrfVerifier},
-};
+use poem::{Response, Route, http::StatusCode};
 use serde::Deserialize;
 
 use super::{
+    context::Ctx,
     dates,
-    forms::{FormErrors, FormPost, error_page, form_page, see_other},
+    forms::{FormErrors, error_page, see_other},
     i18n::{Lang, args_from},
     petitions::{PetitionCard, event_label},
     render::Site,
@@ -162,7 +159,7 @@ struct CaseForm {
 /// A case page of `desk`: the petition as the desk reads it, its history and the actions its state allows.
 async fn case_page(ctx: &Ctx<'_>, desk: Desk, id: i32, form: CaseForm) -> Response {
     let path = desk.case_path(id);
-    let item = match desk.open(ctx.state, ctx.actor, id).await {
+    let item = match desk.open(ctx.state, ctx.actor(), id).await {
         Ok(item) => item,
         Err(err) => return refused_page(ctx.site, ctx.lang, &path, &err),
     };
@@ -175,23 +172,14 @@ async fn case_page(ctx: &Ctx<'_>, desk: Desk, id: i32, form: CaseForm) -> Respon
     };
     let page = context! {
         case => desk_card(ctx.lang, &item),
-        history => history(ctx.state, ctx.lang, ctx.actor, id).await,
+        history => history(ctx.state, ctx.lang, ctx.actor(), id).await,
         notice, next_step,
         refusal_codes => crate::domain::petitions::RefusalCode::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(),
         decisions => crate::domain::petitions::Decision::ALL.iter().map(|d| d.code()).collect::<Vec<_>>(),
         ..form.typed
     };
     let template = format!("{}/case.html", desk.name());
-    form_page(ctx.site, ctx.lang, &path, &template, ctx.csrf, &form.errors, page)
-}
-
-/// What every handler of these pages has from its request.
-struct Ctx<'a> {
-    site: &'a Site,
-    state: &'a AppState,
-    lang: Lang,
-    actor: &'a Actor,
-    csrf: &'a CsrfToken,
+    ctx.form_page(&path, &template, &form.errors, page)
 }
 
 /// An action's POST: the CSRF check, the one use case, then 303 to the case page saying what was
@@ -199,18 +187,17 @@ struct Ctx<'a> {
 /// (403 when the person may not act on this petition, log in first when nobody is signed in).
 async fn act(
     ctx: &Ctx<'_>,
-    (verifier, csrf_token): (&CsrfVerifier, &str),
+    csrf_token: &str,
     (desk, id, done): (Desk, i32, &str),
     (form, field, typed): (&str, &str, Value),
     use_case: impl Future<Output = Result<(), AppError>>,
 ) -> Response {
     let path = desk.case_path(id);
     let next = format!("{path}?done={done}");
-    FormPost::new(ctx.site, ctx.lang, &path, (form, field))
+    ctx.post(&path, (form, field))
         .login_first()
         .refused_as_page()
         .handle(
-            verifier,
             csrf_token,
             use_case,
             |()| see_other(&next),
@@ -236,7 +223,7 @@ struct ActionForm {
 /// A queue page of a desk, or the refusal's page.
 fn queue_page(ctx: &Ctx<'_>, path: &str, template: &str, queue: Result<Value, AppError>) -> Response {
     match queue {
-        Ok(page) => form_page(ctx.site, ctx.lang, path, template, ctx.csrf, &FormErrors::default(), page),
+        Ok(page) => ctx.blank_form(path, template, page),
         Err(err) => refused_page(ctx.site, ctx.lang, path, &err),
     }
 }

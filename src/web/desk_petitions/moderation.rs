@@ -3,63 +3,32 @@
 use minijinja::context;
 use poem::{
     Response, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::Deserialize;
 
-use super::{ActionForm, CaseForm, Ctx, Desk, Done, act, case_page, desk_group, queue_page};
-use crate::{
-    domain::petitions::RefusalCode,
-    error::AppError,
-    service::{AppState, petitions as use_case},
-    web::{i18n::Lang, render::Site, session::Visitor},
-};
+use super::{ActionForm, CaseForm, Desk, Done, act, case_page, desk_group, queue_page};
+use crate::{domain::petitions::RefusalCode, error::AppError, service::petitions as use_case, web::context::Ctx};
 
 #[handler]
-pub async fn queue(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
-    let queue = use_case::moderation_queue(&state, &visitor.actor).await;
+pub async fn queue(ctx: Ctx<'_>) -> Response {
+    let lang = ctx.lang;
+    let queue = use_case::moderation_queue(ctx.state, ctx.actor()).await;
     let page = queue.map(|group| context! { queue => desk_group(lang, group) });
     queue_page(&ctx, "/desk/moderation", "moderation/queue.html", page)
 }
 
 #[handler]
-pub async fn case(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(done): Query<Done>,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+pub async fn case(ctx: Ctx<'_>, Path(id): Path<i32>, Query(done): Query<Done>) -> Response {
     let form = CaseForm { errors: Default::default(), typed: context! {}, done: done.done };
     case_page(&ctx, Desk::Moderation, id, form).await
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn publish(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<ActionForm>,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
-    let publishing = async { use_case::publish(&state, &visitor.actor, id).await.map(drop) };
+pub async fn publish(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<ActionForm>) -> Response {
+    let publishing = async { use_case::publish(ctx.state, ctx.actor(), id).await.map(drop) };
     let form_strings = ("publish", "publish", context! {});
-    act(&ctx, (verifier, &form.csrf_token), (Desk::Moderation, id, "published"), form_strings, publishing).await
+    act(&ctx, &form.csrf_token, (Desk::Moderation, id, "published"), form_strings, publishing).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,24 +40,12 @@ pub struct RefuseForm {
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn refuse(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<RefuseForm>,
-) -> Response {
-    let ctx = Ctx { site: &site, state: &state, lang, actor: &visitor.actor, csrf };
+pub async fn refuse(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<RefuseForm>) -> Response {
     let refusing = async {
         let code = RefusalCode::parse(&form.code)
             .ok_or_else(|| AppError::validation("code", "choose the ground of the refusal"))?;
-        use_case::refuse(&state, &visitor.actor, id, code, form.reason.clone()).await.map(drop)
+        use_case::refuse(ctx.state, ctx.actor(), id, code, form.reason.clone()).await.map(drop)
     };
-    let typed = context! { code => form.code.clone(), reason => form.reason.clone() };
-    act(&ctx, (verifier, &form.csrf_token), (Desk::Moderation, id, "refused"), ("refuse", "reason", typed), refusing)
-        .await
+    let typed = context! { code => &form.code, reason => &form.reason };
+    act(&ctx, &form.csrf_token, (Desk::Moderation, id, "refused"), ("refuse", "reason", typed), refusing).await
 }

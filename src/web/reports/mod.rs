@@ -1,8 +1,8 @@
-//! Report a problem (`/reports/new` → category → place → description → nearby duplicates → check →
-//! submit → `/reports/{id}/filed`), the public report page with its follow form, and `/reports`.
+//! Report a problem (`/reports/new` → category → place → photos → description → nearby duplicates →
+//! check → submit → `/reports/{id}/filed`), the public report page with its follow form, and `/reports`.
 //!
 //! The draft travels with the pages as JSON (the hidden field `draft` and the `?draft=` of the step
-//! links), so nothing half-written is kept on the server and the back button works; every value is
+//! links), so the back button works; only its photos are kept on the server (`photos`); every value is
 //! checked again by `appeals::intake` when the report is filed (docs/web.md, "Report a problem").
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{
     domain::calendar::kyiv_date,
+    error::AppError,
     service::{
         AppState,
         once::Once,
@@ -29,12 +30,18 @@ use crate::{
     },
 };
 
+mod photos;
+
 pub(super) fn routes(route: Route) -> Route {
     route
         .at("/reports", poem::get(list))
         .at("/reports/new", poem::get(start))
+        // The photos step posts multipart/form-data (files), the others urlencoded forms.
+        .at("/reports/new/photos", poem::get(photos::page).post(photos::post))
+        .at("/reports/new/photos/:id", poem::get(photos::draft_photo))
         // category, place, description, duplicates, check; POST submit sends the report.
         .at("/reports/new/:step", poem::get(step_page).post(step_post))
+        .at("/reports/:id/photos/:photo_id", poem::get(photos::photo))
         .at("/reports/:id/filed", poem::get(filed))
         .at("/reports/:id/follow", poem::post(follow))
         .at("/reports/:id", poem::get(view))
@@ -87,7 +94,7 @@ struct Steps<'a> {
 }
 
 /// The steps with a page of their own, in order.
-const STEP_PAGES: [&str; 5] = ["category", "place", "description", "duplicates", "check"];
+const STEP_PAGES: [&str; 6] = ["category", "place", "photos", "description", "duplicates", "check"];
 
 impl Steps<'_> {
     /// One step's page: the draft, its errors, what the step offers.
@@ -97,6 +104,12 @@ impl Steps<'_> {
         if self.visitor.actor.principal().is_none() {
             return see_other("/reports/new");
         }
+        let mut draft = draft.clone();
+        if name == "photos" && draft.photos_key.is_empty() {
+            draft.photos_key = uuid::Uuid::new_v4().to_string();
+        }
+        let draft = &draft;
+        let photos = self.draft_photos(name, draft).await;
         let choices = match use_case::choices(self.state).await {
             Ok(c) => c,
             Err(err) => return error_page(site, lang, &path, &err),
@@ -118,15 +131,28 @@ impl Steps<'_> {
             districts,
             map => picker,
             nearby,
+            photos,
+            max_photos => self.state.settings.photos.max_per_appeal,
+            max_mb => photos::megabytes(&self.state.settings.photos),
             category => choices.categories.iter().find(|c| Some(c.id) == draft.category_id).map(|c| category_name(lang, c)),
             district => choices.districts.iter().find(|d| Some(d.id) == draft.district_id).map(|d| d.name.clone()),
             links => context! {
                 category => step_url("category", draft), place => step_url("place", draft),
-                description => step_url("description", draft),
+                photos => step_url("photos", draft), description => step_url("description", draft),
             },
             form_key => uuid::Uuid::new_v4().to_string(),
         };
         form_page(site, lang, &path, &format!("reports/{name}.html"), self.csrf, errors, page)
+    }
+
+    /// The draft's photos as the photos step and "check your answers" show them.
+    async fn draft_photos(&self, name: &str, draft: &ReportDraft) -> Vec<Value> {
+        if !matches!(name, "photos" | "check") {
+            return vec![];
+        }
+        let kept = use_case::draft_photos(self.state, &self.visitor.actor, &draft.photos_key).await.unwrap_or_default();
+        let key: String = url::form_urlencoded::byte_serialize(draft.photos_key.as_bytes()).collect();
+        photos::listed(self.lang, kept.into_iter().map(|p| (p.id, format!("/reports/new/photos/{}?key={key}", p.id))))
     }
 
     /// Checks the CSRF token and the step's answers; 303 to `next`, or the step again with its errors.
@@ -157,7 +183,7 @@ impl Steps<'_> {
             ..before
         };
         if !form.click.clicked() {
-            return self.advance(verifier, &form.csrf_token, ("place", Step::Place, "description"), draft).await;
+            return self.advance(verifier, &form.csrf_token, ("place", Step::Place, "photos"), draft).await;
         }
         let districts = use_case::choices(self.state).await.map(|c| c.districts).unwrap_or_default();
         if let Some(point) = form.click.point(&districts) {
@@ -365,6 +391,7 @@ pub async fn view(
         .collect();
     let page = context! {
         report => card(lang, &found),
+        photos => report_photos(lang, id, &report.photo_ids),
         map => map::MapWidget::new(&found.districts, &picture),
         history,
         signed_in => visitor.actor.principal().is_some(),
@@ -372,6 +399,12 @@ pub async fn view(
         login => login_then(&path),
     };
     form_page(&site, lang, &path, "reports/report.html", csrf, &FormErrors::default(), page)
+}
+
+/// A filed report's photos as its pages show them (the public page, the desk's case page): each at
+/// `/reports/{id}/photos/{photo_id}`, which serves it under the API's read rule.
+pub(in crate::web) fn report_photos(lang: Lang, id: i32, photo_ids: &[i32]) -> Vec<Value> {
+    photos::listed(lang, photo_ids.iter().map(|p| (*p, format!("/reports/{id}/photos/{p}"))))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -401,28 +434,95 @@ pub async fn follow(
     post.handle(verifier, &form.csrf_token, following, done, again).await
 }
 
-/// How many reports the list page shows.
-const LIST_REPORTS: u64 = 50;
+/// How many reports the list page's map shows.
+const MAP_REPORTS: u64 = 50;
 
-/// Recent public reports: a map and a list.
+/// `/reports?category=&status=&district=&page=`: the select boxes' choices, as sent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListParams {
+    category: String,
+    status: String,
+    district: String,
+    page: String,
+}
+
+impl ListParams {
+    fn query(&self) -> use_case::ListQuery {
+        let (category, status) = (self.category.clone(), self.status.clone());
+        use_case::ListQuery { category, status, district: self.district.clone(), page: self.page.clone() }
+    }
+
+    /// The list's address with these filters on page `page`.
+    fn page_url(&self, page: u64) -> String {
+        let filters = [("category", &self.category), ("status", &self.status), ("district", &self.district)];
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in filters.iter().filter(|(_, v)| !v.trim().is_empty()) {
+            url.append_pair(name, value.trim());
+        }
+        url.append_pair("page", &page.to_string());
+        format!("/reports?{}", url.finish())
+    }
+}
+
+/// The public reports, narrowed by category, status and district, a page at a time, under a map of
+/// the recent ones; a choice that is not offered gets the page again with its error (422).
 #[handler]
-pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang) -> Response {
+pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(params): Query<ListParams>) -> Response {
     let path = "/reports";
-    let found = match use_case::public_map(&state, None, None, LIST_REPORTS).await {
-        Ok(found) => found,
+    let (found, errors) = match use_case::public_list(&state, &params.query()).await {
+        Ok(found) => (Some(found), FormErrors::default()),
+        Err(AppError::Validation { field, message }) => {
+            (None, FormErrors::field(lang, "reports", field.as_deref().unwrap_or("category"), &message))
+        }
         Err(err) => return error_page(&site, lang, path, &err),
     };
+    let choices = match &found {
+        Some(found) => found.choices.clone(),
+        None => match use_case::choices(&state).await {
+            Ok(choices) => choices,
+            Err(err) => return error_page(&site, lang, path, &err),
+        },
+    };
+    let filters = context! {
+        categories => choices.categories.iter().map(|c| Choice { id: c.id, name: category_name(lang, c) }).collect::<Vec<_>>(),
+        districts => choices.districts.iter().map(|d| Choice { id: d.id, name: d.name.clone() }).collect::<Vec<_>>(),
+        statuses => crate::domain::appeals::Status::ALL.iter().map(|s| s.code()).collect::<Vec<_>>(),
+        category => params.category.trim(), status => params.status.trim(), district => params.district.trim(),
+    };
+    let frame = context! { errors => errors.list.clone(), field_errors => errors.by_field.clone() };
+    let Some(found) = found else {
+        let mut page = site.page(lang, path, "reports/list.html", context! { ..filters, ..frame });
+        page.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
+        return page;
+    };
+    let category_of =
+        |id: Option<i32>| choices.categories.iter().find(|c| Some(c.id) == id).map(|c| category_name(lang, c));
+    let district_of = |id: Option<i32>| choices.districts.iter().find(|d| Some(d.id) == id).map(|d| d.name.clone());
+    let reports: Vec<Value> = found
+        .items
+        .iter()
+        .map(|r| context! { id => r.id, subject => r.subject.clone(), status => r.status.code(), received => day_in_words(lang, r.received_at), category => category_of(r.category_id), district => district_of(r.district_id) })
+        .collect();
+    let pages = found.total.div_ceil(found.page.size).max(1);
+    let number = found.page.number;
+    let pagination = context! {
+        number, pages, total => found.total,
+        previous => (number > 1).then(|| params.page_url(number - 1)),
+        next => (number < pages).then(|| params.page_url(number + 1)),
+    };
+    let map = recent_map(&state, lang, &found).await;
+    let listed = context! { reports, pagination, map };
+    site.page(lang, path, "reports/list.html", context! { ..listed, ..filters, ..frame })
+}
+
+/// The map above the list: the newest reports with a point, of the chosen category and status.
+async fn recent_map(state: &AppState, lang: Lang, found: &use_case::ReportList) -> Option<map::MapWidget> {
+    let recent = use_case::public_map(state, found.category_id, found.status, MAP_REPORTS).await.ok()?;
     let picture = map::Picture {
         title: lang.text("map-recent-reports", None),
-        markers: map::report_markers(&found.points),
+        markers: map::report_markers(&recent.points),
         shading: None,
     };
-    let widget =
-        map::MapWidget::new(&found.districts, &picture).map(|w| w.with_points(&format!("limit={LIST_REPORTS}")));
-    let reports: Vec<Value> = found
-        .points
-        .iter()
-        .map(|p| context! { id => p.id, subject => p.subject.clone(), status => p.status.code(), received => day_in_words(lang, p.received_at) })
-        .collect();
-    site.page(lang, path, "reports/list.html", context! { map => widget, reports })
+    map::MapWidget::new(&recent.districts, &picture).map(|w| w.with_points(&format!("limit={MAP_REPORTS}")))
 }
