@@ -66,28 +66,13 @@ async fn render(ctx: &Ctx<'_>, id: i32, notice: Option<String>, errors: &FormErr
 }
 
 fn case_view(lang: Lang, case: Case) -> Value {
-    let Case {
-        appeal,
-        history,
-        urgency,
-        time_left: left,
-        category_name,
-        district_name,
-        assignee_name,
-        officers,
-        organisations,
-        nearby,
-        head,
-        extension_limit,
-        districts,
-    } = case;
-    let a: AppealDetails = appeal;
+    let a: AppealDetails = case.appeal;
     // The place on the shared map: drawn on the server, and by Leaflet (assets/web/map.js) with scripts —
     // without base tiles, which would tell the tile provider where a private appeal's place is.
     let map = a.point.and_then(|point| {
         let marker = map::Marker { point, label: a.subject.clone(), kind: map::MarkerKind::Chosen };
         let picture = map::Picture { title: lang.text("desk-map-title", None), markers: vec![marker], shading: None };
-        map::MapWidget::new(&districts, &picture).map(map::MapWidget::private)
+        map::MapWidget::new(&case.districts, &picture).map(map::MapWidget::private)
     });
     let author = a.author.map(|au| {
         context! {
@@ -99,9 +84,9 @@ fn case_view(lang: Lang, case: Case) -> Value {
         id => a.id, subject => a.subject, kind => a.kind.code(), channel => a.channel.code(), status => a.status.code(),
         open => a.status.awaits_answer(), received => a.status == Status::Received, report => a.kind.code() == "issue_report",
         paragraphs => a.text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect::<Vec<_>>(),
-        privileged => a.privileged, executor => a.executor_name, assignee => assignee_name, assignee_id => a.assignee_account_id,
-        category => category_name.map(|(uk, en)| if lang == Lang::Uk { uk } else { en }),
-        district => district_name, address => a.address,
+        privileged => a.privileged, executor => a.executor_name, assignee => case.assignee_name, assignee_id => a.assignee_account_id,
+        category => case.category_name.map(|(uk, en)| if lang == Lang::Uk { uk } else { en }),
+        district => case.district_name, address => a.address,
         point => a.point.map(|p| format!("{:.5}, {:.5}", p.lat, p.lon)),
         photos => crate::web::reports::report_photos(lang, a.id, &a.photo_ids),
         routing => a.routing.get("explanation").and_then(|e| e.as_str()).map(str::to_owned),
@@ -110,22 +95,22 @@ fn case_view(lang: Lang, case: Case) -> Value {
         extended_due => a.deadline.extended_due_at.map(|d| due_day(lang, d)),
         due => due_day(lang, a.deadline.due_at),
         forward_due => due_day(lang, a.deadline.forward_due_at),
-        urgency => urgency.code(), left => time_left(lang, left),
+        urgency => case.urgency.code(), left => time_left(lang, case.time_left),
         forwarded_count => a.forwarded_count, rework_count => a.rework_count,
         answer => a.answer.map(|x| context! { resolution => x.resolution.code(), text => x.text, competent_body => x.competent_body, on => day(lang, x.answered_at) }),
         refusal => a.refusal.map(|r| context! { code => r.code.code(), reason => r.reason }),
         duplicate_of => a.duplicate_of,
         author => author,
-        history => history.into_iter().map(|h| context! {
+        history => case.history.into_iter().map(|h| context! {
             on => day(lang, h.at), to => h.to_status,
             action => if h.details.get("after_deadline") == Some(&serde_json::Value::Bool(true)) { format!("{}_after_deadline", h.action) } else { h.action },
             reason => h.details.get("reason").and_then(|r| r.as_str()).map(str::to_owned),
         }).collect::<Vec<_>>(),
-        officers => officers, organisations => organisations,
-        nearby => nearby.into_iter().map(|n| context! { id => n.id, subject => n.subject, distance => n.distance_m.round() as i64 }).collect::<Vec<_>>(),
-        head => head,
+        officers => case.officers, organisations => case.organisations,
+        nearby => case.nearby.into_iter().map(|n| context! { id => n.id, subject => n.subject, distance => n.distance_m.round() as i64 }).collect::<Vec<_>>(),
+        head => case.head,
         map => map,
-        extension_limit => extension_limit.map(|d| crate::web::dates::date(lang, d)),
+        extension_limit => case.extension_limit.map(|d| crate::web::dates::date(lang, d)),
     }
 }
 
