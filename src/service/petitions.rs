@@ -312,8 +312,11 @@ pub async fn signers(state: &AppState, id: i32, page: Page) -> Result<(Vec<(Stri
     storage::petitions::signer_names(&state.db, id, page).await
 }
 
+/// What a step on a petition gives back: the petition as it stands after it.
+type Stepped = Result<PetitionRecord, AppError>;
+
 /// Applies a moderator's or the council's `command` to petition `id`.
-async fn act(state: &AppState, actor: &Actor, id: i32, command: Command) -> Result<PetitionRecord, AppError> {
+async fn act(state: &AppState, actor: &Actor, id: i32, command: Command) -> Stepped {
     let principal = person(actor)?;
     let row = storage::petitions::get(&state.db, id).await?;
     let author = Some(row.author_account_id);
@@ -337,7 +340,7 @@ async fn act(state: &AppState, actor: &Actor, id: i32, command: Command) -> Resu
 }
 
 /// Publishes a submitted petition under the statute in force today (moderators).
-pub async fn publish(state: &AppState, actor: &Actor, id: i32) -> Result<PetitionRecord, AppError> {
+pub async fn publish(state: &AppState, actor: &Actor, id: i32) -> Stepped {
     person(actor)?;
     let row = storage::petitions::get(&state.db, id).await?;
     let statute = storage::petitions::statute_in_force(&state.db, row.council_id, kyiv_date(Utc::now()))
@@ -347,29 +350,17 @@ pub async fn publish(state: &AppState, actor: &Actor, id: i32) -> Result<Petitio
 }
 
 /// Refuses to publish, with a coded reason the author receives (moderators).
-pub async fn refuse(
-    state: &AppState,
-    actor: &Actor,
-    id: i32,
-    code: RefusalCode,
-    reason: String,
-) -> Result<PetitionRecord, AppError> {
+pub async fn refuse(state: &AppState, actor: &Actor, id: i32, code: RefusalCode, reason: String) -> Stepped {
     act(state, actor, id, Command::Refuse { code, reason }).await
 }
 
 /// Publishes the notice of the start of consideration (officers of the council).
-pub async fn notice(state: &AppState, actor: &Actor, id: i32) -> Result<PetitionRecord, AppError> {
+pub async fn notice(state: &AppState, actor: &Actor, id: i32) -> Stepped {
     act(state, actor, id, Command::PublishNotice).await
 }
 
 /// Publishes the council's answer with its reasons (officers of the council).
-pub async fn answer(
-    state: &AppState,
-    actor: &Actor,
-    id: i32,
-    decision: Decision,
-    text: String,
-) -> Result<PetitionRecord, AppError> {
+pub async fn answer(state: &AppState, actor: &Actor, id: i32, decision: Decision, text: String) -> Stepped {
     act(state, actor, id, Command::Answer { decision, text }).await
 }
 
