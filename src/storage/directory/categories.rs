@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{name_taken, organisations::ensure_organisation, routing::directory_changed};
+use super::{organisations::ensure_organisation, routing::directory_changed, save_entry};
 use crate::storage::events::NewEvent;
 use crate::{
     domain::directory::{DistrictId, OrganisationId, RoutingRules, UrgencyClass},
@@ -134,6 +134,7 @@ pub async fn save_category<C: ConnectionTrait + TransactionTrait<Transaction = D
         Some(id) => get_category(&txn, id).await?.category.into_active_model(),
         None => categories::ActiveModel { created_at: Set(now), ..Default::default() },
     };
+    model.updated_at = Set(now);
     let urgency = serde_json::to_string(&fields.urgency).map_err(|e| AppError::Internal(e.into()))?;
     model.code = Set(code);
     model.name_uk = Set(fields.name_uk.trim().to_owned());
@@ -143,9 +144,7 @@ pub async fn save_category<C: ConnectionTrait + TransactionTrait<Transaction = D
     model.for_reports = Set(fields.for_reports);
     model.for_appeals = Set(fields.for_appeals);
     model.active = Set(fields.active);
-    model.updated_at = Set(now);
-    let saved = model.save(&txn).await.map_err(name_taken("category"))?;
-    let saved = categories::Model::try_from(saved).map_err(|e| AppError::Internal(e.into()))?;
+    let saved = save_entry(&txn, model, "category").await?;
     // The overrides are configuration, replaced as a whole; their history is in the event below.
     category_district_executors::Entity::delete_many()
         .filter(category_district_executors::Column::CategoryId.eq(saved.id))

@@ -3,12 +3,12 @@
 use chrono::{DateTime, Utc};
 use entity::districts;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryOrder, Set, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 
-use super::{name_taken, routing::directory_changed};
+use super::{routing::directory_changed, save_entry};
 use crate::storage::events::NewEvent;
 use crate::{domain::directory::Area, error::AppError};
 
@@ -43,11 +43,10 @@ pub async fn save_district<C: ConnectionTrait + TransactionTrait<Transaction = D
             .into_active_model(),
         None => districts::ActiveModel { created_at: Set(now), ..Default::default() },
     };
+    model.updated_at = Set(now);
     model.name = Set(name.to_owned());
     model.area_geojson = Set(area.map(|a| a.to_geojson().to_string()));
-    model.updated_at = Set(now);
-    let saved = model.save(&txn).await.map_err(name_taken("district"))?;
-    let saved = districts::Model::try_from(saved).map_err(|e| AppError::Internal(e.into()))?;
+    let saved = save_entry(&txn, model, "district").await?;
     NewEvent::new(
         actor,
         ("district", saved.id),

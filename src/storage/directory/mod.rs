@@ -10,11 +10,24 @@ mod organisations;
 mod routing;
 
 pub use self::{categories::*, districts::*, example_city::*, members::*, organisations::*, routing::*};
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel, TryIntoModel};
+
 use crate::error::AppError;
 
-fn name_taken(what: &'static str) -> impl Fn(sea_orm::DbErr) -> AppError {
-    move |e| match AppError::from(e) {
+/// Saves an edited directory entry (inserted when new) and reads it back; a name or code another entry
+/// already has is a 409 naming `what`.
+async fn save_entry<A>(
+    txn: &sea_orm::DatabaseTransaction,
+    model: A,
+    what: &'static str,
+) -> Result<<A::Entity as EntityTrait>::Model, AppError>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + TryIntoModel<<A::Entity as EntityTrait>::Model> + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let saved = model.save(txn).await.map_err(|e| match AppError::from(e) {
         AppError::Conflict(_) => AppError::Conflict(format!("another {what} already has this name or code")),
         other => other,
-    }
+    })?;
+    saved.try_into_model().map_err(|e| AppError::Internal(e.into()))
 }

@@ -3,12 +3,12 @@
 use chrono::{DateTime, Utc};
 use entity::organisations;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryOrder, Set, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde_json::json;
 
-use super::{name_taken, routing::directory_changed};
+use super::{routing::directory_changed, save_entry};
 use crate::storage::events::NewEvent;
 use crate::{
     domain::directory::{OrganisationKind, validate_community_share},
@@ -89,6 +89,7 @@ pub async fn save_organisation<C: ConnectionTrait + TransactionTrait<Transaction
         Some(id) => get_organisation(&txn, id).await?.into_active_model(),
         None => organisations::ActiveModel { created_at: Set(now), ..Default::default() },
     };
+    model.updated_at = Set(now);
     model.name = Set(fields.name.trim().to_owned());
     model.kind = Set(fields.kind.code().to_owned());
     model.parent_id = Set(fields.parent_id);
@@ -98,9 +99,7 @@ pub async fn save_organisation<C: ConnectionTrait + TransactionTrait<Transaction
     model.address = Set(fields.address);
     model.website = Set(fields.website);
     model.active = Set(fields.active);
-    model.updated_at = Set(now);
-    let saved = model.save(&txn).await.map_err(name_taken("organisation"))?;
-    let saved = organisations::Model::try_from(saved).map_err(|e| AppError::Internal(e.into()))?;
+    let saved = save_entry(&txn, model, "organisation").await?;
     NewEvent::new(
         actor,
         ("organisation", saved.id),
