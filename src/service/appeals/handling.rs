@@ -13,7 +13,7 @@ use crate::{
     service::{Actor, AppState},
     storage::{
         self,
-        appeals::{Context, Requester},
+        appeals::{Context, Requester, Step},
     },
 };
 
@@ -22,8 +22,8 @@ pub(super) async fn act(state: &AppState, actor: &Actor, id: i32, command: Comma
     let principal = person(actor)?;
     let (calendar, public_url) = context(state).await?;
     let ctx = Context { public_url: &public_url, calendar: &calendar };
-    let requester = Requester::Person(principal);
-    let (row, transition) = storage::appeals::transition(&state.db, &ctx, id, requester, command, Utc::now()).await?;
+    let step = Step { id, requester: Requester::Person(principal), command, now: Utc::now() };
+    let (row, transition) = storage::appeals::transition(&state.db, &ctx, step).await?;
     state.mail_wake.notify_one();
     load_details(state, row, Some(principal), transition.deadline).await
 }

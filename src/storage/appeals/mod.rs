@@ -16,7 +16,7 @@ use sea_orm::{
 use serde_json::json;
 use tokio::sync::{Notify, mpsc, oneshot};
 
-use super::events::NewEvent;
+use super::{calendar::Recount, events::NewEvent};
 use crate::{
     domain::{
         accounts::{Email, Language, Role},

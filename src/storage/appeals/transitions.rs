@@ -7,18 +7,22 @@ pub enum Requester<'a> {
     Watcher,
 }
 
-/// Applies `command` to appeal `id` and saves the new state, its history entry and its mails in one
-/// transaction. A concurrent change to the same appeal makes this fail with 409 rather than overwrite it.
-pub async fn transition(
-    db: &DatabaseConnection,
-    ctx: &Context<'_>,
-    id: i32,
-    requester: Requester<'_>,
-    command: Command,
-    now: DateTime<Utc>,
-) -> Result<(appeals::Model, Transition), AppError> {
+/// One transition asked of appeal `id`: who asks, the `command`, and when.
+pub struct Step<'a> {
+    pub id: i32,
+    pub requester: Requester<'a>,
+    pub command: Command,
+    pub now: DateTime<Utc>,
+}
+
+/// An appeal as saved after a transition, and the transition.
+type Moved = Result<(appeals::Model, Transition), AppError>;
+
+/// Applies the step's command to its appeal and saves the new state, its history entry and its mails in
+/// one transaction. A concurrent change to the same appeal makes this fail with 409 rather than overwrite it.
+pub async fn transition(db: &DatabaseConnection, ctx: &Context<'_>, step: Step<'_>) -> Moved {
     let txn = crate::storage::begin_write(db).await?;
-    let done = transition_in(&txn, ctx, id, requester, command, now).await?;
+    let done = transition_in(&txn, ctx, step).await?;
     txn.commit().await?;
     Ok(done)
 }
@@ -26,14 +30,8 @@ pub async fn transition(
 /// [`transition`] inside the caller's transaction. On a conflict (the rules refuse it, or someone changed
 /// the appeal meanwhile) nothing of it was written, so the caller may go on with the transaction (the
 /// watcher writes many transitions in one); any other error spoils the transaction.
-pub(super) async fn transition_in(
-    txn: &DatabaseTransaction,
-    ctx: &Context<'_>,
-    id: i32,
-    requester: Requester<'_>,
-    command: Command,
-    now: DateTime<Utc>,
-) -> Result<(appeals::Model, Transition), AppError> {
+pub(super) async fn transition_in(txn: &DatabaseTransaction, ctx: &Context<'_>, step: Step<'_>) -> Moved {
+    let Step { id, requester, command, now } = step;
     let row = get(txn, id).await?;
     let actor = match requester {
         Requester::Person(principal) => {

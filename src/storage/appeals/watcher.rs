@@ -89,7 +89,8 @@ pub(super) async fn apply_batch(
         let txn = crate::storage::begin_write(db).await?;
         let mut applied = 0;
         for (id, command) in batch {
-            match transition_in(&txn, ctx, *id, Requester::Watcher, command.clone(), now).await {
+            let step = Step { id: *id, requester: Requester::Watcher, command: command.clone(), now };
+            match transition_in(&txn, ctx, step).await {
                 Ok(_) => applied += 1,
                 Err(AppError::Conflict(_)) => {}
                 Err(e) => return Err(e),
@@ -115,12 +116,8 @@ pub(super) async fn apply_batch(
 /// behind the calendar changed (the end of martial law). Each change is a transition with its own history
 /// entry (`deadline_recalculated`, naming `reason`); an appeal whose deadline stays the same is left alone.
 /// Returns how many changed.
-pub async fn recalculate_open_deadlines(
-    db: &DatabaseConnection,
-    ctx: &Context<'_>,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<u32, AppError> {
+pub async fn recalculate_open_deadlines(db: &DatabaseConnection, recount: &Recount<'_>) -> Result<u32, AppError> {
+    let ctx = &Context { public_url: recount.public_url, calendar: recount.calendar };
     let open: Vec<i32> = appeals::Entity::find()
         .select_only()
         .column(appeals::Column::Id)
@@ -131,8 +128,8 @@ pub async fn recalculate_open_deadlines(
         .await?;
     let mut changed = 0;
     for id in open {
-        let command = Command::RecalculateDeadline { reason: reason.to_owned() };
-        if apply_quietly(db, ctx, id, command, now).await? {
+        let command = Command::RecalculateDeadline { reason: recount.reason.to_owned() };
+        if apply_quietly(db, ctx, id, command, recount.now).await? {
             changed += 1;
         }
     }
@@ -147,7 +144,7 @@ pub(super) async fn apply_quietly(
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    match transition(db, ctx, id, Requester::Watcher, command, now).await {
+    match transition(db, ctx, Step { id, requester: Requester::Watcher, command, now }).await {
         Ok(_) => Ok(true),
         Err(AppError::Conflict(_)) => Ok(false),
         Err(AppError::Internal(e)) if is_serialization_failure(&e) => Ok(false),
