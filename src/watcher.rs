@@ -16,6 +16,7 @@ use crate::{
     storage::{
         self,
         appeals::{Context, SweepReport},
+        calendar::Recount,
     },
 };
 
@@ -80,8 +81,8 @@ impl DeadlineWatcher {
             Some(end) => format!("martial law ended on {end} (configuration)"),
             None => "martial law continues (configuration)".to_owned(),
         };
-        let public_url = &self.settings.public_url;
-        let changed = storage::calendar::recalculate_open_items(&self.db, &calendar, public_url, &reason, now).await?;
+        let recount = Recount { calendar: &calendar, public_url: &self.settings.public_url, reason: &reason, now };
+        let changed = storage::calendar::recalculate_open_items(&self.db, &recount).await?;
         tracing::info!(recalculated = changed, ended_on = ?configured, "martial law end adopted from the configuration");
         Ok(changed)
     }

@@ -21,7 +21,7 @@ use crate::{
         text::limits::NOTE,
     },
     error::AppError,
-    storage,
+    storage::{self, calendar::Recount},
 };
 
 /// The longest note an override or a martial-law decision may carry.
@@ -273,9 +273,8 @@ pub async fn set_martial_law_end(
             Some(end) => format!("martial law ended on {end} ({note})"),
             None => format!("martial law continues ({note})"),
         };
-        let public_url = &state.settings.public_url;
-        deadlines_recalculated =
-            storage::calendar::recalculate_open_items(&state.db, &calendar, public_url, &reason, now).await?;
+        let recount = Recount { calendar: &calendar, public_url: &state.settings.public_url, reason: &reason, now };
+        deadlines_recalculated = storage::calendar::recalculate_open_items(&state.db, &recount).await?;
     }
     Ok(MartialLawChange { martial_law: martial_law(state).await?, changed, deadlines_recalculated })
 }

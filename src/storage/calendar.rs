@@ -195,17 +195,19 @@ pub async fn set_martial_law_end(
 /// After the law behind the calendar changed, counts the running deadline of every open appeal and petition
 /// again under `calendar`, each change a transition in that item's history naming `reason`. Returns how
 /// many items changed.
-pub async fn recalculate_open_items(
-    db: &DatabaseConnection,
-    calendar: &Calendar,
-    public_url: &str,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<u32, AppError> {
-    let ctx = super::appeals::Context { public_url, calendar };
-    let appeals = super::appeals::recalculate_open_deadlines(db, &ctx, reason, now).await?;
-    let petitions = super::petitions::recalculate_open_deadlines(db, calendar, public_url, reason, now).await?;
+pub async fn recalculate_open_items(db: &DatabaseConnection, recount: &Recount<'_>) -> Result<u32, AppError> {
+    let appeals = super::appeals::recalculate_open_deadlines(db, recount).await?;
+    let petitions = super::petitions::recalculate_open_deadlines(db, recount).await?;
     Ok(appeals + petitions)
+}
+
+/// What counting the open items' running deadlines again needs: the `calendar` to count under, the
+/// `reason` each changed item's history names, when, and the service's `public_url` for the mails.
+pub struct Recount<'a> {
+    pub calendar: &'a Calendar,
+    pub public_url: &'a str,
+    pub reason: &'a str,
+    pub now: DateTime<Utc>,
 }
 
 async fn live_override(

@@ -27,6 +27,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
+    calendar::Recount,
     events::NewEvent,
     subscriptions::{self, OptionalMail},
 };
@@ -584,14 +585,10 @@ pub async fn signer_names(
     petition_id: i32,
     page: super::Page,
 ) -> Result<(Vec<(String, DateTime<Utc>)>, u64), AppError> {
-    let paginator = signatures::Entity::find()
-        .filter(signatures::Column::PetitionId.eq(petition_id))
-        .filter(signatures::Column::Status.eq(CONFIRMED))
-        .order_by_asc(signatures::Column::Id)
-        .paginate(db, page.size);
+    let paginator = confirmed_signatures(petition_id).paginate(db, page.size);
     let total = paginator.num_items().await?;
     let rows = paginator.fetch_page(page.index()).await?;
-    Ok((rows.into_iter().map(|s| (s.full_name, s.confirmed_at.unwrap_or(s.created_at))).collect(), total))
+    Ok((rows.into_iter().map(signer).collect(), total))
 }
 
 /// The first `limit` signers' names and when they signed, oldest first, without counting them all
@@ -601,27 +598,28 @@ pub async fn first_signers(
     petition_id: i32,
     limit: u64,
 ) -> Result<Vec<(String, DateTime<Utc>)>, AppError> {
-    let rows = signatures::Entity::find()
+    let rows = confirmed_signatures(petition_id).limit(limit).all(db).await?;
+    Ok(rows.into_iter().map(signer).collect())
+}
+
+/// A petition's confirmed signatures, oldest first.
+fn confirmed_signatures(petition_id: i32) -> sea_orm::Select<signatures::Entity> {
+    signatures::Entity::find()
         .filter(signatures::Column::PetitionId.eq(petition_id))
         .filter(signatures::Column::Status.eq(CONFIRMED))
         .order_by_asc(signatures::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|s| (s.full_name, s.confirmed_at.unwrap_or(s.created_at))).collect())
 }
 
-/// Petitions still collecting whose period has ended (for the watcher).
+/// A signer's name and when the signature counted (its confirmation, else its signing).
+fn signer(s: signatures::Model) -> (String, DateTime<Utc>) {
+    (s.full_name, s.confirmed_at.unwrap_or(s.created_at))
+}
+
 /// Counts the running term of every petition in moderation or under consideration again under `calendar`,
 /// after the law behind it changed; each change is a `deadline_recalculated` transition naming `reason`.
 /// Returns how many changed.
-pub async fn recalculate_open_deadlines(
-    db: &DatabaseConnection,
-    calendar: &Calendar,
-    public_url: &str,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<u32, AppError> {
+pub async fn recalculate_open_deadlines(db: &DatabaseConnection, recount: &Recount<'_>) -> Result<u32, AppError> {
+    let Recount { calendar, public_url, reason, now } = *recount;
     let running = [Status::Moderation.code(), Status::UnderConsideration.code()];
     let ids: Vec<i32> = petitions::Entity::find()
         .select_only()
