@@ -115,6 +115,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, organisation_id: i32, items: usi
                 forward_due_at: received + chrono::Duration::days(5),
                 forwarded_count: 0,
                 overdue_at: (due < now).then_some(due),
+                escalated_due_at: (due < now).then_some(due),
                 reminder_level: None,
                 answered_at: None,
                 resolution: None,

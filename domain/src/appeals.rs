@@ -272,8 +272,12 @@ pub struct Appeal {
     /// Art. 7: by when an appeal outside the competence must be forwarded.
     pub forward_due_at: DateTime<Utc>,
     pub forwarded_count: i32,
-    /// When the deadline in force passed without an answer.
+    /// When a deadline first passed without an answer (the first missed term): kept when the head then
+    /// extends the deadline, so the item never counts as answered on time.
     pub overdue_at: Option<DateTime<Utc>>,
+    /// The deadline whose miss was recorded and escalated (the `overdue` step): each deadline in force is
+    /// escalated once when it passes — the original one, and again an extended one missed in its turn.
+    pub escalated_due_at: Option<DateTime<Utc>>,
     /// The smallest "working days before" reminder already sent for the deadline in force.
     pub reminder_level: Option<i32>,
     pub answered_at: Option<DateTime<Utc>>,
@@ -387,6 +391,10 @@ pub struct Transition {
     pub notify: Audience,
     /// The deadline that was set, with its explanation, when the transition set one.
     pub deadline: Option<Deadline>,
+    /// A step the command owed first and is saved with it, before it (its own history entry and mails):
+    /// a head extending a deadline that passed before the watcher noticed first records the missed term
+    /// (`overdue`, escalated), so a late extension never hides it.
+    pub preceding: Option<Box<Transition>>,
 }
 
 /// Why a transition is not allowed; the message says what to do instead.
@@ -417,8 +425,29 @@ fn forbidden(message: &str) -> TransitionError {
 }
 
 /// Applies `command` by `actor` at `now`. The only place where an appeal changes state; each command's
-/// rule is a method of [`Step`] below.
+/// rule is a method of [`Step`] below. An extension after a deadline whose miss was not yet recorded
+/// carries that record ([`Transition::preceding`]): the `overdue` step, as the watcher would have taken it.
 pub fn apply(
+    appeal: &Appeal,
+    actor: Actor,
+    command: Command,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+) -> Result<Transition, TransitionError> {
+    let owed = match command {
+        Command::Extend { .. } if actor.heads() && now >= appeal.due_at => {
+            apply_one(appeal, Actor::system(), Command::MarkOverdue, now, calendar).ok()
+        }
+        _ => None,
+    };
+    let Some(owed) = owed else { return apply_one(appeal, actor, command, now, calendar) };
+    let mut transition = apply_one(&owed.appeal, actor, command, now, calendar)?;
+    transition.from = appeal.status;
+    transition.preceding = Some(Box::new(owed));
+    Ok(transition)
+}
+
+fn apply_one(
     appeal: &Appeal,
     actor: Actor,
     command: Command,
@@ -443,7 +472,16 @@ pub fn apply(
         Command::RecalculateDeadline { reason } => step.recalculate_deadline(reason),
     }?;
     let Step { next, notify, deadline, .. } = step;
-    Ok(Transition { to: next.status, appeal: next, action, from: appeal.status, details, notify, deadline })
+    Ok(Transition {
+        to: next.status,
+        appeal: next,
+        action,
+        from: appeal.status,
+        details,
+        notify,
+        deadline,
+        preceding: None,
+    })
 }
 
 /// What a command decided: the history's verb and details.
@@ -538,6 +576,7 @@ impl Step<'_> {
         self.next.forward_due_at = deadlines::compute(&DeadlineRule::Forwarding, now, calendar).due_at;
         self.next.forwarded_count += 1;
         self.next.overdue_at = None;
+        self.next.escalated_due_at = None;
         self.next.reminder_level = None;
         self.notify.author = true;
         self.notify.executor = true;
@@ -580,11 +619,9 @@ impl Step<'_> {
             });
         }
         // The head may extend an overdue item too (within the 45 days), but the term it missed stays
-        // missed: the item keeps (or gets) its overdue mark, so it never counts as answered on time.
+        // missed: `apply` has recorded it first (the `overdue` step) when the watcher had not yet, so the
+        // item keeps its overdue mark and never counts as answered on time.
         let after_deadline = now >= appeal.due_at;
-        if after_deadline {
-            self.next.overdue_at = appeal.overdue_at.or(Some(appeal.due_at));
-        }
         self.next.due_at = extended.due_at;
         self.next.extended_due_at = Some(extended.due_at);
         self.next.reminder_level = None;
@@ -677,6 +714,7 @@ impl Step<'_> {
         self.next.extended_due_at = None;
         self.next.executor_received_at = now;
         self.next.overdue_at = None;
+        self.next.escalated_due_at = None;
         self.next.reminder_level = None;
         self.notify.executor = true;
         let details = json!({ "reason": reason.trim(), "due_at": new_deadline.due_at });
@@ -733,12 +771,17 @@ impl Step<'_> {
         if !actor.system {
             return Err(forbidden("only the deadline watcher marks appeals overdue"));
         }
-        if !from.awaits_answer() || appeal.overdue_at.is_some() || now < appeal.due_at {
+        // Each deadline in force is escalated once when it passes; a pre-extension miss was escalated for
+        // its own deadline, so an extended deadline missed in its turn is escalated again.
+        if !from.awaits_answer() || appeal.escalated_due_at == Some(appeal.due_at) || now < appeal.due_at {
             return Err(self.conflict("marked overdue"));
         }
-        self.next.overdue_at = Some(now);
+        // The overdue mark is the first missed term (kept when a later one is missed too), however late
+        // the watcher or the head noticed it.
+        self.next.overdue_at = appeal.overdue_at.or(Some(appeal.due_at));
+        self.next.escalated_due_at = Some(appeal.due_at);
         self.notify.escalation = true;
-        Ok(("overdue", json!({ "due_at": appeal.due_at })))
+        Ok(("overdue", json!({ "due_at": appeal.due_at, "extended": appeal.extended_due_at.is_some() })))
     }
 
     fn remind(&mut self, working_days_before: i32) -> StepResult {
@@ -1118,6 +1161,52 @@ mod tests {
         assert!(run(&extended.appeal, Actor::system(), Command::MarkOverdue, later).is_err(), "not marked twice");
         let in_time = run(&a, head(), cmd(30), a.due_at - chrono::Duration::hours(1)).unwrap();
         assert_eq!((in_time.appeal.overdue_at, &in_time.details["after_deadline"]), (None, &json!(false)));
+    }
+
+    fn extend_by(days: u32) -> Command {
+        Command::Extend { request: ExtensionRequest::TotalDays(days), reason: "Needs a survey.".into() }
+    }
+
+    #[test]
+    fn a_late_extension_the_watcher_had_not_seen_records_the_missed_term_and_escalates_it_first() {
+        let a = appeal();
+        let later = a.due_at + chrono::Duration::hours(3);
+        let t = run(&a, head(), extend_by(45), later).unwrap();
+        let owed = t.preceding.as_deref().expect("the missed term is recorded with the extension");
+        assert_eq!((owed.action, owed.notify.escalation), ("overdue", true));
+        assert_eq!(owed.details["due_at"], json!(a.due_at), "the escalation names the missed deadline");
+        assert_eq!(owed.appeal.escalated_due_at, Some(a.due_at));
+        assert_eq!((t.action, t.from, t.to), ("extended", a.status, a.status));
+        assert_eq!(t.appeal.overdue_at, Some(a.due_at), "the first missed term is the overdue mark");
+        assert_eq!(t.appeal.escalated_due_at, Some(a.due_at));
+        assert!(!t.notify.escalation, "the extension itself tells the author only");
+        // Once the watcher has recorded the miss, an extension owes nothing more.
+        let marked = run(&a, Actor::system(), Command::MarkOverdue, later).unwrap().appeal;
+        assert!(run(&marked, head(), extend_by(45), later).unwrap().preceding.is_none());
+        // Nor does one within the term, or a refused one.
+        assert!(run(&a, head(), extend_by(45), a.due_at - chrono::Duration::hours(1)).unwrap().preceding.is_none());
+        assert!(run(&a, officer(), extend_by(45), later).is_err(), "an officer may not extend, nor mark anything");
+    }
+
+    #[test]
+    fn an_extended_deadline_missed_in_its_turn_is_escalated_once_and_the_first_miss_stays_the_mark() {
+        let a = appeal();
+        let late = run(&a, head(), extend_by(45), a.due_at + chrono::Duration::hours(3)).unwrap().appeal;
+        assert!(run(&late, Actor::system(), Command::MarkOverdue, late.due_at - chrono::Duration::seconds(1)).is_err());
+        let missed = run(&late, Actor::system(), Command::MarkOverdue, late.due_at + chrono::Duration::minutes(1));
+        let missed = missed.expect("the extended deadline passed: escalated");
+        assert!(missed.notify.escalation);
+        assert_eq!((&missed.details["due_at"], &missed.details["extended"]), (&json!(late.due_at), &json!(true)));
+        assert_eq!(missed.appeal.overdue_at, Some(a.due_at), "the figures keep the first missed term");
+        assert_eq!(missed.appeal.escalated_due_at, Some(late.due_at));
+        let again = run(&missed.appeal, Actor::system(), Command::MarkOverdue, late.due_at + chrono::Duration::days(1));
+        assert!(again.is_err(), "once per deadline");
+
+        // Extended in time and then missed: the extended deadline is the first missed term.
+        let in_time = run(&a, head(), extend_by(45), a.due_at - chrono::Duration::hours(1)).unwrap().appeal;
+        assert!(run(&in_time, Actor::system(), Command::MarkOverdue, a.due_at).is_err(), "not due yet");
+        let missed = run(&in_time, Actor::system(), Command::MarkOverdue, in_time.due_at).unwrap();
+        assert_eq!(missed.appeal.overdue_at, Some(in_time.due_at));
     }
 
     #[test]

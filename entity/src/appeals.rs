@@ -40,6 +40,7 @@ pub struct Model {
     pub forward_due_at: DateTimeUtc,
     pub forwarded_count: i32,
     pub overdue_at: Option<DateTimeUtc>,
+    pub escalated_due_at: Option<DateTimeUtc>,
     pub reminder_level: Option<i32>,
     pub answered_at: Option<DateTimeUtc>,
     pub resolution: Option<String>,

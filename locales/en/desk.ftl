@@ -11,7 +11,7 @@ desk-queue-title = Work queue
 desk-organisation = Organisation
 desk-switch = Show
 desk-forwarded = Appeal No. { $id } was forwarded: it is no longer in your queue, and the author and the new organisation were told.
-desk-since-title = Since your last visit ({ $day })
+desk-since-title = Since your last visit ({ $day }, { $time })
 desk-since-nothing = Nothing new.
 desk-since-new = { $count ->
     [one] { $count } new item

@@ -11,7 +11,7 @@ desk-queue-title = Черга звернень
 desk-organisation = Організація
 desk-switch = Показати
 desk-forwarded = Звернення № { $id } переслано: його більше немає у вашій черзі, автору й новій організації повідомлено.
-desk-since-title = Від вашого останнього візиту ({ $day })
+desk-since-title = Від вашого останнього візиту ({ $day } о { $time })
 desk-since-nothing = Нічого нового.
 desk-since-new = { $count ->
     [one] { $count } нове звернення

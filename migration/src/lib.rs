@@ -33,6 +33,7 @@ mod m0020_desk_search_text;
 mod m0021_photos_pending_photos;
 mod m0022_harden_admin_events_index;
 mod m0023_perf_desk_indexes;
+mod m0024_desk_escalation;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_photos_pending_photos::Migration),
             Box::new(m0022_harden_admin_events_index::Migration),
             Box::new(m0023_perf_desk_indexes::Migration),
+            Box::new(m0024_desk_escalation::Migration),
         ]
     }
 }

@@ -88,7 +88,7 @@ struct Tracker<'a> {
 impl Tracker<'_> {
     /// The watcher marks the appeal overdue when its deadline passes before `until` with an answer owed.
     fn watch(&mut self, until: DateTime<Utc>) {
-        if !self.appeal.status.awaits_answer() || self.appeal.overdue_at.is_some() {
+        if !self.appeal.status.awaits_answer() || self.appeal.escalated_due_at == Some(self.appeal.due_at) {
             return;
         }
         let mark = (self.appeal.due_at + self.watcher_lag).max(self.last + Duration::seconds(1));
@@ -111,16 +111,19 @@ impl Tracker<'_> {
     fn record(&mut self, actor: Actor, command: Command, at: DateTime<Utc>) -> bool {
         match apply(&self.appeal, actor, command, at, self.city.calendar) {
             Ok(t) => {
-                self.events.push(Event {
-                    at,
-                    actor: actor.account_id,
-                    subject_type: crate::storage::appeals::SUBJECT,
-                    subject_id: self.appeal.id,
-                    action: t.action,
-                    from: Some(t.from.code()),
-                    to: Some(t.to.code()),
-                    details: t.details.to_string(),
-                });
+                let owed = t.preceding.as_deref().map(|owed| (None, owed));
+                for (actor, step) in owed.into_iter().chain([(actor.account_id, &t)]) {
+                    self.events.push(Event {
+                        at,
+                        actor,
+                        subject_type: crate::storage::appeals::SUBJECT,
+                        subject_id: self.appeal.id,
+                        action: step.action,
+                        from: Some(step.from.code()),
+                        to: Some(step.to.code()),
+                        details: step.details.to_string(),
+                    });
+                }
                 self.appeal = t.appeal;
                 self.last = at;
                 self.version += 1;

@@ -159,3 +159,79 @@ async fn a_sweep_stops_at_a_batch_boundary_when_told_and_the_next_one_does_the_r
     assert_eq!(overdue_events(&app).await as usize, total);
     assert_eq!(watcher.sweep().await.unwrap().marked_overdue, 0);
 }
+
+/// How many escalation mails about appeal `id` reached `address`, once the outbox has sent `expected`.
+async fn escalations_to(app: &TestApp, address: &str, id: i64, expected: usize) -> usize {
+    let subject = [format!("OVERDUE: appeal No. {id}")];
+    let subject: Vec<&str> = subject.iter().map(String::as_str).collect();
+    for _ in 0..100 {
+        if count(app.smtp(), address, &subject) >= expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Time for a duplicate to arrive, if one were queued.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    count(app.smtp(), address, &subject)
+}
+
+/// How many escalation mails about appeal `id` to `address` the outbox holds.
+async fn escalations_queued(app: &TestApp, address: &str, id: i64) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM outbox_mails WHERE kind = 'deadline_escalation' AND dedupe_key LIKE 'overdue:{id}:%:{address}'"
+    );
+    let row = app.db.query_one_raw(Statement::from_string(app.db.get_database_backend(), sql)).await.unwrap().unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_late_extension_escalates_the_missed_term_and_the_watcher_escalates_the_extended_deadline_once() {
+    use hromada::storage::appeals::{Context, sweep};
+    let app = TestAppBuilder::new().await.with_smtp().configure(|s| s.watcher.enabled = false).spawn().await;
+    let city = city::build(&app).await;
+    let paper = app
+        .post(
+            "/api/v1/appeals/registrations",
+            Some(&city.housing_officer),
+            json!({"channel": "paper", "received_at": (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339(),
+                   "kind": "application", "subject": "Repair the roof", "text": "The roof of Shkilna 12 leaks into flat 40.",
+                   "author_name": "Hryhorii Skovoroda", "author_address": "Kramatorsk, Shkilna 12"}),
+        )
+        .await;
+    assert_eq!(paper.status, 201, "{}", paper.body);
+    let id = paper.body["id"].as_i64().unwrap();
+    let missed = paper.body["deadline"]["due_at"].clone();
+
+    // The month passed before the watcher looked; the head extends to the 45 days of art. 20.
+    let extend = json!({"total_days": 45, "reason": "The roofers come next week."});
+    let extended = app.post(&format!("/api/v1/appeals/{id}/extend"), Some(&city.housing_head), extend).await;
+    assert_eq!(extended.status, 200, "{}", extended.body);
+    let history = app.get(&format!("/api/v1/appeals/{id}/history"), Some(&city.housing_officer)).await.body;
+    let actions: Vec<&str> = history.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions[actions.len() - 2..], ["overdue", "extended"], "the missed term is on record: {history}");
+    assert_eq!(escalations_to(&app, HOUSING_HEAD, id, 1).await, 1, "the missed term is escalated");
+    assert_eq!(escalations_to(&app, ADMIN, id, 1).await, 1);
+    let watcher = hromada::watcher::DeadlineWatcher::new(
+        app.db.clone(),
+        std::sync::Arc::new(app.settings.clone()),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
+    assert_eq!(watcher.sweep().await.unwrap().marked_overdue, 0, "nothing more is owed before the new deadline");
+
+    // The extended deadline passes too: the watcher escalates it, once.
+    let due: chrono::DateTime<chrono::Utc> = extended.body["deadline"]["due_at"].as_str().unwrap().parse().unwrap();
+    let calendar = hromada::storage::calendar::calendar(&app.db, None).await.unwrap();
+    let ctx = Context { public_url: &app.settings.public_url, calendar: &calendar };
+    let (_running, stop) = tokio::sync::watch::channel(false);
+    for (later, marked) in [(due + chrono::Duration::minutes(1), 1), (due + chrono::Duration::days(2), 0)] {
+        let report = sweep(&app.db, &ctx, &[], later, &stop).await.unwrap();
+        assert_eq!(report.marked_overdue, marked, "{later}: {report:?}");
+    }
+    assert_eq!(overdue_events(&app).await, 2);
+    // Queued for the (simulated) moment of the sweep: counted in the outbox, not at the SMTP server.
+    assert_eq!(escalations_queued(&app, HOUSING_HEAD, id).await, 2, "each missed deadline is escalated once");
+    assert_eq!(escalations_queued(&app, ADMIN, id).await, 2);
+    let seen = app.get(&format!("/api/v1/appeals/{id}"), Some(&city.housing_officer)).await.body;
+    assert_eq!(seen["deadline"]["overdue_at"], missed, "the figures keep the first missed term: {seen}");
+}

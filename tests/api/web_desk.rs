@@ -369,6 +369,50 @@ async fn what_changed_since_the_last_visit_follows_the_account_from_one_browser_
     assert!(!head.get("/desk").await.html.contains("Since your last visit"), "the head never opened the queue");
 }
 
+/// The Kyiv time of day of `at`, as the desk writes it ("09:05").
+fn kyiv_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&hromada::domain::calendar::KYIV).format("%H:%M").to_string()
+}
+
+#[tokio::test]
+async fn turning_pages_or_filtering_keeps_what_changed_and_the_summary_says_when_the_last_visit_was() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
+    let before = chrono::Utc::now();
+    officer.get("/desk").await;
+    let after = chrono::Utc::now();
+    paper_appeal(&app, &city.roads_officer, "Dark street lamp", 0, city.lift, false).await;
+
+    // Paging, filtering, searching and reordering are looks at the same visit, not new visits.
+    for path in ["/desk?page=2", "/desk?status=received", "/desk?q=lamp", "/desk?privileged=1", "/desk?mine=1"] {
+        let page = officer.get(path).await;
+        assert!(page.html.contains("1 new item"), "{path} still says what is new: {}", page.html);
+    }
+    let first = officer.get("/desk").await;
+    assert!(first.html.contains("1 new item"), "{}", first.html);
+    let times = [kyiv_time(before), kyiv_time(after)];
+    assert!(
+        times.iter().any(|t| first.html.contains(&format!(", {t})"))),
+        "the summary names the time of the last visit ({times:?}), not only its day: {}",
+        first.html
+    );
+    // The queue's first page as it opens was the visit.
+    assert!(officer.get("/desk").await.html.contains("Nothing new."));
+
+    let mut uk = signed_in(&app, ROADS_HEAD, PASSWORD).await;
+    uk.get("/language?lang=uk").await;
+    let before = chrono::Utc::now();
+    uk.get("/desk").await;
+    let times = [kyiv_time(before), kyiv_time(chrono::Utc::now())];
+    let again = uk.get("/desk").await;
+    assert!(
+        times.iter().any(|t| again.html.contains(&format!(" р. о {t})"))),
+        "Від вашого останнього візиту (… р. о {times:?}): {}",
+        again.html
+    );
+}
+
 #[tokio::test]
 async fn search_by_words_finds_cyrillic_text_whatever_its_case() {
     let app = spawn_app_with_smtp().await;

@@ -325,6 +325,7 @@ impl Appeal {
             forward_due_at: deadlines::compute(&DeadlineRule::Forwarding, received_at, calendar).due_at,
             forwarded_count: 0,
             overdue_at: None,
+            escalated_due_at: None,
             reminder_level: None,
             answered_at: None,
             resolution: None,

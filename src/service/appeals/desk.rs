@@ -83,7 +83,8 @@ pub struct WorkQueue {
 }
 
 /// The work queue of `organisation_id` (or the person's first organisation), most urgent first, with
-/// what changed since this account last opened it; this visit is recorded as the next one's "since".
+/// what changed since this account last opened it. A look at the queue's first page without filters or
+/// search is recorded as the next one's "since"; other pages and filtered lists leave the visit as it was.
 pub async fn queue(
     state: &AppState,
     actor: &Actor,
@@ -93,6 +94,7 @@ pub async fn queue(
     let principal = person(actor)?;
     let organisation_id = workplace(principal, organisation_id)?;
     let now = Utc::now();
+    let plain = request.is_plain_first_page();
     let since = storage::appeals::last_desk_visit(&state.db, principal.account_id, organisation_id).await?;
     let AppealList { items, total, groups, .. } =
         queries::list(state, actor, Queue::Organisation(organisation_id), request).await?;
@@ -113,7 +115,10 @@ pub async fn queue(
         None => None,
     };
     let workplaces = workplaces(state, principal).await?;
-    storage::appeals::record_desk_visit(&state.db, principal.account_id, organisation_id, now).await?;
+    // Only the queue as it opens is a visit: turning pages or filtering keeps what is new until then.
+    if plain {
+        storage::appeals::record_desk_visit(&state.db, principal.account_id, organisation_id, now).await?;
+    }
     Ok(WorkQueue { organisation_id, workplaces, items, total, groups, officers, changes, since })
 }
 

@@ -69,6 +69,36 @@ pub struct ListRequest {
     pub page: Page,
 }
 
+impl ListRequest {
+    /// The list as it opens: its first page, no filter, no search, no other order. The desk's
+    /// "since your last visit" counts only such a look as a visit, so paging or filtering keeps the news.
+    pub fn is_plain_first_page(&self) -> bool {
+        let ListRequest {
+            kind,
+            status,
+            category_id,
+            overdue,
+            district_id,
+            channel,
+            assignee_account_id,
+            open_only: _,
+            search,
+            order,
+            page,
+        } = self;
+        let unfiltered = kind.is_none()
+            && status.is_none()
+            && category_id.is_none()
+            && overdue.is_none()
+            && district_id.is_none()
+            && channel.is_none()
+            && assignee_account_id.is_none()
+            && search.as_deref().is_none_or(|s| s.trim().is_empty());
+        let plain_order = !matches!(order, ListOrder::Urgency { privileged_first: true });
+        unfiltered && plain_order && page.number <= 1
+    }
+}
+
 /// How a list is sorted.
 #[derive(Debug, Clone, Copy, Default)]
 pub enum ListOrder {

@@ -154,7 +154,8 @@ pub(super) async fn queue_mails(
         let mut recipients = staff(conn, row.executor_id, true).await?;
         recipients
             .extend(people(conn, Condition::all().add(accounts::Column::Role.eq(Role::Administrator.code()))).await?);
-        let overdue_key = row.overdue_at.map(|t| t.timestamp()).unwrap_or(deadline_key);
+        // Once per deadline escalated: an extended deadline missed in its turn is escalated again.
+        let overdue_key = row.escalated_due_at.map(|t| t.timestamp()).unwrap_or(deadline_key);
         for recipient in recipients {
             let key = format!("overdue:{}:{overdue_key}:{}", row.id, recipient.email.to_lowercase());
             outgoing.push((Notification::DeadlineEscalation(facts.clone()), recipient, Some(key)));

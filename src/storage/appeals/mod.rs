@@ -99,6 +99,7 @@ pub fn domain_appeal(row: &appeals::Model) -> Result<Appeal, AppError> {
         forward_due_at: row.forward_due_at,
         forwarded_count: row.forwarded_count,
         overdue_at: row.overdue_at,
+        escalated_due_at: row.escalated_due_at,
         reminder_level: row.reminder_level,
         answered_at: row.answered_at,
         resolution: row

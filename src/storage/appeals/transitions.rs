@@ -57,14 +57,32 @@ pub(super) async fn transition_in(txn: &DatabaseTransaction, ctx: &Context<'_>, 
             "appeal {id} was changed by someone else just now; reload it and retry"
         )));
     }
-    NewEvent::new(actor.account_id, (SUBJECT, id), transition.action, transition.details.clone())
-        .moved(Some(transition.from.code()), Some(transition.to.code()))
-        .append_to(txn, now)
-        .await?;
     let updated = get(txn, id).await?;
-    queue_transition_mails(txn, ctx, &before, &updated, &transition, now).await?;
+    // A step the command owed first (the missed term a late extension records) is the watcher's: its
+    // own history entry and mails, before the command's.
+    if let Some(owed) = &transition.preceding {
+        record_step(txn, ctx, (&before, &updated), None, owed, now).await?;
+    }
+    let before_command = transition.preceding.as_ref().map_or(before.clone(), |owed| owed.appeal.clone());
+    record_step(txn, ctx, (&before_command, &updated), actor.account_id, &transition, now).await?;
     crate::storage::metrics::record_change(txn, Some(&row), &updated).await?;
     Ok((updated, transition))
+}
+
+/// One step's history entry and mails.
+async fn record_step(
+    txn: &DatabaseTransaction,
+    ctx: &Context<'_>,
+    (before, updated): (&Appeal, &appeals::Model),
+    actor_account_id: Option<i32>,
+    step: &Transition,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    NewEvent::new(actor_account_id, (SUBJECT, updated.id), step.action, step.details.clone())
+        .moved(Some(step.from.code()), Some(step.to.code()))
+        .append_to(txn, now)
+        .await?;
+    queue_transition_mails(txn, ctx, before, updated, step, now).await
 }
 
 /// The columns an appeal's life changes after intake (not what was filed, its version, or when it was
@@ -80,6 +98,7 @@ pub(crate) fn lifecycle(after: &Appeal) -> appeals::ActiveModel {
         forward_due_at: Set(after.forward_due_at),
         forwarded_count: Set(after.forwarded_count),
         overdue_at: Set(after.overdue_at),
+        escalated_due_at: Set(after.escalated_due_at),
         reminder_level: Set(after.reminder_level),
         answered_at: Set(after.answered_at),
         resolution: Set(after.resolution.map(|r| r.code().to_owned())),

@@ -1,4 +1,6 @@
 //! The deadline watcher's sweep: overdue marking, reminders, recounting after the law changed.
+use sea_orm::sea_query::{Expr, ExprTrait};
+
 use super::*;
 
 /// What one sweep did.
@@ -29,11 +31,16 @@ pub async fn sweep(
 ) -> Result<SweepReport, AppError> {
     let open = Status::awaiting_answer_codes();
     let mut report = SweepReport::default();
+    // Every deadline in force that passed and is not the one escalated: the original, and an extended one
+    // missed in its turn (`domain::appeals` decides; this only finds the candidates).
+    let escalated = Condition::any()
+        .add(appeals::Column::EscalatedDueAt.is_null())
+        .add(Expr::col(appeals::Column::EscalatedDueAt).ne(Expr::col(appeals::Column::DueAt)));
     let overdue: Vec<i32> = appeals::Entity::find()
         .select_only()
         .column(appeals::Column::Id)
         .filter(appeals::Column::Status.is_in(open.clone()))
-        .filter(appeals::Column::OverdueAt.is_null())
+        .filter(escalated)
         .filter(appeals::Column::DueAt.lte(now))
         .order_by_asc(appeals::Column::DueAt)
         .into_tuple()

@@ -11,7 +11,11 @@ use fluent_bundle::FluentValue;
 use poem::Route;
 
 use super::{dates, i18n::Lang};
-use crate::domain::{appeals::urgency::TimeLeft, calendar::kyiv_date, deadlines::day_containing};
+use crate::domain::{
+    appeals::urgency::TimeLeft,
+    calendar::{KYIV, kyiv_date},
+    deadlines::day_containing,
+};
 
 pub(super) fn routes(route: Route) -> Route {
     route
@@ -43,4 +47,9 @@ fn due_day(lang: Lang, due_at: DateTime<Utc>) -> String {
 /// A moment as its Kyiv date in words.
 fn day(lang: Lang, at: DateTime<Utc>) -> String {
     dates::date(lang, kyiv_date(at))
+}
+
+/// A moment as its Kyiv date in words and its Kyiv time of day ("09:05").
+fn day_and_time(lang: Lang, at: DateTime<Utc>) -> (String, String) {
+    (day(lang, at), at.with_timezone(&KYIV).format("%H:%M").to_string())
 }

@@ -132,7 +132,10 @@ fn render_queue(lang: Lang, params: &QueueParams, work: WorkQueue) -> minijinja:
         workplaces => workplaces.into_iter().map(|w| (w.id, w.name)).collect::<Vec<_>>(),
         groups => Urgency::ALL.iter().map(|u| (u.code(), groups.get(u).copied().unwrap_or(0))).collect::<Vec<_>>(),
         changes => changes.map(|c| context! { new_items => c.new_items, returned => c.returned, reminded => c.reminded, overdue => c.overdue }),
-        since => since.map(|s| super::day(lang, s)),
+        since => since.map(|s| {
+            let (day, time) = super::day_and_time(lang, s);
+            context! { day, time }
+        }),
         previous => (number > 1).then(|| params.page_link(number - 1)),
         next => (number < pages).then(|| params.page_link(number + 1)),
         statuses => Status::ALL.iter().map(|s| s.code()).collect::<Vec<_>>(),
