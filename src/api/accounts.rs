@@ -6,6 +6,7 @@ use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
 
 use super::{ApiTags, AppState, BearerAuth, text::Line};
+use crate::api::idempotency::IdempotencyKey;
 use crate::{
     domain::{
         accounts::{FullName, Language, Password, Role, token_digest},
@@ -201,8 +202,8 @@ impl AccountsApi {
         state: Data<&AppState>,
         req: &Request,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<RegisterRequest>,
     ) -> ApiResult<RegisterResponse> {
         let RegisterRequest { full_name, email, password, language } = body.0;

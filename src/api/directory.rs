@@ -10,6 +10,7 @@ use super::{
     codes::{Code, TextCodes},
     text::Line,
 };
+use crate::api::idempotency::IdempotencyKey;
 use crate::{
     domain::{authorization::OrganisationRole, text::limits},
     error::{ApiResult, AppError},
@@ -310,8 +311,8 @@ impl DirectoryApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<OrganisationInput>,
     ) -> ApiResult<Created<OrganisationView>> {
         let actor = state.actor(&auth).await?;
@@ -399,8 +400,8 @@ impl DirectoryApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<DistrictInput>,
     ) -> ApiResult<Created<DistrictView>> {
         let actor = state.actor(&auth).await?;
@@ -445,8 +446,8 @@ impl DirectoryApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<CategoryInput>,
     ) -> ApiResult<Created<CategoryView>> {
         let actor = state.actor(&auth).await?;

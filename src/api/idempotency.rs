@@ -11,7 +11,15 @@
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
-use poem::{Body, Endpoint, IntoResponse, Request, Response, http::Method, http::StatusCode};
+use poem::{
+    Body, Endpoint, IntoResponse, Request, RequestBody, Response,
+    http::{HeaderValue, Method, StatusCode},
+};
+use poem_openapi::{
+    ApiExtractor, ApiExtractorType, ExtractParamOptions,
+    error::ParseParamError,
+    registry::{MetaParamIn, MetaSchema, MetaSchemaRef},
+};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
@@ -73,15 +81,8 @@ pub async fn guard<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Respon
     if owner.is_none() && !open_to_anonymous(req.uri().path()) {
         return call(&ep, req).await;
     }
-    let key = match raw_key.to_str() {
-        Ok(key) if (1..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
-            key.to_owned()
-        }
-        _ => {
-            let detail =
-                format!("`{HEADER}` must be 1 to {MAX_KEY_LEN} visible ASCII characters; a UUID is a good key");
-            return Ok(Problem::new(StatusCode::BAD_REQUEST, "bad-request", detail).into_response());
-        }
+    let Some(key) = well_formed(raw_key) else {
+        return Ok(Problem::new(StatusCode::BAD_REQUEST, "bad-request", malformed()).into_response());
     };
     let (req, fingerprint) = fingerprinted(req).await?;
     let scope = digest(&[owner.map(|id| format!("account:{id}")).unwrap_or_default().as_bytes(), key.as_bytes()]);
@@ -96,6 +97,57 @@ pub async fn guard<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Respon
             "this Idempotency-Key was already used for a different request; use a new key for a new request",
         ))),
         Err(error) => Ok(error_response(error)),
+    }
+}
+
+/// The key, when it is 1 to `MAX_KEY_LEN` visible ASCII characters (what [`IdempotencyKey`] documents).
+fn well_formed(raw_key: &HeaderValue) -> Option<String> {
+    let key = raw_key.to_str().ok()?;
+    ((1..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())).then(|| key.to_owned())
+}
+
+fn malformed() -> String {
+    format!("`{HEADER}` must be 1 to {MAX_KEY_LEN} visible ASCII characters; a UUID is a good key")
+}
+
+/// An endpoint argument that says the endpoint honours the header: it documents `Idempotency-Key` on the
+/// operation (optional, 1 to 255 visible ASCII characters) and refuses a malformed one. [`guard`] does the
+/// work; each creating endpoint declares it, under the line that the spec shows as its description:
+///
+/// ```ignore
+/// /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
+/// #[oai(name = "Idempotency-Key")] _key: IdempotencyKey,
+/// ```
+pub struct IdempotencyKey;
+
+impl<'a> ApiExtractor<'a> for IdempotencyKey {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::Parameter];
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn param_in() -> Option<MetaParamIn> {
+        Some(MetaParamIn::Header)
+    }
+
+    fn param_schema_ref() -> Option<MetaSchemaRef> {
+        let mut schema = MetaSchema::new("string");
+        schema.min_length = Some(1);
+        schema.max_length = Some(MAX_KEY_LEN);
+        schema.pattern = Some("^[!-~]+$".into());
+        Some(MetaSchemaRef::Inline(Box::new(schema)))
+    }
+
+    async fn from_request(
+        request: &'a Request,
+        _body: &mut RequestBody,
+        param_opts: ExtractParamOptions<()>,
+    ) -> poem::Result<Self> {
+        match request.headers().get(param_opts.name) {
+            Some(raw_key) if well_formed(raw_key).is_none() => {
+                Err(ParseParamError { name: param_opts.name, reason: malformed() }.into())
+            }
+            _ => Ok(IdempotencyKey),
+        }
     }
 }
 
@@ -219,4 +271,31 @@ async fn recovered<E: Endpoint>(
         response.headers_mut().insert(poem::http::header::LOCATION, location);
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use poem::{Body, Request, RequestBody};
+    use poem_openapi::{ApiExtractor, ExtractParamOptions};
+
+    use super::{HEADER, IdempotencyKey};
+
+    async fn argument(key: Option<&str>) -> poem::Result<IdempotencyKey> {
+        let mut request = Request::builder();
+        if let Some(key) = key {
+            request = request.header(HEADER, key);
+        }
+        let options = ExtractParamOptions { name: HEADER, ..Default::default() };
+        IdempotencyKey::from_request(&request.finish(), &mut RequestBody::new(Body::empty()), options).await
+    }
+
+    #[tokio::test]
+    async fn the_key_argument_takes_what_the_middleware_takes_and_refuses_the_rest_with_400() {
+        assert!(argument(None).await.is_ok());
+        assert!(argument(Some("0b6f1c1e-9a4e-4c1e-8f3a-1d2c3b4a5f60")).await.is_ok());
+        for bad in ["", "two words", &"k".repeat(256)] {
+            let error = argument(Some(bad)).await.err().expect("refused");
+            assert_eq!(error.status(), poem::http::StatusCode::BAD_REQUEST, "{bad:?}");
+        }
+    }
 }

@@ -16,6 +16,7 @@ use super::{
     paging::{PageNumber, PerPage},
     text::{Line, Prose},
 };
+use crate::api::idempotency::IdempotencyKey;
 use crate::{
     domain::{
         accounts::FullName,
@@ -332,8 +333,8 @@ impl PetitionsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<StatuteInput>,
     ) -> ApiResult<Created<StatuteView>> {
         let actor = person(&state, &auth).await?;
@@ -365,8 +366,8 @@ impl PetitionsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<PetitionInput>,
     ) -> ApiResult<Created<PetitionView>> {
         let actor = person(&state, &auth).await?;
@@ -501,8 +502,8 @@ impl PetitionsApi {
         req: &Request,
         id: Path<i32>,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<SignInput>,
     ) -> ApiResult<Created<SignatureReceipt>> {
         let input = body.0;
@@ -582,8 +583,8 @@ impl PetitionsApi {
         auth: BearerAuth,
         id: Path<i32>,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<ToAppealInput>,
     ) -> ApiResult<Json<PetitionView>> {
         let actor = person(&state, &auth).await?;

@@ -7,6 +7,7 @@ use poem_openapi::{
 };
 
 use super::{caller, optional_text, signed_in, views::AppealView};
+use crate::api::idempotency::IdempotencyKey;
 use crate::{
     api::{ApiTags, AppState, BearerAuth, directory::Created, text::Prose},
     domain::text::limits,
@@ -84,8 +85,8 @@ impl CitizenApi {
         auth: BearerAuth,
         id: Path<i32>,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Binary<Vec<u8>>,
     ) -> ApiResult<Created<PhotoView>> {
         let actor = signed_in(&state, &auth).await?;

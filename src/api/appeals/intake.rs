@@ -7,6 +7,7 @@ use super::{
     optional_text, signed_in,
     views::{AppealPage, AppealView},
 };
+use crate::api::idempotency::IdempotencyKey;
 use crate::{
     api::{
         ApiTags, AppState, BearerAuth,
@@ -195,8 +196,8 @@ impl IntakeApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<AppealInput>,
     ) -> ApiResult<Created<AppealView>> {
         let actor = signed_in(&state, &auth).await?;
@@ -214,8 +215,8 @@ impl IntakeApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Makes a retry safe: the same key and body get the first answer again and create nothing (see docs/api-clients.md).
-        #[oai(name = "Idempotency-Key", validator(min_length = 1, max_length = 255, pattern = r"^[!-~]+$"))]
-        _idempotency_key: poem_openapi::param::Header<Option<String>>,
+        #[oai(name = "Idempotency-Key")]
+        _key: IdempotencyKey,
         body: Json<RegisteredAppealInput>,
     ) -> ApiResult<Created<AppealView>> {
         let actor = signed_in(&state, &auth).await?;
