@@ -146,15 +146,12 @@ async fn tab_to(browser: &Browser, css: &str) -> bool {
 
 /// A citizen who uses no mouse picks the place of a report on the Leaflet map: Tab reaches the map, the
 /// arrow keys move it under the cross in its middle, Enter chooses the point there, and a status line
-/// says which point it is; the button under the map does the same. axe-core finds nothing.
-#[tokio::test]
-async fn a_keyboard_user_picks_the_place_of_a_report_on_the_map() {
-    if !available() {
-        return;
-    }
+/// says which point it is; the button under the map does the same. axe-core finds nothing, phone or
+/// desktop.
+async fn a_keyboard_user_picks_the_place_of_a_report_on_the_map(viewport: Viewport) {
     let app = TestAppBuilder::new().await.with_smtp().configure(|s| s.example_directory = true).spawn().await;
     app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
-    let browser = Browser::open(Script::On, DESKTOP).await;
+    let browser = Browser::open(Script::On, viewport).await;
     browser.goto(&app.url("/account/login")).await;
     for (id, text) in [("email", "oksana@example.org"), ("password", "a long enough password")] {
         browser.client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
@@ -202,8 +199,22 @@ async fn a_keyboard_user_picks_the_place_of_a_report_on_the_map() {
     assert!(tab_to(&browser, ".hromada-map__centre").await, "Tab reaches the button");
     press(&browser, Key::Enter).await;
     assert_eq!(value_of(&browser, "latitude").await, north, "the middle has not moved");
-    assert_accessible(&browser, "the place step picked by keyboard", Script::On, DESKTOP).await;
+    assert_accessible(&browser, "the place step picked by keyboard", Script::On, viewport).await;
     browser.close().await;
+}
+
+#[tokio::test]
+async fn keyboard_picking_on_a_phone() {
+    if available() {
+        a_keyboard_user_picks_the_place_of_a_report_on_the_map(PHONE).await;
+    }
+}
+
+#[tokio::test]
+async fn keyboard_picking_on_a_desktop() {
+    if available() {
+        a_keyboard_user_picks_the_place_of_a_report_on_the_map(DESKTOP).await;
+    }
 }
 
 /// A watchdog with JavaScript sees the reports of the map of reports' selection as Leaflet clusters over
