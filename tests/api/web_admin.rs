@@ -601,6 +601,31 @@ async fn an_administrator_finds_an_account_and_makes_it_a_moderator_but_not_thei
 }
 
 #[tokio::test]
+async fn an_account_is_found_by_its_cyrillic_name_in_any_mix_of_cases() {
+    let app = spawn_app_with_smtp().await;
+    app.verified_citizen("Олена Петренко", "olena@example.org").await;
+    app.verified_citizen("Ivan Franko", "ivan@example.org").await;
+    let (mut browser, _) = admin_browser(&app).await;
+    // Some of these a variant of the term (as typed, capitals, each word capitalised) could find;
+    // "лена петренко" (mid-word, across words) only folding both sides does.
+    for typed in ["олена петренко", "ОЛЕНА", "оЛеНа", "Петренко", "лена петренко", "OLENA@EXAMPLE"]
+    {
+        let query: String = url::form_urlencoded::byte_serialize(typed.as_bytes()).collect();
+        let found = browser.get(&format!("/admin/accounts?q={query}")).await;
+        assert!(
+            found.html.contains("1 account found.") && found.html.contains("Олена Петренко"),
+            "`{typed}` finds Олена Петренко: {}",
+            found.html
+        );
+    }
+    app.verified_citizen("МАРІЯ ЗАНЬКОВЕЦЬКА", "maria@example.org").await;
+    let capitals = browser.get("/admin/accounts?q=%D0%BC%D0%B0%D1%80%D1%96%D1%8F").await;
+    assert!(capitals.html.contains("МАРІЯ ЗАНЬКОВЕЦЬКА"), "`марія` finds a name stored in capitals: {}", capitals.html);
+    let other = browser.get("/admin/accounts?q=%D0%86%D0%B2%D0%B0%D0%BD").await;
+    assert!(other.html.contains("0 accounts found."), "`Іван` is not Ivan: {}", other.html);
+}
+
+#[tokio::test]
 async fn an_administrator_sees_failed_mail_with_the_servers_reason_and_retries_it() {
     let app = spawn_app_with_smtp().await;
     let (mut browser, admin_token) = admin_browser(&app).await;
