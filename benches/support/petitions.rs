@@ -51,6 +51,10 @@ pub async fn signers_with_sessions(db: &DatabaseConnection, count: usize) -> any
         let rows = chunk.clone().map(|i| accounts::ActiveModel {
             email: Set(format!("signer{i}.{run}@bench.example.org")),
             full_name: Set(format!("Signer Number{i}")),
+            search_name: Set(hromada::storage::accounts::search_name(
+                &format!("Signer Number{i}"),
+                &format!("signer{i}.{run}@bench.example.org"),
+            )),
             password_hash: Set(hash.clone()),
             language: Set("uk".into()),
             role: Set("citizen".into()),

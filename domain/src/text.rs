@@ -100,9 +100,10 @@ fn longest_mark_run(text: &str) -> usize {
     longest
 }
 
-/// An appeal's words as the search by words compares them: the subject and the text on two lines, folded
-/// to lower case by Unicode's rules ("ЯМА" and "яма", "Ї" and "ї" match), which the databases' own
-/// `lower()` does not promise. A search term is folded by the same rule (see [`search_term_folded`]).
+/// Two fields as a search by words compares them — an appeal's subject and text, an account's full name
+/// and e-mail address — on two lines (so no term matches across them), folded to lower case by Unicode's
+/// rules ("ЯМА" and "яма", "Ї" and "ї" match), which the databases' own `lower()` does not promise. A
+/// search term is folded by the same rule (see [`search_term_folded`]).
 pub fn search_folded(subject: &str, text: &str) -> String {
     format!("{subject}\n{text}").to_lowercase()
 }

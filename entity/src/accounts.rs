@@ -8,6 +8,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub full_name: String,
+    /// The name and address folded for search (`domain::text::search_folded`).
+    pub search_name: String,
     pub password_hash: String,
     pub language: String,
     pub role: String,

@@ -229,3 +229,49 @@ override-error-date = Enter a real date: day, month and a four-digit year, withi
 override-error-working = Choose whether the day is a working day
 override-error-note = Name the decision this records in up to 500 characters, e.g. "Cabinet resolution No. 123 of 1 March 2026"
 martial-law-error-martial_law_note = Name the decision this records in up to 500 characters, e.g. "Presidential Decree No. 1/2026"
+
+# The directory forms' errors, one per field (see web::forms::FormErrors::field); a numbered field
+# (`district_5`) uses its name's key without the number (`category-error-district`).
+district-error-name = Enter the district's name, up to 200 characters, one no other district has
+organisation-error-name = Enter the organisation's name, up to 200 characters, one no other organisation has
+organisation-error-kind = Choose the kind of organisation
+organisation-error-parent_id = Choose a parent organisation other than this one, or none
+organisation-error-community_share_percent = Enter the community's share as a number from 0 to 100, or leave it empty
+organisation-error-email = Enter the e-mail address on one line, in up to 254 characters
+organisation-error-phone = Enter the telephone number on one line, in up to 40 characters
+organisation-error-address = Enter the address on one line, in up to 300 characters
+organisation-error-website = Enter the web address on one line, in up to 500 characters
+member-error-account = Enter the number or the e-mail address of an existing account
+member-error-role = Choose the role: officer or head
+category-error-code = Enter a code no other category has: lower-case latin letters, digits, _ or -, up to 64 characters
+category-error-name_uk = Enter the category's name in Ukrainian, up to 200 characters
+category-error-name_en = Enter the category's name in English, up to 200 characters
+category-error-urgency_class = Choose the urgency class
+category-error-urgency_hours = Enter the term of an emergency: a whole number of hours from 1 to 720
+category-error-default_executor_id = Choose the organisation that handles the category by default
+category-error-district_executors = Choose one executor at most for each district that exists
+category-error-district = Choose the district's executor from the list, or none
+statute-conflict = This council already has terms from that date; enter another date
+statute-error-council_id = Choose the council the terms are for
+api-key-error-name = Enter a name for the key, up to 200 characters, one no other key has
+
+# A district's border refused (see service::directory::AreaProblem and domain AreaError::message).
+area-error-missing = Paste the district's GeoJSON polygon or choose a GeoJSON file
+area-error-not-json = This is not GeoJSON (JSON text): reading stopped at line { $line }, column { $column }
+area-error-too-large = The file is larger than 2 MB; simplify the border
+area-error-not-text = The file is not text; choose a GeoJSON (.geojson or .json) file
+area-error-changed = The border is not the one that was checked; check it again
+area-error-not-an-object = The border must be a GeoJSON object with the "type" Polygon or MultiPolygon and its "coordinates"
+area-error-missing-type = The GeoJSON object has no "type"; use "Polygon" or "MultiPolygon"
+area-error-unsupported-type = GeoJSON type "{ $found }" cannot describe a district; use "Polygon" or "MultiPolygon"
+area-error-feature-without-geometry = The GeoJSON Feature has no geometry; draw the district's border first
+area-error-missing-coordinates = The GeoJSON geometry has no "coordinates" array
+area-error-not-an-array = The coordinates must be nested JSON arrays: polygons of rings of [longitude, latitude] positions
+area-error-no-polygons = The MultiPolygon contains no polygons
+area-error-no-rings = Polygon { $polygon } has no rings; it needs at least an outer border
+area-error-malformed-position = Position { $position } of ring { $ring } of polygon { $polygon } must be [longitude, latitude] with two numbers
+area-error-non-finite = Position { $position } of ring { $ring } of polygon { $polygon } is not a finite number
+area-error-longitude = Position { $position } of ring { $ring } of polygon { $polygon } has longitude { $value }, outside -180..180; GeoJSON puts longitude first, check the order
+area-error-latitude = Position { $position } of ring { $ring } of polygon { $polygon } has latitude { $value }, outside -90..90; GeoJSON puts longitude first, check the order
+area-error-too-few-positions = Ring { $ring } of polygon { $polygon } has { $found } positions; a closed ring needs at least 4 (three corners plus the first repeated)
+area-error-not-closed = Ring { $ring } of polygon { $polygon } is not closed: its first and last positions differ

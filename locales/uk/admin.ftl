@@ -232,3 +232,49 @@ override-error-date = Введіть справжню дату: день, міс
 override-error-working = Оберіть, чи цей день робочий
 override-error-note = Назвіть рішення, яке це фіксує, до 500 символів, напр. «Постанова КМУ № 123 від 1 березня 2026 р.»
 martial-law-error-martial_law_note = Назвіть рішення, яке це фіксує, до 500 символів, напр. «Указ Президента № 1/2026»
+
+# Помилки форм довідника, по одній на поле (див. web::forms::FormErrors::field); поле з номером
+# (`district_5`) бере ключ своєї назви без номера (`category-error-district`).
+district-error-name = Введіть назву району, до 200 символів, якої немає в жодного іншого району
+organisation-error-name = Введіть назву організації, до 200 символів, якої немає в жодної іншої організації
+organisation-error-kind = Оберіть вид організації
+organisation-error-parent_id = Оберіть батьківську організацію, іншу ніж ця, або жодної
+organisation-error-community_share_percent = Введіть частку громади числом від 0 до 100 або залиште поле порожнім
+organisation-error-email = Введіть адресу електронної пошти одним рядком, до 254 символів
+organisation-error-phone = Введіть номер телефону одним рядком, до 40 символів
+organisation-error-address = Введіть адресу одним рядком, до 300 символів
+organisation-error-website = Введіть адресу вебсайту одним рядком, до 500 символів
+member-error-account = Введіть номер або адресу електронної пошти наявного облікового запису
+member-error-role = Оберіть роль: працівник або керівник
+category-error-code = Введіть код, якого немає в жодної іншої категорії: малі латинські літери, цифри, _ або -, до 64 символів
+category-error-name_uk = Введіть назву категорії українською, до 200 символів
+category-error-name_en = Введіть назву категорії англійською, до 200 символів
+category-error-urgency_class = Оберіть клас терміновості
+category-error-urgency_hours = Введіть строк для аварійної категорії: ціле число годин від 1 до 720
+category-error-default_executor_id = Оберіть організацію, яка типово опрацьовує категорію
+category-error-district_executors = Оберіть щонайбільше одного виконавця для кожного наявного району
+category-error-district = Оберіть виконавця для району зі списку або жодного
+statute-conflict = Ця рада вже має умови з цієї дати; введіть іншу дату
+statute-error-council_id = Оберіть раду, для якої ці умови
+api-key-error-name = Введіть назву ключа, до 200 символів, якої немає в жодного іншого ключа
+
+# Відмова в межі району (див. service::directory::AreaProblem і AreaError::message у domain).
+area-error-missing = Вставте полігон району у форматі GeoJSON або оберіть файл GeoJSON
+area-error-not-json = Це не GeoJSON (текст JSON): читання зупинилося в рядку { $line }, позиція { $column }
+area-error-too-large = Файл більший за 2 МБ; спростіть межу
+area-error-not-text = Файл не текстовий; оберіть файл GeoJSON (.geojson або .json)
+area-error-changed = Це не та межа, яку перевіряли; перевірте її ще раз
+area-error-not-an-object = Межа має бути об'єктом GeoJSON з "type" Polygon або MultiPolygon і його "coordinates"
+area-error-missing-type = В об'єкті GeoJSON немає "type"; використайте "Polygon" або "MultiPolygon"
+area-error-unsupported-type = Тип GeoJSON "{ $found }" не може описати район; використайте "Polygon" або "MultiPolygon"
+area-error-feature-without-geometry = В об'єкті GeoJSON Feature немає геометрії; спершу намалюйте межу району
+area-error-missing-coordinates = У геометрії GeoJSON немає масиву "coordinates"
+area-error-not-an-array = Координати мають бути вкладеними масивами JSON: полігони з кілець із позицій [довгота, широта]
+area-error-no-polygons = MultiPolygon не містить жодного полігона
+area-error-no-rings = Полігон { $polygon } не має кілець; потрібна принаймні зовнішня межа
+area-error-malformed-position = Позиція { $position } кільця { $ring } полігона { $polygon } має бути [довгота, широта] з двох чисел
+area-error-non-finite = Позиція { $position } кільця { $ring } полігона { $polygon } не є скінченним числом
+area-error-longitude = Позиція { $position } кільця { $ring } полігона { $polygon } має довготу { $value }, поза межами -180..180; у GeoJSON довгота йде першою, перевірте порядок
+area-error-latitude = Позиція { $position } кільця { $ring } полігона { $polygon } має широту { $value }, поза межами -90..90; у GeoJSON довгота йде першою, перевірте порядок
+area-error-too-few-positions = Кільце { $ring } полігона { $polygon } має позицій: { $found }; замкнене кільце потребує щонайменше 4 (три кути й повтор першого)
+area-error-not-closed = Кільце { $ring } полігона { $polygon } не замкнене: його перша й остання позиції різні

@@ -34,6 +34,7 @@ mod m0021_photos_pending_photos;
 mod m0022_harden_admin_events_index;
 mod m0023_perf_desk_indexes;
 mod m0024_desk_escalation;
+mod m0025_accounts_search_name;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_harden_admin_events_index::Migration),
             Box::new(m0023_perf_desk_indexes::Migration),
             Box::new(m0024_desk_escalation::Migration),
+            Box::new(m0025_accounts_search_name::Migration),
         ]
     }
 }

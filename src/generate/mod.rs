@@ -257,6 +257,7 @@ async fn write_citizens(
                 id: Set(id),
                 email: Set(citizen_email(id)),
                 full_name: Set(citizen_name(id)),
+                search_name: Set(crate::storage::accounts::search_name(&citizen_name(id), &citizen_email(id))),
                 password_hash: Set(hash.to_owned()),
                 language: Set(if chance(rng, 0.08) { "en" } else { "uk" }.to_owned()),
                 role: Set("citizen".to_owned()),
@@ -464,6 +465,7 @@ async fn ensure_account(
     let created = accounts::ActiveModel {
         email: Set(email.to_owned()),
         full_name: Set(full_name.to_owned()),
+        search_name: Set(crate::storage::accounts::search_name(full_name, email)),
         password_hash: Set(hash.to_owned()),
         language: Set("uk".to_owned()),
         role: Set(role.to_owned()),

@@ -7,7 +7,7 @@ use super::{Actor, AppState};
 use crate::{
     domain::{
         authorization::{Action, OrganisationRole, authorize},
-        directory::{Area, DistrictId, GeoPoint, Location, OrganisationKind, UrgencyClass, in_c03_scope},
+        directory::{Area, AreaError, DistrictId, GeoPoint, Location, OrganisationKind, UrgencyClass, in_c03_scope},
     },
     error::AppError,
     storage::{self, directory::CategoryRecord},
@@ -294,18 +294,61 @@ pub struct DistrictPreview {
     pub north_east: (f64, f64),
 }
 
+/// Why the text of a district's area was refused, for a page to word in its language (`From` words it
+/// in English, for everyone else).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AreaProblem {
+    /// Nothing pasted and no file chosen.
+    Missing,
+    /// Not JSON: where reading stopped.
+    NotJson { line: usize, column: usize },
+    /// JSON, but not a district's border (`domain::directory`'s rules).
+    Geometry(AreaError),
+}
+
+impl From<AreaProblem> for AppError {
+    fn from(problem: AreaProblem) -> AppError {
+        let message = match problem {
+            AreaProblem::Missing => "paste the district's GeoJSON polygon or choose a GeoJSON file".to_owned(),
+            AreaProblem::NotJson { line, column } => {
+                format!("this is not GeoJSON (JSON text): line {line}, column {column}")
+            }
+            AreaProblem::Geometry(e) => e.to_string(),
+        };
+        AppError::validation("area", message)
+    }
+}
+
+/// What the check step refused: the area's text, or anything else (the name, the caller).
+#[derive(Debug)]
+pub enum DistrictRefusal {
+    Area(AreaProblem),
+    Other(AppError),
+}
+
+impl From<AppError> for DistrictRefusal {
+    fn from(err: AppError) -> DistrictRefusal {
+        DistrictRefusal::Other(err)
+    }
+}
+
+/// The area in the text of a district's GeoJSON (pasted, uploaded, or carried by the check step's form).
+pub fn read_area(text: &str) -> Result<Area, AreaProblem> {
+    if text.trim().is_empty() {
+        return Err(AreaProblem::Missing);
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| AreaProblem::NotJson { line: e.line(), column: e.column() })?;
+    Area::from_geojson(&value).map_err(AreaProblem::Geometry)
+}
+
 /// Checks a district's name and the text of its GeoJSON area (pasted or uploaded) by the rules of
-/// saving it, for the check step before saving (administrators). The errors name what is wrong: not
+/// saving it, for the check step before saving (administrators). The refusals name what is wrong: not
 /// JSON, not a polygon, not closed, a coordinate out of range.
-pub fn preview_district(actor: &Actor, name: &str, text: &str) -> Result<DistrictPreview, AppError> {
+pub fn preview_district(actor: &Actor, name: &str, text: &str) -> Result<DistrictPreview, DistrictRefusal> {
     actor.administrator()?;
     let name = storage::directory::district_name(name)?.to_owned();
-    if text.trim().is_empty() {
-        return Err(AppError::validation("area", "paste the district's GeoJSON polygon or choose a GeoJSON file"));
-    }
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| AppError::validation("area", format!("this is not GeoJSON (JSON text): {e}")))?;
-    let area = Area::from_geojson(&value).map_err(|e| AppError::validation("area", e.to_string()))?;
+    let area = read_area(text).map_err(DistrictRefusal::Area)?;
     let rings = area.polygons().iter().flatten();
     let corners: Vec<[f64; 2]> = rings.flat_map(|ring| ring[..ring.len().saturating_sub(1)].iter().copied()).collect();
     let fold = |pick: fn(f64, f64) -> f64, axis: usize, start: f64| corners.iter().map(|p| p[axis]).fold(start, pick);

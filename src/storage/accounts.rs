@@ -58,6 +58,7 @@ pub async fn register(
     let account = accounts::ActiveModel {
         email: Set(new.email.as_str().to_owned()),
         full_name: Set(new.full_name.as_str().to_owned()),
+        search_name: Set(search_name(new.full_name.as_str(), new.email.as_str())),
         password_hash: Set(new.password_hash),
         language: Set(new.language.code().to_owned()),
         role: Set(new.role.code().to_owned()),
@@ -298,49 +299,29 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<accounts::Model>, AppEr
     Ok(accounts::Entity::find().order_by_asc(accounts::Column::Id).all(db).await?)
 }
 
+/// The folded words an account is found by: its full name and e-mail address. Written with the account
+/// (and wherever either changes).
+pub fn search_name(full_name: &str, email: &str) -> String {
+    crate::domain::text::search_folded(full_name, email)
+}
+
 /// The accounts whose name or e-mail contains `needle` (every account for an empty one), by id, at most
-/// `limit`, with how many match. Matched in the database, case aside: SQLite's `LOWER` folds only ASCII,
-/// so a name is also matched as typed in lower case, in capitals, and with each word capitalised, as
-/// people write names ("петренко" finds "Олена Петренко").
+/// `limit`, with how many match. Matched against `search_name`, folded by the service (m0025): the
+/// databases' `LOWER` cannot be trusted to fold Cyrillic ("ОЛЕНА" finds "Олена Петренко").
 pub async fn search(
     db: &DatabaseConnection,
     needle: &str,
     limit: u64,
 ) -> Result<(Vec<accounts::Model>, u64), AppError> {
     use sea_orm::{
-        Condition, PaginatorTrait, QuerySelect,
-        sea_query::{Expr, ExprTrait, Func, LikeExpr},
+        PaginatorTrait, QuerySelect,
+        sea_query::{Expr, ExprTrait},
     };
-    let lower = crate::domain::text::search_term_folded(needle);
-    let contains = |text: &str| {
-        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        LikeExpr::new(format!("%{escaped}%")).escape('\\')
-    };
-    let mut matching = Condition::any()
-        .add(Expr::expr(Func::lower(Expr::col(accounts::Column::Email))).like(contains(&lower)))
-        .add(Expr::expr(Func::lower(Expr::col(accounts::Column::FullName))).like(contains(&lower)));
-    for variant in [needle.to_uppercase(), capitalised_words(&lower)] {
-        matching = matching.add(Expr::col(accounts::Column::FullName).like(contains(&variant)));
-    }
-    let query = accounts::Entity::find().filter(matching);
+    let pattern = super::contains_folded(needle);
+    let query = accounts::Entity::find().filter(Expr::col(accounts::Column::SearchName).like(pattern));
     let total = query.clone().count(db).await?;
     let found = query.order_by_asc(accounts::Column::Id).limit(limit).all(db).await?;
     Ok((found, total))
-}
-
-/// "олена петренко" → "Олена Петренко".
-fn capitalised_words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at_word_start = true;
-    for c in text.chars() {
-        if at_word_start && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
-        } else {
-            out.push(c);
-        }
-        at_word_start = c.is_whitespace() || c == '-' || c == '\'';
-    }
-    out
 }
 
 pub async fn create_session(

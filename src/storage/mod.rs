@@ -112,6 +112,14 @@ where
     .await
 }
 
+/// A search term as a `LIKE` pattern against a column folded by `domain::text::search_folded`: the term
+/// folded the same way, found anywhere, with `%` and `_` typed by a person taken literally.
+pub(crate) fn contains_folded(term: &str) -> sea_orm::sea_query::LikeExpr {
+    let folded = crate::domain::text::search_term_folded(term);
+    let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 /// One page of a list: `number` from 1 to [`Page::MAX_NUMBER`], `size` items from 1 to [`Page::MAX_SIZE`].
 /// The one statement of the page bounds: `api::paging` declares them in the spec and refuses others, and
 /// every list limited another way (the mail outbox's `limit`) uses the same largest size.

@@ -38,12 +38,16 @@ impl FormErrors {
     }
 
     /// The error of `field` in words a person can act on: the form's own string `<form>-error-<field>`
-    /// when there is one, else the rule's message.
+    /// when there is one (a numbered field, `district_5`, may share `<form>-error-district`), else the
+    /// rule's message.
     pub fn field(lang: Lang, form: &str, field: &str, message: &str) -> FormErrors {
-        let key = format!("{form}-error-{field}");
-        let text = lang.text(&key, None);
+        let numbered = field.rsplit_once('_').filter(|(_, n)| n.parse::<u32>().is_ok()).map(|(name, _)| name);
+        let text = [Some(field), numbered].into_iter().flatten().find_map(|name| {
+            let key = format!("{form}-error-{name}");
+            Some(lang.text(&key, None)).filter(|text| *text != key)
+        });
         let mut errors = FormErrors::default();
-        errors.add(field, if text == key { message.to_owned() } else { text });
+        errors.add(field, text.unwrap_or_else(|| message.to_owned()));
         errors
     }
 }
@@ -63,7 +67,18 @@ pub fn refusal(site: &Site, lang: Lang, path: &str, form: &str, fallback_field: 
         AppError::Unauthorized(message) | AppError::Forbidden(message) | AppError::NotFound(message) => {
             field_error(fallback_field, message)
         }
-        AppError::Conflict(message) | AppError::BadRequest(message) => field_error(fallback_field, message),
+        // A clash with what is stored has its own words when the form has them (`<form>-conflict`).
+        AppError::Conflict(message) => {
+            let key = format!("{form}-conflict");
+            let text = lang.text(&key, None);
+            if text == key {
+                return field_error(fallback_field, message);
+            }
+            let mut errors = FormErrors::default();
+            errors.add(fallback_field, text);
+            Refusal::Form(errors)
+        }
+        AppError::BadRequest(message) => field_error(fallback_field, message),
         AppError::TooManyRequests { .. } => Refusal::Page(site.error(lang, path, StatusCode::TOO_MANY_REQUESTS)),
         AppError::Unavailable(_) => Refusal::Page(site.error(lang, path, StatusCode::SERVICE_UNAVAILABLE)),
         AppError::Internal(e) => {

@@ -21,6 +21,7 @@ mod idempotency;
 mod mail_outbox;
 mod mail_preferences;
 mod metrics;
+mod migrations;
 mod open311;
 mod open_data;
 mod operations;

@@ -179,16 +179,16 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
         vec![("csrf_token", csrf.clone()), ("name", "Staryi Misto".to_owned()), ("area", area.to_owned())]
     };
     let cases = [
-        ("", "paste the district"),
-        ("{not json", "this is not GeoJSON"),
+        ("", "Paste the district"),
+        ("{not json", "This is not GeoJSON (JSON text): reading stopped at line 1, column 2"),
         (r#"{"type": "Point", "coordinates": [37.5, 48.7]}"#, "cannot describe a district"),
         (
             r#"{"type": "Polygon", "coordinates": [[[37.5, 48.7], [37.6, 48.7], [37.6, 48.8], [37.5, 48.8]]]}"#,
-            "is not closed",
+            "Ring 0 of polygon 0 is not closed",
         ),
         (
             r#"{"type": "Polygon", "coordinates": [[[48.7, 137.5], [48.8, 137.5], [48.8, 137.6], [48.7, 137.5]]]}"#,
-            "outside -90..90",
+            "Position 0 of ring 0 of polygon 0 has latitude 137.5, outside -90..90",
         ),
     ];
     for (area, words) in cases {
@@ -201,7 +201,7 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
     let nameless = browser
         .post_multipart("/admin/districts/new", &[("csrf_token", &csrf), ("name", " "), ("area", SQUARE)], &[])
         .await;
-    assert_error(&nameless, "name", "the district needs a name");
+    assert_error(&nameless, "name", "Enter the district");
 
     // An uploaded file is used instead of the text.
     let check = browser
@@ -256,7 +256,7 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
         ],
     )
     .await;
-    assert_error(&emergency, "urgency_hours", "an emergency category needs hours");
+    assert_error(&emergency, "urgency_hours", "Enter the term of an emergency: a whole number of hours from 1 to 720");
     assert!(emergency.html.contains("value=\"Зламана лавка\""), "kept: {}", emergency.html);
     let no_executor = create(
         &mut browser,
@@ -264,7 +264,7 @@ async fn an_administrator_adds_a_district_by_polygon_and_a_category_and_a_new_re
         &[("code", "broken_bench"), ("name_uk", "Лавка"), ("name_en", "Bench"), ("urgency_class", "normal")],
     )
     .await;
-    assert_error(&no_executor, "default_executor_id", "whole number");
+    assert_error(&no_executor, "default_executor_id", "Choose the organisation that handles the category by default");
     let created = create(
         &mut browser,
         form,
@@ -373,11 +373,11 @@ async fn an_administrator_edits_an_organisation_and_adds_and_removes_its_members
     let csrf = browser.get(&path).await.csrf_token();
     let unknown =
         browser.post(&members, &[("csrf_token", &csrf), ("account", "nobody@example.org"), ("role", "officer")]).await;
-    assert_error(&unknown, "account", "no account has the e-mail address nobody@example.org");
+    assert_error(&unknown, "account", "Enter the number or the e-mail address of an existing account");
     assert!(unknown.html.contains("value=\"nobody@example.org\""), "kept");
     let bad_role =
         browser.post(&members, &[("csrf_token", &csrf), ("account", "ivan@example.org"), ("role", "boss")]).await;
-    assert_error(&bad_role, "role", "boss");
+    assert_error(&bad_role, "role", "Choose the role: officer or head");
     let added =
         browser.post(&members, &[("csrf_token", &csrf), ("account", "ivan@example.org"), ("role", "head")]).await;
     assert_see_other(&added, &format!("{path}?done=member-saved#members"));
@@ -505,6 +505,82 @@ async fn an_administrator_keeps_the_calendar_and_the_petition_statutes() {
 }
 
 #[tokio::test]
+async fn the_ukrainian_admin_pages_word_a_bad_border_and_a_bad_statute_council_in_ukrainian() {
+    let app = spawn_app_with_smtp().await;
+    let admin_token = app.administrator().await;
+    let roads = app
+        .post(
+            "/api/v1/directory/organisations",
+            Some(&admin_token),
+            json!({"name": "Roads Department", "kind": "department"}),
+        )
+        .await;
+    let roads = roads.body["id"].as_i64().unwrap().to_string();
+    let mut browser = logged_in_admin(&app).await;
+    browser.get("/language?lang=uk&return=/admin").await;
+
+    let form = browser.get("/admin/districts/new").await;
+    let csrf = form.csrf_token();
+    let open_ring = r#"{"type": "Polygon", "coordinates": [[[37.5, 48.7], [37.6, 48.7], [37.6, 48.8], [37.5, 48.8]]]}"#;
+    let cases = [
+        (open_ring, "Кільце 0 полігона 0 не замкнене: його перша й остання позиції різні"),
+        (r#"{"type": "Point", "coordinates": [37.5, 48.7]}"#, "не може описати район"),
+        ("{not json", "Це не GeoJSON (текст JSON): читання зупинилося в рядку 1, позиція 2"),
+        ("", "Вставте полігон району у форматі GeoJSON"),
+    ];
+    for (area, words) in cases {
+        let fields = [("csrf_token", csrf.as_str()), ("name", "Старе місто"), ("area", area)];
+        let page = browser.post_multipart("/admin/districts/new", &fields, &[]).await;
+        assert!(page.title().starts_with("Помилка:"), "{}", page.title());
+        assert!(page.html.contains(words), "`{words}` in {}", page.html);
+        assert!(!page.html.contains("ring 0 of polygon 0"), "no English left: {}", page.html);
+    }
+    let nameless = browser
+        .post_multipart("/admin/districts/new", &[("csrf_token", &csrf), ("name", " "), ("area", SQUARE)], &[])
+        .await;
+    assert!(nameless.html.contains("Введіть назву району"), "{}", nameless.html);
+
+    // Terms for an organisation that is not a council, or for none.
+    let terms = |council: &str| {
+        vec![
+            ("council_id", council.to_owned()),
+            ("effective_from_day", "1".into()),
+            ("effective_from_month", "1".into()),
+            ("effective_from_year", "2026".into()),
+            ("signature_threshold", "250".into()),
+            ("collection_days", "60".into()),
+            ("title_max_chars", "200".into()),
+            ("text_max_chars", "10000".into()),
+            ("signing_mode", "verified_account".into()),
+        ]
+    };
+    for council in [roads.as_str(), "999999", ""] {
+        let fields = terms(council);
+        let page =
+            create(&mut browser, "/admin/statutes", &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+                .await;
+        assert!(page.html.contains("href=\"#council_id\""), "{}", page.html);
+        assert!(page.html.contains("Оберіть раду, для якої ці умови"), "council `{council}`: {}", page.html);
+        assert!(!page.html.contains("is not a council") && !page.html.contains("there is no organisation"));
+    }
+
+    // The directory forms too: an organisation's share, a member's account.
+    let share = create(
+        &mut browser,
+        "/admin/organisations/new",
+        &[("name", "Vodokanal"), ("kind", "municipal_enterprise"), ("community_share_percent", "many")],
+    )
+    .await;
+    assert!(share.html.contains("Введіть частку громади числом від 0 до 100"), "{}", share.html);
+    let path = format!("/admin/organisations/{roads}");
+    let csrf = browser.get(&path).await.csrf_token();
+    let members = format!("{path}/members");
+    let unknown =
+        browser.post(&members, &[("csrf_token", &csrf), ("account", "nobody@example.org"), ("role", "officer")]).await;
+    assert!(unknown.html.contains("Введіть номер або адресу електронної пошти наявного"), "{}", unknown.html);
+}
+
+#[tokio::test]
 async fn an_api_key_is_shown_once_on_the_next_page_and_can_be_revoked() {
     let app = spawn_app_with_smtp().await;
     let (mut browser, admin_token) = admin_browser(&app).await;
@@ -598,6 +674,31 @@ async fn an_administrator_finds_an_account_and_makes_it_a_moderator_but_not_thei
     assert!(browser.get("/admin").await.status == 200, "still an administrator");
     let events = browser.get("/admin/events?subject=account").await;
     assert!(events.html.contains("moderator"), "{}", events.html);
+}
+
+#[tokio::test]
+async fn an_account_is_found_by_its_cyrillic_name_in_any_mix_of_cases() {
+    let app = spawn_app_with_smtp().await;
+    app.verified_citizen("Олена Петренко", "olena@example.org").await;
+    app.verified_citizen("Ivan Franko", "ivan@example.org").await;
+    let (mut browser, _) = admin_browser(&app).await;
+    // Some of these a variant of the term (as typed, capitals, each word capitalised) could find;
+    // "лена петренко" (mid-word, across words) only folding both sides does.
+    for typed in ["олена петренко", "ОЛЕНА", "оЛеНа", "Петренко", "лена петренко", "OLENA@EXAMPLE"]
+    {
+        let query: String = url::form_urlencoded::byte_serialize(typed.as_bytes()).collect();
+        let found = browser.get(&format!("/admin/accounts?q={query}")).await;
+        assert!(
+            found.html.contains("1 account found.") && found.html.contains("Олена Петренко"),
+            "`{typed}` finds Олена Петренко: {}",
+            found.html
+        );
+    }
+    app.verified_citizen("МАРІЯ ЗАНЬКОВЕЦЬКА", "maria@example.org").await;
+    let capitals = browser.get("/admin/accounts?q=%D0%BC%D0%B0%D1%80%D1%96%D1%8F").await;
+    assert!(capitals.html.contains("МАРІЯ ЗАНЬКОВЕЦЬКА"), "`марія` finds a name stored in capitals: {}", capitals.html);
+    let other = browser.get("/admin/accounts?q=%D0%86%D0%B2%D0%B0%D0%BD").await;
+    assert!(other.html.contains("0 accounts found."), "`Іван` is not Ivan: {}", other.html);
 }
 
 #[tokio::test]

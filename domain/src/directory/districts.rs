@@ -143,6 +143,51 @@ impl fmt::Display for AreaError {
 
 impl std::error::Error for AreaError {}
 
+impl AreaError {
+    /// The refusal as a page words it: the id of its string (`area-error-*` in `locales/*/admin.ftl`)
+    /// and the string's arguments. [`Display`](fmt::Display) is the API's English wording of the same.
+    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        let at = |polygon: &usize, ring: &usize| vec![("polygon", polygon.to_string()), ("ring", ring.to_string())];
+        let at_position = |polygon: &usize, ring: &usize, position: &usize| {
+            let mut args = at(polygon, ring);
+            args.push(("position", position.to_string()));
+            args
+        };
+        match self {
+            AreaError::NotAnObject => ("area-error-not-an-object", vec![]),
+            AreaError::MissingType => ("area-error-missing-type", vec![]),
+            AreaError::UnsupportedType { found } => ("area-error-unsupported-type", vec![("found", found.clone())]),
+            AreaError::FeatureWithoutGeometry => ("area-error-feature-without-geometry", vec![]),
+            AreaError::MissingCoordinates => ("area-error-missing-coordinates", vec![]),
+            AreaError::NotAnArray { .. } => ("area-error-not-an-array", vec![]),
+            AreaError::NoPolygons => ("area-error-no-polygons", vec![]),
+            AreaError::NoRings { polygon } => ("area-error-no-rings", vec![("polygon", polygon.to_string())]),
+            AreaError::MalformedPosition { polygon, ring, position } => {
+                ("area-error-malformed-position", at_position(polygon, ring, position))
+            }
+            AreaError::NonFiniteCoordinate { polygon, ring, position } => {
+                ("area-error-non-finite", at_position(polygon, ring, position))
+            }
+            AreaError::LongitudeOutOfRange { polygon, ring, position, value } => {
+                let mut args = at_position(polygon, ring, position);
+                args.push(("value", value.to_string()));
+                ("area-error-longitude", args)
+            }
+            AreaError::LatitudeOutOfRange { polygon, ring, position, value } => {
+                let mut args = at_position(polygon, ring, position);
+                args.push(("value", value.to_string()));
+                ("area-error-latitude", args)
+            }
+            AreaError::TooFewPositions { polygon, ring, found } => {
+                let mut args = at(polygon, ring);
+                args.push(("found", found.to_string()));
+                ("area-error-too-few-positions", args)
+            }
+            AreaError::RingNotClosed { polygon, ring } => ("area-error-not-closed", at(polygon, ring)),
+        }
+    }
+}
+
 impl Area {
     /// Builds an area from raw `[longitude, latitude]` rings, validating them
     /// the same way as [`Area::from_geojson`]. One polygon becomes a

@@ -31,7 +31,7 @@ pub enum Search {
 impl ListFilter {
     /// The rows the filter selects, unordered.
     fn select(&self) -> sea_orm::Select<appeals::Entity> {
-        use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+        use sea_orm::sea_query::{Expr, ExprTrait};
         let mut all = Condition::all()
             .add_option(self.author_account_id.map(|a| appeals::Column::AuthorAccountId.eq(a)))
             .add_option(self.executor_ids.clone().map(|e| appeals::Column::ExecutorId.is_in(e)))
@@ -52,9 +52,7 @@ impl ListFilter {
             Some(Search::Words(words)) => {
                 // Against the words folded by the service when stored (SQLite's lower() folds ASCII only);
                 // `%` and `_` typed by a person are literal.
-                let folded = crate::domain::text::search_term_folded(words);
-                let escaped = folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
+                let pattern = crate::storage::contains_folded(words);
                 all = all.add(Expr::col(appeals::Column::SearchText).like(pattern));
             }
             None => {}

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::Done;
 use crate::{
     error::AppError,
-    service::directory::{self, District, DistrictPreview},
+    service::directory::{self, AreaProblem, District, DistrictPreview, DistrictRefusal},
     web::{
         context::Ctx,
         forms::{FormErrors, see_other},
@@ -67,7 +67,8 @@ struct DistrictUpload {
     form_key: String,
     name: String,
     area: String,
-    unreadable: Option<AppError>,
+    /// The string (`locales/*/admin.ftl`) saying why a chosen file cannot be used.
+    unreadable: Option<&'static str>,
 }
 
 /// Reads the posted form; only a request that is not a form at all is an error.
@@ -77,13 +78,12 @@ async fn read_upload(mut multipart: Multipart) -> Result<DistrictUpload, AppErro
         let name = field.name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(e.to_string()))?;
         let text = if bytes.len() > AREA_MAX_BYTES {
-            upload.unreadable = Some(AppError::validation("area", "the area is larger than 2 MB; simplify the border"));
+            upload.unreadable = Some("area-error-too-large");
             continue;
         } else if let Ok(text) = String::from_utf8(bytes) {
             text
         } else {
-            let message = "the file is not text; choose a GeoJSON (.geojson or .json) file";
-            upload.unreadable = Some(AppError::validation("area", message));
+            upload.unreadable = Some("area-error-not-text");
             continue;
         };
         match name.as_str() {
@@ -117,13 +117,14 @@ async fn check(ctx: &Ctx<'_>, id: Option<i32>, multipart: Multipart) -> Response
     };
     let DistrictUpload { csrf_token, form_key, name, area, unreadable } = upload;
     let use_case = async {
-        match unreadable {
-            Some(err) => Err(err),
-            None => {
-                let preview = directory::preview_district(ctx.actor(), &name, &area)?;
-                Ok((preview, directory::districts(ctx.state).await?))
-            }
+        if let Some(key) = unreadable {
+            return Err(AppError::validation("area", ctx.lang.text(key, None)));
         }
+        let preview = directory::preview_district(ctx.actor(), &name, &area).map_err(|refusal| match refusal {
+            DistrictRefusal::Area(problem) => AppError::validation("area", area_words(ctx.lang, &problem)),
+            DistrictRefusal::Other(err) => err,
+        })?;
+        Ok((preview, directory::districts(ctx.state).await?))
     };
     let preview = |(preview, others): (DistrictPreview, Vec<District>)| {
         let map = picture(ctx.lang, id, &preview, &others);
@@ -132,6 +133,19 @@ async fn check(ctx: &Ctx<'_>, id: Option<i32>, multipart: Multipart) -> Response
     };
     let typed = context! { action => &path, id, name, area, form_key };
     ctx.post(&path, ("district", "area")).again_on(&csrf_token, use_case, preview, (FORM, typed)).await
+}
+
+/// Why the area was refused, in the page's language.
+fn area_words(lang: Lang, problem: &AreaProblem) -> String {
+    let (key, args) = match problem {
+        AreaProblem::Missing => ("area-error-missing", vec![]),
+        AreaProblem::NotJson { line, column } => {
+            ("area-error-not-json", vec![("line", line.to_string()), ("column", column.to_string())])
+        }
+        AreaProblem::Geometry(e) => e.message(),
+    };
+    let args = crate::web::i18n::args_from(args.into_iter().map(|(name, value)| (name, value.into())));
+    lang.text(key, Some(&args))
 }
 
 /// The shared map of the district being saved among the others (its old border left out): the server's
@@ -170,10 +184,21 @@ pub async fn save(ctx: Ctx<'_>, Form(form): Form<SaveForm>) -> Response {
     let id = form.id.trim().parse::<i32>().ok();
     let path = form_path(id);
     let use_case = async {
-        let area = serde_json::from_str::<serde_json::Value>(&form.area)
-            .map_err(|e| AppError::validation("area", format!("this is not GeoJSON (JSON text): {e}")))?;
-        let save =
-            async { Ok(directory::save_district(ctx.state, ctx.actor(), id, &form.name, Some(&area)).await?.id) };
+        // The area as the check step read it; it is checked again by the save.
+        let area = serde_json::from_str::<serde_json::Value>(&form.area).map_err(|e| {
+            let problem = AreaProblem::NotJson { line: e.line(), column: e.column() };
+            AppError::validation("area", area_words(ctx.lang, &problem))
+        })?;
+        // Checked by the check step: a refused area here was changed since (the form's hidden field).
+        let save = async {
+            let saved = directory::save_district(ctx.state, ctx.actor(), id, &form.name, Some(&area)).await;
+            match saved {
+                Err(AppError::Validation { field: Some(field), .. }) if field == "area" => {
+                    Err(AppError::validation("area", ctx.lang.text("area-error-changed", None)))
+                }
+                other => Ok(other?.id),
+            }
+        };
         match id {
             Some(_) => save.await,
             None => {
