@@ -1,6 +1,8 @@
 //! Accounts over HTTP: register → verification mail → verified → login (bearer token) → logout;
 //! password reset by mail; administrators list accounts and grant roles. Each handler parses, calls one
 //! use case of `service::accounts` and renders.
+use std::net::IpAddr;
+
 use chrono::{DateTime, Utc};
 use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
@@ -12,7 +14,7 @@ use crate::{
         accounts::{FullName, Language, Password, Role, token_digest},
         text::limits,
     },
-    error::ApiResult,
+    error::{ApiResult, AppError},
     service::{
         Actor,
         accounts::{self, Account, Registration},
@@ -172,11 +174,17 @@ pub enum AcceptedResponse {
     Accepted(Json<Accepted>),
 }
 
-impl AcceptedResponse {
-    /// 202 with `message`, the same whether or not the address has an account.
-    fn said(message: &str) -> Self {
-        AcceptedResponse::Accepted(Json(Accepted { message: message.into() }))
-    }
+/// Runs `send` (a use case that mails an address if it has an account, rate-limited per client address)
+/// and answers 202 with `said`, the same whether or not the address has an account.
+async fn mail_if_known(
+    state: &AppState,
+    req: &Request,
+    body: EmailRequest,
+    send: impl AsyncFnOnce(&AppState, IpAddr, &str) -> Result<(), AppError>,
+    said: &str,
+) -> ApiResult<AcceptedResponse> {
+    send(state, state.client_ip(req), &body.email.read("email")?).await?;
+    Ok(AcceptedResponse::Accepted(Json(Accepted { message: said.into() })))
 }
 
 #[derive(ApiResponse)]
@@ -244,9 +252,8 @@ impl AccountsApi {
         req: &Request,
         body: Json<EmailRequest>,
     ) -> ApiResult<AcceptedResponse> {
-        let email = body.0.email.read("email")?;
-        accounts::resend_verification(&state, state.client_ip(req), &email).await?;
-        Ok(AcceptedResponse::said("if this address has an unverified account, a new verification mail is on its way"))
+        let said = "if this address has an unverified account, a new verification mail is on its way";
+        mail_if_known(&state, req, body.0, accounts::resend_verification, said).await
     }
 
     /// Log in
@@ -291,9 +298,8 @@ impl AccountsApi {
         req: &Request,
         body: Json<EmailRequest>,
     ) -> ApiResult<AcceptedResponse> {
-        let email = body.0.email.read("email")?;
-        accounts::request_password_reset(&state, state.client_ip(req), &email).await?;
-        Ok(AcceptedResponse::said("if this address has an account, a reset code is on its way"))
+        let said = "if this address has an account, a reset code is on its way";
+        mail_if_known(&state, req, body.0, accounts::request_password_reset, said).await
     }
 
     /// Set a new password with the mailed code
@@ -335,6 +341,6 @@ impl AccountsApi {
 }
 
 /// The person behind a bearer token.
-async fn actor(state: &AppState, auth: &BearerAuth) -> Result<Actor, crate::error::AppError> {
+async fn actor(state: &AppState, auth: &BearerAuth) -> Result<Actor, AppError> {
     Ok(Actor::Person(state.authenticate(auth).await?.0))
 }

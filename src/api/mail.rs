@@ -16,6 +16,7 @@ use crate::{
 /// Which optional mails the account gets. Mail about its own appeals, reports and petitions, password
 /// resets and address confirmation always comes; each optional mail carries a one-click unsubscribe.
 #[derive(Debug, Object)]
+#[oai(remote = "Preferences")]
 pub struct MailPreferences {
     /// News of petitions the account signed (and asked to be told about when signing).
     pub signed_petitions: bool,
@@ -23,14 +24,9 @@ pub struct MailPreferences {
     pub followed_reports: bool,
 }
 
-impl From<Preferences> for MailPreferences {
-    fn from(p: Preferences) -> Self {
-        MailPreferences { signed_petitions: p.signed_petitions, followed_reports: p.followed_reports }
-    }
-}
-
 /// A mail in the outbox, as administrators see it (the body is not shown).
 #[derive(Debug, Object)]
+#[oai(remote = "OutboxMail")]
 pub struct OutboxMailView {
     pub id: i32,
     /// What the mail is about: `verify_email`, `appeal_update`, `deadline_reminder`…
@@ -48,23 +44,6 @@ pub struct OutboxMailView {
     pub next_attempt_at: DateTime<Utc>,
     #[oai(nullable)]
     pub sent_at: Option<DateTime<Utc>>,
-}
-
-impl From<OutboxMail> for OutboxMailView {
-    fn from(m: OutboxMail) -> Self {
-        OutboxMailView {
-            id: m.id,
-            kind: m.kind,
-            recipient: m.recipient,
-            subject: m.subject,
-            status: m.status,
-            attempts: m.attempts,
-            last_error: m.last_error,
-            created_at: m.created_at,
-            next_attempt_at: m.next_attempt_at,
-            sent_at: m.sent_at,
-        }
-    }
 }
 
 /// Mails put back in the queue.
@@ -96,8 +75,7 @@ impl MailApi {
         body: Json<MailPreferences>,
     ) -> ApiResult<Json<MailPreferences>> {
         let actor = state.actor(&auth).await?;
-        let choice = Preferences { signed_petitions: body.signed_petitions, followed_reports: body.followed_reports };
-        Ok(Json(mail_service::set_preferences(&state, &actor, choice).await?.into()))
+        Ok(Json(mail_service::set_preferences(&state, &actor, body.0.into()).await?.into()))
     }
 
     /// Follow a public report

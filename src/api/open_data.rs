@@ -48,6 +48,7 @@ impl poem::IntoResponse for JsonRows {
 }
 
 #[derive(Debug, Object)]
+#[oai(remote = "use_case::ColumnDoc")]
 pub struct ColumnDoc {
     pub name: String,
     /// `integer`, `number`, `boolean`, `string` or `timestamp` (RFC 3339, UTC, microseconds).
@@ -69,6 +70,7 @@ pub struct DatasetDoc {
 }
 
 #[derive(Debug, Object)]
+#[oai(remote = "use_case::Exclusion")]
 pub struct Exclusion {
     pub dataset: String,
     pub fields: Vec<String>,
@@ -93,11 +95,7 @@ impl From<use_case::OpenDataSchema> for OpenDataSchema {
         OpenDataSchema {
             datasets: s.datasets.into_iter().map(DatasetDoc::from).collect(),
             pseudonym: s.pseudonym,
-            excluded: s
-                .excluded
-                .into_iter()
-                .map(|e| Exclusion { dataset: e.dataset, fields: e.fields, why: e.why })
-                .collect(),
+            excluded: s.excluded.into_iter().map(Exclusion::from).collect(),
             formats: s.formats,
             period: s.period,
         }
@@ -106,23 +104,13 @@ impl From<use_case::OpenDataSchema> for OpenDataSchema {
 
 impl From<use_case::DatasetDoc> for DatasetDoc {
     fn from(d: use_case::DatasetDoc) -> Self {
-        let columns = d
-            .columns
-            .into_iter()
-            .map(|c| ColumnDoc {
-                name: c.name,
-                column_type: c.column_type,
-                nullable: c.nullable,
-                description: c.description,
-            })
-            .collect();
         DatasetDoc {
             name: d.name,
             description: d.description,
             csv: d.csv,
             json: d.json,
             period_column: d.period_column,
-            columns,
+            columns: d.columns.into_iter().map(ColumnDoc::from).collect(),
         }
     }
 }
