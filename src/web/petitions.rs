@@ -114,7 +114,22 @@ pub struct ListParams {
     from: Option<String>,
     to: Option<String>,
     sort: Option<String>,
-    page: Option<u64>,
+    page: Option<String>,
+}
+
+impl ListParams {
+    /// The first page of the list with these filters.
+    fn first_page(&self) -> String {
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        let filters = [("q", &self.q), ("status", &self.status), ("category", &self.category), ("from", &self.from)];
+        for (name, value) in filters.into_iter().chain([("to", &self.to), ("sort", &self.sort)]) {
+            if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                url.append_pair(name, value);
+            }
+        }
+        let query = url.finish();
+        if query.is_empty() { "/petitions".to_owned() } else { format!("/petitions?{query}") }
+    }
 }
 
 #[handler]
@@ -124,7 +139,9 @@ pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
     // Unknown choices fall back to the defaults: a hand-edited address still shows a list.
     let status = params.status.as_deref().and_then(Status::parse).filter(|s| s.was_published());
     let sort = params.sort.as_deref().and_then(Sort::parse).unwrap_or(Sort::Newest);
-    let number = params.page.unwrap_or(1).clamp(1, crate::api::paging::PageNumber::MAX);
+    let Some(number) = super::paging::page_number(params.page.as_deref()) else {
+        return super::paging::no_such_page(ctx.site, lang, path, &params.first_page());
+    };
     let day =
         |text: &Option<String>| text.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let (from, to) = (day(&params.from), day(&params.to));
