@@ -248,4 +248,3 @@ map-no-reports = No reports match this selection.
 statistics-error-category-id = Choose a category from the list
 statistics-error-status = Choose a status from the list
 statistics-error-district-id = Choose a district from the list
-statistics-error-page = The page is a number from 1

@@ -64,6 +64,10 @@ accessibility-testing-text = axe-core checks every page in a real browser, with 
 accessibility-feedback-heading = If something does not work
 accessibility-feedback-text = Tell your community's service administrator: we answer within 15 days, as we do an appeal.
 
+page-error-title = There is no such page
+page-error-summary = The page number must be a whole number from 1 to { $max }
+page-error-text = The address asks for a page of this list that cannot exist.
+page-error-first = Go to the first page of the list
 error-home-link = Go to the home page
 error-not-found-title = Page not found
 error-not-found-text = Check the address. If you followed a link, the page may have moved.

@@ -250,4 +250,3 @@ map-no-reports = Жодне повідомлення не відповідає �
 statistics-error-category-id = Оберіть категорію зі списку
 statistics-error-status = Оберіть статус зі списку
 statistics-error-district-id = Оберіть район зі списку
-statistics-error-page = Сторінка — це число від 1

@@ -65,6 +65,10 @@ accessibility-testing-text = Кожну сторінку автоматично 
 accessibility-feedback-heading = Якщо щось не працює
 accessibility-feedback-text = Повідомте адміністратора сервісу вашої громади: ми відповімо протягом 15 днів, як на звернення.
 
+page-error-title = Такої сторінки немає
+page-error-summary = Номер сторінки має бути цілим числом від 1 до { $max }
+page-error-text = Адреса просить сторінку цього списку, якої не може бути.
+page-error-first = Перейти до першої сторінки списку
 error-home-link = На головну сторінку
 error-not-found-title = Сторінку не знайдено
 error-not-found-text = Перевірте адресу. Якщо ви перейшли за посиланням, можливо, сторінку перенесено.

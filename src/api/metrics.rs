@@ -15,7 +15,7 @@ use crate::{
     error::ApiResult,
     service::{
         metrics::{self as use_case, AppealFilter, Grouping, IndicatorScore, PeriodQuery},
-        report_map::{self, ReportMapQuery},
+        report_map::{self, ReportFilter, ReportMapQuery},
     },
 };
 
@@ -626,10 +626,8 @@ impl MetricsApi {
         let status = Code::read_optional(status.0.as_ref(), "status")?;
         let query = ReportMapQuery {
             period: PeriodQuery { period: period.0, from: from.0, to: to.0 },
-            category_id: category_id.0.map(|id| id.to_string()),
-            status: status.map(|s| s.code().to_owned()),
-            district_id: district_id.0.map(|id| id.to_string()),
-            page: None,
+            filter: ReportFilter { category_id: category_id.0, status, district_id: district_id.0 },
+            page: 1,
         };
         let m = report_map::district_map(&state, &query, Utc::now()).await?;
         Ok(Json(DistrictMetrics {

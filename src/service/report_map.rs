@@ -37,22 +37,68 @@ pub const PAGE_SIZE: u64 = 50;
 /// fresh on every request.
 pub const CELLS_MAX_AGE: Duration = Duration::from_secs(30);
 
-/// The filters as typed (a GET form): blank means "all".
+/// What the map of reports shows: the reports of a period (the current year when none is given) that
+/// `filter` selects, and the page of its table.
 #[derive(Debug, Clone, Default)]
 pub struct ReportMapQuery {
     pub period: PeriodQuery,
-    pub category_id: Option<String>,
-    pub status: Option<String>,
-    pub district_id: Option<String>,
-    pub page: Option<String>,
+    pub filter: ReportFilter,
+    /// From 1 (a page's `page=` is read by the web layer's pager).
+    pub page: u64,
 }
 
-/// The filters as understood.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+/// Which reports a list or map of reports shows: of one category, status and district, or of any
+/// (`None`). The one filter of the list of reports (`/reports`), its map, the map of reports
+/// (`/statistics/map`) and the API's points and district figures. The API builds it from its typed
+/// parameters; a page reads its form's text with [`ReportFilter::read`]. Whether the directory holds the
+/// category and district is checked when it is used (a 422 naming the field).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ReportFilter {
     pub category_id: Option<i32>,
     pub status: Option<Status>,
     pub district_id: Option<i32>,
+}
+
+/// The filter as a page's GET form sends it (`category_id`, `status`, `district_id`); blank is any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterText<'a> {
+    pub category_id: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub district_id: Option<&'a str>,
+}
+
+/// A choice typed into a filter, or none when blank.
+fn chosen(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// A number typed into a filter, or none when blank.
+fn number(field: &str, text: Option<&str>, what: &str) -> Result<Option<i32>, AppError> {
+    match chosen(text) {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| AppError::validation(field, format!("choose {what} from the list"))),
+    }
+}
+
+impl ReportFilter {
+    /// The filter a page's form asked for: each choice a number (category, district) or a status code,
+    /// else a 422 naming its field.
+    pub fn read(text: FilterText<'_>) -> Result<ReportFilter, AppError> {
+        let category_id = number("category_id", text.category_id, "a category")?;
+        let district_id = number("district_id", text.district_id, "a district")?;
+        let status = match chosen(text.status) {
+            None => None,
+            Some(code) => Some(
+                Status::parse(code).ok_or_else(|| AppError::validation("status", "choose a status from the list"))?,
+            ),
+        };
+        Ok(ReportFilter { category_id, status, district_id })
+    }
+
+    /// Whether it narrows anything.
+    pub fn is_any(&self) -> bool {
+        *self == ReportFilter::default()
+    }
 }
 
 /// A district's figures for the selection: the same arithmetic as the appeal figures
@@ -106,40 +152,6 @@ pub struct ReportMap {
     /// Every district with its area, for drawing the map.
     #[serde(skip)]
     pub areas: Vec<super::directory::District>,
-}
-
-/// A number typed into a filter, or none when blank.
-fn number(field: &str, text: &Option<String>, what: &str) -> Result<Option<i32>, AppError> {
-    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => t.parse().map(Some).map_err(|_| AppError::validation(field, format!("choose {what} from the list"))),
-    }
-}
-
-impl ReportMapQuery {
-    /// The filters as understood (whether the directory knows them is checked by `known`).
-    fn filter(&self) -> Result<ReportFilter, AppError> {
-        let category_id = number("category_id", &self.category_id, "a category")?;
-        let district_id = number("district_id", &self.district_id, "a district")?;
-        let status = match self.status.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(code) => Some(
-                Status::parse(code).ok_or_else(|| AppError::validation("status", "choose a status from the list"))?,
-            ),
-        };
-        Ok(ReportFilter { category_id, status, district_id })
-    }
-
-    fn page(&self) -> Result<u64, AppError> {
-        match self.page.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => Ok(1),
-            Some(t) => t
-                .parse::<u64>()
-                .ok()
-                .filter(|n| (1..=storage::Page::MAX_NUMBER).contains(n))
-                .ok_or_else(|| AppError::validation("page", "the page is a number from 1")),
-        }
-    }
 }
 
 static CELLS_GENERATION: AtomicU64 = AtomicU64::new(0);
@@ -221,14 +233,14 @@ async fn located_cells(
 
 async fn resolve(state: &AppState, query: &ReportMapQuery, now: DateTime<Utc>) -> Result<Resolved, AppError> {
     let period = query.period.resolve(now)?;
-    let filter = query.filter()?;
+    let filter = query.filter;
     let (district_rows, choices) = known(state, &filter).await?;
     let names: Vec<(i32, String)> = district_rows.iter().map(|d| (d.id, d.name.clone())).collect();
     let mut selection = ReportSelection {
         received: Some((kyiv_start_of_day(period.from), kyiv_end_of_day(period.to))),
         category_id: filter.category_id,
         status: filter.status,
-        district: None,
+        ..Default::default()
     };
     let chosen = located_cells(state, &mut selection, filter.district_id, &district_rows, now).await?;
     Ok(Resolved { period, filter, selection, chosen, names, district_rows, choices })
@@ -245,7 +257,7 @@ pub async fn district_map(
 
 /// The map of the reports selected by `query`.
 pub async fn report_map(state: &AppState, query: &ReportMapQuery, now: DateTime<Utc>) -> Result<ReportMap, AppError> {
-    let page = query.page()?;
+    let page = query.page.clamp(1, storage::Page::MAX_NUMBER);
     let resolved = resolve(state, query, now).await?;
     let summary = resolved.summary(now);
     let rows = storage::report_map::page(&state.db, &resolved.selection, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
@@ -265,35 +277,69 @@ pub async fn report_map(state: &AppState, query: &ReportMapQuery, now: DateTime<
     })
 }
 
-/// The points of the public report map (`GET /reports/geojson`): the map page's filters, where no
-/// period means reports of any time, plus a bounding box and a limit (1–10000).
+/// From when until when (exclusive) reports were received.
+type Received = (DateTime<Utc>, DateTime<Utc>);
+
+/// When the selected reports were received: in `period`, or at any time when it is blank.
+fn received_in(period: &PeriodQuery, now: DateTime<Utc>) -> Result<Option<Received>, AppError> {
+    let PeriodQuery { period: p, from, to } = period;
+    if [p, from, to].iter().all(|v| v.as_deref().is_none_or(|t| t.trim().is_empty())) {
+        return Ok(None);
+    }
+    let period = period.resolve(now)?;
+    Ok(Some((kyiv_start_of_day(period.from), kyiv_end_of_day(period.to))))
+}
+
+/// The reports `filter` selects, received in `period` (any time when blank), checked against the
+/// directory (a category or district it does not hold is a 422 naming the field). A district selects
+/// the reports filed for it and those filed without one whose point lies in it: on the map of reports,
+/// its points and the list of reports alike.
+pub async fn selection(
+    state: &AppState,
+    period: &PeriodQuery,
+    filter: &ReportFilter,
+    now: DateTime<Utc>,
+) -> Result<ReportSelection, AppError> {
+    let received = received_in(period, now)?;
+    let (district_rows, _) = known(state, filter).await?;
+    let mut selection =
+        ReportSelection { received, category_id: filter.category_id, status: filter.status, ..Default::default() };
+    if filter.district_id.is_some() {
+        located_cells(state, &mut selection, filter.district_id, &district_rows, now).await?;
+    }
+    Ok(selection)
+}
+
+/// The points of a public map of reports (`GET /reports/geojson`, the maps of `/reports` and
+/// `/statistics/map`): a period (blank: any time) and a filter, plus a bounding box and a limit (1–10000).
 #[derive(Debug, Clone, Default)]
 pub struct PointsQuery {
-    pub filters: ReportMapQuery,
+    pub period: PeriodQuery,
+    pub filter: ReportFilter,
     pub bbox: Option<BoundingBox>,
     pub limit: u64,
 }
 
+/// The most points one request gets.
+pub const MAX_POINTS: u64 = 10_000;
+
 /// Up to `limit` public reports with a point selected by `query`, newest first.
 pub async fn points(state: &AppState, query: &PointsQuery, now: DateTime<Utc>) -> Result<Vec<MapPoint>, AppError> {
-    if !(1..=10_000).contains(&query.limit) {
-        return Err(AppError::validation("limit", "the limit is 1 to 10000"));
+    if !(1..=MAX_POINTS).contains(&query.limit) {
+        return Err(AppError::validation("limit", format!("the limit is 1 to {MAX_POINTS}")));
     }
-    let PeriodQuery { period, from, to } = &query.filters.period;
-    let received = if [period, from, to].iter().all(|v| v.as_deref().is_none_or(|t| t.trim().is_empty())) {
-        None
-    } else {
-        let period = query.filters.period.resolve(now)?;
-        Some((kyiv_start_of_day(period.from), kyiv_end_of_day(period.to)))
-    };
-    let filter = query.filters.filter()?;
-    let (district_rows, _) = known(state, &filter).await?;
-    let mut selection =
-        ReportSelection { received, category_id: filter.category_id, status: filter.status, district: None };
-    if filter.district_id.is_some() {
-        located_cells(state, &mut selection, filter.district_id, &district_rows, now).await?;
-    }
-    let rows = storage::report_map::points(&state.db, &selection, query.bbox, query.limit).await?;
+    let selection = selection(state, &query.period, &query.filter, now).await?;
+    selected_points(state, &selection, query.bbox, query.limit).await
+}
+
+/// Up to `limit` of the reports of `selection` that have a point (inside `bbox`, if given), newest first.
+pub async fn selected_points(
+    state: &AppState,
+    selection: &ReportSelection,
+    bbox: Option<BoundingBox>,
+    limit: u64,
+) -> Result<Vec<MapPoint>, AppError> {
+    let rows = storage::report_map::points(&state.db, selection, bbox, limit.clamp(1, MAX_POINTS)).await?;
     super::appeals::queries::as_map_points(state, rows).await
 }
 

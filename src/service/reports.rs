@@ -20,7 +20,9 @@ use crate::{
             queries::{self, MapPoint},
         },
         directory::{self, District},
+        metrics::PeriodQuery,
         once::{Once, checked_key, create_once, retention},
+        report_map::{self, ReportFilter},
     },
     storage::{
         self, Page,
@@ -35,25 +37,15 @@ pub struct ReportsMap {
     pub points: Vec<MapPoint>,
 }
 
-/// The districts with the newest public reports (of a category and status, if given), at most `limit`.
-pub async fn public_map(
-    state: &AppState,
-    category_id: Option<i32>,
-    status: Option<Status>,
-    limit: u64,
-) -> Result<ReportsMap, AppError> {
-    let districts = directory::districts(state).await?;
-    let points = queries::map_points(state, None, category_id, status, limit).await?;
-    Ok(ReportsMap { districts, points })
-}
-
-/// What the list of reports is narrowed to, as the page's select boxes send it (empty: any).
+/// What the list of reports shows: the reports of a period (blank: any time) that `filter` selects, a
+/// page at a time, and at most `map_points` of them on its map. A page reads its filter with
+/// `report_map::ReportFilter::read` and its page number with its pager.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
-    pub category: String,
-    pub status: String,
-    pub district: String,
-    pub page: String,
+    pub period: PeriodQuery,
+    pub filter: ReportFilter,
+    pub page: u64,
+    pub map_points: u64,
 }
 
 /// A report as the list shows it: public data only.
@@ -68,52 +60,33 @@ pub struct ListedReport {
     pub received_at: chrono::DateTime<Utc>,
 }
 
-/// A page of the public reports, what it was narrowed to, and what the filters offer.
+/// A page of the public reports, what the filters offer, and the same selection on a map (the newest
+/// with a point; none when the directory has no districts to draw).
 #[derive(Debug, Clone)]
 pub struct ReportList {
     pub items: Vec<ListedReport>,
     pub total: u64,
     pub page: Page,
-    pub category_id: Option<i32>,
-    pub status: Option<Status>,
-    pub district_id: Option<i32>,
     pub choices: Choices,
-}
-
-/// A select box's choice; empty is none.
-fn chosen(text: &str) -> Option<&str> {
-    Some(text.trim()).filter(|t| !t.is_empty())
+    pub map: ReportsMap,
 }
 
 /// How many reports one page of the list shows.
 pub const LIST_PAGE_SIZE: u64 = 20;
 
-/// A page of the public issue reports (newest first) of a category, status and district. A choice that
-/// is not one of those offered is refused with the field it came from (a hand-edited address).
+/// A page of the public issue reports (newest first) that `query` selects, with the same selection's
+/// points for its map: the list, its map and the map's points (`GET /reports/geojson` with the same
+/// filter) narrow alike (`report_map::selection`). A category or district the directory does not hold
+/// is refused naming its field (a hand-edited address).
 pub async fn public_list(state: &AppState, query: &ListQuery) -> Result<ReportList, AppError> {
-    let choices = choices(state).await?;
-    let known = |field: &str, text: &str, ids: Vec<i32>| -> Result<Option<i32>, AppError> {
-        let Some(text) = chosen(text) else { return Ok(None) };
-        let id = text.parse::<i32>().ok().filter(|id| ids.contains(id));
-        id.map(Some).ok_or_else(|| AppError::validation(field, format!("choose the {field} from the list")))
-    };
-    let category_id = known("category", &query.category, choices.categories.iter().map(|c| c.id).collect())?;
-    let district_id = known("district", &query.district, choices.districts.iter().map(|d| d.id).collect())?;
-    let status = match chosen(&query.status) {
-        None => None,
-        Some(code) => {
-            Some(Status::parse(code).ok_or_else(|| AppError::validation("status", "choose the status from the list"))?)
-        }
-    };
-    let number = match chosen(&query.page) {
-        None => 1,
-        Some(text) => text.parse::<u64>().ok().filter(|n| (1..=Page::MAX_NUMBER).contains(n)).ok_or_else(|| {
-            AppError::validation("page", format!("the page is a number from 1 to {}", Page::MAX_NUMBER))
-        })?,
-    };
-    let page = Page { number, size: LIST_PAGE_SIZE };
-    let filter = storage::appeals::ListFilter { status, category_id, district_id, page, ..Default::default() };
-    let (rows, total) = storage::appeals::public_report_page(&state.db, &filter).await?;
+    let now = Utc::now();
+    let mut selection = report_map::selection(state, &query.period, &query.filter, now).await?;
+    let points = report_map::selected_points(state, &selection, None, query.map_points).await?;
+    // The list also shows the reports given by address alone, which no map can place.
+    selection.unplaced = true;
+    let page = Page { number: query.page.clamp(1, Page::MAX_NUMBER), size: LIST_PAGE_SIZE };
+    let total = storage::report_map::count(&state.db, &selection).await?;
+    let rows = storage::report_map::page(&state.db, &selection, page.index() * page.size, page.size).await?;
     let followed = storage::appeals::followed_statuses(&state.db, &rows).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
@@ -128,7 +101,9 @@ pub async fn public_list(state: &AppState, query: &ListQuery) -> Result<ReportLi
             received_at: row.received_at,
         });
     }
-    Ok(ReportList { items, total, page, category_id, status, district_id, choices })
+    let choices = choices(state).await?;
+    let map = ReportsMap { districts: choices.districts.clone(), points };
+    Ok(ReportList { items, total, page, choices, map })
 }
 
 /// The home page: a few petitions collecting signatures (most signed first) and the map of recent
@@ -152,7 +127,12 @@ pub async fn front_page(state: &AppState, actor: &Actor, petitions: u64, reports
         page: Page { number: 1, size: petitions },
     };
     let (petitions, petitions_total) = list(state, actor, query).await.unwrap_or_default();
-    FrontPage { petitions, petitions_total, map: public_map(state, None, None, reports).await.ok() }
+    let points = report_map::PointsQuery { limit: reports, ..Default::default() };
+    let map = async {
+        let points = report_map::points(state, &points, Utc::now()).await?;
+        Ok::<_, AppError>(ReportsMap { districts: directory::districts(state).await?, points })
+    };
+    FrontPage { petitions, petitions_total, map: map.await.ok() }
 }
 
 /// A report being written, step by step. It travels with the pages (a hidden field and the step

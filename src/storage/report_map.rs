@@ -21,7 +21,7 @@ use crate::{
 pub const CELLS_PER_DEGREE: f64 = 500.0;
 
 /// Which reports: received in `[from, to)` (any time when `None`), optionally of one category, status
-/// and district.
+/// and district; those with a place on the map (a point or a district), or all of them (`unplaced`).
 #[derive(Debug, Clone, Default)]
 pub struct ReportSelection {
     pub received: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -29,6 +29,8 @@ pub struct ReportSelection {
     pub status: Option<Status>,
     /// The district: reports filed for it, and reports without one whose cell is in `district_cells`.
     pub district: Option<(i32, Vec<i64>)>,
+    /// Reports given by address alone count too (the list of reports shows them; a map cannot).
+    pub unplaced: bool,
 }
 
 /// The reports of one grid cell (and one filed district) and what became of them.
@@ -57,10 +59,10 @@ fn codes(statuses: impl Iterator<Item = Status>) -> String {
 
 /// `WHERE …` of a selection with its values, parameters numbered from `$first`.
 fn selection_sql(selection: &ReportSelection, first: usize) -> (String, Vec<Value>) {
-    let mut sql = format!(
-        "kind = '{}' AND (latitude IS NOT NULL AND longitude IS NOT NULL OR district_id IS NOT NULL)",
-        AppealKind::IssueReport.code(),
-    );
+    let mut sql = format!("kind = '{}'", AppealKind::IssueReport.code());
+    if !selection.unplaced {
+        sql.push_str(" AND (latitude IS NOT NULL AND longitude IS NOT NULL OR district_id IS NOT NULL)");
+    }
     let mut values: Vec<Value> = Vec::new();
     if let Some((from, to)) = selection.received {
         values.extend([from.into(), to.into()]);
@@ -95,7 +97,7 @@ pub async fn cells(
     selection: &ReportSelection,
     now: DateTime<Utc>,
 ) -> Result<Vec<Cell>, AppError> {
-    let selection = ReportSelection { district: None, ..selection.clone() };
+    let selection = ReportSelection { district: None, unplaced: false, ..selection.clone() };
     let (filter, mut values) = selection_sql(&selection, 2);
     values.insert(0, now.into());
     let answered = codes(Status::ALL.iter().copied().filter(|s| has_answer(*s)));
@@ -113,6 +115,19 @@ pub async fn cells(
     );
     let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
     Ok(Cell::find_by_statement(statement).all(db).await?)
+}
+
+/// How many reports are selected.
+pub async fn count(db: &DatabaseConnection, selection: &ReportSelection) -> Result<u64, AppError> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let (filter, values) = selection_sql(selection, 1);
+    let sql = format!("SELECT COUNT(*) AS n FROM appeals WHERE {filter}");
+    let statement = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    let count = Count::find_by_statement(statement).one(db).await?;
+    Ok(count.map_or(0, |c| c.n.max(0) as u64))
 }
 
 /// One page of the selected reports, newest first (how many there are is the sum of their [`cells`]).

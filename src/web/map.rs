@@ -189,6 +189,31 @@ pub fn report_markers(points: &[crate::service::appeals::queries::MapPoint]) -> 
     points.iter().map(|p| Marker { point: p.point, label: p.subject.clone(), kind: MarkerKind::Report }).collect()
 }
 
+/// The query of [`REPORTS_GEOJSON`] for Leaflet's points of a map of reports: the reports `filter`
+/// selects (the page's own filter, so its list, its picture and its points narrow alike), received
+/// between `period`'s days (any time when `None`), at most `limit`.
+pub fn points_query(
+    filter: &crate::service::report_map::ReportFilter,
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    limit: u64,
+) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    if let Some((from, to)) = period {
+        out.append_pair("from", &from.to_string()).append_pair("to", &to.to_string());
+    }
+    if let Some(id) = filter.category_id {
+        out.append_pair("category_id", &id.to_string());
+    }
+    if let Some(status) = filter.status {
+        out.append_pair("status", status.code());
+    }
+    if let Some(id) = filter.district_id {
+        out.append_pair("district_id", &id.to_string());
+    }
+    out.append_pair("limit", &limit.to_string());
+    out.finish()
+}
+
 /// What a page wants drawn.
 #[derive(Debug, Clone, Default)]
 pub struct Picture {

@@ -20,7 +20,7 @@
 //! - `session`: the browser session (cookie `hromada-session`) and the [`session::Visitor`];
 //! - `context`: the [`context::Ctx`] extractor every handler takes (site, state, language, visitor,
 //!   form token) and renders through;
-//! - `forms`: CSRF check, error summary, POST → 303.
+//! - `forms`: CSRF check, error summary, POST → 303; `paging`: every list's `page=` and its error page.
 mod account;
 mod admin;
 mod appeals;
@@ -36,6 +36,7 @@ mod mail;
 pub mod map;
 mod my;
 mod pages;
+pub(crate) mod paging;
 mod petitions;
 mod render;
 mod reports;

@@ -237,7 +237,12 @@ pub struct WithdrawForm {
 
 /// Withdraws the signed-in person's signature (recorded, not deleted) and goes back where the button was.
 #[handler]
-pub async fn withdraw_signature(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<WithdrawForm>) -> Response {
+pub async fn withdraw_signature(
+    ctx: Ctx<'_>,
+    jar: &poem::web::cookie::CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<WithdrawForm>,
+) -> Response {
     let petition = format!("/petitions/{id}");
     let path = format!("{petition}/signature/withdraw");
     if let Some(page) = csrf_refused(ctx.site, ctx.lang, &path, ctx.verifier, &form.csrf_token) {
@@ -245,7 +250,10 @@ pub async fn withdraw_signature(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): F
     }
     let back = local_path(&form.return_to).filter(|p| *p == "/my").unwrap_or(&petition).to_owned();
     match petitions::withdraw(ctx.state, ctx.actor(), id).await {
-        Ok(()) => see_other(&format!("{back}?withdrawn=1")),
+        Ok(()) => {
+            super::petitions::remember_acted(jar, &ctx.state.settings, id);
+            see_other(&format!("{back}?withdrawn=1"))
+        }
         Err(AppError::Unauthorized(_)) => see_other(&login_then(&back)),
         Err(err) => ctx.error(&path, &err),
     }

@@ -2,14 +2,20 @@
 //! progress to the threshold, the deadlines and what the law says about them, signers by name, history,
 //! the council's answer), signing (with the session's account, or name and e-mail where the statute
 //! allows → "check your mail"), and the mailed confirmation link (a page with a button).
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use poem::{
     Response, handler,
     http::StatusCode,
-    web::{Form, Path, Query},
+    web::{
+        Form, Path, Query,
+        cookie::{Cookie, CookieJar, CookieKey, SameSite},
+    },
 };
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
 use super::{
     context::Ctx,
@@ -17,6 +23,7 @@ use super::{
     i18n::Lang,
 };
 use crate::{
+    config::Settings,
     domain::{
         calendar::{kyiv_date, kyiv_end_of_day, kyiv_start_of_day},
         petitions::Status,
@@ -114,7 +121,22 @@ pub struct ListParams {
     from: Option<String>,
     to: Option<String>,
     sort: Option<String>,
-    page: Option<u64>,
+    page: Option<String>,
+}
+
+impl ListParams {
+    /// The first page of the list with these filters.
+    fn first_page(&self) -> String {
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        let filters = [("q", &self.q), ("status", &self.status), ("category", &self.category), ("from", &self.from)];
+        for (name, value) in filters.into_iter().chain([("to", &self.to), ("sort", &self.sort)]) {
+            if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                url.append_pair(name, value);
+            }
+        }
+        let query = url.finish();
+        if query.is_empty() { "/petitions".to_owned() } else { format!("/petitions?{query}") }
+    }
 }
 
 #[handler]
@@ -124,7 +146,9 @@ pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
     // Unknown choices fall back to the defaults: a hand-edited address still shows a list.
     let status = params.status.as_deref().and_then(Status::parse).filter(|s| s.was_published());
     let sort = params.sort.as_deref().and_then(Sort::parse).unwrap_or(Sort::Newest);
-    let number = params.page.unwrap_or(1).clamp(1, crate::api::paging::PageNumber::MAX);
+    let Some(number) = super::paging::page_number(params.page.as_deref()) else {
+        return super::paging::no_such_page(ctx.site, lang, path, &params.first_page());
+    };
     let day =
         |text: &Option<String>| text.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let (from, to) = (day(&params.from), day(&params.to));
@@ -202,11 +226,52 @@ async fn petition_page(ctx: &Ctx<'_>, id: i32, fresh: bool, extra: Value) -> Res
     ctx.page(&path, "petitions/petition.html", page)
 }
 
+/// The petition's page: the copy shared for a moment, except for the visitor who has just signed,
+/// confirmed or withdrawn on it (see [`remember_acted`]), who reads it now and sees their signature
+/// counted. The notice (`?signed=1`…) only words the banner: anyone may type it, so it never skips the
+/// shared copy (a viral petition's page stays cached whatever its links say).
 #[handler]
-pub async fn view(ctx: Ctx<'_>, Path(id): Path<i32>, Query(notice): Query<Notice>) -> Response {
+pub async fn view(ctx: Ctx<'_>, jar: &CookieJar, Path(id): Path<i32>, Query(notice): Query<Notice>) -> Response {
     let (signed, confirmed, withdrawn) =
         (notice.signed.is_some(), notice.confirmed.is_some(), notice.withdrawn.is_some());
-    petition_page(&ctx, id, signed || confirmed || withdrawn, context! { signed, confirmed, withdrawn }).await
+    let fresh = has_just_acted(jar, &ctx.state.settings, id);
+    petition_page(&ctx, id, fresh, context! { signed, confirmed, withdrawn }).await
+}
+
+/// The cookie that tells a petition's page its visitor has just acted on it.
+const ACTED_COOKIE: &str = "hromada-acted";
+/// How long after acting the visitor reads the petition's page fresh.
+const ACTED_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The key that seals [`ACTED_COOKIE`]: derived from `web.csrf_secret`, else random for this process
+/// (then another instance does not read it, and its visitor sees the shared copy, at most a second old).
+fn acted_key(settings: &Settings) -> CookieKey {
+    static RANDOM: LazyLock<CookieKey> = LazyLock::new(CookieKey::generate);
+    match &settings.web.csrf_secret {
+        Some(secret) => CookieKey::from(&sha2::Sha512::digest(format!("hromada:petition-acted:{secret}"))[..]),
+        None => RANDOM.clone(),
+    }
+}
+
+/// Remembers in the browser that its visitor has just signed, confirmed or withdrawn on petition `id`:
+/// a cookie for that petition's page, sealed with the server's key (one made by hand is not read) and
+/// good for [`ACTED_FOR`].
+pub(super) fn remember_acted(jar: &CookieJar, settings: &Settings, id: i32) {
+    let until = Utc::now().timestamp() + ACTED_FOR.as_secs() as i64;
+    let mut cookie = Cookie::new_with_str(ACTED_COOKIE, format!("{id}:{until}"));
+    cookie.set_path(format!("/petitions/{id}"));
+    cookie.set_max_age(ACTED_FOR);
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_secure(settings.public_url.starts_with("https://"));
+    jar.signed_with_key(&acted_key(settings)).add(cookie);
+}
+
+/// Whether the browser carries our sealed, unexpired cookie for petition `id`.
+fn has_just_acted(jar: &CookieJar, settings: &Settings, id: i32) -> bool {
+    let Some(cookie) = jar.signed_with_key(&acted_key(settings)).get(ACTED_COOKIE) else { return false };
+    let Some((petition, until)) = cookie.value_str().split_once(':') else { return false };
+    petition.parse::<i32>() == Ok(id) && until.parse::<i64>().is_ok_and(|until| Utc::now().timestamp() <= until)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -225,7 +290,7 @@ pub fn sign_page(Path(id): Path<i32>) -> Response {
 }
 
 #[handler]
-pub async fn sign(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<SignForm>) -> Response {
+pub async fn sign(ctx: Ctx<'_>, jar: &CookieJar, Path(id): Path<i32>, Form(form): Form<SignForm>) -> Response {
     let path = format!("/petitions/{id}/sign");
     let signer = match &ctx.visitor.session_digest {
         Some(digest) => Signer::Session(digest.clone()),
@@ -233,7 +298,10 @@ pub async fn sign(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<SignForm>)
     };
     let signing = use_case::sign(ctx.state, ctx.client_ip(), id, signer, form.notify.is_some());
     let signed = |counted| match counted {
-        true => see_other(&format!("/petitions/{id}?signed=1#sign")),
+        true => {
+            remember_acted(jar, &ctx.state.settings, id);
+            see_other(&format!("/petitions/{id}?signed=1#sign"))
+        }
         false => see_other("/petitions/signatures/check-email"),
     };
     ctx.post(&path, ("sign", "full_name"))
@@ -251,9 +319,12 @@ fn form_errors(errors: &FormErrors, typed: Value) -> Value {
 const CONFIRM: &str = "/petitions/signatures/confirm";
 
 #[handler]
-pub async fn confirm(ctx: Ctx<'_>, Form(form): Form<TokenForm>) -> Response {
+pub async fn confirm(ctx: Ctx<'_>, jar: &CookieJar, Form(form): Form<TokenForm>) -> Response {
     let confirming = use_case::confirm_signature(ctx.state, &form.token);
-    let confirmed = |id| see_other(&format!("/petitions/{id}?confirmed=1#sign"));
+    let confirmed = |id| {
+        remember_acted(jar, &ctx.state.settings, id);
+        see_other(&format!("/petitions/{id}?confirmed=1#sign"))
+    };
     let typed = context! { token => &form.token };
     ctx.post(CONFIRM, ("signature-confirm", "token"))
         .again_on(&form.csrf_token, confirming, confirmed, ("petitions/confirm.html", typed))

@@ -21,7 +21,7 @@ use crate::{
     service::{
         AppState,
         metrics::PeriodQuery,
-        report_map::{self as use_case, ReportMapQuery},
+        report_map::{self as use_case, FilterText, ReportFilter, ReportMapQuery},
     },
 };
 
@@ -42,14 +42,15 @@ pub struct MapForm {
 }
 
 impl MapForm {
-    fn query(&self) -> ReportMapQuery {
-        ReportMapQuery {
-            period: PeriodQuery { period: self.period.clone(), from: self.from.clone(), to: self.to.clone() },
-            category_id: self.category_id.clone(),
-            status: self.status.clone(),
-            district_id: self.district_id.clone(),
-            page: self.page.clone(),
-        }
+    /// The selection asked for, on page `page`.
+    fn query(&self, page: u64) -> Result<ReportMapQuery, AppError> {
+        let filter = ReportFilter::read(FilterText {
+            category_id: self.category_id.as_deref(),
+            status: self.status.as_deref(),
+            district_id: self.district_id.as_deref(),
+        })?;
+        let period = PeriodQuery { period: self.period.clone(), from: self.from.clone(), to: self.to.clone() };
+        Ok(ReportMapQuery { period, filter, page })
     }
 
     /// The query string of the same selection without the page (for the pager's links).
@@ -99,7 +100,16 @@ async fn map_page(
             selection_query => form.selection_query(),
         }
     };
-    match use_case::report_map(&state, &form.query(), now).await {
+    let Some(number) = super::paging::page_number(form.page.as_deref()) else {
+        let query = form.selection_query();
+        let first = if query.is_empty() { uri.path().to_owned() } else { format!("{}?{query}", uri.path()) };
+        return super::paging::no_such_page(&site, lang, uri.path(), &first);
+    };
+    let selected = match form.query(number) {
+        Ok(query) => use_case::report_map(&state, &query, now).await,
+        Err(e) => Err(e),
+    };
+    match selected {
         Ok(selection) => {
             let page = context! {
                 map => drawn(&selection, lang),
@@ -134,29 +144,13 @@ fn drawn(selection: &use_case::ReportMap, lang: Lang) -> Option<MapWidget> {
         })
         .collect();
     let picture = Picture { title: lang.text("map-title", None), markers, shading: Some(shading) };
-    MapWidget::new(&selection.areas, &picture).map(|w| w.with_points(&points_query(selection)))
+    let points =
+        super::map::points_query(&selection.filter, Some((selection.period.from, selection.period.to)), LEAFLET_POINTS);
+    MapWidget::new(&selection.areas, &picture).map(|w| w.with_points(&points))
 }
 
 /// With JavaScript, Leaflet clusters the newest reports of the selection (at most this many) itself.
 pub const LEAFLET_POINTS: u64 = 1000;
-
-/// The report API's query for the points of the same selection (`GET /reports/geojson`).
-fn points_query(selection: &use_case::ReportMap) -> String {
-    let filter = &selection.filter;
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    out.append_pair("from", &selection.period.from.to_string()).append_pair("to", &selection.period.to.to_string());
-    if let Some(id) = filter.category_id {
-        out.append_pair("category_id", &id.to_string());
-    }
-    if let Some(status) = filter.status {
-        out.append_pair("status", status.code());
-    }
-    if let Some(id) = filter.district_id {
-        out.append_pair("district_id", &id.to_string());
-    }
-    out.append_pair("limit", &LEAFLET_POINTS.to_string());
-    out.finish()
-}
 
 fn failed(site: &Site, lang: Lang, path: &str, error: AppError, base: Value) -> Response {
     match error {

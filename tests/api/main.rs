@@ -38,4 +38,5 @@ mod web_moderation;
 mod web_my;
 mod web_petitions;
 mod web_reports;
+mod web_reports_list;
 mod web_statistics;

@@ -210,3 +210,51 @@ async fn a_citizen_starts_a_petition_in_two_steps_and_a_double_submit_creates_it
     let confirmation = browser.get(&done).await;
     assert!(confirmation.html.contains("Petition sent") && confirmation.html.contains("within 2 working days"));
 }
+
+/// A viral petition's page is the copy shared for a moment, whatever its address says: `?signed=1`
+/// typed by anyone (or a hand-made cookie) does not read it anew. The visitor who has just signed sees
+/// their signature counted at once: the POST left a sealed cookie for this petition's page.
+#[tokio::test]
+async fn only_the_visitor_who_has_just_signed_skips_the_shared_copy_of_the_petitions_page() {
+    use hromada::service::petitions::PAGE_MAX_AGE;
+
+    let app = spawn_app_with_smtp().await;
+    let council = council(&app, 3, "verified_account").await;
+    let id = published(&app, &council).await;
+    let mut signer = Browser::new(&app);
+    register_and_confirm(&mut signer, "Vasyl Hnatiuk", "vasyl@example.org", "a long password 5").await;
+    signer.submit("/account/login", &[("email", "vasyl@example.org"), ("password", "a long password 5")]).await;
+    let path = format!("/petitions/{id}");
+    let mut anonymous = Browser::new(&app);
+
+    let started = std::time::Instant::now();
+    let token = signer.get(&path).await.csrf_token();
+    assert!(anonymous.get(&path).await.html.contains("0 signatures"), "the shared copy, before anyone signed");
+    let signed = signer.post(&format!("{path}/sign"), &[("csrf_token", &token)]).await;
+    assert_eq!(signed.status, 303);
+    let acted = signer.set_cookies.iter().find(|c| c.starts_with("hromada-acted=")).expect("the signer's cookie");
+    assert!(acted.contains("HttpOnly") && acted.contains(&format!("Path={path}")), "{acted}");
+    let typed = anonymous.get(&format!("{path}?signed=1")).await;
+    let forged = app
+        .client
+        .get(app.url(&format!("{path}?signed=1")))
+        .header("accept-language", "en")
+        .header("cookie", format!("hromada-acted={id}:99999999999"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mine = signer.get(&format!("{path}?signed=1")).await;
+    let within_the_copys_life = started.elapsed() < PAGE_MAX_AGE;
+    assert!(mine.html.contains("your signature is counted") && mine.html.contains("1 signature"), "{}", mine.html);
+    if within_the_copys_life {
+        assert!(typed.html.contains("0 signatures"), "a typed ?signed=1 gets the shared copy: {}", typed.html);
+        assert!(forged.contains("0 signatures"), "so does a hand-made cookie: {forged}");
+    } else {
+        eprintln!("this machine took longer than the shared copy lives: the copy's staleness was not observed");
+    }
+    tokio::time::sleep(PAGE_MAX_AGE).await;
+    assert!(anonymous.get(&path).await.html.contains("1 signature"), "everyone sees it once the copy expires");
+}

@@ -427,9 +427,10 @@ async fn the_list_of_reports_is_narrowed_by_category_status_and_district_and_pag
 
     // A choice that is not offered: the page again with the error, 422.
     for (query, field, words) in [
-        ("district=999999", "district", "Choose a district from the list"),
+        ("district_id=999999", "district_id", "Choose a district from the list"),
         ("status=lost", "status", "Choose a status from the list"),
-        ("category=abc", "category", "Choose a category from the list"),
+        ("category_id=abc", "category_id", "Choose a category from the list"),
+        ("district=999999", "district_id", "Choose a district from the list"),
     ] {
         let refused = visitor.get(&format!("/reports?{query}")).await;
         assert_eq!(refused.status, 422, "{query}");

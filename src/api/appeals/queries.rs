@@ -18,7 +18,7 @@ use crate::{
     service::{
         appeals::queries::{self, MapPoint},
         metrics::PeriodQuery,
-        report_map::{self, PointsQuery, ReportMapQuery},
+        report_map::{self, PointsQuery, ReportFilter},
     },
     storage::appeals::BoundingBox,
 };
@@ -169,14 +169,12 @@ impl QueriesApi {
     ) -> ApiResult<GeoJsonResponse> {
         let bbox = bbox.0.as_deref().map(parse_bbox).transpose()?;
         let status = Code::read_optional(status.0.as_ref(), "status")?;
-        let filters = ReportMapQuery {
+        let query = PointsQuery {
             period: PeriodQuery { period: period.0, from: from.0, to: to.0 },
-            category_id: category_id.0.map(|id| id.to_string()),
-            status: status.map(|s| s.code().to_owned()),
-            district_id: district_id.0.map(|id| id.to_string()),
-            page: None,
+            filter: ReportFilter { category_id: category_id.0, status, district_id: district_id.0 },
+            bbox,
+            limit: limit.0,
         };
-        let query = PointsQuery { filters, bbox, limit: limit.0 };
         let points = report_map::points(&state, &query, Utc::now()).await?;
         let features = points.into_iter().map(feature).collect();
         Ok(GeoJsonResponse::Ok(Json(FeatureCollection { kind: "FeatureCollection".into(), features })))

@@ -18,7 +18,7 @@ use crate::{
     service::{Actor, AppState},
     storage::{
         self, Page,
-        appeals::{BoundingBox, ListFilter, Search},
+        appeals::{ListFilter, Search},
     },
 };
 
@@ -267,21 +267,6 @@ pub struct MapPoint {
     pub overdue: bool,
     pub answered_at: Option<DateTime<Utc>>,
     pub duplicate_of: Option<i32>,
-}
-
-/// Public issue reports with a point, inside `bbox` if given, newest first, at most `limit` (1–10000).
-pub async fn map_points(
-    state: &AppState,
-    bbox: Option<BoundingBox>,
-    category_id: Option<i32>,
-    status: Option<Status>,
-    limit: u64,
-) -> Result<Vec<MapPoint>, AppError> {
-    if !(1..=10_000).contains(&limit) {
-        return Err(AppError::validation("limit", "the limit is 1 to 10000"));
-    }
-    let rows = storage::appeals::public_reports(&state.db, bbox, category_id, status, limit).await?;
-    as_map_points(state, rows).await
 }
 
 /// Public report rows as map points (those without a point left out), duplicates showing the status

@@ -153,47 +153,6 @@ pub struct BoundingBox {
     pub north: f64,
 }
 
-/// A page of the public issue reports (never private appeals) `filter` selects, newest first, and how
-/// many it selects in all.
-pub async fn public_report_page(
-    db: &DatabaseConnection,
-    filter: &ListFilter,
-) -> Result<(Vec<appeals::Model>, u64), AppError> {
-    let paginator = filter
-        .select()
-        .filter(appeals::Column::Kind.eq(AppealKind::IssueReport.code()))
-        .order_by_desc(appeals::Column::Id)
-        .paginate(db, filter.page.size);
-    let total = paginator.num_items().await?;
-    Ok((paginator.fetch_page(filter.page.index()).await?, total))
-}
-
-/// Public issue reports (never private appeals) with a point, inside `bbox` if given.
-pub async fn public_reports(
-    db: &DatabaseConnection,
-    bbox: Option<BoundingBox>,
-    category_id: Option<i32>,
-    status: Option<Status>,
-    limit: u64,
-) -> Result<Vec<appeals::Model>, AppError> {
-    let mut query = appeals::Entity::find()
-        .filter(appeals::Column::Kind.eq(AppealKind::IssueReport.code()))
-        .filter(appeals::Column::Latitude.is_not_null())
-        .filter(appeals::Column::Longitude.is_not_null());
-    if let Some(b) = bbox {
-        query = query
-            .filter(appeals::Column::Longitude.between(b.west, b.east))
-            .filter(appeals::Column::Latitude.between(b.south, b.north));
-    }
-    if let Some(category) = category_id {
-        query = query.filter(appeals::Column::CategoryId.eq(category));
-    }
-    if let Some(status) = status {
-        query = query.filter(appeals::Column::Status.eq(status.code()));
-    }
-    Ok(query.order_by_desc(appeals::Column::Id).limit(limit).all(db).await?)
-}
-
 /// Open reports of `category_id` within `radius_m` of `point`, nearest first, with their distance.
 pub async fn nearby_open_reports(
     db: &DatabaseConnection,

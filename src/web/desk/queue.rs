@@ -18,7 +18,7 @@ use crate::{
         },
     },
     storage::Page,
-    web::{forms::error_page, i18n::Lang, render::Site, session::Visitor},
+    web::{forms::error_page, i18n::Lang, paging, render::Site, session::Visitor},
 };
 
 const PER_PAGE: u64 = 25;
@@ -36,14 +36,14 @@ pub struct QueueParams {
     mine: Option<String>,
     privileged: Option<String>,
     q: String,
-    page: Option<u64>,
+    page: Option<String>,
     /// An appeal just forwarded away (the notice says it left the queue).
     forwarded: Option<i32>,
 }
 
 impl QueueParams {
     /// The list request; unknown choices fall back to "any", so a hand-edited address still shows a list.
-    fn request(&self, visitor: &Visitor) -> ListRequest {
+    fn request(&self, visitor: &Visitor, number: u64) -> ListRequest {
         let me = visitor.actor.principal().map(|p| p.account_id);
         ListRequest {
             kind: AppealKind::from_code(&self.kind),
@@ -55,7 +55,7 @@ impl QueueParams {
             open_only: self.status.is_empty(),
             search: Some(self.q.clone()),
             order: ListOrder::Urgency { privileged_first: self.privileged.is_some() },
-            page: Page { number: self.page.unwrap_or(1).clamp(1, Page::MAX_NUMBER), size: PER_PAGE },
+            page: Page { number, size: PER_PAGE },
             ..ListRequest::default()
         }
     }
@@ -95,13 +95,16 @@ pub async fn queue(
     Query(params): Query<QueueParams>,
 ) -> Response {
     let path = "/desk";
-    let work = match desk::queue(&state, &visitor.actor, params.org, params.request(&visitor)).await {
+    let Some(number) = paging::page_number(params.page.as_deref()) else {
+        return paging::no_such_page(&site, lang, path, &params.page_link(1));
+    };
+    let work = match desk::queue(&state, &visitor.actor, params.org, params.request(&visitor, number)).await {
         Ok(work) => work,
         Err(err) => return error_page(&site, lang, path, &err),
     };
     let categories = crate::service::directory::categories(&state).await.unwrap_or_default();
     let districts = crate::service::directory::districts(&state).await.unwrap_or_default();
-    let page = render_queue(lang, &params, work);
+    let page = render_queue(lang, &params, number, work);
     let page = context! {
         categories => categories.iter().map(|c| (c.id, if lang == Lang::Uk { c.fields.name_uk.clone() } else { c.fields.name_en.clone() })).collect::<Vec<_>>(),
         districts => districts.iter().map(|d| (d.id, d.name.clone())).collect::<Vec<_>>(),
@@ -110,9 +113,8 @@ pub async fn queue(
     site.page(lang, path, "desk/queue.html", page)
 }
 
-fn render_queue(lang: Lang, params: &QueueParams, work: WorkQueue) -> minijinja::Value {
+fn render_queue(lang: Lang, params: &QueueParams, number: u64, work: WorkQueue) -> minijinja::Value {
     let WorkQueue { organisation_id, workplaces, items, total, groups, officers, changes, since } = work;
-    let number = params.page.unwrap_or(1).max(1);
     let pages = total.div_ceil(PER_PAGE).max(1);
     let items: Vec<_> = items
         .into_iter()

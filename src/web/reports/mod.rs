@@ -16,7 +16,7 @@ use super::{
     dates,
     forms::{FormErrors, FormPost, error_page, form_page, login_then, see_other},
     i18n::Lang,
-    map,
+    map, paging,
     render::Site,
     session::Visitor,
 };
@@ -26,6 +26,7 @@ use crate::{
     service::{
         AppState,
         once::Once,
+        report_map::{FilterText, ReportFilter},
         reports::{self as use_case, ReportDraft, Step},
     },
 };
@@ -437,25 +438,33 @@ pub async fn follow(
 /// How many reports the list page's map shows.
 const MAP_REPORTS: u64 = 50;
 
-/// `/reports?category=&status=&district=&page=`: the select boxes' choices, as sent.
+/// `/reports?category_id=&status=&district_id=&page=` (older links' `category=` and `district=` too):
+/// the select boxes' choices, as sent; the same names as the map of reports and `GET /reports/geojson`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ListParams {
-    category: String,
+    #[serde(alias = "category")]
+    category_id: String,
     status: String,
-    district: String,
+    #[serde(alias = "district")]
+    district_id: String,
     page: String,
 }
 
 impl ListParams {
-    fn query(&self) -> use_case::ListQuery {
-        let (category, status) = (self.category.clone(), self.status.clone());
-        use_case::ListQuery { category, status, district: self.district.clone(), page: self.page.clone() }
+    fn filter(&self) -> Result<ReportFilter, AppError> {
+        let (category_id, status, district_id) = (&self.category_id, &self.status, &self.district_id);
+        ReportFilter::read(FilterText {
+            category_id: Some(category_id),
+            status: Some(status),
+            district_id: Some(district_id),
+        })
     }
 
     /// The list's address with these filters on page `page`.
     fn page_url(&self, page: u64) -> String {
-        let filters = [("category", &self.category), ("status", &self.status), ("district", &self.district)];
+        let filters =
+            [("category_id", &self.category_id), ("status", &self.status), ("district_id", &self.district_id)];
         let mut url = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in filters.iter().filter(|(_, v)| !v.trim().is_empty()) {
             url.append_pair(name, value.trim());
@@ -466,19 +475,30 @@ impl ListParams {
 }
 
 /// The public reports, narrowed by category, status and district, a page at a time, under a map of
-/// the recent ones; a choice that is not offered gets the page again with its error (422).
+/// the newest of them; a choice that is not offered gets the page again with its error (422), a page
+/// that is none the error page linking to the first.
 #[handler]
 pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(params): Query<ListParams>) -> Response {
     let path = "/reports";
-    let (found, errors) = match use_case::public_list(&state, &params.query()).await {
+    let Some(number) = paging::page_number(Some(&params.page)) else {
+        return paging::no_such_page(&site, lang, path, &params.page_url(1));
+    };
+    let found = match params.filter() {
+        Ok(filter) => {
+            let query = use_case::ListQuery { filter, page: number, map_points: MAP_REPORTS, ..Default::default() };
+            use_case::public_list(&state, &query).await.map(|found| (found, filter))
+        }
+        Err(err) => Err(err),
+    };
+    let (found, errors) = match found {
         Ok(found) => (Some(found), FormErrors::default()),
         Err(AppError::Validation { field, message }) => {
-            (None, FormErrors::field(lang, "reports", field.as_deref().unwrap_or("category"), &message))
+            (None, FormErrors::field(lang, "reports", field.as_deref().unwrap_or("category_id"), &message))
         }
         Err(err) => return error_page(&site, lang, path, &err),
     };
     let choices = match &found {
-        Some(found) => found.choices.clone(),
+        Some((found, _)) => found.choices.clone(),
         None => match use_case::choices(&state).await {
             Ok(choices) => choices,
             Err(err) => return error_page(&site, lang, path, &err),
@@ -488,10 +508,10 @@ pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(p
         categories => choices.categories.iter().map(|c| Choice { id: c.id, name: category_name(lang, c) }).collect::<Vec<_>>(),
         districts => choices.districts.iter().map(|d| Choice { id: d.id, name: d.name.clone() }).collect::<Vec<_>>(),
         statuses => crate::domain::appeals::Status::ALL.iter().map(|s| s.code()).collect::<Vec<_>>(),
-        category => params.category.trim(), status => params.status.trim(), district => params.district.trim(),
+        category_id => params.category_id.trim(), status => params.status.trim(), district_id => params.district_id.trim(),
     };
     let frame = context! { errors => errors.list.clone(), field_errors => errors.by_field.clone() };
-    let Some(found) = found else {
+    let Some((found, filter)) = found else {
         let mut page = site.page(lang, path, "reports/list.html", context! { ..filters, ..frame });
         page.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
         return page;
@@ -511,18 +531,19 @@ pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(p
         previous => (number > 1).then(|| params.page_url(number - 1)),
         next => (number < pages).then(|| params.page_url(number + 1)),
     };
-    let map = recent_map(&state, lang, &found).await;
+    let map = list_map(lang, &found.map, &filter);
     let listed = context! { reports, pagination, map };
     site.page(lang, path, "reports/list.html", context! { ..listed, ..filters, ..frame })
 }
 
-/// The map above the list: the newest reports with a point, of the chosen category and status.
-async fn recent_map(state: &AppState, lang: Lang, found: &use_case::ReportList) -> Option<map::MapWidget> {
-    let recent = use_case::public_map(state, found.category_id, found.status, MAP_REPORTS).await.ok()?;
+/// The map above the list: the newest of the listed reports that have a point, drawn by the server
+/// and, with JavaScript, fetched with the same filter (`GET /reports/geojson`).
+fn list_map(lang: Lang, found: &use_case::ReportsMap, filter: &ReportFilter) -> Option<map::MapWidget> {
     let picture = map::Picture {
         title: lang.text("map-recent-reports", None),
-        markers: map::report_markers(&recent.points),
+        markers: map::report_markers(&found.points),
         shading: None,
     };
-    map::MapWidget::new(&recent.districts, &picture).map(|w| w.with_points(&format!("limit={MAP_REPORTS}")))
+    map::MapWidget::new(&found.districts, &picture)
+        .map(|w| w.with_points(&map::points_query(filter, None, MAP_REPORTS)))
 }
