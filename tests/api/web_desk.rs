@@ -414,6 +414,24 @@ async fn turning_pages_or_filtering_keeps_what_changed_and_the_summary_says_when
 }
 
 #[tokio::test]
+async fn a_deadline_missed_since_the_last_visit_is_news_even_though_it_passed_long_before() {
+    let app = spawn_app_with_smtp().await;
+    let city = city::build(&app).await;
+    let mut officer = signed_in(&app, ROADS_OFFICER, PASSWORD).await;
+    officer.get("/desk").await;
+    // A paper appeal received 40 days ago: its month passed long before this visit, unnoticed until now.
+    paper_appeal(&app, &city.roads_officer, "Lift in block 12", 40, city.lift, false).await;
+    let watcher = hromada::watcher::DeadlineWatcher::new(
+        app.db.clone(),
+        std::sync::Arc::new(app.settings.clone()),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
+    watcher.sweep().await.unwrap();
+    let queue = officer.get("/desk").await;
+    assert!(queue.html.contains("1 item became overdue"), "{}", queue.html);
+}
+
+#[tokio::test]
 async fn search_by_words_finds_cyrillic_text_whatever_its_case() {
     let app = spawn_app_with_smtp().await;
     let city = city::build(&app).await;

@@ -82,7 +82,7 @@ async fn district_and_category(script: Script, viewport: Viewport) {
     let focused = browser.client.active_element().await.unwrap();
     assert!(focused.attr("class").await.unwrap().unwrap_or_default().contains("govuk-error-summary"));
     let summary = browser.text_of(".govuk-error-summary").await;
-    assert!(summary.contains("is not closed"), "{summary}");
+    assert!(summary.contains("Кільце 0 полігона 0 не замкнене"), "in the page's language: {summary}");
     assert_accessible(&browser, "the district form with its error", script, viewport).await;
 
     fill(&browser, "area", SQUARE).await;

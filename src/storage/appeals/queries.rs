@@ -288,7 +288,7 @@ pub struct Changes {
     pub returned: u64,
     /// Deadline reminders the watcher sent.
     pub reminded: u64,
-    /// Deadlines that passed.
+    /// Deadlines that passed (the watcher's `overdue` steps, a late extension's too).
     pub overdue: u64,
 }
 
@@ -316,18 +316,23 @@ pub async fn changes_since(
         .filter(appeals::Column::ExecutorReceivedAt.gt(since))
         .count(db)
         .await?;
-    let overdue = open().filter(appeals::Column::OverdueAt.gt(since)).count(db).await?;
-    // Reminders are only in the history; few happen between two visits, so they are matched here.
-    let reminded_ids: Vec<String> = entity::events::Entity::find()
-        .select_only()
-        .column(entity::events::Column::SubjectId)
-        .filter(entity::events::Column::SubjectType.eq(super::SUBJECT))
-        .filter(entity::events::Column::Action.eq("reminded"))
-        .filter(entity::events::Column::OccurredAt.gt(since))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let ids: BTreeSet<i32> = reminded_ids.iter().filter_map(|id| id.parse().ok()).collect();
-    let reminded = if ids.is_empty() { 0 } else { open().filter(appeals::Column::Id.is_in(ids)).count(db).await? };
+    // Reminders and missed deadlines are the watcher's events in the history (an item's overdue mark keeps
+    // its first missed term, and an extended deadline missed in its turn is escalated again); few happen
+    // between two visits, so they are matched here, through the log's index by action and time (m0023).
+    let with_event = async |action: &str| -> Result<u64, AppError> {
+        let subject_ids: Vec<String> = entity::events::Entity::find()
+            .select_only()
+            .column(entity::events::Column::SubjectId)
+            .filter(entity::events::Column::SubjectType.eq(super::SUBJECT))
+            .filter(entity::events::Column::Action.eq(action))
+            .filter(entity::events::Column::OccurredAt.gt(since))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let ids: BTreeSet<i32> = subject_ids.iter().filter_map(|id| id.parse().ok()).collect();
+        Ok(if ids.is_empty() { 0 } else { open().filter(appeals::Column::Id.is_in(ids)).count(db).await? })
+    };
+    let reminded = with_event("reminded").await?;
+    let overdue = with_event("overdue").await?;
     Ok(Changes { new_items, returned, reminded, overdue })
 }
