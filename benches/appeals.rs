@@ -136,30 +136,15 @@ const PASSWORD: &str = "bench password that is long enough";
 fn main() -> ExitCode {
     let mut args = Args::parse();
     if args.smoke {
-        let explicit = |flag: &str| std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
-        if !explicit("--seconds") {
-            args.seconds = 5;
-        }
-        if !explicit("--clients") {
-            args.clients = vec![1, 8];
-        }
-        if !explicit("--warmup") {
-            args.warmup = 0;
-        }
+        support::smoke_default("--seconds", &mut args.seconds, 5);
+        support::smoke_default("--clients", &mut args.clients, vec![1, 8]);
+        support::smoke_default("--warmup", &mut args.warmup, 0);
     }
     if args.clients.is_empty() || args.clients.contains(&0) || args.seconds == 0 {
         eprintln!("--clients needs positive numbers and --seconds must be positive");
         return ExitCode::from(2);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    match runtime.block_on(run(args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("benchmark failed: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_code(run(args))
 }
 
 /// A fresh database; for PostgreSQL also the admin URL and name to drop it with afterwards.
@@ -188,9 +173,7 @@ async fn fresh_database(args: &Args) -> anyhow::Result<(String, Option<(String, 
 }
 
 async fn run(args: Args) -> anyhow::Result<bool> {
-    if args.log {
-        hromada::telemetry::init(hromada::config::LogFormat::Text, "info");
-    }
+    support::log_if(args.log);
     let (database_url, drop_afterwards) = fresh_database(&args).await?;
     let mail_dir = std::env::temp_dir().join(format!("hromada-bench-mail-{}", uuid::Uuid::new_v4().simple()));
     let mut settings = Settings {

@@ -58,15 +58,7 @@ fn main() -> ExitCode {
         args.items = 1_000;
         args.seconds = 3;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    match runtime.block_on(run(args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("benchmark failed: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_code(run(args))
 }
 
 const TEXT: &str = "The lift stopped a week ago; elderly people cannot leave home.";
@@ -146,11 +138,10 @@ async fn fill(db: &sea_orm::DatabaseConnection, organisation_id: i32, items: usi
 }
 
 async fn run(args: Args) -> anyhow::Result<bool> {
-    let database = support::fresh_database(args.database, args.server_url.as_deref()).await?;
-    let server = support::start(database).await?;
-    let result = bench(&args, &server).await;
-    server.stop(false).await?;
-    result
+    support::on_fresh_server((args.database, args.server_url.as_deref()), false, async |server| {
+        bench(&args, server).await
+    })
+    .await
 }
 
 async fn bench(args: &Args, server: &support::Server) -> anyhow::Result<bool> {

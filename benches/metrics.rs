@@ -86,54 +86,28 @@ struct Args {
     /// Recompute the metric tallies of a reused database first (after a migration changed them).
     #[arg(long)]
     rebuild_tallies: bool,
-    #[arg(long)]
-    keep_database: bool,
-    #[arg(long)]
-    log: bool,
-    /// Passed by `cargo bench`; ignored.
-    #[arg(long, hide = true)]
-    bench: bool,
+    #[command(flatten)]
+    switches: support::Switches,
 }
 
 fn main() -> ExitCode {
     let mut args = Args::parse();
     if args.smoke {
-        let explicit = |flag: &str| std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
-        if !explicit("--seconds") {
-            args.seconds = 3;
-        }
-        if !explicit("--warmup") {
-            args.warmup = 1;
-        }
-        if !explicit("--appeals") {
-            args.appeals = 20_000;
-        }
-        if !explicit("--petitions") {
-            args.petitions = 2_000;
-        }
-        if !explicit("--database") {
-            args.database = Backend::Sqlite;
-        }
+        support::smoke_default("--seconds", &mut args.seconds, 3);
+        support::smoke_default("--warmup", &mut args.warmup, 1);
+        support::smoke_default("--appeals", &mut args.appeals, 20_000);
+        support::smoke_default("--petitions", &mut args.petitions, 2_000);
+        support::smoke_default("--database", &mut args.database, Backend::Sqlite);
     }
     if args.clients.is_empty() || args.clients.contains(&0) || args.seconds == 0 {
         eprintln!("--clients and --seconds must be positive");
         return ExitCode::from(2);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    match runtime.block_on(run(args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("benchmark failed: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_code(run(args))
 }
 
 async fn run(args: Args) -> anyhow::Result<bool> {
-    if args.log {
-        hromada::telemetry::init(hromada::config::LogFormat::Text, "info");
-    }
+    support::log_if(args.switches.log);
     let end = args.end.unwrap_or_else(|| kyiv_date(Utc::now()));
     let database = match &args.database_url {
         Some(url) => {
@@ -165,7 +139,7 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         );
     }
     let result = bench(&args, end, &server.address, &server.db).await;
-    server.stop(args.keep_database || args.database_url.is_some()).await?;
+    server.stop(args.switches.keep_database || args.database_url.is_some()).await?;
     result
 }
 

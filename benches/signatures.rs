@@ -62,13 +62,8 @@ struct Args {
     /// Fail (exit 1) when its p99 exceeds this many milliseconds.
     #[arg(long)]
     max_p99_ms: Option<f64>,
-    #[arg(long)]
-    keep_database: bool,
-    #[arg(long)]
-    log: bool,
-    /// Passed by `cargo bench`; ignored.
-    #[arg(long, hide = true)]
-    bench: bool,
+    #[command(flatten)]
+    switches: support::Switches,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,41 +96,24 @@ impl Run {
 fn main() -> ExitCode {
     let mut args = Args::parse();
     if args.smoke {
-        let explicit = |flag: &str| std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
-        if !explicit("--seconds") {
-            args.seconds = 3;
-        }
-        if !explicit("--clients") {
-            args.clients = vec![1, 8];
-        }
-        if !explicit("--petitions") {
-            args.petitions = 20;
-        }
+        support::smoke_default("--seconds", &mut args.seconds, 3);
+        support::smoke_default("--clients", &mut args.clients, vec![1, 8]);
+        support::smoke_default("--petitions", &mut args.petitions, 20);
     }
     if args.clients.is_empty() || args.clients.contains(&0) || args.seconds == 0 || args.petitions == 0 {
         eprintln!("--clients, --seconds and --petitions must be positive");
         return ExitCode::from(2);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    match runtime.block_on(run(args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("benchmark failed: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_code(run(args))
 }
 
 async fn run(args: Args) -> anyhow::Result<bool> {
-    if args.log {
-        hromada::telemetry::init(hromada::config::LogFormat::Text, "info");
-    }
-    let database = support::fresh_database(args.database, args.database_url.as_deref()).await?;
-    let server = support::start(database).await?;
-    let result = bench(&args, &server.address, &server.db).await;
-    server.stop(args.keep_database).await?;
-    result
+    support::log_if(args.switches.log);
+    let database = (args.database, args.database_url.as_deref());
+    support::on_fresh_server(database, args.switches.keep_database, async |server| {
+        bench(&args, &server.address, &server.db).await
+    })
+    .await
 }
 
 async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::Result<bool> {

@@ -72,13 +72,8 @@ struct Args {
     /// Fail (exit 1) when the last phase's page p99 exceeds this many milliseconds.
     #[arg(long)]
     max_page_p99_ms: Option<f64>,
-    #[arg(long)]
-    keep_database: bool,
-    #[arg(long)]
-    log: bool,
-    /// Passed by `cargo bench`; ignored.
-    #[arg(long, hide = true)]
-    bench: bool,
+    #[command(flatten)]
+    switches: support::Switches,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,44 +135,25 @@ impl Measured {
 fn main() -> ExitCode {
     let mut args = Args::parse();
     if args.smoke {
-        let explicit = |flag: &str| std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
-        if !explicit("--seconds") {
-            args.seconds = 3;
-        }
-        if !explicit("--warmup") {
-            args.warmup = 1;
-        }
-        if !explicit("--readers") {
-            args.readers = 4;
-        }
-        if !explicit("--signers") {
-            args.signers = 4;
-        }
+        support::smoke_default("--seconds", &mut args.seconds, 3);
+        support::smoke_default("--warmup", &mut args.warmup, 1);
+        support::smoke_default("--readers", &mut args.readers, 4);
+        support::smoke_default("--signers", &mut args.signers, 4);
     }
     if args.seconds == 0 || args.phases.is_empty() || args.readers + args.signers == 0 {
         eprintln!("--seconds, --phases and --readers or --signers must be given");
         return ExitCode::from(2);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    match runtime.block_on(run(args)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("benchmark failed: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_code(run(args))
 }
 
 async fn run(args: Args) -> anyhow::Result<bool> {
-    if args.log {
-        hromada::telemetry::init(hromada::config::LogFormat::Text, "info");
-    }
-    let database = support::fresh_database(args.database, args.database_url.as_deref()).await?;
-    let server = support::start(database).await?;
-    let result = bench(&args, &server.address, &server.db).await;
-    server.stop(args.keep_database).await?;
-    result
+    support::log_if(args.switches.log);
+    let database = (args.database, args.database_url.as_deref());
+    support::on_fresh_server(database, args.switches.keep_database, async |server| {
+        bench(&args, &server.address, &server.db).await
+    })
+    .await
 }
 
 async fn bench(args: &Args, address: &str, db: &DatabaseConnection) -> anyhow::Result<bool> {

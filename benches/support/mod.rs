@@ -2,7 +2,10 @@
 #![allow(dead_code)]
 pub mod petitions;
 
-use std::time::{Duration, Instant};
+use std::{
+    process::ExitCode,
+    time::{Duration, Instant},
+};
 
 use clap::ValueEnum;
 use hromada::{config::Settings, startup::Application};
@@ -21,6 +24,67 @@ impl Backend {
             Backend::Postgres => "postgres",
         }
     }
+}
+
+/// Whether `flag` was given on the command line (`--flag value` or `--flag=value`): `--smoke` changes
+/// only the settings that were not.
+pub fn given(flag: &str) -> bool {
+    std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+}
+
+/// Under `--smoke`: `value` becomes `smoke` unless `flag` was given.
+pub fn smoke_default<T>(flag: &str, value: &mut T, smoke: T) {
+    if !given(flag) {
+        *value = smoke;
+    }
+}
+
+/// The switches every HTTP benchmark takes (flattened into its arguments).
+#[derive(Debug, clap::Args)]
+pub struct Switches {
+    /// Keep the fresh database (and the mail folder) afterwards.
+    #[arg(long)]
+    pub keep_database: bool,
+    /// Log the server's output.
+    #[arg(long)]
+    pub log: bool,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    pub bench: bool,
+}
+
+/// Runs a benchmark on a multi-threaded runtime: exit 0 when it passed, 1 when it missed a target or
+/// failed (said on stderr).
+pub fn exit_code(bench: impl Future<Output = anyhow::Result<bool>>) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    match runtime.block_on(bench) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("benchmark failed: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// With `--log`: the server's log on stderr.
+pub fn log_if(log: bool) {
+    if log {
+        hromada::telemetry::init(hromada::config::LogFormat::Text, "info");
+    }
+}
+
+/// Runs `bench` against the real server on a fresh database (see [`fresh_database`]), then stops it and
+/// drops the database unless `keep`.
+pub async fn on_fresh_server(
+    (backend, server_url): (Backend, Option<&str>),
+    keep: bool,
+    bench: impl AsyncFnOnce(&Server) -> anyhow::Result<bool>,
+) -> anyhow::Result<bool> {
+    let server = start(fresh_database(backend, server_url).await?).await?;
+    let result = bench(&server).await;
+    server.stop(keep).await?;
+    result
 }
 
 /// A fresh database: a new `hromada_bench_*` database on the PostgreSQL server of `server_url`, or a

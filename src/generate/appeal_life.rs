@@ -17,18 +17,27 @@ use crate::domain::{
     calendar::Calendar,
     deadlines::{DeadlineRule, ExtensionRequest},
 };
+use crate::storage::events::NewEvent;
 
-/// One history row, as `storage::events::NewEvent::append_to` would write it.
+/// One history row: the entry as the service records it, and when it happened.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: DateTime<Utc>,
-    pub actor: Option<i32>,
-    pub subject_type: &'static str,
-    pub subject_id: i32,
-    pub action: &'static str,
-    pub from: Option<&'static str>,
-    pub to: Option<&'static str>,
-    pub details: String,
+    pub entry: NewEvent<'static>,
+}
+
+impl Event {
+    /// `action` done by `actor` at `at` to `subject` (its type and id), moving it `from` one state `to`
+    /// another.
+    pub fn new(
+        at: DateTime<Utc>,
+        (actor, subject): (Option<i32>, (&'static str, i32)),
+        action: &'static str,
+        (from, to): (Option<&'static str>, &'static str),
+        details: serde_json::Value,
+    ) -> Event {
+        Event { at, entry: NewEvent::new(actor, subject, action, details).moved(from, Some(to)) }
+    }
 }
 
 /// The people of one organisation who act on appeals.
@@ -111,18 +120,11 @@ impl Tracker<'_> {
     fn record(&mut self, actor: Actor, command: Command, at: DateTime<Utc>) -> bool {
         match apply(&self.appeal, actor, command, at, self.city.calendar) {
             Ok(t) => {
+                let subject = (crate::storage::appeals::SUBJECT, self.appeal.id);
                 let owed = t.preceding.as_deref().map(|owed| (None, owed));
                 for (actor, step) in owed.into_iter().chain([(actor.account_id, &t)]) {
-                    self.events.push(Event {
-                        at,
-                        actor,
-                        subject_type: crate::storage::appeals::SUBJECT,
-                        subject_id: self.appeal.id,
-                        action: step.action,
-                        from: Some(step.from.code()),
-                        to: Some(step.to.code()),
-                        details: step.details.to_string(),
-                    });
+                    let moved = (Some(step.from.code()), step.to.code());
+                    self.events.push(Event::new(at, (actor, subject), step.action, moved, step.details.clone()));
                 }
                 self.appeal = t.appeal;
                 self.last = at;
@@ -190,16 +192,10 @@ const COMPETENT_BODIES: &[&str] = &[
 
 /// Plays the life of `filed` up to `city.as_of`.
 pub fn live(filed: Filed, city: &City<'_>, rng: &mut StdRng) -> Lived {
-    let received = Event {
-        at: filed.registered_at,
-        actor: filed.appeal.author_account_id.or(filed.registered_by),
-        subject_type: crate::storage::appeals::SUBJECT,
-        subject_id: filed.appeal.id,
-        action: "received",
-        from: None,
-        to: Some(Status::Received.code()),
-        details: filed.received_details.to_string(),
-    };
+    let author = filed.appeal.author_account_id.or(filed.registered_by);
+    let subject = (crate::storage::appeals::SUBJECT, filed.appeal.id);
+    let to = (None, Status::Received.code());
+    let received = Event::new(filed.registered_at, (author, subject), "received", to, filed.received_details.clone());
     let mut t = Tracker {
         appeal: filed.appeal,
         events: vec![received],
@@ -437,16 +433,23 @@ mod tests {
             assert!(matches!(s, Status::Answered | Status::Confirmed | Status::Refused));
         }
         // History: starts with `received`, in time order, each step from the state the previous one left.
-        assert_eq!(lived.events[0].action, "received");
+        assert_eq!(lived.events[0].entry.action, "received");
         assert_eq!(lived.events.len() as i32, lived.version + 1);
         for pair in lived.events.windows(2) {
             assert!(pair[1].at > pair[0].at, "events in time order");
-            assert_eq!(pair[1].from, pair[0].to, "{} after {}", pair[1].action, pair[0].action);
+            assert_eq!(
+                pair[1].entry.from_state, pair[0].entry.to_state,
+                "{} after {}",
+                pair[1].entry.action, pair[0].entry.action
+            );
         }
-        assert_eq!(lived.events.last().unwrap().to, Some(s.code()));
+        assert_eq!(lived.events.last().unwrap().entry.to_state, Some(s.code()));
         assert!(lived.events.iter().all(|e| e.at <= as_of));
-        assert_eq!(lived.events.iter().filter(|e| e.action == "forwarded").count() as i32, a.forwarded_count);
-        assert_eq!(lived.events.iter().filter(|e| e.action == "returned_for_rework").count() as i32, a.rework_count);
+        assert_eq!(lived.events.iter().filter(|e| e.entry.action == "forwarded").count() as i32, a.forwarded_count);
+        assert_eq!(
+            lived.events.iter().filter(|e| e.entry.action == "returned_for_rework").count() as i32,
+            a.rework_count
+        );
     }
 
     #[test]
@@ -476,7 +479,7 @@ mod tests {
             };
             let lived = live(filed, &city, &mut rng);
             check(&lived, as_of);
-            actions.extend(lived.events.iter().map(|e| e.action));
+            actions.extend(lived.events.iter().map(|e| e.entry.action));
         }
         for action in [
             "received",

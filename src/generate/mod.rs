@@ -846,7 +846,7 @@ impl Stats {
         *s.appeal_kinds.entry(a.kind.code()).or_default() += 1;
         s.overdue_open += u64::from(a.status.awaits_answer() && a.overdue_at.is_some());
         s.answered_late += u64::from(a.answered_at.is_some_and(|t| t >= a.due_at));
-        s.extended += u64::from(lived.events.iter().any(|e| e.action == "extended"));
+        s.extended += u64::from(lived.events.iter().any(|e| e.entry.action == "extended"));
         s.forwarded += u64::from(a.forwarded_count > 0);
         s.returned += u64::from(a.rework_count > 0);
         s.rated += u64::from(a.rating.is_some());
@@ -1256,21 +1256,21 @@ impl Generator {
             if until.is_some_and(|u| top.at >= u) {
                 break;
             }
-            let Some(Reverse(Pending { event, .. })) = self.pending.pop() else { break };
+            let Some(Reverse(Pending { event: Event { at, entry }, .. })) = self.pending.pop() else { break };
             let id = self.ids.event;
             self.ids.event += 1;
             if let Some((seq, prev, chained_at)) = &mut self.chain {
-                let salt = crate::storage::audit::new_salt(event.actor);
+                let salt = crate::storage::audit::new_salt(entry.actor_account_id);
                 let record = ChainRecord {
                     event_id: id,
-                    occurred_at: event.at,
-                    actor_commitment: actor_commitment(salt.as_deref(), event.actor),
-                    subject_type: event.subject_type.to_owned(),
-                    subject_id: event.subject_id.to_string(),
-                    action: event.action.to_owned(),
-                    from_state: event.from.map(str::to_owned),
-                    to_state: event.to.map(str::to_owned),
-                    details_sha256: sha256_hex(&event.details),
+                    occurred_at: at,
+                    actor_commitment: actor_commitment(salt.as_deref(), entry.actor_account_id),
+                    subject_type: entry.subject_type.to_owned(),
+                    subject_id: entry.subject_id.clone(),
+                    action: entry.action.to_owned(),
+                    from_state: entry.from_state.map(str::to_owned),
+                    to_state: entry.to_state.map(str::to_owned),
+                    details_sha256: sha256_hex(&entry.details.to_string()),
                 };
                 *seq += 1;
                 let hash = link_hash(prev, &record);
@@ -1283,17 +1283,7 @@ impl Generator {
                     actor_salt: Set(salt),
                 });
             }
-            self.event_rows.push(events::ActiveModel {
-                id: Set(id),
-                occurred_at: Set(event.at),
-                actor_account_id: Set(event.actor),
-                subject_type: Set(event.subject_type.to_owned()),
-                subject_id: Set(event.subject_id.to_string()),
-                action: Set(event.action.to_owned()),
-                from_state: Set(event.from.map(str::to_owned)),
-                to_state: Set(event.to.map(str::to_owned)),
-                details: Set(event.details),
-            });
+            self.event_rows.push(events::ActiveModel { id: Set(id), ..entry.row(at) });
             if self.event_rows.len() >= EVENTS_PER_BATCH {
                 self.flush_event_rows();
             }

@@ -54,16 +54,9 @@ impl Tracker<'_> {
         }
         match apply(&self.petition, actor, command, at, self.people.calendar) {
             Ok(t) => {
-                self.events.push(Event {
-                    at,
-                    actor: actor.account_id,
-                    subject_type: crate::storage::petitions::SUBJECT,
-                    subject_id: self.petition.id,
-                    action: t.action,
-                    from: Some(t.from.code()),
-                    to: Some(t.to.code()),
-                    details: t.details.to_string(),
-                });
+                let subject = (crate::storage::petitions::SUBJECT, self.petition.id);
+                let moved = (Some(t.from.code()), t.to.code());
+                self.events.push(Event::new(at, (actor.account_id, subject), t.action, moved, t.details));
                 self.petition = t.petition;
                 self.last = at;
                 self.version += 1;
@@ -80,17 +73,10 @@ fn pick(rng: &mut StdRng, ids: &[i32]) -> Option<i32> {
 
 /// Plays the life of `petition` (just submitted) up to `people.as_of`.
 pub fn live(petition: Petition, people: &People<'_>, rng: &mut StdRng) -> Lived {
-    let submitted_event = Event {
-        at: petition.submitted_at,
-        actor: Some(petition.author_account_id),
-        subject_type: crate::storage::petitions::SUBJECT,
-        subject_id: petition.id,
-        action: "submitted",
-        from: None,
-        to: Some(Status::Moderation.code()),
-        details: json!({ "council_id": petition.council_id, "publication_due_at": petition.publication_due_at })
-            .to_string(),
-    };
+    let details = json!({ "council_id": petition.council_id, "publication_due_at": petition.publication_due_at });
+    let by_author = (Some(petition.author_account_id), (crate::storage::petitions::SUBJECT, petition.id));
+    let to = (None, Status::Moderation.code());
+    let submitted_event = Event::new(petition.submitted_at, by_author, "submitted", to, details);
     let start = petition.submitted_at;
     let mut t = Tracker { last: start, petition, events: vec![submitted_event], people, version: 0 };
     let mut moderator_id = None;
@@ -216,16 +202,9 @@ fn consider(t: &mut Tracker<'_>, rng: &mut StdRng, published: DateTime<Utc>, end
 pub fn convert(lived: &mut Lived, appeal_id: i32, at: DateTime<Utc>, people: &People<'_>) {
     let actor = Actor { account_id: Some(lived.petition.author_account_id), is_author: true, ..Default::default() };
     if let Ok(t) = apply(&lived.petition, actor, Command::ConvertToAppeal { appeal_id }, at, people.calendar) {
-        lived.events.push(Event {
-            at,
-            actor: actor.account_id,
-            subject_type: crate::storage::petitions::SUBJECT,
-            subject_id: lived.petition.id,
-            action: t.action,
-            from: Some(t.from.code()),
-            to: Some(t.to.code()),
-            details: t.details.to_string(),
-        });
+        let subject = (crate::storage::petitions::SUBJECT, lived.petition.id);
+        let moved = (Some(t.from.code()), t.to.code());
+        lived.events.push(Event::new(at, (actor.account_id, subject), t.action, moved, t.details));
         lived.petition = t.petition;
         lived.version += 1;
         lived.updated_at = at;
@@ -285,7 +264,7 @@ mod tests {
             assert!(lived.events.iter().all(|e| e.at <= as_of));
             for pair in lived.events.windows(2) {
                 assert!(pair[1].at > pair[0].at);
-                assert_eq!(pair[1].from, pair[0].to);
+                assert_eq!(pair[1].entry.from_state, pair[0].entry.to_state);
             }
         }
         for status in ["moderation", "refused", "collecting", "awaiting_consideration", "answered", "closed"] {

@@ -5,7 +5,7 @@ use entity::events;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// One transition to record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent<'a> {
     pub actor_account_id: Option<i32>,
     pub subject_type: &'a str,
@@ -48,6 +48,11 @@ impl<'a> NewEvent<'a> {
         conn: &impl ConnectionTrait,
         at: DateTime<Utc>,
     ) -> Result<events::Model, sea_orm::DbErr> {
+        self.row(at).insert(conn).await
+    }
+
+    /// The row the event is stored as, happened `at` (its id still to be given).
+    pub fn row(self, at: DateTime<Utc>) -> events::ActiveModel {
         events::ActiveModel {
             occurred_at: Set(at),
             actor_account_id: Set(self.actor_account_id),
@@ -59,8 +64,6 @@ impl<'a> NewEvent<'a> {
             details: Set(self.details.to_string()),
             ..Default::default()
         }
-        .insert(conn)
-        .await
     }
 }
 

@@ -19,6 +19,17 @@ pub mod subscriptions;
 
 use std::time::Duration;
 
+/// `$model { column: Set($from.column), …, ..$base }`: the columns a domain value keeps just as the row
+/// does, each named once (`copy` for `Copy` fields, `clone` for the others); the rest from `$base`.
+macro_rules! columns_from {
+    ($from:expr => $($model:ident)::+ {
+        copy: [$($copy:ident),* $(,)?], clone: [$($clone:ident),* $(,)?], ..$base:expr
+    }) => {
+        $($model)::+ { $($copy: sea_orm::Set($from.$copy),)* $($clone: sea_orm::Set($from.$clone.clone()),)* ..$base }
+    };
+}
+pub(crate) use columns_from;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 

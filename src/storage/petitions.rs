@@ -341,26 +341,20 @@ pub(crate) async fn transition_in(
 /// The columns a petition's life changes (not its signature count, which the signature writer keeps,
 /// nor who moderated it, its version or when it was updated).
 pub(crate) fn lifecycle(after: &Petition) -> petitions::ActiveModel {
-    petitions::ActiveModel {
+    let coded = petitions::ActiveModel {
         status: Set(after.status.code().to_owned()),
-        moderated_at: Set(after.moderated_at),
         refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
-        refusal_reason: Set(after.refusal_reason.clone()),
-        published_at: Set(after.published_at),
-        statute_id: Set(after.statute_id),
-        signature_threshold: Set(after.signature_threshold),
-        collection_ends_at: Set(after.collection_ends_at),
-        threshold_reached_at: Set(after.threshold_reached_at),
-        notice_at: Set(after.notice_at),
-        consideration_due_at: Set(after.consideration_due_at),
-        publication_due_at: Set(after.publication_due_at),
-        answered_at: Set(after.answered_at),
         decision: Set(after.decision.map(|d| d.code().to_owned())),
-        answer_text: Set(after.answer_text.clone()),
-        closed_at: Set(after.closed_at),
-        appeal_id: Set(after.appeal_id),
         ..Default::default()
-    }
+    };
+    crate::storage::columns_from!(after => petitions::ActiveModel {
+        copy: [
+            moderated_at, published_at, statute_id, signature_threshold, collection_ends_at, threshold_reached_at,
+            notice_at, consideration_due_at, publication_due_at, answered_at, closed_at, appeal_id,
+        ],
+        clone: [refusal_reason, answer_text],
+        ..coded
+    })
 }
 
 /// What the mails about `action` on the petition say.

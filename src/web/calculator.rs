@@ -4,21 +4,14 @@
 //! fields and the rule, and puts the answer and any refusal into words.
 use chrono::NaiveDate;
 use minijinja::{Value, context};
-use poem::{
-    Response, handler,
-    http::{StatusCode, Uri},
-    web::{Data, Query},
-};
+use poem::{Response, handler, http::StatusCode, web::Query};
 use serde::{Deserialize, Serialize};
 
-use super::{dates, i18n::Lang, render::Site};
+use super::{context::Ctx, dates, i18n::Lang};
 use crate::{
     domain::calendar::{SUPPORTED_FROM, SUPPORTED_UNTIL},
     error::AppError,
-    service::{
-        AppState,
-        calendar::{self as calendar_service, Calculation, CalculatorQuery, RULES, RuleSpec},
-    },
+    service::calendar::{self as calendar_service, Calculation, CalculatorQuery, RULES, RuleSpec},
 };
 
 /// The form as it arrives: every field is text, so what a person typed is shown back as typed.
@@ -61,20 +54,14 @@ struct FieldError {
 }
 
 #[handler]
-pub async fn calculator(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    uri: &Uri,
-    Query(form): Query<CalculatorForm>,
-) -> Response {
+pub async fn calculator(ctx: Ctx<'_>, Query(form): Query<CalculatorForm>) -> Response {
     // The language switch comes back to the same answer.
-    let here = uri.path_and_query().map_or("/calculator", |p| p.as_str());
+    let (here, lang) = (ctx.path_and_query(), ctx.lang);
     if form.is_empty() {
-        return site.page(lang, here, "calculator/calculator.html", page(lang, &form, None, vec![]));
+        return ctx.page(here, "calculator/calculator.html", page(lang, &form, None, vec![]));
     }
     match read(&form, lang) {
-        Err(errors) => site.page(lang, here, "calculator/calculator.html", page(lang, &form, None, errors)),
+        Err(errors) => ctx.page(here, "calculator/calculator.html", page(lang, &form, None, errors)),
         Ok((rule, from, parameter)) => {
             let query = CalculatorQuery {
                 rule: Some(rule.code),
@@ -83,18 +70,18 @@ pub async fn calculator(
                 days: parameter.filter(|_| rule.parameter == Some("days")),
                 total_days: parameter.filter(|_| rule.parameter == Some("total_days")),
             };
-            match calendar_service::calculate(&state, query).await {
+            match calendar_service::calculate(ctx.state, query).await {
                 Ok(calculation) => {
                     let result = result(lang, &calculation);
-                    site.page(lang, here, "calculator/calculator.html", page(lang, &form, Some(result), vec![]))
+                    ctx.page(here, "calculator/calculator.html", page(lang, &form, Some(result), vec![]))
                 }
                 Err(AppError::Validation { field: Some(field), .. }) => {
                     let errors = vec![refusal(lang, &field, rule)];
-                    site.page(lang, here, "calculator/calculator.html", page(lang, &form, None, errors))
+                    ctx.page(here, "calculator/calculator.html", page(lang, &form, None, errors))
                 }
                 Err(error) => {
                     tracing::error!(%error, "the deadline calculator page failed");
-                    site.error(lang, uri.path(), StatusCode::SERVICE_UNAVAILABLE)
+                    ctx.site.error(lang, ctx.path(), StatusCode::SERVICE_UNAVAILABLE)
                 }
             }
         }

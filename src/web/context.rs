@@ -52,6 +52,12 @@ impl<'a> Ctx<'a> {
         self.req.uri().path()
     }
 
+    /// The path and query of the page asked for: where the language switch comes back to on a GET form's
+    /// answer.
+    pub fn path_and_query(&self) -> &str {
+        self.req.uri().path_and_query().map_or(self.path(), |p| p.as_str())
+    }
+
     /// Who the use cases act for.
     pub fn actor(&self) -> &Actor {
         &self.visitor.actor

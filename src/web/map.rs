@@ -16,14 +16,15 @@ use std::{collections::BTreeMap, fmt::Write};
 use poem::{
     Response, Route, handler,
     http::{StatusCode, header},
-    web::{Data, Query},
+    web::Query,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::directory::{Area, GeoPoint},
     error::AppError,
-    service::{AppState, directory::District},
+    service::directory::District,
+    web::context::Ctx,
 };
 
 /// The picture's width in CSS pixels. Fixed, because an image input posts its click in the displayed
@@ -441,8 +442,8 @@ impl ImageClick {
 
 /// `GET /map/districts.geojson`: the districts as a GeoJSON FeatureCollection (id, name, outline).
 #[handler]
-async fn districts_geojson(state: Data<&AppState>) -> poem::Result<Response> {
-    let districts = crate::service::directory::districts(&state).await.map_err(failed)?;
+async fn districts_geojson(ctx: Ctx<'_>) -> poem::Result<Response> {
+    let districts = crate::service::directory::districts(ctx.state).await.map_err(failed)?;
     let features: Vec<serde_json::Value> = drawable(&districts)
         .into_iter()
         .map(|d| {
@@ -474,8 +475,8 @@ struct ChosenPoint {
 
 /// `GET /map/districts.svg?lat=…&lon=…`: the picture of the picking form, with the chosen point.
 #[handler]
-async fn districts_svg(state: Data<&AppState>, Query(chosen): Query<ChosenPoint>) -> poem::Result<Response> {
-    let districts = drawable(&crate::service::directory::districts(&state).await.map_err(failed)?);
+async fn districts_svg(ctx: Ctx<'_>, Query(chosen): Query<ChosenPoint>) -> poem::Result<Response> {
+    let districts = drawable(&crate::service::directory::districts(ctx.state).await.map_err(failed)?);
     let Some(frame) = MapFrame::around(&districts) else {
         return Ok(StatusCode::NOT_FOUND.into());
     };

@@ -16,17 +16,16 @@ use super::{
     i18n::{LANG_COOKIE, Lang},
     map,
     render::Site,
-    session::Visitor,
 };
-use crate::service::AppState;
 
 /// How many recent reports the home page's map shows, and how many collecting petitions it lists.
 const HOME_MAP_REPORTS: u64 = 200;
 const HOME_PETITIONS: u64 = 3;
 
 #[handler]
-pub async fn home(site: Data<&Site>, state: Data<&AppState>, lang: Lang, uri: &Uri, visitor: Visitor) -> Response {
-    let front = crate::service::reports::front_page(&state, &visitor.actor, HOME_PETITIONS, HOME_MAP_REPORTS).await;
+pub async fn home(ctx: Ctx<'_>) -> Response {
+    let lang = ctx.lang;
+    let front = crate::service::reports::front_page(ctx.state, ctx.actor(), HOME_PETITIONS, HOME_MAP_REPORTS).await;
     // The map is a bonus on this page: without it (no districts, an outage) the page still serves.
     let widget = front.map.and_then(|m| {
         let picture = map::Picture {
@@ -41,12 +40,8 @@ pub async fn home(site: Data<&Site>, state: Data<&AppState>, lang: Lang, uri: &U
         .into_iter()
         .map(|r| context! { id => r.petition.id, title => r.title, signatures => r.petition.signature_count })
         .collect();
-    site.page(
-        lang,
-        uri.path(),
-        "home.html",
-        context! { map => widget, petitions, petitions_total => front.petitions_total },
-    )
+    let page = context! { map => widget, petitions, petitions_total => front.petitions_total };
+    ctx.page(ctx.path(), "home.html", page)
 }
 
 /// A page of words only, at the path it is routed at: help, privacy, accessibility, "check your mail".

@@ -3,14 +3,11 @@
 //! those who cannot use a map. One use case (`service::report_map::report_map`) gives all of it.
 use chrono::Utc;
 use minijinja::{Value, context};
-use poem::{
-    Response, Route, handler,
-    http::{StatusCode, Uri},
-    web::{Data, Query},
-};
+use poem::{Response, Route, handler, http::StatusCode, web::Query};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    context::Ctx,
     i18n::Lang,
     map::{MapWidget, Marker, MarkerKind, Picture, Shading},
     render::Site,
@@ -19,7 +16,6 @@ use crate::{
     domain::{appeals::Status, directory::GeoPoint},
     error::AppError,
     service::{
-        AppState,
         metrics::PeriodQuery,
         report_map::{self as use_case, FilterText, ReportFilter, ReportMapQuery},
     },
@@ -74,13 +70,8 @@ impl MapForm {
 }
 
 #[handler]
-async fn map_page(
-    state: Data<&AppState>,
-    site: Data<&Site>,
-    lang: Lang,
-    uri: &Uri,
-    Query(form): Query<MapForm>,
-) -> Response {
+async fn map_page(ctx: Ctx<'_>, Query(form): Query<MapForm>) -> Response {
+    let (site, lang, path) = (ctx.site, ctx.lang, ctx.path());
     let template = "statistics/map.html";
     let now = Utc::now();
     let base = |choices: Option<&use_case::Choices>| {
@@ -102,11 +93,11 @@ async fn map_page(
     };
     let Some(number) = super::paging::page_number(form.page.as_deref()) else {
         let query = form.selection_query();
-        let first = if query.is_empty() { uri.path().to_owned() } else { format!("{}?{query}", uri.path()) };
-        return super::paging::no_such_page(&site, lang, uri.path(), &first);
+        let first = if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") };
+        return super::paging::no_such_page(site, lang, path, &first);
     };
     let selected = match form.query(number) {
-        Ok(query) => use_case::report_map(&state, &query, now).await,
+        Ok(query) => use_case::report_map(ctx.state, &query, now).await,
         Err(e) => Err(e),
     };
     match selected {
@@ -119,12 +110,12 @@ async fn map_page(
                 period_query => format!("from={}&to={}", selection.period.from, selection.period.to),
                 ..base(Some(&selection.choices))
             };
-            site.page(lang, uri.path(), template, page)
+            ctx.page(path, template, page)
         }
         // A refused filter: the form again, with its choices, and the error.
-        Err(e) => match use_case::choices(&state).await {
-            Ok(choices) => failed(&site, lang, uri.path(), e, base(Some(&choices))),
-            Err(e) => failed(&site, lang, uri.path(), e, base(None)),
+        Err(e) => match use_case::choices(ctx.state).await {
+            Ok(choices) => failed(site, lang, path, e, base(Some(&choices))),
+            Err(e) => failed(site, lang, path, e, base(None)),
         },
     }
 }

@@ -121,6 +121,14 @@ pub async fn paper_appeal(
     created(app, officer, "/api/v1/appeals/registrations", paper).await
 }
 
+/// The citizen's report of a pothole with its place (Myru 1, at 48.73, 37.58, inside [`mapped_district`]),
+/// as the desk's case page shows it on the map; its id.
+pub async fn pothole_with_place(app: &TestApp, city: &City) -> i64 {
+    let report = json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
+                        "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}});
+    created(app, &city.citizen, "/api/v1/appeals", report).await
+}
+
 /// A district whose outline holds the city's example places (around 48.73, 37.58), so pages that show
 /// a place draw it on the map; its id.
 pub async fn mapped_district(app: &TestApp, admin: &str) -> i64 {

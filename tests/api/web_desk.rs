@@ -129,15 +129,7 @@ async fn an_officer_acknowledges_answers_and_a_returned_item_comes_back_with_the
 
     // A registered author has no account here, so the return goes through the domain as the author
     // would: a citizen's own report, answered and returned.
-    let report = app
-        .post(
-            "/api/v1/appeals",
-            Some(&city.citizen),
-            json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
-                   "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}}),
-        )
-        .await;
-    let report = report.body["id"].as_i64().unwrap();
+    let report = city::pothole_with_place(&app, &city).await;
     act(&mut officer, report, "answer", &[("resolution", "resolved"), ("text", "Filled with asphalt today.")]).await;
     let returned = app
         .post(&format!("/api/v1/appeals/{report}/return"), Some(&city.citizen), json!({"reason": "It is still there."}))
@@ -524,15 +516,7 @@ async fn every_desk_page_weighs_within_the_budget_with_its_assets() {
         paper_appeal(&app, &city.roads_officer, &format!("Pothole number {i}"), i % 40, city.pothole, i % 7 == 0).await;
     }
     city::mapped_district(&app, &city.admin).await;
-    let report = app
-        .post(
-            "/api/v1/appeals",
-            Some(&city.citizen),
-            json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
-                   "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}}),
-        )
-        .await;
-    let report = report.body["id"].as_i64().unwrap();
+    let report = city::pothole_with_place(&app, &city).await;
     let mut head = signed_in(&app, ROADS_HEAD, PASSWORD).await;
     let case = format!("/desk/appeals/{report}");
     for path in ["/desk", "/desk?status=received&q=pothole", case.as_str(), "/desk/registrations/new", "/desk/team"] {
@@ -587,15 +571,7 @@ async fn the_case_map_never_asks_the_tile_provider_about_a_private_place() {
         .await;
     let city = city::build(&app).await;
     city::mapped_district(&app, &city.admin).await;
-    let report = app
-        .post(
-            "/api/v1/appeals",
-            Some(&city.citizen),
-            json!({"kind": "issue_report", "subject": "Pothole on Myru", "text": "A deep pothole by the bus stop.",
-                   "category_id": city.pothole, "address": "Myru 1", "location": {"latitude": 48.73, "longitude": 37.58}}),
-        )
-        .await;
-    let id = report.body["id"].as_i64().unwrap();
+    let id = city::pothole_with_place(&app, &city).await;
     let public = Browser::new(&app).get(&format!("/reports/{id}")).await;
     assert!(public.html.contains("data-tiles="), "a public page may use the base tiles: {}", public.html);
 

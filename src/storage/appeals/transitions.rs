@@ -88,31 +88,21 @@ async fn record_step(
 /// The columns an appeal's life changes after intake (not what was filed, its version, or when it was
 /// updated).
 pub(crate) fn lifecycle(after: &Appeal) -> appeals::ActiveModel {
-    appeals::ActiveModel {
+    let coded = appeals::ActiveModel {
         status: Set(after.status.code().to_owned()),
-        executor_id: Set(after.executor_id),
-        assignee_account_id: Set(after.assignee_account_id),
-        executor_received_at: Set(after.executor_received_at),
-        due_at: Set(after.due_at),
-        extended_due_at: Set(after.extended_due_at),
-        forward_due_at: Set(after.forward_due_at),
-        forwarded_count: Set(after.forwarded_count),
-        overdue_at: Set(after.overdue_at),
-        escalated_due_at: Set(after.escalated_due_at),
-        reminder_level: Set(after.reminder_level),
-        answered_at: Set(after.answered_at),
         resolution: Set(after.resolution.map(|r| r.code().to_owned())),
-        answer_text: Set(after.answer_text.clone()),
-        competent_body: Set(after.competent_body.clone()),
         refusal_code: Set(after.refusal_code.map(|c| c.code().to_owned())),
-        refusal_reason: Set(after.refusal_reason.clone()),
-        confirmed_at: Set(after.confirmed_at),
-        rework_count: Set(after.rework_count),
-        rating: Set(after.rating),
-        rating_comment: Set(after.rating_comment.clone()),
-        duplicate_of_id: Set(after.duplicate_of_id),
         ..Default::default()
-    }
+    };
+    crate::storage::columns_from!(after => appeals::ActiveModel {
+        copy: [
+            executor_id, assignee_account_id, executor_received_at, due_at, extended_due_at, forward_due_at,
+            forwarded_count, overdue_at, escalated_due_at, reminder_level, answered_at, confirmed_at, rework_count,
+            rating, duplicate_of_id,
+        ],
+        clone: [answer_text, competent_body, refusal_reason, rating_comment],
+        ..coded
+    })
 }
 
 /// The mails a transition sends, with the facts its action needs.

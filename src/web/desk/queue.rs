@@ -1,24 +1,18 @@
 //! `/desk`: the organisation's work queue, most urgent first, with filters (a GET form), counts per
 //! group, search, pages, and what changed since the officer's last visit.
 use minijinja::context;
-use poem::{
-    Response, handler,
-    web::{Data, Query},
-};
+use poem::{Response, handler, web::Query};
 use serde::Deserialize;
 
 use super::{due_day, time_left};
 use crate::{
     domain::appeals::{AppealKind, Channel, Status, urgency::Urgency},
-    service::{
-        AppState,
-        appeals::{
-            desk::{self, WorkQueue},
-            queries::{ListOrder, ListRequest},
-        },
+    service::appeals::{
+        desk::{self, WorkQueue},
+        queries::{ListOrder, ListRequest},
     },
     storage::Page,
-    web::{forms::error_page, i18n::Lang, paging, render::Site, session::Visitor},
+    web::{context::Ctx, i18n::Lang, paging, session::Visitor},
 };
 
 const PER_PAGE: u64 = 25;
@@ -87,30 +81,24 @@ impl QueueParams {
 }
 
 #[handler]
-pub async fn queue(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    Query(params): Query<QueueParams>,
-) -> Response {
-    let path = "/desk";
+pub async fn queue(ctx: Ctx<'_>, Query(params): Query<QueueParams>) -> Response {
+    let (path, lang) = ("/desk", ctx.lang);
     let Some(number) = paging::page_number(params.page.as_deref()) else {
-        return paging::no_such_page(&site, lang, path, &params.page_link(1));
+        return paging::no_such_page(ctx.site, lang, path, &params.page_link(1));
     };
-    let work = match desk::queue(&state, &visitor.actor, params.org, params.request(&visitor, number)).await {
+    let work = match desk::queue(ctx.state, ctx.actor(), params.org, params.request(&ctx.visitor, number)).await {
         Ok(work) => work,
-        Err(err) => return error_page(&site, lang, path, &err),
+        Err(err) => return ctx.error(path, &err),
     };
-    let categories = crate::service::directory::categories(&state).await.unwrap_or_default();
-    let districts = crate::service::directory::districts(&state).await.unwrap_or_default();
+    let categories = crate::service::directory::categories(ctx.state).await.unwrap_or_default();
+    let districts = crate::service::directory::districts(ctx.state).await.unwrap_or_default();
     let page = render_queue(lang, &params, number, work);
     let page = context! {
         categories => categories.iter().map(|c| (c.id, if lang == Lang::Uk { c.fields.name_uk.clone() } else { c.fields.name_en.clone() })).collect::<Vec<_>>(),
         districts => districts.iter().map(|d| (d.id, d.name.clone())).collect::<Vec<_>>(),
         ..page
     };
-    site.page(lang, path, "desk/queue.html", page)
+    ctx.page(path, "desk/queue.html", page)
 }
 
 fn render_queue(lang: Lang, params: &QueueParams, number: u64, work: WorkQueue) -> minijinja::Value {

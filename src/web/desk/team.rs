@@ -1,16 +1,10 @@
 //! `/desk/team`: the head's overview — the team's open items, overdue and due this week per officer,
 //! extensions used.
 use minijinja::context;
-use poem::{
-    Response, handler,
-    web::{Data, Query},
-};
+use poem::{Response, handler, web::Query};
 use serde::Deserialize;
 
-use crate::{
-    service::{AppState, appeals::desk},
-    web::{forms::error_page, i18n::Lang, render::Site, session::Visitor},
-};
+use crate::{service::appeals::desk, web::context::Ctx};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -19,17 +13,11 @@ pub struct TeamParams {
 }
 
 #[handler]
-pub async fn team(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    Query(params): Query<TeamParams>,
-) -> Response {
+pub async fn team(ctx: Ctx<'_>, Query(params): Query<TeamParams>) -> Response {
     let path = "/desk/team";
-    let overview = match desk::team(&state, &visitor.actor, params.org).await {
+    let overview = match desk::team(ctx.state, ctx.actor(), params.org).await {
         Ok(overview) => overview,
-        Err(err) => return error_page(&site, lang, path, &err),
+        Err(err) => return ctx.error(path, &err),
     };
     let line = |l: desk::TeamLine| {
         context! { id => l.account_id, name => l.name, open => l.open, overdue => l.overdue, week => l.due_this_week, extended => l.extended }
@@ -40,5 +28,5 @@ pub async fn team(
         lines => overview.lines.into_iter().map(line).collect::<Vec<_>>(),
         totals => line(overview.totals),
     };
-    site.page(lang, path, "desk/team.html", page)
+    ctx.page(path, "desk/team.html", page)
 }
