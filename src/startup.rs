@@ -164,12 +164,12 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .around(api::idempotency::guard)
         .around(move |ep, req| {
             // Photos are the only large uploads; everything else keeps the small JSON limit.
-            let max = match req.uri().path() {
-                "/reports/new/photos" => max_photo_step,
-                path if path.ends_with("/photos") => max_photo,
-                _ => max_body,
+            let (max, page) = match req.uri().path() {
+                crate::web::PHOTOS_STEP => (max_photo_step, true),
+                path if path.ends_with("/photos") => (max_photo, false),
+                _ => (max_body, false),
             };
-            limit_body(ep, req, max)
+            limit_body(ep, req, max, page)
         })
         .catch_all_error(|err| async move { crate::telemetry::prometheus::render_error(err, problem_from_poem_error) })
         .around(move |ep, req| with_allow_header(ep, req, allowed.clone()))
@@ -246,9 +246,18 @@ fn static_text(body: String, content_type: &'static str) -> impl Endpoint {
     poem::endpoint::make_sync(move |_| poem::Response::builder().content_type(content_type).body(body.clone()))
 }
 
+/// A request whose declared body is larger than the limit of its path, let through (unread) to a page
+/// that answers it in its own words: the report journey's photos step (`web::PHOTOS_STEP`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyOverLimit {
+    pub max: usize,
+    pub length: u64,
+}
+
 /// Refuses bodies larger than `max` with 413 before reading them; a chunked body without a length
-/// is read up to the limit.
-async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request, max: usize) -> poem::Result<poem::Response> {
+/// is read up to the limit. For a `page` (a form of the web pages) a declared length over the limit is
+/// passed on marked [`BodyOverLimit`], for the page to show its form again with the error.
+async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request, max: usize, page: bool) -> poem::Result<poem::Response> {
     let too_large = || {
         poem::Error::from_response(
             Problem::new(
@@ -260,6 +269,9 @@ async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request, max: usize) -> po
         )
     };
     match req.headers().typed_get::<ContentLength>() {
+        Some(ContentLength(length)) if length > max as u64 && page => {
+            req.extensions_mut().insert(BodyOverLimit { max, length });
+        }
         Some(ContentLength(len)) if len > max as u64 => return Err(too_large()),
         Some(_) => {}
         None => {

@@ -56,6 +56,8 @@ impl DeadlineWatcher {
         // Keep the public audit chain current even when nobody reads it.
         storage::audit::link_new_events(&self.db, now).await?;
         storage::idempotency::sweep(&self.db, now).await?;
+        // Photos kept for report drafts never filed go when their retention ends (filed ones stay).
+        storage::appeals::forget_expired_pending_photos(&self.db, &self.settings.photos.dir, now).await?;
         if report != SweepReport::default() {
             tracing::info!(
                 overdue = report.marked_overdue,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 mod intake;
+pub mod photos;
 pub mod urgency;
 
 pub use intake::{

@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     domain::{
-        appeals::{AppealKind, Status},
+        DomainError,
+        appeals::{AppealKind, Status, photos::photos_within},
         directory::GeoPoint,
     },
     error::AppError,
@@ -29,6 +30,8 @@ use crate::{
         appeals::{DraftScope, PendingPhoto},
     },
 };
+
+pub use crate::{domain::appeals::photos::PhotoRefusal, storage::appeals::PhotoError};
 
 /// What a map of reports draws: the districts and the public reports' points.
 #[derive(Debug, Clone)]
@@ -246,10 +249,8 @@ pub async fn file_once(state: &AppState, actor: &Actor, draft: ReportDraft, form
     let fingerprint = serde_json::to_string(&draft).unwrap_or_default();
     let filing = async {
         let photos = kept_photos(state, actor, &draft.photos_key).await?;
-        let limit = state.settings.photos.max_per_appeal;
-        if photos.len() > limit as usize {
-            return Err(AppError::validation("photo", format!("a report may carry at most {limit} photos")));
-        }
+        // Parallel uploads to one draft may have kept more than a report carries (see keep_pending_photos).
+        photos_within(0, photos.len() as u64, state.settings.photos.max_per_appeal).map_err(DomainError::from)?;
         intake::file_with_photos(state, actor, appeal_form(draft), photos).await.map(|d| d.id)
     };
     create_once(state, account_id, form_key, &fingerprint, "/reports", filing).await
@@ -291,22 +292,15 @@ pub async fn draft_photos(state: &AppState, actor: &Actor, key: &str) -> Result<
 
 /// Keeps the photos chosen for the draft with `key`, each checked as the API checks a report's photo
 /// (size, type read from the bytes), until the form's retention ends. All or none: one bad file, or
-/// more than a report may carry with those already kept, keeps none of them.
-pub async fn add_draft_photos(state: &AppState, actor: &Actor, key: &str, files: &[Vec<u8>]) -> Result<(), AppError> {
+/// more than a report may carry with those already kept, keeps none of them. A refusal says which
+/// photo rule refused ([`PhotoError::Refused`]), for the page to word it.
+pub async fn add_draft_photos(state: &AppState, actor: &Actor, key: &str, files: &[Vec<u8>]) -> Result<(), PhotoError> {
     let (scope, account_id) = photo_scope(actor, key)?;
     let limits = &state.settings.photos;
     let photos = files.iter().map(|bytes| citizen::checked_photo(limits, bytes)).collect::<Result<Vec<_>, _>>()?;
     let draft = DraftScope { scope: &scope, account_id };
     let now = Utc::now();
-    let kept = storage::appeals::pending_photos(&state.db, draft, now).await?.len();
-    if kept + photos.len() > limits.max_per_appeal as usize {
-        let max = limits.max_per_appeal;
-        return Err(AppError::validation("photo", format!("a report may carry at most {max} photos")));
-    }
-    for photo in photos {
-        storage::appeals::keep_pending_photo(&state.db, limits, draft, photo, (now, now + retention(state))).await?;
-    }
-    Ok(())
+    storage::appeals::keep_pending_photos(&state.db, limits, draft, &photos, (now, now + retention(state))).await
 }
 
 /// Removes a photo from the draft with `key`.

@@ -223,9 +223,13 @@ pub fn login_then(path: &str) -> String {
     format!("{LOGIN}?return={}", encoded(path))
 }
 
-/// Where to go after logging in: a path of this site only, never another site's address.
+/// Where to go after logging in: a path of this site only, never another site's address. Browsers
+/// read `\\` as `/` and drop tabs and line breaks from an address, so `/\\evil.example` and
+/// `/<tab>/evil.example` would lead to another site: no backslash and no control character at all.
 pub fn local_path(wanted: &str) -> Option<&str> {
-    let local = wanted.starts_with('/') && !wanted.starts_with("//") && !wanted.contains(['\\', '\r', '\n']);
+    let local = wanted.starts_with('/')
+        && !wanted.starts_with("//")
+        && !wanted.chars().any(|c| c == '\\' || c.is_ascii_control());
     local.then_some(wanted)
 }
 

@@ -55,6 +55,7 @@ use crate::config::Settings;
 
 pub use assets::ASSET_PREFIX;
 pub use i18n::Lang;
+pub use reports::PHOTOS_STEP;
 
 /// The web routes; mounted at `/` after every more specific route (API, Open311, docs), so it also
 /// answers unknown paths with the HTML "page not found".

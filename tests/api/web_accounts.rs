@@ -42,7 +42,7 @@ impl<'a> Browser<'a> {
         Browser { app, client, cookies: BTreeMap::new(), set_cookies: vec![] }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 

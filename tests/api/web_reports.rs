@@ -134,10 +134,84 @@ async fn a_visitor_is_asked_to_log_in_before_reporting() {
     let start = browser.get("/reports/new").await;
     assert!(start.html.contains("Log in to report a problem"), "{}", start.html);
     assert!(start.html.contains("login?return=%2Freports%2Fnew\""), "the login link comes back here: {}", start.html);
-    assert_eq!(browser.get("/reports/new/category").await.location.as_deref(), Some("/reports/new"));
+    let step = browser.get("/reports/new/category").await.location.unwrap();
+    assert!(step.starts_with("/account/login?return=%2Freports%2Fnew%2Fcategory%3Fdraft%3D"), "{step}");
     let token = browser.get("/account/login").await.csrf_token();
     let posted = browser.post("/reports/new/category", &[("csrf_token", &token), ("category_id", "1")]).await;
-    assert_eq!(posted.location.as_deref(), Some("/account/login?return=%2Freports%2Fnew%2Fcategory"));
+    let login = posted.location.unwrap();
+    assert!(login.starts_with("/account/login?return=%2Freports%2Fnew%2Fcategory%3Fdraft%3D"), "{login}");
+    assert!(login.contains("category_id%2522%253A1"), "what was posted comes back with the step: {login}");
+}
+
+/// The value of the login form's hidden `return` field.
+fn return_field(page: &Page) -> String {
+    const FIELD: &str = "name=\"return\" value=\"";
+    let start = page.html.find(FIELD).expect("a return field") + FIELD.len();
+    unescaped(page.html[start..].split('"').next().unwrap()).replace("&quot;", "\"")
+}
+
+/// Logs in on the page the journey sent the visitor to, as the form there posts it.
+async fn log_in_at(browser: &mut Browser<'_>, login: &str, email: &str) -> Page {
+    let page = browser.get(login).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    let (token, back) = (page.csrf_token(), return_field(&page));
+    let fields = [("csrf_token", token.as_str()), ("email", email), ("password", PASSWORD), ("return", &back)];
+    browser.post("/account/login", &fields).await
+}
+
+#[tokio::test]
+async fn a_visitor_sent_to_log_in_mid_journey_comes_back_to_the_step_they_were_on_with_the_draft() {
+    let app = example_city().await;
+    app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
+    let pothole = category_id(&app, "pothole").await;
+    let draft = format!(r#"{{"category_id":{pothole},"address":"By the school"}}"#);
+    let encoded: String = url::form_urlencoded::byte_serialize(draft.as_bytes()).collect();
+
+    // Each step, opened while logged out, sends to log in and back to itself with the draft.
+    for name in ["category", "place", "photos", "description", "duplicates", "check"] {
+        let mut browser = Browser::new(&app);
+        let login = browser.get(&format!("/reports/new/{name}?draft={encoded}")).await.location.unwrap();
+        let back = next(&log_in_at(&mut browser, &login, "oksana@example.org").await);
+        assert!(back.starts_with(&format!("/reports/new/{name}?draft=")), "{name}: {back} from {login}");
+        let step = browser.get(&back).await;
+        assert_eq!(step.status, 200, "{name}: {}", step.html);
+        assert!(draft_of(&step).contains(&format!(r#""category_id":{pothole}"#)), "{name}: {}", draft_of(&step));
+        assert!(draft_of(&step).contains("By the school"), "{name}: the draft came back whole");
+    }
+
+    // A photos step posted after the session ended: to log in, back to the step (its address carries
+    // the draft), nothing read.
+    let mut browser = Browser::new(&app);
+    let photos = format!("/reports/new/photos?draft={encoded}");
+    let posted = browser.post_files(&photos, &[("csrf_token", "x")], &[("photo", "p.png", "image/png", PNG)]).await;
+    let back = next(&log_in_at(&mut browser, &posted.location.unwrap(), "oksana@example.org").await);
+    assert!(back.starts_with("/reports/new/photos?draft="), "{back}");
+}
+
+#[tokio::test]
+async fn logging_in_never_sends_the_visitor_to_another_site() {
+    let app = example_city().await;
+    app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
+    for hostile in
+        ["https://evil.example/", "//evil.example/x", "/\\evil.example", "/\t/evil.example", "/\r\n/evil.example"]
+    {
+        let mut browser = Browser::new(&app);
+        let login = format!(
+            "/account/login?return={}",
+            url::form_urlencoded::byte_serialize(hostile.as_bytes()).collect::<String>()
+        );
+        let page = browser.get(&login).await;
+        assert!(!page.html.contains("evil.example"), "{hostile:?} is not kept on the form: {}", page.html);
+        let token = page.csrf_token();
+        let fields = [
+            ("csrf_token", token.as_str()),
+            ("email", "oksana@example.org"),
+            ("password", PASSWORD),
+            ("return", hostile),
+        ];
+        let posted = browser.post("/account/login", &fields).await;
+        assert_eq!(next(&posted), "/account", "{hostile:?} must not be followed");
+    }
 }
 
 #[tokio::test]
@@ -482,4 +556,198 @@ async fn the_citizens_signed_in_pages_and_the_report_with_a_photo_weigh_within_t
         }
         crate::web_desk::assert_within_budget(path, (total, with_map));
     }
+}
+
+/// Posts the start of a photos step's form, its `fields` then the head of a file part, to `path`,
+/// declaring a body far longer and never sending the rest: the answer comes only if the step answers
+/// without reading the files (else it waits for them, and the test's timeout ends it).
+async fn post_stalled(app: &TestApp, browser: &Browser<'_>, path: &str, fields: &[(&str, &str)]) -> Option<u16> {
+    let boundary = "hromada-stalled-7d3a";
+    let mut head = String::new();
+    for (name, value) in fields {
+        head.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    head.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n"
+    ));
+    use futures::StreamExt as _;
+    let first: Result<Vec<u8>, std::io::Error> = Ok(head.into_bytes());
+    let body = futures::stream::iter([first]).chain(futures::stream::pending());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let request = client
+        .post(app.url(path))
+        .header("cookie", browser.cookie_header())
+        .header("accept-language", "en")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("content-length", "10000")
+        .body(reqwest::Body::wrap_stream(body))
+        .send();
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(5), request).await.ok()?;
+    Some(answer.unwrap().status().as_u16())
+}
+
+#[tokio::test]
+async fn an_anonymous_or_forged_photos_post_is_refused_before_its_files_are_read() {
+    let (app, folder) = city_with_photo_folder().await;
+    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
+    let step = photos_step(&app, &mut browser).await;
+    let (token, draft) = (step.csrf_token(), draft_of(&step));
+
+    // Logged out: to log in, before a byte of the file.
+    let anonymous = Browser::new(&app);
+    assert_eq!(post_stalled(&app, &anonymous, "/reports/new/photos", &[("csrf_token", "x")]).await, Some(303));
+    // A wrong token, or none first: refused before the file.
+    let forged = [("csrf_token", "forged"), ("draft", draft.as_str())];
+    assert_eq!(post_stalled(&app, &browser, "/reports/new/photos", &forged).await, Some(403));
+    let late = [("draft", draft.as_str()), ("csrf_token", token.as_str())];
+    assert_eq!(post_stalled(&app, &browser, "/reports/new/photos", &late).await, Some(403));
+
+    // The token must come first: after the files it is not read, and nothing is kept.
+    let boundary = "hromada-late-token";
+    let mut body = Vec::new();
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n").bytes());
+    body.extend_from_slice(PNG);
+    for (name, value) in [("csrf_token", token.as_str()), ("draft", draft.as_str()), ("action", "upload")] {
+        body.extend(
+            format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}").bytes(),
+        );
+    }
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let response = app
+        .client
+        .post(app.url("/reports/new/photos"))
+        .header("cookie", browser.cookie_header())
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0), 0, "nothing kept");
+
+    // The form as a browser sends it (the token first) still works.
+    let kept = next(&post_photos(&mut browser, &step, ("action", "upload"), &[PNG]).await);
+    assert_eq!(photo_sources(&browser.get(&kept).await.html).len(), 1);
+}
+
+#[tokio::test]
+async fn a_photos_post_over_the_size_limit_gets_the_step_again_with_the_error_not_the_apis_problem() {
+    let folder = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
+    let dir = folder.clone();
+    let app = crate::helpers::TestAppBuilder::new()
+        .await
+        .with_smtp()
+        .configure(move |s| {
+            s.example_directory = true;
+            s.photos.dir = dir;
+            s.photos.max_bytes = 200 * 1024;
+            s.photos.max_per_appeal = 1;
+            s.max_body_bytes = 4096;
+        })
+        .spawn()
+        .await;
+    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
+    let step = photos_step(&app, &mut browser).await;
+    let mut big = PNG.to_vec();
+    big.resize(300 * 1024, 0);
+    let (token, draft) = (step.csrf_token(), draft_of(&step));
+    let action = unescaped(step.html.split("enctype").next().unwrap().rsplit("action=\"").next().unwrap());
+    let action = action.split('"').next().unwrap().to_owned();
+    assert!(action.starts_with("/reports/new/photos?draft="), "the form's address carries the draft: {action}");
+    let fields = [("csrf_token", token.as_str()), ("draft", draft.as_str()), ("action", "upload")];
+    let refused = browser.post_files(&action, &fields, &[("photo", "big.png", "image/png", &big)]).await;
+    assert_eq!(refused.status, 413);
+    assert!(refused.title().starts_with("Error:"), "{}", refused.title());
+    assert!(
+        refused.html.contains("href=\"#photo\"") && refused.html.contains("id=\"photo-error\""),
+        "{}",
+        refused.html
+    );
+    assert!(refused.html.contains("A photo must be at most 0.2 MB"), "{}", refused.html);
+    assert!(draft_of(&refused).contains("\"latitude\":48.7101"), "the draft is kept: {}", draft_of(&refused));
+    assert_eq!(std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0), 0, "nothing kept");
+
+    // In Ukrainian too.
+    let response = app
+        .client
+        .post(app.url(&action))
+        .header("cookie", browser.cookie_header())
+        .header("accept-language", "uk")
+        .header("content-type", "multipart/form-data; boundary=b")
+        .body(
+            [
+                format!("--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").into_bytes(),
+                b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"big.png\"\r\n\r\n".to_vec(),
+                big.clone(),
+                b"\r\n--b--\r\n".to_vec(),
+            ]
+            .concat(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains("0,2") || html.contains("0.2"), "{html}");
+}
+
+#[tokio::test]
+async fn a_watcher_sweep_removes_the_photos_of_drafts_past_their_retention_and_keeps_filed_ones() {
+    use hromada::watcher::DeadlineWatcher;
+    let (app, folder) = city_with_photo_folder().await;
+    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
+    // One draft's photo filed with its report, another's left behind, a third's still fresh.
+    let filed_step = photos_step(&app, &mut browser).await;
+    next(&post_photos(&mut browser, &filed_step, ("action", "upload"), &[PNG]).await);
+    let abandoned = photos_step(&app, &mut browser).await;
+    let abandoned_url = next(&post_photos(&mut browser, &abandoned, ("action", "upload"), &[PNG]).await);
+    let fresh = photos_step(&app, &mut browser).await;
+    let fresh_url = next(&post_photos(&mut browser, &fresh, ("action", "upload"), &[PNG]).await);
+    let mut described: serde_json::Value = serde_json::from_str(&draft_of(&filed_step)).unwrap();
+    described["subject"] = "Deep pothole".into();
+    described["description"] = "At the crossing.".into();
+    let described: String = url::form_urlencoded::byte_serialize(described.to_string().as_bytes()).collect();
+    let filing = browser.get(&format!("/reports/new/check?draft={described}")).await;
+    let form_key =
+        filing.html.split("name=\"form_key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let fields = [("csrf_token", filing.csrf_token()), ("draft", draft_of(&filing)), ("form_key", form_key)];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    next(&browser.post("/reports/new/submit", &fields).await);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 3);
+
+    // The abandoned draft's retention ends (and, to be sure, the filed photo's created time is old too).
+    let abandoned_src = photo_sources(&browser.get(&abandoned_url).await.html)[0].clone();
+    let abandoned_id = abandoned_src.split("/photos/").nth(1).unwrap().split('?').next().unwrap().to_owned();
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let past = chrono::Utc::now() - chrono::Duration::hours(1);
+    let id: i32 = abandoned_id.parse().unwrap();
+    entity::web_pending_photos::Entity::update_many()
+        .col_expr(entity::web_pending_photos::Column::ExpiresAt, Expr::value(past))
+        .filter(entity::web_pending_photos::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    entity::appeal_photos::Entity::update_many()
+        .col_expr(entity::appeal_photos::Column::CreatedAt, Expr::value(past - chrono::Duration::days(30)))
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    // A new upload no longer sweeps; the watcher's tick does.
+    let watcher = DeadlineWatcher::new(
+        app.db.clone(),
+        std::sync::Arc::new(app.settings.clone()),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
+    watcher.sweep().await.unwrap();
+    assert_eq!(browser.get(&abandoned_src).await.status, 404, "the abandoned draft's photo is gone");
+    assert_eq!(photo_sources(&browser.get(&fresh_url).await.html).len(), 1, "the fresh draft keeps its photo");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2, "its file went; the filed and the fresh stay");
+    let report = app.get("/api/v1/reports/geojson", None).await.body;
+    let id =
+        report["features"][0]["id"].as_i64().or_else(|| report["features"][0]["properties"]["id"].as_i64()).unwrap();
+    let filed = app.get(&format!("/api/v1/appeals/{id}"), None).await.body;
+    let photo = &filed["photo_ids"][0];
+    assert_eq!(app.client.get(app.url(&format!("/reports/{id}/photos/{photo}"))).send().await.unwrap().status(), 200);
 }

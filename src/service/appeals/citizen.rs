@@ -3,7 +3,13 @@ use chrono::Utc;
 
 use super::{AppealDetails, handling::act, person, visible};
 use crate::{
-    domain::appeals::{AppealKind, Command},
+    domain::{
+        DomainError,
+        appeals::{
+            AppealKind, Command,
+            photos::{PhotoRefusal, acceptable_photo},
+        },
+    },
     error::AppError,
     service::{Actor, AppState},
     storage,
@@ -58,18 +64,13 @@ pub fn sniff_photo(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// A photo's bytes as every upload checks them (the API's and the report journey's): at most the
-/// configured size, and a JPEG, PNG or WebP image by its bytes.
+/// A photo's bytes as every upload checks them (the API's and the report journey's), under the
+/// domain's rule: at most the configured size, and a JPEG, PNG or WebP image by its bytes.
 pub fn checked_photo<'a>(
     limits: &crate::config::PhotoSettings,
     bytes: &'a [u8],
-) -> Result<storage::appeals::NewPhoto<'a>, AppError> {
-    if bytes.len() > limits.max_bytes {
-        return Err(AppError::validation("photo", format!("a photo may be at most {} bytes", limits.max_bytes)));
-    }
-    let Some((content_type, extension)) = sniff_photo(bytes) else {
-        return Err(AppError::validation("photo", "the file is not a JPEG, PNG or WebP image"));
-    };
+) -> Result<storage::appeals::NewPhoto<'a>, PhotoRefusal> {
+    let (content_type, extension) = acceptable_photo(bytes.len(), limits.max_bytes, sniff_photo(bytes))?;
     Ok(storage::appeals::NewPhoto { bytes, content_type, extension })
 }
 
@@ -84,17 +85,9 @@ pub async fn add_photo(state: &AppState, actor: &Actor, id: i32, bytes: &[u8]) -
         return Err(AppError::validation("kind", "photos are attached to issue reports"));
     }
     let limits = &state.settings.photos;
-    let new = checked_photo(limits, bytes)?;
-    let photo = storage::appeals::add_photo(
-        &state.db,
-        limits,
-        row.id,
-        principal.account_id,
-        new,
-        Utc::now(),
-        &state.lost_commit_answers,
-    )
-    .await?;
+    let new = checked_photo(limits, bytes).map_err(DomainError::from)?;
+    let (now, lost) = (Utc::now(), &state.lost_commit_answers);
+    let photo = storage::appeals::add_photo(&state.db, limits, row.id, principal.account_id, new, now, lost).await?;
     Ok(Photo { id: photo.id, content_type: photo.content_type, size_bytes: photo.size_bytes, sha256: photo.sha256 })
 }
 

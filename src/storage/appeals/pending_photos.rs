@@ -1,9 +1,13 @@
 //! Photos chosen on the report journey before the report exists (migration m0021): the file first,
 //! then its row, under the draft's scope; they become the appeal's photos in the filing's transaction
-//! ([`attach_pending`]), or are deleted with their files when they expire.
+//! ([`attach_pending`]), or are deleted with their files by the watcher's sweep once they expire
+//! ([`forget_expired_pending_photos`]).
 use entity::web_pending_photos::{self as pending, Column};
 
-use super::{photos::write_file, *};
+use super::{
+    photos::{StoredFile, insert_photo, remove_files, within_limit},
+    *,
+};
 
 /// A photo kept for a draft, as stored.
 pub type PendingPhoto = pending::Model;
@@ -16,50 +20,41 @@ pub struct DraftScope<'a> {
     pub account_id: i32,
 }
 
-/// Keeps a photo for a draft until `expires_at`, at most `limits.max_per_appeal` per draft (the limit a
-/// report has); also deletes the pending photos that expired, with their files.
-pub async fn keep_pending_photo(
+/// Keeps photos for a draft until `expires_at`, all of them or none: with those the draft keeps, at
+/// most what a report may carry (`limits.max_per_appeal`, counted inside the write transaction).
+/// Expired ones are left to the watcher's sweep ([`forget_expired_pending_photos`]).
+pub async fn keep_pending_photos(
     db: &DatabaseConnection,
     limits: &crate::config::PhotoSettings,
     draft: DraftScope<'_>,
-    photo: NewPhoto<'_>,
+    photos: &[NewPhoto<'_>],
     (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<pending::Model, AppError> {
-    use sha2::{Digest, Sha256};
-    forget_expired(db, &limits.dir, now).await?;
-    pending_count_within(db, draft, limits.max_per_appeal).await?;
-    let NewPhoto { bytes, content_type, extension } = photo;
-    let file_name = write_file(&limits.dir, bytes, extension).await?;
+) -> Result<(), PhotoError> {
+    let files = StoredFile::write_all(&limits.dir, photos).await?;
     let txn = crate::storage::begin_write(db).await?;
-    // Counted again inside the write transaction; filing refuses a draft with more photos than a report
-    // may carry, should two parallel uploads on PostgreSQL both have passed.
-    if let Err(full) = pending_count_within(&txn, draft, limits.max_per_appeal).await {
-        drop(txn);
-        let _ = tokio::fs::remove_file(limits.dir.join(&file_name)).await;
-        return Err(full);
+    // Two parallel uploads on PostgreSQL may both pass this count; filing counts the draft's photos
+    // again under the same rule.
+    let kept = of_draft(draft).filter(Column::ExpiresAt.gte(now)).count(&txn).await?;
+    within_limit(limits, kept, &files).await?;
+    for file in &files {
+        let row = pending::ActiveModel {
+            scope: Set(draft.scope.to_owned()),
+            account_id: Set(draft.account_id),
+            file_name: Set(file.file_name.clone()),
+            content_type: Set(file.content_type.clone()),
+            size_bytes: Set(file.size_bytes),
+            sha256: Set(file.sha256.clone()),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            ..Default::default()
+        };
+        if let Err(err) = row.insert(&txn).await {
+            drop(txn);
+            remove_files(&limits.dir, &files).await;
+            return Err(err.into());
+        }
     }
-    let row = pending::ActiveModel {
-        scope: Set(draft.scope.to_owned()),
-        account_id: Set(draft.account_id),
-        file_name: Set(file_name),
-        content_type: Set(content_type.to_owned()),
-        size_bytes: Set(bytes.len() as i64),
-        sha256: Set(hex::encode(Sha256::digest(bytes))),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
     txn.commit().await?;
-    Ok(row)
-}
-
-async fn pending_count_within(db: &impl ConnectionTrait, draft: DraftScope<'_>, max: u32) -> Result<(), AppError> {
-    let kept = of_draft(draft).count(db).await?;
-    if kept >= u64::from(max) {
-        return Err(AppError::validation("photo", format!("a report may carry at most {max} photos")));
-    }
     Ok(())
 }
 
@@ -104,18 +99,32 @@ pub async fn drop_pending_photo(
     Ok(())
 }
 
-/// Deletes the pending photos that expired (their drafts abandoned), each row then its file. A file goes
-/// only when this delete removed its row: a filing that took the photo meanwhile (`attach_pending`) owns
-/// the file now.
-async fn forget_expired(db: &DatabaseConnection, dir: &std::path::Path, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Deletes the pending photos that expired (their drafts abandoned), each row then its file; the
+/// watcher's sweep calls it. A file goes only when this delete removed its row: a filing that took the
+/// photo meanwhile (`attach_pending`) owns the file now. Filed photos (`appeal_photos`) are never touched.
+/// Returns how many went.
+pub async fn forget_expired_pending_photos(
+    db: &DatabaseConnection,
+    dir: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<u32, AppError> {
     let expired = pending::Entity::find().filter(Column::ExpiresAt.lt(now)).all(db).await?;
+    let mut forgotten = 0;
     for photo in expired {
         let deleted = pending::Entity::delete_by_id(photo.id).exec(db).await?;
         if deleted.rows_affected > 0 {
             let _ = tokio::fs::remove_file(dir.join(&photo.file_name)).await;
+            forgotten += 1;
         }
     }
-    Ok(())
+    Ok(forgotten)
+}
+
+impl From<&PendingPhoto> for StoredFile {
+    fn from(p: &PendingPhoto) -> Self {
+        let (file_name, content_type) = (p.file_name.clone(), p.content_type.clone());
+        StoredFile { file_name, content_type, size_bytes: p.size_bytes, sha256: p.sha256.clone() }
+    }
 }
 
 /// Makes each filing's pending photos its appeal's photos (the same files), with a `photo_added`
@@ -136,21 +145,7 @@ pub(super) async fn attach_pending(
             return Err(AppError::Conflict("the photos of this report were already sent with another one".into()));
         }
         for p in &f.photos {
-            let photo = appeal_photos::ActiveModel {
-                appeal_id: Set(row.id),
-                file_name: Set(p.file_name.clone()),
-                content_type: Set(p.content_type.clone()),
-                size_bytes: Set(p.size_bytes),
-                sha256: Set(p.sha256.clone()),
-                created_at: Set(f.now),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
-            let details = json!({ "photo_id": photo.id, "content_type": photo.content_type, "size_bytes": photo.size_bytes, "sha256": photo.sha256 });
-            NewEvent::new(row.author_account_id, (SUBJECT, row.id), "photo_added", details)
-                .append_to(txn, f.now)
-                .await?;
+            insert_photo(txn, (row.id, row.author_account_id), &StoredFile::from(p), f.now).await?;
         }
     }
     Ok(())

@@ -1,5 +1,7 @@
-//! Photos of issue reports: the file first, then its row and history entry.
+//! Photos of issue reports: the file first, then its row and history entry. How many a report may carry
+//! is the domain's rule (`domain::appeals::photos`), asked inside the transaction that adds them.
 use super::*;
+use crate::domain::appeals::photos::{PhotoRefusal, photos_within};
 
 pub async fn photos(db: &DatabaseConnection, appeal_id: i32) -> Result<Vec<appeal_photos::Model>, AppError> {
     Ok(appeal_photos::Entity::find()
@@ -17,6 +19,130 @@ pub struct NewPhoto<'a> {
     pub extension: &'a str,
 }
 
+/// Why adding photos failed: a photo rule refused them (which one, for pages to word in their
+/// language), or anything else.
+#[derive(Debug)]
+pub enum PhotoError {
+    Refused(PhotoRefusal),
+    Failed(AppError),
+}
+
+impl From<PhotoRefusal> for PhotoError {
+    fn from(refusal: PhotoRefusal) -> Self {
+        PhotoError::Refused(refusal)
+    }
+}
+
+impl From<AppError> for PhotoError {
+    fn from(err: AppError) -> Self {
+        PhotoError::Failed(err)
+    }
+}
+
+impl From<sea_orm::DbErr> for PhotoError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        PhotoError::Failed(err.into())
+    }
+}
+
+/// The API answers a refusal as the domain's error (422 for the file, 409 for one too many).
+impl From<PhotoError> for AppError {
+    fn from(err: PhotoError) -> Self {
+        match err {
+            PhotoError::Refused(refusal) => crate::domain::DomainError::from(refusal).into(),
+            PhotoError::Failed(err) => err,
+        }
+    }
+}
+
+/// A photo's file in the photo folder and what its row records of it: a report's photo and a draft's
+/// kept photo are the same file, moved from one row to the other when the report is filed.
+pub(super) struct StoredFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+impl StoredFile {
+    /// Writes the photo whole under a new name (a temporary name first, then renamed into place).
+    pub async fn write(dir: &std::path::Path, photo: &NewPhoto<'_>) -> Result<StoredFile, AppError> {
+        use sha2::{Digest, Sha256};
+        let file_name = format!("{}.{}", uuid::Uuid::new_v4(), photo.extension);
+        let failed = |what: &str, e: std::io::Error| AppError::Internal(anyhow::anyhow!("{what}: {e}"));
+        tokio::fs::create_dir_all(dir).await.map_err(|e| failed("photo folder", e))?;
+        let temp = dir.join(format!(".{file_name}.part"));
+        tokio::fs::write(&temp, photo.bytes).await.map_err(|e| failed("writing a photo", e))?;
+        tokio::fs::rename(&temp, dir.join(&file_name)).await.map_err(|e| failed("moving a photo into place", e))?;
+        Ok(StoredFile {
+            file_name,
+            content_type: photo.content_type.to_owned(),
+            size_bytes: photo.bytes.len() as i64,
+            sha256: hex::encode(Sha256::digest(photo.bytes)),
+        })
+    }
+
+    /// Writes each photo; all of them or none (those written are removed when one fails).
+    pub async fn write_all(dir: &std::path::Path, photos: &[NewPhoto<'_>]) -> Result<Vec<StoredFile>, AppError> {
+        let mut files = Vec::with_capacity(photos.len());
+        for photo in photos {
+            match StoredFile::write(dir, photo).await {
+                Ok(file) => files.push(file),
+                Err(err) => {
+                    remove_files(dir, &files).await;
+                    return Err(err);
+                }
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// Removes files whose rows were never written (a refused or failed transaction).
+pub(super) async fn remove_files(dir: &std::path::Path, files: &[StoredFile]) {
+    for file in files {
+        let _ = tokio::fs::remove_file(dir.join(&file.file_name)).await;
+    }
+}
+
+/// The domain's count rule, asked inside the transaction that adds `files` to the `existing` photos:
+/// refused, the files go (the transaction is dropped, so no row of them is written).
+pub(super) async fn within_limit(
+    limits: &crate::config::PhotoSettings,
+    existing: u64,
+    files: &[StoredFile],
+) -> Result<(), PhotoError> {
+    if let Err(refusal) = photos_within(existing, files.len() as u64, limits.max_per_appeal) {
+        remove_files(&limits.dir, files).await;
+        return Err(refusal.into());
+    }
+    Ok(())
+}
+
+/// The one way an appeal gets a photo: its row and a `photo_added` history entry, in `txn` (an upload
+/// to a filed report, or a filing attaching its draft's photos).
+pub(super) async fn insert_photo(
+    txn: &DatabaseTransaction,
+    (appeal_id, actor_account_id): (i32, Option<i32>),
+    file: &StoredFile,
+    now: DateTime<Utc>,
+) -> Result<appeal_photos::Model, AppError> {
+    let row = appeal_photos::ActiveModel {
+        appeal_id: Set(appeal_id),
+        file_name: Set(file.file_name.clone()),
+        content_type: Set(file.content_type.clone()),
+        size_bytes: Set(file.size_bytes),
+        sha256: Set(file.sha256.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let details = json!({ "photo_id": row.id, "content_type": row.content_type, "size_bytes": row.size_bytes, "sha256": row.sha256 });
+    NewEvent::new(actor_account_id, (SUBJECT, appeal_id), "photo_added", details).append_to(txn, now).await?;
+    Ok(row)
+}
+
 /// Stores a photo of an appeal: the file first (written whole, then renamed into place), then its row
 /// and a history entry. A file whose row was never written is harmless; a row never lacks its file. The
 /// request's idempotency key is linked to the photo in the same transaction (see `storage::idempotency`).
@@ -28,13 +154,8 @@ pub async fn add_photo(
     photo: NewPhoto<'_>,
     now: DateTime<Utc>,
     lost: &crate::storage::LostCommitAnswers,
-) -> Result<appeal_photos::Model, AppError> {
-    let NewPhoto { bytes, content_type, extension } = photo;
-    let (dir, max_per_appeal) = (&limits.dir, limits.max_per_appeal);
-    use sha2::{Digest, Sha256};
-    // A cheap early answer; the limit itself is enforced in the transaction below.
-    photo_count_within(db, appeal_id, max_per_appeal).await?;
-    let file_name = write_file(dir, bytes, extension).await?;
+) -> Result<appeal_photos::Model, PhotoError> {
+    let file = StoredFile::write(&limits.dir, &photo).await?;
     let txn = crate::storage::begin_write(db).await?;
     // Parallel uploads to one report queue here (the appeal's row locked on PostgreSQL; SQLite's write
     // transaction is exclusive), so each counts the photos the others committed.
@@ -46,50 +167,14 @@ pub async fn add_photo(
         ))
         .await?;
     }
-    if let Err(full) = photo_count_within(&txn, appeal_id, max_per_appeal).await {
-        drop(txn);
-        let _ = tokio::fs::remove_file(dir.join(&file_name)).await;
-        return Err(full);
-    }
-    let row = appeal_photos::ActiveModel {
-        appeal_id: Set(appeal_id),
-        file_name: Set(file_name),
-        content_type: Set(content_type.to_owned()),
-        size_bytes: Set(bytes.len() as i64),
-        sha256: Set(hex::encode(Sha256::digest(bytes))),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let existing =
+        appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(&txn).await?;
+    let file = [file];
+    within_limit(limits, existing, &file).await?;
+    let row = insert_photo(&txn, (appeal_id, Some(actor_account_id)), &file[0], now).await?;
     crate::storage::idempotency::link_current(&txn, &format!("/api/v1/appeals/{appeal_id}/photos/{}", row.id)).await?;
-    NewEvent::new(Some(actor_account_id), (SUBJECT, appeal_id), "photo_added", json!({ "photo_id": row.id, "content_type": row.content_type, "size_bytes": row.size_bytes, "sha256": row.sha256 }))
-        .append_to(&txn, now)
-        .await?;
     lost.commit(txn).await?;
     Ok(row)
-}
-
-/// Writes a photo's file whole under a new name (a temporary name first, then renamed into place).
-pub(super) async fn write_file(dir: &std::path::Path, bytes: &[u8], extension: &str) -> Result<String, AppError> {
-    let file_name = format!("{}.{extension}", uuid::Uuid::new_v4());
-    tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(anyhow::anyhow!("photo folder: {e}")))?;
-    let temp = dir.join(format!(".{file_name}.part"));
-    tokio::fs::write(&temp, bytes).await.map_err(|e| AppError::Internal(anyhow::anyhow!("writing a photo: {e}")))?;
-    tokio::fs::rename(&temp, dir.join(&file_name))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("moving a photo into place: {e}")))?;
-    Ok(file_name)
-}
-
-/// Refuses one more photo on a report that already carries `max` photos.
-pub(super) async fn photo_count_within(db: &impl ConnectionTrait, appeal_id: i32, max: u32) -> Result<(), AppError> {
-    let existing =
-        appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(db).await?;
-    if existing >= u64::from(max) {
-        return Err(AppError::Conflict(format!("a report may carry at most {max} photos")));
-    }
-    Ok(())
 }
 
 pub async fn photo(db: &DatabaseConnection, appeal_id: i32, photo_id: i32) -> Result<appeal_photos::Model, AppError> {

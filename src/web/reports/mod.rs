@@ -4,27 +4,27 @@
 //! The draft travels with the pages as JSON (the hidden field `draft` and the `?draft=` of the step
 //! links), so the back button works; only its photos are kept on the server (`photos`); every value is
 //! checked again by `appeals::intake` when the report is filed (docs/web.md, "Report a problem").
+//! A visitor who is not signed in is sent to log in and comes back to the step they were on, with the
+//! draft (`login_then` of the step's address).
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use poem::{
     Response, Route, handler,
-    web::{CsrfToken, CsrfVerifier, Data, Form, Path, Query},
+    web::{Form, Path, Query},
 };
 use serde::{Deserialize, Serialize};
 
 use super::{
+    context::Ctx,
     dates,
-    forms::{FormErrors, FormPost, error_page, form_page, login_then, see_other},
+    forms::{FormErrors, login_then, see_other},
     i18n::Lang,
     map, paging,
-    render::Site,
-    session::Visitor,
 };
 use crate::{
     domain::calendar::kyiv_date,
     error::AppError,
     service::{
-        AppState,
         once::Once,
         report_map::{FilterText, ReportFilter},
         reports::{self as use_case, ReportDraft, Step},
@@ -33,12 +33,15 @@ use crate::{
 
 mod photos;
 
+/// The photos step, whose body may be larger than other forms' (`startup`'s body limit).
+pub const PHOTOS_STEP: &str = "/reports/new/photos";
+
 pub(super) fn routes(route: Route) -> Route {
     route
         .at("/reports", poem::get(list))
         .at("/reports/new", poem::get(start))
         // The photos step posts multipart/form-data (files), the others urlencoded forms.
-        .at("/reports/new/photos", poem::get(photos::page).post(photos::post))
+        .at(PHOTOS_STEP, poem::get(photos::page).post(photos::post))
         .at("/reports/new/photos/:id", poem::get(photos::draft_photo))
         // category, place, description, duplicates, check; POST submit sends the report.
         .at("/reports/new/:step", poem::get(step_page).post(step_post))
@@ -85,25 +88,26 @@ struct Choice {
     name: String,
 }
 
-/// What every step's handler works with.
+/// What every step's handler works with: the request ([`Ctx`]).
 struct Steps<'a> {
-    site: &'a Site,
-    state: &'a AppState,
-    lang: Lang,
-    visitor: &'a Visitor,
-    csrf: &'a CsrfToken,
+    ctx: &'a Ctx<'a>,
 }
 
 /// The steps with a page of their own, in order.
 const STEP_PAGES: [&str; 6] = ["category", "place", "photos", "description", "duplicates", "check"];
 
 impl Steps<'_> {
+    /// The log-in page, coming back to step `name` with `draft`, for a visitor who is not signed in.
+    fn login_first(&self, name: &str, draft: &ReportDraft) -> Option<Response> {
+        self.ctx.login_first(&step_url(name, draft))
+    }
+
     /// One step's page: the draft, its errors, what the step offers.
     async fn page(&self, name: &str, draft: &ReportDraft, errors: &FormErrors) -> Response {
-        let (site, lang) = (self.site, self.lang);
+        let (ctx, lang) = (self.ctx, self.ctx.lang);
         let path = format!("/reports/new/{name}");
-        if self.visitor.actor.principal().is_none() {
-            return see_other("/reports/new");
+        if let Some(login) = self.login_first(name, draft) {
+            return login;
         }
         let mut draft = draft.clone();
         if name == "photos" && draft.photos_key.is_empty() {
@@ -111,9 +115,9 @@ impl Steps<'_> {
         }
         let draft = &draft;
         let photos = self.draft_photos(name, draft).await;
-        let choices = match use_case::choices(self.state).await {
+        let choices = match use_case::choices(ctx.state).await {
             Ok(c) => c,
-            Err(err) => return error_page(site, lang, &path, &err),
+            Err(err) => return ctx.error(&path, &err),
         };
         let categories: Vec<Choice> =
             choices.categories.iter().map(|c| Choice { id: c.id, name: category_name(lang, c) }).collect();
@@ -123,7 +127,7 @@ impl Steps<'_> {
         let picker = map::MapWidget::new(&choices.districts, &picture)
             .map(|w| w.picking_into("latitude", "longitude", draft.point()));
         let nearby =
-            if name == "duplicates" { use_case::nearby(self.state, draft).await.unwrap_or_default() } else { vec![] };
+            if name == "duplicates" { use_case::nearby(ctx.state, draft).await.unwrap_or_default() } else { vec![] };
         let nearby: Vec<Choice> = nearby.into_iter().map(|n| Choice { id: n.id, name: n.subject }).collect();
         let page = context! {
             draft => carry(draft),
@@ -133,8 +137,8 @@ impl Steps<'_> {
             map => picker,
             nearby,
             photos,
-            max_photos => self.state.settings.photos.max_per_appeal,
-            max_mb => photos::megabytes(&self.state.settings.photos),
+            max_photos => ctx.state.settings.photos.max_per_appeal,
+            max_mb => photos::megabytes(ctx.state.settings.photos.max_bytes),
             category => choices.categories.iter().find(|c| Some(c.id) == draft.category_id).map(|c| category_name(lang, c)),
             district => choices.districts.iter().find(|d| Some(d.id) == draft.district_id).map(|d| d.name.clone()),
             links => context! {
@@ -143,7 +147,7 @@ impl Steps<'_> {
             },
             form_key => uuid::Uuid::new_v4().to_string(),
         };
-        form_page(site, lang, &path, &format!("reports/{name}.html"), self.csrf, errors, page)
+        ctx.form_page(&path, &format!("reports/{name}.html"), errors, page)
     }
 
     /// The draft's photos as the photos step and "check your answers" show them.
@@ -151,29 +155,42 @@ impl Steps<'_> {
         if !matches!(name, "photos" | "check") {
             return vec![];
         }
-        let kept = use_case::draft_photos(self.state, &self.visitor.actor, &draft.photos_key).await.unwrap_or_default();
+        let kept =
+            use_case::draft_photos(self.ctx.state, self.ctx.actor(), &draft.photos_key).await.unwrap_or_default();
         let key: String = url::form_urlencoded::byte_serialize(draft.photos_key.as_bytes()).collect();
-        photos::listed(self.lang, kept.into_iter().map(|p| (p.id, format!("/reports/new/photos/{}?key={key}", p.id))))
+        photos::listed(
+            self.ctx.lang,
+            kept.into_iter().map(|p| (p.id, format!("/reports/new/photos/{}?key={key}", p.id))),
+        )
+    }
+
+    /// The frame of a step's POST: the log-in page (back to this step with what was posted) for a
+    /// visitor who is not signed in; else the CSRF check, `use_case`, then `done`, or the step again with
+    /// its errors.
+    async fn post<T>(
+        &self,
+        (name, token, field): (&str, &str, &str),
+        draft: &ReportDraft,
+        use_case: impl Future<Output = Result<T, AppError>>,
+        done: impl FnOnce(T) -> Response,
+    ) -> Response {
+        if let Some(login) = self.login_first(name, draft) {
+            return login;
+        }
+        let path = format!("/reports/new/{name}");
+        let again = async |errors: FormErrors| self.page(name, draft, &errors).await;
+        self.ctx.post(&path, ("report", field)).login_first().handle(token, use_case, done, again).await
     }
 
     /// Checks the CSRF token and the step's answers; 303 to `next`, or the step again with its errors.
-    async fn advance(
-        &self,
-        verifier: &CsrfVerifier,
-        token: &str,
-        (name, checked, next): (&str, Step, &str),
-        draft: ReportDraft,
-    ) -> Response {
-        let path = format!("/reports/new/{name}");
-        let post = FormPost::new(self.site, self.lang, &path, ("report", "place")).login_first();
-        let check = async { use_case::check_step(&self.visitor.actor, checked, &draft) };
-        let again = async |errors: FormErrors| self.page(name, &draft, &errors).await;
-        post.handle(verifier, token, check, |()| see_other(&step_url(next, &draft)), again).await
+    async fn advance(&self, token: &str, (name, checked, next): (&str, Step, &str), draft: ReportDraft) -> Response {
+        let check = async { use_case::check_step(self.ctx.actor(), checked, &draft) };
+        self.post((name, token, "place"), &draft, check, |()| see_other(&step_url(next, &draft))).await
     }
 
     /// The place step: a click on the picture (no JavaScript) chooses the point and shows the step
     /// again, to confirm or click again; else the place is checked and the journey goes on.
-    async fn place(&self, verifier: &CsrfVerifier, form: &StepForm) -> Response {
+    async fn place(&self, form: &StepForm) -> Response {
         // A field the form did not send keeps the draft's value; one sent empty clears it.
         let before = form.draft();
         let mut draft = ReportDraft {
@@ -184,52 +201,53 @@ impl Steps<'_> {
             ..before
         };
         if !form.click.clicked() {
-            return self.advance(verifier, &form.csrf_token, ("place", Step::Place, "photos"), draft).await;
+            return self.advance(&form.csrf_token, ("place", Step::Place, "photos"), draft).await;
         }
-        let districts = use_case::choices(self.state).await.map(|c| c.districts).unwrap_or_default();
+        let districts = use_case::choices(self.ctx.state).await.map(|c| c.districts).unwrap_or_default();
         if let Some(point) = form.click.point(&districts) {
             (draft.latitude, draft.longitude) = (Some(point.lat), Some(point.lon));
         }
-        self.advance(verifier, &form.csrf_token, ("place", Step::Category, "place"), draft).await
+        self.advance(&form.csrf_token, ("place", Step::Category, "place"), draft).await
     }
 
     /// "Is it one of these?": following an existing report instead, or going on to file a new one.
-    async fn duplicates(&self, verifier: &CsrfVerifier, form: &StepForm) -> Response {
+    async fn duplicates(&self, form: &StepForm) -> Response {
         let draft = form.draft();
         let Some(id) = number::<i32>(&form.duplicate) else {
-            return self.advance(verifier, &form.csrf_token, ("duplicates", Step::Description, "check"), draft).await;
+            return self.advance(&form.csrf_token, ("duplicates", Step::Description, "check"), draft).await;
         };
-        let post =
-            FormPost::new(self.site, self.lang, "/reports/new/duplicates", ("report", "duplicate")).login_first();
-        let following = crate::service::mail::follow_report(self.state, &self.visitor.actor, id, true);
-        let again = async |errors: FormErrors| self.page("duplicates", &draft, &errors).await;
+        let following = crate::service::mail::follow_report(self.ctx.state, self.ctx.actor(), id, true);
         let done = |()| see_other(&format!("/reports/{id}?followed=1"));
-        post.handle(verifier, &form.csrf_token, following, done, again).await
+        self.post(("duplicates", &form.csrf_token, "duplicate"), &draft, following, done).await
+    }
+
+    /// Files the report once per form key → its confirmation.
+    async fn submit(&self, form: &StepForm) -> Response {
+        let draft = form.draft();
+        let filing = use_case::file_once(self.ctx.state, self.ctx.actor(), draft.clone(), &form.form_key);
+        let done = |once| match once {
+            Once::Created(id) => see_other(&format!("/reports/{id}/filed")),
+            Once::InFlight => {
+                self.ctx.site.error(self.ctx.lang, "/reports/new/check", poem::http::StatusCode::CONFLICT)
+            }
+        };
+        self.post(("check", &form.csrf_token, "check"), &draft, filing, done).await
     }
 }
 
 #[handler]
-pub async fn start(site: Data<&Site>, lang: Lang, visitor: Visitor) -> Response {
-    let signed_in = visitor.actor.principal().is_some();
-    site.page(lang, "/reports/new", "reports/start.html", context! { signed_in, login => login_then("/reports/new") })
+pub async fn start(ctx: Ctx<'_>) -> Response {
+    let signed_in = ctx.visitor.signed_in();
+    ctx.page("/reports/new", "reports/start.html", context! { signed_in, login => login_then("/reports/new") })
 }
 
 /// `GET /reports/new/{step}`: the step's page with the carried draft.
 #[handler]
-pub async fn step_page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(name): Path<String>,
-    Query(carried): Query<Carried>,
-) -> Response {
+pub async fn step_page(ctx: Ctx<'_>, Path(name): Path<String>, Query(carried): Query<Carried>) -> Response {
     if !STEP_PAGES.contains(&name.as_str()) {
-        return site.error(lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND);
+        return ctx.site.error(ctx.lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND);
     }
-    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
-    steps.page(&name, &carried.read(), &FormErrors::default()).await
+    Steps { ctx: &ctx }.page(&name, &carried.read(), &FormErrors::default()).await
 }
 
 /// What every step posts, plus its own fields (all optional: a step reads its own).
@@ -263,49 +281,25 @@ fn number<T: std::str::FromStr>(text: &Option<String>) -> Option<T> {
 
 /// `POST /reports/new/{step}`: the step's answers into the draft, then onwards.
 #[handler]
-#[allow(clippy::too_many_arguments)]
-pub async fn step_post(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    csrf: &CsrfToken,
-    Path(name): Path<String>,
-    Form(form): Form<StepForm>,
-) -> Response {
-    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
+pub async fn step_post(ctx: Ctx<'_>, Path(name): Path<String>, Form(form): Form<StepForm>) -> Response {
+    let steps = Steps { ctx: &ctx };
     let token = form.csrf_token.as_str();
     match name.as_str() {
         "category" => {
             let draft = ReportDraft { category_id: number(&form.category_id), ..form.draft() };
-            steps.advance(verifier, token, ("category", Step::Category, "place"), draft).await
+            steps.advance(token, ("category", Step::Category, "place"), draft).await
         }
-        "place" => steps.place(verifier, &form).await,
+        "place" => steps.place(&form).await,
         "description" => {
             let subject = form.subject.clone().unwrap_or_default();
             let description = form.description.clone().unwrap_or_default();
             let draft = ReportDraft { subject, description, ..form.draft() };
-            steps.advance(verifier, token, ("description", Step::Description, "duplicates"), draft).await
+            steps.advance(token, ("description", Step::Description, "duplicates"), draft).await
         }
-        "duplicates" => steps.duplicates(verifier, &form).await,
-        "submit" => submit(&steps, verifier, &form).await,
-        _ => site.error(lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND),
+        "duplicates" => steps.duplicates(&form).await,
+        "submit" => steps.submit(&form).await,
+        _ => ctx.site.error(ctx.lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND),
     }
-}
-
-/// Files the report once per form key → its confirmation.
-async fn submit(steps: &Steps<'_>, verifier: &CsrfVerifier, form: &StepForm) -> Response {
-    let draft = form.draft();
-    let path = "/reports/new/check";
-    let post = FormPost::new(steps.site, steps.lang, path, ("report", "check")).login_first();
-    let filing = use_case::file_once(steps.state, &steps.visitor.actor, draft.clone(), &form.form_key);
-    let again = async |errors: FormErrors| steps.page("check", &draft, &errors).await;
-    let done = |once| match once {
-        Once::Created(id) => see_other(&format!("/reports/{id}/filed")),
-        Once::InFlight => steps.site.error(steps.lang, path, poem::http::StatusCode::CONFLICT),
-    };
-    post.handle(verifier, &form.csrf_token, filing, done, again).await
 }
 
 fn day_in_words(lang: Lang, at: DateTime<Utc>) -> String {
@@ -349,12 +343,10 @@ fn card(lang: Lang, found: &use_case::PublicReport) -> ReportCard {
 }
 
 #[handler]
-pub async fn filed(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Path(id): Path<i32>) -> Response {
+pub async fn filed(ctx: Ctx<'_>, Path(id): Path<i32>) -> Response {
     let path = format!("/reports/{id}/filed");
-    match use_case::public_report(&state, id).await {
-        Ok(found) => site.page(lang, &path, "reports/filed.html", context! { report => card(lang, &found) }),
-        Err(err) => error_page(&site, lang, &path, &err),
-    }
+    let found = use_case::public_report(ctx.state, id).await;
+    ctx.loaded_page(&path, "reports/filed.html", found.map(|found| context! { report => card(ctx.lang, &found) }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -364,19 +356,11 @@ pub struct ViewNotice {
 }
 
 #[handler]
-pub async fn view(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Path(id): Path<i32>,
-    Query(notice): Query<ViewNotice>,
-) -> Response {
-    let path = format!("/reports/{id}");
-    let found = match use_case::public_report(&state, id).await {
+pub async fn view(ctx: Ctx<'_>, Path(id): Path<i32>, Query(notice): Query<ViewNotice>) -> Response {
+    let (path, lang) = (format!("/reports/{id}"), ctx.lang);
+    let found = match use_case::public_report(ctx.state, id).await {
         Ok(found) => found,
-        Err(err) => return error_page(&site, lang, &path, &err),
+        Err(err) => return ctx.error(&path, &err),
     };
     let report = &found.report;
     let markers = report
@@ -395,11 +379,11 @@ pub async fn view(
         photos => report_photos(lang, id, &report.photo_ids),
         map => map::MapWidget::new(&found.districts, &picture),
         history,
-        signed_in => visitor.actor.principal().is_some(),
+        signed_in => ctx.visitor.signed_in(),
         followed => notice.followed.as_deref(),
         login => login_then(&path),
     };
-    form_page(&site, lang, &path, "reports/report.html", csrf, &FormErrors::default(), page)
+    ctx.blank_form(&path, "reports/report.html", page)
 }
 
 /// A filed report's photos as its pages show them (the public page, the desk's case page): each at
@@ -417,22 +401,13 @@ pub struct FollowForm {
 
 /// Follow or stop following a report (signed in): news of it by mail.
 #[handler]
-pub async fn follow(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    Path(id): Path<i32>,
-    Form(form): Form<FollowForm>,
-) -> Response {
+pub async fn follow(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<FollowForm>) -> Response {
     let path = format!("/reports/{id}");
     let on = form.follow == "1";
-    let post = FormPost::new(&site, lang, &path, ("report", "follow")).login_first();
-    let following = crate::service::mail::follow_report(&state, &visitor.actor, id, on);
+    let following = crate::service::mail::follow_report(ctx.state, ctx.actor(), id, on);
     let done = |()| see_other(&format!("/reports/{id}?followed={}", if on { "1" } else { "0" }));
-    let again = async |_errors: FormErrors| site.error(lang, &path, poem::http::StatusCode::NOT_FOUND);
-    post.handle(verifier, &form.csrf_token, following, done, again).await
+    let again = async |_errors: FormErrors| ctx.site.error(ctx.lang, &path, poem::http::StatusCode::NOT_FOUND);
+    ctx.post(&path, ("report", "follow")).login_first().handle(&form.csrf_token, following, done, again).await
 }
 
 /// How many reports the list page's map shows.
@@ -478,15 +453,15 @@ impl ListParams {
 /// the newest of them; a choice that is not offered gets the page again with its error (422), a page
 /// that is none the error page linking to the first.
 #[handler]
-pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(params): Query<ListParams>) -> Response {
-    let path = "/reports";
+pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
+    let (path, lang, state) = ("/reports", ctx.lang, ctx.state);
     let Some(number) = paging::page_number(Some(&params.page)) else {
-        return paging::no_such_page(&site, lang, path, &params.page_url(1));
+        return paging::no_such_page(ctx.site, lang, path, &params.page_url(1));
     };
     let found = match params.filter() {
         Ok(filter) => {
             let query = use_case::ListQuery { filter, page: number, map_points: MAP_REPORTS, ..Default::default() };
-            use_case::public_list(&state, &query).await.map(|found| (found, filter))
+            use_case::public_list(state, &query).await.map(|found| (found, filter))
         }
         Err(err) => Err(err),
     };
@@ -495,13 +470,13 @@ pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(p
         Err(AppError::Validation { field, message }) => {
             (None, FormErrors::field(lang, "reports", field.as_deref().unwrap_or("category_id"), &message))
         }
-        Err(err) => return error_page(&site, lang, path, &err),
+        Err(err) => return ctx.error(path, &err),
     };
     let choices = match &found {
         Some((found, _)) => found.choices.clone(),
-        None => match use_case::choices(&state).await {
+        None => match use_case::choices(state).await {
             Ok(choices) => choices,
-            Err(err) => return error_page(&site, lang, path, &err),
+            Err(err) => return ctx.error(path, &err),
         },
     };
     let filters = context! {
@@ -512,7 +487,7 @@ pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(p
     };
     let frame = context! { errors => errors.list.clone(), field_errors => errors.by_field.clone() };
     let Some((found, filter)) = found else {
-        let mut page = site.page(lang, path, "reports/list.html", context! { ..filters, ..frame });
+        let mut page = ctx.page(path, "reports/list.html", context! { ..filters, ..frame });
         page.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
         return page;
     };
@@ -533,7 +508,7 @@ pub async fn list(site: Data<&Site>, state: Data<&AppState>, lang: Lang, Query(p
     };
     let map = list_map(lang, &found.map, &filter);
     let listed = context! { reports, pagination, map };
-    site.page(lang, path, "reports/list.html", context! { ..listed, ..filters, ..frame })
+    ctx.page(path, "reports/list.html", context! { ..listed, ..filters, ..frame })
 }
 
 /// The map above the list: the newest of the listed reports that have a point, drawn by the server

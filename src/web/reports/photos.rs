@@ -6,43 +6,34 @@ use minijinja::Value;
 use poem::{
     Response, handler,
     http::StatusCode,
-    web::{CsrfToken, CsrfVerifier, Data, Multipart, Path, Query},
+    web::{Data, Field, Multipart, Path, Query},
 };
 use serde::Deserialize;
 
-use super::{Carried, Steps, step_url};
+use super::{Carried, PHOTOS_STEP as PATH, Steps, step_url};
 use crate::{
-    config::PhotoSettings,
     error::AppError,
-    service::{AppState, appeals::citizen, reports as use_case},
+    service::{
+        appeals::citizen,
+        reports::{self as use_case, PhotoError, PhotoRefusal},
+    },
+    startup::BodyOverLimit,
     web::{
-        forms::{FormErrors, FormPost, error_page, see_other},
+        context::Ctx,
+        forms::{FormErrors, csrf_refused, see_other},
         i18n::Lang,
-        render::Site,
-        session::Visitor,
     },
 };
 
-const PATH: &str = "/reports/new/photos";
-
 /// `GET /reports/new/photos`: the step with the photos kept so far.
 #[handler]
-pub async fn page(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    csrf: &CsrfToken,
-    Query(carried): Query<Carried>,
-) -> Response {
-    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
-    steps.page("photos", &carried.read(), &FormErrors::default()).await
+pub async fn page(ctx: Ctx<'_>, Query(carried): Query<Carried>) -> Response {
+    Steps { ctx: &ctx }.page("photos", &carried.read(), &FormErrors::default()).await
 }
 
-/// The photos step as posted: its token and draft, the chosen files, and which button was pressed.
+/// The photos step as posted after its token: its draft, the chosen files, and which button was pressed.
 #[derive(Debug, Default)]
 struct Upload {
-    csrf_token: String,
     draft: String,
     /// "upload" shows the step again; anything else goes on to the description.
     action: String,
@@ -50,91 +41,155 @@ struct Upload {
     files: Vec<Vec<u8>>,
 }
 
-/// Reads the posted form; a file input left empty sends an empty part, which is no photo.
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
+/// The longest form token read.
+const TOKEN_BYTES: usize = 512;
+
+/// At most `cap` bytes of a part; the rest of it is skipped.
+async fn capped(field: Field, cap: usize) -> Result<Vec<u8>, AppError> {
+    use tokio::io::AsyncReadExt;
+    let mut bytes = Vec::new();
+    let read = field.into_async_read().take(cap as u64).read_to_end(&mut bytes).await;
+    read.map_err(|e| AppError::BadRequest(format!("the form cannot be read: {e}")))?;
+    Ok(bytes)
+}
+
+/// The form's token, read before any other part. Browsers send a form's fields in the form's order
+/// (HTML's "constructing the entry list"), and the token is the step's first field, so an anonymous
+/// or forged post is refused before a byte of its files is read. Not in the address (it would stand in
+/// logs and the history), not in a header (a form without JavaScript cannot send one). A post whose
+/// first part is anything else has no token.
+async fn token_first(multipart: &mut Multipart) -> String {
+    match multipart.next_field().await {
+        Ok(Some(field)) if field.name() == Some("csrf_token") => {
+            capped(field, TOKEN_BYTES).await.map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Reads the rest of the form; a file input left empty sends an empty part, which is no photo. A file
+/// is read only one byte past the largest photo: the photo rule refuses it by its size. A text field is
+/// read up to `text_bytes` (the limit of any other form).
+async fn read_upload(multipart: &mut Multipart, (photo_bytes, text_bytes): (usize, usize)) -> Result<Upload, AppError> {
     let unreadable = |e: poem::error::ParseMultipartError| AppError::BadRequest(e.to_string());
     let mut upload = Upload::default();
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(unreadable)?;
-        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        if name == "photo" {
+            let bytes = capped(field, photo_bytes + 1).await?;
+            if !bytes.is_empty() {
+                upload.files.push(bytes);
+            }
+            continue;
+        }
+        let text = String::from_utf8_lossy(&capped(field, text_bytes).await?).into_owned();
         match name.as_str() {
-            "photo" if !bytes.is_empty() => upload.files.push(bytes),
-            "csrf_token" => upload.csrf_token = text(),
-            "draft" => upload.draft = text(),
-            "action" => upload.action = text(),
-            "remove" => upload.remove = text().trim().parse().ok(),
+            "draft" => upload.draft = text,
+            "action" => upload.action = text,
+            "remove" => upload.remove = text.trim().parse().ok(),
             _ => {}
         }
     }
     Ok(upload)
 }
 
-/// `POST /reports/new/photos`: keeps the chosen photos (or removes one), then the step again or the next.
+/// `POST /reports/new/photos` (the form's address carries the draft, `?draft=`): the log-in page for a
+/// visitor who is not signed in and the 403 page for a post without its token, both before the files
+/// are read; then keeps the chosen photos (or removes one) → the step again or the next. A body over
+/// the limit (`BodyOverLimit`) gets the step again with the error, 413.
 #[handler]
-#[allow(clippy::too_many_arguments)]
 pub async fn post(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    verifier: &CsrfVerifier,
-    csrf: &CsrfToken,
-    multipart: Multipart,
+    ctx: Ctx<'_>,
+    Query(carried): Query<Carried>,
+    over: Option<Data<&BodyOverLimit>>,
+    mut multipart: Multipart,
 ) -> Response {
-    let upload = match read_upload(multipart).await {
+    let steps = Steps { ctx: &ctx };
+    if let Some(login) = steps.login_first("photos", &carried.read()) {
+        return login;
+    }
+    let token = token_first(&mut multipart).await;
+    if let Some(refused) = csrf_refused(ctx.site, ctx.lang, PATH, ctx.verifier, &token) {
+        return refused;
+    }
+    let limits = &ctx.state.settings.photos;
+    if let Some(Data(over)) = over {
+        drain(multipart, over).await;
+        let errors = refused(ctx.lang, PhotoRefusal::TooLarge { max_bytes: limits.max_bytes });
+        let mut again = steps.page("photos", &carried.read(), &errors).await;
+        again.set_status(StatusCode::PAYLOAD_TOO_LARGE);
+        return again;
+    }
+    let upload = match read_upload(&mut multipart, (limits.max_bytes, ctx.state.settings.max_body_bytes)).await {
         Ok(upload) => upload,
-        Err(err) => return error_page(&site, lang, PATH, &err),
+        Err(err) => return ctx.error(PATH, &err),
     };
-    let steps = Steps { site: &site, state: &state, lang, visitor: &visitor, csrf };
-    let draft = Carried { draft: upload.draft.clone() }.read();
+    let draft = if carried.draft.is_empty() { Carried { draft: upload.draft.clone() }.read() } else { carried.read() };
     let stay = upload.remove.is_some() || upload.action == "upload";
-    let (actor, key) = (&visitor.actor, draft.photos_key.as_str());
+    let (state, actor, key) = (ctx.state, ctx.actor(), draft.photos_key.as_str());
     let keeping = async {
         use_case::check_step(actor, use_case::Step::Photos, &draft)?;
         match upload.remove {
-            Some(id) => use_case::remove_draft_photo(&state, actor, key, id).await,
+            Some(id) => use_case::remove_draft_photo(state, actor, key, id).await,
             None if upload.files.is_empty() => Ok(()),
-            None => use_case::add_draft_photos(&state, actor, key, &upload.files).await,
+            None => {
+                use_case::add_draft_photos(state, actor, key, &upload.files).await.map_err(|e| in_words(ctx.lang, e))
+            }
         }
     };
     let done = |()| see_other(&step_url(if stay { "photos" } else { "description" }, &draft));
-    let again =
-        async |errors: FormErrors| steps.page("photos", &draft, &in_words(lang, &state.settings.photos, errors)).await;
-    let post = FormPost::new(&site, lang, PATH, ("report", "photo")).login_first();
-    post.handle(verifier, &upload.csrf_token, keeping, done, again).await
+    steps.post(("photos", &token, "photo"), &draft, keeping, done).await
 }
 
-/// The photo rules' messages (the API's, in English) in the page's language: which rule refused it
-/// is read from the message, as the rules word them in `service::appeals::citizen::checked_photo` and
-/// `service::reports::add_draft_photos`.
-fn in_words(lang: Lang, limits: &PhotoSettings, errors: FormErrors) -> FormErrors {
-    let Some(message) = errors.by_field.get("photo") else { return errors };
-    let key = if message.starts_with("a photo may be at most") {
-        "report-photos-error-size"
-    } else if message.starts_with("the file is not") {
-        "report-photos-error-type"
-    } else if message.starts_with("a report may carry at most") {
-        "report-photos-error-count"
-    } else {
-        return errors;
-    };
-    let mut worded = FormErrors::default();
-    worded.add("photo", lang.text(key, Some(&limit_args(limits))));
-    worded
+/// Reads what is left of a body over the limit, without keeping it, when it is at most
+/// [`DRAIN_FACTOR`] times the limit: a server that answers a browser still sending and stops reading
+/// resets the connection, and the browser shows its own error instead of the page. A larger body is
+/// not read: its connection is closed.
+async fn drain(mut multipart: Multipart, over: &BodyOverLimit) {
+    if over.length > over.max as u64 * DRAIN_FACTOR {
+        return;
+    }
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let _ = tokio::io::copy(&mut field.into_async_read(), &mut tokio::io::sink()).await;
+    }
 }
 
-/// The largest photo in megabytes, to one decimal.
-pub(super) fn megabytes(limits: &PhotoSettings) -> f64 {
-    (limits.max_bytes as f64 / (1024.0 * 1024.0) * 10.0).round() / 10.0
+/// How far past the limit a body is read away to answer with the page (see [`drain`]).
+const DRAIN_FACTOR: u64 = 4;
+
+/// A photo upload's failure as the step shows it: a photo rule's refusal in the page's language.
+fn in_words(lang: Lang, err: PhotoError) -> AppError {
+    match err {
+        PhotoError::Refused(refusal) => {
+            let errors = refused(lang, refusal);
+            AppError::validation("photo", errors.by_field.get("photo").cloned().unwrap_or_default())
+        }
+        PhotoError::Failed(err) => err,
+    }
 }
 
-/// The limits as the step's words give them: `$mb` per photo, `$max` per report.
-fn limit_args(limits: &PhotoSettings) -> fluent_bundle::FluentArgs<'static> {
+/// The error of the photo field for a photo rule's refusal, in the page's language.
+fn refused(lang: Lang, refusal: PhotoRefusal) -> FormErrors {
     let mut args = fluent_bundle::FluentArgs::new();
-    args.set("mb", megabytes(limits));
-    args.set("max", limits.max_per_appeal);
-    args
+    let key = match refusal {
+        PhotoRefusal::TooLarge { max_bytes } => {
+            args.set("mb", megabytes(max_bytes));
+            "report-photos-error-size"
+        }
+        PhotoRefusal::NotAnImage => "report-photos-error-type",
+        PhotoRefusal::TooMany { max } => {
+            args.set("max", max);
+            "report-photos-error-count"
+        }
+    };
+    let mut errors = FormErrors::default();
+    errors.add("photo", lang.text(key, Some(&args)));
+    errors
+}
+
+/// `bytes` in megabytes, to one decimal.
+pub(super) fn megabytes(bytes: usize) -> f64 {
+    (bytes as f64 / (1024.0 * 1024.0) * 10.0).round() / 10.0
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -145,38 +200,26 @@ pub struct PhotoKey {
 
 /// `GET /reports/new/photos/{id}?key=…`: a photo of the visitor's own draft.
 #[handler]
-pub async fn draft_photo(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    Path(id): Path<i32>,
-    Query(query): Query<PhotoKey>,
-) -> Response {
-    match use_case::draft_photo(&state, &visitor.actor, &query.key, id).await {
-        Ok(file) => image(file, "private, no-store"),
-        Err(err) => error_page(&site, lang, &format!("{PATH}/{id}"), &err),
-    }
+pub async fn draft_photo(ctx: Ctx<'_>, Path(id): Path<i32>, Query(query): Query<PhotoKey>) -> Response {
+    let file = use_case::draft_photo(ctx.state, ctx.actor(), &query.key, id).await;
+    image(&ctx, &format!("{PATH}/{id}"), file, "private, no-store")
 }
 
 /// `GET /reports/{id}/photos/{photo_id}`: a filed report's photo, to whoever may read the report (the
 /// public for a public report; the API's `GET /appeals/{id}/photos/{photo_id}` rule).
 #[handler]
-pub async fn photo(
-    site: Data<&Site>,
-    state: Data<&AppState>,
-    lang: Lang,
-    visitor: Visitor,
-    Path((id, photo_id)): Path<(i32, i32)>,
-) -> Response {
-    match citizen::photo(&state, &visitor.actor, id, photo_id).await {
-        Ok(file) => image(file, "private, max-age=3600"),
-        Err(err) => error_page(&site, lang, &format!("/reports/{id}/photos/{photo_id}"), &err),
-    }
+pub async fn photo(ctx: Ctx<'_>, Path((id, photo_id)): Path<(i32, i32)>) -> Response {
+    let file = citizen::photo(ctx.state, ctx.actor(), id, photo_id).await;
+    image(&ctx, &format!("/reports/{id}/photos/{photo_id}"), file, "private, max-age=3600")
 }
 
-/// A photo's bytes as the browser gets them: its type, never sniffed, nothing in it run.
-fn image(file: citizen::PhotoFile, cache: &str) -> Response {
+/// A photo's bytes as the browser gets them: its type, never sniffed, nothing in it run; or the error
+/// page of `path`.
+fn image(ctx: &Ctx<'_>, path: &str, file: Result<citizen::PhotoFile, AppError>, cache: &str) -> Response {
+    let file = match file {
+        Ok(file) => file,
+        Err(err) => return ctx.error(path, &err),
+    };
     Response::builder()
         .status(StatusCode::OK)
         .content_type(file.content_type)
