@@ -251,7 +251,6 @@ fn static_text(body: String, content_type: &'static str) -> impl Endpoint {
 #[derive(Debug, Clone, Copy)]
 pub struct BodyOverLimit {
     pub max: usize,
-    pub length: u64,
 }
 
 /// Refuses bodies larger than `max` with 413 before reading them; a chunked body without a length
@@ -269,8 +268,8 @@ async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request, max: usize, page:
         )
     };
     match req.headers().typed_get::<ContentLength>() {
-        Some(ContentLength(length)) if length > max as u64 && page => {
-            req.extensions_mut().insert(BodyOverLimit { max, length });
+        Some(ContentLength(len)) if len > max as u64 && page => {
+            req.extensions_mut().insert(BodyOverLimit { max });
         }
         Some(ContentLength(len)) if len > max as u64 => return Err(too_large()),
         Some(_) => {}

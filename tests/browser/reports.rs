@@ -148,3 +148,56 @@ async fn report_without_javascript_on_a_desktop() {
 async fn report_with_javascript_on_a_desktop() {
     a_citizen_reports_a_problem(Script::On, DESKTOP).await;
 }
+
+/// A visitor opens a step of the journey while logged out (a bookmarked step, a session that ended): the
+/// log-in page brings them back to that step with what they had chosen; there, a photo over the size
+/// limit gets the step again with the error summary (413), not the API's problem or a reset connection.
+async fn a_visitor_logs_in_midway_and_is_told_a_photo_is_too_large(script: Script, viewport: Viewport) {
+    if !available() {
+        return;
+    }
+    let folder = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
+    let big = folder.join("big.png");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut bytes = include_bytes!("../fixtures/pothole.png").to_vec();
+    bytes.resize(1536 * 1024, 0);
+    std::fs::write(&big, &bytes).unwrap();
+    let configure = |s: &mut hromada::config::Settings| {
+        s.example_directory = true;
+        s.photos.dir = folder.join("kept");
+        s.photos.max_bytes = 512 * 1024;
+        s.photos.max_per_appeal = 1;
+        s.max_body_bytes = 4096;
+    };
+    let app = TestAppBuilder::new().await.with_smtp().configure(configure).spawn().await;
+    app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
+    let browser = Browser::open(script, viewport).await;
+    let draft = r#"{"category_id":1,"address":"біля школи"}"#;
+    let encoded: String = url::form_urlencoded::byte_serialize(draft.as_bytes()).collect();
+    browser.goto(&app.url(&format!("/reports/new/photos?draft={encoded}"))).await;
+    assert_eq!(browser.text_of("h1").await, "Увійти");
+    fill(&browser, "email", "oksana@example.org").await;
+    fill(&browser, "password", "a long enough password").await;
+    browser.click_and_wait("main form button[type=submit]").await;
+
+    assert_eq!(browser.text_of("h1").await, "Фото", "back at the step they were on");
+    let back = browser.client.find(Locator::Css("a.govuk-back-link")).await.unwrap().attr("href").await.unwrap();
+    assert!(back.unwrap_or_default().contains("%D0%B1%D1%96%D0%BB%D1%8F"), "with the draft (its address)");
+    browser.client.find(Locator::Id("photo")).await.unwrap().send_keys(big.to_str().unwrap()).await.unwrap();
+    browser.click_and_wait("main form button[value=upload]").await;
+    assert_eq!(browser.text_of("h1").await, "Фото");
+    assert!(browser.text_of(".govuk-error-summary").await.contains("Фото має бути не більше"));
+    assert!(browser.text_of("#photo-error").await.contains("Фото має бути не більше"));
+    assert_accessible(&browser, "the photos step refusing a photo too large", script, viewport).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn log_in_midway_and_too_large_a_photo_without_javascript() {
+    a_visitor_logs_in_midway_and_is_told_a_photo_is_too_large(Script::Off, PHONE).await;
+}
+
+#[tokio::test]
+async fn log_in_midway_and_too_large_a_photo_with_javascript() {
+    a_visitor_logs_in_midway_and_is_told_a_photo_is_too_large(Script::On, DESKTOP).await;
+}
