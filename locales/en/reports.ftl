@@ -97,6 +97,11 @@ reports-filter-category = Category
 reports-filter-status = Status
 reports-filter-district = District
 reports-filter-any = Any
+reports-filter-received = Received
+reports-filter-received-hint = A year (2026), a quarter (2026-Q3), a month (2026-07) or a day (2026-07-15), or a range of dates (both included). Without one: any time.
+reports-error-period = Enter a year like 2026, a quarter like 2026-Q3, a month like 2026-07 or a day like 2026-07-15, within 2015 to 2100
+reports-error-from = Enter the first date of the range like 2026-01-31, and the last one too
+reports-error-to = Enter the last date of the range like 2026-12-31, not before the first one and at most five years after it
 reports-filter-apply = Show reports
 reports-found = { $count ->
     [one] 1 report

@@ -98,6 +98,11 @@ reports-filter-category = Категорія
 reports-filter-status = Стан
 reports-filter-district = Район
 reports-filter-any = Будь-який
+reports-filter-received = Отримано
+reports-filter-received-hint = Рік (2026), квартал (2026-Q3), місяць (2026-07) або день (2026-07-15), або проміжок дат (обидві включно). Без нього — за весь час.
+reports-error-period = Введіть рік, як 2026, квартал, як 2026-Q3, місяць, як 2026-07, або день, як 2026-07-15, у межах 2015–2100
+reports-error-from = Введіть першу дату проміжку, як 2026-01-31, і останню теж
+reports-error-to = Введіть останню дату проміжку, як 2026-12-31, не раніше першої і не пізніше ніж через п'ять років після неї
 reports-filter-apply = Показати повідомлення
 reports-found = { $count ->
     [one] { $count } повідомлення

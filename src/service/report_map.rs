@@ -2,7 +2,8 @@
 //! clusters of points, districts shaded by their on-time share, and a table a page at a time. The web
 //! page (`/statistics/map`) calls [`report_map`]; the JSON API's district figures (`GET /metrics/districts`)
 //! come from [`district_map`], the same summary, and its points (`GET /reports/geojson`) from [`points`],
-//! the same filters.
+//! the same filters. [`ReportFilter`] is the one filter of every list and map of reports (the list of
+//! reports `/reports` selects with [`selection`] too), read from a page's form by [`ReportFilter::read`].
 use std::{
     collections::BTreeMap,
     sync::{LazyLock, atomic::AtomicU64},

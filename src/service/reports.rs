@@ -1,5 +1,5 @@
-//! The issue reports as the web pages use them: the public map of reports (districts and points, no
-//! personal data), the report-a-problem journey's draft and its steps' checks, filing it once per form
+//! The issue reports as the web pages use them: the public list of reports with its map (districts and
+//! points, no personal data; selected as the map of reports selects, `service::report_map`), the report-a-problem journey's draft and its steps' checks, filing it once per form
 //! key, and the public report page. Filing, duplicates and photos are `service::appeals`' use cases;
 //! this area gathers what one page needs in one call. Photos chosen on the journey are kept on the
 //! server under the draft's `photos_key` (never in the page) and attached when the report is filed.

@@ -1,5 +1,6 @@
 //! The map of reports (`/statistics/map`): issue reports of a selection summed per grid cell (for the
-//! clusters and the district shading) and read a page at a time (for the table view).
+//! clusters and the district shading) and read a page at a time (for the table view); the list of
+//! reports (`/reports`) and the points of every public map read the same selection.
 //!
 //! A report's district is the one given when it was filed (`district_id`), else the district that holds
 //! its grid cell (decided by the service with `domain::directory::district_for_point`): cells are

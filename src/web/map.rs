@@ -191,16 +191,18 @@ pub fn report_markers(points: &[crate::service::appeals::queries::MapPoint]) -> 
 }
 
 /// The query of [`REPORTS_GEOJSON`] for Leaflet's points of a map of reports: the reports `filter`
-/// selects (the page's own filter, so its list, its picture and its points narrow alike), received
-/// between `period`'s days (any time when `None`), at most `limit`.
+/// selects (the page's own filter, so its list, its picture and its points narrow alike), received in
+/// `period` (any time when blank), at most `limit`.
 pub fn points_query(
     filter: &crate::service::report_map::ReportFilter,
-    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    period: &crate::service::metrics::PeriodQuery,
     limit: u64,
 ) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
-    if let Some((from, to)) = period {
-        out.append_pair("from", &from.to_string()).append_pair("to", &to.to_string());
+    for (name, value) in [("period", &period.period), ("from", &period.from), ("to", &period.to)] {
+        if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            out.append_pair(name, value);
+        }
     }
     if let Some(id) = filter.category_id {
         out.append_pair("category_id", &id.to_string());

@@ -135,8 +135,8 @@ fn drawn(selection: &use_case::ReportMap, lang: Lang) -> Option<MapWidget> {
         })
         .collect();
     let picture = Picture { title: lang.text("map-title", None), markers, shading: Some(shading) };
-    let points =
-        super::map::points_query(&selection.filter, Some((selection.period.from, selection.period.to)), LEAFLET_POINTS);
+    let (from, to) = (Some(selection.period.from.to_string()), Some(selection.period.to.to_string()));
+    let points = super::map::points_query(&selection.filter, &PeriodQuery { period: None, from, to }, LEAFLET_POINTS);
     MapWidget::new(&selection.areas, &picture).map(|w| w.with_points(&points))
 }
 

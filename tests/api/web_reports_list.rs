@@ -93,3 +93,34 @@ async fn a_page_that_is_no_page_of_the_petitions_list_links_back_to_its_first_pa
     }
     assert_eq!(visitor.get("/petitions?page=2").await.status, 200, "a page past the last is an empty page");
 }
+
+/// The list narrows by when reports were received (a year, quarter, month or day, or a range; blank:
+/// any time), and its map's points by the same period; a period that is none is explained beside it.
+#[tokio::test]
+async fn the_list_and_its_points_narrow_by_the_period_received() {
+    let app = example_city().await;
+    let author = app.verified_citizen("Hanna Authorenko", "hanna@example.org").await;
+    let pothole = category_id(&app, "pothole").await;
+    let hole = filed_report(&app, &author, pothole, "Pothole today", 48.77, 37.55).await;
+    let today = hromada::domain::calendar::kyiv_date(chrono::Utc::now());
+    let mut visitor = Browser::new(&app);
+
+    let now = visitor.get(&format!("/reports?from={today}&to={today}")).await;
+    assert!(now.html.contains(&format!("href=\"/reports/{hole}\"")), "{}", now.html);
+    assert!(now.html.contains(&format!("value=\"{today}\"")), "the dates stay typed");
+    let points = points_url(&now.html);
+    assert!(points.contains(&format!("from={today}")) && points.contains(&format!("to={today}")), "{points}");
+    assert_eq!(app.get(&points, None).await.body["features"].as_array().unwrap().len(), 1);
+
+    let long_ago = visitor.get("/reports?period=2015").await;
+    assert!(long_ago.html.contains("No reports match these choices"), "{}", long_ago.html);
+    assert!(!long_ago.html.contains("<title>Pothole today</title>"), "nor on its map");
+    let points = points_url(&long_ago.html);
+    assert!(points.contains("period=2015"), "{points}");
+    assert!(app.get(&points, None).await.body["features"].as_array().unwrap().is_empty());
+
+    let refused = visitor.get("/reports?period=2026-13").await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.html.contains("href=\"#period\"") && refused.html.contains("id=\"received-error\""));
+    assert!(refused.html.contains("Enter a year like 2026"), "{}", refused.html);
+}

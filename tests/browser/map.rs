@@ -247,3 +247,47 @@ async fn the_map_of_reports_clusters_its_selection_with_javascript() {
     assert!(apart.is_ok(), "the cluster opens into its reports");
     browser.close().await;
 }
+
+/// A visitor narrows the list of reports to a district: the list and the Leaflet map show its report
+/// (with JavaScript, the marker Leaflet fetched with the list's filter); a filter that is none and a
+/// page that is none are explained; axe-core finds nothing on any of them.
+async fn a_visitor_narrows_the_list_of_reports(script: Script, viewport: Viewport) {
+    let app = city_with_a_report().await;
+    let districts = app.get("/api/v1/directory/districts", None).await.body;
+    let south = districts.as_array().unwrap().iter().find(|d| d["name"].as_str().unwrap().starts_with("Південний"));
+    let south = south.unwrap()["id"].as_i64().unwrap();
+    let browser = Browser::open(script, viewport).await;
+    browser.goto(&app.url(&format!("/reports?district_id={south}&period=2026"))).await;
+    assert!(browser.text_of("main table").await.contains("Pothole by the school"));
+    if script == Script::On {
+        browser
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".hromada-map__marker, .hromada-map__cluster"))
+            .await
+            .expect("Leaflet draws the list's report");
+    }
+    assert_accessible(&browser, "the list of reports narrowed", script, viewport).await;
+    browser.goto(&app.url("/reports?period=2026-13")).await;
+    assert!(browser.text_of(".govuk-error-summary").await.contains("2026"));
+    assert_accessible(&browser, "the list of reports with a period that is none", script, viewport).await;
+    browser.goto(&app.url("/reports?page=abc")).await;
+    assert!(browser.client.find(Locator::Css("#page a[href='/reports?page=1']")).await.is_ok(), "a link to page 1");
+    assert_accessible(&browser, "a page of the list that is none", script, viewport).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn list_of_reports_with_javascript_on_a_phone() {
+    if available() {
+        a_visitor_narrows_the_list_of_reports(Script::On, PHONE).await;
+    }
+}
+
+#[tokio::test]
+async fn list_of_reports_without_javascript_on_a_desktop() {
+    if available() {
+        a_visitor_narrows_the_list_of_reports(Script::Off, DESKTOP).await;
+    }
+}

@@ -25,6 +25,7 @@ use crate::{
     domain::calendar::kyiv_date,
     error::AppError,
     service::{
+        metrics::PeriodQuery,
         once::Once,
         report_map::{FilterText, ReportFilter},
         reports::{self as use_case, ReportDraft, Step},
@@ -413,8 +414,8 @@ pub async fn follow(ctx: Ctx<'_>, Path(id): Path<i32>, Form(form): Form<FollowFo
 /// How many reports the list page's map shows.
 const MAP_REPORTS: u64 = 50;
 
-/// `/reports?category_id=&status=&district_id=&page=` (older links' `category=` and `district=` too):
-/// the select boxes' choices, as sent; the same names as the map of reports and `GET /reports/geojson`.
+/// `/reports?category_id=&status=&district_id=&period=&from=&to=&page=` (older links' `category=` and
+/// `district=` too): the filters as sent; the same names as the map of reports and `GET /reports/geojson`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ListParams {
@@ -423,6 +424,9 @@ pub struct ListParams {
     status: String,
     #[serde(alias = "district")]
     district_id: String,
+    period: String,
+    from: String,
+    to: String,
     page: String,
 }
 
@@ -436,12 +440,19 @@ impl ListParams {
         })
     }
 
+    /// When the reports were received, as typed (blank: any time).
+    fn period(&self) -> PeriodQuery {
+        let given = |text: &String| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        PeriodQuery { period: given(&self.period), from: given(&self.from), to: given(&self.to) }
+    }
+
     /// The list's address with these filters on page `page`.
     fn page_url(&self, page: u64) -> String {
         let filters =
             [("category_id", &self.category_id), ("status", &self.status), ("district_id", &self.district_id)];
+        let period = [("period", &self.period), ("from", &self.from), ("to", &self.to)];
         let mut url = url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in filters.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        for (name, value) in filters.iter().chain(&period).filter(|(_, v)| !v.trim().is_empty()) {
             url.append_pair(name, value.trim());
         }
         url.append_pair("page", &page.to_string());
@@ -460,7 +471,7 @@ pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
     };
     let found = match params.filter() {
         Ok(filter) => {
-            let query = use_case::ListQuery { filter, page: number, map_points: MAP_REPORTS, ..Default::default() };
+            let query = use_case::ListQuery { period: params.period(), filter, page: number, map_points: MAP_REPORTS };
             use_case::public_list(state, &query).await.map(|found| (found, filter))
         }
         Err(err) => Err(err),
@@ -484,6 +495,7 @@ pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
         districts => choices.districts.iter().map(|d| Choice { id: d.id, name: d.name.clone() }).collect::<Vec<_>>(),
         statuses => crate::domain::appeals::Status::ALL.iter().map(|s| s.code()).collect::<Vec<_>>(),
         category_id => params.category_id.trim(), status => params.status.trim(), district_id => params.district_id.trim(),
+        received => context! { period => params.period.trim(), from => params.from.trim(), to => params.to.trim() },
     };
     let frame = context! { errors => errors.list.clone(), field_errors => errors.by_field.clone() };
     let Some((found, filter)) = found else {
@@ -506,19 +518,24 @@ pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
         previous => (number > 1).then(|| params.page_url(number - 1)),
         next => (number < pages).then(|| params.page_url(number + 1)),
     };
-    let map = list_map(lang, &found.map, &filter);
+    let map = list_map(lang, &found.map, &filter, &params.period());
     let listed = context! { reports, pagination, map };
     ctx.page(path, "reports/list.html", context! { ..listed, ..filters, ..frame })
 }
 
 /// The map above the list: the newest of the listed reports that have a point, drawn by the server
 /// and, with JavaScript, fetched with the same filter (`GET /reports/geojson`).
-fn list_map(lang: Lang, found: &use_case::ReportsMap, filter: &ReportFilter) -> Option<map::MapWidget> {
+fn list_map(
+    lang: Lang,
+    found: &use_case::ReportsMap,
+    filter: &ReportFilter,
+    period: &PeriodQuery,
+) -> Option<map::MapWidget> {
     let picture = map::Picture {
         title: lang.text("map-recent-reports", None),
         markers: map::report_markers(&found.points),
         shading: None,
     };
     map::MapWidget::new(&found.districts, &picture)
-        .map(|w| w.with_points(&map::points_query(filter, None, MAP_REPORTS)))
+        .map(|w| w.with_points(&map::points_query(filter, period, MAP_REPORTS)))
 }
