@@ -15,10 +15,7 @@ use crate::{
         text::limits,
     },
     error::{ApiResult, AppError},
-    service::{
-        Actor,
-        accounts::{self, Account, Registration},
-    },
+    service::accounts::{self, Account, Registration},
 };
 
 /// A global role. Officers and heads are memberships of one organisation, not roles.
@@ -284,7 +281,7 @@ impl AccountsApi {
     /// The logged-in account
     #[oai(path = "/accounts/me", method = "get")]
     async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<AccountView>> {
-        let actor = actor(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(accounts::me(&state, &actor).await?.into()))
     }
 
@@ -321,7 +318,7 @@ impl AccountsApi {
     /// List accounts (administrators)
     #[oai(path = "/accounts", method = "get")]
     async fn list(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<Vec<AccountView>>> {
-        let actor = actor(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(accounts::list(&state, &actor).await?.into_iter().map(AccountView::from).collect()))
     }
 
@@ -334,13 +331,8 @@ impl AccountsApi {
         id: Path<i32>,
         body: Json<RoleChange>,
     ) -> ApiResult<Json<AccountView>> {
-        let actor = actor(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let role = Role::parse(&body.0.role.read("role")?)?;
         Ok(Json(accounts::change_role(&state, &actor, id.0, role).await?.into()))
     }
-}
-
-/// The person behind a bearer token.
-async fn actor(state: &AppState, auth: &BearerAuth) -> Result<Actor, AppError> {
-    Ok(Actor::Person(state.authenticate(auth).await?.0))
 }

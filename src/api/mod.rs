@@ -125,6 +125,11 @@ impl AppState {
         Ok(crate::service::Actor::Person(self.authenticate(auth).await?.0))
     }
 
+    /// The caller, signed in or not (a token, when sent, must be valid), as the use cases take it.
+    pub async fn caller(&self, req: &Request) -> Result<crate::service::Actor, AppError> {
+        Ok(self.optional_principal(req).await?.into())
+    }
+
     /// The account id of the caller, who must be an administrator.
     pub async fn administrator(&self, auth: &BearerAuth) -> Result<i32, AppError> {
         let (principal, _) = self.authenticate(auth).await?;

@@ -24,7 +24,7 @@ use crate::{
         petitions::{self, Decision, RefusalCode, SigningMode, Status, Statute},
         text::limits,
     },
-    error::{ApiResult, AppError},
+    error::ApiResult,
     service::{
         Actor,
         petitions::{self as use_case, Draft, ListQuery, PetitionRecord, Signer as SignerKind, Sort},
@@ -295,16 +295,6 @@ pub struct PetitionHistoryEntry {
 #[derive(Default)]
 pub struct PetitionsApi;
 
-/// The caller behind a bearer token.
-async fn person(state: &AppState, auth: &BearerAuth) -> Result<Actor, AppError> {
-    Ok(Actor::Person(state.authenticate(auth).await?.0))
-}
-
-/// The caller, if the request carries a bearer token (which must then be valid).
-async fn viewer(state: &AppState, req: &Request) -> Result<Actor, AppError> {
-    Ok(state.optional_principal(req).await?.into())
-}
-
 fn status_code(code: Option<String>) -> Option<PetitionStatus> {
     code.as_deref().and_then(Status::parse).map(Into::into)
 }
@@ -337,7 +327,7 @@ impl PetitionsApi {
         _key: IdempotencyKey,
         body: Json<StatuteInput>,
     ) -> ApiResult<Created<StatuteView>> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let input = body.0;
         let statute = Statute {
             id: 0,
@@ -370,7 +360,7 @@ impl PetitionsApi {
         _key: IdempotencyKey,
         body: Json<PetitionInput>,
     ) -> ApiResult<Created<PetitionView>> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let input = body.0;
         let draft = Draft {
             council_id: input.council_id,
@@ -412,7 +402,7 @@ impl PetitionsApi {
             page,
         };
         let viewer =
-            if status.is_some_and(|s| !s.was_published()) { viewer(&state, req).await? } else { Actor::Anonymous };
+            if status.is_some_and(|s| !s.was_published()) { state.caller(req).await? } else { Actor::Anonymous };
         let (records, total) = use_case::list(&state, &viewer, query).await?;
         Ok(Json(PetitionPage {
             items: records.into_iter().map(Into::into).collect(),
@@ -425,7 +415,7 @@ impl PetitionsApi {
     /// One petition
     #[oai(path = "/petitions/:id", method = "get")]
     async fn get(&self, state: Data<&AppState>, req: &Request, id: Path<i32>) -> ApiResult<Json<PetitionView>> {
-        let viewer = viewer(&state, req).await?;
+        let viewer = state.caller(req).await?;
         Ok(Json(use_case::view(&state, &viewer, id.0).await?.into()))
     }
 
@@ -437,7 +427,7 @@ impl PetitionsApi {
         req: &Request,
         id: Path<i32>,
     ) -> ApiResult<Json<Vec<PetitionHistoryEntry>>> {
-        let viewer = viewer(&state, req).await?;
+        let viewer = state.caller(req).await?;
         let entries = use_case::history(&state, &viewer, id.0).await?;
         Ok(Json(
             entries
@@ -471,7 +461,7 @@ impl PetitionsApi {
     /// Publish a submitted petition (moderators)
     #[oai(path = "/petitions/:id/publish", method = "post")]
     async fn publish(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<PetitionView>> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(use_case::publish(&state, &actor, id.0).await?.into()))
     }
 
@@ -484,7 +474,7 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<ModerationRefusal>,
     ) -> ApiResult<Json<PetitionView>> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let ModerationRefusal { code, reason } = body.0;
         let code = codes::parse("code", &code.read("code")?, RefusalCode::parse, RefusalCode::listing)?;
         Ok(Json(use_case::refuse(&state, &actor, id.0, code, reason.read("reason")?).await?.into()))
@@ -534,7 +524,7 @@ impl PetitionsApi {
         auth: BearerAuth,
         id: Path<i32>,
     ) -> ApiResult<super::accounts::NoContent> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         use_case::withdraw(&state, &actor, id.0).await?;
         Ok(super::accounts::NoContent::Done)
     }
@@ -554,7 +544,7 @@ impl PetitionsApi {
     /// Publish the notice of the start of consideration (officers of the council)
     #[oai(path = "/petitions/:id/notice", method = "post")]
     async fn notice(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<PetitionView>> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(use_case::notice(&state, &actor, id.0).await?.into()))
     }
 
@@ -567,7 +557,7 @@ impl PetitionsApi {
         id: Path<i32>,
         body: Json<PetitionAnswerInput>,
     ) -> ApiResult<Json<PetitionView>> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let PetitionAnswerInput { decision, text } = body.0;
         let decision = codes::parse("decision", &decision.read("decision")?, Decision::parse, Decision::listing)?;
         Ok(Json(use_case::answer(&state, &actor, id.0, decision, text.read("text")?).await?.into()))
@@ -587,7 +577,7 @@ impl PetitionsApi {
         _key: IdempotencyKey,
         body: Json<ToAppealInput>,
     ) -> ApiResult<Json<PetitionView>> {
-        let actor = person(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let address = body.0.author_address.read("author_address")?;
         Ok(Json(use_case::to_appeal(&state, &actor, id.0, address).await?.into()))
     }

@@ -6,7 +6,7 @@ use poem_openapi::{
     payload::{Binary, Json, Response},
 };
 
-use super::{caller, optional_text, signed_in, views::AppealView};
+use super::{optional_text, views::AppealView};
 use crate::api::idempotency::IdempotencyKey;
 use crate::{
     api::{ApiTags, AppState, BearerAuth, directory::Created, text::Prose},
@@ -44,7 +44,7 @@ impl CitizenApi {
     /// Confirm the answer: the problem is solved (author)
     #[oai(path = "/appeals/:id/confirm", method = "post")]
     async fn confirm(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i32>) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(citizen::confirm(&state, &actor, id.0).await?.into()))
     }
 
@@ -57,7 +57,7 @@ impl CitizenApi {
         id: Path<i32>,
         body: Json<ReturnInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let reason = body.0.reason.read("reason")?;
         Ok(Json(citizen::return_for_rework(&state, &actor, id.0, reason).await?.into()))
     }
@@ -71,7 +71,7 @@ impl CitizenApi {
         id: Path<i32>,
         body: Json<RatingInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let RatingInput { score, comment } = body.0;
         let comment = optional_text(comment, "comment")?;
         Ok(Json(citizen::rate(&state, &actor, id.0, score, comment).await?.into()))
@@ -89,7 +89,7 @@ impl CitizenApi {
         _key: IdempotencyKey,
         body: Binary<Vec<u8>>,
     ) -> ApiResult<Created<PhotoView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let photo = citizen::add_photo(&state, &actor, id.0, &body.0).await?;
         Ok(Created::Created(Json(PhotoView {
             id: photo.id,
@@ -108,7 +108,7 @@ impl CitizenApi {
         id: Path<i32>,
         photo_id: Path<i32>,
     ) -> ApiResult<Response<PhotoBytes>> {
-        let actor = caller(&state, req).await?;
+        let actor = state.caller(req).await?;
         let photo = citizen::photo(&state, &actor, id.0, photo_id.0).await?;
         // Browsers must not guess another type from the bytes, nor run anything in them.
         Ok(Response::new(PhotoBytes(photo.bytes))

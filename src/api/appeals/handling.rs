@@ -2,7 +2,7 @@
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{optional_text, signed_in, views::AppealView};
+use super::{optional_text, views::AppealView};
 use crate::{
     api::{
         ApiTags, AppState, BearerAuth,
@@ -73,7 +73,7 @@ impl HandlingApi {
         auth: BearerAuth,
         id: Path<i32>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(handling::acknowledge(&state, &actor, id.0).await?.into()))
     }
 
@@ -86,7 +86,7 @@ impl HandlingApi {
         id: Path<i32>,
         body: Json<AssignInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(handling::assign(&state, &actor, id.0, body.0.officer_account_id).await?.into()))
     }
 
@@ -99,7 +99,7 @@ impl HandlingApi {
         id: Path<i32>,
         body: Json<ForwardInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let ForwardInput { organisation_id, reason } = body.0;
         let reason = reason.read("reason")?;
         Ok(Json(handling::forward(&state, &actor, id.0, organisation_id, reason).await?.into()))
@@ -116,7 +116,7 @@ impl HandlingApi {
         id: Path<i32>,
         body: Json<ExtendInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let ExtendInput { total_days, new_due_date, reason } = body.0;
         let extension = match (total_days, new_due_date) {
             (Some(days), None) => Extension::TotalDays(days),
@@ -136,7 +136,7 @@ impl HandlingApi {
         id: Path<i32>,
         body: Json<AnswerInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let AnswerInput { resolution, text, competent_body } = body.0;
         let resolution = resolution.read("resolution")?;
         let (text, competent_body) = (text.read("text")?, optional_text(competent_body, "competent_body")?);
@@ -152,7 +152,7 @@ impl HandlingApi {
         id: Path<i32>,
         body: Json<RefuseInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let (code, reason) = (body.0.code.read("code")?, body.0.reason.read("reason")?);
         Ok(Json(handling::refuse(&state, &actor, id.0, code, reason).await?.into()))
     }
@@ -166,7 +166,7 @@ impl HandlingApi {
         id: Path<i32>,
         body: Json<DuplicateInput>,
     ) -> ApiResult<Json<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         Ok(Json(handling::mark_duplicate(&state, &actor, id.0, body.0.duplicate_of).await?.into()))
     }
 }

@@ -4,7 +4,7 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 
 use super::{
-    optional_text, signed_in,
+    optional_text,
     views::{AppealPage, AppealView},
 };
 use crate::api::idempotency::IdempotencyKey;
@@ -200,7 +200,7 @@ impl IntakeApi {
         _key: IdempotencyKey,
         body: Json<AppealInput>,
     ) -> ApiResult<Created<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let filed = intake::file(&state, &actor, body.0.form()?).await?;
         Ok(Created::Created(Json(filed.into())))
     }
@@ -219,7 +219,7 @@ impl IntakeApi {
         _key: IdempotencyKey,
         body: Json<RegisteredAppealInput>,
     ) -> ApiResult<Created<AppealView>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let registered = intake::register_paper(&state, &actor, body.0.form()?).await?;
         Ok(Created::Created(Json(registered.into())))
     }
@@ -244,7 +244,7 @@ impl IntakeApi {
         #[oai(default)] page: Query<PageNumber>,
         #[oai(default = "default_per_page")] per_page: Query<PerPage>,
     ) -> ApiResult<Json<AppealPage>> {
-        let actor = signed_in(&state, &auth).await?;
+        let actor = state.actor(&auth).await?;
         let queue = organisation_id.0.map_or(Queue::Mine, Queue::Organisation);
         let request = ListRequest {
             kind: Code::read_optional(kind.0.as_ref(), "kind")?,

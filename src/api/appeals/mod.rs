@@ -10,8 +10,7 @@ pub mod views;
 
 pub use views::AppealView;
 
-use super::{AppState, BearerAuth};
-use crate::{error::AppError, service::Actor};
+use crate::error::AppError;
 
 /// The appeal endpoints, one API per file (a path's operations stay together, as the spec needs).
 pub type AppealsApi = (intake::IntakeApi, handling::HandlingApi, citizen::CitizenApi, queries::QueriesApi);
@@ -19,16 +18,6 @@ pub type AppealsApi = (intake::IntakeApi, handling::HandlingApi, citizen::Citize
 /// The value of [`AppealsApi`], so `api::service` lists it like any other API.
 #[allow(non_upper_case_globals)]
 pub const AppealsApi: AppealsApi = (intake::IntakeApi, handling::HandlingApi, citizen::CitizenApi, queries::QueriesApi);
-
-/// The signed-in caller (401 without a valid token).
-async fn signed_in(state: &AppState, auth: &BearerAuth) -> Result<Actor, AppError> {
-    Ok(Actor::Person(state.authenticate(auth).await?.0))
-}
-
-/// The caller, signed in or not (a token, when sent, must be valid).
-async fn caller(state: &AppState, req: &poem::Request) -> Result<Actor, AppError> {
-    Ok(Actor::from(state.optional_principal(req).await?))
-}
 
 /// An optional text field; blank counts as absent.
 fn optional_text<const MAX: usize, const MULTILINE: bool>(

@@ -7,10 +7,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{
-    caller,
-    views::{AppealView, HistoryEntry},
-};
+use super::views::{AppealView, HistoryEntry};
 use crate::{
     api::{ApiTags, AppState, codes::Code},
     domain::{appeals::Status, directory::GeoPoint},
@@ -92,7 +89,7 @@ impl QueriesApi {
     /// executor's staff and administrators. The bearer token is optional.
     #[oai(path = "/appeals/:id", method = "get")]
     async fn get(&self, state: Data<&AppState>, req: &Request, id: Path<i32>) -> ApiResult<Json<AppealView>> {
-        let actor = caller(&state, req).await?;
+        let actor = state.caller(req).await?;
         Ok(Json(queries::view(&state, &actor, id.0).await?.into()))
     }
 
@@ -107,7 +104,7 @@ impl QueriesApi {
         req: &Request,
         id: Path<i32>,
     ) -> ApiResult<Json<Vec<HistoryEntry>>> {
-        let actor = caller(&state, req).await?;
+        let actor = state.caller(req).await?;
         let steps = queries::history(&state, &actor, id.0).await?;
         Ok(Json(steps.into_iter().map(HistoryEntry::from).collect()))
     }
