@@ -186,8 +186,8 @@ async fn a_visitor_logs_in_midway_and_is_told_a_photo_is_too_large(script: Scrip
     browser.client.find(Locator::Id("photo")).await.unwrap().send_keys(big.to_str().unwrap()).await.unwrap();
     browser.click_and_wait("main form button[value=upload]").await;
     assert_eq!(browser.text_of("h1").await, "Фото");
-    assert!(browser.text_of(".govuk-error-summary").await.contains("Фото має бути не більше"));
-    assert!(browser.text_of("#photo-error").await.contains("Фото має бути не більше"));
+    assert!(browser.text_of(".govuk-error-summary").await.contains("Виберіть одне фото розміром не більше"));
+    assert!(browser.text_of("#photo-error").await.contains("Виберіть одне фото розміром не більше"));
     assert_accessible(&browser, "the photos step refusing a photo too large", script, viewport).await;
     browser.close().await;
 }
