@@ -213,9 +213,17 @@ async fn a_visitor_sent_to_log_in_mid_journey_comes_back_to_the_step_they_were_o
 async fn logging_in_never_sends_the_visitor_to_another_site() {
     let app = example_city().await;
     app.verified_citizen("Oksana Melnyk", "oksana@example.org").await;
-    for hostile in
-        ["https://evil.example/", "//evil.example/x", "/\\evil.example", "/\t/evil.example", "/\r\n/evil.example"]
-    {
+    for hostile in [
+        "https://evil.example/",
+        "//evil.example/x",
+        "//evil.example",
+        "/\\evil.example",
+        "/%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "/\t/evil.example",
+        "/%09/evil.example",
+        "/\r\n/evil.example",
+    ] {
         let mut browser = Browser::new(&app);
         let login = format!(
             "/account/login?return={}",
@@ -684,8 +692,16 @@ async fn a_photos_post_over_the_size_limit_gets_the_step_again_with_the_error_no
         "{}",
         refused.html
     );
-    assert!(refused.html.contains("A photo must be at most 0.2 MB"), "{}", refused.html);
+    assert!(refused.html.contains("Choose one photo of at most 0.2 MB"), "{}", refused.html);
     assert!(draft_of(&refused).contains("\"latitude\":48.7101"), "the draft is kept: {}", draft_of(&refused));
+    // Two photos, each under the photo limit, over the body's: the same words, not "a photo is too big".
+    let mut under = PNG.to_vec();
+    under.resize(150 * 1024, 0);
+    let files = [("photo", "a.png", "image/png", under.as_slice()), ("photo", "b.png", "image/png", under.as_slice())];
+    let refused = browser.post_files(&action, &fields, &files).await;
+    assert_eq!(refused.status, 413);
+    assert!(refused.html.contains("Choose one photo of at most 0.2 MB"), "{}", refused.html);
+    assert!(!refused.html.contains("A photo must be at most"), "each photo was small enough: {}", refused.html);
     assert_eq!(std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0), 0, "nothing kept");
 
     // In Ukrainian too.

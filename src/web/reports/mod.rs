@@ -418,18 +418,46 @@ const MAP_REPORTS: u64 = 50;
 
 /// `/reports?category_id=&status=&district_id=&period=&from=&to=&page=` (older links' `category=` and
 /// `district=` too): the filters as sent; the same names as the map of reports and `GET /reports/geojson`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub struct ListParams {
-    #[serde(alias = "category")]
     category_id: String,
     status: String,
-    #[serde(alias = "district")]
     district_id: String,
     period: String,
     from: String,
     to: String,
     page: String,
+}
+
+/// The list's query as sent: the old names (`category=`, `district=`) read apart from the new ones, so
+/// an address with both is no error; the new one wins.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SentListParams {
+    category_id: Option<String>,
+    category: Option<String>,
+    district_id: Option<String>,
+    district: Option<String>,
+    status: String,
+    period: String,
+    from: String,
+    to: String,
+    page: String,
+}
+
+impl From<SentListParams> for ListParams {
+    fn from(sent: SentListParams) -> ListParams {
+        let SentListParams { category_id, category, district_id, district, status, period, from, to, page } = sent;
+        ListParams {
+            category_id: category_id.or(category).unwrap_or_default(),
+            district_id: district_id.or(district).unwrap_or_default(),
+            status,
+            period,
+            from,
+            to,
+            page,
+        }
+    }
 }
 
 impl ListParams {
@@ -466,7 +494,8 @@ impl ListParams {
 /// the newest of them; a choice that is not offered gets the page again with its error (422), a page
 /// that is none the error page linking to the first.
 #[handler]
-pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
+pub async fn list(ctx: Ctx<'_>, Query(sent): Query<SentListParams>) -> Response {
+    let params = ListParams::from(sent);
     let (path, lang, state) = ("/reports", ctx.lang, ctx.state);
     let Some(number) = paging::page_number(Some(&params.page)) else {
         return paging::no_such_page(ctx.site, lang, path, &params.page_url(1));
