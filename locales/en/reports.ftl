@@ -91,6 +91,10 @@ report-photos-upload = Add the chosen photos
 report-photos-none = No photos
 report-photo-alt = Photo { $n } of the report
 report-photos-error-size = A photo must be at most { $mb } MB; choose a smaller one
+report-photos-error-body = { $count ->
+    [one] Choose one photo of at most { $mb } MB
+   *[other] Choose at most { $count } photos of at most { $mb } MB each
+}
 report-photos-error-type = The file must be a photo: JPEG, PNG or WebP
 report-photos-error-count = A report can have at most { $max } photos; remove one before adding another
 reports-filter-category = Category

@@ -92,6 +92,12 @@ report-photos-upload = Додати вибрані фото
 report-photos-none = Без фото
 report-photo-alt = Фото { $n } повідомлення
 report-photos-error-size = Фото має бути не більше { $mb } МБ; виберіть менше
+report-photos-error-body = { $count ->
+    [one] Виберіть одне фото розміром не більше { $mb } МБ
+    [few] Виберіть не більше { $count } фото, кожне не більше { $mb } МБ
+    [many] Виберіть не більше { $count } фото, кожне не більше { $mb } МБ
+   *[other] Виберіть не більше { $count } фото, кожне не більше { $mb } МБ
+}
 report-photos-error-type = Файл має бути фотографією: JPEG, PNG або WebP
 report-photos-error-count = Повідомлення може мати не більше { $max } фото; видаліть одне, перш ніж додати інше
 reports-filter-category = Категорія

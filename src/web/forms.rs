@@ -226,11 +226,15 @@ pub fn login_then(path: &str) -> String {
 /// Where to go after logging in: a path of this site only, never another site's address. Browsers
 /// read `\\` as `/` and drop tabs and line breaks from an address, so `/\\evil.example` and
 /// `/<tab>/evil.example` would lead to another site: no backslash and no control character at all.
+/// The same holds of the path percent-decoded (`/%2F%2Fevil.example`, `/%09/evil.example`): a proxy or
+/// a browser that decodes it must not find another site either. The one rule for every return address
+/// (logging in, the language switch).
 pub fn local_path(wanted: &str) -> Option<&str> {
-    let local = wanted.starts_with('/')
-        && !wanted.starts_with("//")
-        && !wanted.chars().any(|c| c == '\\' || c.is_ascii_control());
-    local.then_some(wanted)
+    let local = |path: &str| {
+        path.starts_with('/') && !path.starts_with("//") && !path.chars().any(|c| c == '\\' || c.is_control())
+    };
+    let decoded = percent_encoding::percent_decode_str(wanted).decode_utf8_lossy();
+    (local(wanted) && local(&decoded)).then_some(wanted)
 }
 
 /// POST → 303 → GET: after a form did its work, the browser fetches the next page.
@@ -278,4 +282,20 @@ pub fn token_page(
 #[serde(default)]
 pub struct CsrfOnly {
     pub csrf_token: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    /// Moved from the language switch (`web::pages`), which now asks this one rule.
+    #[test]
+    fn the_language_switch_returns_only_to_our_own_pages() {
+        assert!(local_path("/help").is_some());
+        assert!(local_path("/petitions?page=2").is_some());
+        assert!(local_path("/reports?q=%D0%B1%20x").is_some(), "an encoded query is still our page");
+        for hostile in ["https://evil.example/", "//evil.example/", "/\\evil.example", "help", "/%2F%2Fevil.example"] {
+            assert!(local_path(hostile).is_none(), "{hostile}");
+        }
+    }
 }

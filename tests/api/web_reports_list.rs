@@ -124,3 +124,21 @@ async fn the_list_and_its_points_narrow_by_the_period_received() {
     assert!(refused.html.contains("href=\"#period\"") && refused.html.contains("id=\"received-error\""));
     assert!(refused.html.contains("Enter a year like 2026"), "{}", refused.html);
 }
+
+/// An older link's `category=` beside the new `category_id=` (a bookmarked filter with one added) is
+/// no error page: the new name wins.
+#[tokio::test]
+async fn a_list_address_with_both_the_old_and_the_new_filter_names_prefers_the_new_one() {
+    let app = example_city().await;
+    let author = app.verified_citizen("Hanna Authorenko", "hanna@example.org").await;
+    let pothole = category_id(&app, "pothole").await;
+    let hole = filed_report(&app, &author, pothole, "Pothole by the school", 48.77, 37.55).await;
+    let mut visitor = Browser::new(&app);
+    let page = visitor.get(&format!("/reports?category=nonsense&category_id={pothole}&district=x&district_id=")).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains(&format!("href=\"/reports/{hole}\"")), "the new name's filter: {}", page.html);
+    // The old names alone still work.
+    let old = visitor.get(&format!("/reports?category={pothole}")).await;
+    assert_eq!(old.status, 200, "{}", old.html);
+    assert!(old.html.contains(&format!("href=\"/reports/{hole}\"")), "{}", old.html);
+}

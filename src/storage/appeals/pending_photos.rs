@@ -5,7 +5,7 @@
 use entity::web_pending_photos::{self as pending, Column};
 
 use super::{
-    photos::{StoredFile, insert_photo, remove_files, within_limit},
+    photos::{StoredFile, insert_photo, or_remove, within_limit},
     *,
 };
 
@@ -31,29 +31,29 @@ pub async fn keep_pending_photos(
     (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<(), PhotoError> {
     let files = StoredFile::write_all(&limits.dir, photos).await?;
-    let txn = crate::storage::begin_write(db).await?;
-    // Two parallel uploads on PostgreSQL may both pass this count; filing counts the draft's photos
-    // again under the same rule.
-    let kept = of_draft(draft).filter(Column::ExpiresAt.gte(now)).count(&txn).await?;
-    within_limit(limits, kept, &files).await?;
-    for file in &files {
-        let row = pending::ActiveModel {
-            scope: Set(draft.scope.to_owned()),
-            account_id: Set(draft.account_id),
-            file_name: Set(file.file_name.clone()),
-            content_type: Set(file.content_type.clone()),
-            size_bytes: Set(file.size_bytes),
-            sha256: Set(file.sha256.clone()),
-            created_at: Set(now),
-            expires_at: Set(expires_at),
-            ..Default::default()
-        };
-        if let Err(err) = row.insert(&txn).await {
-            drop(txn);
-            remove_files(&limits.dir, &files).await;
-            return Err(err.into());
+    let rows = async {
+        let txn = crate::storage::begin_write(db).await?;
+        // Two parallel uploads on PostgreSQL may both pass this count; filing counts the draft's
+        // photos again under the same rule.
+        let kept = of_draft(draft).filter(Column::ExpiresAt.gte(now)).count(&txn).await?;
+        within_limit(limits, kept, &files).await?;
+        for file in &files {
+            let row = pending::ActiveModel {
+                scope: Set(draft.scope.to_owned()),
+                account_id: Set(draft.account_id),
+                file_name: Set(file.file_name.clone()),
+                content_type: Set(file.content_type.clone()),
+                size_bytes: Set(file.size_bytes),
+                sha256: Set(file.sha256.clone()),
+                created_at: Set(now),
+                expires_at: Set(expires_at),
+                ..Default::default()
+            };
+            row.insert(&txn).await?;
         }
-    }
+        Ok(txn)
+    };
+    let txn = or_remove(&limits.dir, &files, rows).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -149,4 +149,42 @@ pub(super) async fn attach_pending(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database without the photos' tables: every transaction after the files are written fails.
+    async fn broken() -> (DatabaseConnection, crate::config::PhotoSettings) {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let dir = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4()));
+        (db, crate::config::PhotoSettings { dir, max_bytes: 1024, max_per_appeal: 5 })
+    }
+
+    fn left_on_disk(limits: &crate::config::PhotoSettings) -> usize {
+        std::fs::read_dir(&limits.dir).map(|d| d.count()).unwrap_or(0)
+    }
+
+    const PHOTO: NewPhoto<'static> =
+        NewPhoto { bytes: b"not really a png", content_type: "image/png", extension: "png" };
+
+    #[tokio::test]
+    async fn a_draft_photo_whose_rows_fail_leaves_no_file_behind() {
+        let (db, limits) = broken().await;
+        let draft = DraftScope { scope: "s", account_id: 1 };
+        let now = Utc::now();
+        let kept = keep_pending_photos(&db, &limits, draft, &[PHOTO, PHOTO], (now, now)).await;
+        assert!(kept.is_err());
+        assert_eq!(left_on_disk(&limits), 0, "the written files go with the failed transaction");
+    }
+
+    #[tokio::test]
+    async fn an_appeal_photo_whose_row_fails_leaves_no_file_behind() {
+        let (db, limits) = broken().await;
+        let lost = crate::storage::LostCommitAnswers::default();
+        let added = super::super::photos::add_photo(&db, &limits, 1, 1, PHOTO, Utc::now(), &lost).await;
+        assert!(added.is_err());
+        assert_eq!(left_on_disk(&limits), 0, "the written file goes with the failed transaction");
+    }
 }

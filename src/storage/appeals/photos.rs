@@ -105,6 +105,22 @@ pub(super) async fn remove_files(dir: &std::path::Path, files: &[StoredFile]) {
     }
 }
 
+/// Runs `rows` (the transaction that writes the rows of `files`, up to its commit) after the files
+/// were written: on any error of it the files go too, as no row names them. The commit is left out:
+/// a commit whose answer was lost may have written the rows, and a row never lacks its file (a file
+/// without a row is only space).
+pub(super) async fn or_remove<T>(
+    dir: &std::path::Path,
+    files: &[StoredFile],
+    rows: impl Future<Output = Result<T, PhotoError>>,
+) -> Result<T, PhotoError> {
+    let written = rows.await;
+    if written.is_err() {
+        remove_files(dir, files).await;
+    }
+    written
+}
+
 /// The domain's count rule, asked inside the transaction that adds `files` to the `existing` photos:
 /// refused, the files go (the transaction is dropped, so no row of them is written).
 pub(super) async fn within_limit(
@@ -144,7 +160,7 @@ pub(super) async fn insert_photo(
 }
 
 /// Stores a photo of an appeal: the file first (written whole, then renamed into place), then its row
-/// and a history entry. A file whose row was never written is harmless; a row never lacks its file. The
+/// and a history entry. A file whose row was never written is removed ([`or_remove`]); a row never lacks its file. The
 /// request's idempotency key is linked to the photo in the same transaction (see `storage::idempotency`).
 pub async fn add_photo(
     db: &DatabaseConnection,
@@ -155,24 +171,28 @@ pub async fn add_photo(
     now: DateTime<Utc>,
     lost: &crate::storage::LostCommitAnswers,
 ) -> Result<appeal_photos::Model, PhotoError> {
-    let file = StoredFile::write(&limits.dir, &photo).await?;
-    let txn = crate::storage::begin_write(db).await?;
-    // Parallel uploads to one report queue here (the appeal's row locked on PostgreSQL; SQLite's write
-    // transaction is exclusive), so each counts the photos the others committed.
-    if !crate::storage::is_sqlite(&txn) {
-        txn.execute_raw(Statement::from_sql_and_values(
-            txn.get_database_backend(),
-            "SELECT id FROM appeals WHERE id = $1 FOR UPDATE",
-            [appeal_id.into()],
-        ))
-        .await?;
-    }
-    let existing =
-        appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(&txn).await?;
-    let file = [file];
-    within_limit(limits, existing, &file).await?;
-    let row = insert_photo(&txn, (appeal_id, Some(actor_account_id)), &file[0], now).await?;
-    crate::storage::idempotency::link_current(&txn, &format!("/api/v1/appeals/{appeal_id}/photos/{}", row.id)).await?;
+    let file = [StoredFile::write(&limits.dir, &photo).await?];
+    let rows = async {
+        let txn = crate::storage::begin_write(db).await?;
+        // Parallel uploads to one report queue here (the appeal's row locked on PostgreSQL; SQLite's
+        // write transaction is exclusive), so each counts the photos the others committed.
+        if !crate::storage::is_sqlite(&txn) {
+            txn.execute_raw(Statement::from_sql_and_values(
+                txn.get_database_backend(),
+                "SELECT id FROM appeals WHERE id = $1 FOR UPDATE",
+                [appeal_id.into()],
+            ))
+            .await?;
+        }
+        let existing =
+            appeal_photos::Entity::find().filter(appeal_photos::Column::AppealId.eq(appeal_id)).count(&txn).await?;
+        within_limit(limits, existing, &file).await?;
+        let row = insert_photo(&txn, (appeal_id, Some(actor_account_id)), &file[0], now).await?;
+        let path = format!("/api/v1/appeals/{appeal_id}/photos/{}", row.id);
+        crate::storage::idempotency::link_current(&txn, &path).await?;
+        Ok((txn, row))
+    };
+    let (txn, row) = or_remove(&limits.dir, &file, rows).await?;
     lost.commit(txn).await?;
     Ok(row)
 }

@@ -4,8 +4,8 @@
 //! The draft travels with the pages as JSON (the hidden field `draft` and the `?draft=` of the step
 //! links), so the back button works; only its photos are kept on the server (`photos`); every value is
 //! checked again by `appeals::intake` when the report is filed (docs/web.md, "Report a problem").
-//! A visitor who is not signed in is sent to log in and comes back to the step they were on, with the
-//! draft (`login_then` of the step's address).
+//! A visitor who is not signed in is sent to log in and comes back to the step they were on, without
+//! the draft (`login_then` of the step's path only: the draft's text would make the address too long).
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use poem::{
@@ -98,16 +98,18 @@ struct Steps<'a> {
 const STEP_PAGES: [&str; 6] = ["category", "place", "photos", "description", "duplicates", "check"];
 
 impl Steps<'_> {
-    /// The log-in page, coming back to step `name` with `draft`, for a visitor who is not signed in.
-    fn login_first(&self, name: &str, draft: &ReportDraft) -> Option<Response> {
-        self.ctx.login_first(&step_url(name, draft))
+    /// The log-in page, coming back to step `name`, for a visitor who is not signed in. Not with the
+    /// draft: its text in the return address would grow past what proxies accept (a long description
+    /// is tens of kilobytes once encoded twice); a visitor is signed in before the journey starts.
+    fn login_first(&self, name: &str) -> Option<Response> {
+        self.ctx.login_first(&format!("/reports/new/{name}"))
     }
 
     /// One step's page: the draft, its errors, what the step offers.
     async fn page(&self, name: &str, draft: &ReportDraft, errors: &FormErrors) -> Response {
         let (ctx, lang) = (self.ctx, self.ctx.lang);
         let path = format!("/reports/new/{name}");
-        if let Some(login) = self.login_first(name, draft) {
+        if let Some(login) = self.login_first(name) {
             return login;
         }
         let mut draft = draft.clone();
@@ -175,7 +177,7 @@ impl Steps<'_> {
         use_case: impl Future<Output = Result<T, AppError>>,
         done: impl FnOnce(T) -> Response,
     ) -> Response {
-        if let Some(login) = self.login_first(name, draft) {
+        if let Some(login) = self.login_first(name) {
             return login;
         }
         let path = format!("/reports/new/{name}");
@@ -416,18 +418,46 @@ const MAP_REPORTS: u64 = 50;
 
 /// `/reports?category_id=&status=&district_id=&period=&from=&to=&page=` (older links' `category=` and
 /// `district=` too): the filters as sent; the same names as the map of reports and `GET /reports/geojson`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub struct ListParams {
-    #[serde(alias = "category")]
     category_id: String,
     status: String,
-    #[serde(alias = "district")]
     district_id: String,
     period: String,
     from: String,
     to: String,
     page: String,
+}
+
+/// The list's query as sent: the old names (`category=`, `district=`) read apart from the new ones, so
+/// an address with both is no error; the new one wins.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SentListParams {
+    category_id: Option<String>,
+    category: Option<String>,
+    district_id: Option<String>,
+    district: Option<String>,
+    status: String,
+    period: String,
+    from: String,
+    to: String,
+    page: String,
+}
+
+impl From<SentListParams> for ListParams {
+    fn from(sent: SentListParams) -> ListParams {
+        let SentListParams { category_id, category, district_id, district, status, period, from, to, page } = sent;
+        ListParams {
+            category_id: category_id.or(category).unwrap_or_default(),
+            district_id: district_id.or(district).unwrap_or_default(),
+            status,
+            period,
+            from,
+            to,
+            page,
+        }
+    }
 }
 
 impl ListParams {
@@ -464,7 +494,8 @@ impl ListParams {
 /// the newest of them; a choice that is not offered gets the page again with its error (422), a page
 /// that is none the error page linking to the first.
 #[handler]
-pub async fn list(ctx: Ctx<'_>, Query(params): Query<ListParams>) -> Response {
+pub async fn list(ctx: Ctx<'_>, Query(sent): Query<SentListParams>) -> Response {
+    let params = ListParams::from(sent);
     let (path, lang, state) = ("/reports", ctx.lang, ctx.state);
     let Some(number) = paging::page_number(Some(&params.page)) else {
         return paging::no_such_page(ctx.site, lang, path, &params.page_url(1));

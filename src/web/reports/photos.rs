@@ -105,7 +105,7 @@ pub async fn post(
     mut multipart: Multipart,
 ) -> Response {
     let steps = Steps { ctx: &ctx };
-    if let Some(login) = steps.login_first("photos", &carried.read()) {
+    if let Some(login) = steps.login_first("photos") {
         return login;
     }
     let token = token_first(&mut multipart).await;
@@ -116,7 +116,7 @@ pub async fn post(
     // What is left of a body over the limit is not read: the connection closes after the page (a
     // browser still sending shows it; Chromium does, tests/browser/reports.rs, 1.5 MB).
     if over.is_some() {
-        let errors = refused(ctx.lang, PhotoRefusal::TooLarge { max_bytes: limits.max_bytes });
+        let errors = over_limit(ctx.lang, (limits.max_per_appeal, limits.max_bytes));
         let mut again = steps.page("photos", &carried.read(), &errors).await;
         again.set_status(StatusCode::PAYLOAD_TOO_LARGE);
         return again;
@@ -169,6 +169,17 @@ fn refused(lang: Lang, refusal: PhotoRefusal) -> FormErrors {
     };
     let mut errors = FormErrors::default();
     errors.add("photo", lang.text(key, Some(&args)));
+    errors
+}
+
+/// The error of the photo field for a body over the step's limit (`max_per_appeal` photos of
+/// `max_bytes` and the form): too many photos or one too large, which the size alone cannot tell.
+fn over_limit(lang: Lang, (count, max_bytes): (u32, usize)) -> FormErrors {
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("count", count);
+    args.set("mb", megabytes(max_bytes));
+    let mut errors = FormErrors::default();
+    errors.add("photo", lang.text("report-photos-error-body", Some(&args)));
     errors
 }
 
