@@ -139,7 +139,11 @@ async fn a_visitor_is_asked_to_log_in_before_reporting() {
     let token = browser.get("/account/login").await.csrf_token();
     let posted = browser.post("/reports/new/category", &[("csrf_token", &token), ("category_id", "1")]).await;
     let login = posted.location.unwrap();
-    assert_eq!(login, "/account/login?return=%2Freports%2Fnew%2Fcategory", "back to the step, no draft in the address");
+    assert!(
+        login.starts_with("/account/login?return=%2Freports%2Fnew%2Fcategory%3Fdraft%3D")
+            && login.contains("%253A1%252C"),
+        "back to the step with what was posted (category 1): {login}"
+    );
 }
 
 #[tokio::test]
@@ -189,24 +193,25 @@ async fn a_visitor_sent_to_log_in_mid_journey_comes_back_to_the_step_they_were_o
     let draft = format!(r#"{{"category_id":{pothole},"address":"By the school"}}"#);
     let encoded: String = url::form_urlencoded::byte_serialize(draft.as_bytes()).collect();
 
-    // Each step, opened while logged out, sends to log in and back to itself (its path: the draft's
-    // text would make the login address too long for proxies).
+    // Each step, opened while logged out, sends to log in and back to itself with the draft (short
+    // here; a long one is left out of the address, see the test above).
     for name in ["category", "place", "photos", "description", "duplicates", "check"] {
         let mut browser = Browser::new(&app);
         let login = browser.get(&format!("/reports/new/{name}?draft={encoded}")).await.location.unwrap();
-        assert!(!login.contains("School") && !login.contains("school"), "{name}: no draft text in {login}");
         let back = next(&log_in_at(&mut browser, &login, "oksana@example.org").await);
-        assert_eq!(back, format!("/reports/new/{name}"), "{name}: from {login}");
+        assert!(back.starts_with(&format!("/reports/new/{name}?draft=")), "{name}: {back} from {login}");
         let step = browser.get(&back).await;
         assert_eq!(step.status, 200, "{name}: {}", step.html);
+        assert!(step.html.contains("By the school"), "{name}: the draft is still there");
     }
 
-    // A photos step posted after the session ended: to log in, back to the step, nothing read.
+    // A photos step posted after the session ended: to log in, back to the step with its draft,
+    // nothing read.
     let mut browser = Browser::new(&app);
     let photos = format!("/reports/new/photos?draft={encoded}");
     let posted = browser.post_files(&photos, &[("csrf_token", "x")], &[("photo", "p.png", "image/png", PNG)]).await;
     let back = next(&log_in_at(&mut browser, &posted.location.unwrap(), "oksana@example.org").await);
-    assert_eq!(back, "/reports/new/photos");
+    assert!(back.starts_with("/reports/new/photos?draft=") && back.contains("school"), "{back}");
 }
 
 #[tokio::test]

@@ -69,6 +69,10 @@ fn carry(draft: &ReportDraft) -> String {
     serde_json::to_string(draft).unwrap_or_default()
 }
 
+/// The longest step address (with its draft) that the login page's return address carries: encoded
+/// once more there, it stays under 2 KB.
+const RETURN_WITH_DRAFT_MAX: usize = 1_200;
+
 /// The address of a step with the draft.
 fn step_url(step: &str, draft: &ReportDraft) -> String {
     let encoded: String = url::form_urlencoded::byte_serialize(carry(draft).as_bytes()).collect();
@@ -98,18 +102,24 @@ struct Steps<'a> {
 const STEP_PAGES: [&str; 6] = ["category", "place", "photos", "description", "duplicates", "check"];
 
 impl Steps<'_> {
-    /// The log-in page, coming back to step `name`, for a visitor who is not signed in. Not with the
-    /// draft: its text in the return address would grow past what proxies accept (a long description
-    /// is tens of kilobytes once encoded twice); a visitor is signed in before the journey starts.
-    fn login_first(&self, name: &str) -> Option<Response> {
-        self.ctx.login_first(&format!("/reports/new/{name}"))
+    /// The log-in page, coming back to step `name` for a visitor who is not signed in: with the draft
+    /// while its address is short, else without it (a long description would make the return address,
+    /// encoded twice, tens of kilobytes: more than proxies accept).
+    fn login_first(&self, name: &str, draft: &ReportDraft) -> Option<Response> {
+        let with_draft = step_url(name, draft);
+        let empty = carry(draft) == carry(&ReportDraft::default());
+        let back = match empty || with_draft.len() > RETURN_WITH_DRAFT_MAX {
+            true => format!("/reports/new/{name}"),
+            false => with_draft,
+        };
+        self.ctx.login_first(&back)
     }
 
     /// One step's page: the draft, its errors, what the step offers.
     async fn page(&self, name: &str, draft: &ReportDraft, errors: &FormErrors) -> Response {
         let (ctx, lang) = (self.ctx, self.ctx.lang);
         let path = format!("/reports/new/{name}");
-        if let Some(login) = self.login_first(name) {
+        if let Some(login) = self.login_first(name, draft) {
             return login;
         }
         let mut draft = draft.clone();
@@ -177,7 +187,7 @@ impl Steps<'_> {
         use_case: impl Future<Output = Result<T, AppError>>,
         done: impl FnOnce(T) -> Response,
     ) -> Response {
-        if let Some(login) = self.login_first(name) {
+        if let Some(login) = self.login_first(name, draft) {
             return login;
         }
         let path = format!("/reports/new/{name}");

@@ -105,7 +105,7 @@ pub async fn post(
     mut multipart: Multipart,
 ) -> Response {
     let steps = Steps { ctx: &ctx };
-    if let Some(login) = steps.login_first("photos") {
+    if let Some(login) = steps.login_first("photos", &carried.read()) {
         return login;
     }
     let token = token_first(&mut multipart).await;
