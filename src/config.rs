@@ -93,6 +93,9 @@ pub struct WebSettings {
     pub map_tile_url: Option<String>,
     /// The tiles' attribution shown on the map (the tile provider's licence usually requires one).
     pub map_tile_attribution: String,
+    /// How long a petition's page is shared by every visitor before it is read anew, in milliseconds
+    /// (`service::petitions::PAGE_MAX_AGE`, 1 second, by default).
+    pub petition_page_max_age_ms: u64,
 }
 
 impl WebSettings {
@@ -111,6 +114,7 @@ impl Default for WebSettings {
             csrf_secret: None,
             map_tile_url: None,
             map_tile_attribution: String::new(),
+            petition_page_max_age_ms: 1000,
         }
     }
 }
@@ -125,6 +129,7 @@ impl std::fmt::Debug for WebSettings {
             .field("csrf_secret", &secret)
             .field("map_tile_url", &self.map_tile_url)
             .field("map_tile_attribution", &self.map_tile_attribution)
+            .field("petition_page_max_age_ms", &self.petition_page_max_age_ms)
             .finish()
     }
 }

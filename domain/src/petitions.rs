@@ -23,6 +23,11 @@ pub enum SigningMode {
     AccountOrEmail,
 }
 
+/// Why a council's new terms are refused when it already has terms from the same date (a change is a
+/// new row with a later date): the `effective_from` error.
+pub const STATUTE_DATE_TAKEN: &str =
+    "this council already has statute terms from that date; add terms with another date";
+
 /// The petition terms of a council's statute from `effective_from` on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statute {

@@ -251,7 +251,7 @@ category-error-urgency_hours = Enter the term of an emergency: a whole number of
 category-error-default_executor_id = Choose the organisation that handles the category by default
 category-error-district_executors = Choose one executor at most for each district that exists
 category-error-district = Choose the district's executor from the list, or none
-statute-conflict = This council already has terms from that date; enter another date
+statute-error-effective_from-taken = This council already has terms from that date; enter another date
 statute-error-council_id = Choose the council the terms are for
 api-key-error-name = Enter a name for the key, up to 200 characters, one no other key has
 

@@ -83,3 +83,7 @@ error-bad-request-title = Bad request
 error-bad-request-text = The page could not read the request. Go back and try again.
 error-server-title = Sorry, something went wrong
 error-server-text = Try again later. What you entered has not been saved.
+
+# A form key sent again (service::once)
+form-error-still-being-sent = This form is still being sent; wait a moment and open the list
+form-error-sent-with-other-content = This form was already sent with other content; open the form again to send this

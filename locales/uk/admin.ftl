@@ -254,7 +254,7 @@ category-error-urgency_hours = Введіть строк для аварійно
 category-error-default_executor_id = Оберіть організацію, яка типово опрацьовує категорію
 category-error-district_executors = Оберіть щонайбільше одного виконавця для кожного наявного району
 category-error-district = Оберіть виконавця для району зі списку або жодного
-statute-conflict = Ця рада вже має умови з цієї дати; введіть іншу дату
+statute-error-effective_from-taken = Ця рада вже має умови з цієї дати; введіть іншу дату
 statute-error-council_id = Оберіть раду, для якої ці умови
 api-key-error-name = Введіть назву ключа, до 200 символів, якої немає в жодного іншого ключа
 

@@ -84,3 +84,7 @@ error-bad-request-title = Неправильний запит
 error-bad-request-text = Сторінка не змогла прочитати запит. Поверніться назад і спробуйте ще раз.
 error-server-title = Вибачте, сталася помилка
 error-server-text = Спробуйте пізніше. Введені вами дані не збережено.
+
+# A form key sent again (service::once)
+form-error-still-being-sent = Ця форма ще надсилається; зачекайте трохи й відкрийте список
+form-error-sent-with-other-content = Цю форму вже надіслано з іншим вмістом; відкрийте форму знову, щоб надіслати це

@@ -6,8 +6,10 @@
 //!
 //! Rows already marked overdue for the deadline they still have were escalated for it. Rows whose mark is
 //! older than their deadline were extended after the miss; whether that miss was escalated is not known
-//! (before this column a late extension did not escalate), so they are left empty and the watcher
-//! escalates the extended deadline if it passes without an answer.
+//! (before this column a late extension did not escalate). If the extended deadline is still ahead they
+//! are left empty and the watcher escalates it if it passes without an answer; if it has passed too (by
+//! the time of the migration), the old code never escalated it and it is filled as well, so that the
+//! first sweep after the upgrade does not mail months-old misses at once.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -19,6 +21,14 @@ enum Appeals {
     DueAt,
     OverdueAt,
     EscalatedDueAt,
+}
+
+/// `due_at` is not after the migration's now (SQLite keeps timestamps as text: compared as Julian days).
+fn deadline_passed(backend: sea_orm_migration::sea_orm::DatabaseBackend) -> SimpleExpr {
+    match backend {
+        sea_orm_migration::sea_orm::DatabaseBackend::Sqlite => Expr::cust("julianday(due_at) <= julianday('now')"),
+        _ => Expr::cust("due_at <= CURRENT_TIMESTAMP"),
+    }
 }
 
 #[async_trait::async_trait]
@@ -36,7 +46,11 @@ impl MigrationTrait for Migration {
             .table(Appeals::Table)
             .value(Appeals::EscalatedDueAt, Expr::col(Appeals::DueAt))
             .and_where(Expr::col(Appeals::OverdueAt).is_not_null())
-            .and_where(Expr::col(Appeals::OverdueAt).gte(Expr::col(Appeals::DueAt)))
+            .cond_where(
+                Cond::any()
+                    .add(Expr::col(Appeals::OverdueAt).gte(Expr::col(Appeals::DueAt)))
+                    .add(deadline_passed(manager.get_database_backend())),
+            )
             .to_owned();
         manager.exec_stmt(fill).await
     }

@@ -18,6 +18,13 @@ pub enum Once {
     InFlight,
 }
 
+/// Why a form's key sent again with other content is refused (409).
+pub const SENT_WITH_OTHER_CONTENT: &str =
+    "this form was already sent with other content; open the form again to send this";
+
+/// Why a form's key sent again while the first post is still handled is refused (409).
+pub const STILL_BEING_SENT: &str = "this form is still being sent; wait a moment and open the list";
+
 /// The form's key as typed into its hidden field: present and of a sane length.
 pub(super) fn checked_key(key: &str) -> Result<&str, AppError> {
     let key = key.trim();
@@ -75,8 +82,6 @@ pub async fn create_once(
             created(&resource).map(Once::Created).ok_or_else(|| anyhow::anyhow!("a key linked to {resource}").into())
         }
         Claim::InFlight => Ok(Once::InFlight),
-        Claim::Mismatch => Err(AppError::Conflict(
-            "this form was already sent with other content; open the form again to send this".into(),
-        )),
+        Claim::Mismatch => Err(AppError::Conflict(SENT_WITH_OTHER_CONTENT.into())),
     }
 }

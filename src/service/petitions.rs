@@ -257,7 +257,8 @@ pub const PAGE_SIGNERS: u64 = 100;
 
 /// A viral petition is read thousands of times a second while it is being signed: its page is read from
 /// the database at most once a second (per process) and shared by every visitor meanwhile, so the
-/// count and the names may lag up to this long; a transition is shown at once.
+/// count and the names may lag up to this long (`web.petition_page_max_age_ms` sets another); a transition
+/// is shown at once.
 pub const PAGE_MAX_AGE: Duration = Duration::from_secs(1);
 
 static PAGES: LazyLock<SharedCache<PublicPage>> =
@@ -269,7 +270,10 @@ pub async fn page(state: &AppState, actor: &Actor, id: i32, fresh: bool) -> Resu
     let load = || public_page(state, id);
     let public = match fresh {
         true => Arc::new(load().await?),
-        false => PAGES.get_keyed(&state.db, &id.to_string(), load).await?,
+        false => {
+            let max_age = Duration::from_millis(state.settings.web.petition_page_max_age_ms);
+            PAGES.get_keyed_within(&state.db, (&id.to_string(), max_age), load).await?
+        }
     };
     let petition = &public.record.petition;
     if !may_read_petition(actor.principal(), petition.status.was_published(), petition.author_account_id) {

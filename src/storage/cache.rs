@@ -57,14 +57,28 @@ impl<T> SharedCache<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
+        self.get_keyed_within(db, (key, self.max_age), load).await
+    }
+
+    /// [`SharedCache::get_keyed`] with a copy kept `max_age` instead of the cache's own (a setting).
+    pub async fn get_keyed_within<E, F, Fut>(
+        &self,
+        db: &DatabaseConnection,
+        (key, max_age): (&str, Duration),
+        load: F,
+    ) -> Result<Arc<T>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
         let Some(identity) = database_identity(db) else { return load().await.map(Arc::new) };
         let key = format!("{identity}#{key}");
-        let loading = match self.fresh(&key) {
+        let loading = match self.fresh(&key, max_age) {
             Ok(value) => return Ok(value),
             Err(loading) => loading,
         };
         let _only_reader = loading.lock().await;
-        if let Ok(value) = self.fresh(&key) {
+        if let Ok(value) = self.fresh(&key, max_age) {
             return Ok(value);
         }
         // Read the generation before the database: a change committed after this point moves the
@@ -79,7 +93,7 @@ impl<T> SharedCache<T> {
     }
 
     /// The current copy, or the lock to take before reading a new one.
-    fn fresh(&self, key: &str) -> Result<Arc<T>, Arc<tokio::sync::Mutex<()>>> {
+    fn fresh(&self, key: &str, max_age: Duration) -> Result<Arc<T>, Arc<tokio::sync::Mutex<()>>> {
         let generation = self.generation.load(Ordering::SeqCst);
         let mut slots = self.lock();
         if !slots.contains_key(key) {
@@ -90,7 +104,7 @@ impl<T> SharedCache<T> {
         }
         let slot = slots.get(key).expect("inserted above");
         match &slot.loaded {
-            Some(l) if l.generation == generation && l.at.elapsed() < self.max_age => Ok(l.value.clone()),
+            Some(l) if l.generation == generation && l.at.elapsed() < max_age => Ok(l.value.clone()),
             _ => Err(slot.loading.clone()),
         }
     }

@@ -124,9 +124,8 @@ pub async fn add_statute(
     .insert(&txn)
     .await
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::Conflict(
-            "this council already has statute terms from that date; add terms with another date".into(),
-        ),
+        // Terms of that date exist: another date is what the person can change.
+        AppError::Conflict(_) => AppError::validation("effective_from", rules::STATUTE_DATE_TAKEN),
         other => other,
     })?;
     super::idempotency::link_current(&txn, &format!("/api/v1/petitions/statutes/{}", row.id)).await?;

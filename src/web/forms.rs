@@ -10,7 +10,7 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use super::{i18n::Lang, render::Site};
-use crate::error::AppError;
+use crate::{domain::petitions::STATUTE_DATE_TAKEN, error::AppError, service::once};
 
 /// One error: the field it belongs to (the summary links to `#field`) and the words shown.
 #[derive(Debug, Clone, Serialize)]
@@ -58,26 +58,32 @@ pub enum Refusal {
     Page(Response),
 }
 
+/// The use cases' messages a form words with a string of its own, whatever the form: the rule's
+/// `message` and the string's id. The first two are `service::once`'s refusals of a form key sent again
+/// (they say nothing about the date or any field, so no field's string may stand for them).
+const WORDED: [(&str, &str); 3] = [
+    (once::STILL_BEING_SENT, "form-error-still-being-sent"),
+    (once::SENT_WITH_OTHER_CONTENT, "form-error-sent-with-other-content"),
+    (STATUTE_DATE_TAKEN, "statute-error-effective_from-taken"),
+];
+
 /// Sorts a use case's error: a field's error goes back to the form (on `fallback_field` when the
 /// rule names none); a rate limit, an outage or our fault gets its error page.
 pub fn refusal(site: &Site, lang: Lang, path: &str, form: &str, fallback_field: &str, err: AppError) -> Refusal {
-    let field_error = |field: &str, message: &str| Refusal::Form(FormErrors::field(lang, form, field, message));
+    let field_error = |field: &str, message: &str| {
+        if let Some((_, key)) = WORDED.iter().find(|(rule, _)| *rule == message) {
+            let mut errors = FormErrors::default();
+            errors.add(field, lang.text(key, None));
+            return Refusal::Form(errors);
+        }
+        Refusal::Form(FormErrors::field(lang, form, field, message))
+    };
     match &err {
         AppError::Validation { field, message } => field_error(field.as_deref().unwrap_or(fallback_field), message),
-        AppError::Unauthorized(message) | AppError::Forbidden(message) | AppError::NotFound(message) => {
-            field_error(fallback_field, message)
-        }
-        // A clash with what is stored has its own words when the form has them (`<form>-conflict`).
-        AppError::Conflict(message) => {
-            let key = format!("{form}-conflict");
-            let text = lang.text(&key, None);
-            if text == key {
-                return field_error(fallback_field, message);
-            }
-            let mut errors = FormErrors::default();
-            errors.add(fallback_field, text);
-            Refusal::Form(errors)
-        }
+        AppError::Unauthorized(message)
+        | AppError::Forbidden(message)
+        | AppError::NotFound(message)
+        | AppError::Conflict(message) => field_error(fallback_field, message),
         AppError::BadRequest(message) => field_error(fallback_field, message),
         AppError::TooManyRequests { .. } => Refusal::Page(site.error(lang, path, StatusCode::TOO_MANY_REQUESTS)),
         AppError::Unavailable(_) => Refusal::Page(site.error(lang, path, StatusCode::SERVICE_UNAVAILABLE)),

@@ -57,9 +57,14 @@ async fn m0024_and_m0025_fill_escalations_and_account_names_stored_before_them()
     let (due, extended) = ("'2026-01-21 22:00:00+00:00'", "'2026-02-18 22:00:00+00:00'");
     // Marked overdue by the watcher for the deadline it still has: that deadline was escalated.
     execute(&db, &old_appeal(1, "Marked", "Watcher marked it", due, "'2026-01-21 22:01:00+00:00'")).await;
-    // Extended after the miss: whether the miss was escalated is unknown; the extended one is still owed.
-    execute(&db, &old_appeal(2, "Extended", "Extended late", extended, due)).await;
+    // Extended after the miss, to a deadline still ahead: whether the miss was escalated is unknown; the
+    // extended one is still owed.
+    let ahead = "'2099-02-18 22:00:00+00:00'";
+    execute(&db, &old_appeal(2, "Extended", "Extended late", ahead, due)).await;
     execute(&db, &old_appeal(3, "Open", "Not overdue", extended, "NULL")).await;
+    // Extended after the miss and missed again before the upgrade: the old code never escalated it, and
+    // the first sweep must not mail that old miss, so it counts as escalated.
+    execute(&db, &old_appeal(4, "Missed twice", "Extended late, missed again", extended, due)).await;
     execute(
         &db,
         "INSERT INTO accounts (id, email, full_name, password_hash, language, role, created_at, updated_at) VALUES \
@@ -76,7 +81,7 @@ async fn m0024_and_m0025_fill_escalations_and_account_names_stored_before_them()
         "escalated",
     )
     .await;
-    assert_eq!(escalated, [Some("due_at".to_owned()), None, None]);
+    assert_eq!(escalated, [Some("due_at".to_owned()), None, None, Some("due_at".to_owned())]);
     let names = column(&db, "SELECT search_name FROM accounts", "search_name").await;
     assert_eq!(names, [Some("олена петренко\nolena@example.org".to_owned())]);
 }

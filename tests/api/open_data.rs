@@ -424,6 +424,13 @@ async fn the_schema_documents_every_column_of_every_export_and_what_is_left_out(
     let datasets = schema.body["datasets"].as_array().unwrap();
     let names: Vec<&str> = datasets.iter().map(|d| d["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["petitions", "appeals", "transitions"]);
+    // `overdue_at` is the first missed deadline, not when the watcher noticed (older rows: the watcher's time).
+    let appeals = datasets.iter().find(|d| d["name"] == "appeals").unwrap()["columns"].as_array().unwrap();
+    let overdue = appeals.iter().find(|c| c["name"] == "overdue_at").unwrap()["description"].as_str().unwrap();
+    assert!(
+        overdue.starts_with("The first deadline it missed") && overdue.contains("before 5 December 2026"),
+        "{overdue}"
+    );
     for dataset in datasets {
         for column in dataset["columns"].as_array().unwrap() {
             assert!(

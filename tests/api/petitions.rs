@@ -289,7 +289,10 @@ async fn reading_petitions_searches_filters_sorts_and_pages() {
     // A second statute for the same council and date is refused; another date is new terms.
     let statute = json!({"council_id": council.id, "effective_from": "2024-01-01", "signature_threshold": 10, "collection_days": 30,
                          "title_max_chars": 200, "text_max_chars": 5000, "signing_mode": "verified_account"});
-    app.post("/api/v1/petitions/statutes", Some(&council.admin), statute).await.assert_problem(409);
+    let same_date = app.post("/api/v1/petitions/statutes", Some(&council.admin), statute).await;
+    same_date.assert_problem(422);
+    assert_eq!(same_date.body["field"], "effective_from", "{}", same_date.body);
+    assert!(same_date.body["detail"].as_str().unwrap().contains("another date"), "{}", same_date.body);
     let statutes = app.get("/api/v1/petitions/statutes", None).await.body;
     assert_eq!(statutes.as_array().unwrap().len(), 1);
 }

@@ -495,6 +495,27 @@ async fn an_administrator_keeps_the_calendar_and_the_petition_statutes() {
     let listed = app.get("/api/v1/petitions/statutes", None).await;
     assert!(listed.body.to_string().contains("\"signature_threshold\":250"), "{}", listed.body);
     assert_eq!(listed.body.as_array().unwrap().len(), 1, "adopted once: {}", listed.body);
+    // The same form sent again with other content is a form to open again, not a date to change
+    // (a new form with the same date is).
+    let mut changed: Vec<(&str, &str)> = fields.clone();
+    changed.retain(|(name, _)| *name != "signature_threshold");
+    changed.push(("signature_threshold", "300"));
+    let resent = browser.post(statutes, &changed).await;
+    assert_error(&resent, "council_id", "open the form again to send this");
+    assert!(!resent.html.contains("enter another date"), "{}", resent.html);
+    let same_date =
+        create(&mut browser, statutes, &typed("300").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_error(&same_date, "effective_from", "This council already has terms from that date; enter another date");
+    browser.get("/language?lang=uk&return=/admin/statutes").await;
+    let resent = browser.post(statutes, &changed).await;
+    assert!(resent.html.contains("відкрийте форму знову"), "{}", resent.html);
+    let same_date =
+        create(&mut browser, statutes, &typed("300").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert!(same_date.html.contains("href=\"#effective_from\""), "{}", same_date.html);
+    assert!(same_date.html.contains("Ця рада вже має умови з цієї дати"), "{}", same_date.html);
+    browser.get("/language?lang=en&return=/admin/statutes").await;
+    let listed = app.get("/api/v1/petitions/statutes", None).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 1, "nothing more adopted: {}", listed.body);
 
     let events = browser.get("/admin/events").await;
     assert!(

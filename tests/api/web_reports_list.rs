@@ -57,6 +57,25 @@ async fn the_list_its_map_and_its_points_narrow_by_the_same_district_and_categor
     assert!(!answered.html.contains("<title>Pothole") && points_url(&answered.html).contains("status=answered"));
 }
 
+/// A citizen files a report by its point and at once finds it in the list of its district, though the
+/// district's map was drawn a moment before (the map's cells may be reused for 30 seconds; the list's not).
+#[tokio::test]
+async fn a_report_filed_just_now_is_listed_under_its_district_at_once() {
+    let app = example_city().await;
+    let author = app.verified_citizen("Hanna Authorenko", "hanna@example.org").await;
+    let pothole = category_id(&app, "pothole").await;
+    filed_report(&app, &author, pothole, "Pothole in the north", 48.77, 37.55).await;
+    let north = district_id(&app, "Північний").await;
+    let mut visitor = Browser::new(&app);
+    let path = format!("/reports?district_id={north}");
+    let before = visitor.get(&path).await;
+    assert!(before.html.contains("Pothole in the north"), "{}", before.html);
+
+    let new = filed_report(&app, &author, pothole, "A fresh pothole in the north", 48.775, 37.553).await;
+    let after = visitor.get(&path).await;
+    assert!(after.html.contains(&format!("href=\"/reports/{new}\"")), "listed at once: {}", after.html);
+}
+
 /// A `page=` that is no page of a list (a hand-edited or truncated address) gets the error page: its
 /// summary links to the note beside a link to the list's first page, with the filters kept.
 #[tokio::test]

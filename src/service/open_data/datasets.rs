@@ -134,7 +134,7 @@ const APPEAL_COLUMNS: &[ColumnSpec] = &[
         "overdue_at",
         "timestamp",
         true,
-        "When the deadline watcher marked it overdue (kept when the head extended the term after it passed: such an appeal is never answered on time).",
+        "The first deadline it missed: the due time that passed without an answer (kept when the head extended the term after it passed: such an appeal is never answered on time). Rows marked before 5 December 2026 hold when the deadline watcher noticed the miss instead, a little after that deadline.",
     ),
     col("answered_at", "timestamp", true, "When the last written answer or refusal was given."),
     col("resolution", "string", true, "The answer's outcome: resolved, not_resolved or not_competent."),

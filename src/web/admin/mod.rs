@@ -149,9 +149,7 @@ async fn create_once(
     let account = visitor.actor.administrator()?;
     match crate::service::once::create_once(state, account, form_key, fingerprint, collection, create).await? {
         crate::service::once::Once::Created(id) => Ok(id),
-        crate::service::once::Once::InFlight => {
-            Err(AppError::Conflict("this form is still being sent; wait a moment and open the list".into()))
-        }
+        crate::service::once::Once::InFlight => Err(AppError::Conflict(crate::service::once::STILL_BEING_SENT.into())),
     }
 }
 
