@@ -207,29 +207,17 @@ async fn known(state: &AppState, filter: &ReportFilter) -> Result<(Vec<entity::d
     Ok((district_rows, choices))
 }
 
-/// How fresh the selection's cells must be: a map's figures may reuse them for [`CELLS_MAX_AGE`]; a list
-/// of reports counts them now, so that a report filed a moment ago is listed under its district at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Freshness {
-    Cached,
-    Live,
-}
-
-/// The selection's cells (see [`Freshness`]) placed in their districts, those of `district` alone when
-/// given; narrows `selection` to that district too.
+/// The selection's cells (reused for [`CELLS_MAX_AGE`]) placed in their districts, those of
+/// `district` alone when given; narrows `selection` to that district too.
 async fn located_cells(
     state: &AppState,
-    (selection, freshness): (&mut ReportSelection, Freshness),
+    selection: &mut ReportSelection,
     district: Option<i32>,
     district_rows: &[entity::districts::Model],
     now: DateTime<Utc>,
 ) -> Result<Vec<(i32, Cell)>, AppError> {
-    let cells = if freshness == Freshness::Live {
-        std::sync::Arc::new(storage::report_map::cells(&state.db, selection, now).await?)
-    } else {
-        let key = format!("{:?}|{:?}|{:?}", selection.received, selection.category_id, selection.status);
-        CELLS.get_keyed(&state.db, &key, || storage::report_map::cells(&state.db, selection, now)).await?
-    };
+    let key = format!("{:?}|{:?}|{:?}", selection.received, selection.category_id, selection.status);
+    let cells = CELLS.get_keyed(&state.db, &key, || storage::report_map::cells(&state.db, selection, now)).await?;
     let areas = parsed_areas(district_rows)?;
     let chosen: Vec<(i32, Cell)> = cells
         .iter()
@@ -255,8 +243,7 @@ async fn resolve(state: &AppState, query: &ReportMapQuery, now: DateTime<Utc>) -
         status: filter.status,
         ..Default::default()
     };
-    let chosen =
-        located_cells(state, (&mut selection, Freshness::Cached), filter.district_id, &district_rows, now).await?;
+    let chosen = located_cells(state, &mut selection, filter.district_id, &district_rows, now).await?;
     Ok(Resolved { period, filter, selection, chosen, names, district_rows, choices })
 }
 
@@ -314,34 +301,39 @@ pub async fn selection(
     filter: &ReportFilter,
     now: DateTime<Utc>,
 ) -> Result<ReportSelection, AppError> {
-    selection_as(state, (period, filter), Freshness::Cached, now).await
+    let (mut selection, district_rows) = narrowed(state, period, filter, now).await?;
+    if filter.district_id.is_some() {
+        located_cells(state, &mut selection, filter.district_id, &district_rows, now).await?;
+    }
+    Ok(selection)
 }
 
-/// [`selection`] for a list of reports: its district's reports as they are now, not as a map's cached
-/// cells had them up to [`CELLS_MAX_AGE`] ago.
-pub async fn live_selection(
+/// [`selection`] for a list of reports: a district selects the reports filed for it (the intake stores
+/// the district its point lies in) exactly and as they are now, not through the map's grid cells, which
+/// are reused for [`CELLS_MAX_AGE`] and may place a point near a border in the neighbour.
+pub async fn list_selection(
     state: &AppState,
     period: &PeriodQuery,
     filter: &ReportFilter,
     now: DateTime<Utc>,
 ) -> Result<ReportSelection, AppError> {
-    selection_as(state, (period, filter), Freshness::Live, now).await
+    let (mut selection, _) = narrowed(state, period, filter, now).await?;
+    selection.district = filter.district_id.map(|district| (district, Vec::new()));
+    Ok(selection)
 }
 
-async fn selection_as(
+/// The selection of `period` and `filter` but its district, with the directory's districts.
+async fn narrowed(
     state: &AppState,
-    (period, filter): (&PeriodQuery, &ReportFilter),
-    freshness: Freshness,
+    period: &PeriodQuery,
+    filter: &ReportFilter,
     now: DateTime<Utc>,
-) -> Result<ReportSelection, AppError> {
+) -> Result<(ReportSelection, Vec<entity::districts::Model>), AppError> {
     let received = received_in(period, now)?;
     let (district_rows, _) = known(state, filter).await?;
-    let mut selection =
+    let selection =
         ReportSelection { received, category_id: filter.category_id, status: filter.status, ..Default::default() };
-    if filter.district_id.is_some() {
-        located_cells(state, (&mut selection, freshness), filter.district_id, &district_rows, now).await?;
-    }
-    Ok(selection)
+    Ok((selection, district_rows))
 }
 
 /// The points of a public map of reports (`GET /reports/geojson`, the maps of `/reports` and

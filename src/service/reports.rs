@@ -79,16 +79,16 @@ pub const LIST_PAGE_SIZE: u64 = 20;
 
 /// A page of the public issue reports (newest first) that `query` selects, with the same selection's
 /// points for its map: the list, its map and the map's points (`GET /reports/geojson` with the same
-/// filter) narrow alike (`report_map::selection`; the list's district as it is now, `live_selection`). A category or district the directory does not hold
+/// filter) narrow alike (`report_map::selection`; the list's district exactly and as it is now, `list_selection`). A category or district the directory does not hold
 /// is refused naming its field (a hand-edited address).
 pub async fn public_list(state: &AppState, query: &ListQuery) -> Result<ReportList, AppError> {
     let now = Utc::now();
     let map = report_map::selection(state, &query.period, &query.filter, now).await?;
     let points = report_map::selected_points(state, &map, None, query.map_points).await?;
-    // The list counts its district's reports now (a report filed a moment ago is listed at once; the map's
-    // cells may be up to `report_map::CELLS_MAX_AGE` old), and also shows the reports given by address
-    // alone, which no map can place.
-    let mut selection = report_map::live_selection(state, &query.period, &query.filter, now).await?;
+    // The list takes its district's reports by their own district, now (a report filed a moment ago is
+    // listed at once; the map's cells may be up to `report_map::CELLS_MAX_AGE` old and place a point near
+    // a border in the neighbour), and also shows the reports given by address alone, which no map can place.
+    let mut selection = report_map::list_selection(state, &query.period, &query.filter, now).await?;
     selection.unplaced = true;
     let page = Page { number: query.page.clamp(1, Page::MAX_NUMBER), size: LIST_PAGE_SIZE };
     let total = storage::report_map::count(&state.db, &selection).await?;
