@@ -11,6 +11,7 @@ pub const SIGNATURE_MAILBOXES: &str = "m0015_signature_mailboxes";
 /// The index that serves the administration's event history a page at a time.
 pub const ADMIN_EVENTS_INDEX: &str = m0022_harden_admin_events_index::NAME;
 
+mod fold;
 mod m0001_accounts_and_outbox;
 mod m0002_calendar;
 mod m0003_directory;
