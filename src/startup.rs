@@ -254,8 +254,9 @@ pub struct BodyOverLimit {
 }
 
 /// Refuses bodies larger than `max` with 413 before reading them; a chunked body without a length
-/// is read up to the limit. For a `page` (a form of the web pages) a declared length over the limit is
-/// passed on marked [`BodyOverLimit`], for the page to show its form again with the error.
+/// is read up to the limit. For a `page` (a form of the web pages) a body over the limit is passed on
+/// marked [`BodyOverLimit`], for the page to show its form again with the error: a declared length
+/// unread, a chunked body as its first `max` bytes (where the form's token is).
 async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request, max: usize, page: bool) -> poem::Result<poem::Response> {
     let too_large = || {
         poem::Error::from_response(
@@ -273,6 +274,17 @@ async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request, max: usize, page:
         }
         Some(ContentLength(len)) if len > max as u64 => return Err(too_large()),
         Some(_) => {}
+        None if page => {
+            use tokio::io::AsyncReadExt;
+            let mut head = Vec::new();
+            let read = req.take_body().into_async_read().take(max as u64 + 1).read_to_end(&mut head).await;
+            read.map_err(|e| poem::Error::from_string(e.to_string(), poem::http::StatusCode::BAD_REQUEST))?;
+            if head.len() > max {
+                head.truncate(max);
+                req.extensions_mut().insert(BodyOverLimit { max });
+            }
+            req.set_body(head);
+        }
         None => {
             let body = req.take_body().into_bytes_limit(max).await.map_err(|_| too_large())?;
             req.set_body(body);

@@ -2,7 +2,7 @@
 //! points, no personal data; selected as the map of reports selects, `service::report_map`), the report-a-problem journey's draft and its steps' checks, filing it once per form
 //! key, and the public report page. Filing, duplicates and photos are `service::appeals`' use cases;
 //! this area gathers what one page needs in one call. Photos chosen on the journey are kept on the
-//! server under the draft's `photos_key` (never in the page) and attached when the report is filed.
+//! server under the draft's key (the pages carry only the key) and attached when the report is filed.
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 
@@ -141,9 +141,10 @@ pub async fn front_page(state: &AppState, actor: &Actor, petitions: u64, reports
     FrontPage { petitions, petitions_total, map: map.await.ok() }
 }
 
-/// A report being written, step by step. It travels with the pages (a hidden field and the step
-/// links); every value is checked again when filed. Only its photos are kept on the server, under
-/// `photos_key` and the account (see [`add_draft_photo`]).
+/// A report being written, step by step. It is kept on the server under its `key` and the account
+/// ([`keep_draft`]); the pages carry only the key (`?draft=` and a hidden field), so a long description
+/// never lengthens an address. Its photos are kept under the same key (see [`add_draft_photos`]). Every
+/// value is checked again when filed.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct ReportDraft {
@@ -154,8 +155,35 @@ pub struct ReportDraft {
     pub district_id: Option<i32>,
     pub subject: String,
     pub description: String,
-    /// The key the draft's photos are kept under (empty until the photos step gives it one).
-    pub photos_key: String,
+    /// The author agreed to show their name on the report's public page (never their contacts).
+    pub show_name: bool,
+    /// The draft's key: names it, and its photos, on the server.
+    pub key: String,
+}
+
+/// The form name the report drafts are kept under (`service::forms`).
+const REPORT_FORM: &str = "report";
+
+/// An empty draft with a new key (not kept until its first step is answered).
+pub fn new_draft() -> ReportDraft {
+    ReportDraft { key: uuid::Uuid::new_v4().to_string(), ..ReportDraft::default() }
+}
+
+/// Keeps `draft` under its key for the signed-in author, until the form's retention ends (each step
+/// answered starts it again).
+pub async fn keep_draft(state: &AppState, actor: &Actor, draft: &ReportDraft) -> Result<(), AppError> {
+    let principal = actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?;
+    crate::service::forms::keep_draft(state, principal, (REPORT_FORM, &draft.key), draft).await
+}
+
+/// The author's draft kept under `key`. A key that is lost, expired, another account's or malformed is
+/// `NotFound` (the journey starts again).
+pub async fn kept_draft(state: &AppState, actor: &Actor, key: &str) -> Result<ReportDraft, AppError> {
+    let principal = actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?;
+    let lost = || AppError::NotFound("this report's answers are no longer kept; start again".into());
+    checked_key(key).map_err(|_| lost())?;
+    let kept: ReportDraft = crate::service::forms::kept_draft(state, principal, (REPORT_FORM, key)).await?;
+    Ok(ReportDraft { key: key.trim().to_owned(), ..kept })
 }
 
 impl ReportDraft {
@@ -223,6 +251,7 @@ pub async fn nearby(state: &AppState, draft: &ReportDraft) -> Result<Vec<queries
 }
 
 fn appeal_form(draft: ReportDraft) -> AppealForm {
+    let show_name = draft.show_name;
     let point = draft.point();
     let address = Some(draft.address.trim().to_owned()).filter(|a| !a.is_empty());
     AppealForm {
@@ -240,7 +269,7 @@ fn appeal_form(draft: ReportDraft) -> AppealForm {
         },
         author_address: None,
         author_phone: None,
-        show_author_name: false,
+        show_author_name: show_name,
     }
 }
 
@@ -251,7 +280,7 @@ pub async fn file_once(state: &AppState, actor: &Actor, draft: ReportDraft, form
         actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?.account_id;
     let fingerprint = serde_json::to_string(&draft).unwrap_or_default();
     let filing = async {
-        let photos = kept_photos(state, actor, &draft.photos_key).await?;
+        let photos = kept_photos(state, actor, &draft.key).await?;
         // Parallel uploads to one draft may have kept more than a report carries (see keep_pending_photos).
         photos_within(0, photos.len() as u64, state.settings.photos.max_per_appeal).map_err(DomainError::from)?;
         intake::file_with_photos(state, actor, appeal_form(draft), photos).await.map(|d| d.id)

@@ -96,30 +96,38 @@ async fn citizen_screenshots_at(app: &TestApp, folder: &Path, viewport: Viewport
     let pothole = app.get("/api/v1/directory/categories", None).await.body;
     let list = pothole.get("items").unwrap_or(&pothole).as_array().unwrap().clone();
     let pothole = list.iter().find(|c| c["code"] == "pothole").unwrap()["id"].clone();
-    let draft = json!({"category_id": pothole, "latitude": 48.7101, "longitude": 37.5501, "address": "вул. Миру, 12, біля школи"});
-    let with = |step: &str, draft: &serde_json::Value| {
-        let encoded: String = url::form_urlencoded::byte_serialize(draft.to_string().as_bytes()).collect();
-        app.url(&format!("/reports/new/{step}?draft={encoded}"))
-    };
+    let category = format!("category_id-{pothole}");
     browser.goto(&app.url("/reports/new")).await;
     shoot(&browser, folder, "report-start", viewport).await;
-    for step in ["category", "place"] {
-        browser.goto(&with(step, &draft)).await;
-        shoot(&browser, folder, &format!("report-{step}"), viewport).await;
-    }
-    browser.goto(&with("photos", &draft)).await;
+    browser.goto(&app.url("/reports/new/category")).await;
+    let radio = browser.client.find(Locator::Id(&category)).await;
+    let radio = match radio {
+        Ok(radio) => radio,
+        Err(_) => browser.client.find(Locator::Id("category_id")).await.unwrap(),
+    };
+    radio.click().await.unwrap();
+    shoot(&browser, folder, "report-category", viewport).await;
+    browser.click_and_wait("main form button[type=submit]").await;
+    // The place as the map's click leaves it: the point in the coordinate fields, and an address.
+    let point =
+        "document.getElementById('latitude').value='48.7101';document.getElementById('longitude').value='37.5501';";
+    browser.client.execute(point, vec![]).await.unwrap();
+    let address = browser.client.find(Locator::Id("address")).await.unwrap();
+    address.send_keys("вул. Миру, 12, біля школи").await.unwrap();
+    shoot(&browser, folder, "report-place", viewport).await;
+    browser.click_and_wait("main form button[type=submit]").await;
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pothole.png");
     browser.client.find(Locator::Id("photo")).await.unwrap().send_keys(fixture).await.unwrap();
     browser.click_and_wait("main form button[value=upload]").await;
     shoot(&browser, folder, "report-photos", viewport).await;
-    let kept = browser.client.find(Locator::Css("input[name=draft]")).await.unwrap().attr("value").await.unwrap();
-    let mut draft: serde_json::Value = serde_json::from_str(&kept.unwrap_or_default()).unwrap();
-    draft["subject"] = "Глибока яма на переході".into();
-    draft["description"] = "На пішохідному переході біля школи яма завглибшки з долоню, з понеділка.".into();
-    for step in ["description", "check"] {
-        browser.goto(&with(step, &draft)).await;
-        shoot(&browser, folder, &format!("report-{step}"), viewport).await;
-    }
+    browser.click_and_wait("main form button[value=continue]").await;
+    browser.client.find(Locator::Id("subject")).await.unwrap().send_keys("Глибока яма на переході").await.unwrap();
+    let text = "На пішохідному переході біля школи яма завглибшки з долоню, з понеділка.";
+    browser.client.find(Locator::Id("description")).await.unwrap().send_keys(text).await.unwrap();
+    shoot(&browser, folder, "report-description", viewport).await;
+    browser.click_and_wait("main form button[type=submit]").await;
+    browser.click_and_wait("main form button[type=submit]").await;
+    shoot(&browser, folder, "report-check", viewport).await;
     browser.click_and_wait("main form[action='/reports/new/submit'] button").await;
     shoot(&browser, folder, "report-filed", viewport).await;
     browser.click_and_wait("main a[href^='/reports/']").await;

@@ -1,11 +1,13 @@
 //! Report a problem (`/reports/new` → category → place → photos → description → nearby duplicates →
 //! check → submit → `/reports/{id}/filed`), the public report page with its follow form, and `/reports`.
 //!
-//! The draft travels with the pages as JSON (the hidden field `draft` and the `?draft=` of the step
-//! links), so the back button works; only its photos are kept on the server (`photos`); every value is
-//! checked again by `appeals::intake` when the report is filed (docs/web.md, "Report a problem").
-//! A visitor who is not signed in is sent to log in and comes back to the step they were on, without
-//! the draft (`login_then` of the step's path only: the draft's text would make the address too long).
+//! The draft is kept on the server under its key (`service::reports::keep_draft`) each time a step is
+//! answered; the pages carry only the key (the hidden field `draft` and the `?draft=` of the step links),
+//! so addresses stay short whatever was typed and the back button works. Its photos are kept under the
+//! same key (`photos`). A key that is lost, expired or another account's starts the journey again at
+//! the category step, saying so. Every value is checked again by `appeals::intake` when the report is
+//! filed (docs/web.md, "Report a problem"). A visitor who is not signed in is sent to log in and comes
+//! back to the step they were on, with the draft.
 use chrono::{DateTime, Utc};
 use minijinja::{Value, context};
 use poem::{
@@ -17,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     context::Ctx,
     dates,
-    forms::{FormErrors, login_then, see_other},
+    forms::{FormErrors, csrf_refused, login_then, see_other},
     i18n::Lang,
     map, paging,
 };
@@ -52,32 +54,26 @@ pub(super) fn routes(route: Route) -> Route {
         .at("/reports/:id", poem::get(view))
 }
 
-/// The draft as the pages carry it (`?draft=` or the hidden field); anything unreadable starts afresh.
+/// The draft's key as the pages carry it (`?draft=` or the hidden field), and `lost` when the journey
+/// was started again because the draft under a key was no longer kept.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Carried {
     draft: String,
+    lost: Option<String>,
 }
 
-impl Carried {
-    fn read(&self) -> ReportDraft {
-        serde_json::from_str(&self.draft).unwrap_or_default()
-    }
-}
+/// The longest draft key an address carries (a key is a UUID; a hand-made longer one is not echoed).
+const KEY_MAX: usize = 64;
 
-fn carry(draft: &ReportDraft) -> String {
-    serde_json::to_string(draft).unwrap_or_default()
-}
-
-/// The longest step address (with its draft) that the login page's return address carries: encoded
-/// once more there, it stays under 2 KB.
-const RETURN_WITH_DRAFT_MAX: usize = 1_200;
-
-/// The address of a step with the draft.
-fn step_url(step: &str, draft: &ReportDraft) -> String {
-    let encoded: String = url::form_urlencoded::byte_serialize(carry(draft).as_bytes()).collect();
+/// The address of a step of the draft with `key`.
+fn step_url(step: &str, key: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(key.trim().as_bytes()).collect();
     format!("/reports/new/{step}?draft={encoded}")
 }
+
+/// Where a journey whose draft is no longer kept starts again: the first step, saying why.
+const STARTED_AGAIN: &str = "/reports/new/category?lost=1";
 
 /// The category's name in the page's language.
 fn category_name(lang: Lang, c: &crate::service::directory::Category) -> String {
@@ -102,31 +98,50 @@ struct Steps<'a> {
 const STEP_PAGES: [&str; 6] = ["category", "place", "photos", "description", "duplicates", "check"];
 
 impl Steps<'_> {
-    /// The log-in page, coming back to step `name` for a visitor who is not signed in: with the draft
-    /// while its address is short, else without it (a long description would make the return address,
-    /// encoded twice, tens of kilobytes: more than proxies accept).
-    fn login_first(&self, name: &str, draft: &ReportDraft) -> Option<Response> {
-        let with_draft = step_url(name, draft);
-        let empty = carry(draft) == carry(&ReportDraft::default());
-        let back = match empty || with_draft.len() > RETURN_WITH_DRAFT_MAX {
+    /// The log-in page, coming back to step `name` of the draft with `key` for a visitor who is not
+    /// signed in (the draft is kept on the server, so the address stays short; answers posted with the
+    /// step are not kept: there is nobody to keep them for).
+    fn login_first(&self, name: &str, key: &str) -> Option<Response> {
+        let key = key.trim();
+        let back = match key.is_empty() || key.len() > KEY_MAX {
             true => format!("/reports/new/{name}"),
-            false => with_draft,
+            false => step_url(name, key),
         };
         self.ctx.login_first(&back)
     }
 
+    /// The draft kept under `key` for step `name`, or the answer that replaces the step: log in; the
+    /// journey started again (`STARTED_AGAIN`) when the key is lost, expired or another account's.
+    /// `fresh_if_unknown` is the first step's post: a key the server has not kept yet is a new draft.
+    async fn load(&self, name: &str, key: &str, fresh_if_unknown: bool) -> Result<ReportDraft, Response> {
+        if let Some(login) = self.login_first(name, key) {
+            return Err(login);
+        }
+        let (state, actor) = (self.ctx.state, self.ctx.actor());
+        match (key.trim(), use_case::kept_draft(state, actor, key).await) {
+            (_, Ok(draft)) => Ok(draft),
+            ("", Err(_)) if name == "category" => Ok(use_case::new_draft()),
+            ("", Err(_)) => Err(see_other("/reports/new/category")),
+            (key, Err(AppError::NotFound(_))) if fresh_if_unknown && key.len() <= KEY_MAX => {
+                Ok(ReportDraft { key: key.to_owned(), ..ReportDraft::default() })
+            }
+            (_, Err(AppError::NotFound(_))) => Err(see_other(STARTED_AGAIN)),
+            (_, Err(err)) => Err(self.ctx.error(&format!("/reports/new/{name}"), &err)),
+        }
+    }
+
     /// One step's page: the draft, its errors, what the step offers.
     async fn page(&self, name: &str, draft: &ReportDraft, errors: &FormErrors) -> Response {
+        self.page_noting(name, draft, errors, false).await
+    }
+
+    /// A step's page, saying (`lost`) that the journey started again because the draft was no longer kept.
+    async fn page_noting(&self, name: &str, draft: &ReportDraft, errors: &FormErrors, lost: bool) -> Response {
         let (ctx, lang) = (self.ctx, self.ctx.lang);
         let path = format!("/reports/new/{name}");
-        if let Some(login) = self.login_first(name, draft) {
+        if let Some(login) = self.login_first(name, &draft.key) {
             return login;
         }
-        let mut draft = draft.clone();
-        if name == "photos" && draft.photos_key.is_empty() {
-            draft.photos_key = uuid::Uuid::new_v4().to_string();
-        }
-        let draft = &draft;
         let photos = self.draft_photos(name, draft).await;
         let choices = match use_case::choices(ctx.state).await {
             Ok(c) => c,
@@ -143,7 +158,9 @@ impl Steps<'_> {
             if name == "duplicates" { use_case::nearby(ctx.state, draft).await.unwrap_or_default() } else { vec![] };
         let nearby: Vec<Choice> = nearby.into_iter().map(|n| Choice { id: n.id, name: n.subject }).collect();
         let page = context! {
-            draft => carry(draft),
+            draft => draft.key.clone(),
+            lost,
+            kept_hours => ctx.state.settings.idempotency.retention_hours,
             d => Value::from_serialize(draft),
             categories,
             districts,
@@ -155,8 +172,8 @@ impl Steps<'_> {
             category => choices.categories.iter().find(|c| Some(c.id) == draft.category_id).map(|c| category_name(lang, c)),
             district => choices.districts.iter().find(|d| Some(d.id) == draft.district_id).map(|d| d.name.clone()),
             links => context! {
-                category => step_url("category", draft), place => step_url("place", draft),
-                photos => step_url("photos", draft), description => step_url("description", draft),
+                category => step_url("category", &draft.key), place => step_url("place", &draft.key),
+                photos => step_url("photos", &draft.key), description => step_url("description", &draft.key),
             },
             form_key => uuid::Uuid::new_v4().to_string(),
         };
@@ -168,9 +185,8 @@ impl Steps<'_> {
         if !matches!(name, "photos" | "check") {
             return vec![];
         }
-        let kept =
-            use_case::draft_photos(self.ctx.state, self.ctx.actor(), &draft.photos_key).await.unwrap_or_default();
-        let key: String = url::form_urlencoded::byte_serialize(draft.photos_key.as_bytes()).collect();
+        let kept = use_case::draft_photos(self.ctx.state, self.ctx.actor(), &draft.key).await.unwrap_or_default();
+        let key: String = url::form_urlencoded::byte_serialize(draft.key.as_bytes()).collect();
         photos::listed(
             self.ctx.lang,
             kept.into_iter().map(|p| (p.id, format!("/reports/new/photos/{}?key={key}", p.id))),
@@ -187,7 +203,7 @@ impl Steps<'_> {
         use_case: impl Future<Output = Result<T, AppError>>,
         done: impl FnOnce(T) -> Response,
     ) -> Response {
-        if let Some(login) = self.login_first(name, draft) {
+        if let Some(login) = self.login_first(name, &draft.key) {
             return login;
         }
         let path = format!("/reports/new/{name}");
@@ -195,17 +211,21 @@ impl Steps<'_> {
         self.ctx.post(&path, ("report", field)).login_first().handle(token, use_case, done, again).await
     }
 
-    /// Checks the CSRF token and the step's answers; 303 to `next`, or the step again with its errors.
+    /// Checks the CSRF token and the step's answers and keeps the draft; 303 to `next`, or the step
+    /// again with its errors.
     async fn advance(&self, token: &str, (name, checked, next): (&str, Step, &str), draft: ReportDraft) -> Response {
-        let check = async { use_case::check_step(self.ctx.actor(), checked, &draft) };
-        self.post((name, token, "place"), &draft, check, |()| see_other(&step_url(next, &draft))).await
+        let (state, actor) = (self.ctx.state, self.ctx.actor());
+        let keep = async {
+            use_case::check_step(actor, checked, &draft)?;
+            use_case::keep_draft(state, actor, &draft).await
+        };
+        self.post((name, token, "place"), &draft, keep, |()| see_other(&step_url(next, &draft.key))).await
     }
 
     /// The place step: a click on the picture (no JavaScript) chooses the point and shows the step
     /// again, to confirm or click again; else the place is checked and the journey goes on.
-    async fn place(&self, form: &StepForm) -> Response {
+    async fn place(&self, form: &StepForm, before: ReportDraft) -> Response {
         // A field the form did not send keeps the draft's value; one sent empty clears it.
-        let before = form.draft();
         let mut draft = ReportDraft {
             latitude: form.latitude.as_ref().map_or(before.latitude, |_| number(&form.latitude)),
             longitude: form.longitude.as_ref().map_or(before.longitude, |_| number(&form.longitude)),
@@ -224,8 +244,7 @@ impl Steps<'_> {
     }
 
     /// "Is it one of these?": following an existing report instead, or going on to file a new one.
-    async fn duplicates(&self, form: &StepForm) -> Response {
-        let draft = form.draft();
+    async fn duplicates(&self, form: &StepForm, draft: ReportDraft) -> Response {
         let Some(id) = number::<i32>(&form.duplicate) else {
             return self.advance(&form.csrf_token, ("duplicates", Step::Description, "check"), draft).await;
         };
@@ -234,9 +253,8 @@ impl Steps<'_> {
         self.post(("duplicates", &form.csrf_token, "duplicate"), &draft, following, done).await
     }
 
-    /// Files the report once per form key → its confirmation.
-    async fn submit(&self, form: &StepForm) -> Response {
-        let draft = form.draft();
+    /// Files the kept draft once per form key → its confirmation.
+    async fn submit(&self, form: &StepForm, draft: ReportDraft) -> Response {
         let filing = use_case::file_once(self.ctx.state, self.ctx.actor(), draft.clone(), &form.form_key);
         let done = |once| match once {
             Once::Created(id) => see_other(&format!("/reports/{id}/filed")),
@@ -254,13 +272,23 @@ pub async fn start(ctx: Ctx<'_>) -> Response {
     ctx.page("/reports/new", "reports/start.html", context! { signed_in, login => login_then("/reports/new") })
 }
 
-/// `GET /reports/new/{step}`: the step's page with the carried draft.
+/// `GET /reports/new/{step}?draft=<key>`: the step's page with the draft kept under the key.
 #[handler]
 pub async fn step_page(ctx: Ctx<'_>, Path(name): Path<String>, Query(carried): Query<Carried>) -> Response {
     if !STEP_PAGES.contains(&name.as_str()) {
         return ctx.site.error(ctx.lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND);
     }
-    Steps { ctx: &ctx }.page(&name, &carried.read(), &FormErrors::default()).await
+    Steps { ctx: &ctx }.show(&name, &carried).await
+}
+
+impl Steps<'_> {
+    /// Step `name`'s page for the draft `carried` names (see [`Steps::load`]).
+    async fn show(&self, name: &str, carried: &Carried) -> Response {
+        match self.load(name, &carried.draft, false).await {
+            Ok(draft) => self.page_noting(name, &draft, &FormErrors::default(), carried.lost.is_some()).await,
+            Err(instead) => instead,
+        }
+    }
 }
 
 /// What every step posts, plus its own fields (all optional: a step reads its own).
@@ -276,42 +304,58 @@ pub struct StepForm {
     district_id: Option<String>,
     subject: Option<String>,
     description: Option<String>,
+    /// The description step's "show my name" box: "yes" when ticked, absent when not.
+    show_name: Option<String>,
     duplicate: Option<String>,
     form_key: String,
     #[serde(flatten)]
     click: map::ImageClick,
 }
 
-impl StepForm {
-    fn draft(&self) -> ReportDraft {
-        Carried { draft: self.draft.clone() }.read()
-    }
-}
-
 fn number<T: std::str::FromStr>(text: &Option<String>) -> Option<T> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty()).and_then(|t| t.parse().ok())
 }
 
-/// `POST /reports/new/{step}`: the step's answers into the draft, then onwards.
+/// The steps that post a form of their own (the photos step posts multipart, `photos::post`).
+const POSTED_STEPS: [&str; 5] = ["category", "place", "description", "duplicates", "submit"];
+
+/// `POST /reports/new/{step}`: the step's answers into the kept draft, then onwards. The log-in page
+/// and the form token come first, then the draft the form names (see [`Steps::load`]).
 #[handler]
 pub async fn step_post(ctx: Ctx<'_>, Path(name): Path<String>, Form(form): Form<StepForm>) -> Response {
+    let path = format!("/reports/new/{name}");
+    if !POSTED_STEPS.contains(&name.as_str()) {
+        return ctx.site.error(ctx.lang, &path, poem::http::StatusCode::NOT_FOUND);
+    }
     let steps = Steps { ctx: &ctx };
     let token = form.csrf_token.as_str();
+    // "submit" is posted from the check page: a visitor sent to log in comes back there.
+    let page = if name == "submit" { "check" } else { name.as_str() };
+    if let Some(login) = steps.login_first(page, &form.draft) {
+        return login;
+    }
+    if let Some(refused) = csrf_refused(ctx.site, ctx.lang, &path, ctx.verifier, token) {
+        return refused;
+    }
+    let before = match steps.load(page, &form.draft, name == "category").await {
+        Ok(draft) => draft,
+        Err(instead) => return instead,
+    };
     match name.as_str() {
         "category" => {
-            let draft = ReportDraft { category_id: number(&form.category_id), ..form.draft() };
+            let draft = ReportDraft { category_id: number(&form.category_id), ..before };
             steps.advance(token, ("category", Step::Category, "place"), draft).await
         }
-        "place" => steps.place(&form).await,
+        "place" => steps.place(&form, before).await,
         "description" => {
             let subject = form.subject.clone().unwrap_or_default();
             let description = form.description.clone().unwrap_or_default();
-            let draft = ReportDraft { subject, description, ..form.draft() };
+            let show_name = form.show_name.as_deref() == Some("yes");
+            let draft = ReportDraft { subject, description, show_name, ..before };
             steps.advance(token, ("description", Step::Description, "duplicates"), draft).await
         }
-        "duplicates" => steps.duplicates(&form).await,
-        "submit" => steps.submit(&form).await,
-        _ => ctx.site.error(ctx.lang, &format!("/reports/new/{name}"), poem::http::StatusCode::NOT_FOUND),
+        "duplicates" => steps.duplicates(&form, before).await,
+        _ => steps.submit(&form, before).await,
     }
 }
 
@@ -334,6 +378,8 @@ struct ReportCard {
     due: String,
     due_date: String,
     answer: Option<String>,
+    /// The author's name, only when they agreed to show it.
+    author: Option<String>,
 }
 
 fn card(lang: Lang, found: &use_case::PublicReport) -> ReportCard {
@@ -352,6 +398,7 @@ fn card(lang: Lang, found: &use_case::PublicReport) -> ReportCard {
         due: day_in_words(lang, due),
         due_date: kyiv_date(due).to_string(),
         answer: r.answer.as_ref().map(|a| a.text.clone()),
+        author: r.author_name.clone(),
     }
 }
 

@@ -25,10 +25,10 @@ use crate::{
     },
 };
 
-/// `GET /reports/new/photos`: the step with the photos kept so far.
+/// `GET /reports/new/photos?draft=<key>`: the step with the photos kept so far.
 #[handler]
 pub async fn page(ctx: Ctx<'_>, Query(carried): Query<Carried>) -> Response {
-    Steps { ctx: &ctx }.page("photos", &carried.read(), &FormErrors::default()).await
+    Steps { ctx: &ctx }.show("photos", &carried).await
 }
 
 /// The photos step as posted after its token: its draft, the chosen files, and which button was pressed.
@@ -93,10 +93,10 @@ async fn read_upload(multipart: &mut Multipart, (photo_bytes, text_bytes): (usiz
     Ok(upload)
 }
 
-/// `POST /reports/new/photos` (the form's address carries the draft, `?draft=`): the log-in page for a
-/// visitor who is not signed in and the 403 page for a post without its token, both before the files
-/// are read; then keeps the chosen photos (or removes one) → the step again or the next. A body over
-/// the limit (`BodyOverLimit`) gets the step again with the error, 413.
+/// `POST /reports/new/photos` (the form's address carries the draft's key, `?draft=`): the log-in page
+/// for a visitor who is not signed in and the 403 page for a post without its token, both before the
+/// files are read; then keeps the chosen photos (or removes one) under the draft's key → the step again
+/// or the next. A body over the limit (`BodyOverLimit`) gets the step again with the error, 413.
 #[handler]
 pub async fn post(
     ctx: Ctx<'_>,
@@ -105,7 +105,7 @@ pub async fn post(
     mut multipart: Multipart,
 ) -> Response {
     let steps = Steps { ctx: &ctx };
-    if let Some(login) = steps.login_first("photos", &carried.read()) {
+    if let Some(login) = steps.login_first("photos", &carried.draft) {
         return login;
     }
     let token = token_first(&mut multipart).await;
@@ -116,8 +116,12 @@ pub async fn post(
     // What is left of a body over the limit is not read: the connection closes after the page (a
     // browser still sending shows it; Chromium does, tests/browser/reports.rs, 1.5 MB).
     if over.is_some() {
+        let draft = match steps.load("photos", &carried.draft, false).await {
+            Ok(draft) => draft,
+            Err(instead) => return instead,
+        };
         let errors = over_limit(ctx.lang, (limits.max_per_appeal, limits.max_bytes));
-        let mut again = steps.page("photos", &carried.read(), &errors).await;
+        let mut again = steps.page("photos", &draft, &errors).await;
         again.set_status(StatusCode::PAYLOAD_TOO_LARGE);
         return again;
     }
@@ -125,9 +129,14 @@ pub async fn post(
         Ok(upload) => upload,
         Err(err) => return ctx.error(PATH, &err),
     };
-    let draft = if carried.draft.is_empty() { Carried { draft: upload.draft.clone() }.read() } else { carried.read() };
+    // The address names the draft (the form's action); the hidden field too, for a hand-made post.
+    let key = if carried.draft.trim().is_empty() { &upload.draft } else { &carried.draft };
+    let draft = match steps.load("photos", key, false).await {
+        Ok(draft) => draft,
+        Err(instead) => return instead,
+    };
     let stay = upload.remove.is_some() || upload.action == "upload";
-    let (state, actor, key) = (ctx.state, ctx.actor(), draft.photos_key.as_str());
+    let (state, actor, key) = (ctx.state, ctx.actor(), draft.key.as_str());
     let keeping = async {
         use_case::check_step(actor, use_case::Step::Photos, &draft)?;
         match upload.remove {
@@ -138,7 +147,7 @@ pub async fn post(
             }
         }
     };
-    let done = |()| see_other(&step_url(if stay { "photos" } else { "description" }, &draft));
+    let done = |()| see_other(&step_url(if stay { "photos" } else { "description" }, &draft.key));
     steps.post(("photos", &token, "photo"), &draft, keeping, done).await
 }
 
