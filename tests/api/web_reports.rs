@@ -37,12 +37,25 @@ async fn placed(app: &TestApp, browser: &mut Browser<'_>, place: &[(&str, &str)]
     next(&step(browser, &place_step, "/reports/new/place", place).await)
 }
 
+/// Oksana, signed in, with a draft answered up to its place (`place`): her browser, the photos step's
+/// address and the draft's key.
+async fn oksanas_draft<'a>(app: &'a TestApp, place: &[(&str, &str)]) -> (Browser<'a>, String, String) {
+    let (mut browser, _) = citizen(app, "Oksana Melnyk", "oksana@example.org").await;
+    let photos = placed(app, &mut browser, place).await;
+    let key = draft_of(&browser.get(&photos).await);
+    (browser, photos, key)
+}
+
 /// From the photos step's page, on with the photos kept: the description, no duplicate followed;
 /// the check-your-answers page.
 async fn checked(browser: &mut Browser<'_>, photos: &Page, (subject, description): (&str, &str)) -> Page {
     let described = next(&post_photos(browser, photos, ("action", "continue"), &[]).await);
-    let fields = [("subject", subject), ("description", description)];
-    let duplicates = next(&step(browser, &described, "/reports/new/description", &fields).await);
+    described_check(browser, &described, &[("subject", subject), ("description", description)]).await
+}
+
+/// Posts the description step at `described` with `fields`, follows no duplicate; the check page.
+async fn described_check(browser: &mut Browser<'_>, described: &str, fields: &[(&str, &str)]) -> Page {
+    let duplicates = next(&step(browser, described, "/reports/new/description", fields).await);
     let check = next(&step(browser, &duplicates, "/reports/new/duplicates", &[("duplicate", "")]).await);
     let page = browser.get(&check).await;
     assert_eq!(page.status, 200, "{}", page.html);
@@ -184,13 +197,11 @@ async fn a_visitor_is_asked_to_log_in_before_reporting() {
 #[tokio::test]
 async fn a_long_cyrillic_description_never_lengthens_an_address_even_when_the_session_ends() {
     let app = example_city().await;
-    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
     let description = "Глибока вибоїна біля школи. ".repeat(400);
     assert!(description.chars().count() >= 10_000);
 
     // Every address of the journey names the draft by its key, whatever was typed.
-    let photos = placed(&app, &mut browser, &[("address", "біля школи")]).await;
-    let key = draft_of(&browser.get(&photos).await);
+    let (mut browser, _, key) = oksanas_draft(&app, &[("address", "біля школи")]).await;
     let description_step = step_of("description", &key);
     let fields = [("subject", "Вибоїна"), ("description", description.as_str())];
     let duplicates = next(&step(&mut browser, &description_step, "/reports/new/description", &fields).await);
@@ -223,9 +234,7 @@ async fn a_long_cyrillic_description_never_lengthens_an_address_even_when_the_se
 #[tokio::test]
 async fn a_draft_that_is_lost_expired_or_someone_elses_starts_the_journey_again_saying_so() {
     let app = example_city().await;
-    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
-    let photos = placed(&app, &mut browser, &[("address", "By the school")]).await;
-    let key = draft_of(&browser.get(&photos).await);
+    let (mut browser, photos, key) = oksanas_draft(&app, &[("address", "By the school")]).await;
 
     // Another account's browser with Oksana's key finds nothing of hers, on a page or in a post.
     let (mut stranger, _) = citizen(&app, "Petro Sosed", "petro@example.org").await;
@@ -281,9 +290,7 @@ async fn log_in_at(browser: &mut Browser<'_>, login: &str, email: &str) -> Page 
 #[tokio::test]
 async fn a_visitor_sent_to_log_in_mid_journey_comes_back_to_the_step_they_were_on() {
     let app = example_city().await;
-    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
-    let photos = placed(&app, &mut browser, &[("address", "By the school")]).await;
-    let key = draft_of(&browser.get(&photos).await);
+    let (_, photos, key) = oksanas_draft(&app, &[("address", "By the school")]).await;
 
     // Each step, opened after the session ended (a new browser), sends to log in and back to itself
     // with the draft, which the server kept.
@@ -401,16 +408,13 @@ async fn the_public_page_shows_the_report_without_its_author_and_signed_in_peopl
 #[tokio::test]
 async fn an_author_who_agrees_is_named_on_the_public_page_and_never_their_contacts() {
     let app = example_city().await;
-    let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
-    let photos = placed(&app, &mut browser, &[("address", "By the school")]).await;
+    let (mut browser, photos, _) = oksanas_draft(&app, &[("address", "By the school")]).await;
     let description = photos.replace("/photos?", "/description?");
     let page = browser.get(&description).await;
     assert!(page.html.contains("name=\"show_name\" type=\"checkbox\" value=\"yes\""), "{}", page.html);
     assert!(!page.html.contains("value=\"yes\" aria-describedby=\"show_name-hint\" checked"), "not ticked at first");
     let fields = [("subject", "Broken bench"), ("description", "In the park."), ("show_name", "yes")];
-    let duplicates = next(&step(&mut browser, &description, "/reports/new/description", &fields).await);
-    let check = next(&step(&mut browser, &duplicates, "/reports/new/duplicates", &[("duplicate", "")]).await);
-    let check = browser.get(&check).await;
+    let check = described_check(&mut browser, &description, &fields).await;
     assert!(check.html.contains("Your name on the public page") && check.html.contains("Shown (never your contact"));
     assert!(check.html.contains("the public sees the report with your name"), "{}", check.html);
     let filed = send(&mut browser, &check).await;
@@ -430,9 +434,7 @@ async fn an_author_who_agrees_is_named_on_the_public_page_and_never_their_contac
     let photos = placed(&app, &mut browser, &[("address", "By the park")]).await;
     let description = photos.replace("/photos?", "/description?");
     let fields = [("subject", "Dark path"), ("description", "No lights.")];
-    let duplicates = next(&step(&mut browser, &description, "/reports/new/description", &fields).await);
-    let check = next(&step(&mut browser, &duplicates, "/reports/new/duplicates", &[("duplicate", "")]).await);
-    let check = browser.get(&check).await;
+    let check = described_check(&mut browser, &description, &fields).await;
     assert!(check.html.contains("Not shown"), "{}", check.html);
     let filed = send(&mut browser, &check).await;
     let id = filed.trim_start_matches("/reports/").trim_end_matches("/filed").to_owned();
