@@ -857,45 +857,45 @@ async fn a_photos_post_over_the_size_limit_gets_the_step_again_with_the_error_no
     head.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n").bytes());
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         vec![Ok(head), Ok(big.clone()), Ok(format!("\r\n--{boundary}--\r\n").into_bytes())];
-    let response = app
-        .client
-        .post(app.url(&action))
-        .header("cookie", browser.cookie_header())
-        .header("accept-language", "en")
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 413);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    let html = response.text().await.unwrap();
+    let body = reqwest::Body::wrap_stream(futures::stream::iter(chunks));
+    let html = refused_page(&app, &browser, (&action, "en"), boundary, body).await;
     assert!(html.contains("Choose one photo of at most 0.2 MB") && html.contains("href=\"#photo\""), "{html}");
     assert_eq!(std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0), 0, "nothing kept");
 
     // In Ukrainian too.
+    let body = [
+        format!("--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").into_bytes(),
+        b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"big.png\"\r\n\r\n".to_vec(),
+        big.clone(),
+        b"\r\n--b--\r\n".to_vec(),
+    ]
+    .concat();
+    let html = refused_page(&app, &browser, (&action, "uk"), "b", body.into()).await;
+    assert!(html.contains("0,2") || html.contains("0.2"), "{html}");
+}
+
+/// Posts a multipart `body` to the photos step at `action` in `lang` as `browser`; asserts the answer
+/// is the page refusing it as too large (413, HTML) and gives that page.
+async fn refused_page(
+    app: &TestApp,
+    browser: &Browser<'_>,
+    (action, lang): (&str, &str),
+    boundary: &str,
+    body: reqwest::Body,
+) -> String {
     let response = app
         .client
-        .post(app.url(&action))
+        .post(app.url(action))
         .header("cookie", browser.cookie_header())
-        .header("accept-language", "uk")
-        .header("content-type", "multipart/form-data; boundary=b")
-        .body(
-            [
-                format!("--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").into_bytes(),
-                b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"big.png\"\r\n\r\n".to_vec(),
-                big.clone(),
-                b"\r\n--b--\r\n".to_vec(),
-            ]
-            .concat(),
-        )
+        .header("accept-language", lang)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 413);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    let html = response.text().await.unwrap();
-    assert!(html.contains("0,2") || html.contains("0.2"), "{html}");
+    response.text().await.unwrap()
 }
 
 #[tokio::test]
