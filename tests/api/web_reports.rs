@@ -459,6 +459,15 @@ async fn the_home_page_lists_petitions_collecting_signatures_and_links_reporting
 
 /// The example city, its photos kept in a folder of the test's own (at most 4 KB each, 5 a report).
 async fn city_with_photo_folder() -> (TestApp, std::path::PathBuf) {
+    city_with_photo_limits(|s| {
+        s.photos.max_bytes = 4096;
+        s.photos.max_per_appeal = 5;
+    })
+    .await
+}
+
+/// The example city, its photos kept in a folder of the test's own, under the limits `limit` sets.
+async fn city_with_photo_limits(limit: impl FnOnce(&mut hromada::config::Settings)) -> (TestApp, std::path::PathBuf) {
     let folder = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
     let dir = folder.clone();
     let app = crate::helpers::TestAppBuilder::new()
@@ -467,8 +476,7 @@ async fn city_with_photo_folder() -> (TestApp, std::path::PathBuf) {
         .configure(move |s| {
             s.example_directory = true;
             s.photos.dir = dir;
-            s.photos.max_bytes = 4096;
-            s.photos.max_per_appeal = 5;
+            limit(s);
         })
         .spawn()
         .await;
@@ -801,20 +809,12 @@ async fn an_anonymous_or_forged_photos_post_is_refused_before_its_files_are_read
 
 #[tokio::test]
 async fn a_photos_post_over_the_size_limit_gets_the_step_again_with_the_error_not_the_apis_problem() {
-    let folder = std::env::temp_dir().join(format!("hromada-photos-{}", uuid::Uuid::new_v4().simple()));
-    let dir = folder.clone();
-    let app = crate::helpers::TestAppBuilder::new()
-        .await
-        .with_smtp()
-        .configure(move |s| {
-            s.example_directory = true;
-            s.photos.dir = dir;
-            s.photos.max_bytes = 200 * 1024;
-            s.photos.max_per_appeal = 1;
-            s.max_body_bytes = 4096;
-        })
-        .spawn()
-        .await;
+    let (app, folder) = city_with_photo_limits(|s| {
+        s.photos.max_bytes = 200 * 1024;
+        s.photos.max_per_appeal = 1;
+        s.max_body_bytes = 4096;
+    })
+    .await;
     let (mut browser, _) = citizen(&app, "Oksana Melnyk", "oksana@example.org").await;
     let step = photos_step(&app, &mut browser).await;
     let mut big = PNG.to_vec();
