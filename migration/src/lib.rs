@@ -36,6 +36,7 @@ mod m0022_harden_admin_events_index;
 mod m0023_perf_desk_indexes;
 mod m0024_desk_escalation;
 mod m0025_accounts_search_name;
+mod m0026_desk_news_index;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_perf_desk_indexes::Migration),
             Box::new(m0024_desk_escalation::Migration),
             Box::new(m0025_accounts_search_name::Migration),
+            Box::new(m0026_desk_news_index::Migration),
         ]
     }
 }
