@@ -114,6 +114,8 @@ async fn citizen_screenshots_at(app: &TestApp, folder: &Path, viewport: Viewport
     browser.client.execute(point, vec![]).await.unwrap();
     let address = browser.client.find(Locator::Id("address")).await.unwrap();
     address.send_keys("вул. Миру, 12, біля школи").await.unwrap();
+    // Typing scrolled the field into view; the shot shows the page from its top.
+    browser.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     shoot(&browser, folder, "report-place", viewport).await;
     browser.click_and_wait("main form button[type=submit]").await;
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pothole.png");
@@ -124,6 +126,7 @@ async fn citizen_screenshots_at(app: &TestApp, folder: &Path, viewport: Viewport
     browser.client.find(Locator::Id("subject")).await.unwrap().send_keys("Глибока яма на переході").await.unwrap();
     let text = "На пішохідному переході біля школи яма завглибшки з долоню, з понеділка.";
     browser.client.find(Locator::Id("description")).await.unwrap().send_keys(text).await.unwrap();
+    browser.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     shoot(&browser, folder, "report-description", viewport).await;
     browser.click_and_wait("main form button[type=submit]").await;
     browser.click_and_wait("main form button[type=submit]").await;
