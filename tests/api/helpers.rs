@@ -247,6 +247,21 @@ impl SmtpSink {
 }
 
 /// A port on which nothing listens (bound, then released).
+/// Return addresses that would leave the site (another host, a protocol-relative or backslashed path,
+/// encoded slashes, control characters browsers drop): the login and the language switch refuse each.
+pub const HOSTILE_RETURNS: [&str; 10] = [
+    "https://evil.example/",
+    "//evil.example/x",
+    "//evil.example",
+    "/\\evil.example",
+    "/%2F%2Fevil.example",
+    "/%5Cevil.example",
+    "/\t/evil.example",
+    "/%09/evil.example",
+    "/\r\n/evil.example",
+    "/\u{85}/evil.example",
+];
+
 pub fn free_port() -> u16 {
     StdTcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
