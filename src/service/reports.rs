@@ -161,6 +161,11 @@ pub struct ReportDraft {
     pub key: String,
 }
 
+/// The signed-in person reporting (anonymous reports are not considered, art. 8).
+fn reporter(actor: &Actor) -> Result<&crate::domain::authorization::Principal, AppError> {
+    actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))
+}
+
 /// The form name the report drafts are kept under (`service::forms`).
 const REPORT_FORM: &str = "report";
 
@@ -172,14 +177,13 @@ pub fn new_draft() -> ReportDraft {
 /// Keeps `draft` under its key for the signed-in author, until the form's retention ends (each step
 /// answered starts it again).
 pub async fn keep_draft(state: &AppState, actor: &Actor, draft: &ReportDraft) -> Result<(), AppError> {
-    let principal = actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?;
-    crate::service::forms::keep_draft(state, principal, (REPORT_FORM, &draft.key), draft).await
+    crate::service::forms::keep_draft(state, reporter(actor)?, (REPORT_FORM, &draft.key), draft).await
 }
 
 /// The author's draft kept under `key`. A key that is lost, expired, another account's or malformed is
 /// `NotFound` (the journey starts again).
 pub async fn kept_draft(state: &AppState, actor: &Actor, key: &str) -> Result<ReportDraft, AppError> {
-    let principal = actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?;
+    let principal = reporter(actor)?;
     let lost = || AppError::NotFound("this report's answers are no longer kept; start again".into());
     checked_key(key).map_err(|_| lost())?;
     let kept: ReportDraft = crate::service::forms::kept_draft(state, principal, (REPORT_FORM, key)).await?;
@@ -215,9 +219,7 @@ pub enum Step {
 /// Whether the draft answers `step` well enough to go on (a signed-in person's draft: anonymous
 /// reports are not considered, art. 8); the full intake rules run when it is filed.
 pub fn check_step(actor: &Actor, step: Step, draft: &ReportDraft) -> Result<(), AppError> {
-    if actor.principal().is_none() {
-        return Err(AppError::Unauthorized("log in to report a problem".into()));
-    }
+    reporter(actor)?;
     match step {
         Step::Category if draft.category_id.is_none() => Err(AppError::validation("category_id", "choose a category")),
         Step::Place if draft.latitude.is_some() != draft.longitude.is_some() => {
@@ -251,7 +253,6 @@ pub async fn nearby(state: &AppState, draft: &ReportDraft) -> Result<Vec<queries
 }
 
 fn appeal_form(draft: ReportDraft) -> AppealForm {
-    let show_name = draft.show_name;
     let point = draft.point();
     let address = Some(draft.address.trim().to_owned()).filter(|a| !a.is_empty());
     AppealForm {
@@ -269,15 +270,14 @@ fn appeal_form(draft: ReportDraft) -> AppealForm {
         },
         author_address: None,
         author_phone: None,
-        show_author_name: show_name,
+        show_author_name: draft.show_name,
     }
 }
 
 /// Files the draft through `appeals::intake::file` with the form's key in the idempotency store
 /// (`service::once::create_once`): a double click or a retried POST files one report.
 pub async fn file_once(state: &AppState, actor: &Actor, draft: ReportDraft, form_key: &str) -> Result<Once, AppError> {
-    let account_id =
-        actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?.account_id;
+    let account_id = reporter(actor)?.account_id;
     let fingerprint = serde_json::to_string(&draft).unwrap_or_default();
     let filing = async {
         let photos = kept_photos(state, actor, &draft.key).await?;
@@ -291,8 +291,7 @@ pub async fn file_once(state: &AppState, actor: &Actor, draft: ReportDraft, form
 /// Where the photos of a draft are kept: a digest of the account and the draft's key, so a key copied
 /// into another account's browser finds nothing.
 fn photo_scope(actor: &Actor, key: &str) -> Result<(String, i32), AppError> {
-    let account_id =
-        actor.principal().ok_or_else(|| AppError::Unauthorized("log in to report a problem".into()))?.account_id;
+    let account_id = reporter(actor)?.account_id;
     let key = checked_key(key)?;
     Ok((hex::encode(Sha256::digest(format!("web:report-photos:account:{account_id}:{key}"))), account_id))
 }
